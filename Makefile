@@ -1,0 +1,44 @@
+# Consentry. The two commands a newcomer needs: `make run` and `make test`.
+GO      ?= go
+PKGS    := ./...
+ADDR    ?= 127.0.0.1:8080
+
+.PHONY: run build test generate check-generate lint bench screenshots clean
+
+## run: serve the demo on SQLite (./consentry.db) at http://$(ADDR)/demo
+run:
+	$(GO) run ./cmd/consentry serve --demo --addr $(ADDR)
+
+## build: the binary, in bin/consentry
+build:
+	$(GO) build -o bin/consentry ./cmd/consentry
+
+## test: every test, browser tests included (they need /usr/bin/chromium)
+test:
+	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+## generate: regenerate templ output (committed)
+generate:
+	$(GO) tool templ generate
+
+## check-generate: fail when the committed templ output is not current
+check-generate: generate
+	@git diff --exit-code -- templates || (echo "templ output is stale: run make generate and commit" >&2; exit 1)
+	@test -z "$$(git status --porcelain -- templates)" || (echo "untracked templ output: run make generate and commit" >&2; exit 1)
+
+## lint: gofmt, go vet and staticcheck
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); echo "gofmt needed" >&2; exit 1)
+	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)
+
+## bench: the figures DESIGN.md targets
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime 3s ./web/ ./internal/...
+
+## screenshots: refresh docs/banner-*.png with headless Chromium
+screenshots:
+	CONSENTRY_SCREENSHOTS=docs $(GO) test -count=1 -run TestScreenshots ./internal/e2e/
+
+clean:
+	rm -rf bin consentry.db consentry.db-shm consentry.db-wal consentry.keys

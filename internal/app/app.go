@@ -1,0 +1,166 @@
+// Package app wires Consentry together: store, keys, ledger writer and HTTP
+// server. cmd/consentry parses flags into Options; tests start an App on
+// port 0 with a fresh database and talk to it like any client.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/consentry/consentry/internal/config"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/token"
+	"github.com/consentry/consentry/web"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+)
+
+// Options configure one instance.
+type Options struct {
+	Addr          string   // listen address; port 0 picks a free one
+	DB            string   // sqlite:PATH (or a bare path)
+	Demo          bool     // seed the demo site
+	TokenKeys     [][]byte // signing keys, newest first; empty: the key file
+	KeysFile      string   // default: next to the SQLite file
+	RateLimit     float64  // decisions per second per IP; 0 off
+	SecureCookies bool
+	Log           *slog.Logger
+}
+
+// App is one running instance.
+type App struct {
+	opts   Options
+	Store  store.Store
+	Writer *ledger.Writer
+	Server *web.Server
+	ln     net.Listener
+	http   *http.Server
+}
+
+// OpenStore opens the store a --db value names.
+func OpenStore(ctx context.Context, db string) (store.Store, error) {
+	switch {
+	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
+		return nil, errors.New("--db: PostgreSQL is not supported by this build yet; use sqlite:PATH")
+	case strings.HasPrefix(db, "sqlite:"):
+		return sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
+	case db == "":
+		return nil, errors.New("--db: empty; use sqlite:PATH")
+	default:
+		return sqlite.Open(ctx, db)
+	}
+}
+
+// Open starts everything but serving: it opens the store, loads the keys,
+// starts the writer and binds the listener, so Addr is known before Run.
+func Open(ctx context.Context, o Options) (a *App, err error) {
+	if o.Log == nil {
+		o.Log = slog.Default()
+	}
+	a = &App{opts: o}
+	defer func() {
+		if err != nil {
+			a.Close()
+		}
+	}()
+	if a.Store, err = OpenStore(ctx, o.DB); err != nil {
+		return nil, err
+	}
+	codec, err := a.tokens()
+	if err != nil {
+		return nil, err
+	}
+	bundle, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	a.Writer = ledger.NewWriter(a.Store, 16384, 1024, web.WriterObserver(reg))
+	a.Server, err = web.New(web.Config{
+		Store: a.Store, Writer: a.Writer, Tokens: codec, I18n: bundle, Log: o.Log,
+		RateLimit: o.RateLimit, Metrics: reg, SecureCookies: o.SecureCookies,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.ln, err = net.Listen("tcp", o.Addr); err != nil {
+		return nil, err
+	}
+	if o.Demo {
+		if err := seedDemo(ctx, a.Store, a.URL(), o.Log); err != nil {
+			return nil, fmt.Errorf("demo: %w", err)
+		}
+	}
+	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	return a, nil
+}
+
+func (a *App) tokens() (*token.Codec, error) {
+	keys := a.opts.TokenKeys
+	if len(keys) == 0 {
+		path := a.opts.KeysFile
+		if path == "" {
+			db := strings.TrimPrefix(a.opts.DB, "sqlite:")
+			path = filepath.Join(filepath.Dir(db), strings.TrimSuffix(filepath.Base(db), filepath.Ext(db))+".keys")
+		}
+		k, created, err := config.LoadOrCreateKeys(path)
+		if err != nil {
+			return nil, err
+		}
+		if created {
+			a.opts.Log.Info("generated signing keys; keep this file with the database and back it up", "file", path)
+		}
+		keys = k.Token
+	}
+	return token.NewCodec(keys...)
+}
+
+// URL is the base URL the instance serves on.
+func (a *App) URL() string {
+	addr := a.ln.Addr().(*net.TCPAddr)
+	host := addr.IP.String()
+	if addr.IP.IsUnspecified() {
+		host = "127.0.0.1"
+	}
+	return "http://" + net.JoinHostPort(host, fmt.Sprint(addr.Port))
+}
+
+// Run serves until ctx is cancelled, then shuts down gracefully: requests in
+// flight finish and every queued event is committed.
+func (a *App) Run(ctx context.Context) error {
+	errc := make(chan error, 1)
+	go func() { errc <- a.http.Serve(a.ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	return a.http.Shutdown(sctx)
+}
+
+// Close stops the writer after draining it and closes the store.
+func (a *App) Close() error {
+	if a.ln != nil && a.http == nil {
+		a.ln.Close()
+	}
+	if a.Writer != nil {
+		a.Writer.Close()
+	}
+	if a.Store != nil {
+		return a.Store.Close()
+	}
+	return nil
+}

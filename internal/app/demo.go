@@ -1,0 +1,86 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/url"
+	"slices"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/web"
+)
+
+// DemoSite is the demo pharmacy's configuration, allowing the given origins.
+func DemoSite(origins ...string) *consent.Site {
+	return &consent.Site{
+		ID: web.DemoSite, Name: "Green Cross Pharmacy (demo)", Origins: origins,
+		Categories: []consent.Category{
+			{Key: consent.Necessary, Required: true},
+			{Key: consent.Preferences},
+			{Key: consent.Analytics},
+			{Key: consent.Marketing, GPC: true},
+		},
+		Services: []consent.Service{
+			{Name: "Consentry", Provider: "Green Cross Pharmacy", Category: consent.Necessary,
+				Description: "Remembers your cookie choice.",
+				Cookies: []consent.Cookie{{Name: "consentry", Provider: "Green Cross Pharmacy", Purpose: "Stores your consent decision", Duration: "6 months"}}},
+			{Name: "Shop session", Provider: "Green Cross Pharmacy", Category: consent.Necessary,
+				Description: "Keeps your basket and sign-in while you shop.",
+				Cookies: []consent.Cookie{{Name: "session", Provider: "Green Cross Pharmacy", Purpose: "Basket and sign-in", Duration: "Session", Session: true}}},
+			{Name: "Language and store", Provider: "Green Cross Pharmacy", Category: consent.Preferences,
+				Description: "Remembers your language and your nearest store.",
+				Cookies: []consent.Cookie{{Name: "demo_lang", Provider: "Green Cross Pharmacy", Purpose: "Your language and store", Duration: "1 year"}}},
+			{Name: "Demo Analytics", Provider: "Demo Analytics Ltd.", Category: consent.Analytics,
+				Description: "Counts visits and pages viewed (a stand-in for Google Analytics).",
+				PolicyURL:   "https://analytics.example/privacy",
+				Cookies: []consent.Cookie{
+					{Name: "_demo_ga", Provider: "Demo Analytics Ltd.", Purpose: "Distinguishes visitors", Duration: "13 months"},
+					{Name: "_demo_ga_*", Provider: "Demo Analytics Ltd.", Purpose: "Keeps the session state", Duration: "13 months"},
+				}},
+			{Name: "Demo Ads", Provider: "Demo Ads Inc.", Category: consent.Marketing,
+				Description: "Measures ad conversions and shows you ads on other sites.",
+				PolicyURL:   "https://ads.example/privacy",
+				Cookies:     []consent.Cookie{{Name: "_demo_ads", Provider: "Demo Ads Inc.", Purpose: "Ad conversion and targeting", Duration: "90 days"}}},
+			{Name: "Demo Video", Provider: "Demo Video LLC", Category: consent.Marketing,
+				Description: "Embedded health videos; the player tracks viewing for advertising.",
+				Cookies:     []consent.Cookie{{Name: "_demo_video", Provider: "Demo Video LLC", Purpose: "Viewing history for ads", Duration: "1 day"}}},
+		},
+		Lifetime:   consent.Duration{Duration: consent.DefaultLifetime},
+		ConsentMap: consent.DefaultConsentMap(),
+	}
+}
+
+// seedDemo publishes the demo site on first start, and a new revision when
+// the server now answers on an origin the site does not allow yet.
+func seedDemo(ctx context.Context, st store.Store, base string, log *slog.Logger) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return err
+	}
+	origins := []string{base, "http://localhost:" + u.Port()}
+	site, err := st.Site(ctx, web.DemoSite)
+	if consent.ErrorCode(err) == consent.ENotFound {
+		site, err = DemoSite(origins...), nil
+		site.Revision = 0
+	}
+	if err != nil {
+		return err
+	}
+	if site.Revision > 0 && !slices.ContainsFunc(origins, func(o string) bool { return !site.AllowsOrigin(o) }) {
+		return nil
+	}
+	for _, o := range origins {
+		if !site.AllowsOrigin(o) {
+			site.Origins = append(site.Origins, o)
+		}
+	}
+	rev, err := st.Publish(ctx, site)
+	if err != nil {
+		return errors.Join(errors.New("publishing the demo site"), err)
+	}
+	log.Info("published demo site", "site", site.ID, "revision", rev, "origins", site.Origins, "at", time.Now().UTC().Format(time.RFC3339))
+	return nil
+}

@@ -1,0 +1,116 @@
+package consent
+
+import (
+	"slices"
+	"sort"
+
+	"github.com/google/uuid"
+)
+
+// Action is what the visitor did.
+type Action string
+
+// The actions a decision can record.
+const (
+	AcceptAll Action = "accept_all"
+	RejectAll Action = "reject_all"
+	Custom    Action = "custom"
+	Withdraw  Action = "withdraw"
+)
+
+// Source is where a decision was made.
+type Source string
+
+// The sources a decision can come from.
+const (
+	SourceBanner      Source = "banner"
+	SourcePreferences Source = "preferences"
+	SourceNoJS        Source = "nojs"
+	SourceAPI         Source = "api"
+	SourceGPC         Source = "gpc"
+)
+
+// Request is a visitor's decision as submitted, before validation.
+type Request struct {
+	Action     Action          `json:"action"`
+	Categories map[string]bool `json:"categories"`
+	ConsentID  string          `json:"consent_id"`
+	Revision   int             `json:"revision"`
+	Lang       string          `json:"lang"`
+	Page       string          `json:"page"`
+	Source     Source          `json:"source"`
+	GPC        bool            `json:"gpc"`
+}
+
+// Decision is a validated request: what is granted, for whom, under which revision.
+type Decision struct {
+	ConsentID uuid.UUID
+	Action    Action
+	Source    Source
+	Revision  int
+	Granted   []string // sorted category keys, necessary always included
+	GPC       bool
+}
+
+// Decide validates a request against the site as of its current revision and
+// works out the categories it grants. gpc is true when the visitor's browser
+// sends Global Privacy Control, by header or by the request itself.
+func (s *Site) Decide(r Request, gpc bool) (Decision, error) {
+	d := Decision{Action: r.Action, Revision: r.Revision, GPC: gpc || r.GPC, Source: r.Source}
+	switch d.Source {
+	case "":
+		d.Source = SourceAPI
+	case SourceBanner, SourcePreferences, SourceAPI, SourceNoJS:
+	default:
+		return d, FieldError(EUnprocessed, "source", "unknown source %q", r.Source)
+	}
+	if r.Revision < 1 || r.Revision > s.Revision {
+		return d, FieldError(EUnprocessed, "revision", "revision %d has not been published for site %q", r.Revision, s.ID)
+	}
+	if r.ConsentID == "" {
+		d.ConsentID = uuid.Nil
+	} else {
+		id, err := uuid.Parse(r.ConsentID)
+		if err != nil || id == uuid.Nil {
+			return d, FieldError(EUnprocessed, "consent_id", "is not a consent ID")
+		}
+		d.ConsentID = id
+	}
+	for k := range r.Categories {
+		if _, ok := s.Category(k); !ok {
+			return d, FieldError(EUnprocessed, "categories", "unknown category %q", k)
+		}
+	}
+	granted := map[string]bool{}
+	switch r.Action {
+	case AcceptAll:
+		for _, c := range s.Categories {
+			granted[c.Key] = !(d.GPC && c.GPC && !c.Required)
+		}
+	case RejectAll, Withdraw:
+	case Custom:
+		for k, v := range r.Categories {
+			granted[k] = v
+		}
+	default:
+		return d, FieldError(EUnprocessed, "action", "unknown action %q", r.Action)
+	}
+	if r.Action != Custom && len(r.Categories) > 0 {
+		return d, FieldError(EUnprocessed, "categories", "only a custom decision names categories")
+	}
+	for _, c := range s.Categories {
+		if c.Required {
+			granted[c.Key] = true
+		}
+	}
+	for k, v := range granted {
+		if v {
+			d.Granted = append(d.Granted, k)
+		}
+	}
+	sort.Strings(d.Granted)
+	return d, nil
+}
+
+// Has reports whether the decision grants category k.
+func (d Decision) Has(k string) bool { return slices.Contains(d.Granted, k) }

@@ -1,0 +1,60 @@
+// Package consent is the domain of Consentry: sites, categories, services,
+// policy revisions, decisions and the records that prove them. It does no I/O;
+// the HTTP layer and the stores depend on it, never the other way round.
+package consent
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Code classifies an Error so that the HTTP layer can map it to a status in
+// one place and callers can branch on it without matching strings.
+type Code string
+
+// The error codes. Each maps to exactly one HTTP status in the web package.
+const (
+	EInvalid     Code = "invalid"       // malformed input (400)
+	EForbidden   Code = "forbidden"     // not allowed for this caller (403)
+	ENotFound    Code = "not_found"     // no such thing (404)
+	ETooLarge    Code = "too_large"     // request body over the limit (413)
+	EUnprocessed Code = "unprocessable" // well-formed but refused by the rules (422)
+	ERateLimited Code = "rate_limited"  // too many requests (429)
+	EUnavailable Code = "unavailable"   // temporarily cannot accept work (503)
+	EInternal    Code = "internal"      // a bug or an infrastructure failure (500)
+)
+
+// Error is the one error type the domain returns to callers. Message is safe
+// to show to the person who made the request; Field names the offending input
+// when there is one.
+type Error struct {
+	Code    Code
+	Message string
+	Field   string
+}
+
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return fmt.Sprintf("%s: %s", e.Field, e.Message)
+	}
+	return e.Message
+}
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code Code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// FieldError returns an *Error that names the input field at fault.
+func FieldError(code Code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EInternal for anything that is not an *Error.
+func ErrorCode(err error) Code {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}

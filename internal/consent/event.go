@@ -1,0 +1,99 @@
+package consent
+
+import (
+	"net/netip"
+	"net/url"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// Event is one recorded decision: the append-only proof of what a visitor
+// was shown, what they chose, when and how (GDPR Art. 7(1)).
+type Event struct {
+	Seq       int64     // position in the ledger, assigned by the store
+	ID        uuid.UUID // UUIDv7, time-ordered
+	ConsentID uuid.UUID
+	Site      string
+	Revision  int
+	Action    Action
+	Granted   []string
+	Source    Source
+	Lang      string
+	Country   string // ISO 3166-1 alpha-2 from the trusted proxy, "" when unknown
+	Rule      string // the jurisdiction rule applied: opt-in, opt-out, notice
+	GPC       bool
+	DNT       bool
+	TextsHash [32]byte // SHA-256 of the exact texts shown (see TextsBody)
+	Time      time.Time
+	Expires   time.Time
+
+	// Personal fields: erasable on request. The ledger chains over PIIDigest,
+	// so the chain still verifies once the values and the salt are gone.
+	Personal  Personal
+	PIISalt   []byte
+	PIIDigest [32]byte
+	Erased    *Erasure
+
+	Hash [32]byte // ledger link: see package ledger
+
+	// TextsBody is the canonical JSON of the texts shown, handed to the store
+	// on write so that it keeps each distinct snapshot once; nil on read.
+	TextsBody []byte
+}
+
+// Personal holds the fields of an event that identify a person more than the
+// pseudonymous consent ID does.
+type Personal struct {
+	IP        string // truncated: IPv4 /24, IPv6 /48
+	UserAgent string
+	Page      string // origin and path, no query
+}
+
+// Erasure says when and why an event's personal fields were erased.
+type Erasure struct {
+	At     time.Time
+	Reason string
+}
+
+// TruncateIP keeps the network part of an address: /24 of IPv4, /48 of IPv6.
+// It returns "" for anything that is not an IP address.
+func TruncateIP(s string) string {
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return ""
+	}
+	a = a.Unmap()
+	bits := 48
+	if a.Is4() {
+		bits = 24
+	}
+	p, _ := a.Prefix(bits)
+	return p.Addr().String()
+}
+
+// PageOf keeps the origin and path of a page URL and drops query and
+// fragment, which often carry personal data. It returns "" for a non-http URL.
+func PageOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return ""
+	}
+	p := u.EscapedPath()
+	if len(p) > 512 {
+		p = p[:512]
+	}
+	return NormalizeOrigin(u.Scheme+"://"+u.Host) + p
+}
+
+// Flags packs the event's privacy signals into bits: 1 GPC, 2 Do Not Track.
+func (e *Event) Flags() int {
+	f := 0
+	if e.GPC {
+		f |= 1
+	}
+	if e.DNT {
+		f |= 2
+	}
+	return f
+}

@@ -1,0 +1,215 @@
+package consent
+
+import (
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+)
+
+// The built-in category keys. Necessary is always granted; the others start
+// denied in an opt-in region and are never pre-granted there.
+const (
+	Necessary   = "necessary"
+	Preferences = "preferences"
+	Analytics   = "analytics"
+	Marketing   = "marketing"
+)
+
+// ConsentModeTypes are Google Consent Mode v2's storage types, in the fixed
+// order the token's bit mask and the snippet share.
+var ConsentModeTypes = []string{
+	"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+	"functionality_storage", "personalization_storage", "security_storage",
+}
+
+// Site is one website that embeds the snippet, as of one published revision.
+type Site struct {
+	ID         string              `json:"id" yaml:"id"`
+	Name       string              `json:"name" yaml:"name"`
+	Origins    []string            `json:"origins" yaml:"origins"`
+	Categories []Category          `json:"categories" yaml:"categories"`
+	Services   []Service           `json:"services" yaml:"services"`
+	Lifetime   Duration            `json:"lifetime" yaml:"lifetime"`
+	ConsentMap map[string][]string `json:"consent_mode" yaml:"consent_mode"`
+	// Revision is the number of the published revision this configuration
+	// belongs to; zero for a draft that was never published.
+	Revision int `json:"-" yaml:"-"`
+}
+
+// Category groups services that a visitor grants or denies together.
+type Category struct {
+	Key      string `json:"key" yaml:"key"`
+	Required bool   `json:"required,omitempty" yaml:"required,omitempty"`
+	// GPC marks a category that Global Privacy Control opts out of: it is
+	// denied by default and left out of "accept all" while the signal is on.
+	GPC bool `json:"gpc,omitempty" yaml:"gpc,omitempty"`
+}
+
+// Service is one third party or feature that sets cookies for a category.
+type Service struct {
+	Name        string   `json:"name" yaml:"name"`
+	Provider    string   `json:"provider" yaml:"provider"`
+	Category    string   `json:"category" yaml:"category"`
+	Description string   `json:"description" yaml:"description"`
+	PolicyURL   string   `json:"policy_url,omitempty" yaml:"policy_url,omitempty"`
+	Cookies     []Cookie `json:"cookies" yaml:"cookies"`
+}
+
+// Cookie is one cookie a service sets; Name may end in "*" to match a prefix.
+type Cookie struct {
+	Name     string `json:"name" yaml:"name"`
+	Provider string `json:"provider" yaml:"provider"`
+	Purpose  string `json:"purpose" yaml:"purpose"`
+	Duration string `json:"duration" yaml:"duration"`
+	Session  bool   `json:"session,omitempty" yaml:"session,omitempty"`
+}
+
+// Duration is a time.Duration that reads and writes as text ("4380h").
+type Duration struct{ time.Duration }
+
+// MarshalText writes the duration as Go duration text.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads Go duration text.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return err
+	}
+	d.Duration = v
+	return nil
+}
+
+// DefaultLifetime is how long a decision is remembered when a site does not
+// say: about six months, CNIL's good practice.
+const DefaultLifetime = 183 * 24 * time.Hour
+
+// MaxLifetime is the longest any decision may be remembered (13 months).
+const MaxLifetime = 395 * 24 * time.Hour
+
+var (
+	siteIDPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+	keyPattern    = regexp.MustCompile(`^[a-z][a-z0-9_]{0,31}$`)
+)
+
+// ValidSiteID reports whether id can name a site (lower-case letters, digits, dashes).
+func ValidSiteID(id string) bool { return siteIDPattern.MatchString(id) }
+
+// Validate checks a site configuration and names the first field at fault.
+func (s *Site) Validate() error {
+	if !ValidSiteID(s.ID) {
+		return FieldError(EInvalid, "id", "must be 1-63 lower-case letters, digits or dashes")
+	}
+	if strings.TrimSpace(s.Name) == "" {
+		return FieldError(EInvalid, "name", "is required")
+	}
+	for i, o := range s.Origins {
+		if NormalizeOrigin(o) != o {
+			return FieldError(EInvalid, "origins", "%q (entry %d) is not an origin like https://shop.example", o, i+1)
+		}
+	}
+	seen := map[string]bool{}
+	for _, c := range s.Categories {
+		if !keyPattern.MatchString(c.Key) {
+			return FieldError(EInvalid, "categories", "key %q must be lower-case letters, digits or underscores", c.Key)
+		}
+		if seen[c.Key] {
+			return FieldError(EInvalid, "categories", "duplicate key %q", c.Key)
+		}
+		seen[c.Key] = true
+	}
+	if !seen[Necessary] {
+		return FieldError(EInvalid, "categories", "the %q category is required", Necessary)
+	}
+	for _, sv := range s.Services {
+		if !seen[sv.Category] {
+			return FieldError(EInvalid, "services", "service %q names unknown category %q", sv.Name, sv.Category)
+		}
+	}
+	for cat, types := range s.ConsentMap {
+		if !seen[cat] {
+			return FieldError(EInvalid, "consent_mode", "unknown category %q", cat)
+		}
+		for _, t := range types {
+			if !slices.Contains(ConsentModeTypes, t) {
+				return FieldError(EInvalid, "consent_mode", "unknown Consent Mode type %q", t)
+			}
+		}
+	}
+	if s.Lifetime.Duration < 0 || s.Lifetime.Duration > MaxLifetime {
+		return FieldError(EInvalid, "lifetime", "must be between 0 (default) and 13 months")
+	}
+	return nil
+}
+
+// Category returns the category with key k.
+func (s *Site) Category(k string) (Category, bool) {
+	for _, c := range s.Categories {
+		if c.Key == k {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// ServicesIn returns the services of one category, in configuration order.
+func (s *Site) ServicesIn(category string) []Service {
+	var out []Service
+	for _, sv := range s.Services {
+		if sv.Category == category {
+			out = append(out, sv)
+		}
+	}
+	return out
+}
+
+// LifetimeOrDefault is how long this site's decisions are remembered.
+func (s *Site) LifetimeOrDefault() time.Duration {
+	if s.Lifetime.Duration == 0 {
+		return DefaultLifetime
+	}
+	return s.Lifetime.Duration
+}
+
+// AllowsOrigin reports whether a page on origin may record consents for the site.
+func (s *Site) AllowsOrigin(origin string) bool {
+	return slices.Contains(s.Origins, NormalizeOrigin(origin))
+}
+
+// ConsentModeBits maps granted categories to Google Consent Mode types, as a
+// bit mask over ConsentModeTypes. security_storage is always granted.
+func (s *Site) ConsentModeBits(granted []string) int {
+	bits := 1 << slices.Index(ConsentModeTypes, "security_storage")
+	for _, g := range granted {
+		for _, t := range s.ConsentMap[g] {
+			bits |= 1 << slices.Index(ConsentModeTypes, t)
+		}
+	}
+	return bits
+}
+
+// NormalizeOrigin returns scheme://host[:port] in lower case, or "" when s is
+// not an http(s) origin.
+func NormalizeOrigin(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" ||
+		u.User != nil || (u.Path != "" && u.Path != "/") || u.RawQuery != "" || u.Fragment != "" {
+		return ""
+	}
+	host := strings.ToLower(u.Host)
+	if (u.Scheme == "http" && strings.HasSuffix(host, ":80")) || (u.Scheme == "https" && strings.HasSuffix(host, ":443")) {
+		host = host[:strings.LastIndexByte(host, ':')]
+	}
+	return u.Scheme + "://" + host
+}
+
+// DefaultConsentMap is the typical category → Consent Mode mapping.
+func DefaultConsentMap() map[string][]string {
+	return map[string][]string{
+		Preferences: {"functionality_storage", "personalization_storage"},
+		Analytics:   {"analytics_storage"},
+		Marketing:   {"ad_storage", "ad_user_data", "ad_personalization"},
+	}
+}

@@ -1,0 +1,138 @@
+// Package ledger makes the consent log tamper-evident and durable: it links
+// each event to the one before by hash, checks those links, and feeds events
+// to a store through a single group-committing writer.
+package ledger
+
+import (
+	"bytes"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+	"hash"
+	"strings"
+
+	"github.com/consentry/consentry/internal/consent"
+)
+
+const domain = "consentry-ledger-v1"
+
+// Seal fills in the personal-data salt and digest of e when they are not set,
+// and e.Hash, its link to prev, the hash of the event before it.
+func Seal(e *consent.Event, prev [32]byte) {
+	if e.PIISalt == nil {
+		e.PIISalt = make([]byte, 16)
+		rand.Read(e.PIISalt)
+		e.PIIDigest = PersonalDigest(e.PIISalt, e.Personal)
+	}
+	e.Hash = Link(prev, e)
+}
+
+// PersonalDigest is the salted digest of an event's personal fields. The chain
+// covers this digest, not the values, so erasing the values (and the salt)
+// leaves every link verifiable, while the salt stops anyone from confirming a
+// guessed IP or user agent against the digest.
+func PersonalDigest(salt []byte, p consent.Personal) [32]byte {
+	h := sha256.New()
+	h.Write(salt)
+	writeStrings(h, p.IP, p.UserAgent, p.Page)
+	return [32]byte(h.Sum(nil))
+}
+
+// Link is the hash of an event chained to the hash of the event before it.
+// Every recorded field except the erasable values takes part.
+func Link(prev [32]byte, e *consent.Event) [32]byte {
+	h := sha256.New()
+	h.Write([]byte(domain))
+	h.Write(prev[:])
+	h.Write(e.ID[:])
+	h.Write(e.ConsentID[:])
+	writeStrings(h, e.Site, string(e.Action), strings.Join(e.Granted, ","), string(e.Source),
+		e.Lang, e.Country, e.Rule)
+	var n [8]byte
+	for _, v := range []int64{int64(e.Revision), e.Time.UnixMicro(), e.Expires.UnixMicro(), int64(e.Flags())} {
+		binary.BigEndian.PutUint64(n[:], uint64(v))
+		h.Write(n[:])
+	}
+	h.Write(e.TextsHash[:])
+	h.Write(e.PIIDigest[:])
+	return [32]byte(h.Sum(nil))
+}
+
+// writeStrings writes each string length-prefixed, so no two different lists
+// of strings hash alike.
+func writeStrings(h hash.Hash, ss ...string) {
+	var n [4]byte
+	for _, s := range ss {
+		binary.BigEndian.PutUint32(n[:], uint32(len(s)))
+		h.Write(n[:])
+		h.Write([]byte(s))
+	}
+}
+
+// Break describes the first event at which the ledger fails to verify.
+type Break struct {
+	Seq    int64
+	ID     string
+	Reason string
+}
+
+func (b *Break) Error() string {
+	return fmt.Sprintf("ledger broken at event #%d (%s): %s", b.Seq, b.ID, b.Reason)
+}
+
+// Check verifies one event given the hash of the event before it. It returns
+// nil when the event is intact.
+func Check(prev [32]byte, e *consent.Event) *Break {
+	brk := func(format string, args ...any) *Break {
+		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...)}
+	}
+	if e.Erased == nil && PersonalDigest(e.PIISalt, e.Personal) != e.PIIDigest {
+		return brk("its personal fields do not match their digest")
+	}
+	if Link(prev, e) != e.Hash {
+		return brk("its hash does not match its content and the event before it: this event was changed, or the one before it was changed or removed")
+	}
+	return nil
+}
+
+// Verifier checks a ledger read in order, one event at a time, so that any
+// number of events can be verified in constant memory.
+type Verifier struct {
+	prev  [32]byte
+	count int64
+	last  *consent.Event
+}
+
+// Next checks the next event in ledger order.
+func (v *Verifier) Next(e *consent.Event) error {
+	if b := Check(v.prev, e); b != nil {
+		return b
+	}
+	v.prev = e.Hash
+	v.count++
+	v.last = e
+	return nil
+}
+
+// Finish checks that the ledger ends where its recorded head says it does, so
+// that removing the newest events is caught too.
+func (v *Verifier) Finish(headSeq int64, headHash [32]byte) error {
+	if headSeq == 0 && v.count == 0 {
+		return nil
+	}
+	if v.last == nil || v.last.Seq != headSeq || !bytes.Equal(v.prev[:], headHash[:]) {
+		seq, id := int64(0), "none"
+		if v.last != nil {
+			seq, id = v.last.Seq, v.last.ID.String()
+		}
+		return &Break{Seq: seq, ID: id, Reason: fmt.Sprintf("the ledger ends here but its head records event #%d: newer events were removed", headSeq)}
+	}
+	return nil
+}
+
+// Count is how many events have verified so far.
+func (v *Verifier) Count() int64 { return v.count }
+
+// Last is the newest event verified so far, or nil.
+func (v *Verifier) Last() *consent.Event { return v.last }

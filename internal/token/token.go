@@ -1,0 +1,78 @@
+// Package token issues and checks the visitor's consent token: the value of
+// the first-party "consentry" cookie. It is a gorilla/securecookie value with
+// the JSON serializer, signed with HMAC-SHA256 and deliberately not
+// encrypted: nothing in it is secret from the visitor it describes, and the
+// snippet reads grants, revision and expiry from it on every page load
+// without waiting for the network. The server trusts it only after the MAC.
+package token
+
+import (
+	"errors"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/gorilla/securecookie"
+)
+
+// Name is the cookie name, and the name the MAC covers.
+const Name = "consentry"
+
+// Claims is what a token says. Field names are short: the cookie travels
+// with every request to the visitor's site.
+type Claims struct {
+	ConsentID   string   `json:"id"`
+	Site        string   `json:"s"`
+	Revision    int      `json:"r"`
+	Granted     []string `json:"g"`
+	ConsentMode int      `json:"cm"` // bit mask over consent.ConsentModeTypes
+	Issued      int64    `json:"iat"`
+	Expires     int64    `json:"exp"`
+}
+
+// Codec signs new tokens with the first key and accepts any of its keys, so
+// keys can be rotated without logging visitors out.
+type Codec struct {
+	codecs []securecookie.Codec
+}
+
+// MinKeyLen is the shortest signing key accepted.
+const MinKeyLen = 32
+
+// NewCodec builds a codec from signing keys, newest first.
+func NewCodec(keys ...[]byte) (*Codec, error) {
+	if len(keys) == 0 {
+		return nil, errors.New("token: no signing key")
+	}
+	pairs := make([][]byte, 0, 2*len(keys))
+	for _, k := range keys {
+		if len(k) < MinKeyLen {
+			return nil, errors.New("token: signing keys must be at least 32 bytes")
+		}
+		pairs = append(pairs, k, nil) // nil block key: signed, not encrypted
+	}
+	codecs := securecookie.CodecsFromPairs(pairs...)
+	for _, c := range codecs {
+		c.(*securecookie.SecureCookie).
+			SetSerializer(securecookie.JSONEncoder{}).
+			MaxAge(int(consent.MaxLifetime / time.Second))
+	}
+	return &Codec{codecs: codecs}, nil
+}
+
+// Encode signs claims.
+func (c *Codec) Encode(cl Claims) (string, error) {
+	return securecookie.EncodeMulti(Name, cl, c.codecs...)
+}
+
+// Decode checks a token's MAC with every key and returns its claims. It fails
+// for a token that is forged, altered, signed with an unknown key, or expired.
+func (c *Codec) Decode(tok string, now time.Time) (Claims, error) {
+	var cl Claims
+	if err := securecookie.DecodeMulti(Name, tok, &cl, c.codecs...); err != nil {
+		return Claims{}, consent.Errorf(consent.EInvalid, "the token is not valid: its signature does not verify")
+	}
+	if now.Unix() >= cl.Expires {
+		return Claims{}, consent.Errorf(consent.EInvalid, "the token expired at %s", time.Unix(cl.Expires, 0).UTC().Format(time.RFC3339))
+	}
+	return cl, nil
+}

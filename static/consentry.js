@@ -1,0 +1,340 @@
+// Consentry snippet: the one script a site embeds.
+//
+//   <script src="https://consent.example.com/c.js" data-site="SITE_ID"></script>
+//
+// It declares Google Consent Mode v2 defaults before anything else can run,
+// applies a stored decision from the first-party "consentry" cookie at once,
+// shows the banner (server-rendered, inside an open shadow root) when there is
+// no current decision, records decisions, and runs blocked scripts and
+// iframes only for granted categories. The server minifies it; keep it
+// dependency-free and small (the whole download budget is 6 KB gzipped).
+(function () {
+  "use strict";
+  var w = window, d = document;
+  if (w.Consentry) return;
+
+  var me = d.currentScript;
+  var site = me && me.getAttribute("data-site");
+  var base = me ? new URL(me.src, location.href).origin : "";
+  var api = base + "/api/v1/sites/" + encodeURIComponent(site || "");
+  var COOKIE = "consentry";
+  var CM = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+    "functionality_storage", "personalization_storage", "security_storage"];
+  var gpc = navigator.globalPrivacyControl === true;
+
+  // Google Consent Mode v2: the default goes first, before any blocked tag.
+  var dl = w.dataLayer = w.dataLayer || [];
+  function gtag() { dl.push(arguments); }
+  function cm(bits) {
+    var o = {};
+    CM.forEach(function (t, i) { o[t] = bits >> i & 1 ? "granted" : "denied"; });
+    return o;
+  }
+  var def = cm(64);
+  def.wait_for_update = 500;
+  gtag("consent", "default", def);
+
+  var state = null;      // the current decision, or null
+  var banner = null;     // {data, root, host} once fetched
+  var listeners = [];
+  var opener = null;     // element focused before the dialog opened
+  var resolveReady;
+  var ready = new Promise(function (r) { resolveReady = r; });
+
+  // The token is a gorilla/securecookie value: base64url("date|payload|mac")
+  // with payload base64url(JSON). The server checks the MAC; the snippet only
+  // reads what the token says about the visitor's own choice.
+  function b64(s) { return atob(s.replace(/-/g, "+").replace(/_/g, "/")); }
+  function readToken(tok) {
+    try {
+      var c = JSON.parse(b64(b64(tok).split("|")[1]));
+      if (c.s !== site || c.exp * 1000 <= Date.now()) return null;
+      return c;
+    } catch (e) { return null; }
+  }
+  function cookie(name) {
+    var m = d.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
+    return m ? decodeURIComponent(m[1]) : null;
+  }
+  function toState(c) {
+    return {
+      consent_id: c.id, revision: c.r, granted: c.g.slice(),
+      expires_at: new Date(c.exp * 1000).toISOString(), consent_mode: c.cm
+    };
+  }
+  function has(cat) { return !!state && state.granted.indexOf(cat) >= 0; }
+
+  // Blocked elements: <script type="text/plain" data-consent="cat"> and
+  // <iframe data-consent="cat" data-src>. data-consent may name several
+  // categories, space separated; all must be granted.
+  function allowed(el) {
+    return el.getAttribute("data-consent").split(/\s+/).every(has);
+  }
+  function unblock(el) {
+    if (!allowed(el)) {
+      if (el.tagName === "IFRAME" && el.getAttribute("src")) el.removeAttribute("src");
+      return;
+    }
+    if (el.tagName === "IFRAME") {
+      if (!el.getAttribute("src")) el.src = el.getAttribute("data-src");
+    } else if (el.type === "text/plain" && !el.cyDone && (el.src || d.readyState !== "loading")) {
+      // An inline script still being parsed may not have all its text yet:
+      // it runs at DOMContentLoaded instead.
+      el.cyDone = true;
+      var s = d.createElement("script");
+      for (var i = 0; i < el.attributes.length; i++) {
+        var a = el.attributes[i];
+        if (a.name !== "type" && a.name !== "data-consent") s.setAttribute(a.name, a.value);
+      }
+      if (el.getAttribute("data-type")) s.type = el.getAttribute("data-type");
+      s.async = false; // keep the page's order among unblocked scripts
+      s.text = el.text;
+      el.parentNode.replaceChild(s, el);
+    }
+  }
+  var SEL = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
+  function applyAll() {
+    if (state) d.querySelectorAll(SEL).forEach(unblock);
+  }
+  new MutationObserver(function (ms) {
+    if (!state) return;
+    ms.forEach(function (m) {
+      m.addedNodes.forEach(function (n) {
+        if (n.nodeType !== 1) return;
+        if (n.matches(SEL)) unblock(n);
+        n.querySelectorAll(SEL).forEach(unblock);
+      });
+    });
+  }).observe(d.documentElement, { childList: true, subtree: true });
+
+  // Deletes the declared cookies of categories no longer granted, on this
+  // host and its parent domains. A name ending in * is a prefix.
+  function dropCookies(before) {
+    if (!banner) return;
+    var names = d.cookie.split("; ").map(function (c) { return c.split("=")[0]; });
+    banner.data.cookies.forEach(function (k) {
+      if (before.indexOf(k.category) < 0 || has(k.category)) return;
+      names.forEach(function (n) {
+        var star = k.name.slice(-1) === "*";
+        if (star ? n.indexOf(k.name.slice(0, -1)) !== 0 : n !== k.name) return;
+        var parts = location.hostname.split(".");
+        for (var i = 0; i < parts.length; i++) {
+          var dom = i ? "; domain=." + parts.slice(i).join(".") : "";
+          d.cookie = n + "=; max-age=0; path=/" + dom;
+        }
+      });
+    });
+  }
+
+  function emit() {
+    var s = Consentry.get();
+    gtag("consent", "update", cm(state.consent_mode));
+    listeners.forEach(function (fn) { try { fn(s); } catch (e) { setTimeout(function () { throw e; }); } });
+    d.dispatchEvent(new CustomEvent("consentry:change", { detail: s }));
+  }
+
+  function setCookie(tok, exp) {
+    var secure = location.protocol === "https:" ? "; Secure" : "";
+    var age = Math.max(0, Math.floor((Date.parse(exp) - Date.now()) / 1000));
+    d.cookie = COOKIE + "=" + encodeURIComponent(tok) + "; path=/; max-age=" + age + "; SameSite=Lax" + secure;
+  }
+
+  // Records a decision; resolves with the new state once the server has
+  // durably committed it.
+  function decide(action, cats, source) {
+    var body = {
+      action: action, categories: cats, revision: banner ? banner.data.revision : state && state.revision,
+      lang: banner ? banner.data.lang : lang(), page: location.href, source: source, gpc: gpc
+    };
+    if (state) body.consent_id = state.consent_id;
+    var need = banner ? Promise.resolve() : load();
+    return need.then(function () {
+      body.revision = banner.data.revision;
+      return post(body, 2);
+    }).then(function (r) {
+      var before = state ? state.granted : [], c = readToken(r.token);
+      if (!c) throw new Error("consentry: unreadable token");
+      state = toState(c);
+      setCookie(r.token, r.expires_at);
+      dropCookies(before);
+      applyAll();
+      hide();
+      emit();
+      return Consentry.get();
+    });
+  }
+  function post(body, tries) {
+    // text/plain keeps this a simple CORS request: no preflight round trip.
+    return fetch(api + "/consents", {
+      method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(body)
+    }).then(function (res) {
+      if (res.status === 503 && tries > 1) {
+        return new Promise(function (r) { setTimeout(r, 1000); }).then(function () { return post(body, tries - 1); });
+      }
+      return res.json().then(function (j) {
+        if (!res.ok) throw new Error(j.error ? j.error.message : res.statusText);
+        return j;
+      });
+    });
+  }
+
+  function lang() {
+    return (me && me.getAttribute("data-lang")) || d.documentElement.lang || "";
+  }
+
+  // Fetches the banner. With rev set, the server answers 204 while that
+  // revision is current: a returning visitor's one small, cacheable request.
+  function load(rev) {
+    var q = "?lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") + (rev ? "&rev=" + rev : "");
+    return fetch(api + "/banner" + q).then(function (res) {
+      if (res.status === 204) return null;
+      if (!res.ok) throw new Error("consentry: banner " + res.status);
+      return res.json().then(mount);
+    });
+  }
+
+  function mount(data) {
+    var host = d.createElement("div");
+    host.setAttribute("data-consentry", "");
+    host.style.cssText = "position:fixed;z-index:2147483647;inset:auto 0 0 0;height:0";
+    root.addEventListener("keydown", onKey);
+    var root = host.attachShadow({ mode: "open" });
+    root.innerHTML = "<style>" + data.css + "</style>" + data.html;
+    if (banner) banner.host.remove();
+    banner = { data: data, root: root, host: host };
+    try { localStorage.setItem("consentry:reopen", data.reopen); } catch (e) { /* storage off */ }
+    root.addEventListener("click", onClick);
+    (d.body || d.documentElement).appendChild(host);
+    return banner;
+  }
+
+  function $(sel) { return banner.root.querySelector(sel); }
+  function dialogs() { return banner.root.querySelectorAll(".cy-dialog"); }
+  function visible() {
+    var v = null;
+    dialogs().forEach(function (x) { if (!x.hidden) v = x; });
+    return v;
+  }
+  function open(which) {
+    if (!visible()) opener = d.activeElement;
+    dialogs().forEach(function (x) { x.hidden = !x.classList.contains(which); });
+    fab(false);
+    if (which === "cy-prefs") {
+      banner.root.querySelectorAll("input[data-category]").forEach(function (i) {
+        if (!i.disabled) i.checked = state ? has(i.value) : i.defaultChecked;
+      });
+      var id = $(".cy-id");
+      id.hidden = !state;
+      if (state) id.querySelector("code").textContent = state.consent_id;
+    }
+    $("." + which).focus();
+  }
+  function hide() {
+    if (!banner) return;
+    var was = visible();
+    dialogs().forEach(function (x) { x.hidden = true; });
+    fab(!!state);
+    if (was && opener && opener.focus && d.contains(opener)) opener.focus();
+    opener = null;
+  }
+  function fail(err) {
+    var v = visible();
+    var p = v && v.querySelector(".cy-error");
+    if (p) { p.textContent = err.message; p.hidden = false; }
+  }
+
+  function onClick(ev) {
+    var b = ev.target.closest("[data-action]");
+    if (!b) return;
+    var a = b.getAttribute("data-action");
+    var src = visible() && visible().classList.contains("cy-prefs") ? "preferences" : "banner";
+    if (a === "customize") open("cy-prefs");
+    else if (a === "close") close();
+    else if (a === "save") {
+      var cats = {};
+      banner.root.querySelectorAll("input[data-category]").forEach(function (i) { cats[i.value] = i.checked; });
+      decide("custom", cats, src).catch(fail);
+    } else decide(a, undefined, src).catch(fail);
+  }
+  // Closing the preference center is not a decision: without one, the
+  // first layer comes back.
+  function close() {
+    if (state) hide();
+    else { open("cy-banner"); $('[data-action="customize"]').focus(); }
+  }
+  function onKey(ev) {
+    var v = visible();
+    if (!v) return;
+    if (ev.key === "Escape" && v.classList.contains("cy-prefs")) { ev.preventDefault(); close(); return; }
+    if (ev.key !== "Tab") return;
+    // Keep focus inside the open dialog.
+    var f = Array.prototype.filter.call(v.querySelectorAll("button,input,summary,a[href]"), function (x) {
+      return !x.disabled && x.getClientRects().length > 0;
+    });
+    var first = f[0], last = f[f.length - 1], cur = banner.root.activeElement;
+    if (ev.shiftKey && (cur === first || cur === v)) { ev.preventDefault(); last.focus(); }
+    else if (!ev.shiftKey && cur === last) { ev.preventDefault(); first.focus(); }
+  }
+
+  function show() {
+    return (banner ? Promise.resolve(banner) : load()).then(function () { open("cy-prefs"); });
+  }
+
+  w.Consentry = {
+    ready: ready,
+    get: function () {
+      return state && {
+        consent_id: state.consent_id, revision: state.revision, granted: state.granted.slice(),
+        expires_at: state.expires_at, gpc: gpc
+      };
+    },
+    has: function (cat) { return cat === "necessary" || has(cat); },
+    acceptAll: function () { return decide("accept_all", undefined, "api"); },
+    rejectAll: function () { return decide("reject_all", undefined, "api"); },
+    set: function (cats) { return decide("custom", cats, "api"); },
+    show: show,
+    on: function (ev, fn) { if (ev === "change") listeners.push(fn); }
+  };
+
+  d.addEventListener("click", function (ev) {
+    var t = ev.target.closest && ev.target.closest("[data-consent-open]");
+    if (t) { ev.preventDefault(); show(); }
+  });
+
+  if (!site) { resolveReady(null); return; }
+  var tok = cookie(COOKIE), claims = tok && readToken(tok);
+  if (claims) {
+    state = toState(claims);
+    gtag("consent", "update", cm(state.consent_mode));
+    applyAll();
+  }
+  d.addEventListener("DOMContentLoaded", applyAll);
+  // A stored decision applies at once; the banner comes back only when the
+  // site has published a newer revision since.
+  load(claims && claims.r).then(function (b) {
+    if (b) open("cy-banner");
+    else if (claims) fab(true);
+    resolveReady(Consentry.get());
+  }, function (e) { resolveReady(Consentry.get()); throw e; });
+
+  // The floating "Cookie settings" button: shown once the visitor has
+  // decided, without fetching the banner until it is used.
+  var fabHost = null;
+  function fab(on) {
+    if (!on) { if (fabHost) fabHost.remove(); fabHost = null; return; }
+    if (fabHost) return;
+    fabHost = d.createElement("div");
+    var root = fabHost.attachShadow({ mode: "open" });
+    var label = "Cookie settings";
+    try { label = localStorage.getItem("consentry:reopen") || label; } catch (e) { /* storage off */ }
+    fabHost.style.cssText = "position:fixed;z-index:2147483646;bottom:16px;inset-inline-start:16px";
+    root.innerHTML = '<button type="button" style="all:initial;cursor:pointer;background:#1d4ed8;color:#fff;border-radius:50%;width:44px;height:44px;display:grid;place-items:center;box-shadow:0 2px 8px #0004;outline-offset:3px">' +
+      '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm3 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2z"/></svg></button>';
+    var b = root.querySelector("button");
+    b.setAttribute("aria-label", label);
+    b.setAttribute("data-testid", "reopen");
+    b.addEventListener("click", function () { show(); });
+    var host = fabHost, add = function () { d.body.appendChild(host); };
+    if (d.body) add(); else d.addEventListener("DOMContentLoaded", add);
+  }
+})();

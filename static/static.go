@@ -1,0 +1,10 @@
+// Package static embeds the files Consentry serves as they are: the snippet
+// source (minified at start-up), its CSS and the demo shop's assets.
+package static
+
+import "embed"
+
+// FS holds consentry.js, consentry.css and demo/.
+//
+//go:embed consentry.js consentry.css demo
+var FS embed.FS

@@ -1,0 +1,37 @@
+// Package templates holds the templ components Consentry renders: the banner
+// and preference center fragment, the no-JavaScript preferences page and the
+// demo shop. Generated *_templ.go files are committed; `make generate`
+// refreshes them.
+package templates
+
+import (
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+)
+
+// Banner is what the banner and the preference center show one visitor.
+type Banner struct {
+	T       *i18n.Localizer
+	Site    *consent.Site
+	GPC     bool
+	Granted map[string]bool // each category's toggle as it starts
+}
+
+// Checked reports whether a category's toggle starts on.
+func (b Banner) Checked(c consent.Category) bool { return c.Required || b.Granted[c.Key] }
+
+// Prefs is the no-JavaScript preferences page: the banner's texts in a plain
+// form, or the confirmation after it was posted.
+type Prefs struct {
+	Banner
+	Return    string   // where "back to the site" goes; "" when none
+	Saved     []string // granted categories once a decision was recorded
+	ConsentID string
+}
+
+// Demo is the demo shop page.
+type Demo struct {
+	T    *i18n.Localizer
+	Site string
+	NoJS string // the no-JavaScript preferences page, returning here
+}

@@ -1,0 +1,118 @@
+package web
+
+import (
+	"bytes"
+	"compress/gzip"
+	"crypto/sha256"
+	"crypto/sha512"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/consentry/consentry/static"
+	"github.com/evanw/esbuild/pkg/api"
+	"github.com/labstack/echo/v4"
+)
+
+// asset is one file served from memory, precompressed, with a strong ETag.
+type asset struct {
+	body, gz    []byte
+	contentType string
+	etag        string
+	version     string // first hex digits of the digest, for immutable URLs
+	integrity   string // Subresource Integrity value of body
+}
+
+type assets struct {
+	snippet, css *asset
+}
+
+func loadAssets() (*assets, error) {
+	src, err := static.FS.ReadFile("consentry.js")
+	if err != nil {
+		return nil, err
+	}
+	res := api.Transform(string(src), api.TransformOptions{
+		Loader: api.LoaderJS, Target: api.ES2017,
+		MinifyWhitespace: true, MinifyIdentifiers: true, MinifySyntax: true,
+	})
+	if len(res.Errors) > 0 {
+		return nil, fmt.Errorf("snippet: %s", res.Errors[0].Text)
+	}
+	css, err := static.FS.ReadFile("consentry.css")
+	if err != nil {
+		return nil, err
+	}
+	return &assets{
+		snippet: newAsset(res.Code, "text/javascript; charset=utf-8"),
+		css:     newAsset(minifyCSS(css), "text/css; charset=utf-8"),
+	}, nil
+}
+
+// minifyCSS drops comments and runs of white space; the CSS is our own, so
+// this simple pass is enough.
+func minifyCSS(b []byte) []byte {
+	res := api.Transform(string(b), api.TransformOptions{Loader: api.LoaderCSS, MinifyWhitespace: true, MinifySyntax: true})
+	return res.Code
+}
+
+func newAsset(body []byte, contentType string) *asset {
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	sum := sha256.Sum256(body)
+	sri := sha512.Sum384(body)
+	return &asset{
+		body: body, gz: gz.Bytes(), contentType: contentType,
+		etag:      `"` + hex.EncodeToString(sum[:8]) + `"`,
+		version:   hex.EncodeToString(sum[:5]),
+		integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]),
+	}
+}
+
+// serve writes the asset, gzipped when the client accepts it. immutable
+// marks a versioned URL that may be cached for a year.
+func (a *asset) serve(c echo.Context, immutable bool) error {
+	h := c.Response().Header()
+	h.Set("Content-Type", a.contentType)
+	h.Set("ETag", a.etag)
+	h.Set("Vary", "Accept-Encoding")
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Cross-Origin-Resource-Policy", "cross-origin")
+	if immutable {
+		h.Set("Cache-Control", "public, max-age=31536000, immutable")
+	} else {
+		h.Set("Cache-Control", "public, max-age=300")
+	}
+	if c.Request().Header.Get("If-None-Match") == a.etag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	body := a.body
+	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
+		h.Set("Content-Encoding", "gzip")
+		body = a.gz
+	}
+	return c.Blob(http.StatusOK, a.contentType, body)
+}
+
+func (s *Server) getSnippet(c echo.Context) error { return s.assets.snippet.serve(c, false) }
+
+func (s *Server) getCSS(c echo.Context) error { return s.assets.css.serve(c, false) }
+
+// getVersionedSnippet serves /c.<version>.js: immutable, so that its SRI
+// hash never changes. Another version than the running one is not found.
+func (s *Server) getVersionedSnippet(c echo.Context) error {
+	if c.Param("file") != "c."+s.assets.snippet.version+".js" {
+		return echo.ErrNotFound
+	}
+	return s.assets.snippet.serve(c, true)
+}
+
+// SnippetPath is the versioned, immutable URL path of the running snippet,
+// and IntegrityOf its SRI value: what a site owner pastes.
+func (s *Server) SnippetPath() (path, integrity string) {
+	return "/c." + s.assets.snippet.version + ".js", s.assets.snippet.integrity
+}

@@ -1,0 +1,188 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/token"
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+)
+
+type consentResponse struct {
+	ConsentID string    `json:"consent_id"`
+	EventID   string    `json:"event_id"`
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	Revision  int       `json:"revision"`
+	Granted   []string  `json:"granted"`
+	GPC       bool      `json:"gpc"`
+}
+
+// postConsent records one decision and answers 201 with the signed token only
+// once the event is durably committed.
+func (s *Server) postConsent(c echo.Context) error {
+	site, err := s.sites.get(c.Request().Context(), c.Param("site"))
+	if err != nil {
+		return err
+	}
+	if err := s.checkOrigin(c, site); err != nil {
+		return err
+	}
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err // the body limit's 413 comes through here
+	}
+	var req consent.Request
+	if err := json.Unmarshal(body, &req); err != nil {
+		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
+	}
+	if req.Source == consent.SourceNoJS || req.Source == consent.SourceGPC {
+		return consent.FieldError(consent.EUnprocessed, "source", "source %q is set by the server", req.Source)
+	}
+	resp, err := s.record(c, site, req)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, resp)
+}
+
+// record validates a request, appends its event through the ledger writer
+// and issues the token. It is shared by the API and the no-JavaScript form.
+func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request) (*consentResponse, error) {
+	r := c.Request()
+	d, err := site.Decide(req, gpcOf(c))
+	if err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	id, err := uuid.NewV7()
+	if err != nil {
+		return nil, err
+	}
+	if d.ConsentID == uuid.Nil {
+		d.ConsentID = id // a new visitor's consent ID is its first event's ID
+	}
+	loc := s.cfg.I18n.For(s.cfg.I18n.Match(req.Lang, r.Header.Get("Accept-Language")))
+	shown := s.shown(site, loc)
+	page := consent.PageOf(req.Page)
+	if page == "" {
+		page = consent.PageOf(r.Referer())
+	}
+	ev := &consent.Event{
+		ID: id, ConsentID: d.ConsentID, Site: site.ID, Revision: d.Revision, Action: d.Action,
+		Granted: d.Granted, Source: d.Source, Lang: loc.Lang, Rule: "opt-in",
+		GPC: d.GPC, DNT: r.Header.Get("DNT") == "1", TextsHash: shown.hash, TextsBody: shown.body,
+		Time: now, Expires: now.Add(site.LifetimeOrDefault()),
+		Personal: consent.Personal{IP: consent.TruncateIP(c.RealIP()), UserAgent: truncate(r.UserAgent(), 512), Page: page},
+	}
+	if err := s.cfg.Writer.Append(r.Context(), ev); err != nil {
+		return nil, err
+	}
+	s.metrics.consents.WithLabelValues(string(ev.Action)).Inc()
+	tok, err := s.cfg.Tokens.Encode(token.Claims{
+		ConsentID: ev.ConsentID.String(), Site: site.ID, Revision: ev.Revision, Granted: ev.Granted,
+		ConsentMode: site.ConsentModeBits(ev.Granted), Issued: now.Unix(), Expires: ev.Expires.Unix(),
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &consentResponse{
+		ConsentID: ev.ConsentID.String(), EventID: ev.ID.String(), Token: tok, ExpiresAt: ev.Expires,
+		Revision: ev.Revision, Granted: ev.Granted, GPC: ev.GPC,
+	}, nil
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// checkOrigin refuses a browser request from a page the site does not allow
+// and, for an allowed one, answers CORS. A request without Origin comes from
+// a server, not a page, and is recorded with the source it names.
+func (s *Server) checkOrigin(c echo.Context, site *consent.Site) error {
+	origin := c.Request().Header.Get("Origin")
+	if origin == "" {
+		return nil
+	}
+	c.Response().Header().Add("Vary", "Origin")
+	if !site.AllowsOrigin(origin) {
+		return consent.Errorf(consent.EForbidden, "origin %q may not record consents for site %q", origin, site.ID)
+	}
+	c.Response().Header().Set("Access-Control-Allow-Origin", origin)
+	return nil
+}
+
+// preflightConsent answers the CORS preflight of a JSON consent post.
+func (s *Server) preflightConsent(c echo.Context) error {
+	site, err := s.sites.get(c.Request().Context(), c.Param("site"))
+	if err != nil {
+		return err
+	}
+	if err := s.checkOrigin(c, site); err != nil {
+		return err
+	}
+	h := c.Response().Header()
+	h.Set("Access-Control-Allow-Methods", "POST")
+	h.Set("Access-Control-Allow-Headers", "Content-Type")
+	h.Set("Access-Control-Max-Age", "86400")
+	return c.NoContent(http.StatusNoContent)
+}
+
+type verifyRequest struct {
+	Token string `json:"token"`
+}
+
+type verifyResponse struct {
+	Valid     bool      `json:"valid"`
+	Reason    string    `json:"reason,omitempty"`
+	Site      string    `json:"site,omitempty"`
+	ConsentID string    `json:"consent_id,omitempty"`
+	Revision  int       `json:"revision,omitempty"`
+	Current   bool      `json:"current"`
+	Granted   []string  `json:"granted,omitempty"`
+	IssuedAt  time.Time `json:"issued_at,omitzero"`
+	ExpiresAt time.Time `json:"expires_at,omitzero"`
+}
+
+// postVerify lets a site's backend check a token: only a token whose MAC
+// verifies is reported valid, with what it grants and whether its revision
+// is still the site's current one.
+func (s *Server) postVerify(c echo.Context) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err
+	}
+	var req verifyRequest
+	if err := json.Unmarshal(body, &req); err != nil {
+		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
+	}
+	if req.Token == "" {
+		return consent.FieldError(consent.EInvalid, "token", "is required")
+	}
+	cl, err := s.cfg.Tokens.Decode(req.Token, time.Now())
+	if err != nil {
+		return c.JSON(http.StatusOK, verifyResponse{Reason: err.Error()})
+	}
+	resp := verifyResponse{
+		Valid: true, Site: cl.Site, ConsentID: cl.ConsentID, Revision: cl.Revision, Granted: cl.Granted,
+		IssuedAt: time.Unix(cl.Issued, 0).UTC(), ExpiresAt: time.Unix(cl.Expires, 0).UTC(),
+	}
+	site, err := s.sites.get(c.Request().Context(), cl.Site)
+	var de *consent.Error
+	switch {
+	case err == nil:
+		resp.Current = cl.Revision == site.Revision
+	case errors.As(err, &de) && de.Code == consent.ENotFound:
+	default:
+		return err
+	}
+	return c.JSON(http.StatusOK, resp)
+}

@@ -1,0 +1,45 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/consentry/consentry/static"
+	"github.com/consentry/consentry/templates"
+	"github.com/labstack/echo/v4"
+)
+
+// DemoSite is the ID of the site `serve --demo` seeds.
+const DemoSite = "demo"
+
+// getDemo serves the demo shop. Coming back from the no-JavaScript page with
+// ?consentry_token=, it does what a site's backend does: checks the token
+// and sets it as a first-party cookie.
+func (s *Server) getDemo(c echo.Context) error {
+	if tok := c.QueryParam("consentry_token"); tok != "" {
+		if cl, err := s.cfg.Tokens.Decode(tok, time.Now()); err == nil && cl.Site == DemoSite {
+			s.setTokenCookie(c, tok, time.Unix(cl.Expires, 0))
+		}
+		q := c.QueryParams()
+		q.Del("consentry_token")
+		u := url.URL{Path: "/demo", RawQuery: q.Encode()}
+		return c.Redirect(http.StatusSeeOther, u.String())
+	}
+	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
+	self := c.Scheme() + "://" + c.Request().Host
+	noJS := "/p/" + DemoSite + "?" + url.Values{"return": {self + "/demo"}, "lang": {loc.Lang}}.Encode()
+	return render(c, http.StatusOK, templates.DemoPage(templates.Demo{T: loc, Site: DemoSite, NoJS: noJS}))
+}
+
+// getDemoVideo stands for a third-party video player, which sets its own
+// marketing cookie once it loads.
+func (s *Server) getDemoVideo(c echo.Context) error {
+	c.SetCookie(&http.Cookie{Name: "_demo_video", Value: "1", Path: "/", MaxAge: 86400, SameSite: http.SameSiteLaxMode})
+	return c.HTML(http.StatusOK, `<!DOCTYPE html><html lang="en"><title>Video</title>`+
+		`<body style="margin:0;display:grid;place-items:center;height:100vh;background:#111;color:#fff;font:16px system-ui">`+
+		`<p data-testid="video-loaded">▶ Video player (loaded)</p></body></html>`)
+}
+
+// demoAssets serves the demo shop's own files.
+var demoAssets = echo.WrapHandler(http.FileServer(http.FS(static.FS)))

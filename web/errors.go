@@ -1,0 +1,86 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/labstack/echo/v4"
+)
+
+var statusOf = map[consent.Code]int{
+	consent.EInvalid:     http.StatusBadRequest,
+	consent.EForbidden:   http.StatusForbidden,
+	consent.ENotFound:    http.StatusNotFound,
+	consent.ETooLarge:    http.StatusRequestEntityTooLarge,
+	consent.EUnprocessed: http.StatusUnprocessableEntity,
+	consent.ERateLimited: http.StatusTooManyRequests,
+	consent.EUnavailable: http.StatusServiceUnavailable,
+	consent.EInternal:    http.StatusInternalServerError,
+}
+
+// codeOf is the reverse of statusOf for errors Echo raises itself.
+func codeOf(status int) consent.Code {
+	for code, st := range statusOf {
+		if st == status {
+			return code
+		}
+	}
+	if status >= 500 {
+		return consent.EInternal
+	}
+	return consent.EInvalid
+}
+
+type errorBody struct {
+	Error struct {
+		Code    consent.Code `json:"code"`
+		Message string       `json:"message"`
+		Field   string       `json:"field,omitempty"`
+	} `json:"error"`
+}
+
+// handleError is the one place an error becomes a response: a domain error's
+// code picks the status; the body is JSON for the API and for clients that
+// ask for it, a plain page otherwise. Internal errors are logged, never shown.
+func (s *Server) handleError(err error, c echo.Context) {
+	if c.Response().Committed {
+		return
+	}
+	var (
+		de *consent.Error
+		he *echo.HTTPError
+		e  = &consent.Error{Code: consent.EInternal, Message: "something went wrong on our side; it has been logged"}
+	)
+	switch {
+	case errors.As(err, &de):
+		e = de
+	case errors.As(err, &he):
+		e = &consent.Error{Code: codeOf(he.Code), Message: strings.ToLower(http.StatusText(he.Code))}
+		if m, ok := he.Message.(string); ok {
+			e.Message = m
+		}
+		if he.Code == http.StatusRequestEntityTooLarge {
+			e.Message = "the request body is larger than 8 KiB"
+		}
+	}
+	status := statusOf[e.Code]
+	if status == http.StatusInternalServerError {
+		s.cfg.Log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
+	}
+	if e.Code == consent.EUnavailable {
+		c.Response().Header().Set("Retry-After", "1")
+	}
+	if c.Request().Method == http.MethodHead {
+		c.NoContent(status)
+		return
+	}
+	if strings.HasPrefix(c.Request().URL.Path, "/api/") || strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
+		var b errorBody
+		b.Error.Code, b.Error.Message, b.Error.Field = e.Code, e.Message, e.Field
+		c.JSON(status, b)
+		return
+	}
+	c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
+}

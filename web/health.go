@@ -1,0 +1,60 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+)
+
+// getHealth answers as soon as the server accepts requests.
+func (s *Server) getHealth(c echo.Context) error { return c.String(http.StatusOK, "ok\n") }
+
+// getReady answers 200 only while the database answers and the ledger
+// writer is alive, so a load balancer stops sending consents it cannot keep.
+func (s *Server) getReady(c echo.Context) error {
+	ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+	defer cancel()
+	if err := s.cfg.Store.Ping(ctx); err != nil {
+		return c.String(http.StatusServiceUnavailable, "database not reachable\n")
+	}
+	if !s.cfg.Writer.Alive() {
+		return c.String(http.StatusServiceUnavailable, "ledger writer not alive\n")
+	}
+	return c.String(http.StatusOK, "ready\n")
+}
+
+type metrics struct {
+	consents *prometheus.CounterVec
+	handler  echo.HandlerFunc
+}
+
+// newMetrics registers the server's collectors. The writer's batch sizes are
+// observed through WriterObserver, set up before the writer starts.
+func newMetrics(reg *prometheus.Registry, w *ledger.Writer) *metrics {
+	m := &metrics{
+		consents: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "consentry_consents_total", Help: "Decisions recorded, by action.",
+		}, []string{"action"}),
+	}
+	reg.MustRegister(m.consents, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "consentry_writer_queue_length", Help: "Events waiting for the ledger writer.",
+	}, func() float64 { return float64(w.QueueLen()) }))
+	m.handler = echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	return m
+}
+
+// WriterObserver returns a collector of the ledger writer's batch sizes,
+// registered on reg, for ledger.NewWriter's observe argument.
+func WriterObserver(reg *prometheus.Registry) func(int) {
+	h := prometheus.NewHistogram(prometheus.HistogramOpts{
+		Name: "consentry_writer_batch_size", Help: "Events committed per ledger transaction.",
+		Buckets: prometheus.ExponentialBuckets(1, 4, 7),
+	})
+	reg.MustRegister(h)
+	return func(n int) { h.Observe(float64(n)) }
+}

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/token"
+	"github.com/consentry/consentry/templates"
+	"github.com/labstack/echo/v4"
+)
+
+// getPrefsPage renders the preference center as a full page for visitors
+// without JavaScript.
+func (s *Server) getPrefsPage(c echo.Context) error {
+	site, ret, err := s.prefsSite(c, c.QueryParam("return"))
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.PrefsPage(s.prefsView(c, site, ret, c.QueryParam("lang"))))
+}
+
+// postPrefsPage records the form's decision (source nojs), sets the token as
+// a cookie on this origin and either redirects to the return URL with the
+// token appended, for the site's backend to set first-party, or confirms.
+func (s *Server) postPrefsPage(c echo.Context) error {
+	site, ret, err := s.prefsSite(c, c.FormValue("return"))
+	if err != nil {
+		return err
+	}
+	if o := c.Request().Header.Get("Origin"); o != "" && o != c.Scheme()+"://"+c.Request().Host {
+		return consent.Errorf(consent.EForbidden, "this form can only be posted from its own page")
+	}
+	rev, err := strconv.Atoi(c.FormValue("revision"))
+	if err != nil {
+		return consent.FieldError(consent.EInvalid, "revision", "must be a revision number")
+	}
+	req := consent.Request{Action: consent.Action(c.FormValue("action")), Revision: rev,
+		Lang: c.FormValue("lang"), Source: consent.SourceNoJS, Page: c.Request().Referer()}
+	if req.Action == consent.Custom {
+		form, err := c.FormParams()
+		if err != nil {
+			return err
+		}
+		req.Categories = map[string]bool{}
+		for _, cat := range site.Categories {
+			req.Categories[cat.Key] = slices.Contains(form["c"], cat.Key)
+		}
+	}
+	resp, err := s.record(c, site, req)
+	if err != nil {
+		return err
+	}
+	s.setTokenCookie(c, resp.Token, resp.ExpiresAt)
+	if ret != nil {
+		q := ret.Query()
+		q.Set("consentry_token", resp.Token)
+		ret.RawQuery = q.Encode()
+		return c.Redirect(http.StatusSeeOther, ret.String())
+	}
+	view := s.prefsView(c, site, nil, req.Lang)
+	view.Saved, view.ConsentID = resp.Granted, resp.ConsentID
+	view.Granted = map[string]bool{}
+	for _, g := range resp.Granted {
+		view.Granted[g] = true
+	}
+	return render(c, http.StatusOK, templates.PrefsPage(view))
+}
+
+// prefsSite loads the site and checks that the return URL, if any, is on
+// one of its allowed origins.
+func (s *Server) prefsSite(c echo.Context, ret string) (*consent.Site, *url.URL, error) {
+	site, err := s.sites.get(c.Request().Context(), c.Param("site"))
+	if err != nil || ret == "" {
+		return site, nil, err
+	}
+	u, err := url.Parse(ret)
+	if err != nil || !u.IsAbs() || !site.AllowsOrigin(u.Scheme+"://"+u.Host) {
+		return nil, nil, consent.FieldError(consent.EForbidden, "return", "%q is not on an origin site %q allows", ret, site.ID)
+	}
+	return site, u, nil
+}
+
+func (s *Server) prefsView(c echo.Context, site *consent.Site, ret *url.URL, lang string) templates.Prefs {
+	loc := s.cfg.I18n.For(s.cfg.I18n.Match(lang, c.Request().Header.Get("Accept-Language")))
+	p := templates.Prefs{Banner: templates.Banner{T: loc, Site: site, GPC: gpcOf(c)}}
+	if ret != nil {
+		p.Return = ret.String()
+	}
+	return p
+}
+
+// setTokenCookie stores a consent token on this server's own origin, where
+// the demo and the no-JavaScript page live. The snippet must read it, so it
+// is not HttpOnly; the MAC, not secrecy, protects it.
+func (s *Server) setTokenCookie(c echo.Context, tok string, expires time.Time) {
+	c.SetCookie(&http.Cookie{
+		Name: token.Name, Value: tok, Path: "/", Expires: expires, MaxAge: int(time.Until(expires).Seconds()),
+		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || c.IsTLS(),
+	})
+}

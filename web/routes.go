@@ -1,0 +1,63 @@
+package web
+
+import (
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+)
+
+// routes is the whole HTTP surface, in one place.
+func (s *Server) routes() {
+	e := s.echo
+	e.Use(middleware.Recover())
+	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
+		ContentTypeNosniff: "nosniff", XFrameOptions: "SAMEORIGIN", ReferrerPolicy: "strict-origin-when-cross-origin",
+	}))
+	limit := middleware.BodyLimit("8K") // the visitor API reads at most 8 KiB
+	visitor := s.rateLimit()
+
+	// The snippet and its stylesheet; /c.<version>.js is the immutable URL.
+	e.GET("/c.js", s.getSnippet)
+	e.GET("/c.css", s.getCSS)
+	e.GET("/:file", s.getVersionedSnippet)
+
+	// The visitor API, called by the snippet from the site's pages.
+	v1 := e.Group("/api/v1", limit)
+	v1.GET("/sites/:site/banner", s.getBanner)
+	v1.POST("/sites/:site/consents", s.postConsent, visitor)
+	v1.OPTIONS("/sites/:site/consents", s.preflightConsent)
+	v1.POST("/consents/verify", s.postVerify)
+
+	// The preference center without JavaScript.
+	e.GET("/p/:site", s.getPrefsPage)
+	e.POST("/p/:site", s.postPrefsPage, limit, visitor)
+
+	// The demo shop.
+	e.GET("/demo", s.getDemo)
+	e.GET("/demo/video", s.getDemoVideo)
+	e.GET("/demo/analytics.js", demoAssets)
+	e.GET("/demo/shop.css", demoAssets)
+
+	// Probes and metrics.
+	e.GET("/healthz", s.getHealth)
+	e.GET("/readyz", s.getReady)
+	e.GET("/metrics", s.metrics.handler)
+}
+
+// rateLimit limits decisions per client IP; off when RateLimit is zero.
+func (s *Server) rateLimit() echo.MiddlewareFunc {
+	if s.cfg.RateLimit <= 0 {
+		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
+	}
+	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+		Rate: rate.Limit(s.cfg.RateLimit), Burst: int(2 * s.cfg.RateLimit),
+	})
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: store,
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", "1")
+			return consent.Errorf(consent.ERateLimited, "too many decisions from this address; retry shortly")
+		},
+	})
+}

@@ -1,0 +1,118 @@
+// Package web is Consentry's HTTP layer on Echo: the snippet, the visitor
+// API, the no-JavaScript preferences page, the demo and the probes. Routes
+// are all in routes.go; errors all go through errors.go.
+package web
+
+import (
+	"bytes"
+	"context"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/a-h/templ"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/token"
+	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// Config is what the HTTP layer needs from the rest of the program.
+type Config struct {
+	Store  store.Store
+	Writer *ledger.Writer
+	Tokens *token.Codec
+	I18n   *i18n.Bundle
+	Log    *slog.Logger
+	// RateLimit is how many consent posts per second one IP may make, with a
+	// burst of twice as many; zero turns the limit off.
+	RateLimit float64
+	// Metrics is where the server registers its collectors.
+	Metrics *prometheus.Registry
+	// SecureCookies marks cookies the server sets as Secure even when the
+	// request came over plain HTTP (TLS ended at a proxy).
+	SecureCookies bool
+}
+
+// Server is the HTTP handler of one Consentry instance.
+type Server struct {
+	cfg     Config
+	echo    *echo.Echo
+	assets  *assets
+	sites   siteCache
+	texts   sync.Map // site/revision/lang → *shownTexts
+	metrics *metrics
+}
+
+// New builds the server and its routes.
+func New(cfg Config) (*Server, error) {
+	a, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second}}
+	s.metrics = newMetrics(cfg.Metrics, cfg.Writer)
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.HTTPErrorHandler = s.handleError
+	s.echo = e
+	s.routes()
+	return s, nil
+}
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+
+// render writes a templ component after rendering it into a buffer, so that
+// a render error still becomes a proper error response.
+func render(c echo.Context, status int, comp templ.Component) error {
+	var buf bytes.Buffer
+	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+		return err
+	}
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// siteCache keeps sites for a moment, so that a burst of consents does not
+// read and decode the same configuration thousands of times a second. A
+// newly published revision is seen within ttl on every instance.
+type siteCache struct {
+	store store.Store
+	ttl   time.Duration
+	mu    sync.Mutex
+	m     map[string]cachedSite
+}
+
+type cachedSite struct {
+	site *consent.Site
+	at   time.Time
+}
+
+func (sc *siteCache) get(ctx context.Context, id string) (*consent.Site, error) {
+	if !consent.ValidSiteID(id) {
+		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
+	}
+	now := time.Now()
+	sc.mu.Lock()
+	c, ok := sc.m[id]
+	sc.mu.Unlock()
+	if ok && now.Sub(c.at) < sc.ttl {
+		return c.site, nil
+	}
+	site, err := sc.store.Site(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	sc.mu.Lock()
+	if sc.m == nil {
+		sc.m = map[string]cachedSite{}
+	}
+	sc.m[id] = cachedSite{site: site, at: now}
+	sc.mu.Unlock()
+	return site, nil
+}
