@@ -1,0 +1,97 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/store/storetest"
+)
+
+// ledgerOf writes n events through the real writer into a fresh SQLite file
+// and returns its path and the events in ledger order.
+func ledgerOf(t *testing.T, n int) (string, []*consent.Event) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := ledger.NewWriter(st, 100, 3, nil)
+	var events []*consent.Event
+	for i := range n {
+		e := storetest.Event("shop", i)
+		if err := w.Append(context.Background(), e); err != nil {
+			t.Fatal(err)
+		}
+		events = append(events, e)
+	}
+	w.Close()
+	st.Close()
+	return path, events
+}
+
+func runVerify(t *testing.T, path string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), []string{"verify", "--db", "sqlite:" + path}, &out, &out)
+	return out.String(), err
+}
+
+func tamper(t *testing.T, path, query string, args ...any) {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	res, err := db.Exec(query, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		t.Fatalf("%s changed %d rows", query, n)
+	}
+}
+
+func TestVerifyIntact(t *testing.T) {
+	path, _ := ledgerOf(t, 10)
+	out, err := runVerify(t, path)
+	if err != nil || !strings.Contains(out, "ledger intact: 10 events") {
+		t.Fatalf("err %v, output %q", err, out)
+	}
+}
+
+func TestVerifyNamesTamperedEvent(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		query string
+		seq   int64 // the event verify must name
+	}{
+		{"granted changed", "UPDATE events SET granted = 'analytics,marketing,necessary' WHERE seq = 4", 4},
+		{"action changed", "UPDATE events SET action = 'accept_all' WHERE seq = 7", 7},
+		{"ip changed", "UPDATE events SET ip = '198.51.100.0' WHERE seq = 2", 2},
+		{"middle event deleted", "DELETE FROM events WHERE seq = 5", 6},
+		{"newest event deleted", "DELETE FROM events WHERE seq = 10", 9},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, events := ledgerOf(t, 10)
+			tamper(t, path, tc.query)
+			out, err := runVerify(t, path)
+			var b *ledger.Break
+			if !errors.As(err, &b) || exitCode(err) != 1 {
+				t.Fatalf("err %v (exit %d), output %q", err, exitCode(err), out)
+			}
+			if b.Seq != tc.seq || !strings.Contains(out, events[tc.seq-1].ID.String()) {
+				t.Errorf("named #%d, want #%d (%s): %q", b.Seq, tc.seq, events[tc.seq-1].ID, out)
+			}
+		})
+	}
+}

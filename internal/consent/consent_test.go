@@ -1,0 +1,168 @@
+package consent_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+)
+
+func testSite() *consent.Site {
+	return &consent.Site{
+		ID: "shop", Name: "Shop", Origins: []string{"https://shop.example"}, Revision: 2,
+		Categories: []consent.Category{
+			{Key: "necessary", Required: true}, {Key: "preferences"}, {Key: "analytics"}, {Key: "marketing", GPC: true},
+		},
+		ConsentMap: consent.DefaultConsentMap(),
+	}
+}
+
+func TestDecide(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		req     consent.Request
+		gpc     bool
+		granted string
+		code    consent.Code
+		field   string
+	}{
+		{"accept all", consent.Request{Action: "accept_all", Revision: 2}, false, "analytics marketing necessary preferences", "", ""},
+		{"accept all under GPC leaves marketing off", consent.Request{Action: "accept_all", Revision: 2}, true, "analytics necessary preferences", "", ""},
+		{"GPC from the request body", consent.Request{Action: "accept_all", Revision: 1, GPC: true}, false, "analytics necessary preferences", "", ""},
+		{"reject all keeps necessary", consent.Request{Action: "reject_all", Revision: 2}, false, "necessary", "", ""},
+		{"withdraw", consent.Request{Action: "withdraw", Revision: 2}, false, "necessary", "", ""},
+		{"custom", consent.Request{Action: "custom", Revision: 2, Categories: map[string]bool{"analytics": true, "marketing": false}}, false, "analytics necessary", "", ""},
+		{"custom cannot deny necessary", consent.Request{Action: "custom", Revision: 2, Categories: map[string]bool{"necessary": false}}, false, "necessary", "", ""},
+		{"custom may grant marketing despite GPC", consent.Request{Action: "custom", Revision: 2, Categories: map[string]bool{"marketing": true}}, true, "marketing necessary", "", ""},
+		{"unknown action", consent.Request{Action: "maybe", Revision: 2}, false, "", consent.EUnprocessed, "action"},
+		{"unknown category", consent.Request{Action: "custom", Revision: 2, Categories: map[string]bool{"tracking": true}}, false, "", consent.EUnprocessed, "categories"},
+		{"categories with accept all", consent.Request{Action: "accept_all", Revision: 2, Categories: map[string]bool{"analytics": false}}, false, "", consent.EUnprocessed, "categories"},
+		{"unpublished revision", consent.Request{Action: "accept_all", Revision: 3}, false, "", consent.EUnprocessed, "revision"},
+		{"revision zero", consent.Request{Action: "accept_all"}, false, "", consent.EUnprocessed, "revision"},
+		{"bad consent id", consent.Request{Action: "accept_all", Revision: 2, ConsentID: "nope"}, false, "", consent.EUnprocessed, "consent_id"},
+		{"unknown source", consent.Request{Action: "accept_all", Revision: 2, Source: "robot"}, false, "", consent.EUnprocessed, "source"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, err := testSite().Decide(tc.req, tc.gpc)
+			if tc.code != "" {
+				e, ok := err.(*consent.Error)
+				if !ok || e.Code != tc.code || e.Field != tc.field {
+					t.Fatalf("err = %v, want %s on %s", err, tc.code, tc.field)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := join(d.Granted); got != tc.granted {
+				t.Errorf("granted %q, want %q", got, tc.granted)
+			}
+			if d.Source != consent.SourceAPI {
+				t.Errorf("source %q, want api by default", d.Source)
+			}
+		})
+	}
+}
+
+func join(ss []string) string {
+	out := ""
+	for i, s := range ss {
+		if i > 0 {
+			out += " "
+		}
+		out += s
+	}
+	return out
+}
+
+func TestSiteValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		edit  func(*consent.Site)
+		field string
+	}{
+		{"valid", func(*consent.Site) {}, ""},
+		{"bad id", func(s *consent.Site) { s.ID = "Shop!" }, "id"},
+		{"no name", func(s *consent.Site) { s.Name = " " }, "name"},
+		{"origin with path", func(s *consent.Site) { s.Origins = []string{"https://shop.example/x"} }, "origins"},
+		{"origin without scheme", func(s *consent.Site) { s.Origins = []string{"shop.example"} }, "origins"},
+		{"duplicate category", func(s *consent.Site) { s.Categories = append(s.Categories, consent.Category{Key: "analytics"}) }, "categories"},
+		{"no necessary", func(s *consent.Site) { s.Categories = s.Categories[1:] }, "categories"},
+		{"service in unknown category", func(s *consent.Site) { s.Services = []consent.Service{{Name: "x", Category: "ads"}} }, "services"},
+		{"unknown consent mode type", func(s *consent.Site) { s.ConsentMap = map[string][]string{"analytics": {"analytics_cookies"}} }, "consent_mode"},
+		{"lifetime over 13 months", func(s *consent.Site) { s.Lifetime.Duration = 400 * 24 * time.Hour }, "lifetime"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := testSite()
+			tc.edit(s)
+			err := s.Validate()
+			if tc.field == "" {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if e, ok := err.(*consent.Error); !ok || e.Field != tc.field || e.Code != consent.EInvalid {
+				t.Fatalf("err = %v, want invalid %s", err, tc.field)
+			}
+		})
+	}
+}
+
+func TestTruncateIP(t *testing.T) {
+	for in, want := range map[string]string{
+		"203.0.113.77":             "203.0.113.0",
+		"::ffff:203.0.113.77":      "203.0.113.0",
+		"2001:db8:abcd:12:1::9":    "2001:db8:abcd::",
+		"not an ip":                "",
+		"":                         "",
+		"2001:db8:abcd:ffff::1%lo": "2001:db8:abcd::",
+	} {
+		if got := consent.TruncateIP(in); got != want {
+			t.Errorf("TruncateIP(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestPageOf(t *testing.T) {
+	for in, want := range map[string]string{
+		"https://Shop.example:443/basket?email=a@b.c#x": "https://shop.example/basket",
+		"http://127.0.0.1:8080/demo":                     "http://127.0.0.1:8080/demo",
+		"javascript:alert(1)":                            "",
+		"":                                               "",
+	} {
+		if got := consent.PageOf(in); got != want {
+			t.Errorf("PageOf(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestAllowsOrigin(t *testing.T) {
+	s := testSite()
+	for origin, want := range map[string]bool{
+		"https://shop.example":     true,
+		"https://SHOP.example:443": true,
+		"http://shop.example":      false,
+		"https://evil.example":     false,
+		"null":                     false,
+	} {
+		if got := s.AllowsOrigin(origin); got != want {
+			t.Errorf("AllowsOrigin(%q) = %v", origin, got)
+		}
+	}
+}
+
+func TestConsentModeBits(t *testing.T) {
+	s := testSite()
+	bits := s.ConsentModeBits([]string{"necessary", "analytics"})
+	granted := map[string]bool{}
+	for i, typ := range consent.ConsentModeTypes {
+		granted[typ] = bits>>i&1 == 1
+	}
+	want := map[string]bool{"analytics_storage": true, "security_storage": true}
+	for _, typ := range consent.ConsentModeTypes {
+		if granted[typ] != want[typ] {
+			t.Errorf("%s granted = %v", typ, granted[typ])
+		}
+	}
+}

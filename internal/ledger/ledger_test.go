@@ -1,0 +1,210 @@
+package ledger_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/google/uuid"
+)
+
+func chain(n int) []*consent.Event {
+	var prev [32]byte
+	out := make([]*consent.Event, n)
+	for i := range out {
+		e := &consent.Event{
+			Seq: int64(i + 1), ID: uuid.Must(uuid.NewV7()), ConsentID: uuid.Must(uuid.NewV7()), Site: "shop",
+			Revision: 1, Action: consent.AcceptAll, Granted: []string{"analytics", "necessary"},
+			Time: time.Unix(1700000000+int64(i), 0), Expires: time.Unix(1710000000, 0),
+			Personal: consent.Personal{IP: "203.0.113.0", UserAgent: "UA", Page: "https://shop.example/"},
+		}
+		ledger.Seal(e, prev)
+		prev = e.Hash
+		out[i] = e
+	}
+	return out
+}
+
+func verify(events []*consent.Event) error {
+	var v ledger.Verifier
+	for _, e := range events {
+		if err := v.Next(e); err != nil {
+			return err
+		}
+	}
+	last := events[len(events)-1]
+	return v.Finish(last.Seq, last.Hash)
+}
+
+func TestVerifyIntact(t *testing.T) {
+	if err := verify(chain(5)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func brokenAt(t *testing.T, err error) int64 {
+	t.Helper()
+	var b *ledger.Break
+	if !errors.As(err, &b) {
+		t.Fatalf("err = %v, want a ledger break", err)
+	}
+	return b.Seq
+}
+
+func TestVerifyFindsTampering(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func([]*consent.Event) []*consent.Event
+		want int64
+	}{
+		{"granted changed", func(es []*consent.Event) []*consent.Event { es[2].Granted = []string{"necessary"}; return es }, 3},
+		{"time changed", func(es []*consent.Event) []*consent.Event { es[1].Time = es[1].Time.Add(time.Hour); return es }, 2},
+		{"ip changed", func(es []*consent.Event) []*consent.Event { es[3].Personal.IP = "198.51.100.0"; return es }, 4},
+		{"middle removed", func(es []*consent.Event) []*consent.Event { return append(es[:2], es[3:]...) }, 4},
+		{"first removed", func(es []*consent.Event) []*consent.Event { return es[1:] }, 2},
+		{"rehashed in place", func(es []*consent.Event) []*consent.Event {
+			es[1].Action = consent.RejectAll
+			ledger.Seal(es[1], es[0].Hash) // a forger re-seals one event...
+			return es                      // ...but the next link still names the old hash
+		}, 3},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := brokenAt(t, verify(tc.edit(chain(5)))); got != tc.want {
+				t.Errorf("broken at #%d, want #%d", got, tc.want)
+			}
+		})
+	}
+}
+
+func TestVerifyFindsRemovedNewest(t *testing.T) {
+	es := chain(5)
+	head := es[4]
+	var v ledger.Verifier
+	for _, e := range es[:4] {
+		if err := v.Next(e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := brokenAt(t, v.Finish(head.Seq, head.Hash)); got != 4 {
+		t.Errorf("broken at #%d, want #4", got)
+	}
+}
+
+func TestErasedEventStillVerifies(t *testing.T) {
+	es := chain(3)
+	es[1].Personal = consent.Personal{}
+	es[1].PIISalt = nil
+	es[1].Erased = &consent.Erasure{At: time.Now(), Reason: "Art. 17 request"}
+	if err := verify(es); err != nil {
+		t.Fatal(err)
+	}
+	es[1].Erased = nil // claiming values that were never there is caught
+	if brokenAt(t, verify(es)) != 2 {
+		t.Error("wrong event")
+	}
+}
+
+// memStore stands in for a database only to observe how the writer batches
+// and acknowledges; the real stores have their own tests.
+type memStore struct {
+	mu      sync.Mutex
+	gate    chan struct{}
+	batches []int
+	fail    error
+}
+
+func (m *memStore) AppendBatch(_ context.Context, es []*consent.Event) error {
+	if m.gate != nil {
+		<-m.gate
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.batches = append(m.batches, len(es))
+	return m.fail
+}
+
+func TestWriterBatchesWhatQueued(t *testing.T) {
+	m := &memStore{gate: make(chan struct{})}
+	w := ledger.NewWriter(m, 100, 10, nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 25)
+	for range 25 {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs <- w.Append(context.Background(), &consent.Event{}) }()
+	}
+	for w.QueueLen() < 24 { // the writer holds one batch at the gate
+		time.Sleep(time.Millisecond)
+	}
+	close(m.gate)
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	total := 0
+	for _, n := range m.batches {
+		if n > 10 {
+			t.Errorf("batch of %d over the maximum", n)
+		}
+		total += n
+	}
+	if total != 25 || len(m.batches) > 4 {
+		t.Errorf("batches %v: want 25 events in at most 4 batches", m.batches)
+	}
+}
+
+func TestWriterQueueFull(t *testing.T) {
+	m := &memStore{gate: make(chan struct{})}
+	w := ledger.NewWriter(m, 2, 1, nil)
+	defer w.Close()
+	defer close(m.gate)
+	for range 3 { // one held by the writer, two queued
+		go w.Append(context.Background(), &consent.Event{})
+	}
+	for w.QueueLen() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	if err := w.Append(context.Background(), &consent.Event{}); consent.ErrorCode(err) != consent.EUnavailable {
+		t.Fatalf("err = %v, want unavailable", err)
+	}
+}
+
+func TestWriterReportsFailure(t *testing.T) {
+	m := &memStore{fail: errors.New("disk full")}
+	w := ledger.NewWriter(m, 10, 10, nil)
+	defer w.Close()
+	if err := w.Append(context.Background(), &consent.Event{}); err == nil {
+		t.Fatal("a failed commit was acknowledged")
+	}
+	if w.Alive() {
+		t.Error("writer reports alive after a failed commit")
+	}
+}
+
+func TestWriterRefusesAfterClose(t *testing.T) {
+	m := &memStore{}
+	w := ledger.NewWriter(m, 100, 5, nil)
+	done := make(chan error, 20)
+	for range 20 {
+		go func() { done <- w.Append(context.Background(), &consent.Event{}) }()
+	}
+	for range 20 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	if w.Alive() {
+		t.Error("closed writer reports alive")
+	}
+	if err := w.Append(context.Background(), &consent.Event{}); consent.ErrorCode(err) != consent.EUnavailable {
+		t.Errorf("append after close: %v", err)
+	}
+}

@@ -1,0 +1,76 @@
+package sqlite_test
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"testing"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/store/storetest"
+)
+
+func open(t *testing.T) store.Store {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "consentry.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+func TestReopenKeepsLedger(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	s, err = sqlite.Open(ctx, path) // migrations run again: a no-op
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	seq, _, err := s.Head(ctx)
+	if err != nil || seq != 2 {
+		t.Fatalf("head %d, err %v", seq, err)
+	}
+}
+
+// Texts and user agents repeat across events; each is stored once.
+func TestRepeatsStoredOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 30 {
+		if err := s.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", i), storetest.Event("blog", i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for table, want := range map[string]int{"texts": 2, "agents": 3, "events": 60} {
+		var n int
+		if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != want {
+			t.Errorf("%s: %d rows, err %v; want %d", table, n, err, want)
+		}
+	}
+}

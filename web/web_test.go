@@ -1,0 +1,393 @@
+package web_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/google/uuid"
+)
+
+// newApp starts a real instance on a fresh SQLite file, with the demo site,
+// and serves requests through its handler.
+func newApp(t testing.TB, rateLimit float64) *app.App {
+	t.Helper()
+	a, err := app.Open(context.Background(), app.Options{
+		Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "c.db"), Demo: true,
+		RateLimit: rateLimit, Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { a.Close() })
+	return a
+}
+
+type req struct {
+	method, path, body string
+	header             map[string]string
+}
+
+func do(a *app.App, r req) *httptest.ResponseRecorder {
+	hr := httptest.NewRequest(r.method, r.path, strings.NewReader(r.body))
+	hr.RemoteAddr = "203.0.113.77:5555"
+	hr.Host = strings.TrimPrefix(a.URL(), "http://")
+	for k, v := range r.header {
+		hr.Header.Set(k, v)
+	}
+	if r.method == http.MethodPost && hr.Header.Get("Content-Type") == "" {
+		hr.Header.Set("Content-Type", "text/plain")
+	}
+	rec := httptest.NewRecorder()
+	a.Server.ServeHTTP(rec, hr)
+	return rec
+}
+
+func decode[T any](t *testing.T, rec *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
+		t.Fatalf("body %q: %v", rec.Body.String(), err)
+	}
+	return v
+}
+
+const consents = "/api/v1/sites/demo/consents"
+
+func TestConsentErrors(t *testing.T) {
+	a := newApp(t, 0)
+	origin := map[string]string{"Origin": a.URL()}
+	for _, tc := range []struct {
+		name   string
+		r      req
+		status int
+		code   string
+	}{
+		{"malformed JSON", req{"POST", consents, `{"action":`, origin}, 400, "invalid"},
+		{"unknown site", req{"POST", "/api/v1/sites/nope/consents", `{"action":"accept_all","revision":1}`, nil}, 404, "not_found"},
+		{"invalid site id", req{"POST", "/api/v1/sites/..%2F/consents", `{}`, nil}, 404, "not_found"},
+		{"body over 8 KiB", req{"POST", consents, `{"page":"` + strings.Repeat("x", 9000) + `"}`, origin}, 413, "too_large"},
+		{"unknown category", req{"POST", consents, `{"action":"custom","revision":1,"categories":{"spying":true}}`, origin}, 422, "unprocessable"},
+		{"unknown action", req{"POST", consents, `{"action":"accept_some","revision":1}`, origin}, 422, "unprocessable"},
+		{"unpublished revision", req{"POST", consents, `{"action":"accept_all","revision":7}`, origin}, 422, "unprocessable"},
+		{"server-only source", req{"POST", consents, `{"action":"accept_all","revision":1,"source":"nojs"}`, origin}, 422, "unprocessable"},
+		{"origin not allowed", req{"POST", consents, `{"action":"accept_all","revision":1}`, map[string]string{"Origin": "https://evil.example"}}, 403, "forbidden"},
+		{"preflight from a stranger", req{"OPTIONS", consents, "", map[string]string{"Origin": "https://evil.example"}}, 403, "forbidden"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := do(a, tc.r)
+			if rec.Code != tc.status {
+				t.Fatalf("status %d, want %d: %s", rec.Code, tc.status, rec.Body)
+			}
+			body := decode[struct{ Error struct{ Code, Message string } }](t, rec)
+			if body.Error.Code != tc.code || body.Error.Message == "" {
+				t.Errorf("error %+v, want code %s with a message", body.Error, tc.code)
+			}
+		})
+	}
+	// Nothing above was recorded.
+	if seq, _, _ := a.Store.Head(context.Background()); seq != 0 {
+		t.Errorf("refused requests wrote %d events", seq)
+	}
+}
+
+type consentResp struct {
+	ConsentID string   `json:"consent_id"`
+	EventID   string   `json:"event_id"`
+	Token     string   `json:"token"`
+	ExpiresAt string   `json:"expires_at"`
+	Granted   []string `json:"granted"`
+}
+
+func TestConsentRecorded(t *testing.T) {
+	a := newApp(t, 0)
+	rec := do(a, req{"POST", consents,
+		`{"action":"custom","categories":{"analytics":true,"marketing":false},"revision":1,"lang":"fr-FR","page":"` + a.URL() + `/demo?email=x@y.z"}`,
+		map[string]string{"Origin": a.URL(), "Sec-GPC": "1", "DNT": "1", "User-Agent": "TestBrowser/1.0"}})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("status %d: %s", rec.Code, rec.Body)
+	}
+	if rec.Header().Get("Access-Control-Allow-Origin") != a.URL() {
+		t.Errorf("CORS header %q", rec.Header().Get("Access-Control-Allow-Origin"))
+	}
+	resp := decode[consentResp](t, rec)
+	ev, err := a.Store.Event(context.Background(), uuid.MustParse(resp.EventID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{
+		"consent id": resp.ConsentID, "site": "demo", "revision": 1, "action": consent.Custom,
+		"granted": "analytics,necessary", "source": consent.SourceAPI, "lang": "fr", "rule": "opt-in",
+		"gpc": true, "dnt": true, "ip": "203.0.113.0", "ua": "TestBrowser/1.0", "page": a.URL() + "/demo",
+	}
+	got := map[string]any{
+		"consent id": ev.ConsentID.String(), "site": ev.Site, "revision": ev.Revision, "action": ev.Action,
+		"granted": strings.Join(ev.Granted, ","), "source": ev.Source, "lang": ev.Lang, "rule": ev.Rule,
+		"gpc": ev.GPC, "dnt": ev.DNT, "ip": ev.Personal.IP, "ua": ev.Personal.UserAgent, "page": ev.Personal.Page,
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %v, want %v", k, got[k], w)
+		}
+	}
+	if ev.Time.IsZero() || !ev.Expires.After(ev.Time) || ev.Hash == [32]byte{} {
+		t.Errorf("time %v, expires %v, hash %x", ev.Time, ev.Expires, ev.Hash)
+	}
+	texts, err := a.Store.Texts(context.Background(), ev.TextsHash)
+	if err != nil || !bytes.Contains(texts, []byte(`"lang":"fr"`)) {
+		t.Errorf("texts snapshot %s, err %v", texts, err)
+	}
+
+	// The same visitor changes their mind: same consent ID, a new event.
+	rec = do(a, req{"POST", consents, `{"action":"withdraw","revision":1,"consent_id":"` + resp.ConsentID + `"}`, nil})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("withdraw: %d %s", rec.Code, rec.Body)
+	}
+	all, _ := a.Store.EventsByConsent(context.Background(), uuid.MustParse(resp.ConsentID))
+	if len(all) != 2 || all[1].Action != consent.Withdraw || strings.Join(all[1].Granted, ",") != "necessary" {
+		t.Errorf("history %+v", all)
+	}
+
+	// The site's backend verifies the token; a forged one is not valid.
+	v := decode[map[string]any](t, do(a, req{"POST", "/api/v1/consents/verify", `{"token":"` + resp.Token + `"}`, nil}))
+	if v["valid"] != true || v["site"] != "demo" || v["current"] != true || v["consent_id"] != resp.ConsentID {
+		t.Errorf("verify: %v", v)
+	}
+	forged := resp.Token[:len(resp.Token)-6] + "AAAAA="
+	v = decode[map[string]any](t, do(a, req{"POST", "/api/v1/consents/verify", `{"token":"` + forged + `"}`, nil}))
+	if v["valid"] != false || v["reason"] == "" {
+		t.Errorf("forged token: %v", v)
+	}
+	for _, body := range []string{`{}`, `nope`} {
+		if rec := do(a, req{"POST", "/api/v1/consents/verify", body, nil}); rec.Code != http.StatusBadRequest {
+			t.Errorf("verify %s: %d", body, rec.Code)
+		}
+	}
+}
+
+func TestPreflight(t *testing.T) {
+	a := newApp(t, 0)
+	rec := do(a, req{"OPTIONS", consents, "", map[string]string{"Origin": a.URL(), "Access-Control-Request-Method": "POST"}})
+	if rec.Code != http.StatusNoContent || rec.Header().Get("Access-Control-Allow-Origin") != a.URL() ||
+		!strings.Contains(rec.Header().Get("Access-Control-Allow-Headers"), "Content-Type") {
+		t.Errorf("preflight %d %v", rec.Code, rec.Header())
+	}
+}
+
+func TestRateLimit(t *testing.T) {
+	a := newApp(t, 1) // 1/s, burst 2
+	codes := []int{}
+	for range 4 {
+		codes = append(codes, do(a, req{"POST", consents, `{"action":"reject_all","revision":1}`, nil}).Code)
+	}
+	if codes[0] != 201 || codes[3] != http.StatusTooManyRequests {
+		t.Errorf("codes %v: want 201 first and 429 once over the burst", codes)
+	}
+}
+
+func TestWriterGoneIs503(t *testing.T) {
+	a := newApp(t, 0)
+	a.Writer.Close()
+	rec := do(a, req{"POST", consents, `{"action":"reject_all","revision":1}`, nil})
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("status %d, Retry-After %q", rec.Code, rec.Header().Get("Retry-After"))
+	}
+	if rec := do(a, req{"GET", "/readyz", "", nil}); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz %d with the writer stopped", rec.Code)
+	}
+}
+
+func TestProbes(t *testing.T) {
+	a := newApp(t, 0)
+	for path, want := range map[string]int{"/healthz": 200, "/readyz": 200, "/metrics": 200} {
+		if rec := do(a, req{"GET", path, "", nil}); rec.Code != want {
+			t.Errorf("%s: %d", path, rec.Code)
+		}
+	}
+	do(a, req{"POST", consents, `{"action":"accept_all","revision":1}`, nil})
+	m := do(a, req{"GET", "/metrics", "", nil}).Body.String()
+	for _, want := range []string{`consentry_consents_total{action="accept_all"} 1`, "consentry_writer_batch_size_count 1", "consentry_writer_queue_length 0"} {
+		if !strings.Contains(m, want) {
+			t.Errorf("metrics lack %q", want)
+		}
+	}
+}
+
+func TestBanner(t *testing.T) {
+	a := newApp(t, 0)
+	type state struct {
+		Revision   int
+		Lang, Dir  string
+		GPC        bool
+		HTML, CSS  string
+		Categories []struct {
+			Key      string
+			Required bool
+			Default  bool
+		}
+		Cookies []struct{ Category, Name string }
+	}
+	rec := do(a, req{"GET", "/api/v1/sites/demo/banner?lang=ar", "", nil})
+	if rec.Code != 200 {
+		t.Fatalf("status %d", rec.Code)
+	}
+	st := decode[state](t, rec)
+	if st.Lang != "ar" || st.Dir != "rtl" || !strings.Contains(st.HTML, `dir="rtl"`) || st.CSS == "" || st.Revision != 1 {
+		t.Errorf("arabic banner: lang %q dir %q", st.Lang, st.Dir)
+	}
+	for _, c := range st.Categories {
+		if c.Default != c.Required {
+			t.Errorf("category %s defaults to %v in an opt-in region", c.Key, c.Default)
+		}
+	}
+	if !strings.Contains(st.HTML, `data-testid="reject-all"`) || strings.Contains(st.HTML, "gpc-notice") {
+		t.Error("first layer must offer reject all and no GPC notice without the signal")
+	}
+	st = decode[state](t, do(a, req{"GET", "/api/v1/sites/demo/banner", "", map[string]string{"Accept-Language": "de-DE,de;q=0.9", "Sec-GPC": "1"}}))
+	if st.Lang != "de" || !st.GPC || !strings.Contains(st.HTML, "gpc-notice") {
+		t.Errorf("german with GPC: lang %q gpc %v", st.Lang, st.GPC)
+	}
+	for _, tc := range []struct {
+		path   string
+		status int
+	}{
+		{"/api/v1/sites/demo/banner?rev=1", 204},
+		{"/api/v1/sites/demo/banner?rev=0", 200},
+		{"/api/v1/sites/demo/banner?rev=x", 400},
+		{"/api/v1/sites/nope/banner", 404},
+	} {
+		rec := do(a, req{"GET", tc.path, "", nil})
+		if rec.Code != tc.status {
+			t.Errorf("%s: %d, want %d", tc.path, rec.Code, tc.status)
+		}
+		if tc.status == 204 && !strings.Contains(rec.Header().Get("Cache-Control"), "max-age") {
+			t.Errorf("revision check is not cacheable: %q", rec.Header().Get("Cache-Control"))
+		}
+	}
+}
+
+func gzipped(t *testing.T, a *app.App, path string) (int, *httptest.ResponseRecorder) {
+	t.Helper()
+	rec := do(a, req{"GET", path, "", map[string]string{"Accept-Encoding": "gzip, br"}})
+	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" {
+		t.Fatalf("%s: %d, encoding %q", path, rec.Code, rec.Header().Get("Content-Encoding"))
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(rec.Body.Bytes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.ReadAll(zr); err != nil {
+		t.Fatal(err)
+	}
+	return rec.Body.Len(), rec
+}
+
+// TestSnippetBudget: everything a visitor downloads before the banner shows,
+// JS and CSS, is at most 6 KB gzipped, as served.
+func TestSnippetBudget(t *testing.T) {
+	a := newApp(t, 0)
+	js, _ := gzipped(t, a, "/c.js")
+	css, _ := gzipped(t, a, "/c.css")
+	t.Logf("snippet %d B + css %d B = %d B gzipped", js, css, js+css)
+	if js+css > 6000 {
+		t.Errorf("snippet %d B + css %d B = %d B gzipped, over the 6 KB budget", js, css, js+css)
+	}
+}
+
+func TestSnippetCaching(t *testing.T) {
+	a := newApp(t, 0)
+	_, rec := gzipped(t, a, "/c.js")
+	etag := rec.Header().Get("ETag")
+	if etag == "" || !strings.Contains(rec.Header().Get("Cache-Control"), "max-age=300") {
+		t.Errorf("headers %v", rec.Header())
+	}
+	if rec := do(a, req{"GET", "/c.js", "", map[string]string{"If-None-Match": etag}}); rec.Code != http.StatusNotModified {
+		t.Errorf("conditional get: %d", rec.Code)
+	}
+	path, integrity := a.Server.SnippetPath()
+	rec = do(a, req{"GET", path, "", nil})
+	if rec.Code != 200 || !strings.Contains(rec.Header().Get("Cache-Control"), "immutable") || !strings.HasPrefix(integrity, "sha384-") {
+		t.Errorf("versioned: %d %v", rec.Code, rec.Header())
+	}
+	if rec := do(a, req{"GET", "/c.0000000000.js", "", nil}); rec.Code != 404 {
+		t.Errorf("unknown version: %d", rec.Code)
+	}
+}
+
+func TestPrefsPageWithoutJS(t *testing.T) {
+	a := newApp(t, 0)
+	ret := a.URL() + "/demo"
+	rec := do(a, req{"GET", "/p/demo?lang=es&return=" + url.QueryEscape(ret), "", nil})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `<form method="post"`) || !strings.Contains(rec.Body.String(), `lang="es"`) {
+		t.Fatalf("page: %d", rec.Code)
+	}
+	form := url.Values{"action": {"custom"}, "c": {"analytics"}, "revision": {"1"}, "lang": {"es"}, "return": {ret}}
+	rec = do(a, req{"POST", "/p/demo", form.Encode(), map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": a.URL()}})
+	if rec.Code != http.StatusSeeOther {
+		t.Fatalf("post: %d %s", rec.Code, rec.Body)
+	}
+	loc, _ := url.Parse(rec.Header().Get("Location"))
+	tok := loc.Query().Get("consentry_token")
+	if !strings.HasPrefix(loc.String(), ret+"?") || tok == "" {
+		t.Fatalf("redirect to %q", loc)
+	}
+	cookie := rec.Result().Cookies()
+	if len(cookie) != 1 || cookie[0].Name != "consentry" || cookie[0].SameSite != http.SameSiteLaxMode {
+		t.Errorf("cookies %v", cookie)
+	}
+	v := decode[map[string]any](t, do(a, req{"POST", "/api/v1/consents/verify", `{"token":"` + tok + `"}`, nil}))
+	if v["valid"] != true || strings.Join(toStrings(v["granted"]), ",") != "analytics,necessary" {
+		t.Errorf("token says %v", v)
+	}
+	var last *consent.Event
+	a.Store.Walk(context.Background(), func(e *consent.Event) error { last = e; return nil })
+	if last == nil || last.Source != consent.SourceNoJS || last.Lang != "es" {
+		t.Errorf("recorded %+v", last)
+	}
+
+	// The demo, as a site's backend, takes the token and sets it first-party.
+	rec = do(a, req{"GET", "/demo?consentry_token=" + url.QueryEscape(tok), "", nil})
+	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/demo" || len(rec.Result().Cookies()) != 1 {
+		t.Errorf("demo return: %d %v", rec.Code, rec.Header())
+	}
+
+	for name, tc := range map[string]struct {
+		form   url.Values
+		origin string
+		status int
+	}{
+		"return on a foreign origin": {url.Values{"action": {"accept_all"}, "revision": {"1"}, "return": {"https://evil.example/"}}, a.URL(), 403},
+		"cross-site post":            {url.Values{"action": {"accept_all"}, "revision": {"1"}}, "https://evil.example", 403},
+		"bad revision":               {url.Values{"action": {"accept_all"}, "revision": {"x"}}, a.URL(), 400},
+		"unknown action":             {url.Values{"action": {"all"}, "revision": {"1"}}, a.URL(), 422},
+	} {
+		rec := do(a, req{"POST", "/p/demo", tc.form.Encode(), map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": tc.origin}})
+		if rec.Code != tc.status {
+			t.Errorf("%s: %d, want %d", name, rec.Code, tc.status)
+		}
+	}
+	// Without a return URL, the page confirms the choice.
+	rec = do(a, req{"POST", "/p/demo", url.Values{"action": {"reject_all"}, "revision": {"1"}}.Encode(), map[string]string{"Content-Type": "application/x-www-form-urlencoded"}})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), `data-testid="saved"`) {
+		t.Errorf("confirmation: %d", rec.Code)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, x := range v.([]any) {
+		out = append(out, x.(string))
+	}
+	return out
+}
