@@ -351,7 +351,7 @@ func TestPrefsPageWithoutJS(t *testing.T) {
 		t.Errorf("token says %v", v)
 	}
 	var last *consent.Event
-	a.Store.Walk(context.Background(), func(e *consent.Event) error { last = e; return nil })
+	a.Store.Walk(context.Background(), 0, func(e *consent.Event) error { last = e; return nil })
 	if last == nil || last.Source != consent.SourceNoJS || last.Lang != "es" {
 		t.Errorf("recorded %+v", last)
 	}

@@ -135,7 +135,7 @@ func verify(ctx context.Context, args []string, stdout io.Writer) error {
 	}
 	var v ledger.Verifier
 	start := time.Now()
-	err = st.Walk(ctx, func(e *consent.Event) error {
+	err = st.Walk(ctx, 0, func(e *consent.Event) error {
 		if err := v.Next(e); err != nil {
 			return err
 		}

@@ -1,6 +1,7 @@
 package consent_test
 
 import (
+	"net/url"
 	"testing"
 	"time"
 
@@ -127,9 +128,9 @@ func TestTruncateIP(t *testing.T) {
 func TestPageOf(t *testing.T) {
 	for in, want := range map[string]string{
 		"https://Shop.example:443/basket?email=a@b.c#x": "https://shop.example/basket",
-		"http://127.0.0.1:8080/demo":                     "http://127.0.0.1:8080/demo",
-		"javascript:alert(1)":                            "",
-		"":                                               "",
+		"http://127.0.0.1:8080/demo":                    "http://127.0.0.1:8080/demo",
+		"javascript:alert(1)":                           "",
+		"":                                              "",
 	} {
 		if got := consent.PageOf(in); got != want {
 			t.Errorf("PageOf(%q) = %q, want %q", in, got, want)
@@ -164,5 +165,33 @@ func TestConsentModeBits(t *testing.T) {
 		if granted[typ] != want[typ] {
 			t.Errorf("%s granted = %v", typ, granted[typ])
 		}
+	}
+}
+
+func TestParseLogQuery(t *testing.T) {
+	loc, _ := time.LoadLocation("America/New_York")
+	q, err := consent.ParseLogQuery(url.Values{"site": {"demo"}, "from": {"2026-03-01"}, "to": {"2026-03-31"},
+		"action": {"custom"}, "granted": {"analytics"}, "gpc": {"1"}, "country": {"fr"}, "before": {"99"}}, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q.Site != "demo" || q.Action != consent.Custom || *q.GPC != true || q.Country != "FR" || q.Before != 99 ||
+		!q.From.Equal(time.Date(2026, 3, 1, 0, 0, 0, 0, loc)) || !q.To.Equal(time.Date(2026, 4, 1, 0, 0, 0, 0, loc)) {
+		t.Errorf("query %+v", q)
+	}
+	if got := q.Values(loc).Encode(); got != "action=custom&country=FR&from=2026-03-01&gpc=1&granted=analytics&site=demo&to=2026-03-31" {
+		t.Errorf("round trip %s", got)
+	}
+	for _, tc := range []struct{ k, v string }{
+		{"from", "yesterday"}, {"to", "2026-13-01"}, {"action", "nod"}, {"source", "email"}, {"gpc", "yes"},
+		{"before", "-3"}, {"country", "FRA"}, {"site", "Not A Site"}, {"granted", "DROP TABLE"}, {"colour", "red"},
+	} {
+		_, err := consent.ParseLogQuery(url.Values{tc.k: {tc.v}}, time.UTC)
+		if e, ok := err.(*consent.Error); !ok || e.Field != tc.k || e.Code != consent.EInvalid {
+			t.Errorf("%s=%s: err %v", tc.k, tc.v, err)
+		}
+	}
+	if _, err := consent.ParseLogQuery(url.Values{"from": {"2026-03-05"}, "to": {"2026-03-01"}}, time.UTC); err == nil {
+		t.Error("to before from accepted")
 	}
 }

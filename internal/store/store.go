@@ -1,39 +1,86 @@
 // Package store defines what Consentry keeps and asks of its database. The
-// sqlite and postgres packages implement Store; storetest holds the one
-// conformance suite both must pass.
+// sqlite package implements Store; storetest holds the one conformance
+// suite every implementation must pass.
 package store
 
 import (
 	"context"
+	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/google/uuid"
 )
 
-// Store is the persistence of sites, revisions, texts and the consent ledger.
-// Not-found is always a *consent.Error with code ENotFound, never nil, nil.
+// Store is the persistence of sites, the consent ledger, staff and their
+// audit trail. Not-found is always a *consent.Error with code ENotFound,
+// never nil, nil.
 type Store interface {
-	// AppendBatch writes events in one durable transaction, chaining each to
-	// the ledger (see package ledger). Only the ledger writer calls it.
-	AppendBatch(ctx context.Context, events []*consent.Event) error
+	Ledger
+	Sites
+	Staff
+	// Ping checks that the database answers.
+	Ping(ctx context.Context) error
+	Close() error
+}
 
-	// Site returns a site as of its newest published revision.
-	Site(ctx context.Context, id string) (*consent.Site, error)
-	// Publish stores s as the site's next revision and returns its number.
-	Publish(ctx context.Context, s *consent.Site) (int, error)
+// Ledger is the consent log.
+type Ledger interface {
+	// AppendBatch writes events in one durable transaction, chaining each to
+	// the ledger (see package ledger) and adding them to the daily rollup.
+	// Only the ledger writer calls it. It may move an event's Time forward
+	// so that times never go backwards along the ledger.
+	AppendBatch(ctx context.Context, events []*consent.Event) error
 
 	// Event returns one event by its ID.
 	Event(ctx context.Context, id uuid.UUID) (*consent.Event, error)
 	// EventsByConsent returns every event of one consent ID, oldest first.
 	EventsByConsent(ctx context.Context, consentID uuid.UUID) ([]*consent.Event, error)
-	// Texts returns the snapshot of texts with the given digest.
-	Texts(ctx context.Context, hash [32]byte) ([]byte, error)
-	// Walk calls fn for every event in ledger order, streaming.
-	Walk(ctx context.Context, fn func(*consent.Event) error) error
+	// Log returns one page of events matching q, newest first.
+	Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, error)
+	// Export streams every event matching q, oldest first, in constant memory.
+	Export(ctx context.Context, q consent.LogQuery, fn func(*consent.Event) error) error
+	// Walk calls fn for every event after seq in ledger order, streaming.
+	Walk(ctx context.Context, after int64, fn func(*consent.Event) error) error
+	// Hash returns the ledger hash of the event at seq; zero for seq 0.
+	Hash(ctx context.Context, seq int64) ([32]byte, error)
 	// Head returns the sequence number and hash of the newest event.
 	Head(ctx context.Context) (seq int64, hash [32]byte, err error)
+	// Texts returns the snapshot of texts with the given digest.
+	Texts(ctx context.Context, hash [32]byte) ([]byte, error)
+	// Erase removes the personal fields of every event of a consent ID and
+	// says when and why; it returns how many events it changed.
+	Erase(ctx context.Context, consentID uuid.UUID, reason string, at time.Time) (int, error)
+	// Counts returns a site's daily rollup for days from to to, inclusive.
+	Counts(ctx context.Context, site string, from, to int64) ([]consent.Count, error)
+	// Verified returns where the last verification stopped.
+	Verified(ctx context.Context) (seq int64, hash [32]byte, at time.Time, err error)
+	// SetVerified records where a verification stopped.
+	SetVerified(ctx context.Context, seq int64, hash [32]byte, at time.Time) error
+}
 
-	// Ping checks that the database answers.
-	Ping(ctx context.Context) error
-	Close() error
+// Sites are the configured sites and their published revisions.
+type Sites interface {
+	// Site returns a site as of its newest published revision.
+	Site(ctx context.Context, id string) (*consent.Site, error)
+	// SiteList returns every site as of its newest revision, by ID.
+	SiteList(ctx context.Context) ([]*consent.Site, error)
+	// Publish stores s as the site's next revision and returns its number.
+	Publish(ctx context.Context, s *consent.Site) (int, error)
+}
+
+// Staff are the console's users and the audit trail of what they did.
+type Staff interface {
+	// AddUser creates a user; an email already taken is an EInvalid error.
+	AddUser(ctx context.Context, u *auth.User) error
+	User(ctx context.Context, id int64) (*auth.User, error)
+	UserByEmail(ctx context.Context, email string) (*auth.User, error)
+	Users(ctx context.Context) ([]*auth.User, error)
+	// UpdateUser saves a user's role, language, time zone, password and state.
+	UpdateUser(ctx context.Context, u *auth.User) error
+
+	// Audit appends one entry to the audit trail.
+	Audit(ctx context.Context, e auth.AuditEntry) error
+	// AuditLog returns entries before seq (0: the newest), newest first.
+	AuditLog(ctx context.Context, before int64, limit int) ([]auth.AuditEntry, error)
 }

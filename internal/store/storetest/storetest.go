@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
@@ -31,6 +32,16 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ChainVerifies", testChainVerifies},
 		{"ConcurrentWriterKeepsChain", testConcurrentWriter},
 		{"UnknownTexts", testUnknownTexts},
+		{"LogPagesAndFilters", testLog},
+		{"LogDateRange", testLogDates},
+		{"ExportStreamsOldestFirst", testExport},
+		{"EraseKeepsChain", testErase},
+		{"DailyRollup", testRollup},
+		{"TimesNeverGoBack", testMonotonicTime},
+		{"VerifiedCheckpoint", testVerified},
+		{"Users", testUsers},
+		{"AuditTrail", testAudit},
+		{"SiteList", testSiteList},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -137,7 +148,7 @@ func verify(t *testing.T, s store.Store) (int64, error) {
 		t.Fatal(err)
 	}
 	var v ledger.Verifier
-	if err := s.Walk(ctx, v.Next); err != nil {
+	if err := s.Walk(ctx, 0, v.Next); err != nil {
 		return v.Count(), err
 	}
 	return v.Count(), v.Finish(seq, head)
@@ -185,5 +196,265 @@ func testConcurrentWriter(t *testing.T, s store.Store) {
 func testUnknownTexts(t *testing.T, s store.Store) {
 	if _, err := s.Texts(context.Background(), [32]byte{9}); consent.ErrorCode(err) != consent.ENotFound {
 		t.Errorf("unknown texts: %v", err)
+	}
+}
+
+// seed appends n events for site in batches of 7, each with its own consent
+// ID, actions cycling through accept_all, reject_all, custom and withdraw.
+func seed(t *testing.T, s store.Store, site string, n int, at time.Time) []*consent.Event {
+	t.Helper()
+	acts := []consent.Action{consent.AcceptAll, consent.RejectAll, consent.Custom, consent.Withdraw}
+	var all, batch []*consent.Event
+	for i := range n {
+		e := Event(site, i)
+		e.Action = acts[i%4]
+		if e.Action != consent.Custom && e.Action != consent.AcceptAll {
+			e.Granted = []string{"necessary"}
+		}
+		e.Country = []string{"FR", "DE", "US"}[i%3]
+		e.Time = at.Add(time.Duration(i) * time.Second)
+		batch = append(batch, e)
+		if len(batch) == 7 || i == n-1 {
+			if err := s.AppendBatch(context.Background(), batch); err != nil {
+				t.Fatal(err)
+			}
+			all, batch = append(all, batch...), nil
+		}
+	}
+	return all
+}
+
+func ids(es []*consent.Event) []int64 {
+	out := make([]int64, len(es))
+	for i, e := range es {
+		out[i] = e.Seq
+	}
+	return out
+}
+
+func testLog(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Second)
+	seed(t, s, "shop", 30, now)
+	seed(t, s, "blog", 10, now.Add(time.Minute))
+	// Keyset paging through one site: every event once, newest first.
+	var seen []int64
+	q := consent.LogQuery{Site: "shop", Limit: 8}
+	for {
+		page, err := s.Log(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			if e.Site != "shop" {
+				t.Fatalf("site filter let %s through", e.Site)
+			}
+		}
+		seen = append(seen, ids(page)...)
+		q.Before = page[len(page)-1].Seq
+	}
+	if len(seen) != 30 || seen[0] != 30 || seen[29] != 1 {
+		t.Fatalf("paged %v", seen)
+	}
+	gpc := true
+	for name, tc := range map[string]struct {
+		q    consent.LogQuery
+		want int
+	}{
+		"action":          {consent.LogQuery{Action: consent.RejectAll}, 11},
+		"granted":         {consent.LogQuery{Site: "shop", Granted: "analytics"}, 15},
+		"denied":          {consent.LogQuery{Site: "shop", Denied: "analytics"}, 15},
+		"country":         {consent.LogQuery{Country: "US"}, 13},
+		"gpc":             {consent.LogQuery{Site: "blog", GPC: &gpc}, 5},
+		"source and lang": {consent.LogQuery{Source: consent.SourceBanner, Lang: "fr"}, 40},
+		"nothing":         {consent.LogQuery{Lang: "xx"}, 0},
+	} {
+		tc.q.Limit = 500
+		page, err := s.Log(ctx, tc.q)
+		if err != nil || len(page) != tc.want {
+			t.Errorf("%s: %d events, err %v; want %d", name, len(page), err, tc.want)
+		}
+	}
+}
+
+func testLogDates(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	day := time.Date(2026, 3, 10, 22, 0, 0, 0, time.UTC)
+	for d := range 4 { // 5 events on each of four days, late in the UTC day
+		seed(t, s, "shop", 5, day.AddDate(0, 0, d))
+	}
+	for name, tc := range map[string]struct {
+		from, to time.Time
+		want     int
+	}{
+		"one day":      {day.Truncate(24*time.Hour).AddDate(0, 0, 1), day.Truncate(24*time.Hour).AddDate(0, 0, 2), 5},
+		"from only":    {day.AddDate(0, 0, 2), time.Time{}, 10},
+		"to only":      {time.Time{}, day.AddDate(0, 0, 1), 5},
+		"mid-day cut":  {day.Add(2 * time.Second), day.Add(4 * time.Second), 2},
+		"before all":   {time.Time{}, day.AddDate(0, 0, -3), 0},
+		"after all":    {day.AddDate(0, 0, 9), time.Time{}, 0},
+		"whole period": {day.AddDate(0, 0, -1), day.AddDate(0, 0, 5), 20},
+	} {
+		page, err := s.Log(ctx, consent.LogQuery{From: tc.from, To: tc.to, Limit: 500})
+		if err != nil || len(page) != tc.want {
+			t.Errorf("%s: %d events, err %v; want %d", name, len(page), err, tc.want)
+		}
+	}
+}
+
+func testExport(t *testing.T, s store.Store) {
+	seed(t, s, "shop", 12000, time.Now().UTC()) // more than one internal page
+	var got []int64
+	err := s.Export(context.Background(), consent.LogQuery{Action: consent.Custom}, func(e *consent.Event) error {
+		got = append(got, e.Seq)
+		return nil
+	})
+	if err != nil || len(got) != 3000 || got[0] != 3 || got[2999] != 11999 {
+		t.Fatalf("exported %d (first %v), err %v", len(got), got[:min(len(got), 3)], err)
+	}
+}
+
+func testErase(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	es := seed(t, s, "shop", 6, time.Now().UTC())
+	cid := es[2].ConsentID
+	more := Event("shop", 9)
+	more.ConsentID = cid
+	if err := s.AppendBatch(ctx, []*consent.Event{more}); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	n, err := s.Erase(ctx, cid, "Art. 17 request #12", at)
+	if err != nil || n != 2 {
+		t.Fatalf("erased %d, err %v", n, err)
+	}
+	got, _ := s.EventsByConsent(ctx, cid)
+	for _, e := range got {
+		if e.Personal != (consent.Personal{}) || e.PIISalt != nil || e.Erased == nil || e.Erased.Reason != "Art. 17 request #12" || !e.Erased.At.Equal(at) {
+			t.Errorf("after erasure: %+v %+v", e.Personal, e.Erased)
+		}
+	}
+	if other, _ := s.Event(ctx, es[3].ID); other.Personal.IP == "" {
+		t.Error("another visitor's data was erased")
+	}
+	if n, err := verify(t, s); err != nil || n != 7 {
+		t.Fatalf("after erasure the ledger verifies %d events, err %v", n, err)
+	}
+	if n, _ := s.Erase(ctx, cid, "again", at); n != 0 {
+		t.Errorf("erasing twice changed %d events", n)
+	}
+}
+
+func testRollup(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	day := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	seed(t, s, "shop", 8, day)
+	seed(t, s, "shop", 4, day.AddDate(0, 0, 1))
+	seed(t, s, "blog", 3, day)
+	counts, err := s.Counts(ctx, "shop", consent.Day(day), consent.Day(day)+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := consent.Summarize(counts, consent.Day(day), consent.Day(day)+1)
+	if st.Total != 12 || st.Actions[consent.AcceptAll] != 3 || st.Granted["analytics"] != 6 || len(st.Days) != 2 || st.Days[1].Total != 4 {
+		t.Errorf("stats %+v", st)
+	}
+	if st.Countries[0] != (consent.KeyCount{Key: "FR", N: 5}) {
+		t.Errorf("countries %v", st.Countries)
+	}
+}
+
+func testMonotonicTime(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	a, b := Event("shop", 0), Event("shop", 1)
+	a.Time, b.Time = now, now.Add(-time.Second) // queued late
+	if err := s.AppendBatch(ctx, []*consent.Event{a, b}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.Event(ctx, b.ID)
+	if got.Time.Before(a.Time) {
+		t.Errorf("time went back: %v after %v", got.Time, a.Time)
+	}
+	if _, err := verify(t, s); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testVerified(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if seq, _, at, err := s.Verified(ctx); err != nil || seq != 0 || !at.IsZero() {
+		t.Fatalf("fresh: %d %v %v", seq, at, err)
+	}
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	if err := s.SetVerified(ctx, 42, [32]byte{7}, at); err != nil {
+		t.Fatal(err)
+	}
+	seq, h, got, err := s.Verified(ctx)
+	if err != nil || seq != 42 || h != [32]byte{7} || !got.Equal(at) {
+		t.Errorf("got %d %x %v %v", seq, h, got, err)
+	}
+}
+
+func testUsers(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	u := &auth.User{Email: "dpo@shop.example", PasswordHash: "x", Role: auth.Viewer, Lang: "ar", TZ: "Asia/Riyadh", CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	if err := s.AddUser(ctx, u); err != nil || u.ID == 0 {
+		t.Fatalf("add: %v", err)
+	}
+	dup := *u
+	if err := s.AddUser(ctx, &dup); consent.ErrorCode(err) != consent.EInvalid {
+		t.Errorf("duplicate email: %v", err)
+	}
+	got, err := s.UserByEmail(ctx, "DPO@shop.example")
+	if err != nil || got.ID != u.ID || got.TZ != "Asia/Riyadh" || got.Role != auth.Viewer {
+		t.Fatalf("by email: %+v %v", got, err)
+	}
+	got.Role, got.Disabled = auth.Admin, true
+	if err := s.UpdateUser(ctx, got); err != nil {
+		t.Fatal(err)
+	}
+	got, _ = s.User(ctx, u.ID)
+	if got.Role != auth.Admin || !got.Disabled {
+		t.Errorf("after update %+v", got)
+	}
+	if _, err := s.UserByEmail(ctx, "nobody@shop.example"); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("unknown user: %v", err)
+	}
+	if all, _ := s.Users(ctx); len(all) != 1 {
+		t.Errorf("%d users", len(all))
+	}
+}
+
+func testAudit(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for i := range 5 {
+		if err := s.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "dpo@shop.example", Action: "export", Target: fmt.Sprint(i), IP: "127.0.0.1"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := s.AuditLog(ctx, 0, 3)
+	if err != nil || len(page) != 3 || page[0].Target != "4" {
+		t.Fatalf("page %+v %v", page, err)
+	}
+	page, _ = s.AuditLog(ctx, page[2].Seq, 3)
+	if len(page) != 2 || page[1].Target != "0" {
+		t.Errorf("second page %+v", page)
+	}
+}
+
+func testSiteList(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for _, id := range []string{"shop", "blog", "shop"} {
+		if _, err := s.Publish(ctx, Site(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sites, err := s.SiteList(ctx)
+	if err != nil || len(sites) != 2 || sites[0].ID != "blog" || sites[1].Revision != 2 {
+		t.Fatalf("sites %v %v", sites, err)
 	}
 }

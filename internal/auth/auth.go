@@ -1,0 +1,118 @@
+// Package auth is who may use the staff console: users and their roles,
+// password hashing, signed session cookies, sign-in throttling and the
+// audit trail's entries. It does no I/O of its own.
+package auth
+
+import (
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/consentry/consentry/internal/consent"
+	"golang.org/x/crypto/bcrypt"
+)
+
+// Role is what a user may do.
+type Role string
+
+// The roles. A viewer reads and exports; an admin also erases personal
+// data, manages users and configures sites.
+const (
+	Admin  Role = "admin"
+	Viewer Role = "viewer"
+)
+
+// ParseRole reads a role name.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(s); r {
+	case Admin, Viewer:
+		return r, nil
+	}
+	return "", consent.FieldError(consent.EInvalid, "role", "%q is not a role: use admin or viewer", s)
+}
+
+// User is one member of the privacy staff.
+type User struct {
+	ID           int64
+	Email        string
+	PasswordHash string
+	Role         Role
+	Lang         string // console language
+	TZ           string // IANA time zone for displayed times
+	CreatedAt    time.Time
+	Disabled     bool
+}
+
+// Location is the user's time zone, UTC when unknown.
+func (u *User) Location() *time.Location {
+	if loc, err := time.LoadLocation(u.TZ); err == nil {
+		return loc
+	}
+	return time.UTC
+}
+
+// Can reports whether the user holds at least role r.
+func (u *User) Can(r Role) bool {
+	return !u.Disabled && (u.Role == Admin || r == Viewer)
+}
+
+// MinPasswordLen is the shortest password accepted.
+const MinPasswordLen = 12
+
+// NewUser checks an email, role and password and returns the user with the
+// password hashed at the given bcrypt cost.
+func NewUser(email string, role Role, password string, cost int) (*User, error) {
+	addr, err := mail.ParseAddress(email)
+	if err != nil || addr.Address != strings.TrimSpace(email) {
+		return nil, consent.FieldError(consent.EInvalid, "email", "%q is not an email address", email)
+	}
+	if _, err := ParseRole(string(role)); err != nil {
+		return nil, err
+	}
+	if utf8.RuneCountInString(password) < MinPasswordLen {
+		return nil, consent.FieldError(consent.EInvalid, "password", "must be at least %d characters", MinPasswordLen)
+	}
+	if len(password) > 72 {
+		return nil, consent.FieldError(consent.EInvalid, "password", "must be at most 72 bytes")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), cost)
+	if err != nil {
+		return nil, err
+	}
+	return &User{Email: strings.ToLower(addr.Address), PasswordHash: string(hash), Role: role, Lang: "en", TZ: "UTC",
+		CreatedAt: time.Now().UTC()}, nil
+}
+
+// ErrBadCredentials is the one answer to a failed sign-in, whether the
+// account exists or not.
+var ErrBadCredentials = consent.Errorf(consent.EForbidden, "wrong email or password")
+
+// dummyHash is compared against when no user matches, so that a sign-in
+// for an unknown address takes as long as one for a known address.
+var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("consentry-dummy-password"), bcrypt.DefaultCost)
+
+// CheckPassword verifies a password for u, which may be nil.
+func CheckPassword(u *User, password string) error {
+	hash := dummyHash
+	if u != nil {
+		hash = []byte(u.PasswordHash)
+	}
+	err := bcrypt.CompareHashAndPassword(hash, []byte(password))
+	if u == nil || u.Disabled || errors.Is(err, bcrypt.ErrMismatchedHashAndPassword) {
+		return ErrBadCredentials
+	}
+	return err
+}
+
+// AuditEntry is one thing a staff member did.
+type AuditEntry struct {
+	Seq    int64
+	Time   time.Time
+	Actor  string // email, or "-" before sign-in
+	Action string // signin, signin_failed, signout, export, erase, user_add, ...
+	Target string
+	Detail string
+	IP     string
+}

@@ -1,0 +1,399 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/google/uuid"
+)
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
+
+// AppendBatch writes events in one transaction and commits it durably. Each
+// event is sealed to the ledger head read inside the same transaction, and
+// counted in the daily rollup in that transaction too.
+func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+			// The caches may name rows the rollback removed.
+			s.agents = map[string]int64{}
+			s.known = map[[32]byte]bool{}
+		}
+	}()
+	var (
+		seq, last int64
+		prev      []byte
+	)
+	switch err = tx.QueryRowContext(ctx, "SELECT seq, hash, time FROM ledger_head WHERE id = 1").Scan(&seq, &prev, &last); {
+	case errors.Is(err, sql.ErrNoRows):
+		prev = make([]byte, 32)
+	case err != nil:
+		return err
+	}
+	lastDay := consent.Day(fromMicros(last))
+	if seq == 0 {
+		lastDay = -1
+	}
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted,
+		source, lang, country, rule, flags, texts_hash, time, expires, ip, agent_id, page, pii_salt, pii_digest, hash)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	if err != nil {
+		return err
+	}
+	defer ins.Close()
+	for _, e := range events {
+		if e.TextsBody != nil && !s.known[e.TextsHash] {
+			if _, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO texts (hash, body) VALUES (?, ?)", e.TextsHash[:], e.TextsBody); err != nil {
+				return err
+			}
+			s.known[e.TextsHash] = true
+		}
+		agent, err := s.agentID(ctx, tx, e.Personal.UserAgent)
+		if err != nil {
+			return err
+		}
+		seq++
+		e.Seq = seq
+		if t := micros(e.Time); t < last {
+			e.Time = fromMicros(last)
+		}
+		last = micros(e.Time)
+		if d := consent.Day(e.Time); d > lastDay {
+			if _, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO days (day, first_seq) VALUES (?, ?)", d, seq); err != nil {
+				return err
+			}
+			lastDay = d
+		}
+		ledger.Seal(e, [32]byte(prev))
+		prev = e.Hash[:]
+		_, err = ins.ExecContext(ctx, seq, e.ID[:], e.ConsentID[:], e.Site, e.Revision, string(e.Action),
+			strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule, e.Flags(),
+			e.TextsHash[:], micros(e.Time), micros(e.Expires), e.Personal.IP, agent, e.Personal.Page,
+			e.PIISalt, e.PIIDigest[:], e.Hash[:])
+		if err != nil {
+			return err
+		}
+	}
+	for _, c := range consent.Rollup(events) {
+		if _, err = tx.ExecContext(ctx, `INSERT INTO daily (site_id, day, dim, key, n) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (site_id, day, dim, key) DO UPDATE SET n = n + excluded.n`, c.Site, c.Day, c.Dim, c.Key, c.N); err != nil {
+			return err
+		}
+	}
+	if _, err = tx.ExecContext(ctx, `INSERT INTO ledger_head (id, seq, hash, time) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time`, seq, prev, last); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+func (s *Store) agentID(ctx context.Context, tx *sql.Tx, ua string) (sql.NullInt64, error) {
+	if ua == "" {
+		return sql.NullInt64{}, nil
+	}
+	if id, ok := s.agents[ua]; ok {
+		return sql.NullInt64{Int64: id, Valid: true}, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO agents (ua) VALUES (?)
+		ON CONFLICT (ua) DO UPDATE SET ua = excluded.ua RETURNING id`, ua).Scan(&id)
+	if err != nil {
+		return sql.NullInt64{}, err
+	}
+	if len(s.agents) > 10000 {
+		s.agents = map[string]int64{}
+	}
+	s.agents[ua] = id
+	return sql.NullInt64{Int64: id, Valid: true}, nil
+}
+
+const eventColumns = `e.seq, e.id, e.consent_id, e.site_id, e.revision, e.action, e.granted, e.source, e.lang,
+	e.country, e.rule, e.flags, e.texts_hash, e.time, e.expires, e.ip, a.ua, e.page, e.pii_salt, e.pii_digest,
+	e.erased_at, e.erase_reason, e.hash FROM events e LEFT JOIN agents a ON a.id = e.agent_id`
+
+func scanEvent(row interface{ Scan(...any) error }) (*consent.Event, error) {
+	var (
+		e                            consent.Event
+		id, cid, texts, digest, hash []byte
+		action, granted, source      string
+		fl                           int
+		t, exp                       int64
+		ip, ua, page, reason         sql.NullString
+		erasedAt                     sql.NullInt64
+	)
+	err := row.Scan(&e.Seq, &id, &cid, &e.Site, &e.Revision, &action, &granted, &source, &e.Lang,
+		&e.Country, &e.Rule, &fl, &texts, &t, &exp, &ip, &ua, &page, &e.PIISalt, &digest,
+		&erasedAt, &reason, &hash)
+	if err != nil {
+		return nil, err
+	}
+	e.ID, e.ConsentID = uuid.UUID(id), uuid.UUID(cid)
+	e.Action, e.Source = consent.Action(action), consent.Source(source)
+	if granted != "" {
+		e.Granted = strings.Split(granted, ",")
+	}
+	e.GPC, e.DNT = fl&1 != 0, fl&2 != 0
+	e.TextsHash, e.PIIDigest, e.Hash = [32]byte(texts), [32]byte(digest), [32]byte(hash)
+	e.Time, e.Expires = fromMicros(t), fromMicros(exp)
+	e.Personal = consent.Personal{IP: ip.String, UserAgent: ua.String, Page: page.String}
+	if erasedAt.Valid {
+		e.Erased = &consent.Erasure{At: fromMicros(erasedAt.Int64), Reason: reason.String}
+	}
+	return &e, nil
+}
+
+func (s *Store) query(ctx context.Context, fn func(*consent.Event) error, query string, args ...any) error {
+	rows, err := s.r.QueryContext(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Event returns one event by ID.
+func (s *Store) Event(ctx context.Context, id uuid.UUID) (*consent.Event, error) {
+	e, err := scanEvent(s.r.QueryRowContext(ctx, "SELECT "+eventColumns+" WHERE e.id = ?", id[:]))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no event %s", id)
+	}
+	return e, err
+}
+
+// EventsByConsent returns every event of one consent ID, oldest first.
+func (s *Store) EventsByConsent(ctx context.Context, cid uuid.UUID) ([]*consent.Event, error) {
+	var out []*consent.Event
+	err := s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
+		"SELECT "+eventColumns+" WHERE e.consent_id = ? ORDER BY e.seq", cid[:])
+	return out, err
+}
+
+// where turns a log query into SQL conditions. A date range becomes a seq
+// range through the days table (times never go backwards along the ledger),
+// so that paging by seq stays an index range scan.
+func (s *Store) where(ctx context.Context, q consent.LogQuery) (string, []any, error) {
+	var (
+		conds []string
+		args  []any
+	)
+	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
+	seqAt := func(t time.Time) (int64, bool, error) {
+		var seq int64
+		err := s.r.QueryRowContext(ctx, "SELECT first_seq FROM days WHERE day >= ? ORDER BY day LIMIT 1", consent.Day(t)).Scan(&seq)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, false, nil
+		}
+		return seq, err == nil, err
+	}
+	if q.Site != "" {
+		add("e.site_id = ?", q.Site)
+	}
+	if !q.From.IsZero() {
+		seq, ok, err := seqAt(q.From)
+		if err != nil {
+			return "", nil, err
+		}
+		if !ok {
+			add("0") // nothing on or after that day
+		} else {
+			add("e.seq >= ? AND e.time >= ?", seq, micros(q.From))
+		}
+	}
+	if !q.To.IsZero() {
+		seq, ok, err := seqAt(q.To.AddDate(0, 0, 1))
+		if err != nil {
+			return "", nil, err
+		}
+		if ok {
+			add("e.seq < ?", seq)
+		}
+		add("e.time < ?", micros(q.To))
+	}
+	if q.Action != "" {
+		add("e.action = ?", string(q.Action))
+	}
+	if q.Source != "" {
+		add("e.source = ?", string(q.Source))
+	}
+	if q.Country != "" {
+		add("e.country = ?", q.Country)
+	}
+	if q.Lang != "" {
+		add("e.lang = ?", q.Lang)
+	}
+	if q.GPC != nil {
+		add("(e.flags & 1) = ?", map[bool]int{true: 1, false: 0}[*q.GPC])
+	}
+	if q.Granted != "" {
+		add("instr(',' || e.granted || ',', ?) > 0", ","+q.Granted+",")
+	}
+	if q.Denied != "" {
+		add("instr(',' || e.granted || ',', ?) = 0", ","+q.Denied+",")
+	}
+	if len(conds) == 0 {
+		return "1", nil, nil
+	}
+	return strings.Join(conds, " AND "), args, nil
+}
+
+// Log returns one page of the log, newest first, by keyset on seq.
+func (s *Store) Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, error) {
+	where, args, err := s.where(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if q.Before > 0 {
+		where += " AND e.seq < ?"
+		args = append(args, q.Before)
+	}
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
+	}
+	var out []*consent.Event
+	err = s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
+		"SELECT "+eventColumns+" WHERE "+where+" ORDER BY e.seq DESC LIMIT ?", append(args, q.Limit)...)
+	return out, err
+}
+
+// Export streams matching events oldest first, a page at a time, so that
+// neither memory nor a read transaction grows with the log.
+func (s *Store) Export(ctx context.Context, q consent.LogQuery, fn func(*consent.Event) error) error {
+	where, args, err := s.where(ctx, q)
+	if err != nil {
+		return err
+	}
+	return s.pages(ctx, 0, fn, where, args...)
+}
+
+// Walk streams every event after seq in ledger order.
+func (s *Store) Walk(ctx context.Context, after int64, fn func(*consent.Event) error) error {
+	return s.pages(ctx, after, fn, "1")
+}
+
+func (s *Store) pages(ctx context.Context, after int64, fn func(*consent.Event) error, where string, args ...any) error {
+	for {
+		n := 0
+		err := s.query(ctx, func(e *consent.Event) error {
+			n++
+			after = e.Seq
+			return fn(e)
+		}, "SELECT "+eventColumns+" WHERE e.seq > ? AND "+where+" ORDER BY e.seq LIMIT 5000", append([]any{after}, args...)...)
+		if err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// Hash returns the ledger hash of the event at seq.
+func (s *Store) Hash(ctx context.Context, seq int64) ([32]byte, error) {
+	if seq == 0 {
+		return [32]byte{}, nil
+	}
+	var h []byte
+	err := s.r.QueryRowContext(ctx, "SELECT hash FROM events WHERE seq = ?", seq).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return [32]byte{}, consent.Errorf(consent.ENotFound, "no event #%d", seq)
+	}
+	return [32]byte(h), err
+}
+
+// Head returns the newest link of the ledger.
+func (s *Store) Head(ctx context.Context) (int64, [32]byte, error) {
+	var (
+		seq  int64
+		hash []byte
+	)
+	err := s.r.QueryRowContext(ctx, "SELECT seq, hash FROM ledger_head WHERE id = 1").Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, [32]byte{}, nil
+	}
+	if err != nil {
+		return 0, [32]byte{}, err
+	}
+	return seq, [32]byte(hash), nil
+}
+
+// Texts returns one stored snapshot of texts.
+func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
+	var body []byte
+	err := s.r.QueryRowContext(ctx, "SELECT body FROM texts WHERE hash = ?", hash[:]).Scan(&body)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no texts snapshot %x", hash)
+	}
+	return body, err
+}
+
+// Erase removes the personal fields of a consent ID's events. The ledger
+// still verifies: it chains over their salted digest, which stays.
+func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
+	res, err := s.w.ExecContext(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page = NULL, pii_salt = NULL,
+		erased_at = ?, erase_reason = ? WHERE consent_id = ? AND erased_at IS NULL`, micros(at), reason, cid[:])
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// Counts returns a site's rollup for a range of days.
+func (s *Store) Counts(ctx context.Context, site string, from, to int64) ([]consent.Count, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT day, dim, key, n FROM daily WHERE site_id = ? AND day BETWEEN ? AND ?`, site, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []consent.Count
+	for rows.Next() {
+		c := consent.Count{Site: site}
+		if err := rows.Scan(&c.Day, &c.Dim, &c.Key, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Verified returns where the last verification stopped.
+func (s *Store) Verified(ctx context.Context) (int64, [32]byte, time.Time, error) {
+	var (
+		seq, at int64
+		hash    []byte
+	)
+	err := s.r.QueryRowContext(ctx, "SELECT seq, hash, verified_at FROM verified WHERE id = 1").Scan(&seq, &hash, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, [32]byte{}, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, [32]byte{}, time.Time{}, err
+	}
+	return seq, [32]byte(hash), fromMicros(at), nil
+}
+
+// SetVerified records where a verification stopped.
+func (s *Store) SetVerified(ctx context.Context, seq int64, hash [32]byte, at time.Time) error {
+	_, err := s.w.ExecContext(ctx, `INSERT INTO verified (id, seq, hash, verified_at) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, verified_at = excluded.verified_at`,
+		seq, hash[:], micros(at))
+	return err
+}
