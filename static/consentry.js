@@ -128,7 +128,6 @@
 
   function emit() {
     var s = Consentry.get();
-    gtag("consent", "update", cm(state.consent_mode));
     listeners.forEach(function (fn) { try { fn(s); } catch (e) { setTimeout(function () { throw e; }); } });
     d.dispatchEvent(new CustomEvent("consentry:change", { detail: s }));
   }
@@ -157,6 +156,8 @@
       state = toState(c);
       setCookie(r.token, r.expires_at);
       dropCookies(before);
+      // Consent Mode learns the decision before the tags it unblocks run.
+      gtag("consent", "update", cm(state.consent_mode));
       applyAll();
       hide();
       emit();
@@ -197,13 +198,13 @@
     var host = d.createElement("div");
     host.setAttribute("data-consentry", "");
     host.style.cssText = "position:fixed;z-index:2147483647;inset:auto 0 0 0;height:0";
-    root.addEventListener("keydown", onKey);
     var root = host.attachShadow({ mode: "open" });
     root.innerHTML = "<style>" + data.css + "</style>" + data.html;
     if (banner) banner.host.remove();
     banner = { data: data, root: root, host: host };
     try { localStorage.setItem("consentry:reopen", data.reopen); } catch (e) { /* storage off */ }
     root.addEventListener("click", onClick);
+    root.addEventListener("keydown", onKey);
     (d.body || d.documentElement).appendChild(host);
     return banner;
   }

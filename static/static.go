@@ -4,7 +4,7 @@ package static
 
 import "embed"
 
-// FS holds consentry.js, consentry.css and demo/.
+// FS holds consentry.js, consentry.css, admin.css and demo/.
 //
-//go:embed consentry.js consentry.css demo
+//go:embed consentry.js consentry.css admin.css demo
 var FS embed.FS

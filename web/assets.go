@@ -26,7 +26,7 @@ type asset struct {
 }
 
 type assets struct {
-	snippet, css *asset
+	snippet, css, admin *asset
 }
 
 func loadAssets() (*assets, error) {
@@ -45,9 +45,14 @@ func loadAssets() (*assets, error) {
 	if err != nil {
 		return nil, err
 	}
+	admin, err := static.FS.ReadFile("admin.css")
+	if err != nil {
+		return nil, err
+	}
 	return &assets{
 		snippet: newAsset(res.Code, "text/javascript; charset=utf-8"),
 		css:     newAsset(minifyCSS(css), "text/css; charset=utf-8"),
+		admin:   newAsset(minifyCSS(admin), "text/css; charset=utf-8"),
 	}, nil
 }
 
@@ -101,6 +106,8 @@ func (a *asset) serve(c echo.Context, immutable bool) error {
 func (s *Server) getSnippet(c echo.Context) error { return s.assets.snippet.serve(c, false) }
 
 func (s *Server) getCSS(c echo.Context) error { return s.assets.css.serve(c, false) }
+
+func (s *Server) getAdminCSS(c echo.Context) error { return s.assets.admin.serve(c, false) }
 
 // getVersionedSnippet serves /c.<version>.js: immutable, so that its SRI
 // hash never changes. Another version than the running one is not found.

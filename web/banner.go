@@ -98,22 +98,6 @@ type shownTexts struct {
 	body []byte
 }
 
-type textsRecord struct {
-	Site       string            `json:"site"`
-	Revision   int               `json:"revision"`
-	Lang       string            `json:"lang"`
-	Messages   map[string]string `json:"messages"`
-	Categories []textsCategory   `json:"categories"`
-	Services   []consent.Service `json:"services"`
-}
-
-type textsCategory struct {
-	Key         string `json:"key"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-	Required    bool   `json:"required"`
-}
-
 // bannerMessages are the message IDs the banner and preference center show.
 var bannerMessages = []string{
 	"banner_title", "banner_body", "banner_accept", "banner_reject", "banner_customize", "banner_gpc",
@@ -127,12 +111,12 @@ func (s *Server) shown(site *consent.Site, loc *i18n.Localizer) *shownTexts {
 	if v, ok := s.texts.Load(key); ok {
 		return v.(*shownTexts)
 	}
-	rec := textsRecord{Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Messages: map[string]string{}, Services: site.Services}
+	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Messages: map[string]string{}, Services: site.Services}
 	for _, id := range bannerMessages {
 		rec.Messages[id] = loc.T(id)
 	}
 	for _, cat := range site.Categories {
-		rec.Categories = append(rec.Categories, textsCategory{Key: cat.Key, Required: cat.Required,
+		rec.Categories = append(rec.Categories, consent.TextsCategory{Key: cat.Key, Required: cat.Required,
 			Name: templates.CategoryName(loc, cat), Description: templates.CategoryDescription(loc, cat)})
 	}
 	body, _ := json.Marshal(rec) // plain strings, maps and slices: cannot fail

@@ -110,7 +110,6 @@ func BenchmarkSnippet(b *testing.B) {
 	})
 }
 
-
 // BenchmarkConsentLatencyAt5k paces b.N posts at 5,000 a second over
 // loopback (open loop: a slow answer does not slow the sender) and reports
 // the latency percentiles DESIGN.md targets (p99 ≤ 10 ms at 5k/s).

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/http"
+
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -38,6 +40,33 @@ func (s *Server) routes() {
 	e.GET("/demo/video", s.getDemoVideo)
 	e.GET("/demo/analytics.js", demoAssets)
 	e.GET("/demo/shop.css", demoAssets)
+
+	// A visitor's receipt of their own decisions.
+	v1.GET("/consents/receipt", s.getReceipt)
+
+	// The staff console. Every route but sign-in needs a session; every form
+	// carries a CSRF token; admin-only routes say so.
+	e.GET("/admin.css", s.getAdminCSS)
+	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/log") })
+	console := e.Group("/admin", limit, s.csrf())
+	console.GET("/login", s.getLogin)
+	console.POST("/login", s.postLogin)
+	staff := console.Group("", s.session)
+	staff.POST("/logout", s.postLogout)
+	staff.POST("/me", s.postMe)
+	staff.GET("/log", s.getLog)
+	staff.GET("/log/export", s.getExport)
+	staff.GET("/events/:id", s.getEvent)
+	staff.GET("/consents/:id", s.getConsent)
+	staff.GET("/consents/:id/export", s.getConsentExport)
+	staff.POST("/consents/:id/erase", s.postErase, requireAdmin)
+	staff.GET("/dashboard", s.getDashboard)
+	staff.GET("/integrity", s.getIntegrity)
+	staff.POST("/integrity", s.postIntegrity)
+	staff.GET("/audit", s.getAudit, requireAdmin)
+	staff.GET("/users", s.getUsers, requireAdmin)
+	staff.POST("/users", s.postUsers, requireAdmin)
+	staff.POST("/users/:id", s.postUser, requireAdmin)
 
 	// Probes and metrics.
 	e.GET("/healthz", s.getHealth)

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
@@ -36,6 +37,10 @@ type Config struct {
 	// SecureCookies marks cookies the server sets as Secure even when the
 	// request came over plain HTTP (TLS ended at a proxy).
 	SecureCookies bool
+	// Sessions seals the console's session cookies.
+	Sessions *auth.Sessions
+	// BcryptCost hashes passwords of users added in the console.
+	BcryptCost int
 }
 
 // Server is the HTTP handler of one Consentry instance.
@@ -46,6 +51,7 @@ type Server struct {
 	sites   siteCache
 	texts   sync.Map // site/revision/lang → *shownTexts
 	metrics *metrics
+	signins *auth.Throttle
 }
 
 // New builds the server and its routes.
@@ -54,7 +60,8 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second}}
+	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second},
+		signins: auth.NewThrottle(time.Minute, 5)}
 	s.metrics = newMetrics(cfg.Metrics, cfg.Writer)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
@@ -64,6 +71,9 @@ func New(cfg Config) (*Server, error) {
 	s.routes()
 	return s, nil
 }
+
+// Routes lists every route, for tests that walk the whole surface.
+func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }

@@ -17,6 +17,7 @@ import (
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/google/uuid"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // newApp starts a real instance on a fresh SQLite file, with the demo site,
@@ -25,7 +26,7 @@ func newApp(t testing.TB, rateLimit float64) *app.App {
 	t.Helper()
 	a, err := app.Open(context.Background(), app.Options{
 		Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "c.db"), Demo: true,
-		RateLimit: rateLimit, Log: slog.New(slog.DiscardHandler),
+		RateLimit: rateLimit, Log: slog.New(slog.DiscardHandler), BcryptCost: bcrypt.MinCost,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -90,7 +91,9 @@ func TestConsentErrors(t *testing.T) {
 			if rec.Code != tc.status {
 				t.Fatalf("status %d, want %d: %s", rec.Code, tc.status, rec.Body)
 			}
-			body := decode[struct{ Error struct{ Code, Message string } }](t, rec)
+			body := decode[struct {
+				Error struct{ Code, Message string }
+			}](t, rec)
 			if body.Error.Code != tc.code || body.Error.Message == "" {
 				t.Errorf("error %+v, want code %s with a message", body.Error, tc.code)
 			}

@@ -41,7 +41,7 @@ func ledgerOf(t *testing.T, n int) (string, []*consent.Event) {
 func runVerify(t *testing.T, path string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), []string{"verify", "--db", "sqlite:" + path}, &out, &out)
+	err := run(context.Background(), []string{"verify", "--db", "sqlite:" + path}, nil, &out, &out)
 	return out.String(), err
 }
 

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
@@ -32,9 +33,14 @@ type Options struct {
 	Demo          bool     // seed the demo site
 	TokenKeys     [][]byte // signing keys, newest first; empty: the key file
 	KeysFile      string   // default: next to the SQLite file
+	SessionKeys   [][]byte // console session key pairs (hash, block), newest first
 	RateLimit     float64  // decisions per second per IP; 0 off
 	SecureCookies bool
+	BcryptCost    int // 0: bcrypt's default
 	Log           *slog.Logger
+	// DemoAdmin receives the demo admin's email and password when --demo
+	// creates it (on the first start only).
+	DemoAdmin func(email, password string)
 }
 
 // App is one running instance.
@@ -76,9 +82,17 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if a.Store, err = OpenStore(ctx, o.DB); err != nil {
 		return nil, err
 	}
-	codec, err := a.tokens()
+	keys, err := a.keys()
 	if err != nil {
 		return nil, err
+	}
+	codec, err := token.NewCodec(keys.Token...)
+	if err != nil {
+		return nil, err
+	}
+	if o.BcryptCost == 0 {
+		o.BcryptCost = web.BcryptCost
+		a.opts.BcryptCost = o.BcryptCost
 	}
 	bundle, err := i18n.Load()
 	if err != nil {
@@ -90,6 +104,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	a.Server, err = web.New(web.Config{
 		Store: a.Store, Writer: a.Writer, Tokens: codec, I18n: bundle, Log: o.Log,
 		RateLimit: o.RateLimit, Metrics: reg, SecureCookies: o.SecureCookies,
+		Sessions: auth.NewSessions(keys.Session...), BcryptCost: o.BcryptCost,
 	})
 	if err != nil {
 		return nil, err
@@ -101,29 +116,39 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		if err := seedDemo(ctx, a.Store, a.URL(), o.Log); err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
+		if err := seedAdmin(ctx, a.Store, o.BcryptCost, o.DemoAdmin); err != nil {
+			return nil, fmt.Errorf("demo admin: %w", err)
+		}
 	}
 	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 	return a, nil
 }
 
-func (a *App) tokens() (*token.Codec, error) {
-	keys := a.opts.TokenKeys
-	if len(keys) == 0 {
-		path := a.opts.KeysFile
-		if path == "" {
-			db := strings.TrimPrefix(a.opts.DB, "sqlite:")
-			path = filepath.Join(filepath.Dir(db), strings.TrimSuffix(filepath.Base(db), filepath.Ext(db))+".keys")
-		}
-		k, created, err := config.LoadOrCreateKeys(path)
-		if err != nil {
-			return nil, err
-		}
-		if created {
-			a.opts.Log.Info("generated signing keys; keep this file with the database and back it up", "file", path)
-		}
-		keys = k.Token
+// keys are the configured signing keys, or the key file's.
+func (a *App) keys() (config.Keys, error) {
+	k := config.Keys{Token: a.opts.TokenKeys, Session: a.opts.SessionKeys}
+	if len(k.Token) > 0 && len(k.Session) > 0 {
+		return k, nil
 	}
-	return token.NewCodec(keys...)
+	path := a.opts.KeysFile
+	if path == "" {
+		db := strings.TrimPrefix(a.opts.DB, "sqlite:")
+		path = filepath.Join(filepath.Dir(db), strings.TrimSuffix(filepath.Base(db), filepath.Ext(db))+".keys")
+	}
+	file, created, err := config.LoadOrCreateKeys(path)
+	if err != nil {
+		return k, err
+	}
+	if created {
+		a.opts.Log.Info("generated signing keys; keep this file with the database and back it up", "file", path)
+	}
+	if len(k.Token) == 0 {
+		k.Token = file.Token
+	}
+	if len(k.Session) == 0 {
+		k.Session = file.Session
+	}
+	return k, nil
 }
 
 // URL is the base URL the instance serves on.
@@ -164,3 +189,6 @@ func (a *App) Close() error {
 	}
 	return nil
 }
+
+// DB is the --db value the instance runs on.
+func (a *App) DB() string { return a.opts.DB }

@@ -2,12 +2,15 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"log/slog"
 	"net/url"
 	"slices"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/web"
@@ -82,5 +85,31 @@ func seedDemo(ctx context.Context, st store.Store, base string, log *slog.Logger
 		return errors.Join(errors.New("publishing the demo site"), err)
 	}
 	log.Info("published demo site", "site", site.ID, "revision", rev, "origins", site.Origins, "at", time.Now().UTC().Format(time.RFC3339))
+	return nil
+}
+
+// DemoAdminEmail is the account `serve --demo` creates for the console.
+const DemoAdminEmail = "admin@demo.example"
+
+// seedAdmin creates the demo admin with a random password when the console
+// has no users yet, and hands the password to show, once.
+func seedAdmin(ctx context.Context, st store.Store, cost int, show func(email, password string)) error {
+	users, err := st.Users(ctx)
+	if err != nil || len(users) > 0 {
+		return err
+	}
+	b := make([]byte, 12)
+	rand.Read(b)
+	password := base64.RawURLEncoding.EncodeToString(b)
+	u, err := auth.NewUser(DemoAdminEmail, auth.Admin, password, cost)
+	if err != nil {
+		return err
+	}
+	if err := st.AddUser(ctx, u); err != nil {
+		return err
+	}
+	if show != nil {
+		show(u.Email, password)
+	}
 	return nil
 }

@@ -14,7 +14,8 @@ import (
 // Keys are the secrets a deployment signs with, newest first in each list so
 // that older keys keep verifying during a rotation.
 type Keys struct {
-	Token [][]byte `json:"token"`
+	Token   [][]byte `json:"token"`
+	Session [][]byte `json:"session"` // pairs: hash key, block key
 }
 
 // ParseKeyList reads comma-separated base64 keys.
@@ -34,6 +35,12 @@ func ParseKeyList(s string) ([][]byte, error) {
 	return out, nil
 }
 
+func random(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
 // LoadOrCreateKeys reads the key file at path, creating it with fresh random
 // keys (mode 0600) when it does not exist yet. created says which happened.
 // Keys are never made anew at start-up otherwise: that would log every
@@ -41,8 +48,8 @@ func ParseKeyList(s string) ([][]byte, error) {
 func LoadOrCreateKeys(path string) (k Keys, created bool, err error) {
 	b, err := os.ReadFile(path)
 	if errors.Is(err, fs.ErrNotExist) {
-		k.Token = [][]byte{make([]byte, 32)}
-		rand.Read(k.Token[0])
+		k.Token = [][]byte{random(32)}
+		k.Session = [][]byte{random(32), random(32)}
 		b, _ = json.MarshalIndent(k, "", "  ")
 		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil {
@@ -57,7 +64,7 @@ func LoadOrCreateKeys(path string) (k Keys, created bool, err error) {
 	if err != nil {
 		return Keys{}, false, fmt.Errorf("key file: %w", err)
 	}
-	if err := json.Unmarshal(b, &k); err != nil || len(k.Token) == 0 {
+	if err := json.Unmarshal(b, &k); err != nil || len(k.Token) == 0 || len(k.Session) == 0 || len(k.Session)%2 != 0 {
 		return Keys{}, false, fmt.Errorf("key file %s: not a Consentry key file", path)
 	}
 	return k, false, nil

@@ -15,16 +15,19 @@ import (
 
 // Bundle holds every language's messages.
 type Bundle struct {
-	b       *goi18n.Bundle
-	tags    []language.Tag
-	matcher language.Matcher
+	b              *goi18n.Bundle
+	tags           []language.Tag
+	matcher        language.Matcher
+	console        []language.Tag
+	consoleMatcher language.Matcher
 }
 
-// Load reads every active.<lang>.toml from the embedded locales, English first.
+// Load reads every message file from the embedded locales: active.<lang>.toml
+// for visitors, admin.<lang>.toml for the staff console.
 func Load() (*Bundle, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
-	files, err := fs.Glob(locales.FS, "active.*.toml")
+	files, err := fs.Glob(locales.FS, "*.toml")
 	if err != nil {
 		return nil, err
 	}
@@ -34,36 +37,61 @@ func Load() (*Bundle, error) {
 		}
 	}
 	tags := b.LanguageTags() // English, the default, comes first
-	return &Bundle{b: b, tags: tags, matcher: language.NewMatcher(tags)}, nil
+	console, err := fs.Glob(locales.FS, "admin.*.toml")
+	if err != nil {
+		return nil, err
+	}
+	var ctags []language.Tag
+	for _, t := range tags {
+		for _, f := range console {
+			if f == "admin."+t.String()+".toml" {
+				ctags = append(ctags, t)
+			}
+		}
+	}
+	return &Bundle{b: b, tags: tags, matcher: language.NewMatcher(tags),
+		console: ctags, consoleMatcher: language.NewMatcher(ctags)}, nil
 }
 
-// Languages lists the supported language codes, English first.
-func (b *Bundle) Languages() []string {
-	out := make([]string, len(b.tags))
-	for i, t := range b.tags {
+// ConsoleLanguages lists the languages the staff console is complete in.
+func (b *Bundle) ConsoleLanguages() []string { return codes(b.console) }
+
+// MatchConsole is Match for the staff console's languages.
+func (b *Bundle) MatchConsole(prefs ...string) string {
+	return match(b.consoleMatcher, b.console, prefs)
+}
+
+func codes(tags []language.Tag) []string {
+	out := make([]string, len(tags))
+	for i, t := range tags {
 		out[i] = t.String()
 	}
 	return out
 }
 
+// Languages lists the supported language codes, English first.
+func (b *Bundle) Languages() []string { return codes(b.tags) }
+
 // Match picks the supported language for a visitor. Each preference is a
 // language tag or an Accept-Language value, most authoritative first (an
 // explicit choice, then the page's lang, then the browser's header); the
 // first one that matches a supported language wins, else English.
-func (b *Bundle) Match(prefs ...string) string {
+func (b *Bundle) Match(prefs ...string) string { return match(b.matcher, b.tags, prefs) }
+
+func match(m language.Matcher, tags []language.Tag, prefs []string) string {
 	for _, p := range prefs {
 		if p == "" {
 			continue
 		}
-		tags, _, err := language.ParseAcceptLanguage(p)
-		if err != nil || len(tags) == 0 {
+		parsed, _, err := language.ParseAcceptLanguage(p)
+		if err != nil || len(parsed) == 0 {
 			continue
 		}
-		if _, i, conf := b.matcher.Match(tags...); conf != language.No {
-			return b.tags[i].String()
+		if _, i, conf := m.Match(parsed...); conf != language.No {
+			return tags[i].String()
 		}
 	}
-	return b.tags[0].String()
+	return tags[0].String()
 }
 
 // Localizer translates into one language.

@@ -33,45 +33,51 @@ func load(t *testing.T, file string) map[string]map[string]string {
 }
 
 // TestLocaleParity fails when any language misses a key of English, has a
-// key English lacks, or misses a plural form its CLDR rules need.
+// key English lacks, or misses a plural form its CLDR rules need: for the
+// visitor texts (active.*.toml) and for the console (admin.*.toml).
 func TestLocaleParity(t *testing.T) {
-	en := load(t, "active.en.toml")
-	files, _ := fs.Glob(locales.FS, "active.*.toml")
-	langs := map[string]bool{}
-	for _, f := range files {
-		lang := strings.TrimSuffix(strings.TrimPrefix(f, "active."), ".toml")
-		langs[lang] = true
-		if lang == "en" {
-			continue
-		}
-		t.Run(lang, func(t *testing.T) {
-			msgs := load(t, f)
-			for _, id := range slices.Sorted(maps.Keys(en)) {
-				m, ok := msgs[id]
-				if !ok {
-					t.Errorf("missing %s", id)
-					continue
-				}
-				if _, plural := en[id]["one"]; plural {
-					for _, form := range forms(lang) {
-						if m[form] == "" {
-							t.Errorf("%s: missing plural form %q", id, form)
-						}
+	for group, required := range map[string][]string{
+		"active": {"en", "ar", "fr", "de", "es"},
+		"admin":  {"en", "ar"},
+	} {
+		en := load(t, group+".en.toml")
+		files, _ := fs.Glob(locales.FS, group+".*.toml")
+		langs := map[string]bool{}
+		for _, f := range files {
+			lang := strings.TrimSuffix(strings.TrimPrefix(f, group+"."), ".toml")
+			langs[lang] = true
+			if lang == "en" {
+				continue
+			}
+			t.Run(f, func(t *testing.T) {
+				msgs := load(t, f)
+				for _, id := range slices.Sorted(maps.Keys(en)) {
+					m, ok := msgs[id]
+					if !ok {
+						t.Errorf("missing %s", id)
+						continue
 					}
-				} else if m["other"] == "" {
-					t.Errorf("%s: empty", id)
+					if _, plural := en[id]["one"]; plural {
+						for _, form := range forms(lang) {
+							if m[form] == "" {
+								t.Errorf("%s: missing plural form %q", id, form)
+							}
+						}
+					} else if m["other"] == "" {
+						t.Errorf("%s: empty", id)
+					}
 				}
-			}
-			for id := range msgs {
-				if _, ok := en[id]; !ok {
-					t.Errorf("%s is not in English", id)
+				for id := range msgs {
+					if _, ok := en[id]; !ok {
+						t.Errorf("%s is not in English", id)
+					}
 				}
+			})
+		}
+		for _, want := range required {
+			if !langs[want] {
+				t.Errorf("no %s.%s.toml", group, want)
 			}
-		})
-	}
-	for _, want := range []string{"en", "ar", "fr", "de", "es"} {
-		if !langs[want] {
-			t.Errorf("no active.%s.toml", want)
 		}
 	}
 }

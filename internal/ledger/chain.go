@@ -104,6 +104,10 @@ type Verifier struct {
 	last  *consent.Event
 }
 
+// VerifierAfter continues a verification that reached the event at seq,
+// whose hash was hash: it checks only what came since.
+func VerifierAfter(hash [32]byte) *Verifier { return &Verifier{prev: hash} }
+
 // Next checks the next event in ledger order.
 func (v *Verifier) Next(e *consent.Event) error {
 	if b := Check(v.prev, e); b != nil {
@@ -118,7 +122,7 @@ func (v *Verifier) Next(e *consent.Event) error {
 // Finish checks that the ledger ends where its recorded head says it does, so
 // that removing the newest events is caught too.
 func (v *Verifier) Finish(headSeq int64, headHash [32]byte) error {
-	if headSeq == 0 && v.count == 0 {
+	if v.prev == headHash && (v.last == nil || v.last.Seq == headSeq) {
 		return nil
 	}
 	if v.last == nil || v.last.Seq != headSeq || !bytes.Equal(v.prev[:], headHash[:]) {

@@ -1,0 +1,72 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/config"
+)
+
+func dbFlag(fs *flag.FlagSet) *string {
+	return fs.String("db", "sqlite:./consentry.db", "database: sqlite:PATH")
+}
+
+func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	db := dbFlag(fs)
+	demo := fs.Bool("demo", false, "seed the demo site and a demo admin, and serve /demo")
+	keys := fs.String("token-keys", "", "token signing keys, base64, comma-separated, newest first (default: the key file)")
+	sessionKeys := fs.String("session-keys", "", "console session keys, base64, comma-separated pairs of hash key and block key (16, 24 or 32 bytes), newest first (default: the key file)")
+	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database)")
+	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
+	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
+	if err := config.Parse(fs, args, "token-keys", "session-keys"); err != nil {
+		return err
+	}
+	tokenKeys, err := config.ParseKeyList(*keys)
+	if err != nil {
+		return fmt.Errorf("--token-keys: %w", err)
+	}
+	sessKeys, err := config.ParseKeyList(*sessionKeys)
+	if err != nil {
+		return fmt.Errorf("--session-keys: %w", err)
+	}
+	if len(sessKeys)%2 != 0 {
+		return fmt.Errorf("--session-keys: give pairs: a hash key, then a block key")
+	}
+	var adminEmail, adminPassword string
+	a, err := app.Open(ctx, app.Options{
+		Addr: *addr, DB: *db, Demo: *demo, TokenKeys: tokenKeys, SessionKeys: sessKeys, KeysFile: *keysFile,
+		RateLimit: *rateLimit, SecureCookies: *secure, Log: log,
+		DemoAdmin: func(email, password string) { adminEmail, adminPassword = email, password },
+	})
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	path, integrity := a.Server.SnippetPath()
+	url := a.URL()
+	fmt.Fprintf(stdout, "\nConsentry is listening on %s (database %s)\n", url, *db)
+	if *demo {
+		fmt.Fprintf(stdout, "  Demo shop:   %s/demo\n", url)
+		fmt.Fprintf(stdout, "  No-JS page:  %s/p/demo\n", url)
+	}
+	fmt.Fprintf(stdout, "  Console:     %s/admin/login\n", url)
+	switch {
+	case adminPassword != "":
+		fmt.Fprintf(stdout, "               sign in as %s with password %s\n", adminEmail, adminPassword)
+		fmt.Fprintf(stdout, "               (shown only this once; to set another: consentry user passwd --email %s)\n", adminEmail)
+	case *demo:
+		fmt.Fprintf(stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
+		fmt.Fprintf(stdout, "               (forgot it? go run ./cmd/consentry user passwd --email %s, then type a new one)\n", app.DemoAdminEmail)
+	}
+	fmt.Fprintf(stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
+	fmt.Fprintf(stdout, "  Probes:      %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
+	fmt.Fprint(stdout, "Press Ctrl+C to stop.\n\n")
+	return a.Run(ctx)
+}

@@ -1,0 +1,190 @@
+package templates
+
+import (
+	"encoding/hex"
+	"net/url"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/google/uuid"
+)
+
+// Admin is what every console page knows: who is looking, in which
+// language and time zone, and the CSRF token its forms post back.
+type Admin struct {
+	T         *i18n.Localizer
+	User      *auth.User // nil on the sign-in page
+	CSRF      string
+	Path      string // the route, to mark the current tab
+	Loc       *time.Location
+	Languages []string
+}
+
+// Time formats t in the user's time zone.
+func (a Admin) Time(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(a.Loc).Format("2006-01-02 15:04:05 MST")
+}
+
+// Login is the sign-in form.
+type Login struct {
+	Email, Next, Error string
+}
+
+// Log is one page of the consent log.
+type Log struct {
+	Query  consent.LogQuery
+	Values url.Values
+	Events []*consent.Event
+	Next   int64 // cursor of the next (older) page; 0 on the last
+	Sites  []string
+	Error  string
+}
+
+// NextURL is the link to the next page, keeping the filters.
+func (l Log) NextURL() string {
+	v := url.Values{}
+	for k, vs := range l.Values {
+		v[k] = vs
+	}
+	v.Set("before", strconv.FormatInt(l.Next, 10))
+	return "/admin/log?" + v.Encode()
+}
+
+// ExportURL downloads the current filter in a format.
+func (l Log) ExportURL(format string) string {
+	v := url.Values{}
+	for k, vs := range l.Values {
+		v[k] = vs
+	}
+	v.Set("format", format)
+	return "/admin/log/export?" + v.Encode()
+}
+
+// Proof is one event with everything that proves it.
+type Proof struct {
+	Event  *consent.Event
+	Prev   [32]byte
+	LinkOK bool
+	Texts  *ShownTexts
+}
+
+// ShownTexts is the stored snapshot of the texts shown.
+type ShownTexts = consent.Texts
+
+// ConsentView is a data-subject request: one consent ID's events.
+type ConsentView struct {
+	ID     uuid.UUID
+	Events []*consent.Event
+}
+
+// Erased reports whether any of the events has had its personal data erased.
+func (v ConsentView) Erased() *consent.Erasure {
+	for _, e := range v.Events {
+		if e.Erased != nil {
+			return e.Erased
+		}
+	}
+	return nil
+}
+
+// Dashboard is a site's decisions over a period.
+type Dashboard struct {
+	Sites    []*consent.Site
+	Site     *consent.Site
+	Stats    consent.Stats
+	From, To time.Time // inclusive days
+	Error    string
+}
+
+// Integrity is how far the ledger has been verified.
+type Integrity struct {
+	Seq     int64
+	At      time.Time
+	Head    int64
+	Last    *consent.Event
+	Ran     bool
+	Checked int64
+	Break   *ledger.Break
+	More    bool
+}
+
+// AuditView is one page of the audit trail.
+type AuditView struct {
+	Entries []auth.AuditEntry
+	Next    int64
+}
+
+// UsersView lists the console's users.
+type UsersView struct {
+	Users []*auth.User
+	Error string
+}
+
+func hexOf(b [32]byte) string { return hex.EncodeToString(b[:]) }
+
+func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
+
+func pct(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" }
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+type segment struct {
+	action consent.Action
+	y, h   int
+	n      int64
+}
+
+func maxDay(days []consent.DayStats) int64 {
+	var m int64 = 1
+	for _, d := range days {
+		m = max(m, d.Total)
+	}
+	return m
+}
+
+// stack lays out one day's bar, scaled to the busiest day of the period.
+func stack(d consent.DayStats, days []consent.DayStats) []segment {
+	const height = 120
+	scale := float64(height) / float64(maxDay(days))
+	y := height + 5
+	var out []segment
+	for _, act := range actionOrder {
+		n := d.Actions[act]
+		if n == 0 {
+			continue
+		}
+		h := max(1, int(float64(n)*scale))
+		y -= h
+		out = append(out, segment{action: act, y: y, h: h, n: n})
+	}
+	return out
+}

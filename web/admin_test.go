@@ -1,0 +1,465 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"runtime"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store/storetest"
+	"golang.org/x/crypto/bcrypt"
+)
+
+const password = "correct horse battery staple"
+
+// console is a browser-like client of a real server: cookies, CSRF token.
+type console struct {
+	t    *testing.T
+	a    *app.App
+	srv  *httptest.Server
+	http *http.Client
+}
+
+func newConsole(t *testing.T, a *app.App) *console {
+	srv := httptest.NewServer(a.Server)
+	t.Cleanup(srv.Close)
+	jar, _ := cookiejar.New(nil)
+	return &console{t: t, a: a, srv: srv, http: &http.Client{Jar: jar,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+}
+
+func addUser(t *testing.T, a *app.App, email string, role auth.Role) {
+	u, err := auth.NewUser(email, role, password, bcrypt.MinCost)
+	if err == nil {
+		err = a.Store.AddUser(context.Background(), u)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func (c *console) get(path string) (int, string, http.Header) {
+	c.t.Helper()
+	res, err := c.http.Get(c.srv.URL + path)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header
+}
+
+var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
+
+// csrf fetches a page and returns the CSRF token its forms carry.
+func (c *console) csrf() string {
+	c.t.Helper()
+	_, body, _ := c.get("/admin/login")
+	m := csrfField.FindStringSubmatch(body)
+	if m == nil {
+		c.t.Fatal("no CSRF token on the sign-in page")
+	}
+	return m[1]
+}
+
+func (c *console) post(path string, form url.Values) (int, string, http.Header) {
+	c.t.Helper()
+	res, err := c.http.PostForm(c.srv.URL+path, form)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b), res.Header
+}
+
+func (c *console) login(email string) {
+	c.t.Helper()
+	status, body, h := c.post("/admin/login", url.Values{"email": {email}, "password": {password}, "_csrf": {c.csrf()}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/admin/log" {
+		c.t.Fatalf("sign-in: %d %s", status, body)
+	}
+}
+
+// The access rules of every console route, so that a new route must be
+// placed here, and so proved, before the suite passes.
+var access = map[string]string{
+	"GET /admin/login": "public", "POST /admin/login": "public",
+	"POST /admin/logout": "staff", "POST /admin/me": "staff",
+	"GET /admin/log": "staff", "GET /admin/log/export": "staff",
+	"GET /admin/events/:id": "staff", "GET /admin/consents/:id": "staff",
+	"GET /admin/consents/:id/export": "staff", "POST /admin/consents/:id/erase": "admin",
+	"GET /admin/dashboard": "staff", "GET /admin/integrity": "staff", "POST /admin/integrity": "staff",
+	"GET /admin/audit": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin",
+	"POST /admin/users/:id": "admin",
+}
+
+func TestEveryAdminRouteIsGuarded(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	ev := storetest.Event("demo", 1)
+	if err := a.Store.AppendBatch(context.Background(), []*consent.Event{ev}); err != nil {
+		t.Fatal(err)
+	}
+	anon, viewer := newConsole(t, a), newConsole(t, a)
+	viewer.login("viewer@shop.example")
+	anonToken, viewerToken := anon.csrf(), viewer.csrf()
+	seen := 0
+	for _, r := range a.Server.Routes() {
+		if !strings.HasPrefix(r.Path, "/admin/") || r.Method == "echo_route_not_found" {
+			continue
+		}
+		key := r.Method + " " + r.Path
+		rule, ok := access[key]
+		if !ok {
+			t.Errorf("%s is not classified as public, staff or admin", key)
+			continue
+		}
+		seen++
+		path := strings.NewReplacer(":id", ev.ConsentID.String()).Replace(r.Path)
+		if strings.HasPrefix(r.Path, "/admin/events/") {
+			path = "/admin/events/" + ev.ID.String()
+		}
+		do := func(c *console, token string) (int, string) {
+			if r.Method == http.MethodGet {
+				s, _, h := c.get(path)
+				return s, h.Get("Location")
+			}
+			s, _, h := c.post(path, url.Values{"_csrf": {token}, "reason": {"test"}, "role": {"viewer"}, "email": {"x@y.example"}, "password": {password}, "lang": {"en"}, "tz": {"UTC"}})
+			return s, h.Get("Location")
+		}
+		status, loc := do(anon, anonToken)
+		switch {
+		case rule == "public":
+		case r.Method == http.MethodGet && (status != http.StatusSeeOther || !strings.HasPrefix(loc, "/admin/login")):
+			t.Errorf("anonymous %s: %d → %q, want a redirect to sign in", key, status, loc)
+		case r.Method != http.MethodGet && status != http.StatusForbidden:
+			t.Errorf("anonymous %s: %d, want 403", key, status)
+		}
+		if rule == "admin" {
+			if status, _ := do(viewer, viewerToken); status != http.StatusForbidden {
+				t.Errorf("viewer %s: %d, want 403", key, status)
+			}
+		}
+	}
+	if seen != len(access) {
+		t.Errorf("checked %d routes, the table lists %d", seen, len(access))
+	}
+	if e, _ := a.Store.Event(context.Background(), ev.ID); e.Erased != nil {
+		t.Error("a refused request erased data")
+	}
+}
+
+func TestSignIn(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	if status, body, _ := c.post("/admin/login", url.Values{"email": {"dpo@shop.example"}, "password": {"wrong password here"}, "_csrf": {c.csrf()}}); status != http.StatusUnauthorized || !strings.Contains(body, "Wrong email or password") {
+		t.Errorf("wrong password: %d", status)
+	}
+	if status, _, _ := c.post("/admin/login", url.Values{"email": {"dpo@shop.example"}, "password": {password}}); status != http.StatusForbidden {
+		t.Errorf("sign-in without CSRF token: %d", status)
+	}
+	c.login("dpo@shop.example")
+	if status, body, _ := c.get("/admin/log"); status != 200 || !strings.Contains(body, "dpo@shop.example") {
+		t.Errorf("after sign-in: %d", status)
+	}
+	token := csrfField.FindStringSubmatch(func() string { _, b, _ := c.get("/admin/log"); return b }())[1]
+	if status, _, h := c.post("/admin/logout", url.Values{"_csrf": {token}}); status != http.StatusSeeOther || h.Get("Location") != "/admin/login" {
+		t.Errorf("sign-out: %d", status)
+	}
+	if status, _, _ := c.get("/admin/log"); status != http.StatusSeeOther {
+		t.Errorf("after sign-out: %d", status)
+	}
+	entries, _ := a.Store.AuditLog(context.Background(), 0, 10)
+	var actions []string
+	for _, e := range entries {
+		actions = append(actions, e.Action)
+	}
+	if strings.Join(actions, ",") != "signout,signin,signin_failed" {
+		t.Errorf("audit trail %v", actions)
+	}
+}
+
+func TestSignInThrottled(t *testing.T) {
+	a := newApp(t, 0)
+	c := newConsole(t, a)
+	token := c.csrf()
+	var last int
+	for range 6 {
+		last, _, _ = c.post("/admin/login", url.Values{"email": {"victim@shop.example"}, "password": {"guess guess guess"}, "_csrf": {token}})
+	}
+	if last != http.StatusTooManyRequests {
+		t.Errorf("6th attempt: %d, want 429", last)
+	}
+}
+
+func TestLogFiltersAndPaging(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	var batch []*consent.Event
+	for i := range 120 {
+		e := storetest.Event("demo", i)
+		if i%3 == 0 {
+			e.Action = consent.RejectAll
+		}
+		batch = append(batch, e)
+	}
+	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	rows := regexp.MustCompile(`data-testid="row"`)
+	older := regexp.MustCompile(`href="(/admin/log\?[^"]+)" rel="next"`)
+	path, total, pages := "/admin/log?site=demo&action=reject_all", 0, 0
+	for path != "" {
+		status, body, _ := c.get(path)
+		if status != 200 {
+			t.Fatalf("%s: %d", path, status)
+		}
+		total += len(rows.FindAllString(body, -1))
+		pages++
+		path = ""
+		if m := older.FindStringSubmatch(body); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+			if !strings.Contains(path, "action=reject_all") {
+				t.Fatalf("the next page lost the filter: %s", path)
+			}
+		}
+	}
+	if total != 40 || pages != 1 {
+		t.Errorf("%d rows on %d pages, want 40 on 1", total, pages)
+	}
+	total, pages, path = 0, 0, "/admin/log"
+	for path != "" {
+		_, body, _ := c.get(path)
+		total += len(rows.FindAllString(body, -1))
+		pages++
+		path = ""
+		if m := older.FindStringSubmatch(body); m != nil {
+			path = strings.ReplaceAll(m[1], "&amp;", "&")
+		}
+	}
+	if total != 120 || pages != 3 {
+		t.Errorf("%d rows on %d pages, want 120 on 3", total, pages)
+	}
+	for _, bad := range []string{"from=yesterday", "colour=red", "before=x", "gpc=maybe"} {
+		status, body, _ := c.get("/admin/log?" + bad)
+		if status != http.StatusBadRequest || !strings.Contains(body, `data-testid="error"`) {
+			t.Errorf("%s: %d", bad, status)
+		}
+	}
+	// The search box finds an event and a consent ID.
+	if _, _, h := c.get("/admin/log?q=" + batch[5].ID.String()); h.Get("Location") != "/admin/events/"+batch[5].ID.String() {
+		t.Errorf("search by event ID went to %q", h.Get("Location"))
+	}
+	if _, _, h := c.get("/admin/log?q=" + batch[7].ConsentID.String()); h.Get("Location") != "/admin/consents/"+batch[7].ConsentID.String() {
+		t.Errorf("search by consent ID went to %q", h.Get("Location"))
+	}
+	if status, _, _ := c.get("/admin/log?q=not-an-id"); status != http.StatusBadRequest {
+		t.Errorf("bad search: %d", status)
+	}
+}
+
+// TestExportStreams exports 200k events as CSV and checks that the server's
+// heap stays far below the size of the file: rows are streamed, not buffered.
+func TestExportStreams(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds 200k events")
+	}
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	const n = 200_000
+	batch := make([]*consent.Event, 0, 1000)
+	for i := range n {
+		batch = append(batch, storetest.Event("demo", i))
+		if len(batch) == cap(batch) {
+			if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
+				t.Fatal(err)
+			}
+			batch = batch[:0]
+		}
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	runtime.GC()
+	var base, peak runtime.MemStats
+	runtime.ReadMemStats(&base)
+	var highest atomic.Uint64
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-time.After(5 * time.Millisecond):
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapAlloc > highest.Load() {
+					highest.Store(m.HeapAlloc)
+				}
+			}
+		}
+	}()
+	res, err := c.http.Get(c.srv.URL + "/admin/log/export?format=csv&site=demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines, size := 0, 0
+	sc := bufio.NewScanner(res.Body)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	for sc.Scan() {
+		lines++
+		size += len(sc.Bytes()) + 1
+	}
+	res.Body.Close()
+	close(done)
+	runtime.ReadMemStats(&peak)
+	if lines != n+1 {
+		t.Fatalf("%d lines, want %d rows and a header", lines, n)
+	}
+	growth := int64(highest.Load()) - int64(base.HeapAlloc)
+	t.Logf("exported %d rows, %d MB; heap grew at most %d MB", n, size>>20, growth>>20)
+	if growth > int64(size)/4 {
+		t.Errorf("heap grew %d MB for a %d MB export: rows are being buffered", growth>>20, size>>20)
+	}
+	if ct := res.Header.Get("Content-Disposition"); !strings.Contains(ct, "attachment") {
+		t.Errorf("Content-Disposition %q", ct)
+	}
+}
+
+func TestEraseConsent(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	es := []*consent.Event{storetest.Event("demo", 1), storetest.Event("demo", 2), storetest.Event("demo", 3)}
+	es[2].ConsentID = es[0].ConsentID
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	path := "/admin/consents/" + es[0].ConsentID.String()
+	_, page, _ := c.get(path)
+	token := csrfField.FindStringSubmatch(page)[1]
+	// Portability export first: both events, as JSON.
+	status, body, h := c.get(path + "/export")
+	var doc struct {
+		ConsentID string `json:"consent_id"`
+		Events    []struct {
+			IP string `json:"ip"`
+		} `json:"events"`
+	}
+	if status != 200 || json.Unmarshal([]byte(body), &doc) != nil || len(doc.Events) != 2 || doc.Events[0].IP == "" || !strings.Contains(h.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("export: %d %s", status, body)
+	}
+	if status, _, _ := c.post(path+"/erase", url.Values{"_csrf": {token}}); status != http.StatusBadRequest {
+		t.Errorf("erase without a reason: %d", status)
+	}
+	if status, _, _ := c.post(path+"/erase", url.Values{"_csrf": {token}, "reason": {"DSR-2026-114"}}); status != http.StatusSeeOther {
+		t.Fatalf("erase: %d", status)
+	}
+	_, page, _ = c.get("/admin/events/" + es[2].ID.String())
+	if !strings.Contains(page, `data-testid="erased"`) || !strings.Contains(page, "DSR-2026-114") || !strings.Contains(page, `data-testid="link-ok"`) {
+		t.Error("the proof view does not say the fields were erased, or the link no longer verifies")
+	}
+	if e, _ := a.Store.Event(context.Background(), es[1].ID); e.Personal.IP == "" {
+		t.Error("another visitor's data was erased")
+	}
+	var v ledger.Verifier
+	if err := a.Store.Walk(context.Background(), 0, v.Next); err != nil || v.Count() != 3 {
+		t.Errorf("ledger after erasure: %v", err)
+	}
+}
+
+func TestDashboardCounts(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	var batch []*consent.Event
+	acts := []consent.Action{consent.AcceptAll, consent.AcceptAll, consent.RejectAll, consent.Custom, consent.Withdraw}
+	for i, act := range acts {
+		e := storetest.Event("demo", i)
+		e.Action = act
+		if act == consent.RejectAll || act == consent.Withdraw {
+			e.Granted = []string{"necessary"}
+		}
+		batch = append(batch, e)
+	}
+	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	_, page, _ := c.get("/admin/dashboard?site=demo")
+	for id, want := range map[string]string{"tile-total": "5", "tile-accept_all": "2", "tile-reject_all": "1", "tile-custom": "1", "tile-withdraw": "1", "rate-analytics": "60.0%", "rate-necessary": "100.0%"} {
+		m := regexp.MustCompile(`data-testid="` + id + `">(?:<span class="n">)?([^<]+)<`).FindStringSubmatch(page)
+		if m == nil || m[1] != want {
+			t.Errorf("%s = %v, want %s", id, m, want)
+		}
+	}
+	if status, _, _ := c.get("/admin/dashboard?from=2020-01-01&to=2026-01-01"); status != http.StatusBadRequest {
+		t.Errorf("a period over a year: %d", status)
+	}
+}
+
+func TestIntegrityPage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	var batch []*consent.Event
+	for i := range 10 {
+		batch = append(batch, storetest.Event("demo", i))
+	}
+	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	_, page, _ := c.get("/admin/integrity")
+	if !strings.Contains(page, `data-testid="unverified"`) {
+		t.Error("a GET verified (changed) something")
+	}
+	token := csrfField.FindStringSubmatch(page)[1]
+	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}})
+	if !strings.Contains(page, "#10") || !strings.Contains(page, batch[9].ID.String()) || strings.Contains(page, `data-testid="broken"`) {
+		t.Fatal("verification does not say intact up to event #10")
+	}
+	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(a.DB(), "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec("UPDATE events SET action = 'accept_all' WHERE seq = 4"); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})
+	if !strings.Contains(page, `data-testid="broken"`) || !strings.Contains(page, batch[3].ID.String()) {
+		t.Error("a full verification missed the changed event #4")
+	}
+}
+
+func TestReceipt(t *testing.T) {
+	a := newApp(t, 0)
+	resp := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1}`, nil}))
+	rec := do(a, req{"GET", "/api/v1/consents/receipt?token=" + url.QueryEscape(resp.Token), "", nil})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), resp.ConsentID) || !strings.Contains(rec.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("receipt: %d %s", rec.Code, rec.Body)
+	}
+	if rec := do(a, req{"GET", "/api/v1/consents/receipt?token=forged", "", nil}); rec.Code != http.StatusBadRequest {
+		t.Errorf("forged token: %d", rec.Code)
+	}
+}
