@@ -37,6 +37,7 @@ bench:
 	$(GO) test -run '^$$' -bench 'ConsentPost$$|ConsentPostHTTP|Snippet' -benchtime 100000x ./web/
 	$(GO) test -run '^$$' -bench 'LatencyAt5k' -benchtime 15000x ./web/
 	$(GO) test -run '^$$' -bench 'AppendBatch' -benchtime 200000x ./internal/store/sqlite/
+	$(GO) test -run '^$$' -bench 'Console' -benchtime 500x ./web/
 	$(GO) test -count=1 -run 'TestSnippetBudget' -v ./web/ | grep gzipped
 
 ## screenshots: refresh docs/banner-*.png with headless Chromium

@@ -18,6 +18,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // staff choose any IANA time zone, whatever the host has
 
 	"github.com/consentry/consentry/internal/ledger"
 )

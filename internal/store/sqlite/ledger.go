@@ -190,45 +190,29 @@ func (s *Store) EventsByConsent(ctx context.Context, cid uuid.UUID) ([]*consent.
 }
 
 // where turns a log query into SQL conditions. A date range becomes a seq
-// range through the days table (times never go backwards along the ledger),
-// so that paging by seq stays an index range scan.
+// range (times never go backwards along the ledger), so that paging by seq
+// stays an index range scan however long the log.
 func (s *Store) where(ctx context.Context, q consent.LogQuery) (string, []any, error) {
 	var (
 		conds []string
 		args  []any
 	)
 	add := func(cond string, a ...any) { conds = append(conds, cond); args = append(args, a...) }
-	seqAt := func(t time.Time) (int64, bool, error) {
-		var seq int64
-		err := s.r.QueryRowContext(ctx, "SELECT first_seq FROM days WHERE day >= ? ORDER BY day LIMIT 1", consent.Day(t)).Scan(&seq)
-		if errors.Is(err, sql.ErrNoRows) {
-			return 0, false, nil
-		}
-		return seq, err == nil, err
-	}
 	if q.Site != "" {
 		add("e.site_id = ?", q.Site)
 	}
-	if !q.From.IsZero() {
-		seq, ok, err := seqAt(q.From)
+	for _, bound := range []struct {
+		t    time.Time
+		cond string
+	}{{q.From, "e.seq >= ?"}, {q.To, "e.seq < ?"}} {
+		if bound.t.IsZero() {
+			continue
+		}
+		seq, err := s.firstAt(ctx, bound.t)
 		if err != nil {
 			return "", nil, err
 		}
-		if !ok {
-			add("0") // nothing on or after that day
-		} else {
-			add("e.seq >= ? AND e.time >= ?", seq, micros(q.From))
-		}
-	}
-	if !q.To.IsZero() {
-		seq, ok, err := seqAt(q.To.AddDate(0, 0, 1))
-		if err != nil {
-			return "", nil, err
-		}
-		if ok {
-			add("e.seq < ?", seq)
-		}
-		add("e.time < ?", micros(q.To))
+		add(bound.cond, seq)
 	}
 	if q.Action != "" {
 		add("e.action = ?", string(q.Action))
@@ -255,6 +239,46 @@ func (s *Store) where(ctx context.Context, q consent.LogQuery) (string, []any, e
 		return "1", nil, nil
 	}
 	return strings.Join(conds, " AND "), args, nil
+}
+
+// firstAt returns the seq of the first event at or after t (one past the
+// newest when there is none): the days table narrows it to one day, a binary
+// search over that day's seqs finds it in a few primary-key probes.
+func (s *Store) firstAt(ctx context.Context, t time.Time) (int64, error) {
+	const none = int64(1) << 62
+	dayStart := func(d int64) (int64, int64, error) {
+		var seq, day int64
+		err := s.r.QueryRowContext(ctx, "SELECT first_seq, day FROM days WHERE day >= ? ORDER BY day LIMIT 1", d).Scan(&seq, &day)
+		if errors.Is(err, sql.ErrNoRows) {
+			return none, 0, nil
+		}
+		return seq, day, err
+	}
+	lo, day, err := dayStart(consent.Day(t))
+	if err != nil || lo == none || day > consent.Day(t) {
+		return lo, err
+	}
+	hi, _, err := dayStart(day + 1)
+	if err != nil {
+		return 0, err
+	}
+	// Every event in [lo, hi) is on t's day; find the first at or after t.
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		var seq, at int64
+		err := s.r.QueryRowContext(ctx, "SELECT seq, time FROM events WHERE seq >= ? ORDER BY seq LIMIT 1", mid).Scan(&seq, &at)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			hi = mid
+		case err != nil:
+			return 0, err
+		case at >= micros(t):
+			hi = mid
+		default:
+			lo = seq + 1
+		}
+	}
+	return lo, nil
 }
 
 // Log returns one page of the log, newest first, by keyset on seq.

@@ -1,0 +1,475 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/consent"
+)
+
+const (
+	chromiumPath = "/usr/bin/chromium"
+	testTimeout  = 60 * time.Second // one test: server, browser and all its steps
+	waitTimeout  = 10 * time.Second // one wait for the page to reach a state
+)
+
+// requireChromium skips the test when Debian's Chromium is missing, except
+// under CI, where a missing browser is a failure.
+func requireChromium(t testing.TB) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("browser tests need %s under CI: %v", chromiumPath, err)
+		}
+		t.Skipf("no browser at %s: %v", chromiumPath, err)
+	}
+}
+
+// browser is one test's real server and one headless Chromium tab on it.
+type browser struct {
+	t    *testing.T
+	ctx  context.Context // the chromedp context of the tab
+	app  *app.App
+	base string // http://127.0.0.1:PORT
+
+	mu     sync.Mutex
+	thrown []string // uncaught exceptions in the page
+}
+
+// start opens a server with a fresh SQLite database and the demo site, and a
+// Chromium with a fresh profile. Everything stops when the test ends or after
+// testTimeout, whichever comes first.
+func start(t *testing.T) *browser {
+	t.Helper()
+	requireChromium(t)
+	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
+	t.Cleanup(cancel)
+	a := startServer(t, ctx)
+
+	// Chromium's helpers can still write into the profile for a moment after
+	// the browser exits, so it is removed with retries rather than by
+	// t.TempDir, whose cleanup fails the test on "directory not empty".
+	profile, err := os.MkdirTemp("", "consentry-e2e-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 50 {
+			if os.RemoveAll(profile) == nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	})
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(profile),
+		chromedp.WindowSize(1280, 800),
+	)
+	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
+	bctx, bcancel := chromedp.NewContext(actx)
+	t.Cleanup(func() { bcancel(); acancel() })
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatalf("starting %s: %v", chromiumPath, err)
+	}
+	b := &browser{t: t, ctx: bctx, app: a, base: a.URL()}
+	// An uncaught exception in the page is a bug, whatever the test checks.
+	if err := chromedp.Listen(bctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
+			d := e.ExceptionDetails
+			msg := d.Text
+			if d.Exception != nil && d.Exception.Description != "" {
+				msg = d.Exception.Description
+			}
+			b.mu.Lock()
+			b.thrown = append(b.thrown, fmt.Sprintf("%s:%d:%d: %s", d.URL, d.LineNumber+1, d.ColumnNumber+1, msg))
+			b.mu.Unlock()
+		}
+	}); err != nil {
+		t.Fatalf("listening to the tab: %v", err)
+	}
+	t.Cleanup(func() {
+		for _, e := range b.pageErrors() {
+			t.Errorf("uncaught exception in the page: %s", e)
+		}
+	})
+	return b
+}
+
+// pageErrors returns the page's uncaught exceptions so far.
+func (b *browser) pageErrors() []string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return slices.Clone(b.thrown)
+}
+
+// startServer runs a real Consentry on 127.0.0.1 with the demo site.
+func startServer(t *testing.T, ctx context.Context) *app.App {
+	t.Helper()
+	a, err := app.Open(ctx, app.Options{
+		Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "c.db"),
+		Demo: true, RateLimit: 0, Log: slog.New(slog.DiscardHandler),
+	})
+	if err != nil {
+		t.Fatalf("opening the app: %v", err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- a.Run(sctx) }()
+	t.Cleanup(func() {
+		stop()
+		if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+			t.Errorf("server: %v", err)
+		}
+		if err := a.Close(); err != nil {
+			t.Errorf("closing the app: %v", err)
+		}
+	})
+	return a
+}
+
+// do runs actions on the tab and fails the test on an error.
+func (b *browser) do(what string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	if err := chromedp.Do(b.ctx, actions...); err != nil {
+		b.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// open navigates to a path of the server and waits for the page to load.
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.do("opening "+path, chromedp.Navigate(b.base+path))
+}
+
+// eval evaluates a JavaScript expression (awaiting a promise) in the page.
+func eval[T any](b *browser, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout) // a promise may never settle
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("evaluating %s: %v", expr, err)
+	}
+	return v
+}
+
+// wait polls a JavaScript expression until it is truthy.
+func (b *browser) wait(what, expr string) {
+	b.t.Helper()
+	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr,
+		chromedp.WithPollingTimeout(waitTimeout), chromedp.WithPollingInterval(25*time.Millisecond)))
+	if err != nil {
+		b.t.Fatalf("waiting for %s: %v\n(%s)\npage errors: %q", what, err, expr, b.pageErrors())
+	}
+}
+
+// settle lets the page run its pending tasks, scripts it may wrongly have
+// started included, before the test checks that something did not happen.
+func (b *browser) settle() {
+	b.t.Helper()
+	eval[bool](b, `new Promise(r => setTimeout(() => requestAnimationFrame(() => setTimeout(() => r(true), 250))))`)
+}
+
+// part is the JavaScript expression of the banner's element with the
+// data-testid, inside the open shadow root of div[data-consentry], or null.
+func part(testid string) string {
+	return fmt.Sprintf(`document.querySelector("[data-consentry]")?.shadowRoot?.querySelector('[data-testid=%q]')`, testid)
+}
+
+// reopenButton is the expression of the floating "Cookie settings" button,
+// which lives in a shadow root of its own.
+const reopenButton = `(() => {
+	for (const h of document.body.children) {
+		const b = h.shadowRoot && h.shadowRoot.querySelector('[data-testid="reopen"]');
+		if (b) return b;
+	}
+	return null;
+})()`
+
+// visible wraps an element expression: true when it exists, is not hidden
+// and has a box on screen.
+func visible(expr string) string {
+	return fmt.Sprintf(`((e) => !!e && !e.hidden && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden")(%s)`, expr)
+}
+
+// isVisible reports whether the element is visible now.
+func (b *browser) isVisible(expr string) bool {
+	b.t.Helper()
+	return eval[bool](b, visible(expr))
+}
+
+// focused names the element that has the keyboard focus, looking into
+// shadow roots: its data-testid, "switch-<category>", "action-<action>", or
+// its tag name; "none" when nothing inside the banner has it.
+func (b *browser) focused() string {
+	b.t.Helper()
+	return eval[string](b, `(() => {
+		let a = document.activeElement;
+		while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
+		if (!a) return "none";
+		if (a.dataset.testid) return a.dataset.testid;
+		if (a.dataset.category) return "switch-" + a.dataset.category;
+		if (a.dataset.action) return "action-" + a.dataset.action;
+		return a.tagName.toLowerCase();
+	})()`)
+}
+
+// click clicks an element with the mouse at its centre, as a visitor does,
+// after checking that the element (not something over it) is hit there.
+func (b *browser) click(what, expr string) {
+	b.t.Helper()
+	type point struct {
+		X   float64 `json:"x"`
+		Y   float64 `json:"y"`
+		Hit bool    `json:"hit"`
+	}
+	p := eval[*point](b, fmt.Sprintf(`((e) => {
+		if (!e) return null;
+		e.scrollIntoView({block: "center", inline: "center"});
+		const r = e.getBoundingClientRect();
+		const x = r.left + r.width / 2, y = r.top + r.height / 2;
+		let h = document.elementFromPoint(x, y);
+		while (h && h.shadowRoot) {
+			const inner = h.shadowRoot.elementFromPoint(x, y);
+			if (!inner || inner === h) break;
+			h = inner;
+		}
+		return {x, y, hit: !!h && (h === e || e.contains(h) || (e.labels && [...e.labels].some(l => l.contains(h))))};
+	})(%s)`, expr))
+	if p == nil {
+		b.t.Fatalf("clicking %s: no such element", what)
+	}
+	if !p.Hit {
+		b.t.Fatalf("clicking %s: something else is on top of it at (%.0f, %.0f)", what, p.X, p.Y)
+	}
+	b.do("clicking "+what, chromedp.MouseClickXY(p.X, p.Y))
+}
+
+// key types keys (kb.Tab, kb.Enter, " ", kb.Escape) into the focused element.
+func (b *browser) key(keys string, opts ...chromedp.KeyOption) {
+	b.t.Helper()
+	b.do(fmt.Sprintf("pressing %q", keys), chromedp.KeyEvent(keys, opts...))
+}
+
+// cookies returns the browser's cookies for the server's origin by name.
+func (b *browser) cookies() map[string]*network.Cookie {
+	b.t.Helper()
+	res, err := chromedp.Call(b.ctx, network.GetCookies, network.GetCookiesParams{URLs: []string{b.base + "/demo"}})
+	if err != nil {
+		b.t.Fatalf("reading cookies: %v", err)
+	}
+	m := map[string]*network.Cookie{}
+	for _, c := range res.Cookies {
+		m[c.Name] = c
+	}
+	return m
+}
+
+// noCookies fails the test when any of the named cookies exists.
+func (b *browser) noCookies(names ...string) {
+	b.t.Helper()
+	jar := b.cookies()
+	for _, n := range names {
+		if c, ok := jar[n]; ok {
+			b.t.Errorf("cookie %s=%q exists, want none", n, c.Value)
+		}
+	}
+}
+
+// emulateGPC makes the browser send Global Privacy Control on every request
+// and show navigator.globalPrivacyControl === true to every new document.
+func (b *browser) emulateGPC() {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
+		b.t.Fatalf("network.enable: %v", err)
+	}
+	if _, err := chromedp.Call(b.ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
+		Headers: network.Headers{"Sec-GPC": "1"},
+	}); err != nil {
+		b.t.Fatalf("setting Sec-GPC: %v", err)
+	}
+	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
+		Source: `Object.defineProperty(Navigator.prototype, "globalPrivacyControl", {get: () => true, configurable: true});`,
+	}); err != nil {
+		b.t.Fatalf("defining navigator.globalPrivacyControl: %v", err)
+	}
+}
+
+// disableJS turns off script execution in the page.
+func (b *browser) disableJS() {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, emulation.SetScriptExecutionDisabled, emulation.SetScriptExecutionDisabledParams{Value: true}); err != nil {
+		b.t.Fatalf("disabling JavaScript: %v", err)
+	}
+}
+
+// events returns every recorded event, in ledger order.
+func (b *browser) events() []*consent.Event {
+	b.t.Helper()
+	var evs []*consent.Event
+	if err := b.app.Store.Walk(b.ctx, 0, func(e *consent.Event) error {
+		evs = append(evs, e)
+		return nil
+	}); err != nil {
+		b.t.Fatalf("walking the ledger: %v", err)
+	}
+	return evs
+}
+
+// lastEvent returns the newest recorded event, failing when there is none.
+func (b *browser) lastEvent() *consent.Event {
+	b.t.Helper()
+	evs := b.events()
+	if len(evs) == 0 {
+		b.t.Fatal("no consent event was recorded")
+	}
+	return evs[len(evs)-1]
+}
+
+// checkEvent compares the recorded event's action, source, grants and GPC flag.
+func checkEvent(t *testing.T, e *consent.Event, action consent.Action, source consent.Source, gpc bool, granted ...string) {
+	t.Helper()
+	slices.Sort(granted)
+	got := slices.Sorted(slices.Values(e.Granted))
+	if e.Action != action || e.Source != source || e.GPC != gpc || !slices.Equal(got, granted) || e.Site != "demo" {
+		t.Errorf("recorded event: site %s action %s source %s gpc %v granted %v; want site demo action %s source %s gpc %v granted %v",
+			e.Site, e.Action, e.Source, e.GPC, got, action, source, gpc, granted)
+	}
+}
+
+// state is what Consentry.get() returns.
+type state struct {
+	ConsentID string   `json:"consent_id"`
+	Revision  int      `json:"revision"`
+	Granted   []string `json:"granted"`
+	ExpiresAt string   `json:"expires_at"`
+	GPC       bool     `json:"gpc"`
+}
+
+func (b *browser) state() *state {
+	b.t.Helper()
+	return eval[*state](b, `window.Consentry ? window.Consentry.get() : null`)
+}
+
+// waitGranted waits until the snippet holds a decision that grants exactly
+// these categories, and returns it.
+func (b *browser) waitGranted(what string, granted ...string) *state {
+	b.t.Helper()
+	want, _ := json.Marshal(slices.Sorted(slices.Values(granted)))
+	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](
+		fmt.Sprintf(`((s) => !!s && JSON.stringify(s.granted.slice().sort()) === %q)(window.Consentry && window.Consentry.get())`, want),
+		chromedp.WithPollingTimeout(waitTimeout), chromedp.WithPollingInterval(25*time.Millisecond)))
+	if err != nil {
+		b.t.Fatalf("waiting for %s to grant %s: %v; Consentry.get() = %+v; error shown: %q", what, want, err, b.state(),
+			eval[string](b, `[...(document.querySelector("[data-consentry]")?.shadowRoot?.querySelectorAll(".cy-error") || [])].map(e => e.textContent).join(" ")`))
+	}
+	return b.state()
+}
+
+// consentCall is one gtag('consent', …) entry of window.dataLayer.
+type consentCall struct {
+	Index int            `json:"index"` // position in dataLayer
+	Cmd   string         `json:"cmd"`   // default or update
+	Types map[string]any `json:"types"`
+}
+
+func (b *browser) consentCalls() []consentCall {
+	b.t.Helper()
+	return eval[[]consentCall](b, `(window.dataLayer || [])
+		.map((e, i) => e && e[0] === "consent" ? {index: i, cmd: e[1], types: e[2]} : null)
+		.filter(Boolean)`)
+}
+
+// consentModeTypes are Google Consent Mode v2's storage types.
+var consentModeTypes = []string{"ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
+	"functionality_storage", "personalization_storage", "security_storage"}
+
+// checkConsentMode checks that a consent call sets every type, granting
+// exactly the given ones.
+func checkConsentMode(t *testing.T, c consentCall, granted ...string) {
+	t.Helper()
+	var bad []string
+	for _, typ := range consentModeTypes {
+		want := "denied"
+		if slices.Contains(granted, typ) {
+			want = "granted"
+		}
+		if c.Types[typ] != want {
+			bad = append(bad, fmt.Sprintf("%s=%v (want %s)", typ, c.Types[typ], want))
+		}
+	}
+	if len(bad) > 0 {
+		t.Errorf("gtag('consent', %q, …) at dataLayer[%d]: %s", c.Cmd, c.Index, strings.Join(bad, ", "))
+	}
+}
+
+// demoRan is the list of blocked demo scripts that ran, in order.
+func (b *browser) demoRan() []string {
+	b.t.Helper()
+	return eval[[]string](b, `window.demoRan || []`)
+}
+
+// iframeSrc is the demo video iframe's src attribute, or "" without one.
+func (b *browser) iframeSrc() string {
+	b.t.Helper()
+	return eval[string](b, `document.querySelector('iframe[data-consent="marketing"]').getAttribute("src") || ""`)
+}
+
+// requested reports whether the page fetched a URL of the server's path.
+func (b *browser) requested(path string) bool {
+	b.t.Helper()
+	return eval[bool](b, fmt.Sprintf(`performance.getEntriesByType("resource").some(e => new URL(e.name).pathname === %q)`, path))
+}
+
+// waitBanner waits for the first layer of the banner to show.
+func (b *browser) waitBanner() {
+	b.t.Helper()
+	b.wait("the banner", visible(part("banner")))
+}
+
+// location is the tab's current URL.
+func (b *browser) location() string {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatalf("reading the location: %v", err)
+	}
+	return loc
+}
+
+// checked reports whether a category's checkbox in the page (not the banner)
+// is ticked.
+func (b *browser) checked(cat string) bool {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.JavascriptAttribute[bool](chromedp.CSS(fmt.Sprintf(`input[data-category=%q]`, cat)), "checked"))
+	if err != nil {
+		b.t.Fatalf("reading the %s checkbox: %v", cat, err)
+	}
+	return v
+}
