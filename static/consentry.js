@@ -197,11 +197,11 @@
   function mount(data) {
     var host = d.createElement("div");
     host.setAttribute("data-consentry", "");
-    host.style.cssText = "position:fixed;z-index:2147483647;inset:auto 0 0 0;height:0";
     var root = host.attachShadow({ mode: "open" });
     root.innerHTML = "<style>" + data.css + "</style>" + data.html;
     if (banner) banner.host.remove();
     banner = { data: data, root: root, host: host };
+    cover(false);
     try { localStorage.setItem("consentry:reopen", data.reopen); } catch (e) { /* storage off */ }
     root.addEventListener("click", onClick);
     root.addEventListener("keydown", onKey);
@@ -216,8 +216,15 @@
     dialogs().forEach(function (x) { if (!x.hidden) v = x; });
     return v;
   }
+  // While a dialog is open the host covers the page, dimmed: the dialogs are
+  // modal (aria-modal), so the page behind must not take clicks either.
+  function cover(on) {
+    banner.host.style.cssText = on ? "position:fixed;z-index:2147483647;inset:0;background:rgba(15,23,42,.3)"
+      : "position:fixed;z-index:2147483647;inset:auto 0 0 0;height:0";
+  }
   function open(which) {
     if (!visible()) opener = d.activeElement;
+    cover(true);
     dialogs().forEach(function (x) { x.hidden = !x.classList.contains(which); });
     fab(false);
     if (which === "cy-prefs") {
@@ -226,7 +233,10 @@
       });
       var id = $(".cy-id");
       id.hidden = !state;
-      if (state) id.querySelector("code").textContent = state.consent_id;
+      if (state) {
+        id.querySelector("code").textContent = state.consent_id;
+        id.querySelector("a").href = base + "/api/v1/consents/receipt?token=" + encodeURIComponent(cookie(COOKIE));
+      }
     }
     $("." + which).focus();
   }
@@ -234,6 +244,7 @@
     if (!banner) return;
     var was = visible();
     dialogs().forEach(function (x) { x.hidden = true; });
+    cover(false);
     fab(!!state);
     if (was && opener && opener.focus && d.contains(opener)) opener.focus();
     opener = null;
