@@ -41,7 +41,7 @@ func (s *Server) postConsent(c echo.Context) error {
 	if err := json.Unmarshal(body, &req); err != nil {
 		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
 	}
-	if req.Source == consent.SourceNoJS || req.Source == consent.SourceGPC {
+	if req.Source == consent.SourceNoJS {
 		return consent.FieldError(consent.EUnprocessed, "source", "source %q is set by the server", req.Source)
 	}
 	resp, err := s.record(c, site, req)
@@ -55,7 +55,8 @@ func (s *Server) postConsent(c echo.Context) error {
 // and issues the token. It is shared by the API and the no-JavaScript form.
 func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request) (*consentResponse, error) {
 	r := c.Request()
-	d, err := site.Decide(req, gpcOf(c))
+	where := s.jurisdiction(c, site)
+	d, err := site.Decide(req, where, gpcOf(c))
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,7 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	}
 	ev := &consent.Event{
 		ID: id, ConsentID: d.ConsentID, Site: site.ID, Revision: d.Revision, Action: d.Action,
-		Granted: d.Granted, Source: d.Source, Lang: loc.Lang, Rule: "opt-in",
+		Granted: d.Granted, Source: d.Source, Lang: loc.Lang, Country: where.Country, Rule: where.Rule(),
 		GPC: d.GPC, DNT: r.Header.Get("DNT") == "1", TextsHash: shown.hash, TextsBody: shown.body,
 		Time: now, Expires: now.Add(site.LifetimeOrDefault()),
 		Personal: consent.Personal{IP: consent.TruncateIP(c.RealIP()), UserAgent: truncate(r.UserAgent(), 512), Page: page},

@@ -7,7 +7,9 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -41,6 +43,12 @@ type Config struct {
 	Sessions *auth.Sessions
 	// BcryptCost hashes passwords of users added in the console.
 	BcryptCost int
+	// TrustedProxies are the reverse proxies and CDNs whose X-Forwarded-For
+	// and country header are believed; from anyone else both are ignored.
+	TrustedProxies []netip.Prefix
+	// CountryHeader names the header the trusted proxy puts the visitor's
+	// ISO country code in (for example CF-IPCountry).
+	CountryHeader string
 }
 
 // Server is the HTTP handler of one Consentry instance.
@@ -66,10 +74,43 @@ func New(cfg Config) (*Server, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = echo.ExtractIPDirect()
+	if len(cfg.TrustedProxies) > 0 {
+		var opts []echo.TrustOption
+		for _, p := range cfg.TrustedProxies {
+			opts = append(opts, echo.TrustIPRange(netipToNet(p)))
+		}
+		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
+	}
 	e.HTTPErrorHandler = s.handleError
 	s.echo = e
 	s.routes()
 	return s, nil
+}
+
+func netipToNet(p netip.Prefix) *net.IPNet {
+	return &net.IPNet{IP: p.Addr().AsSlice(), Mask: net.CIDRMask(p.Bits(), p.Addr().BitLen())}
+}
+
+// jurisdiction picks the site's rule for the visitor's country, read from
+// CountryHeader only when the request came through a trusted proxy.
+func (s *Server) jurisdiction(c echo.Context, site *consent.Site) consent.Jurisdiction {
+	if s.cfg.CountryHeader == "" || !s.fromTrustedProxy(c.Request().RemoteAddr) {
+		return site.JurisdictionFor("")
+	}
+	return site.JurisdictionFor(c.Request().Header.Get(s.cfg.CountryHeader))
+}
+
+func (s *Server) fromTrustedProxy(remote string) bool {
+	ap, err := netip.ParseAddrPort(remote)
+	if err != nil {
+		return false
+	}
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(ap.Addr().Unmap()) {
+			return true
+		}
+	}
+	return false
 }
 
 // Routes lists every route, for tests that walk the whole surface.

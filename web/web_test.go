@@ -131,7 +131,7 @@ func TestConsentRecorded(t *testing.T) {
 	}
 	want := map[string]any{
 		"consent id": resp.ConsentID, "site": "demo", "revision": 1, "action": consent.Custom,
-		"granted": "analytics,necessary", "source": consent.SourceAPI, "lang": "fr", "rule": "opt-in",
+		"granted": "analytics,necessary", "source": consent.SourceAPI, "lang": "fr", "rule": "opt-in (country unknown)",
 		"gpc": true, "dnt": true, "ip": "203.0.113.0", "ua": "TestBrowser/1.0", "page": a.URL() + "/demo",
 	}
 	got := map[string]any{

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/netip"
+	"strings"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/config"
@@ -25,6 +27,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database)")
 	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
+	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of the reverse proxies/CDN whose X-Forwarded-For and country header are believed")
+	countryHeader := fs.String("country-header", "", "request header with the visitor's ISO country code, set by a trusted proxy (for example CF-IPCountry)")
 	if err := config.Parse(fs, args, "token-keys", "session-keys"); err != nil {
 		return err
 	}
@@ -39,10 +43,18 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	if len(sessKeys)%2 != 0 {
 		return fmt.Errorf("--session-keys: give pairs: a hash key, then a block key")
 	}
+	trusted, err := parsePrefixes(*proxies)
+	if err != nil {
+		return fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	if *countryHeader != "" && len(trusted) == 0 {
+		return fmt.Errorf("--country-header needs --trusted-proxies: a header from anyone else could be forged")
+	}
 	var adminEmail, adminPassword string
 	a, err := app.Open(ctx, app.Options{
 		Addr: *addr, DB: *db, Demo: *demo, TokenKeys: tokenKeys, SessionKeys: sessKeys, KeysFile: *keysFile,
 		RateLimit: *rateLimit, SecureCookies: *secure, Log: log,
+		TrustedProxies: trusted, CountryHeader: *countryHeader,
 		DemoAdmin: func(email, password string) { adminEmail, adminPassword = email, password },
 	})
 	if err != nil {
@@ -69,4 +81,25 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	fmt.Fprintf(stdout, "  Probes:      %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
 	fmt.Fprint(stdout, "Press Ctrl+C to stop.\n\n")
 	return a.Run(ctx)
+}
+
+// parsePrefixes reads comma-separated IP addresses and CIDR prefixes.
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(part); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR prefix", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"path/filepath"
 	"strings"
 	"time"
@@ -37,7 +38,10 @@ type Options struct {
 	RateLimit     float64  // decisions per second per IP; 0 off
 	SecureCookies bool
 	BcryptCost    int // 0: bcrypt's default
-	Log           *slog.Logger
+	// TrustedProxies and CountryHeader: see web.Config.
+	TrustedProxies []netip.Prefix
+	CountryHeader  string
+	Log            *slog.Logger
 	// DemoAdmin receives the demo admin's email and password when --demo
 	// creates it (on the first start only).
 	DemoAdmin func(email, password string)
@@ -105,6 +109,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		Store: a.Store, Writer: a.Writer, Tokens: codec, I18n: bundle, Log: o.Log,
 		RateLimit: o.RateLimit, Metrics: reg, SecureCookies: o.SecureCookies,
 		Sessions: auth.NewSessions(keys.Session...), BcryptCost: o.BcryptCost,
+		TrustedProxies: o.TrustedProxies, CountryHeader: o.CountryHeader,
 	})
 	if err != nil {
 		return nil, err

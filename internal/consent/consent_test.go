@@ -44,7 +44,7 @@ func TestDecide(t *testing.T) {
 		{"unknown source", consent.Request{Action: "accept_all", Revision: 2, Source: "robot"}, false, "", consent.EUnprocessed, "source"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, err := testSite().Decide(tc.req, tc.gpc)
+			d, err := testSite().Decide(tc.req, consent.Jurisdiction{Mode: consent.OptIn}, tc.gpc)
 			if tc.code != "" {
 				e, ok := err.(*consent.Error)
 				if !ok || e.Code != tc.code || e.Field != tc.field {

@@ -50,17 +50,25 @@ type Decision struct {
 	Revision  int
 	Granted   []string // sorted category keys, necessary always included
 	GPC       bool
+	Where     Jurisdiction
 }
 
 // Decide validates a request against the site as of its current revision and
-// works out the categories it grants. gpc is true when the visitor's browser
-// sends Global Privacy Control, by header or by the request itself.
-func (s *Site) Decide(r Request, gpc bool) (Decision, error) {
-	d := Decision{Action: r.Action, Revision: r.Revision, GPC: gpc || r.GPC, Source: r.Source}
+// works out the categories it grants, under the visitor's jurisdiction. gpc
+// is true when the browser sends Global Privacy Control by header; the
+// request may say so too. GPC leaves its categories out of "accept all";
+// in an opt-out or notice region it denies them whatever the request says.
+// Source gpc records the opt-out a GPC signal makes by itself.
+func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error) {
+	d := Decision{Action: r.Action, Revision: r.Revision, GPC: gpc || r.GPC, Source: r.Source, Where: where}
 	switch d.Source {
 	case "":
 		d.Source = SourceAPI
 	case SourceBanner, SourcePreferences, SourceAPI, SourceNoJS:
+	case SourceGPC:
+		if !d.GPC || r.Action != AcceptAll {
+			return d, FieldError(EUnprocessed, "source", "source gpc records the opt-out of a Global Privacy Control signal: it needs the signal and accept_all")
+		}
 	default:
 		return d, FieldError(EUnprocessed, "source", "unknown source %q", r.Source)
 	}
@@ -101,6 +109,9 @@ func (s *Site) Decide(r Request, gpc bool) (Decision, error) {
 	for _, c := range s.Categories {
 		if c.Required {
 			granted[c.Key] = true
+		}
+		if c.GPC && d.GPC && where.Mode != OptIn && !c.Required {
+			granted[c.Key] = false
 		}
 	}
 	for k, v := range granted {

@@ -33,6 +33,18 @@ type Site struct {
 	Services   []Service           `json:"services" yaml:"services"`
 	Lifetime   Duration            `json:"lifetime" yaml:"lifetime"`
 	ConsentMap map[string][]string `json:"consent_mode" yaml:"consent_mode"`
+	Appearance Appearance          `json:"appearance" yaml:"appearance"`
+	// Rules choose the mode per visitor country; any other country, and an
+	// unknown one, is opt-in.
+	Rules map[string]Mode `json:"rules,omitempty" yaml:"rules,omitempty"`
+	// Texts override the default texts: language → message ID → text.
+	Texts map[string]map[string]string `json:"texts,omitempty" yaml:"texts,omitempty"`
+	// AgeNotice shows that the site is not directed at children and that
+	// nothing profiling is pre-granted.
+	AgeNotice bool `json:"age_notice,omitempty" yaml:"age_notice,omitempty"`
+	// ChangeNote says what changed in this revision; visitors holding an
+	// older revision see it when the banner comes back.
+	ChangeNote string `json:"change_note,omitempty" yaml:"change_note,omitempty"`
 	// Revision is the number of the published revision this configuration
 	// belongs to; zero for a draft that was never published.
 	Revision int `json:"-" yaml:"-"`
@@ -141,7 +153,73 @@ func (s *Site) Validate() error {
 	if s.Lifetime.Duration < 0 || s.Lifetime.Duration > MaxLifetime {
 		return FieldError(EInvalid, "lifetime", "must be between 0 (default) and 13 months")
 	}
+	for country, m := range s.Rules {
+		if !ValidCountry(country) {
+			return FieldError(EInvalid, "rules", "%q is not a two-letter country code in capitals", country)
+		}
+		if m != OptIn && m != OptOut && m != Notice {
+			return FieldError(EInvalid, "rules", "%s: %q is not a mode: use opt-in, opt-out or notice", country, m)
+		}
+	}
+	for i, sv := range s.Services {
+		if strings.TrimSpace(sv.Name) == "" {
+			return FieldError(EInvalid, "services", "service %d has no name", i+1)
+		}
+		if sv.PolicyURL != "" && !strings.HasPrefix(sv.PolicyURL, "https://") && !strings.HasPrefix(sv.PolicyURL, "http://") {
+			return FieldError(EInvalid, "services", "service %q: the privacy policy link must be an http(s) URL", sv.Name)
+		}
+		names := map[string]bool{}
+		for _, k := range sv.Cookies {
+			if !cookiePattern.MatchString(k.Name) {
+				return FieldError(EInvalid, "services", "service %q: %q is not a cookie name or a prefix ending in *", sv.Name, k.Name)
+			}
+			if names[k.Name] {
+				return FieldError(EInvalid, "services", "service %q lists cookie %q twice", sv.Name, k.Name)
+			}
+			names[k.Name] = true
+		}
+	}
+	if len(s.ChangeNote) > 300 {
+		return FieldError(EInvalid, "change_note", "must be at most 300 characters")
+	}
+	return s.Appearance.Validate()
+}
+
+// cookiePattern is a cookie name (RFC 6265 token) that may end in * to
+// match a prefix.
+var cookiePattern = regexp.MustCompile(`^[!#$%&'+\-.^_` + "`" + `|~0-9A-Za-z]+\*?$`)
+
+// ValidateTexts checks text overrides against the supported languages and
+// the message IDs a site may override.
+func (s *Site) ValidateTexts(langs []string) error {
+	keys := map[string]bool{}
+	for _, k := range TextKeys {
+		keys[k] = true
+	}
+	for _, c := range s.Categories {
+		keys["category_"+c.Key], keys["category_"+c.Key+"_desc"] = true, true
+	}
+	for lang, msgs := range s.Texts {
+		if !slices.Contains(langs, lang) {
+			return FieldError(EInvalid, "texts", "%q is not a supported language (%s)", lang, strings.Join(langs, ", "))
+		}
+		for k, v := range msgs {
+			if !keys[k] {
+				return FieldError(EInvalid, "texts", "%s: %q is not a text a site can change", lang, k)
+			}
+			if strings.TrimSpace(v) == "" || len(v) > 2000 {
+				return FieldError(EInvalid, "texts", "%s: %s must be 1 to 2000 characters", lang, k)
+			}
+		}
+	}
 	return nil
+}
+
+// TextKeys are the message IDs a site may override per language, besides
+// category_<key> and category_<key>_desc for each of its categories.
+var TextKeys = []string{
+	"banner_title", "banner_body", "banner_accept", "banner_reject", "banner_customize", "banner_gpc",
+	"banner_dns", "banner_changed", "age_notice", "prefs_title", "prefs_intro", "prefs_save",
 }
 
 // Category returns the category with key k.

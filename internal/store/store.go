@@ -65,8 +65,27 @@ type Sites interface {
 	Site(ctx context.Context, id string) (*consent.Site, error)
 	// SiteList returns every site as of its newest revision, by ID.
 	SiteList(ctx context.Context) ([]*consent.Site, error)
-	// Publish stores s as the site's next revision and returns its number.
+	// Publish stores s as the site's next revision, discards the draft and
+	// returns the revision's number.
 	Publish(ctx context.Context, s *consent.Site) (int, error)
+	// Draft returns the draft of a site's next revision, or a copy of the
+	// newest revision when nothing has been edited since.
+	Draft(ctx context.Context, id string) (*consent.Site, error)
+	// SaveDraft validates and stores the draft of a site's next revision,
+	// creating the site when it is new.
+	SaveDraft(ctx context.Context, s *consent.Site) error
+	// Revisions lists a site's published revisions, newest first.
+	Revisions(ctx context.Context, id string) ([]Revision, error)
+	// Revision returns the site as of one published revision.
+	Revision(ctx context.Context, id string, n int) (*consent.Site, error)
+}
+
+// Revision describes one published revision of a site.
+type Revision struct {
+	Number      int
+	PublishedAt time.Time
+	Hash        [32]byte // SHA-256 of the frozen configuration
+	ChangeNote  string
 }
 
 // Staff are the console's users and the audit trail of what they did.

@@ -10,28 +10,135 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store"
 )
 
-// Site returns a site as of its newest published revision.
-func (s *Store) Site(ctx context.Context, id string) (*consent.Site, error) {
-	var (
-		rev    int
-		config []byte
-	)
-	err := s.r.QueryRowContext(ctx, `SELECT number, config FROM revisions WHERE site_id = ?
-		ORDER BY number DESC LIMIT 1`, id).Scan(&rev, &config)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
-	}
-	if err != nil {
-		return nil, err
-	}
+func decodeSite(id string, rev int, config []byte) (*consent.Site, error) {
 	var site consent.Site
 	if err := json.Unmarshal(config, &site); err != nil {
 		return nil, fmt.Errorf("site %q revision %d: %w", id, rev, err)
 	}
 	site.Revision = rev
 	return &site, nil
+}
+
+// Site returns a site as of its newest published revision.
+func (s *Store) Site(ctx context.Context, id string) (*consent.Site, error) {
+	return s.Revision(ctx, id, 0)
+}
+
+// Revision returns a site as of revision n; 0 means the newest.
+func (s *Store) Revision(ctx context.Context, id string, n int) (*consent.Site, error) {
+	var (
+		rev    int
+		config []byte
+	)
+	err := s.r.QueryRowContext(ctx, `SELECT number, config FROM revisions WHERE site_id = ? AND (? = 0 OR number = ?)
+		ORDER BY number DESC LIMIT 1`, id, n, n).Scan(&rev, &config)
+	if errors.Is(err, sql.ErrNoRows) {
+		if n > 0 {
+			return nil, consent.Errorf(consent.ENotFound, "site %q has no revision %d", id, n)
+		}
+		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return decodeSite(id, rev, config)
+}
+
+// Revisions lists a site's published revisions, newest first.
+func (s *Store) Revisions(ctx context.Context, id string) ([]store.Revision, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT number, published_at, hash, config FROM revisions WHERE site_id = ? ORDER BY number DESC`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Revision
+	for rows.Next() {
+		var (
+			r            store.Revision
+			at           int64
+			hash, config []byte
+		)
+		if err := rows.Scan(&r.Number, &at, &hash, &config); err != nil {
+			return nil, err
+		}
+		site, err := decodeSite(id, r.Number, config)
+		if err != nil {
+			return nil, err
+		}
+		r.PublishedAt, r.Hash, r.ChangeNote = fromMicros(at), [32]byte(hash), site.ChangeNote
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// SiteList returns every site as of its newest revision, or its draft when
+// it was never published.
+func (s *Store) SiteList(ctx context.Context) ([]*consent.Site, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT s.id, COALESCE(r.number, 0), COALESCE(r.config, s.draft) FROM sites s
+		LEFT JOIN revisions r ON r.site_id = s.id AND r.number = (SELECT MAX(number) FROM revisions WHERE site_id = s.id)
+		ORDER BY s.id`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*consent.Site
+	for rows.Next() {
+		var (
+			id     string
+			rev    int
+			config []byte
+		)
+		if err := rows.Scan(&id, &rev, &config); err != nil {
+			return nil, err
+		}
+		site, err := decodeSite(id, rev, config)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, site)
+	}
+	return out, rows.Err()
+}
+
+// Draft returns the draft of a site's next revision, or its newest revision.
+func (s *Store) Draft(ctx context.Context, id string) (*consent.Site, error) {
+	var draft []byte
+	err := s.r.QueryRowContext(ctx, "SELECT draft FROM sites WHERE id = ?", id).Scan(&draft)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	current, err := s.Site(ctx, id)
+	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
+		return nil, err
+	}
+	if draft == nil {
+		return current, err
+	}
+	rev := 0
+	if current != nil {
+		rev = current.Revision
+	}
+	return decodeSite(id, rev, draft)
+}
+
+// SaveDraft stores the draft of a site's next revision.
+func (s *Store) SaveDraft(ctx context.Context, site *consent.Site) error {
+	if err := site.Validate(); err != nil {
+		return err
+	}
+	config, err := json.Marshal(site)
+	if err != nil {
+		return err
+	}
+	_, err = s.w.ExecContext(ctx, `INSERT INTO sites (id, name, created_at, draft) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, draft = excluded.draft`, site.ID, site.Name, micros(time.Now()), config)
+	return err
 }
 
 // Publish freezes the configuration as the site's next revision.
@@ -51,7 +158,7 @@ func (s *Store) Publish(ctx context.Context, site *consent.Site) (int, error) {
 	defer tx.Rollback()
 	now := micros(time.Now())
 	if _, err := tx.ExecContext(ctx, `INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name`, site.ID, site.Name, now); err != nil {
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, draft = NULL`, site.ID, site.Name, now); err != nil {
 		return 0, err
 	}
 	var rev int
@@ -65,32 +172,4 @@ func (s *Store) Publish(ctx context.Context, site *consent.Site) (int, error) {
 	}
 	site.Revision = rev
 	return rev, nil
-}
-
-// SiteList returns every site as of its newest revision.
-func (s *Store) SiteList(ctx context.Context) ([]*consent.Site, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT r.site_id, r.number, r.config FROM revisions r
-		WHERE r.number = (SELECT MAX(number) FROM revisions WHERE site_id = r.site_id) ORDER BY r.site_id`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*consent.Site
-	for rows.Next() {
-		var (
-			id     string
-			rev    int
-			config []byte
-		)
-		if err := rows.Scan(&id, &rev, &config); err != nil {
-			return nil, err
-		}
-		var site consent.Site
-		if err := json.Unmarshal(config, &site); err != nil {
-			return nil, fmt.Errorf("site %q revision %d: %w", id, rev, err)
-		}
-		site.Revision = rev
-		out = append(out, &site)
-	}
-	return out, rows.Err()
 }

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Users", testUsers},
 		{"AuditTrail", testAudit},
 		{"SiteList", testSiteList},
+		{"DraftsAndRevisions", testDrafts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -456,5 +457,62 @@ func testSiteList(t *testing.T, s store.Store) {
 	sites, err := s.SiteList(ctx)
 	if err != nil || len(sites) != 2 || sites[0].ID != "blog" || sites[1].Revision != 2 {
 		t.Fatalf("sites %v %v", sites, err)
+	}
+}
+
+func testDrafts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	site := Site("shop")
+	if err := s.SaveDraft(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Site(ctx, "shop"); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("an unpublished draft is live: %v", err)
+	}
+	if list, _ := s.SiteList(ctx); len(list) != 1 || list[0].Revision != 0 {
+		t.Errorf("a new site's draft is not listed: %v", list)
+	}
+	d, err := s.Draft(ctx, "shop")
+	if err != nil || d.Revision != 0 || d.Name != site.Name {
+		t.Fatalf("draft %+v %v", d, err)
+	}
+	if _, err := s.Publish(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	d, _ = s.Draft(ctx, "shop") // no edits since: the published revision
+	if d.Revision != 1 {
+		t.Errorf("draft after publishing: revision %d", d.Revision)
+	}
+	d.Name, d.ChangeNote = "Shop, renamed", "New analytics provider"
+	if err := s.SaveDraft(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	if live, _ := s.Site(ctx, "shop"); live.Name != site.Name {
+		t.Error("saving a draft changed the live site")
+	}
+	bad := *d
+	bad.Origins = []string{"ftp://x"}
+	if err := s.SaveDraft(ctx, &bad); consent.ErrorCode(err) != consent.EInvalid {
+		t.Errorf("invalid draft: %v", err)
+	}
+	if got, _ := s.Draft(ctx, "shop"); got.Name != "Shop, renamed" {
+		t.Error("a refused draft was half-saved")
+	}
+	if rev, err := s.Publish(ctx, d); err != nil || rev != 2 {
+		t.Fatalf("publish: %d %v", rev, err)
+	}
+	revs, err := s.Revisions(ctx, "shop")
+	if err != nil || len(revs) != 2 || revs[0].Number != 2 || revs[0].ChangeNote != "New analytics provider" || revs[1].Hash == revs[0].Hash {
+		t.Fatalf("revisions %+v %v", revs, err)
+	}
+	old, err := s.Revision(ctx, "shop", 1)
+	if err != nil || old.Name != site.Name || old.Revision != 1 {
+		t.Errorf("revision 1: %+v %v", old, err)
+	}
+	if _, err := s.Revision(ctx, "shop", 9); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("revision 9: %v", err)
+	}
+	if _, err := s.Draft(ctx, "nope"); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("draft of an unknown site: %v", err)
 	}
 }

@@ -1,8 +1,10 @@
 -- +goose Up
+-- A site, and the draft of its next revision (NULL when there is none).
 CREATE TABLE sites (
     id         TEXT PRIMARY KEY,
     name       TEXT NOT NULL,
-    created_at INTEGER NOT NULL
+    created_at INTEGER NOT NULL,
+    draft      BLOB
 ) WITHOUT ROWID;
 
 -- A published revision is immutable: its configuration is frozen and hashed.

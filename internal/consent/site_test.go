@@ -1,0 +1,174 @@
+package consent_test
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/consent"
+)
+
+func TestJurisdictionFor(t *testing.T) {
+	s := testSite()
+	s.Rules = map[string]consent.Mode{"US": consent.OptOut, "BR": consent.Notice, "FR": consent.OptIn}
+	for country, want := range map[string]string{
+		"US": "opt-out (US)", "us": "opt-out (US)", "BR": "notice (BR)", "FR": "opt-in (FR)",
+		"DE": "opt-in (DE)", "": "opt-in (country unknown)", "XX1": "opt-in (country unknown)", "T1": "opt-in (country unknown)",
+	} {
+		if got := s.JurisdictionFor(country).Rule(); got != want {
+			t.Errorf("%q: %s, want %s", country, got, want)
+		}
+	}
+}
+
+func TestDefaults(t *testing.T) {
+	s := testSite()
+	for _, tc := range []struct {
+		mode consent.Mode
+		gpc  bool
+		want string
+	}{
+		{consent.OptIn, false, "necessary"},
+		{consent.OptIn, true, "necessary"},
+		{consent.OptOut, false, "analytics marketing necessary preferences"},
+		{consent.OptOut, true, "analytics necessary preferences"},
+		{consent.Notice, false, "analytics marketing necessary preferences"},
+	} {
+		var on []string
+		for _, c := range []string{"analytics", "marketing", "necessary", "preferences"} {
+			if s.Defaults(tc.mode, tc.gpc)[c] {
+				on = append(on, c)
+			}
+		}
+		if got := strings.Join(on, " "); got != tc.want {
+			t.Errorf("%s gpc=%v: %q, want %q", tc.mode, tc.gpc, got, tc.want)
+		}
+	}
+}
+
+func TestDecideUnderJurisdiction(t *testing.T) {
+	s := testSite()
+	optOut := consent.Jurisdiction{Country: "US", Mode: consent.OptOut}
+	// GPC in an opt-out region denies marketing even when asked for.
+	d, err := s.Decide(consent.Request{Action: "custom", Revision: 2, Categories: map[string]bool{"marketing": true}}, optOut, true)
+	if err != nil || d.Has("marketing") {
+		t.Errorf("opt-out with GPC granted marketing: %v %v", d.Granted, err)
+	}
+	// The signal's own opt-out, recorded without a click.
+	d, err = s.Decide(consent.Request{Action: "accept_all", Revision: 2, Source: "gpc"}, optOut, true)
+	if err != nil || d.Has("marketing") || !d.Has("analytics") || d.Source != consent.SourceGPC || d.Where.Country != "US" {
+		t.Errorf("gpc record: %+v %v", d, err)
+	}
+	if _, err := s.Decide(consent.Request{Action: "accept_all", Revision: 2, Source: "gpc"}, optOut, false); err == nil {
+		t.Error("source gpc accepted without the signal")
+	}
+}
+
+func TestContrast(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want float64
+	}{
+		{"#000000", "#ffffff", 21}, {"#ffffff", "#ffffff", 1}, {"#1d4ed8", "#ffffff", 6.70}, {"#777777", "#ffffff", 4.48},
+	} {
+		if got := consent.Contrast(tc.a, tc.b); math.Abs(got-tc.want) > 0.01 {
+			t.Errorf("Contrast(%s, %s) = %.2f, want %.2f", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+func TestAppearanceValidate(t *testing.T) {
+	for _, tc := range []struct {
+		a     consent.Appearance
+		field string
+	}{
+		{consent.Appearance{}, ""},
+		{consent.Appearance{Layout: "box", Position: "center", Background: "#0d1117", Text: "#f0f6fc", Accent: "#f0f6fc", AccentText: "#0d1117"}, ""},
+		{consent.Appearance{Layout: "popup"}, "appearance.layout"},
+		{consent.Appearance{Position: "center"}, "appearance.position"},
+		{consent.Appearance{Text: "grey"}, "appearance.text"},
+		{consent.Appearance{Text: "#777777"}, "appearance.text"},
+		{consent.Appearance{Accent: "#8ab4f8"}, "appearance.accent_text"},
+	} {
+		err := tc.a.Validate()
+		if tc.field == "" {
+			if err != nil {
+				t.Errorf("%+v: %v", tc.a, err)
+			}
+			continue
+		}
+		if e, ok := err.(*consent.Error); !ok || e.Field != tc.field {
+			t.Errorf("%+v: err %v, want on %s", tc.a, err, tc.field)
+		}
+	}
+}
+
+func TestSiteValidateServicesRulesTexts(t *testing.T) {
+	for name, tc := range map[string]struct {
+		edit  func(*consent.Site)
+		field string
+	}{
+		"bad cookie name": {func(s *consent.Site) {
+			s.Services = []consent.Service{{Name: "x", Category: "analytics", Cookies: []consent.Cookie{{Name: "a b"}}}}
+		}, "services"},
+		"cookie listed twice": {func(s *consent.Site) {
+			s.Services = []consent.Service{{Name: "x", Category: "analytics", Cookies: []consent.Cookie{{Name: "_ga"}, {Name: "_ga"}}}}
+		}, "services"},
+		"prefix cookie": {func(s *consent.Site) {
+			s.Services = []consent.Service{{Name: "x", Category: "analytics", Cookies: []consent.Cookie{{Name: "_ga_*"}}}}
+		}, ""},
+		"policy link not http": {func(s *consent.Site) {
+			s.Services = []consent.Service{{Name: "x", Category: "analytics", PolicyURL: "javascript:alert(1)"}}
+		}, "services"},
+		"bad country":  {func(s *consent.Site) { s.Rules = map[string]consent.Mode{"usa": consent.OptOut} }, "rules"},
+		"bad mode":     {func(s *consent.Site) { s.Rules = map[string]consent.Mode{"US": "opt-sideways"} }, "rules"},
+		"low contrast": {func(s *consent.Site) { s.Appearance.Text = "#cccccc" }, "appearance.text"},
+	} {
+		s := testSite()
+		tc.edit(s)
+		err := s.Validate()
+		if tc.field == "" && err != nil || tc.field != "" && (err == nil || err.(*consent.Error).Field != tc.field) {
+			t.Errorf("%s: err %v, want field %q", name, err, tc.field)
+		}
+	}
+	s := testSite()
+	langs := []string{"en", "ar"}
+	s.Texts = map[string]map[string]string{"ar": {"banner_title": "مرحبا", "category_analytics": "تحليلات"}}
+	if err := s.ValidateTexts(langs); err != nil {
+		t.Error(err)
+	}
+	for name, texts := range map[string]map[string]map[string]string{
+		"unknown language": {"tlh": {"banner_title": "x"}},
+		"unknown key":      {"en": {"banner_colour": "x"}},
+		"empty text":       {"en": {"banner_title": " "}},
+	} {
+		s.Texts = texts
+		if err := s.ValidateTexts(langs); err == nil {
+			t.Errorf("%s accepted", name)
+		}
+	}
+}
+
+func TestDiff(t *testing.T) {
+	a, b := testSite(), testSite()
+	b.Name = "Shop 2"
+	b.Origins = append(b.Origins, "https://m.shop.example")
+	b.Rules = map[string]consent.Mode{"US": consent.OptOut}
+	got := consent.Diff(a, b)
+	want := []consent.Change{
+		{Path: "name", Old: "Shop", New: "Shop 2"},
+		{Path: "origins[1]", New: "https://m.shop.example"},
+		{Path: "rules.US", New: "opt-out"},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("diff %+v", got)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("change %d: %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	if d := consent.Diff(a, testSite()); len(d) != 0 {
+		t.Errorf("no change, yet %+v", d)
+	}
+}
