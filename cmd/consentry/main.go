@@ -4,6 +4,7 @@
 //	consentry verify [--db sqlite:./consentry.db]
 //	consentry export [--db …] [--site S] [--from DATE] [--to DATE] [--format csv|ndjson]
 //	consentry user add --email E --role admin|viewer < password
+//	consentry sites export SITE > site.yaml; consentry sites apply -f site.yaml
 //
 // Every flag also reads CONSENTRY_<FLAG>; secrets also CONSENTRY_<FLAG>_FILE.
 package main
@@ -30,6 +31,8 @@ Usage:
   consentry verify    walk the consent ledger; exit 1 when it was tampered with
   consentry export    write consent events as CSV or NDJSON to standard output
   consentry user add  add a console user (password read from standard input)
+  consentry sites export SITE   print a site's configuration as YAML
+  consentry sites apply -f FILE validate YAML, show the diff, publish a revision
 
 Run 'consentry COMMAND -h' for a command's flags. Every flag also reads
 CONSENTRY_<FLAG> from the environment; the keys also CONSENTRY_<FLAG>_FILE.
@@ -75,6 +78,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return exportCmd(ctx, args[1:], stdout, stderr)
 	case "user":
 		return user(ctx, args[1:], stdin, stdout)
+	case "sites":
+		return sites(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/store/sqlite"
+)
+
+func cli(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, nil, &out, &out)
+	return out.String(), err
+}
+
+func TestSitesExportApplyRoundTrip(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example")); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	yml, err := cli(t, "sites", "export", "demo", "--db", db)
+	if err != nil || !strings.Contains(yml, "id: demo") {
+		t.Fatalf("export: %v\n%s", err, yml)
+	}
+	file := filepath.Join(dir, "site.yaml")
+	os.WriteFile(file, []byte(yml), 0o600)
+	out, err := cli(t, "sites", "apply", "-f", file, "--db", db)
+	if err != nil || !strings.Contains(out, "no changes; revision 1 stays current") {
+		t.Fatalf("apply unchanged: %v %s", err, out)
+	}
+
+	edited := strings.Replace(yml, "name: Green Cross Pharmacy (demo)", "name: Green Cross", 1) + "rules:\n  US: opt-out\n"
+	os.WriteFile(file, []byte(edited), 0o600)
+	out, err = cli(t, "sites", "apply", "-f", file, "--db", db, "--dry-run")
+	if err != nil || !strings.Contains(out, "~ name: Green Cross Pharmacy (demo) → Green Cross") || !strings.Contains(out, "+ rules.US: opt-out") || !strings.Contains(out, "nothing published") {
+		t.Fatalf("dry run: %v %s", err, out)
+	}
+	out, err = cli(t, "sites", "apply", "-f", file, "--db", db)
+	if err != nil || !strings.Contains(out, "published revision 2") {
+		t.Fatalf("apply: %v %s", err, out)
+	}
+	for name, bad := range map[string]string{
+		"unknown field":  strings.Replace(yml, "name:", "nmae:", 1),
+		"bad origin":     strings.Replace(yml, "https://shop.example", "shop.example", 1),
+		"low contrast":   yml + "appearance:\n  text: '#dddddd'\n",
+		"unknown lang":   yml + "texts:\n  xx:\n    banner_title: Hi\n",
+		"malformed YAML": yml + "  - : [\n",
+	} {
+		os.WriteFile(file, []byte(bad), 0o600)
+		if out, err := cli(t, "sites", "apply", "-f", file, "--db", db); err == nil {
+			t.Errorf("%s applied: %s", name, out)
+		}
+	}
+	if yml, _ := cli(t, "sites", "export", "demo", "--db", db); !strings.Contains(yml, "name: Green Cross\n") {
+		t.Error("a refused file changed the site")
+	}
+}
