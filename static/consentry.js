@@ -260,7 +260,12 @@
     if (!b) return;
     var a = b.getAttribute("data-action");
     var src = visible() && visible().classList.contains("cy-prefs") ? "preferences" : "banner";
-    if (a === "customize") open("cy-prefs");
+    if (a === "dns") {
+      // "Do not sell or share": everything stays as it is but what GPC covers.
+      var keep = {};
+      banner.data.categories.forEach(function (c) { keep[c.key] = c.gpc ? false : state ? has(c.key) : c.default; });
+      decide("custom", keep, src).catch(fail);
+    } else if (a === "customize") open("cy-prefs");
     else if (a === "close") close();
     else if (a === "save") {
       var cats = {};
@@ -324,10 +329,21 @@
   // A stored decision applies at once; the banner comes back only when the
   // site has published a newer revision since.
   load(claims && claims.r).then(function (b) {
+    var data = b && b.data;
+    if (data && !claims && data.mode !== "opt-in") {
+      // Opt-out and notice regions: the defaults apply before any click,
+      // and a Global Privacy Control signal records its opt-out by itself.
+      state = {
+        consent_id: null, revision: data.revision, consent_mode: data.consent_mode, expires_at: null,
+        granted: data.categories.filter(function (c) { return c.default; }).map(function (c) { return c.key; })
+      };
+      gtag("consent", "update", cm(state.consent_mode));
+      applyAll();
+      if (gpc && data.mode === "opt-out") return decide("accept_all", undefined, "gpc");
+    }
     if (b) open("cy-banner");
     else if (claims) fab(true);
-    resolveReady(Consentry.get());
-  }, function (e) { resolveReady(Consentry.get()); throw e; });
+  }).then(function () { resolveReady(Consentry.get()); }, function (e) { resolveReady(Consentry.get()); throw e; });
 
   // The floating "Cookie settings" button: shown once the visitor has
   // decided, without fetching the banner until it is used.

@@ -11,10 +11,18 @@ import (
 
 // Banner is what the banner and the preference center show one visitor.
 type Banner struct {
-	T       *i18n.Localizer
+	T       *i18n.Localizer // with the site's own texts
 	Site    *consent.Site
 	GPC     bool
+	Mode    consent.Mode
 	Granted map[string]bool // each category's toggle as it starts
+	Changed bool            // the visitor chose under an older revision
+}
+
+// Classes are the banner root's layout classes.
+func (b Banner) Classes() string {
+	a := b.Site.Appearance.WithDefaults()
+	return "cy cy-" + a.Layout + " cy-" + a.Position
 }
 
 // Checked reports whether a category's toggle starts on.

@@ -20,7 +20,11 @@ type bannerState struct {
 	Revision   int              `json:"revision"`
 	Lang       string           `json:"lang"`
 	Dir        string           `json:"dir"`
-	Mode       string           `json:"mode"`
+	Mode       consent.Mode     `json:"mode"`
+	Changed    bool             `json:"changed"`
+	// ConsentMode is the Consent Mode bit mask of the defaults, which an
+	// opt-out or notice region applies before the visitor decides.
+	ConsentMode int `json:"consent_mode"`
 	GPC        bool             `json:"gpc"`
 	Categories []bannerCategory `json:"categories"`
 	Cookies    []bannerCookie   `json:"cookies"`
@@ -34,6 +38,7 @@ type bannerCategory struct {
 	Key      string `json:"key"`
 	Required bool   `json:"required"`
 	Default  bool   `json:"default"`
+	GPC      bool   `json:"gpc"`
 }
 
 type bannerCookie struct {
@@ -52,6 +57,7 @@ func (s *Server) getBanner(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set("Access-Control-Allow-Origin", "*")
+	changed := false
 	if rev := c.QueryParam("rev"); rev != "" {
 		n, err := strconv.Atoi(rev)
 		if err != nil {
@@ -61,30 +67,54 @@ func (s *Server) getBanner(c echo.Context) error {
 			h.Set("Cache-Control", "public, max-age=300")
 			return c.NoContent(http.StatusNoContent)
 		}
+		changed = n < site.Revision
 	}
 	gpc := gpcOf(c) || c.QueryParam("gpc") == "1"
-	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
-	view := templates.Banner{T: loc, Site: site, GPC: gpc}
+	where := s.jurisdiction(c, site)
+	loc := s.localizer(c, site, c.QueryParam("lang"))
+	defaults := site.Defaults(where.Mode, gpc)
+	view := templates.Banner{T: loc, Site: site, GPC: gpc, Mode: where.Mode, Granted: defaults, Changed: changed}
 	var html bytes.Buffer
 	if err := templates.BannerFragment(view).Render(c.Request().Context(), &html); err != nil {
 		return err
 	}
 	st := bannerState{
-		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: "opt-in", GPC: gpc,
+		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: where.Mode, Changed: changed, GPC: gpc,
+		ConsentMode: site.ConsentModeBits(granted(defaults)),
 		TextsHash: hex.EncodeToString(s.shown(site, loc).hash[:]),
 		Reopen:    loc.T("reopen"), HTML: html.String(), CSS: string(s.assets.css.body),
 	}
 	for _, cat := range site.Categories {
-		st.Categories = append(st.Categories, bannerCategory{Key: cat.Key, Required: cat.Required, Default: cat.Required})
+		st.Categories = append(st.Categories, bannerCategory{Key: cat.Key, Required: cat.Required, Default: defaults[cat.Key], GPC: cat.GPC})
 	}
 	for _, sv := range site.Services {
 		for _, k := range sv.Cookies {
 			st.Cookies = append(st.Cookies, bannerCookie{Category: sv.Category, Name: k.Name})
 		}
 	}
-	h.Set("Cache-Control", "public, max-age=60")
+	// The answer depends on the country header too: a shared cache must not
+	// hand one country's banner to another.
+	h.Set("Cache-Control", "private, max-age=60")
 	h.Set("Vary", "Accept-Language, Sec-GPC")
 	return c.JSON(http.StatusOK, st)
+}
+
+// localizer translates for a site's visitor: the language they prefer, with
+// the site's own wording for it.
+func (s *Server) localizer(c echo.Context, site *consent.Site, lang string) *i18n.Localizer {
+	l := s.cfg.I18n.Match(lang, c.Request().Header.Get("Accept-Language"))
+	return s.cfg.I18n.For(l).With(site.Texts[l])
+}
+
+// granted lists the keys set to true.
+func granted(m map[string]bool) []string {
+	var out []string
+	for k, v := range m {
+		if v {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // gpcOf reports whether the request carries Global Privacy Control.
@@ -99,10 +129,7 @@ type shownTexts struct {
 }
 
 // bannerMessages are the message IDs the banner and preference center show.
-var bannerMessages = []string{
-	"banner_title", "banner_body", "banner_accept", "banner_reject", "banner_customize", "banner_gpc",
-	"prefs_title", "prefs_intro", "prefs_save", "prefs_always_on",
-}
+var bannerMessages = append([]string{"prefs_always_on"}, consent.TextKeys...)
 
 // shown returns the texts snapshot for a site revision in one language,
 // computing it once per process.
@@ -114,6 +141,9 @@ func (s *Server) shown(site *consent.Site, loc *i18n.Localizer) *shownTexts {
 	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Messages: map[string]string{}, Services: site.Services}
 	for _, id := range bannerMessages {
 		rec.Messages[id] = loc.T(id)
+	}
+	if site.ChangeNote != "" {
+		rec.Messages["change_note"] = site.ChangeNote
 	}
 	for _, cat := range site.Categories {
 		rec.Categories = append(rec.Categories, consent.TextsCategory{Key: cat.Key, Required: cat.Required,

@@ -68,7 +68,7 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	if d.ConsentID == uuid.Nil {
 		d.ConsentID = id // a new visitor's consent ID is its first event's ID
 	}
-	loc := s.cfg.I18n.For(s.cfg.I18n.Match(req.Lang, r.Header.Get("Accept-Language")))
+	loc := s.localizer(c, site, req.Lang)
 	shown := s.shown(site, loc)
 	page := consent.PageOf(req.Page)
 	if page == "" {

@@ -85,8 +85,9 @@ func (s *Server) prefsSite(c echo.Context, ret string) (*consent.Site, *url.URL,
 }
 
 func (s *Server) prefsView(c echo.Context, site *consent.Site, ret *url.URL, lang string) templates.Prefs {
-	loc := s.cfg.I18n.For(s.cfg.I18n.Match(lang, c.Request().Header.Get("Accept-Language")))
-	p := templates.Prefs{Banner: templates.Banner{T: loc, Site: site, GPC: gpcOf(c)}}
+	where := s.jurisdiction(c, site)
+	p := templates.Prefs{Banner: templates.Banner{T: s.localizer(c, site, lang), Site: site, GPC: gpcOf(c), Mode: where.Mode,
+		Granted: site.Defaults(where.Mode, gpcOf(c))}}
 	if ret != nil {
 		p.Return = ret.String()
 	}

@@ -144,6 +144,14 @@ type cachedSite struct {
 	at   time.Time
 }
 
+// ForgetSites drops the cached sites, so that a revision just published is
+// served at once (the cache otherwise keeps a site for a moment).
+func (s *Server) ForgetSites() {
+	s.sites.mu.Lock()
+	s.sites.m = nil
+	s.sites.mu.Unlock()
+}
+
 func (sc *siteCache) get(ctx context.Context, id string) (*consent.Site, error) {
 	if !consent.ValidSiteID(id) {
 		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)

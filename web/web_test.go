@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -22,12 +23,16 @@ import (
 
 // newApp starts a real instance on a fresh SQLite file, with the demo site,
 // and serves requests through its handler.
-func newApp(t testing.TB, rateLimit float64) *app.App {
+func newApp(t testing.TB, rateLimit float64, edit ...func(*app.Options)) *app.App {
 	t.Helper()
-	a, err := app.Open(context.Background(), app.Options{
+	o := app.Options{
 		Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "c.db"), Demo: true,
 		RateLimit: rateLimit, Log: slog.New(slog.DiscardHandler), BcryptCost: bcrypt.MinCost,
-	})
+	}
+	for _, f := range edit {
+		f(&o)
+	}
+	a, err := app.Open(context.Background(), o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -393,4 +398,54 @@ func toStrings(v any) []string {
 		out = append(out, x.(string))
 	}
 	return out
+}
+
+// TestJurisdiction: the country header counts only from a trusted proxy;
+// an opt-out country gets defaults granted, and GPC there denies marketing
+// whatever the request asks, with the rule in the record.
+func TestJurisdiction(t *testing.T) {
+	a := newApp(t, 0, func(o *app.Options) {
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8")}
+		o.CountryHeader = "X-Country"
+	})
+	site, _ := a.Store.Site(context.Background(), "demo")
+	site.Rules = map[string]consent.Mode{"US": consent.OptOut}
+	if _, err := a.Store.Publish(context.Background(), site); err != nil {
+		t.Fatal(err)
+	}
+	a.Server.ForgetSites()
+	banner := func(remote string, h map[string]string) map[string]any {
+		r := httptest.NewRequest("GET", "/api/v1/sites/demo/banner", nil)
+		r.RemoteAddr = remote
+		for k, v := range h {
+			r.Header.Set(k, v)
+		}
+		rec := httptest.NewRecorder()
+		a.Server.ServeHTTP(rec, r)
+		return decode[map[string]any](t, rec)
+	}
+	if m := banner("10.1.2.3:5000", map[string]string{"X-Country": "US"}); m["mode"] != "opt-out" || !strings.Contains(m["html"].(string), `data-testid="dns"`) {
+		t.Errorf("US through the proxy: mode %v", m["mode"])
+	}
+	if m := banner("198.51.100.7:5000", map[string]string{"X-Country": "US"}); m["mode"] != "opt-in" {
+		t.Errorf("a forged header from outside counted: mode %v", m["mode"])
+	}
+	if m := banner("10.1.2.3:5000", map[string]string{"X-Country": "FR"}); m["mode"] != "opt-in" {
+		t.Errorf("FR: mode %v", m["mode"])
+	}
+	r := httptest.NewRequest("POST", consents, strings.NewReader(`{"action":"custom","categories":{"marketing":true,"analytics":true},"revision":2}`))
+	r.RemoteAddr = "10.1.2.3:5000"
+	r.Header.Set("X-Country", "US")
+	r.Header.Set("X-Forwarded-For", "203.0.113.50")
+	r.Header.Set("Sec-GPC", "1")
+	rec := httptest.NewRecorder()
+	a.Server.ServeHTTP(rec, r)
+	resp := decode[consentResp](t, rec)
+	ev, err := a.Store.Event(context.Background(), uuid.MustParse(resp.EventID))
+	if err != nil {
+		t.Fatalf("%d %s", rec.Code, rec.Body)
+	}
+	if strings.Join(ev.Granted, ",") != "analytics,necessary" || ev.Rule != "opt-out (US)" || ev.Country != "US" || !ev.GPC || ev.Personal.IP != "203.0.113.0" {
+		t.Errorf("recorded %v rule %q country %q gpc %v ip %q", ev.Granted, ev.Rule, ev.Country, ev.GPC, ev.Personal.IP)
+	}
 }

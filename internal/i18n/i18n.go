@@ -96,8 +96,17 @@ func match(m language.Matcher, tags []language.Tag, prefs []string) string {
 
 // Localizer translates into one language.
 type Localizer struct {
-	Lang string
-	l    *goi18n.Localizer
+	Lang      string
+	l         *goi18n.Localizer
+	overrides map[string]string
+}
+
+// With returns a localizer whose T prefers overrides (message ID → text),
+// such as a site's own wording, to the bundle's messages.
+func (l *Localizer) With(overrides map[string]string) *Localizer {
+	c := *l
+	c.overrides = overrides
+	return &c
 }
 
 // For returns a localizer for a supported language code (see Match).
@@ -108,6 +117,9 @@ func (b *Bundle) For(lang string) *Localizer {
 // T translates a message. A missing message shows its ID, which the locale
 // parity test makes impossible in a release.
 func (l *Localizer) T(id string) string {
+	if s, ok := l.overrides[id]; ok {
+		return s
+	}
 	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id})
 	if err != nil {
 		return id
