@@ -107,6 +107,12 @@ var access = map[string]string{
 	"GET /admin/dashboard": "staff", "GET /admin/integrity": "staff", "POST /admin/integrity": "staff",
 	"GET /admin/audit": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin",
 	"POST /admin/users/:id": "admin",
+	"GET /admin/sites": "admin", "POST /admin/sites": "admin", "GET /admin/sites/:site": "admin",
+	"POST /admin/sites/:site/basics": "admin", "POST /admin/sites/:site/categories": "admin",
+	"POST /admin/sites/:site/categories/:key/delete": "admin", "POST /admin/sites/:site/services": "admin",
+	"POST /admin/sites/:site/services/:n/delete": "admin", "POST /admin/sites/:site/texts": "admin",
+	"POST /admin/sites/:site/publish": "admin", "GET /admin/sites/:site/diff": "admin",
+	"GET /admin/sites/:site/embed": "admin", "GET /admin/sites/:site/preview": "admin",
 }
 
 func TestEveryAdminRouteIsGuarded(t *testing.T) {
@@ -131,7 +137,7 @@ func TestEveryAdminRouteIsGuarded(t *testing.T) {
 			continue
 		}
 		seen++
-		path := strings.NewReplacer(":id", ev.ConsentID.String()).Replace(r.Path)
+		path := strings.NewReplacer(":id", ev.ConsentID.String(), ":site", "demo", ":key", "marketing", ":n", "0").Replace(r.Path)
 		if strings.HasPrefix(r.Path, "/admin/events/") {
 			path = "/admin/events/" + ev.ID.String()
 		}

@@ -1,0 +1,107 @@
+package templates
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/store"
+)
+
+// SitesView lists the sites.
+type SitesView struct {
+	Sites []*consent.Site
+	Error string
+}
+
+// SiteView is the site editor: the draft, the live revision, what publishing
+// would change, and the revisions so far.
+type SiteView struct {
+	Draft     *consent.Site
+	Live      *consent.Site // nil before the first publication
+	Pending   []consent.Change
+	Revisions []store.Revision
+	Languages []string
+	Lang      string          // the language whose texts are being edited
+	Defaults  *i18n.Localizer // the default texts in that language
+	Edit      *consent.Service
+	EditIndex int
+	Error     string
+}
+
+// DiffView compares two revisions.
+type DiffView struct {
+	Site    string
+	A, B    int
+	Changes []consent.Change
+}
+
+// EmbedView is what a site owner pastes.
+type EmbedView struct {
+	Site      *consent.Site
+	Base      string
+	Src       string
+	Integrity string
+	Languages []string
+}
+
+// EditableTexts are the message IDs a site may reword: the banner's and
+// each of its categories' name and description.
+func EditableTexts(s *consent.Site) []string {
+	out := append([]string{}, consent.TextKeys...)
+	for _, c := range s.Categories {
+		out = append(out, "category_"+c.Key, "category_"+c.Key+"_desc")
+	}
+	return out
+}
+
+func origins(s *consent.Site) string { return strings.Join(s.Origins, "\n") }
+
+func rules(s *consent.Site) string {
+	var out []string
+	for c, m := range s.Rules {
+		out = append(out, c+" "+string(m))
+	}
+	sortStrings(out)
+	return strings.Join(out, "\n")
+}
+
+func consentMap(s *consent.Site) string {
+	var out []string
+	for c, t := range s.ConsentMap {
+		out = append(out, c+": "+strings.Join(t, " "))
+	}
+	sortStrings(out)
+	return strings.Join(out, "\n")
+}
+
+func cookieLines(sv *consent.Service) string {
+	if sv == nil {
+		return ""
+	}
+	var out []string
+	for _, k := range sv.Cookies {
+		kind := "persistent"
+		if k.Session {
+			kind = "session"
+		}
+		out = append(out, k.Name+" | "+k.Duration+" | "+kind+" | "+k.Purpose)
+	}
+	return strings.Join(out, "\n")
+}
+
+func lifetimeDays(s *consent.Site) string {
+	return strconv.Itoa(int(s.LifetimeOrDefault().Hours() / 24))
+}
+
+func builtIn(key string) bool {
+	switch key {
+	case consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing:
+		return true
+	}
+	return false
+}
+
+func sortStrings(s []string) { sort.Strings(s) }

@@ -1,0 +1,354 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/templates"
+	"github.com/labstack/echo/v4"
+)
+
+// getSites lists the sites, with a form for a new one.
+func (s *Server) getSites(c echo.Context) error { return s.sitesPage(c, http.StatusOK, "") }
+
+func (s *Server) sitesPage(c echo.Context, status int, msg string) error {
+	sites, err := s.cfg.Store.SiteList(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, status, templates.SitesPage(s.adminT(c, currentUser(c)), templates.SitesView{Sites: sites, Error: msg}))
+}
+
+// postSites creates a site as a draft with the four built-in categories.
+func (s *Server) postSites(c echo.Context) error {
+	site := &consent.Site{
+		ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")),
+		Categories: []consent.Category{
+			{Key: consent.Necessary, Required: true}, {Key: consent.Preferences}, {Key: consent.Analytics}, {Key: consent.Marketing, GPC: true},
+		},
+		ConsentMap: consent.DefaultConsentMap(),
+	}
+	if o := strings.TrimSpace(c.FormValue("origin")); o != "" {
+		site.Origins = []string{o}
+	}
+	if _, err := s.cfg.Store.Draft(c.Request().Context(), site.ID); err == nil {
+		return s.sitesPage(c, http.StatusBadRequest, fmt.Sprintf("id: a site %q exists already", site.ID))
+	}
+	if err := s.cfg.Store.SaveDraft(c.Request().Context(), site); err != nil {
+		return s.formError(err, func(msg string) error { return s.sitesPage(c, http.StatusBadRequest, msg) })
+	}
+	if err := s.audit(c, currentUser(c).Email, "site_create", site.ID, ""); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+site.ID)
+}
+
+// formError shows a validation error on the page it came from; anything
+// else is a real failure.
+func (s *Server) formError(err error, show func(string) error) error {
+	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
+		return show(err.Error())
+	}
+	return err
+}
+
+// siteEditor gathers what the site page shows: the draft, the live
+// revision and the difference between them.
+func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
+	ctx := c.Request().Context()
+	id := c.Param("site")
+	draft, err := s.cfg.Store.Draft(ctx, id)
+	if err != nil {
+		return templates.SiteView{}, err
+	}
+	v := templates.SiteView{Draft: draft, Languages: s.cfg.I18n.Languages(), Lang: s.cfg.I18n.Match(c.QueryParam("lang"))}
+	live, err := s.cfg.Store.Site(ctx, id)
+	switch {
+	case err == nil:
+		v.Live = live
+	case consent.ErrorCode(err) != consent.ENotFound:
+		return v, err
+	}
+	v.Pending = consent.Diff(v.Live, draft)
+	if v.Revisions, err = s.cfg.Store.Revisions(ctx, id); err != nil {
+		return v, err
+	}
+	v.Defaults = s.cfg.I18n.For(v.Lang)
+	if n, err := strconv.Atoi(c.QueryParam("edit")); err == nil && n >= 0 && n < len(draft.Services) {
+		v.Edit, v.EditIndex = &draft.Services[n], n
+	}
+	return v, nil
+}
+
+func (s *Server) getSite(c echo.Context) error { return s.sitePage(c, http.StatusOK, "") }
+
+func (s *Server) sitePage(c echo.Context, status int, msg string) error {
+	v, err := s.siteEditor(c)
+	if err != nil {
+		return err
+	}
+	v.Error = msg
+	return render(c, status, templates.SitePage(s.adminT(c, currentUser(c)), v))
+}
+
+// editDraft applies one form's change to a copy of the draft and saves it
+// whole, or shows the first error and saves nothing.
+func (s *Server) editDraft(c echo.Context, what string, change func(*consent.Site) error) error {
+	ctx := c.Request().Context()
+	draft, err := s.cfg.Store.Draft(ctx, c.Param("site"))
+	if err != nil {
+		return err
+	}
+	show := func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) }
+	if err := change(draft); err != nil {
+		return s.formError(err, show)
+	}
+	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
+		return show(err.Error())
+	}
+	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
+		return s.formError(err, show)
+	}
+	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what); err != nil {
+		return err
+	}
+	back := "/admin/sites/" + draft.ID
+	if l := c.FormValue("lang"); l != "" {
+		back += "?lang=" + url.QueryEscape(l)
+	}
+	return c.Redirect(http.StatusSeeOther, back)
+}
+
+func lines(s string) []string {
+	var out []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// postSiteBasics saves name, origins, lifetime, rules, Consent Mode mapping,
+// appearance and the age notice.
+func (s *Server) postSiteBasics(c echo.Context) error {
+	return s.editDraft(c, "basics", func(d *consent.Site) error {
+		d.Name = strings.TrimSpace(c.FormValue("name"))
+		d.Origins = lines(c.FormValue("origins"))
+		days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("lifetime_days")))
+		if err != nil || days < 1 || days > 395 {
+			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395")
+		}
+		d.Lifetime.Duration = time.Duration(days) * 24 * time.Hour
+		d.AgeNotice = c.FormValue("age_notice") == "1"
+		d.Rules = map[string]consent.Mode{}
+		for _, l := range lines(c.FormValue("rules")) {
+			f := strings.Fields(l)
+			if len(f) != 2 {
+				return consent.FieldError(consent.EInvalid, "rules", "%q: write one rule a line, like: US opt-out", l)
+			}
+			if _, dup := d.Rules[strings.ToUpper(f[0])]; dup {
+				return consent.FieldError(consent.EInvalid, "rules", "%s has two rules", strings.ToUpper(f[0]))
+			}
+			d.Rules[strings.ToUpper(f[0])] = consent.Mode(f[1])
+		}
+		d.ConsentMap = map[string][]string{}
+		for _, l := range lines(c.FormValue("consent_mode")) {
+			cat, types, ok := strings.Cut(l, ":")
+			if !ok {
+				return consent.FieldError(consent.EInvalid, "consent_mode", "%q: write one category a line, like: analytics: analytics_storage", l)
+			}
+			d.ConsentMap[strings.TrimSpace(cat)] = strings.Fields(types)
+		}
+		d.Appearance = consent.Appearance{
+			Layout: c.FormValue("layout"), Position: c.FormValue("position"),
+			Background: c.FormValue("background"), Text: c.FormValue("text"),
+			Accent: c.FormValue("accent"), AccentText: c.FormValue("accent_text"),
+		}
+		return nil
+	})
+}
+
+// postSiteCategory adds a custom category, named in the chosen language.
+func (s *Server) postSiteCategory(c echo.Context) error {
+	return s.editDraft(c, "category", func(d *consent.Site) error {
+		key := strings.TrimSpace(c.FormValue("key"))
+		d.Categories = append(d.Categories, consent.Category{Key: key, GPC: c.FormValue("gpc") == "1"})
+		lang := s.cfg.I18n.Match(c.FormValue("lang"))
+		if d.Texts == nil {
+			d.Texts = map[string]map[string]string{}
+		}
+		if d.Texts[lang] == nil {
+			d.Texts[lang] = map[string]string{}
+		}
+		name, desc := strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("description"))
+		if name == "" {
+			return consent.FieldError(consent.EInvalid, "name", "a category needs a name visitors understand")
+		}
+		d.Texts[lang]["category_"+key] = name
+		if desc != "" {
+			d.Texts[lang]["category_"+key+"_desc"] = desc
+		}
+		return nil
+	})
+}
+
+// postSiteCategoryDelete removes a custom category that no service uses.
+func (s *Server) postSiteCategoryDelete(c echo.Context) error {
+	return s.editDraft(c, "category removed", func(d *consent.Site) error {
+		key := c.Param("key")
+		if slices.Contains([]string{consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing}, key) {
+			return consent.FieldError(consent.EInvalid, "categories", "%q is built in and stays", key)
+		}
+		if len(d.ServicesIn(key)) > 0 {
+			return consent.FieldError(consent.EInvalid, "categories", "%q still has services: move or remove them first", key)
+		}
+		d.Categories = slices.DeleteFunc(d.Categories, func(cat consent.Category) bool { return cat.Key == key })
+		delete(d.ConsentMap, key)
+		return nil
+	})
+}
+
+// postSiteService adds a service, or replaces the one at index n.
+func (s *Server) postSiteService(c echo.Context) error {
+	return s.editDraft(c, "service", func(d *consent.Site) error {
+		sv := consent.Service{
+			Name: strings.TrimSpace(c.FormValue("name")), Provider: strings.TrimSpace(c.FormValue("provider")),
+			Category: c.FormValue("category"), Description: strings.TrimSpace(c.FormValue("description")),
+			PolicyURL: strings.TrimSpace(c.FormValue("policy_url")),
+		}
+		for _, l := range lines(c.FormValue("cookies")) {
+			f := strings.Split(l, "|")
+			for i := range f {
+				f[i] = strings.TrimSpace(f[i])
+			}
+			if len(f) != 4 || (f[2] != "session" && f[2] != "persistent") {
+				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | duration | session or persistent | purpose", l)
+			}
+			sv.Cookies = append(sv.Cookies, consent.Cookie{Name: f[0], Provider: sv.Provider, Duration: f[1], Session: f[2] == "session", Purpose: f[3]})
+		}
+		if n, err := strconv.Atoi(c.FormValue("index")); err == nil && n >= 0 && n < len(d.Services) {
+			d.Services[n] = sv
+		} else {
+			d.Services = append(d.Services, sv)
+		}
+		return nil
+	})
+}
+
+func (s *Server) postSiteServiceDelete(c echo.Context) error {
+	return s.editDraft(c, "service removed", func(d *consent.Site) error {
+		n, err := strconv.Atoi(c.Param("n"))
+		if err != nil || n < 0 || n >= len(d.Services) {
+			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n"))
+		}
+		d.Services = slices.Delete(d.Services, n, n+1)
+		return nil
+	})
+}
+
+// postSiteTexts saves one language's own wording; an empty field goes back
+// to the default text.
+func (s *Server) postSiteTexts(c echo.Context) error {
+	return s.editDraft(c, "texts", func(d *consent.Site) error {
+		lang := c.FormValue("lang")
+		if !slices.Contains(s.cfg.I18n.Languages(), lang) {
+			return consent.FieldError(consent.EInvalid, "texts", "%q is not a supported language", lang)
+		}
+		form, err := c.FormParams()
+		if err != nil {
+			return err
+		}
+		msgs := map[string]string{}
+		for _, k := range templates.EditableTexts(d) {
+			if v := strings.TrimSpace(form.Get("t_" + k)); v != "" {
+				msgs[k] = v
+			}
+		}
+		if d.Texts == nil {
+			d.Texts = map[string]map[string]string{}
+		}
+		d.Texts[lang] = msgs
+		if len(msgs) == 0 {
+			delete(d.Texts, lang)
+		}
+		return nil
+	})
+}
+
+// postSitePublish freezes the draft as the next revision: visitors holding
+// an older one see the banner again, with the change note.
+func (s *Server) postSitePublish(c echo.Context) error {
+	ctx := c.Request().Context()
+	draft, err := s.cfg.Store.Draft(ctx, c.Param("site"))
+	if err != nil {
+		return err
+	}
+	draft.ChangeNote = strings.TrimSpace(c.FormValue("change_note"))
+	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
+		return s.sitePage(c, http.StatusBadRequest, err.Error())
+	}
+	rev, err := s.cfg.Store.Publish(ctx, draft)
+	if err != nil {
+		return s.formError(err, func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) })
+	}
+	s.ForgetSites()
+	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d: %s", rev, draft.ChangeNote)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+draft.ID)
+}
+
+// getSiteDiff compares two published revisions.
+func (s *Server) getSiteDiff(c echo.Context) error {
+	ctx := c.Request().Context()
+	id := c.Param("site")
+	var revs [2]*consent.Site
+	for i, k := range []string{"a", "b"} {
+		n, err := strconv.Atoi(c.QueryParam(k))
+		if err != nil || n < 1 {
+			return consent.FieldError(consent.EInvalid, k, "give a revision number")
+		}
+		if revs[i], err = s.cfg.Store.Revision(ctx, id, n); err != nil {
+			return err
+		}
+	}
+	return render(c, http.StatusOK, templates.DiffPage(s.adminT(c, currentUser(c)), templates.DiffView{
+		Site: id, A: revs[0].Revision, B: revs[1].Revision, Changes: consent.Diff(revs[0], revs[1]),
+	}))
+}
+
+// getSiteEmbed is what a site owner pastes, with previews of the banner.
+func (s *Server) getSiteEmbed(c echo.Context) error {
+	draft, err := s.cfg.Store.Draft(c.Request().Context(), c.Param("site"))
+	if err != nil {
+		return err
+	}
+	path, integrity := s.SnippetPath()
+	base := c.Scheme() + "://" + c.Request().Host
+	return render(c, http.StatusOK, templates.EmbedPage(s.adminT(c, currentUser(c)), templates.EmbedView{
+		Site: draft, Base: base, Src: base + path, Integrity: integrity, Languages: s.cfg.I18n.Languages(),
+	}))
+}
+
+// getSitePreview renders the draft's banner and preference center as a
+// static page, in one language, for the embed page's previews.
+func (s *Server) getSitePreview(c echo.Context) error {
+	draft, err := s.cfg.Store.Draft(c.Request().Context(), c.Param("site"))
+	if err != nil {
+		return err
+	}
+	lang := s.cfg.I18n.Match(c.QueryParam("lang"))
+	mode := consent.Mode(c.QueryParam("mode"))
+	if mode != consent.OptOut && mode != consent.Notice {
+		mode = consent.OptIn
+	}
+	b := templates.Banner{T: s.cfg.I18n.For(lang).With(draft.Texts[lang]), Site: draft, Mode: mode, Granted: draft.Defaults(mode, false)}
+	return render(c, http.StatusOK, templates.PreviewPage(b, string(s.assets.css.body)))
+}

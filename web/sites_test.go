@@ -1,0 +1,130 @@
+package web_test
+
+import (
+	"crypto/sha512"
+	"encoding/base64"
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+)
+
+func TestSiteEditorDraftPublish(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	token := func(path string) string {
+		_, body, _ := c.get(path)
+		return csrfField.FindStringSubmatch(body)[1]
+	}
+	tok := token("/admin/sites")
+	if status, _, h := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"pharma"}, "name": {"Pharma"}, "origin": {"https://pharma.example"}}); status != http.StatusSeeOther || h.Get("Location") != "/admin/sites/pharma" {
+		t.Fatalf("create: %d", status)
+	}
+	if status, _, _ := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"pharma"}, "name": {"Again"}}); status != http.StatusBadRequest {
+		t.Errorf("duplicate id: %d", status)
+	}
+	if status, _, _ := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"Bad Id"}, "name": {"x"}}); status != http.StatusBadRequest {
+		t.Errorf("bad id: %d", status)
+	}
+	ctx := context.Background()
+	if _, err := a.Store.Site(ctx, "pharma"); consent.ErrorCode(err) != consent.ENotFound {
+		t.Error("a new site went live before publishing")
+	}
+	base := url.Values{"_csrf": {tok}, "name": {"Pharma"}, "origins": {"https://pharma.example\nhttps://www.pharma.example"},
+		"lifetime_days": {"180"}, "rules": {"US opt-out\nbr notice"}, "consent_mode": {"analytics: analytics_storage\nmarketing: ad_storage ad_user_data ad_personalization"},
+		"layout": {"box"}, "position": {"bottom"}, "background": {"#ffffff"}, "text": {"#1f2328"}, "accent": {"#1d4ed8"}, "accent_text": {"#ffffff"}, "age_notice": {"1"}}
+	for name, tc := range map[string]struct {
+		key, value, want string
+	}{
+		"low contrast":   {"text", "#eeeeee", "appearance.text"},
+		"bad origin":     {"origins", "pharma.example", "origins"},
+		"bad rule":       {"rules", "US maybe", "rules"},
+		"bad lifetime":   {"lifetime_days", "900", "lifetime"},
+		"unknown CM key": {"consent_mode", "analytics: analytics_cookies", "consent_mode"},
+	} {
+		form := url.Values{}
+		for k, v := range base {
+			form[k] = v
+		}
+		form.Set(tc.key, tc.value)
+		status, body, _ := c.post("/admin/sites/pharma/basics", form)
+		if status != http.StatusBadRequest || !strings.Contains(body, tc.want) {
+			t.Errorf("%s: %d, want 400 naming %s", name, status, tc.want)
+		}
+	}
+	if d, _ := a.Store.Draft(ctx, "pharma"); len(d.Origins) != 1 {
+		t.Error("a refused form was half-saved")
+	}
+	if status, _, _ := c.post("/admin/sites/pharma/basics", base); status != http.StatusSeeOther {
+		t.Fatalf("basics: %d", status)
+	}
+	svc := url.Values{"_csrf": {tok}, "name": {"Matomo"}, "provider": {"InnoCraft"}, "category": {"analytics"},
+		"description": {"Visit statistics"}, "policy_url": {"https://matomo.org/privacy"}, "cookies": {"_pk_id.* | 13 months | persistent | Visitor ID\n_pk_ses.* | 30 minutes | session | Session"}}
+	bad := url.Values{}
+	for k, v := range svc {
+		bad[k] = v
+	}
+	bad.Set("cookies", "_pk_id only")
+	if status, body, _ := c.post("/admin/sites/pharma/services", bad); status != http.StatusBadRequest || !strings.Contains(body, "cookies") {
+		t.Errorf("bad cookie line: %d", status)
+	}
+	if status, _, _ := c.post("/admin/sites/pharma/services", svc); status != http.StatusSeeOther {
+		t.Fatalf("service: %d", status)
+	}
+	if status, _, _ := c.post("/admin/sites/pharma/texts", url.Values{"_csrf": {tok}, "lang": {"fr"}, "t_banner_title": {"Vos choix, Pharma"}}); status != http.StatusSeeOther {
+		t.Fatalf("texts: %d", status)
+	}
+	_, page, _ := c.get("/admin/sites/pharma")
+	for _, want := range []string{"Matomo", "_pk_id.*", "rules.US", "appearance.layout"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the editor does not show %q", want)
+		}
+	}
+	if status, _, _ := c.post("/admin/sites/pharma/publish", url.Values{"_csrf": {tok}, "change_note": {"First version"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	live, err := a.Store.Site(ctx, "pharma")
+	if err != nil || live.Revision != 1 || live.Rules["BR"] != consent.Notice || len(live.Services) != 1 || live.Texts["fr"]["banner_title"] != "Vos choix, Pharma" || !live.AgeNotice {
+		t.Fatalf("live site %+v %v", live, err)
+	}
+	// The banner shows the site's own French title and the age notice.
+	rec := do(a, req{"GET", "/api/v1/sites/pharma/banner?lang=fr", "", nil})
+	if !strings.Contains(rec.Body.String(), "Vos choix, Pharma") || !strings.Contains(rec.Body.String(), "age-notice") {
+		t.Error("the banner ignores the site's texts")
+	}
+	// A second revision, then its diff.
+	if status, _, _ := c.post("/admin/sites/pharma/services/0/delete", url.Values{"_csrf": {tok}}); status != http.StatusSeeOther {
+		t.Fatal("delete service")
+	}
+	c.post("/admin/sites/pharma/publish", url.Values{"_csrf": {tok}, "change_note": {"Matomo removed"}})
+	_, diff, _ := c.get("/admin/sites/pharma/diff?a=1&b=2")
+	if !strings.Contains(diff, "services[0].name") || !strings.Contains(diff, "Matomo") {
+		t.Error("the diff does not show the removed service")
+	}
+	// A visitor holding revision 1 sees the banner again, with the note.
+	rec = do(a, req{"GET", "/api/v1/sites/pharma/banner?rev=1", "", nil})
+	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Matomo removed") {
+		t.Errorf("old revision: %d", rec.Code)
+	}
+	// The embed page's SRI hash is the hash of the file it names.
+	_, embed, _ := c.get("/admin/sites/pharma/embed")
+	m := regexp.MustCompile(`src=&#34;[^&]*(/c\.[0-9a-f]+\.js)&#34; integrity=&#34;(sha384-[^&]+)&#34;`).FindStringSubmatch(embed)
+	if m == nil {
+		t.Fatalf("no script tag on the embed page")
+	}
+	served := do(a, req{"GET", m[1], "", nil}) // identity encoding: SRI hashes the decoded body
+	sum := sha512.Sum384(served.Body.Bytes())
+	if got := "sha384-" + base64.StdEncoding.EncodeToString(sum[:]); served.Code != 200 || m[2] != got {
+		t.Errorf("embed integrity %s, the served file hashes to %s", m[2], got)
+	}
+	if status, _, _ := c.get("/admin/sites/pharma/preview?lang=ar"); status != 200 {
+		t.Errorf("preview: %d", status)
+	}
+}
