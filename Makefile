@@ -13,9 +13,19 @@ run:
 build:
 	$(GO) build -o bin/consentry ./cmd/consentry
 
-## test: every test, browser tests included (they need /usr/bin/chromium)
-test:
+## test: every test, browser tests included (they need /usr/bin/chromium;
+## the accessibility checks need axe-core, installed here when npm is there)
+test: axe
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+AXE := internal/e2e/node_modules/axe-core/axe.min.js
+
+.PHONY: axe
+axe:
+	@if [ ! -f $(AXE) ]; then \
+	  if command -v npm >/dev/null 2>&1; then cd internal/e2e && npm ci --no-audit --no-fund --loglevel=error; \
+	  else echo "npm not found: the accessibility checks will skip (they fail under CI)"; fi; \
+	fi
 
 ## generate: regenerate templ output (committed)
 generate:

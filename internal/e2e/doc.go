@@ -1,9 +1,16 @@
 // Package e2e holds Consentry's real-browser tests. Each test starts a real
-// server (app.Open on 127.0.0.1:0 with a fresh SQLite file and the demo site)
-// and drives Debian's Chromium (/usr/bin/chromium) headless with chromedp
-// against the demo page, the snippet and the no-JavaScript preference page.
+// server (app.Open on 127.0.0.1:0 with a fresh SQLite file, the demo site and
+// its admin) and drives Debian's Chromium (/usr/bin/chromium) headless with
+// chromedp against the demo page, the snippet, the no-JavaScript preference
+// page and the staff console.
 //
 // Without the browser the tests skip, except when CI is set, where they fail.
+// The accessibility tests run axe-core, installed from package.json with
+//
+//	cd internal/e2e && npm ci
+//
+// and likewise skip without it, except under CI.
+//
 // TestScreenshots runs only when CONSENTRY_SCREENSHOTS names an output
 // directory (relative paths are taken from the module root):
 //

@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
+	"golang.org/x/crypto/bcrypt"
 )
 
 const (
@@ -48,6 +49,8 @@ type browser struct {
 	ctx  context.Context // the chromedp context of the tab
 	app  *app.App
 	base string // http://127.0.0.1:PORT
+	// The demo admin's email and password, for signing in to the console.
+	adminEmail, adminPassword string
 
 	mu     sync.Mutex
 	thrown []string // uncaught exceptions in the page
@@ -61,7 +64,8 @@ func start(t *testing.T) *browser {
 	requireChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
-	a := startServer(t, ctx)
+	var email, password string
+	a := startServer(t, ctx, func(e, p string) { email, password = e, p })
 
 	// Chromium's helpers can still write into the profile for a moment after
 	// the browser exits, so it is removed with retries rather than by
@@ -97,7 +101,7 @@ func start(t *testing.T) *browser {
 	if err := chromedp.Do(bctx); err != nil {
 		t.Fatalf("starting %s: %v", chromiumPath, err)
 	}
-	b := &browser{t: t, ctx: bctx, app: a, base: a.URL()}
+	b := &browser{t: t, ctx: bctx, app: a, base: a.URL(), adminEmail: email, adminPassword: password}
 	// An uncaught exception in the page is a bug, whatever the test checks.
 	if err := chromedp.Listen(bctx, func(ev any) {
 		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
@@ -128,12 +132,15 @@ func (b *browser) pageErrors() []string {
 	return slices.Clone(b.thrown)
 }
 
-// startServer runs a real Consentry on 127.0.0.1 with the demo site.
-func startServer(t *testing.T, ctx context.Context) *app.App {
+// startServer runs a real Consentry on 127.0.0.1 with the demo site and
+// its admin, whose generated credentials go to admin. Passwords are hashed
+// at bcrypt's lowest cost: sign-in is tested, not bcrypt.
+func startServer(t *testing.T, ctx context.Context, admin func(email, password string)) *app.App {
 	t.Helper()
 	a, err := app.Open(ctx, app.Options{
 		Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "c.db"),
 		Demo: true, RateLimit: 0, Log: slog.New(slog.DiscardHandler),
+		BcryptCost: bcrypt.MinCost, DemoAdmin: admin,
 	})
 	if err != nil {
 		t.Fatalf("opening the app: %v", err)
@@ -244,6 +251,30 @@ func (b *browser) focused() string {
 // after checking that the element (not something over it) is hit there.
 func (b *browser) click(what, expr string) {
 	b.t.Helper()
+	x, y := b.hitPoint(what, expr)
+	b.do("clicking "+what, chromedp.MouseClickXY(x, y))
+}
+
+// clickTo clicks an element as click does and waits for the page the click
+// leads to, returning the response of its document (the last one, after
+// redirects).
+func (b *browser) clickTo(what, expr string) *network.Response {
+	b.t.Helper()
+	x, y := b.hitPoint(what, expr)
+	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout)
+	defer cancel()
+	resp, err := chromedp.RunResponse(ctx, chromedp.MouseClickXY(x, y))
+	if err != nil {
+		b.t.Fatalf("clicking %s and waiting for the next page: %v", what, err)
+	}
+	return resp
+}
+
+// hitPoint scrolls an element into view and returns its centre (of its first
+// line, for an inline element that wraps), failing the test when the element
+// is missing or something else is on top of it there.
+func (b *browser) hitPoint(what, expr string) (x, y float64) {
+	b.t.Helper()
 	type point struct {
 		X   float64 `json:"x"`
 		Y   float64 `json:"y"`
@@ -252,7 +283,9 @@ func (b *browser) click(what, expr string) {
 	p := eval[*point](b, fmt.Sprintf(`((e) => {
 		if (!e) return null;
 		e.scrollIntoView({block: "center", inline: "center"});
-		const r = e.getBoundingClientRect();
+		// The first box: a link that wraps has one per line, and the
+		// centre of their union may fall between the lines.
+		const r = e.getClientRects()[0] || e.getBoundingClientRect();
 		const x = r.left + r.width / 2, y = r.top + r.height / 2;
 		let h = document.elementFromPoint(x, y);
 		while (h && h.shadowRoot) {
@@ -268,7 +301,7 @@ func (b *browser) click(what, expr string) {
 	if !p.Hit {
 		b.t.Fatalf("clicking %s: something else is on top of it at (%.0f, %.0f)", what, p.X, p.Y)
 	}
-	b.do("clicking "+what, chromedp.MouseClickXY(p.X, p.Y))
+	return p.X, p.Y
 }
 
 // key types keys (kb.Tab, kb.Enter, " ", kb.Escape) into the focused element.

@@ -1,0 +1,486 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	cdpbrowser "github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store/storetest"
+	"github.com/google/uuid"
+)
+
+// seedActions is how seedLog deals out actions: of every ten events, five
+// accept all, three reject all, one customizes and one withdraws.
+var seedActions = []consent.Action{
+	consent.AcceptAll, consent.AcceptAll, consent.AcceptAll, consent.AcceptAll, consent.AcceptAll,
+	consent.RejectAll, consent.RejectAll, consent.RejectAll, consent.Custom, consent.Withdraw,
+}
+
+// seedLog appends n made-up decisions for the demo site, each with its own
+// consent ID, straight to the store in one batch. The store wants one writer
+// at a time, so it must run while the ledger writer is idle: before the test
+// makes any decision in the browser, or after its decisions were answered.
+func (b *browser) seedLog(n int) {
+	b.t.Helper()
+	batch := make([]*consent.Event, n)
+	for i := range batch {
+		e := storetest.Event("demo", i)
+		e.Action = seedActions[i%len(seedActions)]
+		switch e.Action {
+		case consent.AcceptAll:
+			e.Granted = []string{analytics, marketing, necessary, preferences}
+		case consent.RejectAll, consent.Withdraw:
+			e.Granted = []string{necessary}
+		}
+		batch[i] = e
+	}
+	if err := b.app.Store.AppendBatch(b.ctx, batch); err != nil {
+		b.t.Fatalf("seeding %d events: %v", n, err)
+	}
+}
+
+// decide makes one real decision on the demo page, as a visitor does, and
+// returns it once recorded.
+func (b *browser) decide(testid string, granted ...string) *state {
+	b.t.Helper()
+	b.open("/demo")
+	b.waitBanner()
+	b.click(testid, part(testid))
+	return b.waitGranted(testid, granted...)
+}
+
+// signIn signs in to the console with the demo admin's email and password
+// through the sign-in form, starting from the page at path, and checks that
+// it lands there.
+func (b *browser) signIn(path string) {
+	b.t.Helper()
+	b.open(path)
+	if loc := b.location(); !strings.HasPrefix(loc, b.base+"/admin/login?") {
+		b.t.Fatalf("%s without a session led to %s, want the sign-in page", path, loc)
+	}
+	b.do("typing the credentials",
+		chromedp.SendKeys(chromedp.CSS("#email"), b.adminEmail),
+		chromedp.SendKeys(chromedp.CSS("#password"), b.adminPassword))
+	resp := b.clickTo("Sign in", `document.querySelector('form[data-testid="login"] button[type="submit"]')`)
+	if loc := b.location(); resp.Status != http.StatusOK || loc != b.base+path {
+		b.t.Fatalf("after signing in: %s with status %d, want %s%s", loc, resp.Status, b.base, path)
+	}
+	if who := eval[string](b, `document.querySelector('[data-testid="who"]')?.textContent || ""`); !strings.Contains(who, b.adminEmail) {
+		b.t.Fatalf("the console names %q as signed in, want %s", who, b.adminEmail)
+	}
+}
+
+// logRow is one row of the consent log as the page shows it.
+type logRow struct {
+	Event   string `json:"event"` // from the time link's URL
+	Site    string `json:"site"`
+	Action  string `json:"action"`
+	Granted string `json:"granted"`
+	Consent string `json:"consent"`
+}
+
+// logRows reads the log table's rows, finding the columns by their (English)
+// headings.
+func (b *browser) logRows() []logRow {
+	b.t.Helper()
+	return eval[[]logRow](b, `(() => {
+		const t = document.querySelector('table[data-testid="log"]');
+		if (!t) return [];
+		const heads = [...t.tHead.rows[0].cells].map(c => c.textContent.trim());
+		const col = (name) => {
+			const i = heads.indexOf(name);
+			if (i < 0) throw new Error("the log has no column " + name + ": " + heads.join(", "));
+			return i;
+		};
+		const time = col("Time"), site = col("Site"), action = col("Action"), granted = col("Granted"), id = col("Consent ID");
+		return [...t.querySelectorAll('tr[data-testid="row"]')].map(r => ({
+			event: new URL(r.cells[time].querySelector("a").href).pathname.replace("/admin/events/", ""),
+			site: r.cells[site].textContent.trim(), action: r.cells[action].textContent.trim(),
+			granted: r.cells[granted].textContent.trim(), consent: r.cells[id].textContent.trim(),
+		}));
+	})()`)
+}
+
+// query is the current page's URL query.
+func (b *browser) query() url.Values {
+	b.t.Helper()
+	u, err := url.Parse(b.location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return u.Query()
+}
+
+// newestFirst returns the recorded events' IDs, newest first, keeping those
+// for which keep is true.
+func (b *browser) newestFirst(keep func(*consent.Event) bool) []string {
+	b.t.Helper()
+	var ids []string
+	for _, e := range slices.Backward(b.events()) {
+		if keep(e) {
+			ids = append(ids, e.ID.String())
+		}
+	}
+	return ids
+}
+
+func anyEvent(*consent.Event) bool { return true }
+
+func ofAction(a consent.Action) func(*consent.Event) bool {
+	return func(e *consent.Event) bool { return e.Action == a }
+}
+
+// pageThrough reads the log from the page shown now to its last page by the
+// "Older" link, checking every page's size and filter, and returns the event
+// IDs in the order shown.
+func (b *browser) pageThrough(action string) []string {
+	b.t.Helper()
+	var ids []string
+	for page := 1; ; page++ {
+		rows := b.logRows()
+		if len(rows) == 0 || len(rows) > 50 {
+			b.t.Fatalf("log page %d shows %d rows, want 1 to 50", page, len(rows))
+		}
+		for _, r := range rows {
+			if r.Site != "demo" || (action != "" && r.Action != action) {
+				b.t.Errorf("log page %d (action=%q) shows %+v", page, action, r)
+			}
+			ids = append(ids, r.Event)
+		}
+		if got := b.query().Get("action"); got != action {
+			b.t.Errorf("log page %d: action=%q in the URL, want %q", page, got, action)
+		}
+		older := `document.querySelector('a[data-testid="older"]')`
+		if !eval[bool](b, "!!"+older) {
+			return ids
+		}
+		if len(rows) != 50 {
+			b.t.Errorf("log page %d has an Older link but only %d rows", page, len(rows))
+		}
+		b.clickTo("Older", older)
+		if b.query().Get("before") == "" {
+			b.t.Fatalf("the Older link led to %s, with no cursor", b.location())
+		}
+	}
+}
+
+// TestConsoleLog: staff sign in through the form, see the recorded decisions
+// newest first, filter them by action through the form, and page through
+// them with the "Older" link, filter kept, each decision shown exactly once.
+func TestConsoleLog(t *testing.T) {
+	b := start(t)
+	b.seedLog(120) // 60 accept all, 36 reject all, 12 custom, 12 withdraw
+	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
+
+	// A wrong password is refused on the page itself.
+	b.open("/admin/log")
+	b.do("typing a wrong password",
+		chromedp.SendKeys(chromedp.CSS("#email"), b.adminEmail),
+		chromedp.SendKeys(chromedp.CSS("#password"), b.adminPassword+"x"))
+	if resp := b.clickTo("Sign in", `document.querySelector('form[data-testid="login"] button[type="submit"]')`); resp.Status != http.StatusUnauthorized {
+		t.Errorf("a wrong password answered %d, want 401", resp.Status)
+	}
+	if !b.isVisible(`document.querySelector('[data-testid="error"]')`) || eval[bool](b, `!!document.querySelector('[data-testid="who"]')`) {
+		t.Fatal("a wrong password did not show an error, or signed in")
+	}
+
+	b.signIn("/admin/log")
+	rows := b.logRows()
+	all := b.newestFirst(anyEvent)
+	if len(all) != 121 {
+		t.Fatalf("%d events recorded, want 121", len(all))
+	}
+	if len(rows) != 50 {
+		t.Fatalf("the log's first page shows %d rows, want 50", len(rows))
+	}
+	if r := rows[0]; r.Consent != visitor.ConsentID || r.Action != "accept_all" || r.Granted != "analytics, marketing, necessary, preferences" {
+		t.Errorf("the newest row is %+v, want the visitor's accept_all of consent %s", r, visitor.ConsentID)
+	}
+
+	// Filter by action through the form.
+	b.do("choosing reject_all", chromedp.SetValue(chromedp.CSS(`form[data-testid="filters"] select[name="action"]`), "reject_all"))
+	b.clickTo("Filter", `document.querySelector('form[data-testid="filters"] button[type="submit"]')`)
+	if q := b.query(); q.Get("action") != "reject_all" {
+		t.Errorf("after filtering the URL is %s, want action=reject_all in it", b.location())
+	}
+	if v := eval[string](b, `document.querySelector('form[data-testid="filters"] select[name="action"]').value`); v != "reject_all" {
+		t.Errorf("the filtered page's action select shows %q", v)
+	}
+	if got, want := b.pageThrough("reject_all"), b.newestFirst(ofAction(consent.RejectAll)); !slices.Equal(got, want) {
+		t.Errorf("filtered by reject_all the log shows %d events, want the %d refusals newest first:\n got %v\nwant %v", len(got), len(want), got, want)
+	}
+
+	// Filter by accept_all: two pages, the filter kept by the Older link.
+	b.do("choosing accept_all", chromedp.SetValue(chromedp.CSS(`form[data-testid="filters"] select[name="action"]`), "accept_all"))
+	b.clickTo("Filter", `document.querySelector('form[data-testid="filters"] button[type="submit"]')`)
+	if got, want := b.pageThrough("accept_all"), b.newestFirst(ofAction(consent.AcceptAll)); !slices.Equal(got, want) || len(want) != 61 {
+		t.Errorf("filtered by accept_all the log shows %d events, want the %d acceptances newest first", len(got), len(want))
+	}
+
+	// Unfiltered: 50 + 50 + 21, every event once, newest first.
+	b.clickTo("Clear filters", `document.querySelector('form[data-testid="filters"] a[href="/admin/log"]')`)
+	if loc := b.location(); loc != b.base+"/admin/log" {
+		t.Errorf("Clear filters led to %s", loc)
+	}
+	if got := b.pageThrough(""); !slices.Equal(got, all) {
+		t.Errorf("paging through the log showed %d events, want all %d newest first", len(got), len(all))
+	}
+}
+
+// download clicks a link that downloads a file into a fresh directory and
+// returns the name the server suggested and the file's content.
+func (b *browser) download(what, expr string) (string, []byte) {
+	b.t.Helper()
+	dir := b.t.TempDir()
+	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout)
+	defer cancel()
+	begins := chromedp.Events(ctx, cdpbrowser.DownloadWillBegin)
+	progress := chromedp.Events(ctx, cdpbrowser.DownloadProgress)
+	on := true
+	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
+		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on,
+	}); err != nil {
+		b.t.Fatalf("allowing downloads: %v", err)
+	}
+	b.click(what, expr)
+	var guid string
+	for ev, err := range progress {
+		if err != nil {
+			b.t.Fatalf("downloading %s: %v", what, err)
+		}
+		if ev.State == cdpbrowser.DownloadProgressStateCanceled {
+			b.t.Fatalf("downloading %s: canceled", what)
+		}
+		if ev.State == cdpbrowser.DownloadProgressStateCompleted {
+			guid = ev.GUID
+			break
+		}
+	}
+	var name string
+	for ev, err := range begins {
+		if err != nil {
+			b.t.Fatalf("downloading %s: %v", what, err)
+		}
+		if ev.GUID == guid {
+			name = ev.SuggestedFilename
+			break
+		}
+	}
+	body, err := os.ReadFile(filepath.Join(dir, guid))
+	if err != nil {
+		b.t.Fatalf("reading the download of %s: %v", what, err)
+	}
+	return name, body
+}
+
+// TestConsoleProofAndExport: a row's time link opens the proof of that
+// decision, with its ledger link verified and the texts the visitor saw; the
+// CSV export of a filtered log downloads exactly the filtered events.
+func TestConsoleProofAndExport(t *testing.T) {
+	b := start(t)
+	b.seedLog(60) // 30 accept all, 18 reject all, 6 custom, 6 withdraw
+	visitor := b.decide("reject-all", necessary)
+	b.signIn("/admin/log")
+
+	// The newest row is the visitor's refusal; its time opens the proof.
+	rows := b.logRows()
+	if len(rows) == 0 || rows[0].Consent != visitor.ConsentID {
+		t.Fatalf("the newest row is not the visitor's decision %s: %+v", visitor.ConsentID, rows[:min(len(rows), 1)])
+	}
+	e := b.lastEvent()
+	b.clickTo("the newest row's time", `document.querySelector('tr[data-testid="row"] td a')`)
+	if loc := b.location(); loc != b.base+"/admin/events/"+e.ID.String() {
+		t.Fatalf("the row's time link led to %s, want the proof of event %s", loc, e.ID)
+	}
+	if !b.isVisible(`document.querySelector('[data-testid="link-ok"]')`) || eval[bool](b, `!!document.querySelector('[data-testid="link-broken"]')`) {
+		t.Error("the proof does not show its ledger link as verified")
+	}
+	proof := eval[string](b, `document.querySelector('[data-testid="proof"]').innerText`)
+	for _, want := range []string{e.ID.String(), visitor.ConsentID, "reject_all", "banner", hexOf(e.Hash), hexOf(e.TextsHash), e.Personal.IP, e.Personal.UserAgent, b.base + "/demo"} {
+		if !strings.Contains(proof, want) {
+			t.Errorf("the proof does not show %q:\n%s", want, proof)
+		}
+	}
+	var texts consent.Texts
+	if body, err := b.app.Store.Texts(b.ctx, e.TextsHash); err != nil || json.Unmarshal(body, &texts) != nil {
+		t.Fatalf("the decision's texts: %v", err)
+	}
+	shown := eval[string](b, `document.querySelector('[data-testid="texts"]')?.innerText || ""`)
+	want := []string{"We value your privacy", "Accept all", "Reject all", "Customize", texts.Messages["banner_body"]}
+	for _, c := range texts.Categories {
+		want = append(want, c.Name, c.Description)
+	}
+	if len(texts.Categories) != 4 {
+		t.Errorf("the texts snapshot has %d categories, want the demo site's 4", len(texts.Categories))
+	}
+	for _, w := range want {
+		if w == "" || !strings.Contains(shown, w) {
+			t.Errorf("the proof's texts do not show %q:\n%s", w, shown)
+		}
+	}
+
+	// Export the refusals as CSV: a real download of exactly those rows.
+	b.open("/admin/log?action=reject_all")
+	name, body := b.download("the CSV export", `document.querySelector('a[data-testid="export-csv"]')`)
+	if !strings.HasPrefix(name, "consentry-") || !strings.HasSuffix(name, ".csv") {
+		t.Errorf("the export is named %q, want consentry-….csv", name)
+	}
+	records, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+	if err != nil || len(records) == 0 {
+		t.Fatalf("the export is not CSV: %v\n%s", err, body)
+	}
+	head := records[0]
+	col := func(name string) int {
+		i := slices.Index(head, name)
+		if i < 0 {
+			t.Fatalf("the export has no %s column: %v", name, head)
+		}
+		return i
+	}
+	idCol, actCol, consentCol := col("event_id"), col("action"), col("consent_id")
+	var got []string
+	for _, r := range records[1:] {
+		if r[actCol] != "reject_all" {
+			t.Errorf("the export of reject_all has a row with action %q", r[actCol])
+		}
+		got = append(got, r[idCol])
+	}
+	// The export runs oldest first.
+	wantIDs := b.newestFirst(ofAction(consent.RejectAll))
+	slices.Reverse(wantIDs)
+	if !slices.Equal(got, wantIDs) || len(wantIDs) != 19 {
+		t.Errorf("the export has %d rows, want the %d refusals oldest first", len(got), len(wantIDs))
+	}
+	if last := records[len(records)-1]; last[consentCol] != visitor.ConsentID {
+		t.Errorf("the export's last row is consent %s, want the visitor's %s", last[consentCol], visitor.ConsentID)
+	}
+}
+
+func hexOf(h [32]byte) string { return fmt.Sprintf("%x", h) }
+
+// TestConsoleErase: an admin erases a visitor's personal data from their
+// consent page with a reason; the page then says so, the store keeps the
+// decisions without their personal fields, other visitors keep theirs, and
+// the ledger still verifies.
+func TestConsoleErase(t *testing.T) {
+	b := start(t)
+	b.seedLog(10)
+	first := b.decide("accept-all", necessary, preferences, analytics, marketing)
+	// The same visitor changes their mind: two events under one consent ID.
+	b.wait("the reopen button", visible(reopenButton))
+	b.click("the reopen button", reopenButton)
+	b.wait("the preference center", visible(part("prefs")))
+	b.click("Reject all", part("prefs")+`.querySelector('[data-action="reject_all"]')`)
+	if st := b.waitGranted("the refusal", necessary); st.ConsentID != first.ConsentID {
+		t.Fatalf("the second decision has consent ID %s, want %s", st.ConsentID, first.ConsentID)
+	}
+	id := uuid.MustParse(first.ConsentID)
+	before, err := b.app.Store.EventsByConsent(b.ctx, id)
+	if err != nil || len(before) != 2 || before[0].Personal.IP == "" || before[0].Personal.UserAgent == "" || before[0].Personal.Page == "" {
+		t.Fatalf("before erasure: %d events of %s (%v), personal fields %+v", len(before), id, err, before[0].Personal)
+	}
+
+	b.signIn("/admin/log")
+	b.clickTo("the visitor's consent ID", fmt.Sprintf(`document.querySelector('tr[data-testid="row"] a[href="/admin/consents/%s"]')`, id))
+	if loc := b.location(); loc != b.base+"/admin/consents/"+id.String() {
+		t.Fatalf("the consent ID link led to %s", loc)
+	}
+	if n := eval[int](b, `document.querySelectorAll('table[data-testid="history"] tbody tr').length`); n != 2 {
+		t.Errorf("the consent page lists %d decisions, want 2", n)
+	}
+	if eval[bool](b, `!!document.querySelector('[data-testid="erased"]')`) {
+		t.Error("the consent page says erased before any erasure")
+	}
+	history := func() string {
+		return eval[string](b, `document.querySelector('table[data-testid="history"]').innerText`)
+	}
+	for _, p := range []string{before[0].Personal.IP, before[0].Personal.Page} {
+		if !strings.Contains(history(), p) {
+			t.Errorf("before erasure the consent page does not show %q:\n%s", p, history())
+		}
+	}
+	const reason = "DSR-2026-0042: erasure requested by email"
+	b.do("typing the reason", chromedp.SendKeys(chromedp.CSS(`form[data-testid="erase"] #reason`), reason))
+	if resp := b.clickTo("Erase", `document.querySelector('form[data-testid="erase"] button[type="submit"]')`); resp.Status != http.StatusOK {
+		t.Fatalf("erasing answered %d", resp.Status)
+	}
+	if loc := b.location(); loc != b.base+"/admin/consents/"+id.String() {
+		t.Errorf("after erasing the browser is at %s, want the consent page", loc)
+	}
+	if note := eval[string](b, `document.querySelector('[data-testid="erased"]')?.textContent || ""`); !strings.Contains(note, "erased") || !strings.Contains(note, reason) {
+		t.Errorf("after erasing the page says %q, want that the data was erased and why", note)
+	}
+	if eval[bool](b, `!!document.querySelector('form[data-testid="erase"]')`) {
+		t.Error("the erase form still shows after erasure")
+	}
+	for _, p := range []string{before[0].Personal.IP, before[0].Personal.Page} {
+		if strings.Contains(history(), p) {
+			t.Errorf("after erasure the consent page still shows %q:\n%s", p, history())
+		}
+	}
+
+	after, err := b.app.Store.EventsByConsent(b.ctx, id)
+	if err != nil || len(after) != 2 {
+		t.Fatalf("after erasure: %d events (%v), want the 2 decisions kept", len(after), err)
+	}
+	for _, e := range after {
+		if e.Personal != (consent.Personal{}) || e.Erased == nil || e.Erased.Reason != reason {
+			t.Errorf("event %s after erasure: personal %+v, erasure %+v", e.ID, e.Personal, e.Erased)
+		}
+	}
+	for _, e := range b.events() {
+		if e.ConsentID != id && e.Personal.IP == "" {
+			t.Errorf("another visitor's event %s lost its personal fields", e.ID)
+		}
+	}
+	var v ledger.Verifier
+	if err := b.app.Store.Walk(b.ctx, 0, v.Next); err != nil {
+		t.Fatalf("the ledger no longer verifies after erasure: %v", err)
+	}
+	seq, head, err := b.app.Store.Head(b.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Finish(seq, head); err != nil || v.Count() != 12 {
+		t.Errorf("after erasure the ledger verifies %d events, want 12: %v", v.Count(), err)
+	}
+	entries, err := b.app.Store.AuditLog(b.ctx, 0, 10)
+	if err != nil || len(entries) == 0 || entries[0].Action != "erase" || entries[0].Target != id.String() || entries[0].Actor != b.adminEmail {
+		t.Errorf("the audit trail's newest entry is %+v (%v), want the erasure of %s by %s", entries[:min(len(entries), 1)], err, id, b.adminEmail)
+	}
+}
+
+// TestConsoleDashboard: the dashboard shows the recorded decisions' totals
+// by action and the grant rate of each category.
+func TestConsoleDashboard(t *testing.T) {
+	b := start(t)
+	b.seedLog(120) // 60 accept all, 36 reject all, 12 custom (analytics), 12 withdraw
+	b.decide("accept-all", necessary, preferences, analytics, marketing)
+	b.signIn("/admin/log")
+	b.clickTo("Dashboard", `document.querySelector('nav a[href="/admin/dashboard"]')`)
+	if loc := b.location(); loc != b.base+"/admin/dashboard" {
+		t.Fatalf("the Dashboard link led to %s", loc)
+	}
+	for id, want := range map[string]string{
+		"tile-total": "121", "tile-accept_all": "61", "tile-reject_all": "36", "tile-custom": "12", "tile-withdraw": "12",
+		"rate-necessary": "100.0%", "rate-preferences": "50.4%", "rate-analytics": "60.3%", "rate-marketing": "50.4%",
+	} {
+		got := eval[string](b, fmt.Sprintf(`(document.querySelector('[data-testid=%q] .n') || document.querySelector('[data-testid=%q]'))?.textContent.trim() ?? "missing"`, id, id))
+		if got != want {
+			t.Errorf("%s shows %q, want %q", id, got, want)
+		}
+	}
+}

@@ -1,0 +1,158 @@
+package e2e
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// receipt is the JSON a visitor downloads from the preference center.
+type receipt struct {
+	ConsentID string `json:"consent_id"`
+	Events    []struct {
+		EventID   string   `json:"event_id"`
+		ConsentID string   `json:"consent_id"`
+		Action    string   `json:"action"`
+		Granted   []string `json:"granted"`
+	} `json:"events"`
+}
+
+// TestReceipt: after a decision, the reopened preference center shows the
+// consent ID and links a receipt that downloads the visitor's own record as
+// JSON; the link works only with the visitor's genuine token.
+func TestReceipt(t *testing.T) {
+	b := start(t)
+	st := b.decide("accept-all", necessary, preferences, analytics, marketing)
+	e := b.lastEvent()
+	b.wait("the reopen button", visible(reopenButton))
+	b.click("the reopen button", reopenButton)
+	b.wait("the preference center", visible(part("prefs")))
+	if id := eval[string](b, part("consent-id")+`.textContent`); id != st.ConsentID || !b.isVisible(part("consent-id")) {
+		t.Errorf("the preference center shows consent ID %q, want %q", id, st.ConsentID)
+	}
+	if !b.isVisible(part("receipt")) {
+		t.Fatal("the preference center shows no receipt link")
+	}
+	href := eval[string](b, part("receipt")+`.href`)
+	u, err := url.Parse(href)
+	if err != nil || u.Scheme+"://"+u.Host != b.base || u.Path != "/api/v1/consents/receipt" || u.Query().Get("token") == "" {
+		t.Fatalf("the receipt link is %q, want %s/api/v1/consents/receipt?token=…", href, b.base)
+	}
+
+	// Clicking it downloads the receipt.
+	name, body := b.download("the receipt link", part("receipt"))
+	if name != "consent-receipt-"+st.ConsentID+".json" {
+		t.Errorf("the receipt downloads as %q", name)
+	}
+	var r receipt
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("the receipt is not JSON: %v\n%s", err, body)
+	}
+	if r.ConsentID != st.ConsentID || len(r.Events) != 1 || r.Events[0].EventID != e.ID.String() ||
+		r.Events[0].ConsentID != st.ConsentID || r.Events[0].Action != "accept_all" ||
+		!slices.Equal(slices.Sorted(slices.Values(r.Events[0].Granted)), []string{analytics, marketing, necessary, preferences}) {
+		t.Errorf("the receipt says %+v, want consent %s with its one accept_all event %s", r, st.ConsentID, e.ID)
+	}
+	if !b.isVisible(part("prefs")) {
+		t.Error("downloading the receipt closed the preference center")
+	}
+
+	// Fetched by the page, the same URL answers the same JSON; with the
+	// token's signature changed it answers no record at all.
+	type answer struct {
+		Status int    `json:"status"`
+		Type   string `json:"type"`
+		Body   string `json:"body"`
+	}
+	fetch := func(u string) answer {
+		return eval[answer](b, fmt.Sprintf(`fetch(%q).then(async r => ({status: r.status, type: r.headers.get("Content-Type") || "", body: await r.text()}))`, u))
+	}
+	got := fetch(href)
+	var again receipt
+	if got.Status != 200 || !strings.HasPrefix(got.Type, "application/json") || json.Unmarshal([]byte(got.Body), &again) != nil || again.ConsentID != st.ConsentID {
+		t.Errorf("fetching the receipt link: status %d, type %q, body %.200s", got.Status, got.Type, got.Body)
+	}
+	tok := u.Query().Get("token")
+	forged := *u
+	q := forged.Query()
+	q.Set("token", tok[:len(tok)-4]+strings.Map(func(r rune) rune {
+		if r == 'A' {
+			return 'B'
+		}
+		return 'A'
+	}, tok[len(tok)-4:]))
+	forged.RawQuery = q.Encode()
+	if bad := fetch(forged.String()); bad.Status < 400 || bad.Status >= 500 || strings.Contains(bad.Body, st.ConsentID) {
+		t.Errorf("a receipt link with a forged token answered %d: %.200s", bad.Status, bad.Body)
+	}
+}
+
+// TestDialogsAreModal: while the banner or the preference center is open, a
+// click on the page behind it does not reach the page; once the visitor has
+// decided, the same click does.
+func TestDialogsAreModal(t *testing.T) {
+	b := start(t)
+	b.open("/demo")
+	b.waitBanner()
+	// A button of the host page, top left, well away from the dialogs.
+	type point struct{ X, Y float64 }
+	p := eval[point](b, `(() => {
+		const x = document.createElement("button");
+		x.id = "behind";
+		x.textContent = "Add to basket";
+		x.style.cssText = "position:fixed;top:40px;left:24px;width:200px;height:48px";
+		x.onclick = () => { window.behindClicks = (window.behindClicks || 0) + 1; };
+		document.body.prepend(x);
+		const r = x.getBoundingClientRect();
+		return {X: r.left + r.width / 2, Y: r.top + r.height / 2};
+	})()`)
+	clicks := func() int { return eval[int](b, `window.behindClicks || 0`) }
+	outside := func(testid string) {
+		t.Helper()
+		if eval[bool](b, fmt.Sprintf(`((r) => %f >= r.left && %f <= r.right && %f >= r.top && %f <= r.bottom)(%s.getBoundingClientRect())`,
+			p.X, p.X, p.Y, p.Y, part(testid))) {
+			t.Fatalf("the page's button at (%.0f, %.0f) lies under the %s dialog: move it", p.X, p.Y, testid)
+		}
+	}
+	clickBehind := func(when string) {
+		t.Helper()
+		b.do("clicking the page behind "+when, chromedp.MouseClickXY(p.X, p.Y))
+		b.settle()
+	}
+
+	outside("banner")
+	clickBehind("the banner")
+	if n := clicks(); n != 0 {
+		t.Errorf("a click on the page behind the open banner reached it (%d clicks)", n)
+	}
+	if !b.isVisible(part("banner")) {
+		t.Error("a click on the page behind the banner closed it")
+	}
+
+	b.click("Customize", part("customize"))
+	b.wait("the preference center", visible(part("prefs")))
+	outside("prefs")
+	clickBehind("the preference center")
+	if n := clicks(); n != 0 {
+		t.Errorf("a click on the page behind the open preference center reached it (%d clicks)", n)
+	}
+	if !b.isVisible(part("prefs")) {
+		t.Error("a click on the page behind the preference center closed it")
+	}
+	if b.state() != nil || len(b.events()) != 0 {
+		t.Error("a click on the page behind the dialog counted as a decision")
+	}
+
+	// Once decided, nothing covers the page: the same click reaches it.
+	b.click("Reject all", part("prefs")+`.querySelector('[data-action="reject_all"]')`)
+	b.waitGranted("the refusal", necessary)
+	clickBehind("no dialog")
+	if n := clicks(); n != 1 {
+		t.Errorf("with no dialog open, a click on the page's button reached it %d times, want 1", n)
+	}
+}
