@@ -5,7 +5,9 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
 
@@ -82,5 +84,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.JSON(status, b)
 		return
 	}
-	c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
+	lang := s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language"))
+	if u, ok := c.Get(userKey).(*auth.User); ok {
+		lang = s.cfg.I18n.MatchConsole(u.Lang)
+	}
+	if err := render(c, status, templates.ErrorPage(s.cfg.I18n.For(lang), status, http.StatusText(status), e.Error())); err != nil {
+		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
+	}
 }
