@@ -16,22 +16,22 @@ import (
 )
 
 type bannerState struct {
-	Site       string           `json:"site"`
-	Revision   int              `json:"revision"`
-	Lang       string           `json:"lang"`
-	Dir        string           `json:"dir"`
-	Mode       consent.Mode     `json:"mode"`
-	Changed    bool             `json:"changed"`
+	Site     string       `json:"site"`
+	Revision int          `json:"revision"`
+	Lang     string       `json:"lang"`
+	Dir      string       `json:"dir"`
+	Mode     consent.Mode `json:"mode"`
+	Changed  bool         `json:"changed"`
 	// ConsentMode is the Consent Mode bit mask of the defaults, which an
 	// opt-out or notice region applies before the visitor decides.
-	ConsentMode int `json:"consent_mode"`
-	GPC        bool             `json:"gpc"`
-	Categories []bannerCategory `json:"categories"`
-	Cookies    []bannerCookie   `json:"cookies"`
-	TextsHash  string           `json:"texts_hash"`
-	Reopen     string           `json:"reopen"`
-	HTML       string           `json:"html"`
-	CSS        string           `json:"css"`
+	ConsentMode int              `json:"consent_mode"`
+	GPC         bool             `json:"gpc"`
+	Categories  []bannerCategory `json:"categories"`
+	Cookies     []bannerCookie   `json:"cookies"`
+	TextsHash   string           `json:"texts_hash"`
+	Reopen      string           `json:"reopen"`
+	HTML        string           `json:"html"`
+	CSS         string           `json:"css"`
 }
 
 type bannerCategory struct {
@@ -81,8 +81,8 @@ func (s *Server) getBanner(c echo.Context) error {
 	st := bannerState{
 		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: where.Mode, Changed: changed, GPC: gpc,
 		ConsentMode: site.ConsentModeBits(granted(defaults)),
-		TextsHash: hex.EncodeToString(s.shown(site, loc).hash[:]),
-		Reopen:    loc.T("reopen"), HTML: html.String(), CSS: string(s.assets.css.body),
+		TextsHash:   hex.EncodeToString(s.shown(site, loc).hash[:]),
+		Reopen:      loc.T("reopen"), HTML: html.String(), CSS: string(s.assets.css.body),
 	}
 	for _, cat := range site.Categories {
 		st.Categories = append(st.Categories, bannerCategory{Key: cat.Key, Required: cat.Required, Default: defaults[cat.Key], GPC: cat.GPC})

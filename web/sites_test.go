@@ -1,9 +1,9 @@
 package web_test
 
 import (
+	"context"
 	"crypto/sha512"
 	"encoding/base64"
-	"context"
 	"net/http"
 	"net/url"
 	"regexp"
