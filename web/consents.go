@@ -33,13 +33,9 @@ func (s *Server) postConsent(c echo.Context) error {
 	if err := s.checkOrigin(c, site); err != nil {
 		return err
 	}
-	body, err := io.ReadAll(c.Request().Body)
-	if err != nil {
-		return err // the body limit's 413 comes through here
-	}
 	var req consent.Request
-	if err := json.Unmarshal(body, &req); err != nil {
-		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
+	if err := readJSON(c, &req); err != nil {
+		return err
 	}
 	if req.Source == consent.SourceNoJS {
 		return consent.FieldError(consent.EUnprocessed, "source", "source %q is set by the server", req.Source)
@@ -96,6 +92,20 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 		ConsentID: ev.ConsentID.String(), EventID: ev.ID.String(), Token: tok, ExpiresAt: ev.Expires,
 		Revision: ev.Revision, Granted: ev.Granted, GPC: ev.GPC,
 	}, nil
+}
+
+// readJSON decodes the request body into v, whatever its Content-Type (the
+// snippet sends text/plain to stay a simple CORS request). The body limit's
+// 413 comes through as the read error.
+func readJSON(c echo.Context, v any) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
+	}
+	return nil
 }
 
 func truncate(s string, n int) string {
@@ -157,13 +167,9 @@ type verifyResponse struct {
 // verifies is reported valid, with what it grants and whether its revision
 // is still the site's current one.
 func (s *Server) postVerify(c echo.Context) error {
-	body, err := io.ReadAll(c.Request().Body)
-	if err != nil {
-		return err
-	}
 	var req verifyRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
+	if err := readJSON(c, &req); err != nil {
+		return err
 	}
 	if req.Token == "" {
 		return consent.FieldError(consent.EInvalid, "token", "is required")
