@@ -1,0 +1,60 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe to write from the server and read here.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
+func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+// TestServePrintsWhereToLook is `make run` in small: serve --demo prints the
+// demo's URL and the console's credentials, and both work.
+func TestServePrintsWhereToLook(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
+	var out syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", db}, nil, &out, io.Discard)
+	}()
+	demo := regexp.MustCompile(`Demo shop:\s+(http://127\.0\.0\.1:\d+/demo)`)
+	var m []string
+	for deadline := time.Now().Add(20 * time.Second); m == nil && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		m = demo.FindStringSubmatch(out.String())
+	}
+	if m == nil {
+		t.Fatalf("no demo URL printed:\n%s", out.String())
+	}
+	if !regexp.MustCompile(`sign in as admin@demo\.example with password \S{12,}`).MatchString(out.String()) {
+		t.Errorf("no console credentials printed:\n%s", out.String())
+	}
+	res, err := http.Get(m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(body), `data-site="demo"`) {
+		t.Errorf("demo page: %d", res.StatusCode)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("serve ended with %v", err)
+	}
+}
