@@ -341,6 +341,13 @@
       applyAll();
       if (gpc && data.mode === "opt-out") return decide("accept_all", undefined, "gpc");
     }
+    if (data && claims && gpc && data.mode === "opt-out") {
+      // GPC turned on after a decision: opt out of what it covers, unasked.
+      var cats = {}, covered = false;
+      data.categories.forEach(function (c) { cats[c.key] = !c.gpc && has(c.key); covered = covered || c.gpc && has(c.key); });
+      if (covered) return decide("custom", cats, "gpc");
+      if (!data.changed) return fab(true);
+    }
     if (b) open("cy-banner");
     else if (claims) fab(true);
   }).then(function () { resolveReady(Consentry.get()); }, function (e) { resolveReady(Consentry.get()); throw e; });

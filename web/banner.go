@@ -57,20 +57,23 @@ func (s *Server) getBanner(c echo.Context) error {
 	}
 	h := c.Response().Header()
 	h.Set("Access-Control-Allow-Origin", "*")
+	gpc := gpcOf(c) || c.QueryParam("gpc") == "1"
+	where := s.jurisdiction(c, site)
 	changed := false
 	if rev := c.QueryParam("rev"); rev != "" {
 		n, err := strconv.Atoi(rev)
 		if err != nil {
 			return consent.FieldError(consent.EInvalid, "rev", "must be a revision number")
 		}
-		if n == site.Revision {
+		// A current revision needs no banner, except under GPC in an opt-out
+		// region: the snippet must learn the mode to apply the signal's
+		// opt-out to a decision made before it was on.
+		if n == site.Revision && !(gpc && where.Mode == consent.OptOut) {
 			h.Set("Cache-Control", "public, max-age=300")
 			return c.NoContent(http.StatusNoContent)
 		}
 		changed = n < site.Revision
 	}
-	gpc := gpcOf(c) || c.QueryParam("gpc") == "1"
-	where := s.jurisdiction(c, site)
 	loc := s.localizer(c, site, c.QueryParam("lang"))
 	defaults := site.Defaults(where.Mode, gpc)
 	view := templates.Banner{T: loc, Site: site, GPC: gpc, Mode: where.Mode, Granted: defaults, Changed: changed}
@@ -96,6 +99,9 @@ func (s *Server) getBanner(c echo.Context) error {
 	// hand one country's banner to another.
 	h.Set("Cache-Control", "private, max-age=60")
 	h.Set("Vary", "Accept-Language, Sec-GPC")
+	if s.cfg.CountryHeader != "" {
+		h.Add("Vary", s.cfg.CountryHeader)
+	}
 	return c.JSON(http.StatusOK, st)
 }
 

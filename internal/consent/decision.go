@@ -66,8 +66,8 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 		d.Source = SourceAPI
 	case SourceBanner, SourcePreferences, SourceAPI, SourceNoJS:
 	case SourceGPC:
-		if !d.GPC || r.Action != AcceptAll {
-			return d, FieldError(EUnprocessed, "source", "source gpc records the opt-out of a Global Privacy Control signal: it needs the signal and accept_all")
+		if !d.GPC || (r.Action != AcceptAll && r.Action != Custom) {
+			return d, FieldError(EUnprocessed, "source", "source gpc records the opt-out of a Global Privacy Control signal: it needs the signal and accept_all or custom")
 		}
 	default:
 		return d, FieldError(EUnprocessed, "source", "unknown source %q", r.Source)

@@ -52,8 +52,9 @@ type browser struct {
 	// The demo admin's email and password, for signing in to the console.
 	adminEmail, adminPassword string
 
-	mu     sync.Mutex
-	thrown []string // uncaught exceptions in the page
+	mu      sync.Mutex
+	thrown  []string          // uncaught exceptions in the page
+	headers map[string]string // extra request headers the tab sends
 }
 
 // start opens a server with a fresh SQLite database and the demo site, and a
@@ -61,11 +62,18 @@ type browser struct {
 // testTimeout, whichever comes first.
 func start(t *testing.T) *browser {
 	t.Helper()
+	return startWith(t, nil)
+}
+
+// startWith is start with the server's options changed by edit first (nil
+// changes nothing).
+func startWith(t *testing.T, edit func(*app.Options)) *browser {
+	t.Helper()
 	requireChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
 	t.Cleanup(cancel)
 	var email, password string
-	a := startServer(t, ctx, func(e, p string) { email, password = e, p })
+	a := startServer(t, ctx, func(e, p string) { email, password = e, p }, edit)
 
 	// Chromium's helpers can still write into the profile for a moment after
 	// the browser exits, so it is removed with retries rather than by
@@ -102,8 +110,30 @@ func start(t *testing.T) *browser {
 		t.Fatalf("starting %s: %v", chromiumPath, err)
 	}
 	b := &browser{t: t, ctx: bctx, app: a, base: a.URL(), adminEmail: email, adminPassword: password}
-	// An uncaught exception in the page is a bug, whatever the test checks.
-	if err := chromedp.Listen(bctx, func(ev any) {
+	b.watchExceptions()
+	return b
+}
+
+// newVisitor opens a second tab on the same server in a browser context of
+// its own: another visitor, with no cookies, cache or headers of the first.
+func (b *browser) newVisitor() *browser {
+	b.t.Helper()
+	vctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
+	b.t.Cleanup(cancel)
+	if err := chromedp.Do(vctx); err != nil {
+		b.t.Fatalf("opening a tab for another visitor: %v", err)
+	}
+	v := &browser{t: b.t, ctx: vctx, app: b.app, base: b.base, adminEmail: b.adminEmail, adminPassword: b.adminPassword}
+	v.watchExceptions()
+	return v
+}
+
+// watchExceptions fails the test, when it ends, for every uncaught exception
+// in the tab's pages: one is a bug, whatever the test checks.
+func (b *browser) watchExceptions() {
+	t := b.t
+	t.Helper()
+	if err := chromedp.Listen(b.ctx, func(ev any) {
 		if e, ok := ev.(*runtime.EventExceptionThrown); ok && e.ExceptionDetails != nil {
 			d := e.ExceptionDetails
 			msg := d.Text
@@ -122,7 +152,6 @@ func start(t *testing.T) *browser {
 			t.Errorf("uncaught exception in the page: %s", e)
 		}
 	})
-	return b
 }
 
 // pageErrors returns the page's uncaught exceptions so far.
@@ -134,14 +163,19 @@ func (b *browser) pageErrors() []string {
 
 // startServer runs a real Consentry on 127.0.0.1 with the demo site and
 // its admin, whose generated credentials go to admin. Passwords are hashed
-// at bcrypt's lowest cost: sign-in is tested, not bcrypt.
-func startServer(t *testing.T, ctx context.Context, admin func(email, password string)) *app.App {
+// at bcrypt's lowest cost: sign-in is tested, not bcrypt. edit, unless nil,
+// changes the options first.
+func startServer(t *testing.T, ctx context.Context, admin func(email, password string), edit func(*app.Options)) *app.App {
 	t.Helper()
-	a, err := app.Open(ctx, app.Options{
+	o := app.Options{
 		Addr: "127.0.0.1:0", DB: "sqlite:" + filepath.Join(t.TempDir(), "c.db"),
 		Demo: true, RateLimit: 0, Log: slog.New(slog.DiscardHandler),
 		BcryptCost: bcrypt.MinCost, DemoAdmin: admin,
-	})
+	}
+	if edit != nil {
+		edit(&o)
+	}
+	a, err := app.Open(ctx, o)
 	if err != nil {
 		t.Fatalf("opening the app: %v", err)
 	}
@@ -339,18 +373,31 @@ func (b *browser) noCookies(names ...string) {
 // and show navigator.globalPrivacyControl === true to every new document.
 func (b *browser) emulateGPC() {
 	b.t.Helper()
-	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
-		b.t.Fatalf("network.enable: %v", err)
-	}
-	if _, err := chromedp.Call(b.ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{
-		Headers: network.Headers{"Sec-GPC": "1"},
-	}); err != nil {
-		b.t.Fatalf("setting Sec-GPC: %v", err)
-	}
+	b.setHeader("Sec-GPC", "1")
 	if _, err := chromedp.Call(b.ctx, page.AddScriptToEvaluateOnNewDocument, page.AddScriptToEvaluateOnNewDocumentParams{
 		Source: `Object.defineProperty(Navigator.prototype, "globalPrivacyControl", {get: () => true, configurable: true});`,
 	}); err != nil {
 		b.t.Fatalf("defining navigator.globalPrivacyControl: %v", err)
+	}
+}
+
+// setHeader makes the tab send a request header on every request from now
+// on, besides those set before.
+func (b *browser) setHeader(name, value string) {
+	b.t.Helper()
+	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
+		b.t.Fatalf("network.enable: %v", err)
+	}
+	if b.headers == nil {
+		b.headers = map[string]string{}
+	}
+	b.headers[name] = value
+	h := network.Headers{}
+	for k, v := range b.headers {
+		h[k] = v
+	}
+	if _, err := chromedp.Call(b.ctx, network.SetExtraHTTPHeaders, network.SetExtraHTTPHeadersParams{Headers: h}); err != nil {
+		b.t.Fatalf("setting the request header %s: %v", name, err)
 	}
 }
 
