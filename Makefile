@@ -42,12 +42,13 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
-## bench: the figures DESIGN.md targets
+## bench: the figures DESIGN.md targets (add BENCHFLAGS=-count=5 for medians)
 bench:
-	$(GO) test -run '^$$' -bench 'ConsentPost$$|ConsentPostHTTP|Snippet' -benchtime 100000x ./web/
-	$(GO) test -run '^$$' -bench 'LatencyAt5k' -benchtime 15000x ./web/
-	$(GO) test -run '^$$' -bench 'AppendBatch' -benchtime 200000x ./internal/store/sqlite/
-	$(GO) test -run '^$$' -bench 'Console' -benchtime 500x ./web/
+	$(GO) test -run '^$$' -bench 'ConsentPost$$|ConsentPostHTTP|Snippet' -benchtime 100000x $(BENCHFLAGS) ./web/
+	$(GO) test -run '^$$' -bench 'LatencyAt5k' -benchtime 15000x $(BENCHFLAGS) ./web/
+	$(GO) test -run '^$$' -bench 'AppendBatch' -benchtime 200000x $(BENCHFLAGS) ./internal/store/sqlite/
+	$(GO) test -run '^$$' -bench 'Console/(Log|Consent|Event|Dashboard)' -benchtime 500x $(BENCHFLAGS) ./web/
+	$(GO) test -run '^$$' -bench 'Console/IngestOnFullLog' -benchtime 50000x $(BENCHFLAGS) ./web/
 	$(GO) test -count=1 -run 'TestSnippetBudget' -v ./web/ | grep gzipped
 
 ## screenshots: refresh docs/banner-*.png with headless Chromium

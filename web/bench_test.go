@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"github.com/consentry/consentry/internal/app"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -17,8 +18,11 @@ const benchBody = `{"action":"custom","categories":{"analytics":true,"marketing"
 // BenchmarkConsentPost drives the consent endpoint in-process: JSON decode,
 // validation, the single writer's group commit into a real SQLite file
 // (WAL, synchronous=FULL) and the signed token, acknowledged after COMMIT.
-func BenchmarkConsentPost(b *testing.B) {
-	a := newApp(b, 0)
+func BenchmarkConsentPost(b *testing.B) { postParallel(b, newApp(b, 0)) }
+
+// postParallel posts decisions through the handler from 128 goroutines
+// and reports acknowledged events per second.
+func postParallel(b *testing.B, a *app.App) {
 	b.SetParallelism(64) // many visitors at once, as in production
 	b.ReportAllocs()
 	b.ResetTimer()

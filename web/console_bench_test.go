@@ -50,6 +50,9 @@ func BenchmarkConsole(b *testing.B) {
 		}
 	}
 	b.Logf("seeded %d events in %s", n, time.Since(t0).Round(time.Second))
+	// Ingest must not slow as the log grows: the same parallel posts as
+	// BenchmarkConsentPost, on the full log.
+	b.Run("IngestOnFullLog", func(b *testing.B) { postParallel(b, a) })
 	cookies := signIn(b, a)
 	deep := strconv.FormatInt(int64(n/100), 10) // 99% of the way down the log
 	for _, tc := range []struct{ name, path string }{
