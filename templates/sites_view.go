@@ -87,7 +87,11 @@ func cookieLines(sv *consent.Service) string {
 		if k.Session {
 			kind = "session"
 		}
-		out = append(out, k.Name+" | "+k.Duration+" | "+kind+" | "+k.Purpose)
+		line := k.Name + " | " + k.Duration + " | " + kind + " | " + k.Purpose
+		if k.Domain != "" {
+			line += " | " + k.Domain
+		}
+		out = append(out, line)
 	}
 	return strings.Join(out, "\n")
 }

@@ -228,10 +228,14 @@ func (s *Server) postSiteService(c echo.Context) error {
 			for i := range f {
 				f[i] = strings.TrimSpace(f[i])
 			}
-			if len(f) != 4 || (f[2] != "session" && f[2] != "persistent") {
-				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | duration | session or persistent | purpose", l)
+			if len(f) < 4 || len(f) > 5 || (f[2] != "session" && f[2] != "persistent") {
+				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | duration | session or persistent | purpose [| domain]", l)
 			}
-			sv.Cookies = append(sv.Cookies, consent.Cookie{Name: f[0], Provider: sv.Provider, Duration: f[1], Session: f[2] == "session", Purpose: f[3]})
+			k := consent.Cookie{Name: f[0], Provider: sv.Provider, Duration: f[1], Session: f[2] == "session", Purpose: f[3]}
+			if len(f) == 5 {
+				k.Domain = f[4]
+			}
+			sv.Cookies = append(sv.Cookies, k)
 		}
 		if n, err := strconv.Atoi(c.FormValue("index")); err == nil && n >= 0 && n < len(d.Services) {
 			d.Services[n] = sv

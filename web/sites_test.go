@@ -66,7 +66,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Fatalf("basics: %d", status)
 	}
 	svc := url.Values{"_csrf": {tok}, "name": {"Matomo"}, "provider": {"InnoCraft"}, "category": {"analytics"},
-		"description": {"Visit statistics"}, "policy_url": {"https://matomo.org/privacy"}, "cookies": {"_pk_id.* | 13 months | persistent | Visitor ID\n_pk_ses.* | 30 minutes | session | Session"}}
+		"description": {"Visit statistics"}, "policy_url": {"https://matomo.org/privacy"}, "cookies": {"_pk_id.* | 13 months | persistent | Visitor ID | .pharma.example\n_pk_ses.* | 30 minutes | session | Session"}}
 	bad := url.Values{}
 	for k, v := range svc {
 		bad[k] = v
@@ -91,7 +91,8 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Fatalf("publish: %d", status)
 	}
 	live, err := a.Store.Site(ctx, "pharma")
-	if err != nil || live.Revision != 1 || live.Rules["BR"] != consent.Notice || len(live.Services) != 1 || live.Texts["fr"]["banner_title"] != "Vos choix, Pharma" || !live.AgeNotice {
+	if err != nil || live.Revision != 1 || live.Rules["BR"] != consent.Notice || len(live.Services) != 1 || live.Services[0].Cookies[0].Domain != ".pharma.example" ||
+		live.Texts["fr"]["banner_title"] != "Vos choix, Pharma" || !live.AgeNotice {
 		t.Fatalf("live site %+v %v", live, err)
 	}
 	// The banner shows the site's own French title and the age notice.

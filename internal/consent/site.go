@@ -72,6 +72,7 @@ type Service struct {
 // Cookie is one cookie a service sets; Name may end in "*" to match a prefix.
 type Cookie struct {
 	Name     string `json:"name" yaml:"name"`
+	Domain   string `json:"domain,omitempty" yaml:"domain,omitempty"` // "" for the site's own host
 	Provider string `json:"provider" yaml:"provider"`
 	Purpose  string `json:"purpose" yaml:"purpose"`
 	Duration string `json:"duration" yaml:"duration"`
@@ -173,6 +174,9 @@ func (s *Site) Validate() error {
 			if !cookiePattern.MatchString(k.Name) {
 				return FieldError(EInvalid, "services", "service %q: %q is not a cookie name or a prefix ending in *", sv.Name, k.Name)
 			}
+			if k.Domain != "" && !domainPattern.MatchString(k.Domain) {
+				return FieldError(EInvalid, "services", "service %q, cookie %q: %q is not a domain like .shop.example", sv.Name, k.Name, k.Domain)
+			}
 			if names[k.Name] {
 				return FieldError(EInvalid, "services", "service %q lists cookie %q twice", sv.Name, k.Name)
 			}
@@ -188,6 +192,8 @@ func (s *Site) Validate() error {
 // cookiePattern is a cookie name (RFC 6265 token) that may end in * to
 // match a prefix.
 var cookiePattern = regexp.MustCompile(`^[!#$%&'+\-.^_` + "`" + `|~0-9A-Za-z]+\*?$`)
+
+var domainPattern = regexp.MustCompile(`^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 // ValidateTexts checks text overrides against the supported languages and
 // the message IDs a site may override.

@@ -117,6 +117,12 @@ func TestSiteValidateServicesRulesTexts(t *testing.T) {
 		"prefix cookie": {func(s *consent.Site) {
 			s.Services = []consent.Service{{Name: "x", Category: "analytics", Cookies: []consent.Cookie{{Name: "_ga_*"}}}}
 		}, ""},
+		"cookie domain": {func(s *consent.Site) {
+			s.Services = []consent.Service{{Name: "x", Category: "analytics", Cookies: []consent.Cookie{{Name: "_ga", Domain: ".shop.example"}}}}
+		}, ""},
+		"bad cookie domain": {func(s *consent.Site) {
+			s.Services = []consent.Service{{Name: "x", Category: "analytics", Cookies: []consent.Cookie{{Name: "_ga", Domain: "shop example"}}}}
+		}, "services"},
 		"policy link not http": {func(s *consent.Site) {
 			s.Services = []consent.Service{{Name: "x", Category: "analytics", PolicyURL: "javascript:alert(1)"}}
 		}, "services"},

@@ -345,6 +345,9 @@ func TestGPCInOptOutCountry(t *testing.T) {
 	b.setHeader(countryHeader, "US")
 	b.emulateGPC()
 	b.open("/demo")
+	// The defaults under GPC grant the same as the opt-out it records: wait
+	// for the record itself, which gives the state a consent ID.
+	b.wait("the recorded GPC opt-out", `!!(window.Consentry.get() || {}).consent_id`)
 	st := b.waitGranted("the GPC opt-out", necessary, preferences, analytics)
 	if !st.GPC {
 		t.Error("Consentry.get() does not say GPC is on")
