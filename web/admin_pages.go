@@ -154,7 +154,7 @@ func (s *Server) postIntegrity(c echo.Context) error {
 
 // getAudit pages through the audit trail.
 func (s *Server) getAudit(c echo.Context) error {
-	before, err := cursor(c.QueryParam("before"))
+	before, err := consent.ParseCursor(c.QueryParam("before"))
 	if err != nil {
 		return err
 	}
@@ -167,17 +167,6 @@ func (s *Server) getAudit(c echo.Context) error {
 		view.Entries, view.Next = entries[:pageSize], entries[pageSize-1].Seq
 	}
 	return render(c, http.StatusOK, templates.AuditPage(s.adminT(c, currentUser(c)), view))
-}
-
-func cursor(s string) (int64, error) {
-	if s == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(s, 10, 64)
-	if err != nil || n < 1 {
-		return 0, consent.FieldError(consent.EInvalid, "before", "%q is not a position", s)
-	}
-	return n, nil
 }
 
 func (s *Server) getUsers(c echo.Context) error { return s.usersPage(c, http.StatusOK, "") }

@@ -99,12 +99,20 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 	default:
 		return q, FieldError(EInvalid, "gpc", "must be 1 or 0")
 	}
-	if b := v.Get("before"); b != "" {
-		if q.Before, err = strconv.ParseInt(b, 10, 64); err != nil || q.Before < 1 {
-			return q, FieldError(EInvalid, "before", "%q is not a position in the log", b)
-		}
+	q.Before, err = ParseCursor(v.Get("before"))
+	return q, err
+}
+
+// ParseCursor reads a keyset cursor ("before" a position); "" is the start.
+func ParseCursor(s string) (int64, error) {
+	if s == "" {
+		return 0, nil
 	}
-	return q, nil
+	n, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || n < 1 {
+		return 0, FieldError(EInvalid, "before", "%q is not a position in the log", s)
+	}
+	return n, nil
 }
 
 // Values is the inverse of ParseLogQuery, without the cursor.
