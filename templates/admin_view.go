@@ -106,14 +106,15 @@ type Dashboard struct {
 
 // Integrity is how far the ledger has been verified.
 type Integrity struct {
-	Seq     int64
-	At      time.Time
-	Head    int64
-	Last    *consent.Event
-	Ran     bool
-	Checked int64
-	Break   *ledger.Break
-	More    bool
+	Seq      int64
+	At       time.Time
+	Head     int64
+	HeadHash [32]byte
+	Last     *consent.Event
+	Ran      bool
+	Checked  int64
+	Break    *ledger.Break
+	More     bool
 }
 
 // AuditView is one page of the audit trail.

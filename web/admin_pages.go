@@ -76,7 +76,7 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 	if v.Seq, _, v.At, err = s.cfg.Store.Verified(ctx); err != nil {
 		return v, err
 	}
-	if v.Head, _, err = s.cfg.Store.Head(ctx); err != nil {
+	if v.Head, v.HeadHash, err = s.cfg.Store.Head(ctx); err != nil {
 		return v, err
 	}
 	if v.Seq > 0 {

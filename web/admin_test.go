@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -441,6 +442,9 @@ func TestIntegrityPage(t *testing.T) {
 	}
 	token := csrfField.FindStringSubmatch(page)[1]
 	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}})
+	if !strings.Contains(page, `data-testid="head">10:`+hex.EncodeToString(batch[9].Hash[:])) {
+		t.Error("the integrity page does not show the head to record")
+	}
 	if !strings.Contains(page, "#10") || !strings.Contains(page, batch[9].ID.String()) || strings.Contains(page, `data-testid="broken"`) {
 		t.Fatal("verification does not say intact up to event #10")
 	}

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -93,5 +94,46 @@ func TestVerifyNamesTamperedEvent(t *testing.T) {
 				t.Errorf("named #%d, want #%d (%s): %q", b.Seq, tc.seq, events[tc.seq-1].ID, out)
 			}
 		})
+	}
+}
+
+// A rewrite that recomputes every hash after a change passes the chain
+// check; a head recorded before it does not.
+func TestVerifyRecordedHead(t *testing.T) {
+	path, _ := ledgerOf(t, 6)
+	out, err := runVerify(t, path)
+	m := regexp.MustCompile(`head (\d+:[0-9a-f]{64})`).FindStringSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("no head printed: %v %q", err, out)
+	}
+	check := func() error {
+		var b bytes.Buffer
+		return run(context.Background(), []string{"verify", "--db", "sqlite:" + path, "--head", m[1]}, nil, &b, &b)
+	}
+	if err := check(); err != nil {
+		t.Fatalf("intact ledger, recorded head: %v", err)
+	}
+	// Rewrite: change event 3 and re-seal it and every later event.
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := []*consent.Event{}
+	st.Walk(context.Background(), 0, func(e *consent.Event) error { all = append(all, e); return nil })
+	st.Close()
+	all[2].Granted = []string{"analytics", "marketing", "necessary"}
+	prev := all[1].Hash
+	for _, e := range all[2:] {
+		ledger.Seal(e, prev)
+		prev = e.Hash
+		tamper(t, path, "UPDATE events SET granted = ?, hash = ? WHERE seq = ?", strings.Join(e.Granted, ","), e.Hash[:], e.Seq)
+	}
+	tamper(t, path, "UPDATE ledger_head SET hash = ?", prev[:])
+	if _, err := runVerify(t, path); err != nil {
+		t.Fatalf("the chain check itself cannot see a full rewrite, yet failed: %v", err)
+	}
+	var b *ledger.Break
+	if err := check(); !errors.As(err, &b) || b.Seq != 6 {
+		t.Errorf("a rewritten ledger passed the recorded head: %v", err)
 	}
 }
