@@ -100,12 +100,4 @@ func lifetimeDays(s *consent.Site) string {
 	return strconv.Itoa(int(s.LifetimeOrDefault().Hours() / 24))
 }
 
-func builtIn(key string) bool {
-	switch key {
-	case consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing:
-		return true
-	}
-	return false
-}
-
 func sortStrings(s []string) { sort.Strings(s) }

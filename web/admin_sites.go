@@ -29,9 +29,7 @@ func (s *Server) sitesPage(c echo.Context, status int, msg string) error {
 func (s *Server) postSites(c echo.Context) error {
 	site := &consent.Site{
 		ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")),
-		Categories: []consent.Category{
-			{Key: consent.Necessary, Required: true}, {Key: consent.Preferences}, {Key: consent.Analytics}, {Key: consent.Marketing, GPC: true},
-		},
+		Categories: consent.BuiltInCategories(),
 		ConsentMap: consent.DefaultConsentMap(),
 	}
 	if o := strings.TrimSpace(c.FormValue("origin")); o != "" {
@@ -203,7 +201,7 @@ func (s *Server) postSiteCategory(c echo.Context) error {
 func (s *Server) postSiteCategoryDelete(c echo.Context) error {
 	return s.editDraft(c, "category removed", func(d *consent.Site) error {
 		key := c.Param("key")
-		if slices.Contains([]string{consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing}, key) {
+		if consent.BuiltIn(key) {
 			return consent.FieldError(consent.EInvalid, "categories", "%q is built in and stays", key)
 		}
 		if len(d.ServicesIn(key)) > 0 {

@@ -20,12 +20,7 @@ import (
 func DemoSite(origins ...string) *consent.Site {
 	return &consent.Site{
 		ID: web.DemoSite, Name: "Green Cross Pharmacy (demo)", Origins: origins,
-		Categories: []consent.Category{
-			{Key: consent.Necessary, Required: true},
-			{Key: consent.Preferences},
-			{Key: consent.Analytics},
-			{Key: consent.Marketing, GPC: true},
-		},
+		Categories: consent.BuiltInCategories(),
 		Services: []consent.Service{
 			{Name: "Consentry", Provider: "Green Cross Pharmacy", Category: consent.Necessary,
 				Description: "Remembers your cookie choice.",

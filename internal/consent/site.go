@@ -17,6 +17,18 @@ const (
 	Marketing   = "marketing"
 )
 
+// BuiltInCategories are the four categories every site starts with and
+// keeps: necessary (always granted), preferences, analytics and marketing
+// (which Global Privacy Control opts out of).
+func BuiltInCategories() []Category {
+	return []Category{{Key: Necessary, Required: true}, {Key: Preferences}, {Key: Analytics}, {Key: Marketing, GPC: true}}
+}
+
+// BuiltIn reports whether key names one of the built-in categories.
+func BuiltIn(key string) bool {
+	return key == Necessary || key == Preferences || key == Analytics || key == Marketing
+}
+
 // ConsentModeTypes are Google Consent Mode v2's storage types, in the fixed
 // order the token's bit mask and the snippet share.
 var ConsentModeTypes = []string{
