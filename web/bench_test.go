@@ -78,9 +78,14 @@ func BenchmarkConsentPostHTTP(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	if n := fails.Load(); n > 0 {
-		b.Fatalf("%d requests failed", n)
+	report(b, time.Since(start), fails.Load(), lats)
+}
+
+// report fails the benchmark on any failed request, then reports the rate
+// of acknowledged events and the latency percentiles.
+func report(b *testing.B, elapsed time.Duration, fails int64, lats []time.Duration) {
+	if fails > 0 {
+		b.Fatalf("%d requests failed", fails)
 	}
 	sort.Slice(lats, func(i, j int) bool { return lats[i] < lats[j] })
 	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
@@ -151,12 +156,5 @@ func BenchmarkConsentLatencyAt5k(b *testing.B) {
 		}()
 	}
 	wg.Wait()
-	elapsed := time.Since(start)
-	if n := fails.Load(); n > 0 {
-		b.Fatalf("%d requests failed", n)
-	}
-	sort.Slice(lats, func(i, j int) bool { return lats[i] < lats[j] })
-	b.ReportMetric(float64(b.N)/elapsed.Seconds(), "events/s")
-	b.ReportMetric(float64(lats[len(lats)*50/100].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(lats[len(lats)*99/100].Microseconds())/1000, "p99-ms")
+	report(b, time.Since(start), fails.Load(), lats)
 }
