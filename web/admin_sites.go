@@ -47,15 +47,6 @@ func (s *Server) postSites(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+site.ID)
 }
 
-// formError shows a validation error on the page it came from; anything
-// else is a real failure.
-func (s *Server) formError(err error, show func(string) error) error {
-	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
-		return show(err.Error())
-	}
-	return err
-}
-
 // siteEditor gathers what the site page shows: the draft, the live
 // revision and the difference between them.
 func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {

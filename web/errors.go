@@ -92,3 +92,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
 }
+
+// formError shows a validation error on the page it came from; anything
+// else is a real failure.
+func (s *Server) formError(err error, show func(string) error) error {
+	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
+		return show(err.Error())
+	}
+	return err
+}
