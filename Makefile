@@ -51,6 +51,11 @@ bench:
 	$(GO) test -run '^$$' -bench 'Console/IngestOnFullLog' -benchtime 50000x $(BENCHFLAGS) ./web/
 	$(GO) test -count=1 -run 'TestSnippetBudget' -v ./web/ | grep gzipped
 
+## snippet-release: freeze the running snippet build in static/releases (commit it)
+.PHONY: snippet-release
+snippet-release:
+	CONSENTRY_FREEZE_SNIPPET=1 $(GO) test -count=1 -run '^TestSnippetReleaseFrozen$$' -v ./web/ | grep froze
+
 ## screenshots: refresh docs/banner-*.png with headless Chromium
 screenshots:
 	CONSENTRY_SCREENSHOTS=docs $(GO) test -count=1 -run TestScreenshots ./internal/e2e/

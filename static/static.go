@@ -8,3 +8,9 @@ import "embed"
 //
 //go:embed consentry.js consentry.css admin.css demo
 var FS embed.FS
+
+// Releases holds every snippet build ever released, as releases/c.<version>.js,
+// byte for byte: a tag pasted with its SRI hash keeps working after upgrades.
+//
+//go:embed releases
+var Releases embed.FS

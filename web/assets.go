@@ -8,6 +8,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"strings"
 
@@ -27,6 +28,9 @@ type asset struct {
 
 type assets struct {
 	snippet, css, admin *asset
+	// releases are the frozen snippet builds by file name (c.<version>.js),
+	// the running one among them.
+	releases map[string]*asset
 }
 
 func loadAssets() (*assets, error) {
@@ -49,11 +53,31 @@ func loadAssets() (*assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &assets{
-		snippet: newAsset(res.Code, "text/javascript; charset=utf-8"),
-		css:     newAsset(minifyCSS(css), "text/css; charset=utf-8"),
-		admin:   newAsset(minifyCSS(admin), "text/css; charset=utf-8"),
-	}, nil
+	a := &assets{
+		snippet:  newAsset(res.Code, "text/javascript; charset=utf-8"),
+		css:      newAsset(minifyCSS(css), "text/css; charset=utf-8"),
+		admin:    newAsset(minifyCSS(admin), "text/css; charset=utf-8"),
+		releases: map[string]*asset{},
+	}
+	files, err := fs.ReadDir(static.Releases, "releases")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		body, err := static.Releases.ReadFile("releases/" + f.Name())
+		if err != nil {
+			return nil, err
+		}
+		r := newAsset(body, "text/javascript; charset=utf-8")
+		if f.Name() != "c."+r.version+".js" {
+			return nil, fmt.Errorf("snippet release %s: its content is version %s", f.Name(), r.version)
+		}
+		a.releases[f.Name()] = r
+	}
+	// The running build is served at its versioned URL even before it is
+	// frozen (a development build); TestSnippetReleaseFrozen keeps main honest.
+	a.releases["c."+a.snippet.version+".js"] = a.snippet
+	return a, nil
 }
 
 // minifyCSS drops comments and runs of white space; the CSS is our own, so
@@ -109,13 +133,14 @@ func (s *Server) getCSS(c echo.Context) error { return s.assets.css.serve(c, fal
 
 func (s *Server) getAdminCSS(c echo.Context) error { return s.assets.admin.serve(c, false) }
 
-// getVersionedSnippet serves /c.<version>.js: immutable, so that its SRI
-// hash never changes. Another version than the running one is not found.
+// getVersionedSnippet serves /c.<version>.js: the running build or any
+// released one, immutable, so that its SRI hash never changes.
 func (s *Server) getVersionedSnippet(c echo.Context) error {
-	if c.Param("file") != "c."+s.assets.snippet.version+".js" {
+	a, ok := s.assets.releases[c.Param("file")]
+	if !ok {
 		return echo.ErrNotFound
 	}
-	return s.assets.snippet.serve(c, true)
+	return a.serve(c, true)
 }
 
 // SnippetPath is the versioned, immutable URL path of the running snippet,
