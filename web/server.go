@@ -73,18 +73,27 @@ func New(cfg Config) (*Server, error) {
 	s.metrics = newMetrics(cfg.Metrics, cfg.Writer)
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
-	e.IPExtractor = echo.ExtractIPDirect()
-	if len(cfg.TrustedProxies) > 0 {
-		var opts []echo.TrustOption
-		for _, p := range cfg.TrustedProxies {
-			opts = append(opts, echo.TrustIPRange(netipToNet(p)))
-		}
-		e.IPExtractor = echo.ExtractIPFromXFFHeader(opts...)
-	}
+	e.IPExtractor = clientIP(cfg.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	s.echo = e
 	s.routes()
 	return s, nil
+}
+
+// clientIP believes X-Forwarded-For only from the configured proxies. Echo
+// trusts loopback, link-local and private addresses by default, which would
+// let anyone on them (or behind an untrusted proxy there) pick the address
+// that the rate limit, the sign-in throttle, the ledger and the audit trail
+// see; without proxies the socket's address is the client's.
+func clientIP(trusted []netip.Prefix) echo.IPExtractor {
+	if len(trusted) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range trusted {
+		opts = append(opts, echo.TrustIPRange(netipToNet(p)))
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
 }
 
 func netipToNet(p netip.Prefix) *net.IPNet {

@@ -27,7 +27,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database)")
 	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
-	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of the reverse proxies/CDN whose X-Forwarded-For and country header are believed")
+	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of the reverse proxies/CDN whose X-Forwarded-For and country header are believed (no others, loopback and private ranges included)")
 	countryHeader := fs.String("country-header", "", "request header with the visitor's ISO country code, set by a trusted proxy (for example CF-IPCountry)")
 	if err := config.Parse(fs, args, "token-keys", "session-keys"); err != nil {
 		return err
