@@ -208,3 +208,30 @@ func TestWriterRefusesAfterClose(t *testing.T) {
 		t.Errorf("append after close: %v", err)
 	}
 }
+
+func TestSealBatchChainsToHead(t *testing.T) {
+	base := time.Date(2026, 3, 1, 23, 59, 59, 0, time.UTC)
+	mk := func(at time.Time) *consent.Event {
+		return &consent.Event{ID: uuid.Must(uuid.NewV7()), ConsentID: uuid.Must(uuid.NewV7()), Site: "shop", Time: at, Expires: at}
+	}
+	first := []*consent.Event{mk(base), mk(base.Add(-time.Hour))} // the second was queued late
+	head, days := ledger.SealBatch(ledger.Head{}, first)
+	if head.Seq != 2 || head.Hash != first[1].Hash || !first[1].Time.Equal(base) || !head.Time.Equal(base) {
+		t.Fatalf("head %+v, second event at %v", head, first[1].Time)
+	}
+	if len(days) != 1 || days[0] != (ledger.DayStart{Day: consent.Day(base), Seq: 1}) {
+		t.Fatalf("days %+v", days)
+	}
+	second := []*consent.Event{mk(base.Add(time.Second)), mk(base.Add(2 * time.Second))}
+	head, days = ledger.SealBatch(head, second)
+	if head.Seq != 4 || second[0].Seq != 3 || len(days) != 1 || days[0] != (ledger.DayStart{Day: consent.Day(base) + 1, Seq: 3}) {
+		t.Fatalf("head %+v, days %+v", head, days)
+	}
+	if err := verify(append(first, second...)); err != nil {
+		t.Fatal(err)
+	}
+	// A batch on the head's own day starts no day.
+	if _, days = ledger.SealBatch(head, []*consent.Event{mk(base.Add(3 * time.Second))}); len(days) != 0 {
+		t.Fatalf("days %+v", days)
+	}
+}

@@ -16,10 +16,13 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 
-// AppendBatch writes events in one transaction and commits it durably. Each
-// event is sealed to the ledger head read inside the same transaction, and
-// counted in the daily rollup in that transaction too.
+// AppendBatch writes events in one transaction and commits it durably: it
+// reads the ledger head inside the transaction (BEGIN IMMEDIATE holds
+// SQLite's write lock from the start), seals the batch to it, inserts the
+// events, their day starts and rollup, and writes the new head.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -33,19 +36,18 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		}
 	}()
 	var (
-		seq, last int64
-		prev      []byte
+		head       ledger.Head
+		prev       []byte
+		headMicros int64
 	)
-	switch err = tx.QueryRowContext(ctx, "SELECT seq, hash, time FROM ledger_head WHERE id = 1").Scan(&seq, &prev, &last); {
+	switch err = tx.QueryRowContext(ctx, "SELECT seq, hash, time FROM ledger_head WHERE id = 1").Scan(&head.Seq, &prev, &headMicros); {
 	case errors.Is(err, sql.ErrNoRows):
-		prev = make([]byte, 32)
 	case err != nil:
 		return err
+	default:
+		head.Hash, head.Time = [32]byte(prev), fromMicros(headMicros)
 	}
-	lastDay := consent.Day(fromMicros(last))
-	if seq == 0 {
-		lastDay = -1
-	}
+	head, days := ledger.SealBatch(head, events)
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted,
 		source, lang, country, rule, flags, texts_hash, time, expires, ip, agent_id, page, pii_salt, pii_digest, hash)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
@@ -64,25 +66,16 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		if err != nil {
 			return err
 		}
-		seq++
-		e.Seq = seq
-		if t := micros(e.Time); t < last {
-			e.Time = fromMicros(last)
-		}
-		last = micros(e.Time)
-		if d := consent.Day(e.Time); d > lastDay {
-			if _, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO days (day, first_seq) VALUES (?, ?)", d, seq); err != nil {
-				return err
-			}
-			lastDay = d
-		}
-		ledger.Seal(e, [32]byte(prev))
-		prev = e.Hash[:]
-		_, err = ins.ExecContext(ctx, seq, e.ID[:], e.ConsentID[:], e.Site, e.Revision, string(e.Action),
+		_, err = ins.ExecContext(ctx, e.Seq, e.ID[:], e.ConsentID[:], e.Site, e.Revision, string(e.Action),
 			strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule, e.Flags(),
 			e.TextsHash[:], micros(e.Time), micros(e.Expires), e.Personal.IP, agent, e.Personal.Page,
 			e.PIISalt, e.PIIDigest[:], e.Hash[:])
 		if err != nil {
+			return err
+		}
+	}
+	for _, d := range days {
+		if _, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO days (day, first_seq) VALUES (?, ?)", d.Day, d.Seq); err != nil {
 			return err
 		}
 	}
@@ -93,7 +86,8 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		}
 	}
 	if _, err = tx.ExecContext(ctx, `INSERT INTO ledger_head (id, seq, hash, time) VALUES (1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time`, seq, prev, last); err != nil {
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time`,
+		head.Seq, head.Hash[:], micros(head.Time)); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"sync"
 
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -21,9 +22,13 @@ var migrations embed.FS
 // Store is a store.Store on a SQLite file.
 type Store struct {
 	w, r *sql.DB
-	// agents caches user-agent IDs; only the single writer touches it.
+	// mu serializes AppendBatch and guards the caches below; SQLite has one
+	// writer at a time anyway, this makes it explicit rather than implied by
+	// the writer pool's single connection.
+	mu sync.Mutex
+	// agents caches user-agent IDs.
 	agents map[string]int64
-	// known remembers texts snapshots already stored; writer only.
+	// known remembers texts snapshots already stored.
 	known map[[32]byte]bool
 }
 
