@@ -27,11 +27,13 @@ func (s *Server) getLog(c echo.Context) error {
 		if err != nil {
 			return s.logPage(c, page, consent.LogQuery{}, err)
 		}
-		if _, err := s.cfg.Store.Event(ctx, id); err == nil {
-			return c.Redirect(http.StatusSeeOther, "/admin/events/"+id.String())
-		}
+		// A consent ID first: a new visitor's consent ID is also its first
+		// event's ID, and whoever searches it wants the visitor's page.
 		if es, err := s.cfg.Store.EventsByConsent(ctx, id); err == nil && len(es) > 0 {
 			return c.Redirect(http.StatusSeeOther, "/admin/consents/"+id.String())
+		}
+		if _, err := s.cfg.Store.Event(ctx, id); err == nil {
+			return c.Redirect(http.StatusSeeOther, "/admin/events/"+id.String())
 		}
 		return s.logPage(c, page, consent.LogQuery{}, consent.FieldError(consent.ENotFound, "q", "no event or consent ID %s", id))
 	}

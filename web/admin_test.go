@@ -225,6 +225,9 @@ func TestLogFiltersAndPaging(t *testing.T) {
 		if i%3 == 0 {
 			e.Action = consent.RejectAll
 		}
+		if i == 5 { // a returning visitor: the event's ID is no consent ID
+			e.ConsentID = batch[4].ConsentID
+		}
 		batch = append(batch, e)
 	}
 	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
@@ -272,12 +275,16 @@ func TestLogFiltersAndPaging(t *testing.T) {
 			t.Errorf("%s: %d", bad, status)
 		}
 	}
-	// The search box finds an event and a consent ID.
+	// The search box finds an event and a consent ID; a new visitor's
+	// consent ID, which is also its first event's ID, finds the visitor.
 	if _, _, h := c.get("/admin/log?q=" + batch[5].ID.String()); h.Get("Location") != "/admin/events/"+batch[5].ID.String() {
 		t.Errorf("search by event ID went to %q", h.Get("Location"))
 	}
 	if _, _, h := c.get("/admin/log?q=" + batch[7].ConsentID.String()); h.Get("Location") != "/admin/consents/"+batch[7].ConsentID.String() {
 		t.Errorf("search by consent ID went to %q", h.Get("Location"))
+	}
+	if _, _, h := c.get("/admin/log?q=" + batch[4].ID.String()); h.Get("Location") != "/admin/consents/"+batch[4].ID.String() {
+		t.Errorf("search by a first event's ID, the visitor's consent ID, went to %q", h.Get("Location"))
 	}
 	if status, _, _ := c.get("/admin/log?q=not-an-id"); status != http.StatusBadRequest {
 		t.Errorf("bad search: %d", status)

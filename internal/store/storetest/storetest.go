@@ -58,12 +58,15 @@ func Site(id string) *consent.Site {
 	}
 }
 
-// Event returns a filled-in event for site, as the HTTP layer would make it.
+// Event returns a filled-in event for site, as the HTTP layer would make it
+// for a new visitor.
 func Event(site string, i int) *consent.Event {
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	texts := []byte(fmt.Sprintf(`{"site":%q}`, site))
+	id := uuid.Must(uuid.NewV7())
 	return &consent.Event{
-		ID: uuid.Must(uuid.NewV7()), ConsentID: uuid.Must(uuid.NewV7()), Site: site, Revision: 1,
+		// A new visitor's consent ID is its first event's ID, as in production.
+		ID: id, ConsentID: id, Site: site, Revision: 1,
 		Action: consent.Custom, Granted: []string{"analytics", "necessary"}, Source: consent.SourceBanner,
 		Lang: "fr", Country: "FR", Rule: "opt-in", GPC: i%2 == 0, DNT: i%3 == 0,
 		TextsHash: sha256.Sum256(texts), TextsBody: texts,
