@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/token"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -77,6 +78,7 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 		Time: now, Expires: now.Add(site.LifetimeOrDefault()),
 		Personal: consent.Personal{IP: consent.TruncateIP(c.RealIP()), UserAgent: truncate(r.UserAgent(), 512), Page: page},
 	}
+	ledger.SealPersonal(ev) // here, not in the writer's transaction
 	if err := s.cfg.Writer.Append(r.Context(), ev); err != nil {
 		return nil, err
 	}

@@ -21,11 +21,18 @@ const domain = "consentry-ledger-v1"
 // and e.Hash, its link to prev, the hash of the event before it.
 func Seal(e *consent.Event, prev [32]byte) {
 	if e.PIISalt == nil {
-		e.PIISalt = make([]byte, 16)
-		rand.Read(e.PIISalt)
-		e.PIIDigest = PersonalDigest(e.PIISalt, e.Personal)
+		SealPersonal(e)
 	}
 	e.Hash = Link(prev, e)
+}
+
+// SealPersonal gives e a fresh salt and the salted digest of its personal
+// fields. The HTTP layer calls it before queueing an event, so that the
+// writer's transaction, which every event waits for, only chains and inserts.
+func SealPersonal(e *consent.Event) {
+	e.PIISalt = make([]byte, 16)
+	rand.Read(e.PIISalt)
+	e.PIIDigest = PersonalDigest(e.PIISalt, e.Personal)
 }
 
 // PersonalDigest is the salted digest of an event's personal fields. The chain
