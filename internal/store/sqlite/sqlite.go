@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/url"
+	"os"
 	"sync"
 
 	"github.com/pressly/goose/v3"
@@ -35,6 +36,9 @@ type Store struct {
 // Open opens (creating if need be) the SQLite database at path and brings its
 // schema up to date.
 func Open(ctx context.Context, path string) (*Store, error) {
+	if err := createPrivate(path); err != nil {
+		return nil, err
+	}
 	// Pragmas go in the DSN so that every pooled connection gets them.
 	dsn := func(extra string) string {
 		return "file:" + url.PathEscape(path) + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
@@ -57,6 +61,20 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	return &Store{w: w, r: r, agents: map[string]int64{}, known: map[[32]byte]bool{}}, nil
+}
+
+// createPrivate creates the database file readable and writable by its
+// owner only (it holds personal data), unless it exists. SQLite gives the
+// -wal and -shm files the database file's permissions.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("sqlite %s: %w", path, err)
+	}
+	return f.Close()
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {
