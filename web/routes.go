@@ -84,7 +84,18 @@ func (s *Server) routes() {
 	// Probes and metrics.
 	e.GET("/healthz", s.getHealth)
 	e.GET("/readyz", s.getReady)
+	if !s.cfg.MetricsElsewhere {
+		e.GET("/metrics", s.metrics.handler)
+	}
+}
+
+// MetricsHandler serves /metrics alone, for a listener of its own
+// (--metrics-addr) that only the monitoring network reaches.
+func (s *Server) MetricsHandler() http.Handler {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
 	e.GET("/metrics", s.metrics.handler)
+	return e
 }
 
 // rateLimit limits decisions per client IP; off when RateLimit is zero.

@@ -46,6 +46,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies and CDNs whose X-Forwarded-For
 	// and country header are believed; from anyone else both are ignored.
 	TrustedProxies []netip.Prefix
+	// MetricsElsewhere takes /metrics off this handler: MetricsHandler serves
+	// it on a listener of its own.
+	MetricsElsewhere bool
 	// CountryHeader names the header the trusted proxy puts the visitor's
 	// ISO country code in (for example CF-IPCountry).
 	CountryHeader string

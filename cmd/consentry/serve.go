@@ -28,6 +28,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of the reverse proxies/CDN whose X-Forwarded-For and country header are believed (no others, loopback and private ranges included)")
+	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this address instead of --addr (for example 127.0.0.1:9090), so only the monitoring network reaches it")
 	countryHeader := fs.String("country-header", "", "request header with the visitor's ISO country code, set by a trusted proxy (for example CF-IPCountry)")
 	if err := config.Parse(fs, args, "token-keys", "session-keys"); err != nil {
 		return err
@@ -54,7 +55,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	a, err := app.Open(ctx, app.Options{
 		Addr: *addr, DB: *db, Demo: *demo, TokenKeys: tokenKeys, SessionKeys: sessKeys, KeysFile: *keysFile,
 		RateLimit: *rateLimit, SecureCookies: *secure, Log: log,
-		TrustedProxies: trusted, CountryHeader: *countryHeader,
+		TrustedProxies: trusted, CountryHeader: *countryHeader, MetricsAddr: *metricsAddr,
 		DemoAdmin: func(email, password string) { adminEmail, adminPassword = email, password },
 	})
 	if err != nil {
@@ -78,7 +79,8 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 		fmt.Fprintf(stdout, "               (forgot it? go run ./cmd/consentry user passwd --email %s, then type a new one)\n", app.DemoAdminEmail)
 	}
 	fmt.Fprintf(stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
-	fmt.Fprintf(stdout, "  Probes:      %s/healthz  %s/readyz  %s/metrics\n", url, url, url)
+	fmt.Fprintf(stdout, "  Probes:      %s/healthz  %s/readyz\n", url, url)
+	fmt.Fprintf(stdout, "  Metrics:     %s\n", a.MetricsURL())
 	fmt.Fprint(stdout, "Press Ctrl+C to stop.\n\n")
 	return a.Run(ctx)
 }

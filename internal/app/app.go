@@ -41,7 +41,10 @@ type Options struct {
 	// TrustedProxies and CountryHeader: see web.Config.
 	TrustedProxies []netip.Prefix
 	CountryHeader  string
-	Log            *slog.Logger
+	// MetricsAddr, when set, serves /metrics on a listener of its own and
+	// not on Addr.
+	MetricsAddr string
+	Log         *slog.Logger
 	// DemoAdmin receives the demo admin's email and password when --demo
 	// creates it (on the first start only).
 	DemoAdmin func(email, password string)
@@ -55,6 +58,9 @@ type App struct {
 	Server *web.Server
 	ln     net.Listener
 	http   *http.Server
+	// mln and mhttp serve /metrics when Options.MetricsAddr is set.
+	mln   net.Listener
+	mhttp *http.Server
 }
 
 // OpenStore opens the store a --db value names.
@@ -110,12 +116,18 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		RateLimit: o.RateLimit, Metrics: reg, SecureCookies: o.SecureCookies,
 		Sessions: auth.NewSessions(keys.Session...), BcryptCost: o.BcryptCost,
 		TrustedProxies: o.TrustedProxies, CountryHeader: o.CountryHeader,
+		MetricsElsewhere: o.MetricsAddr != "",
 	})
 	if err != nil {
 		return nil, err
 	}
 	if a.ln, err = net.Listen("tcp", o.Addr); err != nil {
 		return nil, err
+	}
+	if o.MetricsAddr != "" {
+		if a.mln, err = net.Listen("tcp", o.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("--metrics-addr: %w", err)
+		}
 	}
 	if o.Demo {
 		if err := seedDemo(ctx, a.Store, a.URL(), o.Log); err != nil {
@@ -126,6 +138,9 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		}
 	}
 	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	if a.mln != nil {
+		a.mhttp = &http.Server{Handler: a.Server.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	}
 	return a, nil
 }
 
@@ -157,8 +172,19 @@ func (a *App) keys() (config.Keys, error) {
 }
 
 // URL is the base URL the instance serves on.
-func (a *App) URL() string {
-	addr := a.ln.Addr().(*net.TCPAddr)
+func (a *App) URL() string { return baseURL(a.ln) }
+
+// MetricsURL is where /metrics is served: on its own listener when
+// Options.MetricsAddr is set, else on URL.
+func (a *App) MetricsURL() string {
+	if a.mln != nil {
+		return baseURL(a.mln) + "/metrics"
+	}
+	return a.URL() + "/metrics"
+}
+
+func baseURL(ln net.Listener) string {
+	addr := ln.Addr().(*net.TCPAddr)
 	host := addr.IP.String()
 	if addr.IP.IsUnspecified() {
 		host = "127.0.0.1"
@@ -169,15 +195,25 @@ func (a *App) URL() string {
 // Run serves until ctx is cancelled, then shuts down gracefully: requests in
 // flight finish and every queued event is committed.
 func (a *App) Run(ctx context.Context) error {
-	errc := make(chan error, 1)
+	errc := make(chan error, 2)
 	go func() { errc <- a.http.Serve(a.ln) }()
+	if a.mhttp != nil {
+		go func() { errc <- a.mhttp.Serve(a.mln) }()
+	}
 	select {
 	case err := <-errc:
+		if a.mhttp != nil {
+			a.mhttp.Close()
+		}
+		a.http.Close()
 		return err
 	case <-ctx.Done():
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
+	if a.mhttp != nil {
+		a.mhttp.Close() // a scrape in flight needs no grace
+	}
 	return a.http.Shutdown(sctx)
 }
 
@@ -185,6 +221,9 @@ func (a *App) Run(ctx context.Context) error {
 func (a *App) Close() error {
 	if a.ln != nil && a.http == nil {
 		a.ln.Close()
+	}
+	if a.mln != nil && a.mhttp == nil {
+		a.mln.Close()
 	}
 	if a.Writer != nil {
 		a.Writer.Close()
