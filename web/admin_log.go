@@ -29,7 +29,7 @@ func (s *Server) getLog(c echo.Context) error {
 		}
 		// A consent ID first: a new visitor's consent ID is also its first
 		// event's ID, and whoever searches it wants the visitor's page.
-		if es, err := s.cfg.Store.EventsByConsent(ctx, id); err == nil && len(es) > 0 {
+		if _, err := s.cfg.Store.LastEvent(ctx, id); err == nil {
 			return c.Redirect(http.StatusSeeOther, "/admin/consents/"+id.String())
 		}
 		if _, err := s.cfg.Store.Event(ctx, id); err == nil {

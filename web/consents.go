@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"time"
@@ -84,7 +85,7 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	}
 	s.metrics.consents.WithLabelValues(string(ev.Action)).Inc()
 	tok, err := s.cfg.Tokens.Encode(token.Claims{
-		ConsentID: ev.ConsentID.String(), Site: site.ID, Revision: ev.Revision, Granted: ev.Granted,
+		ConsentID: ev.ConsentID.String(), EventID: ev.ID.String(), Site: site.ID, Revision: ev.Revision, Granted: ev.Granted,
 		ConsentMode: site.ConsentModeBits(ev.Granted), Issued: now.Unix(), Expires: ev.Expires.Unix(),
 	})
 	if err != nil {
@@ -151,23 +152,28 @@ func (s *Server) preflightConsent(c echo.Context) error {
 
 type verifyRequest struct {
 	Token string `json:"token"`
+	Site  string `json:"site"`
 }
 
 type verifyResponse struct {
-	Valid     bool      `json:"valid"`
-	Reason    string    `json:"reason,omitempty"`
-	Site      string    `json:"site,omitempty"`
-	ConsentID string    `json:"consent_id,omitempty"`
-	Revision  int       `json:"revision,omitempty"`
-	Current   bool      `json:"current"`
-	Granted   []string  `json:"granted,omitempty"`
-	IssuedAt  time.Time `json:"issued_at,omitzero"`
-	ExpiresAt time.Time `json:"expires_at,omitzero"`
+	Valid      bool      `json:"valid"`
+	Reason     string    `json:"reason,omitempty"`
+	Site       string    `json:"site,omitempty"`
+	ConsentID  string    `json:"consent_id,omitempty"`
+	Revision   int       `json:"revision,omitempty"`
+	Current    bool      `json:"current"`
+	Superseded bool      `json:"superseded"`
+	Granted    []string  `json:"granted"`
+	IssuedAt   time.Time `json:"issued_at,omitzero"`
+	ExpiresAt  time.Time `json:"expires_at,omitzero"`
 }
 
 // postVerify lets a site's backend check a token: only a token whose MAC
-// verifies is reported valid, with what it grants and whether its revision
-// is still the site's current one.
+// verifies, for the site named (when one is), is reported valid, with what
+// it grants and whether its revision is still the site's current one. When
+// the ledger holds a later decision of the same consent ID, the token is
+// superseded and what it grants is that decision's (nothing after a
+// withdrawal), so a backend never acts on a consent the visitor took back.
 func (s *Server) postVerify(c echo.Context) error {
 	var req verifyRequest
 	if err := readJSON(c, &req); err != nil {
@@ -178,13 +184,34 @@ func (s *Server) postVerify(c echo.Context) error {
 	}
 	cl, err := s.cfg.Tokens.Decode(req.Token, time.Now())
 	if err != nil {
-		return c.JSON(http.StatusOK, verifyResponse{Reason: err.Error()})
+		return c.JSON(http.StatusOK, verifyResponse{Reason: err.Error(), Granted: []string{}})
+	}
+	if req.Site != "" && req.Site != cl.Site {
+		return c.JSON(http.StatusOK, verifyResponse{Reason: fmt.Sprintf("the token is for another site, not %q", req.Site), Granted: []string{}})
 	}
 	resp := verifyResponse{
 		Valid: true, Site: cl.Site, ConsentID: cl.ConsentID, Revision: cl.Revision, Granted: cl.Granted,
 		IssuedAt: time.Unix(cl.Issued, 0).UTC(), ExpiresAt: time.Unix(cl.Expires, 0).UTC(),
 	}
-	site, err := s.sites.get(c.Request().Context(), cl.Site)
+	ctx := c.Request().Context()
+	if cid, err := uuid.Parse(cl.ConsentID); err == nil {
+		last, err := s.cfg.Store.LastEvent(ctx, cid)
+		switch {
+		case err == nil:
+			if superseded(cl, last) {
+				resp.Superseded, resp.Granted = true, last.Granted
+				if last.Action == consent.Withdraw {
+					resp.Granted = nil
+				}
+			}
+		case consent.ErrorCode(err) != consent.ENotFound:
+			return err
+		}
+	}
+	if resp.Granted == nil {
+		resp.Granted = []string{}
+	}
+	site, err := s.sites.get(ctx, cl.Site)
 	var de *consent.Error
 	switch {
 	case err == nil:
@@ -194,4 +221,15 @@ func (s *Server) postVerify(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, resp)
+}
+
+// superseded reports whether last, the newest decision of the token's
+// consent ID, came after the decision the token was issued for. A token
+// names its event; one issued before tokens did is judged by time: a
+// decision in a later second than the token's issue supersedes it.
+func superseded(cl token.Claims, last *consent.Event) bool {
+	if cl.EventID != "" {
+		return last.ID.String() != cl.EventID
+	}
+	return last.Time.Unix() > cl.Issued
 }

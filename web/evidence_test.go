@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
@@ -110,4 +112,57 @@ func serve(srv *web.Server, r req) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
 	srv.ServeHTTP(rec, hr)
 	return rec
+}
+
+// A withdrawal reaches the site's backend: the earlier token still has a
+// good MAC but is superseded, and grants nothing any more. A token of
+// another site is not valid for the site the backend names.
+func TestVerifySuperseded(t *testing.T) {
+	key := bytes.Repeat([]byte("k"), 32)
+	a := newApp(t, 0, func(o *app.Options) { o.TokenKeys = [][]byte{key} })
+	verifyTok := func(body string) map[string]any {
+		t.Helper()
+		rec := do(a, req{"POST", "/api/v1/consents/verify", body, nil})
+		if rec.Code != http.StatusOK {
+			t.Fatalf("verify %s: %d %s", body, rec.Code, rec.Body)
+		}
+		return decode[map[string]any](t, rec)
+	}
+	first := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1}`, nil}))
+	v := verifyTok(`{"token":"` + first.Token + `","site":"demo"}`)
+	if v["valid"] != true || v["superseded"] != false || len(toStrings(v["granted"])) != 4 {
+		t.Fatalf("the newest decision's token: %v", v)
+	}
+	custom := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"custom","categories":{"analytics":true},"revision":1,"consent_id":"` + first.ConsentID + `"}`, nil}))
+	v = verifyTok(`{"token":"` + first.Token + `"}`)
+	if v["valid"] != true || v["superseded"] != true || strings.Join(toStrings(v["granted"]), ",") != "analytics,necessary" {
+		t.Errorf("after a change of mind, the first token: %v", v)
+	}
+	withdraw := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"withdraw","revision":1,"consent_id":"` + first.ConsentID + `"}`, nil}))
+	for _, tok := range []string{first.Token, custom.Token} {
+		v = verifyTok(`{"token":"` + tok + `"}`)
+		if g, ok := v["granted"].([]any); v["valid"] != true || v["superseded"] != true || !ok || len(g) != 0 {
+			t.Errorf("after the withdrawal, an earlier token: %v", v)
+		}
+	}
+	if v = verifyTok(`{"token":"` + withdraw.Token + `"}`); v["superseded"] != false {
+		t.Errorf("the withdrawal's own token: %v", v)
+	}
+	// A token made before tokens named their event is judged by its time.
+	codec, err := token.NewCodec(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := codec.Encode(token.Claims{ConsentID: first.ConsentID, Site: "demo", Revision: 1, Granted: []string{"analytics", "necessary"},
+		Issued: time.Now().Add(-time.Hour).Unix(), Expires: time.Now().Add(time.Hour).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v = verifyTok(`{"token":"` + old + `"}`); v["valid"] != true || v["superseded"] != true {
+		t.Errorf("an old token without its event: %v", v)
+	}
+	// Another site's token.
+	if v = verifyTok(`{"token":"` + first.Token + `","site":"blog"}`); v["valid"] != false || v["reason"] == "" {
+		t.Errorf("a demo token verified for site blog: %v", v)
+	}
 }

@@ -36,6 +36,9 @@ type Ledger interface {
 	Event(ctx context.Context, id uuid.UUID) (*consent.Event, error)
 	// EventsByConsent returns every event of one consent ID, oldest first.
 	EventsByConsent(ctx context.Context, consentID uuid.UUID) ([]*consent.Event, error)
+	// LastEvent returns the newest event of one consent ID, by an index
+	// probe: it answers whether a token was superseded on every verify.
+	LastEvent(ctx context.Context, consentID uuid.UUID) (*consent.Event, error)
 	// Log returns one page of events matching q, newest first.
 	Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, error)
 	// Export streams every event matching q, oldest first, in constant memory.

@@ -20,7 +20,11 @@ const Name = "consentry"
 // Claims is what a token says. Field names are short: the cookie travels
 // with every request to the visitor's site.
 type Claims struct {
-	ConsentID   string   `json:"id"`
+	ConsentID string `json:"id"`
+	// EventID names the decision the token was issued for, so that verify
+	// can tell whether the ledger holds a later one. Tokens issued before it
+	// existed lack it.
+	EventID     string   `json:"e,omitempty"`
 	Site        string   `json:"s"`
 	Revision    int      `json:"r"`
 	Granted     []string `json:"g"`

@@ -183,6 +183,16 @@ func (s *Store) EventsByConsent(ctx context.Context, cid uuid.UUID) ([]*consent.
 	return out, err
 }
 
+// LastEvent returns the newest event of one consent ID: the events_consent
+// index holds seq (the rowid) after consent_id, so this is one probe.
+func (s *Store) LastEvent(ctx context.Context, cid uuid.UUID) (*consent.Event, error) {
+	e, err := scanEvent(s.r.QueryRowContext(ctx, "SELECT "+eventColumns+" WHERE e.consent_id = ? ORDER BY e.seq DESC LIMIT 1", cid[:]))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no events for consent ID %s", cid)
+	}
+	return e, err
+}
+
 // where turns a log query into SQL conditions. A date range becomes a seq
 // range (times never go backwards along the ledger), so that paging by seq
 // stays an index range scan however long the log.

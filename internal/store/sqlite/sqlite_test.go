@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -72,5 +73,38 @@ func TestRepeatsStoredOnce(t *testing.T) {
 		if err := db.QueryRow("SELECT count(*) FROM " + table).Scan(&n); err != nil || n != want {
 			t.Errorf("%s: %d rows, err %v; want %d", table, n, err, want)
 		}
+	}
+}
+
+// The newest event of a consent ID is an index probe, never a scan: verify
+// asks it for every token.
+func TestLastEventIsAProbe(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	rows, err := db.Query("EXPLAIN QUERY PLAN SELECT * FROM events e WHERE e.consent_id = ? ORDER BY e.seq DESC LIMIT 1", []byte("0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if len(plan) != 1 || !strings.Contains(plan[0], "INDEX events_consent (consent_id=?)") {
+		t.Errorf("plan %q, want one search of events_consent and no sort", plan)
 	}
 }
