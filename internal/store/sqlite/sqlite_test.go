@@ -108,3 +108,21 @@ func TestLastEventIsAProbe(t *testing.T) {
 		t.Errorf("plan %q, want one search of events_consent and no sort", plan)
 	}
 }
+
+// Two stores on one file are two processes on one SQLite database: the write
+// lock that BEGIN IMMEDIATE takes keeps them in one chain.
+func TestShared(t *testing.T) {
+	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
+		path := filepath.Join(t.TempDir(), "consentry.db")
+		var out [2]store.Store
+		for i := range out {
+			s, err := sqlite.Open(context.Background(), path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Close() })
+			out[i] = s
+		}
+		return out[0], out[1]
+	})
+}

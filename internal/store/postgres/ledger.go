@@ -1,0 +1,468 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/google/uuid"
+	"github.com/jackc/pgx/v5"
+)
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
+
+var eventCopyColumns = []string{"seq", "time", "expires", "agent_id", "revision", "flags", "id", "consent_id",
+	"site_id", "action", "granted", "source", "lang", "country", "rule", "texts_hash", "ip", "page",
+	"pii_salt", "pii_digest", "hash"}
+
+// AppendBatch writes events in one transaction: it locks the ledger head's
+// row, seals the batch to it, copies the events in, adds their day starts
+// and rollup, and writes the new head. Writers on other instances wait on
+// that row lock, so the ledger stays one chain and the rollup exact.
+func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback(context.Background())
+			// The caches may name rows the rollback removed.
+			s.agents = map[string]int64{}
+			s.known = map[[32]byte]bool{}
+		}
+	}()
+	var (
+		head       ledger.Head
+		hash       []byte
+		headMicros int64
+	)
+	if err = tx.QueryRow(ctx, "SELECT seq, hash, time FROM ledger_head WHERE id = 1 FOR UPDATE").Scan(&head.Seq, &hash, &headMicros); err != nil {
+		return fmt.Errorf("ledger head: %w", err)
+	}
+	head.Hash, head.Time = [32]byte(hash), fromMicros(headMicros)
+	head, days := ledger.SealBatch(head, events)
+
+	if err = s.storeTexts(ctx, tx, events); err != nil {
+		return err
+	}
+	if err = s.storeAgents(ctx, tx, events); err != nil {
+		return err
+	}
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		var agent *int64
+		if id, ok := s.agents[e.Personal.UserAgent]; ok {
+			agent = &id
+		}
+		rows[i] = []any{e.Seq, micros(e.Time), micros(e.Expires), agent, int32(e.Revision), int16(e.Flags()),
+			e.ID[:], e.ConsentID[:], e.Site, string(e.Action), strings.Join(e.Granted, ","), string(e.Source),
+			e.Lang, e.Country, e.Rule, e.TextsHash[:], nullString(e.Personal.IP), nullString(e.Personal.Page),
+			e.PIISalt, e.PIIDigest[:], e.Hash[:]}
+	}
+	if _, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventCopyColumns, pgx.CopyFromRows(rows)); err != nil {
+		return err
+	}
+	var b pgx.Batch
+	for _, d := range days {
+		b.Queue("INSERT INTO days (day, first_seq) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING", d.Day, d.Seq)
+	}
+	counts := consent.Rollup(events)
+	if len(counts) > 0 {
+		var (
+			sites, dims, keys []string
+			dayCol, ns        []int64
+		)
+		for _, c := range counts {
+			sites, dayCol, dims, keys, ns = append(sites, c.Site), append(dayCol, c.Day), append(dims, c.Dim), append(keys, c.Key), append(ns, c.N)
+		}
+		b.Queue(`INSERT INTO daily (site_id, day, dim, key, n)
+			SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])
+			ON CONFLICT (site_id, day, dim, key) DO UPDATE SET n = daily.n + excluded.n`, sites, dayCol, dims, keys, ns)
+	}
+	b.Queue("UPDATE ledger_head SET seq = $1, hash = $2, time = $3 WHERE id = 1", head.Seq, head.Hash[:], micros(head.Time))
+	if err = tx.SendBatch(ctx, &b).Close(); err != nil {
+		return err
+	}
+	return tx.Commit(ctx)
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// storeTexts inserts the texts snapshots of the batch not stored yet.
+func (s *Store) storeTexts(ctx context.Context, tx pgx.Tx, events []*consent.Event) error {
+	var hashes, bodies [][]byte
+	for _, e := range events {
+		if e.TextsBody != nil && !s.known[e.TextsHash] {
+			s.known[e.TextsHash] = true
+			hashes, bodies = append(hashes, e.TextsHash[:]), append(bodies, e.TextsBody)
+		}
+	}
+	if len(hashes) == 0 {
+		return nil
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO texts (hash, body) SELECT * FROM unnest($1::bytea[], $2::bytea[])
+		ON CONFLICT (hash) DO NOTHING`, hashes, bodies)
+	return err
+}
+
+// storeAgents makes sure every user agent of the batch has an ID in the cache.
+func (s *Store) storeAgents(ctx context.Context, tx pgx.Tx, events []*consent.Event) error {
+	var uas []string
+	seen := map[string]bool{}
+	for _, e := range events {
+		ua := e.Personal.UserAgent
+		if _, ok := s.agents[ua]; ok || ua == "" || seen[ua] {
+			continue
+		}
+		seen[ua] = true
+		uas = append(uas, ua)
+	}
+	if len(uas) == 0 {
+		return nil
+	}
+	if len(s.agents)+len(uas) > 10000 {
+		s.agents = map[string]int64{}
+	}
+	if _, err := tx.Exec(ctx, "INSERT INTO agents (ua) SELECT unnest($1::text[]) ON CONFLICT (ua) DO NOTHING", uas); err != nil {
+		return err
+	}
+	rows, err := tx.Query(ctx, "SELECT id, ua FROM agents WHERE ua = ANY($1)", uas)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id int64
+			ua string
+		)
+		if err := rows.Scan(&id, &ua); err != nil {
+			return err
+		}
+		s.agents[ua] = id
+	}
+	return rows.Err()
+}
+
+const eventColumns = `e.seq, e.id, e.consent_id, e.site_id, e.revision, e.action, e.granted, e.source, e.lang,
+	e.country, e.rule, e.flags, e.texts_hash, e.time, e.expires, e.ip, a.ua, e.page, e.pii_salt, e.pii_digest,
+	e.erased_at, e.erase_reason, e.hash FROM events e LEFT JOIN agents a ON a.id = e.agent_id`
+
+func scanEvent(row pgx.Row) (*consent.Event, error) {
+	var (
+		e                            consent.Event
+		id, cid, texts, digest, hash []byte
+		action, granted, source      string
+		fl                           int16
+		t, exp                       int64
+		ip, ua, page, reason         *string
+		erasedAt                     *int64
+	)
+	err := row.Scan(&e.Seq, &id, &cid, &e.Site, &e.Revision, &action, &granted, &source, &e.Lang,
+		&e.Country, &e.Rule, &fl, &texts, &t, &exp, &ip, &ua, &page, &e.PIISalt, &digest,
+		&erasedAt, &reason, &hash)
+	if err != nil {
+		return nil, err
+	}
+	e.ID, e.ConsentID = uuid.UUID(id), uuid.UUID(cid)
+	e.Action, e.Source = consent.Action(action), consent.Source(source)
+	if granted != "" {
+		e.Granted = strings.Split(granted, ",")
+	}
+	e.GPC, e.DNT = fl&1 != 0, fl&2 != 0
+	e.TextsHash, e.PIIDigest, e.Hash = [32]byte(texts), [32]byte(digest), [32]byte(hash)
+	e.Time, e.Expires = fromMicros(t), fromMicros(exp)
+	e.Personal = consent.Personal{IP: deref(ip), UserAgent: deref(ua), Page: deref(page)}
+	if erasedAt != nil {
+		e.Erased = &consent.Erasure{At: fromMicros(*erasedAt), Reason: deref(reason)}
+	}
+	return &e, nil
+}
+
+func deref(s *string) string {
+	if s == nil {
+		return ""
+	}
+	return *s
+}
+
+func (s *Store) query(ctx context.Context, fn func(*consent.Event) error, query string, args ...any) error {
+	rows, err := s.pool.Query(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			return err
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// Event returns one event by ID.
+func (s *Store) Event(ctx context.Context, id uuid.UUID) (*consent.Event, error) {
+	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.id = $1", id[:]))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no event %s", id)
+	}
+	return e, err
+}
+
+// EventsByConsent returns every event of one consent ID, oldest first.
+func (s *Store) EventsByConsent(ctx context.Context, cid uuid.UUID) ([]*consent.Event, error) {
+	var out []*consent.Event
+	err := s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
+		"SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq", cid[:])
+	return out, err
+}
+
+// args numbers the placeholders of a query as it is built.
+type args []any
+
+func (a *args) add(v any) string { *a = append(*a, v); return fmt.Sprintf("$%d", len(*a)) }
+
+// where turns a log query into SQL conditions. A date range becomes a seq
+// range (times never go backwards along the ledger), so that paging by seq
+// stays an index range scan however long the log.
+func (s *Store) where(ctx context.Context, q consent.LogQuery, a *args) (string, error) {
+	var conds []string
+	add := func(format string, v any) { conds = append(conds, fmt.Sprintf(format, a.add(v))) }
+	if q.Site != "" {
+		add("e.site_id = %s", q.Site)
+	}
+	for _, bound := range []struct {
+		t    time.Time
+		cond string
+	}{{q.From, "e.seq >= %s"}, {q.To, "e.seq < %s"}} {
+		if bound.t.IsZero() {
+			continue
+		}
+		seq, err := s.firstAt(ctx, bound.t)
+		if err != nil {
+			return "", err
+		}
+		add(bound.cond, seq)
+	}
+	if q.Action != "" {
+		add("e.action = %s", string(q.Action))
+	}
+	if q.Source != "" {
+		add("e.source = %s", string(q.Source))
+	}
+	if q.Country != "" {
+		add("e.country = %s", q.Country)
+	}
+	if q.Lang != "" {
+		add("e.lang = %s", q.Lang)
+	}
+	if q.GPC != nil {
+		add("(e.flags & 1) = %s", map[bool]int16{true: 1, false: 0}[*q.GPC])
+	}
+	if q.Granted != "" {
+		add("strpos(',' || e.granted || ',', %s) > 0", ","+q.Granted+",")
+	}
+	if q.Denied != "" {
+		add("strpos(',' || e.granted || ',', %s) = 0", ","+q.Denied+",")
+	}
+	if len(conds) == 0 {
+		return "true", nil
+	}
+	return strings.Join(conds, " AND "), nil
+}
+
+// firstAt returns the seq of the first event at or after t (one past the
+// newest when there is none): the days table narrows it to one day, a binary
+// search over that day's seqs finds it in a few primary-key probes.
+func (s *Store) firstAt(ctx context.Context, t time.Time) (int64, error) {
+	const none = int64(1) << 62
+	dayStart := func(d int64) (int64, int64, error) {
+		var seq, day int64
+		err := s.pool.QueryRow(ctx, "SELECT first_seq, day FROM days WHERE day >= $1 ORDER BY day LIMIT 1", d).Scan(&seq, &day)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return none, 0, nil
+		}
+		return seq, day, err
+	}
+	lo, day, err := dayStart(consent.Day(t))
+	if err != nil || lo == none || day > consent.Day(t) {
+		return lo, err
+	}
+	hi, _, err := dayStart(day + 1)
+	if err != nil {
+		return 0, err
+	}
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		var seq, at int64
+		err := s.pool.QueryRow(ctx, "SELECT seq, time FROM events WHERE seq >= $1 ORDER BY seq LIMIT 1", mid).Scan(&seq, &at)
+		switch {
+		case errors.Is(err, pgx.ErrNoRows):
+			hi = mid
+		case err != nil:
+			return 0, err
+		case at >= micros(t):
+			hi = mid
+		default:
+			lo = seq + 1
+		}
+	}
+	return lo, nil
+}
+
+// Log returns one page of the log, newest first, by keyset on seq.
+func (s *Store) Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, error) {
+	var a args
+	where, err := s.where(ctx, q, &a)
+	if err != nil {
+		return nil, err
+	}
+	if q.Before > 0 {
+		where += " AND e.seq < " + a.add(q.Before)
+	}
+	if q.Limit <= 0 || q.Limit > 500 {
+		q.Limit = 50
+	}
+	var out []*consent.Event
+	err = s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
+		"SELECT "+eventColumns+" WHERE "+where+" ORDER BY e.seq DESC LIMIT "+a.add(q.Limit), a...)
+	return out, err
+}
+
+// Export streams matching events oldest first, a page at a time, so that
+// neither memory nor a transaction grows with the log.
+func (s *Store) Export(ctx context.Context, q consent.LogQuery, fn func(*consent.Event) error) error {
+	var a args
+	where, err := s.where(ctx, q, &a)
+	if err != nil {
+		return err
+	}
+	return s.pages(ctx, 0, fn, where, a)
+}
+
+// Walk streams every event after seq in ledger order.
+func (s *Store) Walk(ctx context.Context, after int64, fn func(*consent.Event) error) error {
+	return s.pages(ctx, after, fn, "true", nil)
+}
+
+func (s *Store) pages(ctx context.Context, after int64, fn func(*consent.Event) error, where string, a args) error {
+	n := len(a) + 1
+	query := fmt.Sprintf("SELECT %s WHERE e.seq > $%d AND %s ORDER BY e.seq LIMIT 5000", eventColumns, n, where)
+	for {
+		got := 0
+		err := s.query(ctx, func(e *consent.Event) error {
+			got++
+			after = e.Seq
+			return fn(e)
+		}, query, append(a[:len(a):len(a)], after)...)
+		if err != nil || got == 0 {
+			return err
+		}
+	}
+}
+
+// Hash returns the ledger hash of the event at seq.
+func (s *Store) Hash(ctx context.Context, seq int64) ([32]byte, error) {
+	if seq == 0 {
+		return [32]byte{}, nil
+	}
+	var h []byte
+	err := s.pool.QueryRow(ctx, "SELECT hash FROM events WHERE seq = $1", seq).Scan(&h)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return [32]byte{}, consent.Errorf(consent.ENotFound, "no event #%d", seq)
+	}
+	return [32]byte(h), err
+}
+
+// Head returns the newest link of the ledger.
+func (s *Store) Head(ctx context.Context) (int64, [32]byte, error) {
+	var (
+		seq  int64
+		hash []byte
+	)
+	if err := s.pool.QueryRow(ctx, "SELECT seq, hash FROM ledger_head WHERE id = 1").Scan(&seq, &hash); err != nil {
+		return 0, [32]byte{}, err
+	}
+	return seq, [32]byte(hash), nil
+}
+
+// Texts returns one stored snapshot of texts.
+func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
+	var body []byte
+	err := s.pool.QueryRow(ctx, "SELECT body FROM texts WHERE hash = $1", hash[:]).Scan(&body)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no texts snapshot %x", hash)
+	}
+	return body, err
+}
+
+// Erase removes the personal fields of a consent ID's events. The ledger
+// still verifies: it chains over their salted digest, which stays.
+func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page = NULL, pii_salt = NULL,
+		erased_at = $1, erase_reason = $2 WHERE consent_id = $3 AND erased_at IS NULL`, micros(at), reason, cid[:])
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
+}
+
+// Counts returns a site's rollup for a range of days.
+func (s *Store) Counts(ctx context.Context, site string, from, to int64) ([]consent.Count, error) {
+	rows, err := s.pool.Query(ctx, `SELECT day, dim, key, n FROM daily WHERE site_id = $1 AND day BETWEEN $2 AND $3`, site, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []consent.Count
+	for rows.Next() {
+		c := consent.Count{Site: site}
+		if err := rows.Scan(&c.Day, &c.Dim, &c.Key, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Verified returns where the last verification stopped.
+func (s *Store) Verified(ctx context.Context) (int64, [32]byte, time.Time, error) {
+	var (
+		seq, at int64
+		hash    []byte
+	)
+	err := s.pool.QueryRow(ctx, "SELECT seq, hash, verified_at FROM verified WHERE id = 1").Scan(&seq, &hash, &at)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, [32]byte{}, time.Time{}, nil
+	}
+	if err != nil {
+		return 0, [32]byte{}, time.Time{}, err
+	}
+	return seq, [32]byte(hash), fromMicros(at), nil
+}
+
+// SetVerified records where a verification stopped.
+func (s *Store) SetVerified(ctx context.Context, seq int64, hash [32]byte, at time.Time) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO verified (id, seq, hash, verified_at) VALUES (1, $1, $2, $3)
+		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, verified_at = excluded.verified_at`,
+		seq, hash[:], micros(at))
+	return err
+}

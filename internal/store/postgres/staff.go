@@ -1,0 +1,121 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/jackc/pgx/v5"
+)
+
+// AddUser creates a user.
+func (s *Store) AddUser(ctx context.Context, u *auth.User) error {
+	err := s.pool.QueryRow(ctx, `INSERT INTO users (email, password_hash, role, lang, tz, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`, u.Email, u.PasswordHash, string(u.Role), u.Lang, u.TZ, micros(u.CreatedAt)).Scan(&u.ID)
+	if isUnique(err) {
+		return consent.FieldError(consent.EInvalid, "email", "%s already has an account", u.Email)
+	}
+	return err
+}
+
+const userColumns = "SELECT id, email, password_hash, role, lang, tz, created_at, disabled_at FROM users"
+
+func scanUser(row pgx.Row) (*auth.User, error) {
+	var (
+		u        auth.User
+		role     string
+		created  int64
+		disabled *int64
+	)
+	if err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &role, &u.Lang, &u.TZ, &created, &disabled); err != nil {
+		return nil, err
+	}
+	u.Role, u.CreatedAt, u.Disabled = auth.Role(role), fromMicros(created), disabled != nil
+	return &u, nil
+}
+
+func (s *Store) user(ctx context.Context, where string, arg any) (*auth.User, error) {
+	u, err := scanUser(s.pool.QueryRow(ctx, userColumns+" WHERE "+where, arg))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no such user")
+	}
+	return u, err
+}
+
+// User returns a user by ID.
+func (s *Store) User(ctx context.Context, id int64) (*auth.User, error) {
+	return s.user(ctx, "id = $1", id)
+}
+
+// UserByEmail returns a user by email, case-insensitively.
+func (s *Store) UserByEmail(ctx context.Context, email string) (*auth.User, error) {
+	return s.user(ctx, "lower(email) = lower($1)", strings.TrimSpace(email))
+}
+
+// Users returns every user by email.
+func (s *Store) Users(ctx context.Context) ([]*auth.User, error) {
+	rows, err := s.pool.Query(ctx, userColumns+" ORDER BY lower(email)")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*auth.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// UpdateUser saves a user's role, language, time zone, password and state.
+func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE users SET password_hash = $1, role = $2, lang = $3, tz = $4,
+		disabled_at = CASE WHEN $5 THEN COALESCE(disabled_at, $6) END WHERE id = $7`,
+		u.PasswordHash, string(u.Role), u.Lang, u.TZ, u.Disabled, micros(time.Now()), u.ID)
+	if err != nil {
+		return err
+	}
+	if tag.RowsAffected() == 0 {
+		return consent.Errorf(consent.ENotFound, "no such user")
+	}
+	return nil
+}
+
+// Audit appends an entry to the audit trail.
+func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
+	_, err := s.pool.Exec(ctx, `INSERT INTO audit (time, actor, action, target, detail, ip) VALUES ($1, $2, $3, $4, $5, $6)`,
+		micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.IP)
+	return err
+}
+
+// AuditLog returns a page of the audit trail, newest first.
+func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]auth.AuditEntry, error) {
+	if before <= 0 {
+		before = 1<<63 - 1
+	}
+	rows, err := s.pool.Query(ctx, `SELECT seq, time, actor, action, target, detail, ip FROM audit
+		WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, before, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []auth.AuditEntry
+	for rows.Next() {
+		var (
+			e auth.AuditEntry
+			t int64
+		)
+		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.IP); err != nil {
+			return nil, err
+		}
+		e.Time = fromMicros(t)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
