@@ -1,10 +1,11 @@
 // Command consentry is the Consentry server and its administration tools.
 //
-//	consentry serve  [--addr 127.0.0.1:8080] [--db sqlite:./consentry.db] [--demo]
+//	consentry serve  [--addr 127.0.0.1:8080] [--db sqlite:./consentry.db|postgres://…] [--demo]
 //	consentry verify [--db sqlite:./consentry.db]
 //	consentry export [--db …] [--site S] [--from DATE] [--to DATE] [--format csv|ndjson]
 //	consentry user add --email E --role admin|viewer < password
 //	consentry sites export SITE > site.yaml; consentry sites apply -f site.yaml
+//	consentry keys generate > consentry.env
 //
 // Every flag also reads CONSENTRY_<FLAG>; secrets also CONSENTRY_<FLAG>_FILE.
 package main
@@ -33,6 +34,7 @@ Usage:
   consentry user add  add a console user (password read from standard input)
   consentry sites export SITE   print a site's configuration as YAML
   consentry sites apply -f FILE validate YAML, show the diff, publish a revision
+  consentry keys generate       print a new key set for instances that share a database
 
 Run 'consentry COMMAND -h' for a command's flags. Every flag also reads
 CONSENTRY_<FLAG> from the environment; the keys also CONSENTRY_<FLAG>_FILE.
@@ -80,6 +82,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return user(ctx, args[1:], stdin, stdout)
 	case "sites":
 		return sites(ctx, args[1:], stdout)
+	case "keys":
+		return keysCmd(args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

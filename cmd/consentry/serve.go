@@ -14,7 +14,7 @@ import (
 )
 
 func dbFlag(fs *flag.FlagSet) *string {
-	return fs.String("db", "sqlite:./consentry.db", "database: sqlite:PATH")
+	return fs.String("db", "sqlite:./consentry.db", "database: sqlite:PATH, or postgres://USER:PASSWORD@HOST/DB for several instances")
 }
 
 func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
@@ -24,13 +24,13 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	demo := fs.Bool("demo", false, "seed the demo site and a demo admin, and serve /demo")
 	keys := fs.String("token-keys", "", "token signing keys, base64, comma-separated, newest first (default: the key file)")
 	sessionKeys := fs.String("session-keys", "", "console session keys, base64, comma-separated pairs of hash key and block key (16, 24 or 32 bytes), newest first (default: the key file)")
-	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database)")
+	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database; on PostgreSQL read only, never created)")
 	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of the reverse proxies/CDN whose X-Forwarded-For and country header are believed (no others, loopback and private ranges included)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this address instead of --addr (for example 127.0.0.1:9090), so only the monitoring network reaches it")
 	countryHeader := fs.String("country-header", "", "request header with the visitor's ISO country code, set by a trusted proxy (for example CF-IPCountry)")
-	if err := config.Parse(fs, args, "token-keys", "session-keys"); err != nil {
+	if err := config.Parse(fs, args, "token-keys", "session-keys", "db"); err != nil {
 		return err
 	}
 	tokenKeys, err := config.ParseKeyList(*keys)
@@ -64,7 +64,7 @@ func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logge
 	defer a.Close()
 	path, integrity := a.Server.SnippetPath()
 	url := a.URL()
-	fmt.Fprintf(stdout, "\nConsentry is listening on %s (database %s)\n", url, *db)
+	fmt.Fprintf(stdout, "\nConsentry is listening on %s (database %s)\n", url, app.Redacted(*db))
 	if *demo {
 		fmt.Fprintf(stdout, "  Demo shop:   %s/demo\n", url)
 		fmt.Fprintf(stdout, "  No-JS page:  %s/p/demo\n", url)

@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/store/postgres"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/token"
 	"github.com/consentry/consentry/web"
@@ -30,10 +32,10 @@ import (
 // Options configure one instance.
 type Options struct {
 	Addr          string   // listen address; port 0 picks a free one
-	DB            string   // sqlite:PATH (or a bare path)
+	DB            string   // sqlite:PATH (or a bare path) or postgres://…
 	Demo          bool     // seed the demo site
 	TokenKeys     [][]byte // signing keys, newest first; empty: the key file
-	KeysFile      string   // default: next to the SQLite file
+	KeysFile      string   // default: next to the SQLite file; required or keys given on PostgreSQL
 	SessionKeys   [][]byte // console session key pairs (hash, block), newest first
 	RateLimit     float64  // decisions per second per IP; 0 off
 	SecureCookies bool
@@ -66,16 +68,28 @@ type App struct {
 // OpenStore opens the store a --db value names.
 func OpenStore(ctx context.Context, db string) (store.Store, error) {
 	switch {
-	case strings.HasPrefix(db, "postgres://"), strings.HasPrefix(db, "postgresql://"):
-		return nil, errors.New("--db: PostgreSQL is not supported by this build yet; use sqlite:PATH")
+	case IsPostgres(db):
+		return postgres.Open(ctx, db)
 	case strings.HasPrefix(db, "sqlite:"):
 		return sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
 	case db == "":
-		return nil, errors.New("--db: empty; use sqlite:PATH")
+		return nil, errors.New("--db: empty; use sqlite:PATH or postgres://…")
 	default:
 		return sqlite.Open(ctx, db)
 	}
 }
+
+// IsPostgres reports whether a --db value names a PostgreSQL database.
+func IsPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// ErrClusterKeys is why an instance on PostgreSQL will not start without
+// configured keys: keys it made itself would differ from its peers', and a
+// token or console session signed by one instance would fail on the next.
+var ErrClusterKeys = errors.New("with PostgreSQL every instance must sign with the same keys: make them once with " +
+	"`consentry keys generate` and give every instance --token-keys and --session-keys " +
+	"(or CONSENTRY_TOKEN_KEYS and CONSENTRY_SESSION_KEYS, or their _FILE twins), or a shared --keys-file")
 
 // Open starts everything but serving: it opens the store, loads the keys,
 // starts the writer and binds the listener, so Addr is known before Run.
@@ -84,16 +98,16 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		o.Log = slog.Default()
 	}
 	a = &App{opts: o}
-	defer func() {
+	defer func(a *App) { // a itself, not the nil an early return leaves in the result
 		if err != nil {
 			a.Close()
 		}
-	}()
-	if a.Store, err = OpenStore(ctx, o.DB); err != nil {
-		return nil, err
-	}
+	}(a)
 	keys, err := a.keys()
 	if err != nil {
+		return nil, err
+	}
+	if a.Store, err = OpenStore(ctx, o.DB); err != nil {
 		return nil, err
 	}
 	codec, err := token.NewCodec(keys.Token...)
@@ -151,11 +165,25 @@ func (a *App) keys() (config.Keys, error) {
 		return k, nil
 	}
 	path := a.opts.KeysFile
-	if path == "" {
+	var (
+		file    config.Keys
+		created bool
+		err     error
+	)
+	switch {
+	case IsPostgres(a.opts.DB) && path == "":
+		return k, ErrClusterKeys
+	case IsPostgres(a.opts.DB):
+		// A shared file is read, never made: a missing one must not
+		// become a key set of this instance's own.
+		file, err = config.LoadKeys(path)
+	case path == "":
 		db := strings.TrimPrefix(a.opts.DB, "sqlite:")
 		path = filepath.Join(filepath.Dir(db), strings.TrimSuffix(filepath.Base(db), filepath.Ext(db))+".keys")
+		fallthrough
+	default:
+		file, created, err = config.LoadOrCreateKeys(path)
 	}
-	file, created, err := config.LoadOrCreateKeys(path)
 	if err != nil {
 		return k, err
 	}
@@ -236,3 +264,11 @@ func (a *App) Close() error {
 
 // DB is the --db value the instance runs on.
 func (a *App) DB() string { return a.opts.DB }
+
+// Redacted is a --db value fit to print: a PostgreSQL URL without its password.
+func Redacted(db string) string {
+	if u, err := url.Parse(db); err == nil && IsPostgres(db) {
+		return u.Redacted()
+	}
+	return db
+}
