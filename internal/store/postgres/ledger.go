@@ -235,6 +235,16 @@ func (s *Store) EventsByConsent(ctx context.Context, cid uuid.UUID) ([]*consent.
 	return out, err
 }
 
+// LastEvent returns the newest event of one consent ID: events_consent
+// holds seq after consent_id, so this is one index probe.
+func (s *Store) LastEvent(ctx context.Context, cid uuid.UUID) (*consent.Event, error) {
+	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq DESC LIMIT 1", cid[:]))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, consent.Errorf(consent.ENotFound, "no events for consent ID %s", cid)
+	}
+	return e, err
+}
+
 // args numbers the placeholders of a query as it is built.
 type args []any
 

@@ -62,7 +62,8 @@ CREATE TABLE events (
     hash         bytea NOT NULL
 );
 CREATE UNIQUE INDEX events_id ON events (id);
-CREATE INDEX events_consent ON events (consent_id);
+-- seq after consent_id: the newest event of a consent ID is one probe.
+CREATE INDEX events_consent ON events (consent_id, seq);
 CREATE INDEX events_site ON events (site_id, seq);
 
 -- The newest link of the chain. The row always exists: every append locks
