@@ -46,7 +46,9 @@ type Options struct {
 	// MetricsAddr, when set, serves /metrics on a listener of its own and
 	// not on Addr.
 	MetricsAddr string
-	Log         *slog.Logger
+	// BatchTimeout is each ledger batch's deadline; 0: ledger.DefaultBatchTimeout.
+	BatchTimeout time.Duration
+	Log          *slog.Logger
 	// DemoAdmin receives the demo admin's email and password when --demo
 	// creates it (on the first start only).
 	DemoAdmin func(email, password string)
@@ -124,7 +126,11 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	}
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	a.Writer = ledger.NewWriter(a.Store, 16384, 1024, web.WriterObserver(reg))
+	wopts := []ledger.Option{ledger.Logger(o.Log)}
+	if o.BatchTimeout > 0 {
+		wopts = append(wopts, ledger.BatchTimeout(o.BatchTimeout))
+	}
+	a.Writer = ledger.NewWriter(a.Store, 16384, 1024, web.WriterObserver(reg), wopts...)
 	a.Server, err = web.New(web.Config{
 		Store: a.Store, Writer: a.Writer, Tokens: codec, I18n: bundle, Log: o.Log,
 		RateLimit: o.RateLimit, Metrics: reg, SecureCookies: o.SecureCookies,

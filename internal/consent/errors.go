@@ -31,6 +31,17 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   string
+	// Err is the underlying cause, for logs and errors.Is; never shown.
+	Err error
+}
+
+// Unwrap gives errors.Is and errors.As the cause.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Wrap returns an *Error with the given code and message that keeps cause
+// for the logs: the person who made the request sees only the message.
+func Wrap(code Code, cause error, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: cause}
 }
 
 func (e *Error) Error() string {

@@ -3,6 +3,7 @@ package ledger_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -109,82 +110,167 @@ func TestErasedEventStillVerifies(t *testing.T) {
 }
 
 // memStore stands in for a database only to observe how the writer batches
-// and acknowledges; the real stores have their own tests.
+// and acknowledges; the real stores have their own tests. With a gate, each
+// batch announces itself on entered and then waits for the gate to open, so
+// a test knows exactly what the writer holds.
 type memStore struct {
 	mu      sync.Mutex
 	gate    chan struct{}
+	entered chan int
 	batches []int
 	fail    error
+	probes  int
 }
 
-func (m *memStore) AppendBatch(_ context.Context, es []*consent.Event) error {
+func (m *memStore) AppendBatch(ctx context.Context, es []*consent.Event) error {
+	if m.entered != nil {
+		m.entered <- len(es)
+	}
 	if m.gate != nil {
-		<-m.gate
+		select {
+		case <-m.gate:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.batches = append(m.batches, len(es))
+	if len(es) == 0 {
+		m.probes++
+	} else {
+		m.batches = append(m.batches, len(es))
+	}
 	return m.fail
 }
 
+func (m *memStore) setFail(err error) {
+	m.mu.Lock()
+	m.fail = err
+	m.mu.Unlock()
+}
+
+// holdFirst appends one event and returns once the writer holds it at the
+// gate, so what is appended next is queued, whatever the scheduler does.
+func holdFirst(t *testing.T, w *ledger.Writer, m *memStore) <-chan error {
+	t.Helper()
+	first := make(chan error, 1)
+	go func() { first <- w.Append(context.Background(), &consent.Event{}) }()
+	if n := <-m.entered; n != 1 {
+		t.Fatalf("first batch holds %d events, want 1", n)
+	}
+	return first
+}
+
+func waitQueue(w *ledger.Writer, n int) {
+	for w.QueueLen() < n {
+		time.Sleep(time.Millisecond)
+	}
+}
+
 func TestWriterBatchesWhatQueued(t *testing.T) {
-	m := &memStore{gate: make(chan struct{})}
+	m := &memStore{gate: make(chan struct{}), entered: make(chan int, 100)}
 	w := ledger.NewWriter(m, 100, 10, nil)
+	first := holdFirst(t, w, m)
 	var wg sync.WaitGroup
-	errs := make(chan error, 25)
-	for range 25 {
+	errs := make(chan error, 24)
+	for range 24 {
 		wg.Add(1)
 		go func() { defer wg.Done(); errs <- w.Append(context.Background(), &consent.Event{}) }()
 	}
-	for w.QueueLen() < 24 { // the writer holds one batch at the gate
-		time.Sleep(time.Millisecond)
-	}
+	waitQueue(w, 24)
 	close(m.gate)
 	wg.Wait()
 	close(errs)
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
 	for err := range errs {
 		if err != nil {
 			t.Fatal(err)
 		}
 	}
 	w.Close()
-	total := 0
-	for _, n := range m.batches {
-		if n > 10 {
-			t.Errorf("batch of %d over the maximum", n)
-		}
-		total += n
-	}
-	if total != 25 || len(m.batches) > 4 {
-		t.Errorf("batches %v: want 25 events in at most 4 batches", m.batches)
+	if want := []int{1, 10, 10, 4}; !slices.Equal(m.batches, want) {
+		t.Errorf("batches %v, want %v: one held, then the queue drained in full batches", m.batches, want)
 	}
 }
 
 func TestWriterQueueFull(t *testing.T) {
-	m := &memStore{gate: make(chan struct{})}
+	m := &memStore{gate: make(chan struct{}), entered: make(chan int, 10)}
 	w := ledger.NewWriter(m, 2, 1, nil)
 	defer w.Close()
 	defer close(m.gate)
-	for range 3 { // one held by the writer, two queued
+	holdFirst(t, w, m)
+	for range 2 { // two queued behind the one held
 		go w.Append(context.Background(), &consent.Event{})
 	}
-	for w.QueueLen() < 2 {
-		time.Sleep(time.Millisecond)
-	}
+	waitQueue(w, 2)
 	if err := w.Append(context.Background(), &consent.Event{}); consent.ErrorCode(err) != consent.EUnavailable {
 		t.Fatalf("err = %v, want unavailable", err)
 	}
 }
 
 func TestWriterReportsFailure(t *testing.T) {
-	m := &memStore{fail: errors.New("disk full")}
-	w := ledger.NewWriter(m, 10, 10, nil)
+	m := &memStore{fail: errors.New("disk I/O error")}
+	w := ledger.NewWriter(m, 10, 10, nil, ledger.ProbeEvery(time.Hour))
 	defer w.Close()
-	if err := w.Append(context.Background(), &consent.Event{}); err == nil {
+	err := w.Append(context.Background(), &consent.Event{})
+	if err == nil {
 		t.Fatal("a failed commit was acknowledged")
+	}
+	if consent.ErrorCode(err) != consent.EUnavailable {
+		t.Errorf("err = %v (%s), want unavailable: a store failure is never a 500", err, consent.ErrorCode(err))
 	}
 	if w.Alive() {
 		t.Error("writer reports alive after a failed commit")
+	}
+}
+
+func TestWriterKeepsTypedErrors(t *testing.T) {
+	m := &memStore{fail: consent.Errorf(consent.EUnprocessed, "refused")}
+	w := ledger.NewWriter(m, 10, 10, nil)
+	defer w.Close()
+	if err := w.Append(context.Background(), &consent.Event{}); consent.ErrorCode(err) != consent.EUnprocessed {
+		t.Errorf("err = %v, want the store's own unprocessable error", err)
+	}
+}
+
+// A hung database fails its batch at the deadline: the events are refused
+// as unavailable and the writer reports not alive, instead of stalling.
+func TestWriterBatchDeadline(t *testing.T) {
+	m := &memStore{gate: make(chan struct{}), entered: make(chan int, 10)}
+	defer close(m.gate)
+	w := ledger.NewWriter(m, 10, 10, nil, ledger.BatchTimeout(50*time.Millisecond), ledger.ProbeEvery(time.Hour))
+	defer w.Close()
+	err := w.Append(context.Background(), &consent.Event{})
+	if consent.ErrorCode(err) != consent.EUnavailable || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("err = %v, want unavailable after the batch deadline", err)
+	}
+	if w.Alive() {
+		t.Error("writer reports alive after a batch ran out of time")
+	}
+}
+
+// After a failure the writer probes the store by itself, so readiness comes
+// back without traffic (a load balancer sends none to an unready instance).
+func TestWriterRecoversWithoutTraffic(t *testing.T) {
+	m := &memStore{fail: errors.New("database or disk is full")}
+	w := ledger.NewWriter(m, 10, 10, nil, ledger.ProbeEvery(5*time.Millisecond))
+	defer w.Close()
+	if err := w.Append(context.Background(), &consent.Event{}); err == nil {
+		t.Fatal("acknowledged")
+	}
+	if w.Alive() {
+		t.Fatal("alive after a failed commit")
+	}
+	m.setFail(nil)
+	for !w.Alive() {
+		time.Sleep(time.Millisecond)
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.probes == 0 || !slices.Equal(m.batches, []int{1}) {
+		t.Errorf("probes %d, batches %v: want empty probe batches and the one real batch", m.probes, m.batches)
 	}
 }
 

@@ -2,15 +2,20 @@ package ledger
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 )
 
 // Appender is the part of a store the writer needs: append a batch of events
 // in one transaction, sealing each into the chain, and return only once the
-// transaction is durably committed.
+// transaction is durably committed. It must give up when ctx is done. With no
+// events it appends nothing but still commits a write transaction: the
+// writer's probe of whether the store can write again after a failure.
 type Appender interface {
 	AppendBatch(ctx context.Context, events []*consent.Event) error
 }
@@ -18,6 +23,17 @@ type Appender interface {
 // ErrQueueFull is returned by Append when the writer cannot take more work;
 // callers should tell their client to retry shortly.
 var ErrQueueFull = consent.Errorf(consent.EUnavailable, "the consent log is busy; retry shortly")
+
+// DefaultBatchTimeout is how long one batch may take before the writer gives
+// up on it, so that a hung database shows as refused consents and an unready
+// instance instead of requests waiting for ever. It is far above a healthy
+// commit (milliseconds) and below what a visitor's browser waits.
+const DefaultBatchTimeout = 5 * time.Second
+
+// DefaultProbeEvery is how often a writer whose last commit failed tries an
+// empty commit, so readiness comes back once the store can write again even
+// when no traffic arrives (a load balancer sends none to an unready instance).
+const DefaultProbeEvery = time.Second
 
 // ErrClosed is returned by Append once the writer is shutting down.
 var ErrClosed = consent.Errorf(consent.EUnavailable, "the consent log is shutting down; retry shortly")
@@ -39,18 +55,42 @@ type Writer struct {
 	closed   bool
 	stopped  chan struct{}
 	healthy  atomic.Bool
+	busy     atomic.Int64 // when the batch in progress began (UnixNano), 0 when idle
 	observer func(batch int)
+	timeout  time.Duration
+	probe    time.Duration
+	log      *slog.Logger
 }
+
+// Option tunes a Writer.
+type Option func(*Writer)
+
+// BatchTimeout sets the deadline of each batch (default DefaultBatchTimeout).
+func BatchTimeout(d time.Duration) Option { return func(w *Writer) { w.timeout = d } }
+
+// ProbeEvery sets how often a failed writer probes the store (default
+// DefaultProbeEvery).
+func ProbeEvery(d time.Duration) Option { return func(w *Writer) { w.probe = d } }
+
+// Logger sets where the writer reports that the store stopped or started
+// accepting writes again (default slog.Default()).
+func Logger(l *slog.Logger) Option { return func(w *Writer) { w.log = l } }
 
 // NewWriter starts a writer over store with a queue of queueSize events and
 // batches of at most maxBatch. observe, when not nil, is told every batch size.
-func NewWriter(store Appender, queueSize, maxBatch int, observe func(batch int)) *Writer {
+func NewWriter(store Appender, queueSize, maxBatch int, observe func(batch int), opts ...Option) *Writer {
 	w := &Writer{
 		store:    store,
 		maxBatch: maxBatch,
 		queue:    make(chan job, queueSize),
 		stopped:  make(chan struct{}),
 		observer: observe,
+		timeout:  DefaultBatchTimeout,
+		probe:    DefaultProbeEvery,
+		log:      slog.Default(),
+	}
+	for _, o := range opts {
+		o(w)
 	}
 	w.healthy.Store(true)
 	go w.run()
@@ -77,18 +117,23 @@ func (w *Writer) Append(ctx context.Context, e *consent.Event) error {
 	case err := <-j.done:
 		return err
 	case <-ctx.Done():
-		return ctx.Err()
+		return consent.Wrap(consent.EUnavailable, ctx.Err(), "the consent log did not answer in time; retry shortly")
 	}
 }
 
-// Alive reports whether the writer is running and its last batch committed.
+// Alive reports whether the writer is running, its last batch (or probe)
+// committed, and the batch in progress, if any, is within its deadline: a
+// store that ignores its deadline still shows as not alive.
 func (w *Writer) Alive() bool {
 	select {
 	case <-w.stopped:
 		return false
 	default:
-		return w.healthy.Load()
 	}
+	if since := w.busy.Load(); since != 0 && time.Since(time.Unix(0, since)) > w.timeout {
+		return false
+	}
+	return w.healthy.Load()
 }
 
 // QueueLen is the number of events waiting to be written.
@@ -110,7 +155,11 @@ func (w *Writer) run() {
 	defer close(w.stopped)
 	batch := make([]job, 0, w.maxBatch)
 	events := make([]*consent.Event, 0, w.maxBatch)
-	for first := range w.queue {
+	for {
+		first, ok := w.next()
+		if !ok {
+			return
+		}
 		batch = append(batch[:0], first)
 	drain:
 		for len(batch) < w.maxBatch {
@@ -128,8 +177,7 @@ func (w *Writer) run() {
 		for _, j := range batch {
 			events = append(events, j.e)
 		}
-		err := w.store.AppendBatch(context.Background(), events)
-		w.healthy.Store(err == nil)
+		err := w.commit(events)
 		if w.observer != nil {
 			w.observer(len(batch))
 		}
@@ -137,4 +185,54 @@ func (w *Writer) run() {
 			j.done <- err
 		}
 	}
+}
+
+// next waits for the first job of the next batch. While the last commit has
+// failed it probes the store every w.probe meanwhile, so that readiness
+// recovers without traffic.
+func (w *Writer) next() (job, bool) {
+	for {
+		if w.healthy.Load() {
+			j, ok := <-w.queue
+			return j, ok
+		}
+		t := time.NewTimer(w.probe)
+		select {
+		case j, ok := <-w.queue:
+			t.Stop()
+			return j, ok
+		case <-t.C:
+			w.commit(nil)
+		}
+	}
+}
+
+// commit appends events (none: a probe) within the batch deadline. Any
+// failure the store did not classify itself becomes EUnavailable: nothing of
+// the batch was acknowledged, so the client's answer is to retry later (with
+// the same request_id, which makes the retry safe even if the commit did land
+// after all); a 500 would tell it nothing more. The cause stays in the error
+// for the log. This is the one place every store's write failures pass, so
+// each store needs no list of its driver's error codes.
+func (w *Writer) commit(events []*consent.Event) error {
+	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
+	defer cancel()
+	w.busy.Store(time.Now().UnixNano())
+	err := w.store.AppendBatch(ctx, events)
+	w.busy.Store(0)
+	var typed *consent.Error
+	if err != nil && !errors.As(err, &typed) {
+		err = consent.Wrap(consent.EUnavailable, err, "the consent log cannot be written right now; retry shortly")
+	}
+	failed := err != nil && (typed == nil || typed.Code == consent.EUnavailable || typed.Code == consent.EInternal)
+	if was := w.healthy.Swap(!failed); was && failed {
+		cause := err
+		if typed == nil {
+			cause = errors.Unwrap(err)
+		}
+		w.log.Error("ledger writer: the store cannot write; consents are refused with 503 until it can", "err", cause, "batch", len(events))
+	} else if !was && !failed {
+		w.log.Info("ledger writer: the store writes again; accepting consents")
+	}
+	return err
 }

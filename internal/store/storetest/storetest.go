@@ -31,6 +31,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AppendAndRead", testAppendAndRead},
 		{"ChainVerifies", testChainVerifies},
 		{"ConcurrentWriterKeepsChain", testConcurrentWriter},
+		{"EmptyBatchProbesAndKeepsChain", testEmptyBatch},
+		{"CancelledBatchStoresNothing", testCancelledBatch},
 		{"UnknownTexts", testUnknownTexts},
 		{"LogPagesAndFilters", testLog},
 		{"LogDateRange", testLogDates},
@@ -194,6 +196,56 @@ func testConcurrentWriter(t *testing.T, s store.Store) {
 	}
 	n, err := verify(t, s)
 	if err != nil || n != 400 {
+		t.Fatalf("verified %d events, err %v", n, err)
+	}
+}
+
+// An empty batch is the ledger writer's probe after a failure: it commits a
+// write transaction and changes nothing, on an empty ledger or a long one.
+func testEmptyBatch(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	if err := s.AppendBatch(ctx, nil); err != nil {
+		t.Fatalf("probe on an empty ledger: %v", err)
+	}
+	if seq, hash, err := s.Head(ctx); err != nil || seq != 0 || hash != ([32]byte{}) {
+		t.Fatalf("head after a probe on an empty ledger: %d %x %v", seq, hash, err)
+	}
+	if err := s.AppendBatch(ctx, []*consent.Event{Event("shop", 0), Event("shop", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	seq, hash, err := s.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendBatch(ctx, nil); err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	if seq2, hash2, err := s.Head(ctx); err != nil || seq2 != seq || hash2 != hash {
+		t.Fatalf("a probe moved the head: %d %x → %d %x (%v)", seq, hash, seq2, hash2, err)
+	}
+	if err := s.AppendBatch(ctx, []*consent.Event{Event("shop", 2)}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := verify(t, s); err != nil || n != 3 {
+		t.Fatalf("verified %d events, err %v", n, err)
+	}
+}
+
+// A batch whose deadline has passed fails and leaves no trace: the writer
+// answers its events 503, so none of them may be half-stored.
+func testCancelledBatch(t *testing.T, s store.Store) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := s.AppendBatch(ctx, []*consent.Event{Event("shop", 0)}); err == nil {
+		t.Fatal("a batch with a cancelled context committed")
+	}
+	if seq, _, err := s.Head(context.Background()); err != nil || seq != 0 {
+		t.Fatalf("head %d, err %v: want nothing stored", seq, err)
+	}
+	if err := s.AppendBatch(context.Background(), []*consent.Event{Event("shop", 1)}); err != nil {
+		t.Fatalf("the next batch: %v", err)
+	}
+	if n, err := verify(t, s); err != nil || n != 1 {
 		t.Fatalf("verified %d events, err %v", n, err)
 	}
 }

@@ -1,0 +1,89 @@
+package web_test
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/app"
+)
+
+// run runs a on its real listener until the test ends.
+func run(t *testing.T, a *app.App) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+}
+
+// rawPost sends head and body over a fresh connection, then closes its
+// sending side (the body may be shorter than Content-Length says) and
+// returns the status the server answered.
+func rawPost(t *testing.T, a *app.App, head, body string) (int, string) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(a.URL(), "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	if _, err := io.WriteString(conn, head+"\r\n"+body); err != nil {
+		t.Fatal(err)
+	}
+	conn.(*net.TCPConn).CloseWrite()
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// While the database is locked by someone else (SQLITE_BUSY), a consent is
+// refused with 503 and Retry-After, never 500, and /readyz says 503; once
+// the lock goes, /readyz comes back to 200 without any consent traffic, and
+// consents are recorded again.
+func TestStoreBusyIs503AndReadinessRecovers(t *testing.T) {
+	a := newApp(t, 0, func(o *app.Options) { o.BatchTimeout = 300 * time.Millisecond })
+	lock, err := sql.Open("sqlite", strings.TrimPrefix(a.DB(), "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Close()
+	conn, err := lock.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(context.Background(), "BEGIN IMMEDIATE"); err != nil {
+		t.Fatal(err)
+	}
+	rec := do(a, req{"POST", consents, `{"action":"reject_all","revision":1}`, nil})
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Fatalf("locked database: status %d, Retry-After %q: %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if rec := do(a, req{"GET", "/readyz", "", nil}); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz %d while writes fail", rec.Code)
+	}
+	if _, err := conn.ExecContext(context.Background(), "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for do(a, req{"GET", "/readyz", "", nil}).Code != http.StatusOK {
+		if time.Now().After(deadline) {
+			t.Fatal("readyz did not come back once the database could be written again")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if rec := do(a, req{"POST", consents, `{"action":"reject_all","revision":1}`, nil}); rec.Code != http.StatusCreated {
+		t.Errorf("after recovery: %d %s", rec.Code, rec.Body)
+	}
+}
