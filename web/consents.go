@@ -98,12 +98,12 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 }
 
 // readJSON decodes the request body into v, whatever its Content-Type (the
-// snippet sends text/plain to stay a simple CORS request). The body limit's
-// 413 comes through as the read error.
+// snippet sends text/plain to stay a simple CORS request). A body over the
+// limit is 413, one cut short 400.
 func readJSON(c echo.Context, v any) error {
 	body, err := io.ReadAll(c.Request().Body)
 	if err != nil {
-		return err
+		return bodyError(err)
 	}
 	if err := json.Unmarshal(body, v); err != nil {
 		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)

@@ -63,9 +63,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 		if m, ok := he.Message.(string); ok {
 			e.Message = m
 		}
-		if he.Code == http.StatusRequestEntityTooLarge {
-			e.Message = "the request body is larger than 8 KiB"
-		}
 	}
 	status := statusOf[e.Code]
 	if status == http.StatusInternalServerError {

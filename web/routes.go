@@ -16,7 +16,7 @@ func (s *Server) routes() {
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		ContentTypeNosniff: "nosniff", XFrameOptions: "SAMEORIGIN", ReferrerPolicy: "strict-origin-when-cross-origin",
 	}))
-	limit := middleware.BodyLimit("8K") // the visitor API reads at most 8 KiB
+	limit := bodyLimit(VisitorBodyLimit)
 	visitor := s.rateLimit()
 
 	// The snippet and its stylesheet; /c.<version>.js is the immutable URL.
@@ -48,7 +48,7 @@ func (s *Server) routes() {
 	// carries a CSRF token; admin-only routes say so.
 	e.GET("/admin.css", s.getAdminCSS)
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/log") })
-	console := e.Group("/admin", limit, s.csrf())
+	console := e.Group("/admin", bodyLimit(ConsoleBodyLimit), s.csrf())
 	console.GET("/login", s.getLogin)
 	console.POST("/login", s.postLogin)
 	staff := console.Group("", s.session)

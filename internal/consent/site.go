@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The built-in category keys. Necessary is always granted; the others start
@@ -111,6 +112,15 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // say: about six months, CNIL's good practice.
 const DefaultLifetime = 183 * 24 * time.Hour
 
+// MaxTextLen is the most characters (not bytes: a limit must not be
+// stricter for Arabic or Chinese than for English) of one text a site sets.
+const MaxTextLen = 2000
+
+// MaxCategories is the most categories a site may have: a banner with more
+// could not be read, let alone chosen from, and the console's body limit is
+// computed from it (each category adds two texts per language).
+const MaxCategories = 20
+
 // MaxLifetime is the longest any decision may be remembered (13 months).
 const MaxLifetime = 395 * 24 * time.Hour
 
@@ -144,6 +154,9 @@ func (s *Site) Validate() error {
 			return FieldError(EInvalid, "categories", "duplicate key %q", c.Key)
 		}
 		seen[c.Key] = true
+	}
+	if len(s.Categories) > MaxCategories {
+		return FieldError(EInvalid, "categories", "at most %d categories", MaxCategories)
 	}
 	if !seen[Necessary] {
 		return FieldError(EInvalid, "categories", "the %q category is required", Necessary)
@@ -225,8 +238,8 @@ func (s *Site) ValidateTexts(langs []string) error {
 			if !keys[k] {
 				return FieldError(EInvalid, "texts", "%s: %q is not a text a site can change", lang, k)
 			}
-			if strings.TrimSpace(v) == "" || len(v) > 2000 {
-				return FieldError(EInvalid, "texts", "%s: %s must be 1 to 2000 characters", lang, k)
+			if strings.TrimSpace(v) == "" || utf8.RuneCountInString(v) > MaxTextLen {
+				return FieldError(EInvalid, "texts", "%s: %s must be 1 to %d characters", lang, k, MaxTextLen)
 			}
 		}
 	}
