@@ -6,8 +6,12 @@
 // applies a stored decision from the first-party "consentry" cookie at once,
 // shows the banner (server-rendered, inside an open shadow root) when there is
 // no current decision, records decisions, and runs blocked scripts and
-// iframes only for granted categories. The server minifies it; keep it
-// dependency-free and small (the whole download budget is 6 KB gzipped).
+// iframes only for granted categories, in the page's order. It works under a
+// strict Content-Security-Policy: revived scripts carry the nonce of its own
+// tag, and the banner's styles come from a stylesheet on Consentry's origin
+// plus CSSOM writes, never a <style> element or a style attribute. The
+// server minifies it; keep it dependency-free and small (DESIGN.md: 8 KB
+// gzipped for everything before the banner shows).
 (function () {
   "use strict";
   var w = window, d = document;
@@ -15,6 +19,7 @@
 
   var me = d.currentScript;
   var site = me && me.getAttribute("data-site");
+  var nonce = me && me.nonce;
   var base = me ? new URL(me.src, location.href).origin : "";
   var api = base + "/api/v1/sites/" + encodeURIComponent(site || "");
   var COOKIE = "consentry";
@@ -64,33 +69,56 @@
   }
   function has(cat) { return !!state && state.granted.indexOf(cat) >= 0; }
 
-  // Blocked elements: <script type="text/plain" data-consent="cat"> and
-  // <iframe data-consent="cat" data-src>. data-consent may name several
-  // categories, space separated; all must be granted.
+  // Blocked elements: <script type="text/plain" data-consent="cat"
+  // data-src="URL"> (or inline) and <iframe data-consent="cat" data-src>.
+  // data-consent may name several categories, space separated; all must be
+  // granted. Old pages name a blocked script's URL in src: still accepted.
   function allowed(el) {
     return el.getAttribute("data-consent").split(/\s+/).every(has);
   }
+  // Revived scripts run one after another in the order they were found
+  // (the page's order, then the order later ones were added): an external
+  // one holds back the next until it has loaded and run.
+  var chain = Promise.resolve();
   function unblock(el) {
     if (!allowed(el)) {
       if (el.tagName === "IFRAME" && el.getAttribute("src")) el.removeAttribute("src");
       return;
     }
     if (el.tagName === "IFRAME") {
-      if (!el.getAttribute("src")) el.src = el.getAttribute("data-src");
-    } else if (el.type === "text/plain" && !el.cyDone && (el.src || d.readyState !== "loading")) {
-      // An inline script still being parsed may not have all its text yet:
-      // it runs at DOMContentLoaded instead.
-      el.cyDone = true;
-      var s = d.createElement("script");
-      for (var i = 0; i < el.attributes.length; i++) {
-        var a = el.attributes[i];
-        if (a.name !== "type" && a.name !== "data-consent") s.setAttribute(a.name, a.value);
-      }
-      if (el.getAttribute("data-type")) s.type = el.getAttribute("data-type");
-      s.async = false; // keep the page's order among unblocked scripts
-      s.text = el.text;
-      el.parentNode.replaceChild(s, el);
+      // A src set on an iframe while the page is still being parsed made
+      // no request in Chromium (it stayed about:blank): those get theirs
+      // from applyAll at DOMContentLoaded.
+      if (!el.getAttribute("src") && d.readyState !== "loading") el.src = el.getAttribute("data-src");
+    } else if (!el.cyDone) {
+      el.cyDone = 1;
+      chain = chain.then(function () { return revive(el); });
     }
+  }
+  function revive(el) {
+    return new Promise(function (done) {
+      var src = el.getAttribute("data-src") || el.getAttribute("src");
+      function go() {
+        if (!el.parentNode) return done();
+        var s = d.createElement("script");
+        for (var i = 0; i < el.attributes.length; i++) {
+          var a = el.attributes[i];
+          if (!/^(type|src|data-src|data-consent|nonce)$/.test(a.name)) s.setAttribute(a.name, a.value);
+        }
+        if (el.getAttribute("data-type")) s.type = el.getAttribute("data-type");
+        s.nonce = el.nonce || nonce; // the page's CSP nonce
+        if (src) {
+          s.onload = s.onerror = done;
+          s.src = src;
+        } else s.text = el.text;
+        el.parentNode.replaceChild(s, el);
+        if (!src) done();
+      }
+      // An inline script still being parsed may not have all its text yet:
+      // it (and whatever comes after it) runs at DOMContentLoaded instead.
+      if (!src && d.readyState === "loading") d.addEventListener("DOMContentLoaded", go);
+      else go();
+    });
   }
   var SEL = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
   function applyAll() {
@@ -186,7 +214,7 @@
   // Fetches the banner. With rev set, the server answers 204 while that
   // revision is current: a returning visitor's one small, cacheable request.
   function load(rev) {
-    var q = "?lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") + (rev ? "&rev=" + rev : "");
+    var q = "?v=2&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") + (rev ? "&rev=" + rev : "");
     return fetch(api + "/banner" + q).then(function (res) {
       if (res.status === 204) return null;
       if (!res.ok) throw new Error("consentry: banner " + res.status);
@@ -194,11 +222,20 @@
     });
   }
 
+  // Mounts the banner in a shadow root of its own, styled by the stylesheet
+  // on Consentry's origin (cached, immutable) and the site's colours set
+  // through the CSSOM; resolves once the stylesheet has loaded.
   function mount(data) {
     var host = d.createElement("div");
     host.setAttribute("data-consentry", "");
     var root = host.attachShadow({ mode: "open" });
-    root.innerHTML = "<style>" + data.css + "</style>" + data.html;
+    root.innerHTML = data.html;
+    root.firstChild.style.cssText = data.vars;
+    var link = d.createElement("link");
+    link.rel = "stylesheet";
+    link.href = base + data.stylesheet;
+    var styled = new Promise(function (r) { link.onload = link.onerror = r; });
+    root.insertBefore(link, root.firstChild);
     if (banner) banner.host.remove();
     banner = { data: data, root: root, host: host };
     cover(false);
@@ -206,7 +243,8 @@
     root.addEventListener("click", onClick);
     root.addEventListener("keydown", onKey);
     (d.body || d.documentElement).appendChild(host);
-    return banner;
+    var b = banner;
+    return styled.then(function () { return b; });
   }
 
   function $(sel) { return banner.root.querySelector(sel); }
@@ -246,7 +284,9 @@
     dialogs().forEach(function (x) { x.hidden = true; });
     cover(false);
     fab(!!state);
-    if (was && opener && opener.focus && d.contains(opener)) opener.focus();
+    // Focus goes back where it was; when nothing had it, to the way back.
+    var back = opener && opener !== d.body && d.contains(opener) ? opener : fabBtn;
+    if (was && back && back.focus) back.focus();
     opener = null;
   }
   function fail(err) {
@@ -354,18 +394,21 @@
 
   // The floating "Cookie settings" button: shown once the visitor has
   // decided, without fetching the banner until it is used.
-  var fabHost = null;
+  var fabHost = null, fabBtn = null;
   function fab(on) {
-    if (!on) { if (fabHost) fabHost.remove(); fabHost = null; return; }
+    if (!on) { if (fabHost) fabHost.remove(); fabHost = fabBtn = null; return; }
     if (fabHost) return;
     fabHost = d.createElement("div");
     var root = fabHost.attachShadow({ mode: "open" });
     var label = "Cookie settings";
     try { label = localStorage.getItem("consentry:reopen") || label; } catch (e) { /* storage off */ }
     fabHost.style.cssText = "position:fixed;z-index:2147483646;bottom:16px;inset-inline-start:16px";
-    root.innerHTML = '<button type="button" style="all:initial;cursor:pointer;background:#1d4ed8;color:#fff;border-radius:50%;width:44px;height:44px;display:grid;place-items:center;box-shadow:0 2px 8px #0004;outline-offset:3px">' +
-      '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm3 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2z"/></svg></button>';
-    var b = root.querySelector("button");
+    var b = fabBtn = d.createElement("button");
+    b.type = "button";
+    // CSSOM writes, not a style attribute: a strict CSP allows them.
+    b.style.cssText = "all:initial;cursor:pointer;background:#1d4ed8;color:#fff;border-radius:50%;width:44px;height:44px;display:grid;place-items:center;box-shadow:0 2px 8px #0004;outline-offset:3px";
+    b.innerHTML = '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm3 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2z"/></svg>';
+    root.appendChild(b);
     b.setAttribute("aria-label", label);
     b.setAttribute("data-testid", "reopen");
     b.addEventListener("click", function () { show(); });

@@ -2373,7 +2373,7 @@ func EmbedPage(a Admin, v EmbedView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var149 string
-			templ_7745c5c3_Var149, templ_7745c5c3_Err = templ.JoinStringErrs(`<script type="text/plain" data-consent="analytics" src="https://stats.example/a.js"></script>
+			templ_7745c5c3_Var149, templ_7745c5c3_Err = templ.JoinStringErrs(`<script type="text/plain" data-consent="analytics" data-src="https://stats.example/a.js"></script>
 <script type="text/plain" data-consent="marketing">/* runs once marketing is granted */</script>
 <iframe data-consent="marketing" data-src="https://video.example/embed/1" title="Video"></iframe>
 <button data-consent-open>Cookie settings</button>
@@ -2476,7 +2476,7 @@ func EmbedPage(a Admin, v EmbedView) templ.Component {
 
 // PreviewPage shows the banner and the preference center of a draft as
 // static HTML: what visitors will see once it is published.
-func PreviewPage(b Banner, css string) templ.Component {
+func PreviewPage(b Banner) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 		if templ_7745c5c3_CtxErr := ctx.Err(); templ_7745c5c3_CtxErr != nil {
@@ -2519,11 +2519,11 @@ func PreviewPage(b Banner, css string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 205, "\"><head><meta charset=\"utf-8\"><title>Preview</title>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 205, "\"><head><meta charset=\"utf-8\"><title>Preview</title><link rel=\"stylesheet\" href=\"/c.css\">")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templ.Raw("<style>"+css+" .cy-dialog[hidden]{display:block} .cy-dialog{position:static!important;transform:none!important;box-shadow:none!important;margin:8px;width:auto} body{margin:0;background:#f6f8fa}</style>").Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = templ.Raw(`<style nonce="`+templ.GetNonce(ctx)+`">.cy{`+b.Site.Appearance.CSSVars()+`} .cy-dialog[hidden]{display:block} .cy-dialog{position:static!important;transform:none!important;box-shadow:none!important;margin:8px;width:auto} body{margin:0;background:#f6f8fa}</style>`).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -17,6 +17,10 @@ type Banner struct {
 	Mode    consent.Mode
 	Granted map[string]bool // each category's toggle as it starts
 	Changed bool            // the visitor chose under an older revision
+	// InlineVars puts the site's colours in a style attribute on the root,
+	// for snippet builds released before v=2 (they inline the stylesheet too).
+	// Newer builds set them through the CSSOM, which a strict CSP allows.
+	InlineVars bool
 }
 
 // Classes are the banner root's layout classes.

@@ -343,5 +343,5 @@ func (s *Server) getSitePreview(c echo.Context) error {
 		mode = consent.OptIn
 	}
 	b := templates.Banner{T: s.cfg.I18n.For(lang).With(draft.Texts[lang]), Site: draft, Mode: mode, Granted: draft.Defaults(mode, false)}
-	return render(c, http.StatusOK, templates.PreviewPage(b, string(s.assets.css.body)))
+	return render(c, http.StatusOK, templates.PreviewPage(b))
 }

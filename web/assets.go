@@ -134,14 +134,23 @@ func (s *Server) getCSS(c echo.Context) error { return s.assets.css.serve(c, fal
 func (s *Server) getAdminCSS(c echo.Context) error { return s.assets.admin.serve(c, false) }
 
 // getVersionedSnippet serves /c.<version>.js: the running build or any
-// released one, immutable, so that its SRI hash never changes.
+// released one, immutable, so that its SRI hash never changes; and the
+// banner's stylesheet at its immutable URL, /c.<version>.css.
 func (s *Server) getVersionedSnippet(c echo.Context) error {
-	a, ok := s.assets.releases[c.Param("file")]
+	f := c.Param("file")
+	if f == "c."+s.assets.css.version+".css" {
+		return s.assets.css.serve(c, true)
+	}
+	a, ok := s.assets.releases[f]
 	if !ok {
 		return echo.ErrNotFound
 	}
 	return a.serve(c, true)
 }
+
+// StylesheetPath is the immutable URL path of the banner's stylesheet, which
+// the snippet links into the banner's shadow root.
+func (s *Server) StylesheetPath() string { return "/c." + s.assets.css.version + ".css" }
 
 // SnippetPath is the versioned, immutable URL path of the running snippet,
 // and IntegrityOf its SRI value: what a site owner pastes.

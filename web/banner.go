@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -31,7 +32,12 @@ type bannerState struct {
 	TextsHash   string           `json:"texts_hash"`
 	Reopen      string           `json:"reopen"`
 	HTML        string           `json:"html"`
-	CSS         string           `json:"css"`
+	// CSS is the whole stylesheet, for builds released before v=2 only.
+	CSS string `json:"css,omitempty"`
+	// Stylesheet is the path of the stylesheet's immutable URL and Vars the
+	// site's colours as CSS custom properties, for v=2 builds.
+	Stylesheet string `json:"stylesheet,omitempty"`
+	Vars       string `json:"vars,omitempty"`
 }
 
 type bannerCategory struct {
@@ -50,13 +56,24 @@ type bannerCookie struct {
 // visitor's language with the state it needs. With ?rev=N it answers 204
 // while N is the site's current revision, so that a returning visitor's
 // check is one small, cacheable request.
+//
+// With v=2 (every build since the strict-CSP one) the answer names the
+// stylesheet's immutable URL and the site's colours instead of inlining
+// them; without it, it keeps the shape released builds expect (inline css,
+// colours in a style attribute). Each answer is rendered once per site
+// version, language, mode, GPC and "changed", stored compressed, and
+// dropped when the site changes (siteCache).
 func (s *Server) getBanner(c echo.Context) error {
-	site, err := s.sites.get(c.Request().Context(), c.Param("site"))
+	e, err := s.sites.entry(c.Request().Context(), c.Param("site"))
 	if err != nil {
 		return err
 	}
+	site := e.site
 	h := c.Response().Header()
 	h.Set("Access-Control-Allow-Origin", "*")
+	// The answer depends on these headers: a shared cache must not hand one
+	// country's, language's or signal's banner to another.
+	h.Set("Vary", s.bannerVary)
 	gpc := gpcOf(c) || c.QueryParam("gpc") == "1"
 	where := s.jurisdiction(c, site)
 	changed := false
@@ -75,17 +92,60 @@ func (s *Server) getBanner(c echo.Context) error {
 		changed = n < site.Revision
 	}
 	loc := s.localizer(c, site, c.QueryParam("lang"))
-	defaults := site.Defaults(where.Mode, gpc)
-	view := templates.Banner{T: loc, Site: site, GPC: gpc, Mode: where.Mode, Granted: defaults, Changed: changed}
+	key := bannerKey{lang: loc.Lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: c.QueryParam("v") == ""}
+	a, ok := e.banners.Load(key)
+	if !ok {
+		fresh, err := s.renderBanner(c, site, loc, key)
+		if err != nil {
+			return err
+		}
+		a, _ = e.banners.LoadOrStore(key, fresh)
+	}
+	ans := a.(*bannerAnswer)
+	h.Set("Cache-Control", "private, max-age=60")
+	h.Set("ETag", ans.etag)
+	if c.Request().Header.Get("If-None-Match") == ans.etag {
+		return c.NoContent(http.StatusNotModified)
+	}
+	if acceptsGzip(c) {
+		h.Set("Content-Encoding", "gzip")
+		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, ans.gz)
+	}
+	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, ans.json)
+}
+
+// bannerKey names one precomputed banner answer of a site version.
+type bannerKey struct {
+	lang                 string
+	mode                 consent.Mode
+	gpc, changed, legacy bool
+}
+
+// bannerAnswer is a banner answer ready to send, plain and gzipped.
+type bannerAnswer struct {
+	json, gz []byte
+	etag     string
+}
+
+// renderBanner renders the banner answer for one key.
+func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Localizer, key bannerKey) (*bannerAnswer, error) {
+	defaults := site.Defaults(key.mode, key.gpc)
+	view := templates.Banner{T: loc, Site: site, GPC: key.gpc, Mode: key.mode, Granted: defaults, Changed: key.changed, InlineVars: key.legacy}
 	var html bytes.Buffer
 	if err := templates.BannerFragment(view).Render(c.Request().Context(), &html); err != nil {
-		return err
+		return nil, err
 	}
 	st := bannerState{
-		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: where.Mode, Changed: changed, GPC: gpc,
+		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: key.mode, Changed: key.changed, GPC: key.gpc,
 		ConsentMode: site.ConsentModeBits(granted(defaults)),
 		TextsHash:   hex.EncodeToString(s.shown(site, loc).hash[:]),
-		Reopen:      loc.T("reopen"), HTML: html.String(), CSS: string(s.assets.css.body),
+		Reopen:      loc.T("reopen"), HTML: html.String(),
+	}
+	if key.legacy {
+		st.CSS = string(s.assets.css.body)
+	} else {
+		st.Stylesheet = s.StylesheetPath()
+		st.Vars = site.Appearance.CSSVars()
 	}
 	for _, cat := range site.Categories {
 		st.Categories = append(st.Categories, bannerCategory{Key: cat.Key, Required: cat.Required, Default: defaults[cat.Key], GPC: cat.GPC})
@@ -95,14 +155,17 @@ func (s *Server) getBanner(c echo.Context) error {
 			st.Cookies = append(st.Cookies, bannerCookie{Category: sv.Category, Name: k.Name})
 		}
 	}
-	// The answer depends on the country header too: a shared cache must not
-	// hand one country's banner to another.
-	h.Set("Cache-Control", "private, max-age=60")
-	h.Set("Vary", "Accept-Language, Sec-GPC")
-	if s.cfg.CountryHeader != "" {
-		h.Add("Vary", s.cfg.CountryHeader)
+	body, err := json.Marshal(st)
+	if err != nil {
+		return nil, err
 	}
-	return c.JSON(http.StatusOK, st)
+	body = append(body, '\n') // as c.JSON wrote it
+	var gz bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	sum := sha256.Sum256(body)
+	return &bannerAnswer{json: body, gz: gz.Bytes(), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
 }
 
 // localizer translates for a site's visitor: the language they prefer, with

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"time"
 
+	"github.com/a-h/templ"
 	"github.com/consentry/consentry/static"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
@@ -36,9 +37,10 @@ func (s *Server) getDemo(c echo.Context) error {
 // marketing cookie once it loads.
 func (s *Server) getDemoVideo(c echo.Context) error {
 	c.SetCookie(&http.Cookie{Name: "_demo_video", Value: "1", Path: "/", MaxAge: 86400, SameSite: http.SameSiteLaxMode})
-	return c.HTML(http.StatusOK, `<!DOCTYPE html><html lang="en"><title>Video</title>`+
-		`<body style="margin:0;display:grid;place-items:center;height:100vh;background:#111;color:#fff;font:16px system-ui">`+
-		`<p data-testid="video-loaded">▶ Video player (loaded)</p></body></html>`)
+	nonce := templ.GetNonce(withNonce(c).Context())
+	return c.HTML(http.StatusOK, `<!DOCTYPE html><html lang="en"><title>Video</title><style nonce="`+nonce+`">`+
+		`body{margin:0;display:grid;place-items:center;height:100vh;background:#111;color:#fff;font:16px system-ui}</style>`+
+		`<body><p data-testid="video-loaded">▶ Video player (loaded)</p></body></html>`)
 }
 
 // demoAssets serves the demo shop's own files.

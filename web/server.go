@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"reflect"
 	"sync"
 	"time"
 
@@ -63,6 +64,8 @@ type Server struct {
 	texts   sync.Map // site/revision/lang → *shownTexts
 	metrics *metrics
 	signins *auth.Throttle
+	// bannerVary names every request header the banner answer depends on.
+	bannerVary string
 }
 
 // New builds the server and its routes.
@@ -74,6 +77,10 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second},
 		signins: auth.NewThrottle(time.Minute, 5)}
 	s.metrics = newMetrics(cfg.Metrics, cfg.Writer)
+	s.bannerVary = "Accept-Encoding, Accept-Language, Sec-GPC"
+	if cfg.CountryHeader != "" {
+		s.bannerVary += ", " + cfg.CountryHeader
+	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.IPExtractor = clientIP(cfg.TrustedProxies)
@@ -132,13 +139,15 @@ func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
 
 // render writes a templ component after rendering it into a buffer, so that
-// a render error still becomes a proper error response.
+// a render error still becomes a proper error response. Every page gets the
+// Content-Security-Policy with its own nonce (csp.go) and is compressed when
+// the client accepts it.
 func render(c echo.Context, status int, comp templ.Component) error {
 	var buf bytes.Buffer
-	if err := comp.Render(c.Request().Context(), &buf); err != nil {
+	if err := comp.Render(withNonce(c).Context(), &buf); err != nil {
 		return err
 	}
-	return c.HTMLBlob(status, buf.Bytes())
+	return compressed(c, status, echo.MIMETextHTMLCharsetUTF8, buf.Bytes())
 }
 
 // siteCache keeps sites for a moment, so that a burst of consents does not
@@ -148,12 +157,15 @@ type siteCache struct {
 	store store.Store
 	ttl   time.Duration
 	mu    sync.Mutex
-	m     map[string]cachedSite
+	m     map[string]*cachedSite
 }
 
 type cachedSite struct {
 	site *consent.Site
 	at   time.Time
+	// banners are the banner answers rendered for this version of the site
+	// (bannerKey → *bannerAnswer); they go when the site is read again.
+	banners sync.Map
 }
 
 // ForgetSites drops the cached sites, so that a revision just published is
@@ -165,6 +177,16 @@ func (s *Server) ForgetSites() {
 }
 
 func (sc *siteCache) get(ctx context.Context, id string) (*consent.Site, error) {
+	e, err := sc.entry(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return e.site, nil
+}
+
+// entry is the cached site with what was rendered from it. A site read
+// again keeps the old entry, answers included, while nothing in it changed.
+func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) {
 	if !consent.ValidSiteID(id) {
 		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
 	}
@@ -173,17 +195,22 @@ func (sc *siteCache) get(ctx context.Context, id string) (*consent.Site, error) 
 	c, ok := sc.m[id]
 	sc.mu.Unlock()
 	if ok && now.Sub(c.at) < sc.ttl {
-		return c.site, nil
+		return c, nil
 	}
 	site, err := sc.store.Site(ctx, id)
 	if err != nil {
 		return nil, err
 	}
+	fresh := &cachedSite{site: site, at: now}
+	if ok && reflect.DeepEqual(c.site, site) {
+		fresh.site = c.site
+		c.banners.Range(func(k, v any) bool { fresh.banners.Store(k, v); return true })
+	}
 	sc.mu.Lock()
 	if sc.m == nil {
-		sc.m = map[string]cachedSite{}
+		sc.m = map[string]*cachedSite{}
 	}
-	sc.m[id] = cachedSite{site: site, at: now}
+	sc.m[id] = fresh
 	sc.mu.Unlock()
-	return site, nil
+	return fresh, nil
 }

@@ -1,0 +1,111 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/app"
+)
+
+// bannerShape is the part of the banner answer whose shape differs between
+// snippet builds.
+type bannerShape struct {
+	HTML, CSS, Stylesheet, Vars string
+}
+
+// TestBannerShapes: a v=2 snippet gets the stylesheet's immutable URL and
+// the site's colours, and no inline css or style attribute (a strict CSP
+// would refuse both); any other request gets the shape released builds
+// expect, inline css and the colours in a style attribute.
+func TestBannerShapes(t *testing.T) {
+	a := newApp(t, 0)
+	old := decode[bannerShape](t, do(a, req{"GET", "/api/v1/sites/demo/banner?lang=en", "", nil}))
+	if old.CSS == "" || old.Stylesheet != "" || !strings.Contains(old.HTML, `style="--cy-bg:`) {
+		t.Errorf("answer for released builds: css %d bytes, stylesheet %q, style attribute %v; want inline css and a style attribute",
+			len(old.CSS), old.Stylesheet, strings.Contains(old.HTML, "style="))
+	}
+	v2 := decode[bannerShape](t, do(a, req{"GET", "/api/v1/sites/demo/banner?v=2&lang=en", "", nil}))
+	if v2.CSS != "" || strings.Contains(v2.HTML, "style=") || strings.Contains(v2.HTML, "<style") ||
+		!regexp.MustCompile(`^/c\.[0-9a-f]{10}\.css$`).MatchString(v2.Stylesheet) || !strings.HasPrefix(v2.Vars, "--cy-bg:") {
+		t.Errorf("v=2 answer: css %d bytes, style in html %v, stylesheet %q, vars %q", len(v2.CSS), strings.Contains(v2.HTML, "style"), v2.Stylesheet, v2.Vars)
+	}
+	if v2.Stylesheet != a.Server.StylesheetPath() {
+		t.Errorf("stylesheet %q, want %q", v2.Stylesheet, a.Server.StylesheetPath())
+	}
+	css := do(a, req{"GET", v2.Stylesheet, "", map[string]string{"Accept-Encoding": "gzip"}})
+	if css.Code != 200 || !strings.Contains(css.Header().Get("Cache-Control"), "immutable") ||
+		css.Header().Get("Content-Encoding") != "gzip" || !strings.HasPrefix(css.Header().Get("Content-Type"), "text/css") {
+		t.Errorf("%s: %d %v", v2.Stylesheet, css.Code, css.Header())
+	}
+	if rec := do(a, req{"GET", "/c.0000000000.css", "", nil}); rec.Code != 404 {
+		t.Errorf("unknown stylesheet version: %d", rec.Code)
+	}
+}
+
+// TestBannerCompressedCachedAndVaried: the answer is gzipped for clients that
+// accept it, names every header it depends on in Vary (the revision check
+// too), answers 304 to its ETag, and changes when a new revision is
+// published (the precomputed answers of the old one are not served).
+func TestBannerCompressedCachedAndVaried(t *testing.T) {
+	a := newApp(t, 0, func(o *app.Options) { o.CountryHeader = "X-Country" })
+	path := "/api/v1/sites/demo/banner?v=2"
+	n, rec := gzipped(t, a, path)
+	plain := do(a, req{"GET", path, "", nil})
+	if plain.Header().Get("Content-Encoding") != "" || n >= plain.Body.Len()/2 {
+		t.Errorf("gzipped %d bytes against %d plain (encoding of the plain one %q)", n, plain.Body.Len(), plain.Header().Get("Content-Encoding"))
+	}
+	for _, r := range []*http.Response{rec.Result(), do(a, req{"GET", path + "&rev=1", "", nil}).Result()} {
+		vary := r.Header.Get("Vary")
+		for _, h := range []string{"Accept-Encoding", "Accept-Language", "Sec-GPC", "X-Country"} {
+			if !strings.Contains(vary, h) {
+				t.Errorf("%d answer: Vary %q does not name %s", r.StatusCode, vary, h)
+			}
+		}
+	}
+	etag := rec.Header().Get("ETag")
+	if rec := do(a, req{"GET", path, "", map[string]string{"If-None-Match": etag}}); etag == "" || rec.Code != http.StatusNotModified {
+		t.Errorf("conditional request with ETag %q: %d", etag, rec.Code)
+	}
+
+	site, err := a.Store.Site(context.Background(), "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	site.Texts = map[string]map[string]string{"en": {"banner_title": "A brand new title"}}
+	site.ChangeNote = "new title"
+	if _, err := a.Store.Publish(context.Background(), site); err != nil {
+		t.Fatal(err)
+	}
+	a.Server.ForgetSites()
+	after := decode[bannerShape](t, do(a, req{"GET", path + "&lang=en", "", nil}))
+	if !strings.Contains(after.HTML, "A brand new title") {
+		t.Error("after publishing, the banner still shows the old revision's title")
+	}
+}
+
+// TestPagesHaveCSP: every HTML page gets a Content-Security-Policy with a
+// nonce of its own and nothing unsafe, and is compressed when the client
+// accepts it.
+func TestPagesHaveCSP(t *testing.T) {
+	a := newApp(t, 0)
+	seen := map[string]string{}
+	for _, p := range []string{"/demo", "/p/demo", "/admin/login", "/p/no-such-site", "/demo/video"} {
+		rec := do(a, req{"GET", p, "", map[string]string{"Accept-Encoding": "gzip"}})
+		pol := rec.Header().Get("Content-Security-Policy")
+		m := regexp.MustCompile(`script-src 'self' 'nonce-([A-Za-z0-9+/]{22})'; style-src 'self' 'nonce-([A-Za-z0-9+/]{22})'`).FindStringSubmatch(pol)
+		if m == nil || m[1] != m[2] || strings.Contains(pol, "unsafe") {
+			t.Errorf("%s: Content-Security-Policy %q", p, pol)
+			continue
+		}
+		if q, dup := seen[m[1]]; dup {
+			t.Errorf("%s reuses the nonce of %s", p, q)
+		}
+		seen[m[1]] = p
+		if rec.Body.Len() > 1024 && rec.Header().Get("Content-Encoding") != "gzip" {
+			t.Errorf("%s: %d bytes sent uncompressed", p, rec.Body.Len())
+		}
+	}
+}
