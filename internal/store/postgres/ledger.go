@@ -24,10 +24,19 @@ var eventCopyColumns = []string{"seq", "time", "expires", "agent_id", "revision"
 // AppendBatch writes events in one transaction: it locks the ledger head's
 // row, seals the batch to it, copies the events in, adds their day starts
 // and rollup, and writes the new head. Writers on other instances wait on
-// that row lock, so the ledger stays one chain and the rollup exact.
+// that row lock, so the ledger stays one chain and the rollup exact. New
+// user agents and texts snapshots are stored before, each in a transaction
+// of its own, so the lock is held for no more than the batch itself; rows
+// of a batch that then fails stay, unreferenced and harmless.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if err := s.storeTexts(ctx, events); err != nil {
+		return err
+	}
+	if err := s.storeAgents(ctx, events); err != nil {
+		return err
+	}
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return err
@@ -35,9 +44,6 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	defer func() {
 		if err != nil {
 			tx.Rollback(context.Background())
-			// The caches may name rows the rollback removed.
-			s.agents = map[string]int64{}
-			s.known = map[[32]byte]bool{}
 		}
 	}()
 	var (
@@ -51,12 +57,6 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	head.Hash, head.Time = [32]byte(hash), fromMicros(headMicros)
 	head, days := ledger.SealBatch(head, events)
 
-	if err = s.storeTexts(ctx, tx, events); err != nil {
-		return err
-	}
-	if err = s.storeAgents(ctx, tx, events); err != nil {
-		return err
-	}
 	rows := make([][]any, len(events))
 	for i, e := range events {
 		var agent *int64
@@ -64,7 +64,7 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 			agent = &id
 		}
 		rows[i] = []any{e.Seq, micros(e.Time), micros(e.Expires), agent, int32(e.Revision), int16(e.Flags()),
-			e.ID[:], e.ConsentID[:], e.Site, string(e.Action), strings.Join(e.Granted, ","), string(e.Source),
+			[16]byte(e.ID), [16]byte(e.ConsentID), e.Site, string(e.Action), strings.Join(e.Granted, ","), string(e.Source),
 			e.Lang, e.Country, e.Rule, e.TextsHash[:], nullString(e.Personal.IP), nullString(e.Personal.Page),
 			e.PIISalt, e.PIIDigest[:], e.Hash[:]}
 	}
@@ -103,24 +103,36 @@ func nullString(s string) *string {
 }
 
 // storeTexts inserts the texts snapshots of the batch not stored yet.
-func (s *Store) storeTexts(ctx context.Context, tx pgx.Tx, events []*consent.Event) error {
-	var hashes, bodies [][]byte
+func (s *Store) storeTexts(ctx context.Context, events []*consent.Event) error {
+	var (
+		hashes, bodies [][]byte
+		batch          = map[[32]byte]bool{}
+	)
 	for _, e := range events {
-		if e.TextsBody != nil && !s.known[e.TextsHash] {
-			s.known[e.TextsHash] = true
+		if e.TextsBody != nil && !s.known[e.TextsHash] && !batch[e.TextsHash] {
+			batch[e.TextsHash] = true
 			hashes, bodies = append(hashes, e.TextsHash[:]), append(bodies, e.TextsBody)
 		}
 	}
 	if len(hashes) == 0 {
 		return nil
 	}
-	_, err := tx.Exec(ctx, `INSERT INTO texts (hash, body) SELECT * FROM unnest($1::bytea[], $2::bytea[])
+	if len(s.known)+len(batch) > 10000 {
+		s.known = map[[32]byte]bool{}
+	}
+	_, err := s.pool.Exec(ctx, `INSERT INTO texts (hash, body) SELECT * FROM unnest($1::bytea[], $2::bytea[])
 		ON CONFLICT (hash) DO NOTHING`, hashes, bodies)
-	return err
+	if err != nil {
+		return err
+	}
+	for h := range batch {
+		s.known[h] = true
+	}
+	return nil
 }
 
 // storeAgents makes sure every user agent of the batch has an ID in the cache.
-func (s *Store) storeAgents(ctx context.Context, tx pgx.Tx, events []*consent.Event) error {
+func (s *Store) storeAgents(ctx context.Context, events []*consent.Event) error {
 	var uas []string
 	seen := map[string]bool{}
 	for _, e := range events {
@@ -137,10 +149,10 @@ func (s *Store) storeAgents(ctx context.Context, tx pgx.Tx, events []*consent.Ev
 	if len(s.agents)+len(uas) > 10000 {
 		s.agents = map[string]int64{}
 	}
-	if _, err := tx.Exec(ctx, "INSERT INTO agents (ua) SELECT unnest($1::text[]) ON CONFLICT (ua) DO NOTHING", uas); err != nil {
+	if _, err := s.pool.Exec(ctx, "INSERT INTO agents (ua) SELECT unnest($1::text[]) ON CONFLICT (ua) DO NOTHING", uas); err != nil {
 		return err
 	}
-	rows, err := tx.Query(ctx, "SELECT id, ua FROM agents WHERE ua = ANY($1)", uas)
+	rows, err := s.pool.Query(ctx, "SELECT id, ua FROM agents WHERE ua = ANY($1)", uas)
 	if err != nil {
 		return err
 	}
@@ -164,13 +176,14 @@ const eventColumns = `e.seq, e.id, e.consent_id, e.site_id, e.revision, e.action
 
 func scanEvent(row pgx.Row) (*consent.Event, error) {
 	var (
-		e                            consent.Event
-		id, cid, texts, digest, hash []byte
-		action, granted, source      string
-		fl                           int16
-		t, exp                       int64
-		ip, ua, page, reason         *string
-		erasedAt                     *int64
+		e                       consent.Event
+		id, cid                 [16]byte
+		texts, digest, hash     []byte
+		action, granted, source string
+		fl                      int16
+		t, exp                  int64
+		ip, ua, page, reason    *string
+		erasedAt                *int64
 	)
 	err := row.Scan(&e.Seq, &id, &cid, &e.Site, &e.Revision, &action, &granted, &source, &e.Lang,
 		&e.Country, &e.Rule, &fl, &texts, &t, &exp, &ip, &ua, &page, &e.PIISalt, &digest,
@@ -220,7 +233,7 @@ func (s *Store) query(ctx context.Context, fn func(*consent.Event) error, query 
 
 // Event returns one event by ID.
 func (s *Store) Event(ctx context.Context, id uuid.UUID) (*consent.Event, error) {
-	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.id = $1", id[:]))
+	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.id = $1", [16]byte(id)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, consent.Errorf(consent.ENotFound, "no event %s", id)
 	}
@@ -231,14 +244,14 @@ func (s *Store) Event(ctx context.Context, id uuid.UUID) (*consent.Event, error)
 func (s *Store) EventsByConsent(ctx context.Context, cid uuid.UUID) ([]*consent.Event, error) {
 	var out []*consent.Event
 	err := s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
-		"SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq", cid[:])
+		"SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq", [16]byte(cid))
 	return out, err
 }
 
 // LastEvent returns the newest event of one consent ID: events_consent
 // holds seq after consent_id, so this is one index probe.
 func (s *Store) LastEvent(ctx context.Context, cid uuid.UUID) (*consent.Event, error) {
-	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq DESC LIMIT 1", cid[:]))
+	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq DESC LIMIT 1", [16]byte(cid)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, consent.Errorf(consent.ENotFound, "no events for consent ID %s", cid)
 	}
@@ -428,7 +441,7 @@ func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 // still verifies: it chains over their salted digest, which stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
 	tag, err := s.pool.Exec(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page = NULL, pii_salt = NULL,
-		erased_at = $1, erase_reason = $2 WHERE consent_id = $3 AND erased_at IS NULL`, micros(at), reason, cid[:])
+		erased_at = $1, erase_reason = $2 WHERE consent_id = $3 AND erased_at IS NULL`, micros(at), reason, [16]byte(cid))
 	if err != nil {
 		return 0, err
 	}

@@ -4,10 +4,12 @@ import (
 	"context"
 	"testing"
 
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/consentry/consentry/internal/store/postgres"
 	"github.com/consentry/consentry/internal/store/storetest"
+	"github.com/jackc/pgx/v5"
 )
 
 func openURL(t *testing.T, url string) *postgres.Store {
@@ -29,4 +31,49 @@ func TestShared(t *testing.T) {
 		url := pgtest.URL(t)
 		return openURL(t, url), openURL(t, url)
 	})
+}
+
+// Instances starting together on an empty database migrate it once: goose
+// holds a PostgreSQL advisory lock while it applies migrations.
+func TestInstancesStartingTogether(t *testing.T) {
+	url := pgtest.URL(t)
+	const n = 4
+	errs := make(chan error, n)
+	for range n {
+		go func() {
+			s, err := postgres.Open(context.Background(), url)
+			if err == nil {
+				s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Texts and user agents repeat across events; each is stored once.
+func TestRepeatsStoredOnce(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	s := openURL(t, url)
+	for i := range 30 {
+		if err := s.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", i), storetest.Event("blog", i), storetest.Event("shop", i+1)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for table, want := range map[string]int{"texts": 2, "agents": 3, "events": 90} {
+		var n int
+		if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+table).Scan(&n); err != nil || n != want {
+			t.Errorf("%s: %d rows, err %v; want %d", table, n, err, want)
+		}
+	}
 }

@@ -1,5 +1,6 @@
 -- +goose Up
--- The same schema as SQLite's 00001_init.sql: IDs and hashes as bytea, times
+-- The same schema as SQLite's 00001_init.sql: hashes as bytea, UUIDs as uuid (16 bytes
+-- with no length header, so smaller index entries than bytea), times
 -- as Unix microseconds (bigint), UTC. Fixed-width columns first in each table
 -- so that rows carry no alignment padding.
 
@@ -44,8 +45,8 @@ CREATE TABLE events (
     erased_at    bigint,
     revision     integer NOT NULL,
     flags        smallint NOT NULL,
-    id           bytea NOT NULL,
-    consent_id   bytea NOT NULL,
+    id           uuid NOT NULL,
+    consent_id   uuid NOT NULL,
     site_id      text NOT NULL,
     action       text NOT NULL,
     granted      text NOT NULL,
