@@ -189,3 +189,9 @@ func stack(d consent.DayStats, days []consent.DayStats) []segment {
 	}
 	return out
 }
+
+// AccountView is the signed-in user's own page.
+type AccountView struct {
+	Error   string
+	Changed bool // the password was just changed
+}

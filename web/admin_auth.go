@@ -1,8 +1,10 @@
 package web
 
 import (
+	"crypto/subtle"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,52 +21,81 @@ const userKey = "user"
 // on every route behind it.
 func currentUser(c echo.Context) *auth.User { return c.Get(userKey).(*auth.User) }
 
-// csrf is the echo CSRF middleware for the console: a token in an HttpOnly,
-// SameSite=Strict cookie that every state-changing form posts back.
+// csrf is the echo CSRF middleware for the sign-in form, the one console
+// form without a session: a token in an HttpOnly, SameSite=Strict cookie
+// that the form posts back. Signed-in forms carry the session's own token
+// instead (see session).
 func (s *Server) csrf() echo.MiddlewareFunc {
 	return middleware.CSRFWithConfig(middleware.CSRFConfig{
 		TokenLookup: "form:_csrf,header:X-CSRF-Token", CookieName: "consentry_csrf", CookiePath: "/admin",
 		CookieHTTPOnly: true, CookieSameSite: http.SameSiteStrictMode, CookieSecure: s.cfg.SecureCookies,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return consent.Errorf(consent.EForbidden, "the form expired or did not come from this console; reload the page and try again")
-		},
+		ErrorHandler: func(err error, c echo.Context) error { return errCSRF },
 	})
 }
 
-// session admits a request only with a valid session of an enabled user,
-// refreshing the idle timeout. Without one, a page view goes to sign-in and
-// anything else is refused.
+var errCSRF = consent.Errorf(consent.EForbidden, "the form expired or did not come from this console; reload the page and try again")
+
+// Context keys of a signed-in request.
+const (
+	sessionKey = "session"
+	csrfKey    = "csrf" // where templates find the token, as echo's CSRF middleware puts it
+)
+
+// session admits a request only with a live session of an enabled user: the
+// cookie names a session row (one index probe, joined with its user), so
+// ending the row ends the session on every instance. The last use is
+// written at most once a minute. Every request but GET, HEAD and OPTIONS
+// must carry the session's CSRF token. Without a session a page view goes
+// to sign-in and anything else is refused.
 func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		now := time.Now()
-		var sess auth.Session
-		ok := false
-		if ck, err := c.Cookie(auth.SessionCookie); err == nil {
-			sess, ok = s.cfg.Sessions.Decode(ck.Value, now)
-		}
-		var u *auth.User
-		if ok {
-			var err error
-			if u, err = s.cfg.Store.User(c.Request().Context(), sess.UserID); err != nil || u.Disabled {
-				ok = false
-			}
-		}
+		sess, u, csrf, ok := s.signedIn(c, now)
 		if !ok {
 			if c.Request().Method == http.MethodGet {
 				return c.Redirect(http.StatusSeeOther, "/admin/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			return consent.Errorf(consent.EForbidden, "sign in first")
 		}
-		if now.Unix()-sess.Seen > 60 {
-			sess.Seen = now.Unix()
-			if err := s.setSession(c, sess); err != nil {
+		switch c.Request().Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+		default:
+			sent := c.Request().Header.Get("X-CSRF-Token")
+			if sent == "" {
+				sent = c.FormValue("_csrf")
+			}
+			if subtle.ConstantTimeCompare([]byte(sent), []byte(csrf)) != 1 {
+				return errCSRF
+			}
+		}
+		if now.Sub(sess.Seen) > auth.TouchEvery {
+			if err := s.cfg.Store.TouchSession(c.Request().Context(), sess.ID, now); err != nil {
 				return err
 			}
 		}
 		c.Set(userKey, u)
+		c.Set(sessionKey, sess)
+		c.Set(csrfKey, csrf)
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
+}
+
+// signedIn finds the request's session, its user and its CSRF token.
+func (s *Server) signedIn(c echo.Context, now time.Time) (auth.Session, *auth.User, string, bool) {
+	ck, err := c.Cookie(auth.SessionCookie)
+	if err != nil {
+		return auth.Session{}, nil, "", false
+	}
+	id, csrf, ok := s.cfg.Sessions.Open(ck.Value)
+	if !ok {
+		return auth.Session{}, nil, "", false
+	}
+	sess, u, err := s.cfg.Store.Session(c.Request().Context(), id)
+	if err != nil || u.Disabled || !sess.Live(now) {
+		return auth.Session{}, nil, "", false
+	}
+	return sess, u, csrf, true
 }
 
 // requireAdmin refuses a signed-in viewer.
@@ -77,14 +108,22 @@ func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-func (s *Server) setSession(c echo.Context, sess auth.Session) error {
-	v, err := s.cfg.Sessions.Encode(sess)
+// startSession stores a new session for u and gives this browser its cookie.
+func (s *Server) startSession(c echo.Context, u *auth.User) error {
+	sess, v, err := s.cfg.Sessions.Start(u.ID, time.Now().UTC())
 	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.AddSession(c.Request().Context(), sess); err != nil {
 		return err
 	}
 	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Value: v, Path: "/admin", HttpOnly: true,
 		SameSite: http.SameSiteLaxMode, Secure: s.cfg.SecureCookies || c.IsTLS(), MaxAge: int(auth.AbsoluteTimeout / time.Second)})
 	return nil
+}
+
+func clearSessionCookie(c echo.Context) {
+	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Path: "/admin", MaxAge: -1, HttpOnly: true})
 }
 
 // audit appends to the audit trail; a failure to audit fails the request.
@@ -94,13 +133,26 @@ func (s *Server) audit(c echo.Context, actor, action, target, detail string) err
 	})
 }
 
+// auditWindow is how long repeated failures keep counting into one entry.
+const auditWindow = 15 * time.Minute
+
+// auditRepeat counts a repeated event (a failed or throttled sign-in) into
+// one entry per actor, target and address within auditWindow, so that a
+// flood of attempts cannot grow the audit trail without bound.
+func (s *Server) auditRepeat(c echo.Context, actor, action, target string) error {
+	now := time.Now().UTC()
+	return s.cfg.Store.AuditRepeat(c.Request().Context(), auth.AuditEntry{
+		Time: now, Actor: actor, Action: action, Target: target, IP: c.RealIP(),
+	}, now.Add(-auditWindow))
+}
+
 func (s *Server) adminT(c echo.Context, u *auth.User) templates.Admin {
 	lang := s.cfg.I18n.MatchConsole(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
 	loc := time.UTC
 	if u != nil {
 		lang, loc = s.cfg.I18n.MatchConsole(u.Lang), u.Location()
 	}
-	csrf, _ := c.Get(middleware.DefaultCSRFConfig.ContextKey).(string)
+	csrf, _ := c.Get(csrfKey).(string)
 	return templates.Admin{T: s.cfg.I18n.For(lang), User: u, CSRF: csrf, Path: c.Path(), Loc: loc, Languages: s.cfg.I18n.ConsoleLanguages()}
 }
 
@@ -116,19 +168,36 @@ func safeNext(next string) string {
 	return "/admin/log"
 }
 
+// postLogin signs a user in. The throttle's state is in the store, so it
+// holds across instances: an address that keeps failing is blocked, an
+// account is slowed for a bounded time (see auth.Throttle). Failures are
+// counted before a password is checked only by the bcrypt comparison's own
+// cost: concurrent guesses can overshoot a limit by the few in flight.
 func (s *Server) postLogin(c echo.Context) error {
-	email := strings.ToLower(strings.TrimSpace(c.FormValue("email")))
+	ctx := c.Request().Context()
+	email := auth.Clip(strings.ToLower(strings.TrimSpace(c.FormValue("email"))), auth.MaxEmail)
 	view := templates.Login{Email: email, Next: safeNext(c.FormValue("next"))}
 	page := s.adminT(c, nil)
-	if !s.signins.Allow(email, c.RealIP()) {
-		if err := s.audit(c, email, "signin_throttled", email, ""); err != nil {
+	now := time.Now()
+	policy := auth.SignIn
+	keys := policy.Keys(email, c.RealIP())
+	states, err := s.cfg.Store.ThrottleStates(ctx, keys.IP, keys.Account, keys.Known)
+	if err != nil {
+		return err
+	}
+	if until, byAccount := policy.Blocked(keys, states, now); !until.IsZero() {
+		target := "" // an address's block: one entry per address, whatever it sprays
+		if byAccount {
+			target = email
+		}
+		if err := s.auditRepeat(c, "-", "signin_throttled", target); err != nil {
 			return err
 		}
 		view.Error = page.T.T("login_throttled")
-		c.Response().Header().Set("Retry-After", "60")
+		c.Response().Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now)/time.Second)+1))
 		return render(c, http.StatusTooManyRequests, templates.LoginPage(page, view))
 	}
-	u, err := s.cfg.Store.UserByEmail(c.Request().Context(), email)
+	u, err := s.cfg.Store.UserByEmail(ctx, email)
 	if consent.ErrorCode(err) == consent.ENotFound {
 		u, err = nil, nil
 	}
@@ -139,14 +208,27 @@ func (s *Server) postLogin(c echo.Context) error {
 		if err != auth.ErrBadCredentials {
 			return err
 		}
-		if err := s.audit(c, email, "signin_failed", email, ""); err != nil {
+		if _, err := s.cfg.Store.ThrottleFail(ctx, keys.IP, now, policy.IP); err != nil {
+			return err
+		}
+		if _, err := s.cfg.Store.ThrottleFail(ctx, keys.Account, now, policy.Account); err != nil {
+			return err
+		}
+		if err := s.auditRepeat(c, email, "signin_failed", email); err != nil {
 			return err
 		}
 		view.Error = page.T.T("login_failed")
 		return render(c, http.StatusUnauthorized, templates.LoginPage(page, view))
 	}
-	now := time.Now().Unix()
-	if err := s.setSession(c, auth.Session{UserID: u.ID, Started: now, Seen: now}); err != nil {
+	// The owner proved the password: their account's slowdown ends, and this
+	// address stays open to them even if others behind it get it blocked.
+	if err := s.cfg.Store.ThrottleSet(ctx, keys.Account, auth.ThrottleState{}); err != nil {
+		return err
+	}
+	if err := s.cfg.Store.ThrottleSet(ctx, keys.Known, auth.ThrottleState{Forget: now.Add(policy.Known)}); err != nil {
+		return err
+	}
+	if err := s.startSession(c, u); err != nil {
 		return err
 	}
 	if err := s.audit(c, u.Email, "signin", u.Email, ""); err != nil {
@@ -155,9 +237,14 @@ func (s *Server) postLogin(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, view.Next)
 }
 
+// postLogout ends this session, on every instance and for every copy of
+// its cookie.
 func (s *Server) postLogout(c echo.Context) error {
 	u := currentUser(c)
-	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Path: "/admin", MaxAge: -1, HttpOnly: true})
+	if err := s.cfg.Store.EndSession(c.Request().Context(), c.Get(sessionKey).(auth.Session).ID); err != nil {
+		return err
+	}
+	clearSessionCookie(c)
 	if err := s.audit(c, u.Email, "signout", u.Email, ""); err != nil {
 		return err
 	}

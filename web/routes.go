@@ -48,12 +48,16 @@ func (s *Server) routes() {
 	// carries a CSRF token; admin-only routes say so.
 	e.GET("/admin.css", s.getAdminCSS)
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/log") })
-	console := e.Group("/admin", bodyLimit(ConsoleBodyLimit), s.csrf())
-	console.GET("/login", s.getLogin)
-	console.POST("/login", s.postLogin)
+	console := e.Group("/admin", bodyLimit(ConsoleBodyLimit))
+	signin := s.csrf() // before a session exists; afterwards session checks the session's own token
+	console.GET("/login", s.getLogin, signin)
+	console.POST("/login", s.postLogin, signin)
 	staff := console.Group("", s.session)
 	staff.POST("/logout", s.postLogout)
 	staff.POST("/me", s.postMe)
+	staff.GET("/account", s.getAccount)
+	staff.POST("/account/password", s.postPassword)
+	staff.POST("/account/signout-everywhere", s.postSignOutEverywhere)
 	staff.GET("/log", s.getLog)
 	staff.GET("/log/export", s.getExport)
 	staff.GET("/events/:id", s.getEvent)
@@ -98,7 +102,11 @@ func (s *Server) MetricsHandler() http.Handler {
 	return e
 }
 
-// rateLimit limits decisions per client IP; off when RateLimit is zero.
+// rateLimit limits decisions per client IP; off when RateLimit is zero. Its
+// state stays in this instance's memory, unlike the sign-in throttle's: a
+// store round trip on every consent would cost the ingest hot path more than
+// an exact limit across instances is worth (behind N instances a client gets
+// up to N times the rate).
 func (s *Server) rateLimit() echo.MiddlewareFunc {
 	if s.cfg.RateLimit <= 0 {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }

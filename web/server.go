@@ -63,7 +63,6 @@ type Server struct {
 	sites   siteCache
 	texts   sync.Map // site/revision/lang → *shownTexts
 	metrics *metrics
-	signins *auth.Throttle
 	// bannerVary names every request header the banner answer depends on.
 	bannerVary string
 }
@@ -74,8 +73,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second},
-		signins: auth.NewThrottle(time.Minute, 5)}
+	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second}}
 	s.metrics = newMetrics(cfg.Metrics, cfg.Writer)
 	s.bannerVary = "Accept-Encoding, Accept-Language, Sec-GPC"
 	if cfg.CountryHeader != "" {

@@ -1,5 +1,5 @@
 // Package auth is who may use the staff console: users and their roles,
-// password hashing, signed session cookies, sign-in throttling and the
+// password hashing, sealed session cookies, the sign-in throttle's policy and the
 // audit trail's entries. It does no I/O of its own.
 package auth
 
@@ -115,4 +115,40 @@ type AuditEntry struct {
 	Target string
 	Detail string
 	IP     string
+	// Count is how many times it happened; a repeated failure is one entry
+	// counted up (see store.Staff.AuditRepeat), Last the newest time.
+	Count int
+	Last  time.Time
+}
+
+// Stored lengths: the audit trail and the throttle keep at most this much of
+// what a client sent, so that neither grows with the size of a request.
+const (
+	MaxEmail  = 254 // the longest usable address (RFC 5321 path limit)
+	MaxDetail = 1024
+	MaxField  = 64 // action, IP
+)
+
+// Clip cuts s to at most n bytes without splitting a character, after
+// dropping NUL bytes and invalid UTF-8, which no text column should hold
+// (PostgreSQL refuses them).
+func Clip(s string, n int) string {
+	s = strings.ToValidUTF8(strings.ReplaceAll(s, "\x00", ""), "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// Clipped is the entry with every field cut to its stored length.
+func (e AuditEntry) Clipped() AuditEntry {
+	e.Actor, e.Target = Clip(e.Actor, MaxEmail), Clip(e.Target, MaxEmail)
+	e.Action, e.IP, e.Detail = Clip(e.Action, MaxField), Clip(e.IP, MaxField), Clip(e.Detail, MaxDetail)
+	if e.Count < 1 {
+		e.Count = 1
+	}
+	return e
 }

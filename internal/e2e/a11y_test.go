@@ -164,6 +164,7 @@ func TestAxeConsole(t *testing.T) {
 		{"/admin/sites", "sites"},
 		{"/admin/sites/demo", "basics"},
 		{"/admin/sites/demo/embed", "embed-tag"},
+		{"/admin/account", "signout-everywhere"},
 	} {
 		b.open(p.path)
 		if !eval[bool](b, fmt.Sprintf(`!!document.querySelector('[data-testid=%q]')`, p.testid)) {
@@ -179,7 +180,7 @@ func TestAxeConsole(t *testing.T) {
 	if l := eval[string](b, `document.documentElement.lang + " " + document.documentElement.dir`); l != "ar rtl" {
 		t.Fatalf("after choosing Arabic the console is %q, want ar rtl", l)
 	}
-	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/dashboard", "/admin/consents/" + visitor.ConsentID} {
+	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/dashboard", "/admin/consents/" + visitor.ConsentID, "/admin/account"} {
 		b.open(p)
 		b.checkAxe(src, p+" (ar)")
 	}

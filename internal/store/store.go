@@ -19,6 +19,7 @@ type Store interface {
 	Ledger
 	Sites
 	Staff
+	Access
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	Close() error
@@ -98,11 +99,45 @@ type Staff interface {
 	User(ctx context.Context, id int64) (*auth.User, error)
 	UserByEmail(ctx context.Context, email string) (*auth.User, error)
 	Users(ctx context.Context) ([]*auth.User, error)
-	// UpdateUser saves a user's role, language, time zone, password and state.
+	// UpdateUser saves a user's role, language, time zone, password and
+	// state. A new password or disabling the user ends every session of the
+	// user, in the same transaction.
 	UpdateUser(ctx context.Context, u *auth.User) error
 
-	// Audit appends one entry to the audit trail.
+	// Audit appends one entry to the audit trail, its fields cut to their
+	// stored lengths (auth.AuditEntry.Clipped).
 	Audit(ctx context.Context, e auth.AuditEntry) error
+	// AuditRepeat counts e into the newest entry of the same actor, action,
+	// target and IP when that entry last happened at since or later (its
+	// Count grows by one, its Last becomes e.Time), else appends e. Repeated
+	// failures so stay one entry, however many requests make them.
+	AuditRepeat(ctx context.Context, e auth.AuditEntry, since time.Time) error
 	// AuditLog returns entries before seq (0: the newest), newest first.
 	AuditLog(ctx context.Context, before int64, limit int) ([]auth.AuditEntry, error)
+}
+
+// Access is the state every instance shares about who is signed in and who
+// is held back: console sessions and the sign-in throttle.
+type Access interface {
+	// AddSession stores a new session, and drops sessions started more than
+	// auth.AbsoluteTimeout before it.
+	AddSession(ctx context.Context, s auth.Session) error
+	// Session returns a session and its user by the session's ID, one index
+	// probe; ENotFound once it has ended. Timeouts are the caller's to check.
+	Session(ctx context.Context, id [32]byte) (auth.Session, *auth.User, error)
+	// TouchSession records a session's last use.
+	TouchSession(ctx context.Context, id [32]byte, seen time.Time) error
+	// EndSession ends one session; one already ended is no error.
+	EndSession(ctx context.Context, id [32]byte) error
+	// EndSessions ends every session of a user and says how many there were.
+	EndSessions(ctx context.Context, userID int64) (int, error)
+
+	// ThrottleStates returns the stored state of each key that has one.
+	ThrottleStates(ctx context.Context, keys ...string) (map[string]auth.ThrottleState, error)
+	// ThrottleFail records one failure of key at now under b, atomically
+	// across instances, and returns the new state. It also drops keys whose
+	// Forget time has passed, so the table stays bounded.
+	ThrottleFail(ctx context.Context, key string, now time.Time, b auth.Backoff) (auth.ThrottleState, error)
+	// ThrottleSet stores a key's state; a zero state removes the key.
+	ThrottleSet(ctx context.Context, key string, st auth.ThrottleState) error
 }

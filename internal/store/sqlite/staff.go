@@ -23,14 +23,15 @@ func (s *Store) AddUser(ctx context.Context, u *auth.User) error {
 
 const userColumns = "SELECT id, email, password_hash, role, lang, tz, created_at, disabled_at FROM users"
 
-func scanUser(row interface{ Scan(...any) error }) (*auth.User, error) {
+// scanUser reads userColumns, then any further columns into more.
+func scanUser(row interface{ Scan(...any) error }, more ...any) (*auth.User, error) {
 	var (
 		u        auth.User
 		role     string
 		created  int64
 		disabled sql.NullInt64
 	)
-	if err := row.Scan(&u.ID, &u.Email, &u.PasswordHash, &role, &u.Lang, &u.TZ, &created, &disabled); err != nil {
+	if err := row.Scan(append([]any{&u.ID, &u.Email, &u.PasswordHash, &role, &u.Lang, &u.TZ, &created, &disabled}, more...)...); err != nil {
 		return nil, err
 	}
 	u.Role, u.CreatedAt, u.Disabled = auth.Role(role), fromMicros(created), disabled.Valid
@@ -73,25 +74,73 @@ func (s *Store) Users(ctx context.Context) ([]*auth.User, error) {
 	return out, rows.Err()
 }
 
-// UpdateUser saves a user's role, language, time zone, password and state.
+// UpdateUser saves a user's role, language, time zone, password and state;
+// a new password or disabling the user ends their sessions in the same
+// transaction.
 func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
-	res, err := s.w.ExecContext(ctx, `UPDATE users SET password_hash = ?, role = ?, lang = ?, tz = ?,
-		disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) END WHERE id = ?`,
-		u.PasswordHash, string(u.Role), u.Lang, u.TZ, u.Disabled, micros(time.Now()), u.ID)
+	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
+	defer tx.Rollback()
+	var oldHash string
+	if err := tx.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&oldHash); errors.Is(err, sql.ErrNoRows) {
 		return consent.Errorf(consent.ENotFound, "no such user")
+	} else if err != nil {
+		return err
 	}
-	return nil
+	if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = ?, role = ?, lang = ?, tz = ?,
+		disabled_at = CASE WHEN ? THEN COALESCE(disabled_at, ?) END WHERE id = ?`,
+		u.PasswordHash, string(u.Role), u.Lang, u.TZ, u.Disabled, micros(time.Now()), u.ID); err != nil {
+		return err
+	}
+	if u.PasswordHash != oldHash || u.Disabled {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = ?`, u.ID); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // Audit appends an entry to the audit trail.
 func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
-	_, err := s.w.ExecContext(ctx, `INSERT INTO audit (time, actor, action, target, detail, ip) VALUES (?, ?, ?, ?, ?, ?)`,
-		micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.IP)
+	return insertAudit(ctx, s.w, e.Clipped())
+}
+
+func insertAudit(ctx context.Context, db interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+}, e auth.AuditEntry) error {
+	_, err := db.ExecContext(ctx, `INSERT INTO audit (time, actor, action, target, detail, ip, count) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.IP, e.Count)
 	return err
+}
+
+// AuditRepeat counts e into the newest matching entry since since, or
+// appends it. The lookup is one probe of the audit_repeat index.
+func (s *Store) AuditRepeat(ctx context.Context, e auth.AuditEntry, since time.Time) error {
+	e = e.Clipped()
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var (
+		seq   int64
+		actor string
+		last  int64
+	)
+	err = tx.QueryRowContext(ctx, `SELECT seq, actor, COALESCE(last_time, time) FROM audit
+		WHERE action = ? AND target = ? AND ip = ? ORDER BY seq DESC LIMIT 1`, e.Action, e.Target, e.IP).Scan(&seq, &actor, &last)
+	switch {
+	case errors.Is(err, sql.ErrNoRows) || err == nil && (actor != e.Actor || last < micros(since)):
+		err = insertAudit(ctx, tx, e)
+	case err == nil:
+		_, err = tx.ExecContext(ctx, `UPDATE audit SET count = count + 1, last_time = MAX(COALESCE(last_time, time), ?) WHERE seq = ?`, micros(e.Time), seq)
+	}
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // AuditLog returns a page of the audit trail, newest first.
@@ -99,7 +148,7 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]auth.A
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, time, actor, action, target, detail, ip FROM audit
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, time, actor, action, target, detail, ip, count, COALESCE(last_time, time) FROM audit
 		WHERE seq < ? ORDER BY seq DESC LIMIT ?`, before, limit)
 	if err != nil {
 		return nil, err
@@ -108,13 +157,13 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]auth.A
 	var out []auth.AuditEntry
 	for rows.Next() {
 		var (
-			e auth.AuditEntry
-			t int64
+			e       auth.AuditEntry
+			t, last int64
 		)
-		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.IP); err != nil {
+		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.IP, &e.Count, &last); err != nil {
 			return nil, err
 		}
-		e.Time = fromMicros(t)
+		e.Time, e.Last = fromMicros(t), fromMicros(last)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -43,6 +44,11 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"VerifiedCheckpoint", testVerified},
 		{"Users", testUsers},
 		{"AuditTrail", testAudit},
+		{"AuditRepeatCountsUp", testAuditRepeat},
+		{"AuditClipsLengths", testAuditClips},
+		{"Sessions", testSessions},
+		{"PasswordChangeEndsSessions", testPasswordEndsSessions},
+		{"Throttle", testThrottle},
 		{"SiteList", testSiteList},
 		{"DraftsAndRevisions", testDrafts},
 		{"LastEventOfConsent", testLastEvent},
@@ -570,5 +576,205 @@ func testDrafts(t *testing.T, s store.Store) {
 	}
 	if _, err := s.Draft(ctx, "nope"); consent.ErrorCode(err) != consent.ENotFound {
 		t.Errorf("draft of an unknown site: %v", err)
+	}
+}
+
+func testAuditRepeat(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	t0 := time.Now().UTC().Truncate(time.Microsecond)
+	fail := func(at time.Time, target, ip string) {
+		t.Helper()
+		e := auth.AuditEntry{Time: at, Actor: target, Action: "signin_failed", Target: target, IP: ip}
+		if err := s.AuditRepeat(ctx, e, at.Add(-15*time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 50 {
+		fail(t0.Add(time.Duration(i)*time.Second), "dpo@shop.example", "192.0.2.1")
+	}
+	fail(t0.Add(time.Minute), "dpo@shop.example", "192.0.2.2")   // another address: its own entry
+	fail(t0.Add(time.Minute), "other@shop.example", "192.0.2.1") // another account: its own entry
+	fail(t0.Add(time.Hour), "dpo@shop.example", "192.0.2.1")     // after the window: a new entry
+	page, err := s.AuditLog(ctx, 0, 10)
+	if err != nil || len(page) != 4 {
+		t.Fatalf("%d entries (%v), want 4", len(page), err)
+	}
+	first := page[3]
+	if first.Count != 50 || !first.Time.Equal(t0) || !first.Last.Equal(t0.Add(49*time.Second)) {
+		t.Errorf("counted entry: count %d, time %v, last %v", first.Count, first.Time, first.Last)
+	}
+	if page[0].Count != 1 || !page[0].Last.Equal(page[0].Time) {
+		t.Errorf("single entry: count %d, last %v, time %v", page[0].Count, page[0].Last, page[0].Time)
+	}
+}
+
+func testAuditClips(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	long := "a\x00b\xff" + strings.Repeat("x", 10000)
+	e := auth.AuditEntry{Time: time.Now().UTC(), Actor: long, Action: "signin_failed", Target: long, Detail: long, IP: long}
+	if err := s.Audit(ctx, e); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AuditRepeat(ctx, e, e.Time.Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	page, _ := s.AuditLog(ctx, 0, 10)
+	if len(page) != 1 || page[0].Count != 2 {
+		t.Fatalf("%d entries, want the clipped repeat counted into the first", len(page))
+	}
+	if g := page[0]; len(g.Actor) > auth.MaxEmail || len(g.Target) > auth.MaxEmail || len(g.Detail) > auth.MaxDetail || len(g.IP) > auth.MaxField {
+		t.Errorf("stored %d, %d, %d, %d bytes", len(g.Actor), len(g.Target), len(g.Detail), len(g.IP))
+	}
+	if g := page[0]; !strings.HasPrefix(g.Target, "ab\uFFFDx") {
+		t.Errorf("stored %q…, want NUL dropped and invalid UTF-8 replaced", g.Target[:8])
+	}
+}
+
+func addUser(t *testing.T, s store.Store, email string) *auth.User {
+	t.Helper()
+	u := &auth.User{Email: email, PasswordHash: "x", Role: auth.Admin, Lang: "en", TZ: "UTC", CreatedAt: time.Now().UTC()}
+	if err := s.AddUser(context.Background(), u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func testSessions(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	u, v := addUser(t, s, "dpo@shop.example"), addUser(t, s, "viewer@shop.example")
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	mk := func(user int64, id byte, started time.Time) auth.Session {
+		t.Helper()
+		sess := auth.Session{ID: [32]byte{id}, UserID: user, Started: started, Seen: started}
+		if err := s.AddSession(ctx, sess); err != nil {
+			t.Fatal(err)
+		}
+		return sess
+	}
+	old := mk(u.ID, 9, now.Add(-auth.AbsoluteTimeout-2*time.Hour))
+	a, b, c := mk(u.ID, 1, now), mk(u.ID, 2, now), mk(v.ID, 3, now)
+	if _, _, err := s.Session(ctx, old.ID); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("a session past the absolute timeout was kept: %v", err)
+	}
+	got, user, err := s.Session(ctx, a.ID)
+	if err != nil || got != a || user.ID != u.ID || user.Email != u.Email {
+		t.Fatalf("session %+v user %+v: %v", got, user, err)
+	}
+	if err := s.TouchSession(ctx, a.ID, now.Add(5*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _, _ := s.Session(ctx, a.ID); !got.Seen.Equal(now.Add(5*time.Minute)) || !got.Started.Equal(now) {
+		t.Errorf("after touch: %+v", got)
+	}
+	if err := s.EndSession(ctx, a.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.EndSession(ctx, a.ID); err != nil {
+		t.Errorf("ending an ended session: %v", err)
+	}
+	if _, _, err := s.Session(ctx, a.ID); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("ended session: %v", err)
+	}
+	mk(u.ID, 4, now)
+	if n, err := s.EndSessions(ctx, u.ID); err != nil || n != 2 {
+		t.Errorf("ended %d sessions (%v), want 2", n, err)
+	}
+	for _, id := range [][32]byte{b.ID, {4}} {
+		if _, _, err := s.Session(ctx, id); consent.ErrorCode(err) != consent.ENotFound {
+			t.Errorf("session after sign-out everywhere: %v", err)
+		}
+	}
+	if _, _, err := s.Session(ctx, c.ID); err != nil {
+		t.Errorf("another user's session ended: %v", err)
+	}
+}
+
+func testPasswordEndsSessions(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	u, v := addUser(t, s, "dpo@shop.example"), addUser(t, s, "viewer@shop.example")
+	now := time.Now().UTC()
+	for i, user := range []int64{u.ID, u.ID, v.ID} {
+		if err := s.AddSession(ctx, auth.Session{ID: [32]byte{byte(i + 1)}, UserID: user, Started: now, Seen: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	u.Lang = "ar"
+	if err := s.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Session(ctx, [32]byte{1}); err != nil {
+		t.Errorf("a language change ended a session: %v", err)
+	}
+	u.PasswordHash = "y"
+	if err := s.UpdateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []byte{1, 2} {
+		if _, _, err := s.Session(ctx, [32]byte{id}); consent.ErrorCode(err) != consent.ENotFound {
+			t.Errorf("session %d after a password change: %v", id, err)
+		}
+	}
+	if _, _, err := s.Session(ctx, [32]byte{3}); err != nil {
+		t.Errorf("another user's session ended: %v", err)
+	}
+	v.Disabled = true
+	if err := s.UpdateUser(ctx, v); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.Session(ctx, [32]byte{3}); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("session of a disabled user: %v", err)
+	}
+}
+
+func testThrottle(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	b := auth.Backoff{Free: 2, Base: time.Minute, Max: time.Hour, Forget: 24 * time.Hour}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if st, err := s.ThrottleStates(ctx, "i:192.0.2.1"); err != nil || len(st) != 0 {
+		t.Fatalf("states of an unknown key: %v %v", st, err)
+	}
+	var last auth.ThrottleState
+	for range 3 {
+		var err error
+		if last, err = s.ThrottleFail(ctx, "i:192.0.2.1", now, b); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if last.Failures != 3 || !last.Until.Equal(now.Add(time.Minute)) || !last.Forget.Equal(now.Add(24*time.Hour)) {
+		t.Errorf("after 3 failures: %+v", last)
+	}
+	// Failures from several instances at once are all counted.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := s.ThrottleFail(ctx, "a:dpo@shop.example", now, b); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	st, err := s.ThrottleStates(ctx, "i:192.0.2.1", "a:dpo@shop.example", "k:none")
+	if err != nil || len(st) != 2 || st["i:192.0.2.1"] != last || st["a:dpo@shop.example"].Failures != 8 {
+		t.Errorf("states %+v %v", st, err)
+	}
+	known := auth.ThrottleState{Forget: now.Add(time.Hour)}
+	if err := s.ThrottleSet(ctx, "k:192.0.2.1 dpo@shop.example", known); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ThrottleSet(ctx, "a:dpo@shop.example", auth.ThrottleState{}); err != nil {
+		t.Fatal(err)
+	}
+	st, _ = s.ThrottleStates(ctx, "k:192.0.2.1 dpo@shop.example", "a:dpo@shop.example")
+	if len(st) != 1 || st["k:192.0.2.1 dpo@shop.example"] != known {
+		t.Errorf("after set and clear: %+v", st)
+	}
+	// A failure long after drops every forgotten key.
+	if _, err := s.ThrottleFail(ctx, "i:198.51.100.1", now.Add(48*time.Hour), b); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := s.ThrottleStates(ctx, "i:192.0.2.1", "k:192.0.2.1 dpo@shop.example"); len(st) != 0 {
+		t.Errorf("forgotten keys kept: %+v", st)
 	}
 }
