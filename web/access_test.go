@@ -341,3 +341,32 @@ func TestSignInThrottle(t *testing.T) {
 		t.Errorf("stored a %d-byte target", len(entries[0].Target))
 	}
 }
+
+// TestAccessAcrossInstances: two instances on one database share sessions
+// and the throttle: signing out on one ends the session on the other, and
+// an address blocked by one is blocked by the other.
+func TestAccessAcrossInstances(t *testing.T) {
+	a := newApp(t, 0, viaLoopbackProxy)
+	b := newApp(t, 0, viaLoopbackProxy, func(o *app.Options) { o.DB = a.DB() }) // the same file, hence the same key file
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	onA, onB := newConsole(t, a), newConsole(t, b)
+	onA.login("dpo@shop.example")
+	ua, _ := url.Parse(onA.srv.URL + "/admin/")
+	ub, _ := url.Parse(onB.srv.URL + "/admin/")
+	onB.http.Jar.SetCookies(ub, onA.http.Jar.Cookies(ua))
+	if !onB.signedIn() {
+		t.Fatal("the session does not work on the other instance to begin with")
+	}
+	onA.post("/admin/logout", url.Values{"_csrf": {onA.pageToken()}})
+	if onB.signedIn() {
+		t.Error("signed out on one instance, still signed in on the other")
+	}
+
+	guesser := from(t, a, "192.0.2.77")
+	for range auth.SignIn.IP.Free + 1 {
+		guesser.attempt("dpo@shop.example", "guess guess guess")
+	}
+	if status, _ := from(t, b, "192.0.2.77").attempt("dpo@shop.example", "guess guess guess"); status != http.StatusTooManyRequests {
+		t.Errorf("an address blocked on one instance tries on the other: %d, want 429", status)
+	}
+}
