@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -85,7 +86,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if u, ok := c.Get(userKey).(*auth.User); ok {
 		lang = s.cfg.I18n.MatchConsole(u.Lang)
 	}
-	if err := render(c, status, templates.ErrorPage(s.cfg.I18n.For(lang), status, http.StatusText(status), e.Error())); err != nil {
+	loc := s.cfg.I18n.For(lang)
+	title := loc.T("error_" + strconv.Itoa(status))
+	if title == "error_"+strconv.Itoa(status) {
+		title = http.StatusText(status)
+	}
+	if err := render(c, status, templates.ErrorPage(loc, status, title, e.Error())); err != nil {
 		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
 }

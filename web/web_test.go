@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/google/uuid"
 	"golang.org/x/crypto/bcrypt"
 )
@@ -447,5 +449,58 @@ func TestJurisdiction(t *testing.T) {
 	}
 	if strings.Join(ev.Granted, ",") != "analytics,necessary" || ev.Rule != "opt-out (US)" || ev.Country != "US" || !ev.GPC || ev.Personal.IP != "203.0.113.0" {
 		t.Errorf("recorded %v rule %q country %q gpc %v ip %q", ev.Granted, ev.Rule, ev.Country, ev.GPC, ev.Personal.IP)
+	}
+}
+
+// TestBannerEveryLanguage: the banner endpoint answers in every visitor
+// language, with its direction, and maps regional tags to the right one.
+func TestBannerEveryLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	type state struct{ Lang, Dir, HTML string }
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range i18n.Visitor {
+		st := decode[state](t, do(a, req{"GET", "/api/v1/sites/demo/banner?lang=" + l.Code, "", nil}))
+		reject := html.EscapeString(bundle.For(l.Code).T("banner_reject"))
+		if st.Lang != l.Code || st.Dir != l.Dir() || !strings.Contains(st.HTML, `lang="`+l.Code+`"`) || !strings.Contains(st.HTML, reject) {
+			t.Errorf("?lang=%s: lang %q dir %q, reject-all %q in the fragment: %v", l.Code, st.Lang, st.Dir, reject, strings.Contains(st.HTML, reject))
+		}
+	}
+	for _, tc := range []struct{ query, header, want string }{
+		{"pt-PT", "", "pt"},
+		{"", "pt-BR,pt;q=0.9", "pt-BR"},
+		{"zh-TW", "", "zh-Hant"},
+		{"", "zh-HK", "zh-Hant"},
+		{"", "zh-CN,zh;q=0.9,en;q=0.5", "zh-Hans"},
+		{"", "es-MX,es;q=0.9", "es-419"},
+		{"sr-Latn", "", "sr-Latn"},
+		{"no", "", "nb"},
+		{"fil", "fil,en;q=0.5", "en"},
+		{"", "fil", "en"},
+		{"he", "ar", "he"},
+	} {
+		st := decode[state](t, do(a, req{"GET", "/api/v1/sites/demo/banner?lang=" + tc.query, "", map[string]string{"Accept-Language": tc.header}}))
+		if st.Lang != tc.want {
+			t.Errorf("?lang=%q, Accept-Language %q: %q, want %q", tc.query, tc.header, st.Lang, tc.want)
+		}
+	}
+}
+
+// TestErrorPageInVisitorLanguage: a visitor's error page is titled in their
+// language.
+func TestErrorPageInVisitorLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	for _, tc := range []struct{ lang, want string }{
+		{"de-DE,de;q=0.9", "Diese Seite existiert nicht."},
+		{"ja", "このページは存在しません。"},
+		{"he", "הדף הזה לא קיים."},
+		{"", "This page does not exist."},
+	} {
+		rec := do(a, req{"GET", "/p/nosuch", "", map[string]string{"Accept-Language": tc.lang, "Accept": "text/html"}})
+		if body := rec.Body.String(); rec.Code != http.StatusNotFound || !strings.Contains(body, tc.want) {
+			t.Errorf("Accept-Language %q: %d, want 404 titled %q:\n%s", tc.lang, rec.Code, tc.want, body)
+		}
 	}
 }

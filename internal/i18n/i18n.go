@@ -5,6 +5,8 @@ package i18n
 import (
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/BurntSushi/toml"
@@ -22,35 +24,68 @@ type Bundle struct {
 	consoleMatcher language.Matcher
 }
 
-// Load reads every message file from the embedded locales: active.<lang>.toml
-// for visitors, admin.<lang>.toml for the staff console.
+// Load reads every language of Visitor (active.<code>.toml) and Console
+// (admin.<code>.toml) from the embedded locales, and fails when a listed
+// language has no file or a file names a language not listed.
 func Load() (*Bundle, error) {
 	b := goi18n.NewBundle(language.English)
 	b.RegisterUnmarshalFunc("toml", toml.Unmarshal)
+	want := map[string]bool{}
+	var tags []language.Tag
+	for _, l := range Visitor {
+		tags = append(tags, language.MustParse(l.Code))
+		if _, ok := derived[l.Code]; ok {
+			buf, err := VisitorMessages(l.Code)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := b.ParseMessageFileBytes(buf, "active."+l.Code+".toml"); err != nil {
+				return nil, fmt.Errorf("i18n: %w", err)
+			}
+			continue
+		}
+		want["active."+l.Code+".toml"] = true
+	}
+	var ctags []language.Tag
+	for _, code := range Console {
+		if !slices.ContainsFunc(Visitor, func(l Language) bool { return l.Code == code }) {
+			return nil, fmt.Errorf("i18n: console language %s is not a visitor language", code)
+		}
+		ctags = append(ctags, language.MustParse(code))
+		want["admin."+code+".toml"] = true
+	}
 	files, err := fs.Glob(locales.FS, "*.toml")
 	if err != nil {
 		return nil, err
 	}
 	for _, f := range files {
+		if !want[f] {
+			return nil, fmt.Errorf("i18n: %s is not a listed language (i18n.Visitor, i18n.Console)", f)
+		}
+		delete(want, f)
 		if _, err := b.LoadMessageFileFS(locales.FS, f); err != nil {
 			return nil, fmt.Errorf("i18n: %w", err)
 		}
 	}
-	tags := b.LanguageTags() // English, the default, comes first
-	console, err := fs.Glob(locales.FS, "admin.*.toml")
-	if err != nil {
-		return nil, err
-	}
-	var ctags []language.Tag
-	for _, t := range tags {
-		for _, f := range console {
-			if f == "admin."+t.String()+".toml" {
-				ctags = append(ctags, t)
-			}
-		}
+	if len(want) > 0 {
+		return nil, fmt.Errorf("i18n: missing %s", strings.Join(slices.Sorted(maps.Keys(want)), ", "))
 	}
 	return &Bundle{b: b, tags: tags, matcher: language.NewMatcher(tags),
 		console: ctags, consoleMatcher: language.NewMatcher(ctags)}, nil
+}
+
+// VisitorMessages is the message file of one visitor language: its
+// active.<code>.toml, or the file it is derived from, converted.
+func VisitorMessages(code string) ([]byte, error) {
+	d, ok := derived[code]
+	if !ok {
+		return fs.ReadFile(locales.FS, "active."+code+".toml")
+	}
+	buf, err := fs.ReadFile(locales.FS, "active."+d.from+".toml")
+	if err != nil {
+		return nil, fmt.Errorf("i18n: %s is made from %s: %w", code, d.from, err)
+	}
+	return []byte(d.convert(string(buf))), nil
 }
 
 // ConsoleLanguages lists the languages the staff console is complete in.
@@ -85,6 +120,13 @@ func match(m language.Matcher, tags []language.Tag, prefs []string) string {
 		}
 		parsed, _, err := language.ParseAcceptLanguage(p)
 		if err != nil || len(parsed) == 0 {
+			continue
+		}
+		parsed = slices.DeleteFunc(parsed, func(t language.Tag) bool {
+			base, _ := t.Base()
+			return notUnderstood[base.String()]
+		})
+		if len(parsed) == 0 {
 			continue
 		}
 		if _, i, conf := m.Match(parsed...); conf != language.No {
@@ -138,10 +180,4 @@ func (l *Localizer) N(id string, count int) string {
 }
 
 // Dir is the text direction of the language: "rtl" or "ltr".
-func (l *Localizer) Dir() string {
-	switch strings.SplitN(l.Lang, "-", 2)[0] {
-	case "ar", "he", "fa", "ur":
-		return "rtl"
-	}
-	return "ltr"
-}
+func (l *Localizer) Dir() string { return dirOf(l.Lang) }
