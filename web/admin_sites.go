@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
@@ -287,7 +288,7 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
 		return s.sitePage(c, http.StatusBadRequest, err.Error())
 	}
-	rev, err := s.cfg.Store.Publish(ctx, draft)
+	rev, err := s.cfg.Store.Publish(ctx, draft, shown.All(s.cfg.I18n))
 	if err != nil {
 		return s.formError(err, func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) })
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"net/http"
 	"strconv"
 
@@ -129,6 +128,10 @@ type bannerAnswer struct {
 
 // renderBanner renders the banner answer for one key.
 func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Localizer, key bannerKey) (*bannerAnswer, error) {
+	texts, err := s.snapshot(c.Request().Context(), site.ID, site.Revision, loc.Lang)
+	if err != nil {
+		return nil, err
+	}
 	defaults := site.Defaults(key.mode, key.gpc)
 	view := templates.Banner{T: loc, Site: site, GPC: key.gpc, Mode: key.mode, Granted: defaults, Changed: key.changed, InlineVars: key.legacy}
 	var html bytes.Buffer
@@ -138,7 +141,7 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 	st := bannerState{
 		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: key.mode, Changed: key.changed, GPC: key.gpc,
 		ConsentMode: site.ConsentModeBits(granted(defaults)),
-		TextsHash:   hex.EncodeToString(s.shown(site, loc).hash[:]),
+		TextsHash:   hex.EncodeToString(texts[:]),
 		Reopen:      loc.T("reopen"), HTML: html.String(),
 	}
 	if key.legacy {
@@ -188,38 +191,3 @@ func granted(m map[string]bool) []string {
 
 // gpcOf reports whether the request carries Global Privacy Control.
 func gpcOf(c echo.Context) bool { return c.Request().Header.Get("Sec-GPC") == "1" }
-
-// shownTexts is the canonical record of the exact texts a site's banner shows
-// in one language at one revision, and its digest: the proof of what a
-// visitor was shown.
-type shownTexts struct {
-	hash [32]byte
-	body []byte
-}
-
-// bannerMessages are the message IDs the banner and preference center show.
-var bannerMessages = append([]string{"prefs_always_on"}, consent.TextKeys...)
-
-// shown returns the texts snapshot for a site revision in one language,
-// computing it once per process.
-func (s *Server) shown(site *consent.Site, loc *i18n.Localizer) *shownTexts {
-	key := fmt.Sprintf("%s/%d/%s", site.ID, site.Revision, loc.Lang)
-	if v, ok := s.texts.Load(key); ok {
-		return v.(*shownTexts)
-	}
-	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Messages: map[string]string{}, Services: site.Services}
-	for _, id := range bannerMessages {
-		rec.Messages[id] = loc.T(id)
-	}
-	if site.ChangeNote != "" {
-		rec.Messages["change_note"] = site.ChangeNote
-	}
-	for _, cat := range site.Categories {
-		rec.Categories = append(rec.Categories, consent.TextsCategory{Key: cat.Key, Required: cat.Required,
-			Name: templates.CategoryName(loc, cat), Description: templates.CategoryDescription(loc, cat)})
-	}
-	body, _ := json.Marshal(rec) // plain strings, maps and slices: cannot fail
-	t := &shownTexts{hash: sha256.Sum256(body), body: body}
-	v, _ := s.texts.LoadOrStore(key, t)
-	return v.(*shownTexts)
-}

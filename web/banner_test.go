@@ -76,7 +76,7 @@ func TestBannerCompressedCachedAndVaried(t *testing.T) {
 	}
 	site.Texts = map[string]map[string]string{"en": {"banner_title": "A brand new title"}}
 	site.ChangeNote = "new title"
-	if _, err := a.Store.Publish(context.Background(), site); err != nil {
+	if _, err := a.Store.Publish(context.Background(), site, nil); err != nil {
 		t.Fatal(err)
 	}
 	a.Server.ForgetSites()

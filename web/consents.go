@@ -66,16 +66,19 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	if d.ConsentID == uuid.Nil {
 		d.ConsentID = id // a new visitor's consent ID is its first event's ID
 	}
-	loc := s.localizer(c, site, req.Lang)
-	shown := s.shown(site, loc)
+	lang := s.cfg.I18n.Match(req.Lang, r.Header.Get("Accept-Language"))
+	texts, err := s.snapshot(r.Context(), site.ID, d.Revision, lang)
+	if err != nil {
+		return nil, err
+	}
 	page := consent.PageOf(req.Page)
 	if page == "" {
 		page = consent.PageOf(r.Referer())
 	}
 	ev := &consent.Event{
 		ID: id, ConsentID: d.ConsentID, Site: site.ID, Revision: d.Revision, Action: d.Action,
-		Granted: d.Granted, Source: d.Source, Lang: loc.Lang, Country: where.Country, Rule: where.Rule(),
-		GPC: d.GPC, DNT: r.Header.Get("DNT") == "1", TextsHash: shown.hash, TextsBody: shown.body,
+		Granted: d.Granted, Source: d.Source, Lang: lang, Country: where.Country, Rule: where.Rule(),
+		GPC: d.GPC, DNT: r.Header.Get("DNT") == "1", TextsHash: texts,
 		Time: now, Expires: now.Add(site.LifetimeOrDefault()),
 		Personal: consent.Personal{IP: consent.TruncateIP(c.RealIP()), UserAgent: truncate(r.UserAgent(), 512), Page: page},
 	}

@@ -3,6 +3,9 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"github.com/google/uuid"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -16,6 +19,7 @@ import (
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/token"
@@ -44,11 +48,11 @@ func (s *seenByWriter) AppendBatch(ctx context.Context, events []*consent.Event)
 func newServerOver(t *testing.T, st store.Store) *web.Server {
 	t.Helper()
 	ctx := context.Background()
-	if _, err := st.Publish(ctx, app.DemoSite("https://shop.example")); err != nil {
-		t.Fatal(err)
-	}
 	b, err := i18n.Load()
 	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Publish(ctx, app.DemoSite("https://shop.example"), shown.All(b)); err != nil {
 		t.Fatal(err)
 	}
 	codec, err := token.NewCodec(make([]byte, 32))
@@ -164,5 +168,65 @@ func TestVerifySuperseded(t *testing.T) {
 	// Another site's token.
 	if v = verifyTok(`{"token":"` + first.Token + `","site":"blog"}`); v["valid"] != false || v["reason"] == "" {
 		t.Errorf("a demo token verified for site blog: %v", v)
+	}
+}
+
+// The texts hash is what the visitor saw: a decision naming revision 1,
+// posted after revision 2 changed the wording, records revision 1's
+// snapshot in the visitor's language, stored when revision 1 was published.
+func TestTextsOfTheRevisionShown(t *testing.T) {
+	a := newApp(t, 0)
+	ctx := context.Background()
+	site, err := a.Store.Site(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range b.Languages() { // the demo's revision 1 was published with every language frozen
+		if snap, err := a.Store.Snapshot(ctx, "demo", 1, l); err != nil || snap.Check() != nil {
+			t.Errorf("revision 1 in %s: no snapshot stored at publish: %v", l, err)
+		}
+	}
+	// Revision 2 is published without snapshots, as for a language the
+	// bundle gains later: the first decision in German makes its snapshot
+	// from revision 2's frozen configuration.
+	site.Texts = map[string]map[string]string{"de": {"banner_title": "Neue Überschrift"}}
+	if _, err := a.Store.Publish(ctx, site, nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Server.ForgetSites()
+	for _, tc := range []struct {
+		rev   int
+		title bool
+	}{{1, false}, {2, true}} {
+		rec := do(a, req{"POST", consents, fmt.Sprintf(`{"action":"reject_all","revision":%d,"lang":"de"}`, tc.rev), nil})
+		if rec.Code != http.StatusCreated {
+			t.Fatalf("%d %s", rec.Code, rec.Body)
+		}
+		ev, err := a.Store.Event(ctx, uuid.MustParse(decode[consentResp](t, rec).EventID))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, err := a.Store.Texts(ctx, ev.TextsHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var texts consent.Texts
+		if err := json.Unmarshal(body, &texts); err != nil {
+			t.Fatal(err)
+		}
+		if texts.Revision != tc.rev || texts.Lang != "de" || (texts.Messages["banner_title"] == "Neue Überschrift") != tc.title {
+			t.Errorf("a decision on revision %d recorded the texts of revision %d in %s, title %q", tc.rev, texts.Revision, texts.Lang, texts.Messages["banner_title"])
+		}
+		frozen, err := a.Store.Revision(ctx, "demo", tc.rev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := shown.Snapshot(b, frozen, "de"); want.Hash != ev.TextsHash {
+			t.Errorf("revision %d: recorded %x, want the snapshot of the frozen revision %x", tc.rev, ev.TextsHash, want.Hash)
+		}
 	}
 }

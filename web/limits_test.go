@@ -101,7 +101,7 @@ func TestConsoleFormsFitTheirLimit(t *testing.T) {
 	for i := len(site.Categories); i < consent.MaxCategories; i++ {
 		site.Categories = append(site.Categories, consent.Category{Key: fmt.Sprintf("category_number_%02d", i)})
 	}
-	if _, err := a.Store.Publish(ctx, site); err != nil {
+	if _, err := a.Store.Publish(ctx, site, nil); err != nil {
 		t.Fatal(err)
 	}
 	c := newConsole(t, a)

@@ -61,7 +61,7 @@ type Server struct {
 	echo    *echo.Echo
 	assets  *assets
 	sites   siteCache
-	texts   sync.Map // site/revision/lang → *shownTexts
+	texts   sync.Map // snapshotKey → [32]byte, see snapshot
 	metrics *metrics
 	// bannerVary names every request header the banner answer depends on.
 	bannerVary string

@@ -412,7 +412,7 @@ func TestJurisdiction(t *testing.T) {
 	})
 	site, _ := a.Store.Site(context.Background(), "demo")
 	site.Rules = map[string]consent.Mode{"US": consent.OptOut}
-	if _, err := a.Store.Publish(context.Background(), site); err != nil {
+	if _, err := a.Store.Publish(context.Background(), site, nil); err != nil {
 		t.Fatal(err)
 	}
 	a.Server.ForgetSites()

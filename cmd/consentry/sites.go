@@ -13,6 +13,7 @@ import (
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/siteyaml"
 )
 
@@ -102,7 +103,7 @@ func sites(ctx context.Context, args []string, stdout io.Writer) error {
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
 	}
-	rev, err := st.Publish(ctx, site)
+	rev, err := st.Publish(ctx, site, shown.All(bundle))
 	if err != nil {
 		return err
 	}

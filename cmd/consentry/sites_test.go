@@ -26,7 +26,7 @@ func TestSitesExportApplyRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example")); err != nil {
+	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
 		t.Fatal(err)
 	}
 	st.Close()

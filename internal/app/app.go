@@ -150,7 +150,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		}
 	}
 	if o.Demo {
-		if err := seedDemo(ctx, a.Store, a.URL(), o.Log); err != nil {
+		if err := seedDemo(ctx, a.Store, bundle, a.URL(), o.Log); err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
 		}
 		if err := seedAdmin(ctx, a.Store, o.BcryptCost, o.DemoAdmin); err != nil {

@@ -12,6 +12,8 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/web"
 )
@@ -53,7 +55,7 @@ func DemoSite(origins ...string) *consent.Site {
 
 // seedDemo publishes the demo site on first start, and a new revision when
 // the server now answers on an origin the site does not allow yet.
-func seedDemo(ctx context.Context, st store.Store, base string, log *slog.Logger) error {
+func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base string, log *slog.Logger) error {
 	u, err := url.Parse(base)
 	if err != nil {
 		return err
@@ -75,7 +77,7 @@ func seedDemo(ctx context.Context, st store.Store, base string, log *slog.Logger
 			site.Origins = append(site.Origins, o)
 		}
 	}
-	rev, err := st.Publish(ctx, site)
+	rev, err := st.Publish(ctx, site, shown.All(bundle))
 	if err != nil {
 		return errors.Join(errors.New("publishing the demo site"), err)
 	}

@@ -24,7 +24,7 @@ type Event struct {
 	Rule      string // the jurisdiction rule applied: opt-in, opt-out, notice
 	GPC       bool
 	DNT       bool
-	TextsHash [32]byte // SHA-256 of the exact texts shown (see TextsBody)
+	TextsHash [32]byte // names the Snapshot of the exact texts shown
 	Time      time.Time
 	Expires   time.Time
 
@@ -36,10 +36,6 @@ type Event struct {
 	Erased    *Erasure
 
 	Hash [32]byte // ledger link: see package ledger
-
-	// TextsBody is the canonical JSON of the texts shown, handed to the store
-	// on write so that it keeps each distinct snapshot once; nil on read.
-	TextsBody []byte
 }
 
 // Personal holds the fields of an event that identify a person more than the

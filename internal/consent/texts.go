@@ -1,5 +1,10 @@
 package consent
 
+import (
+	"crypto/sha256"
+	"encoding/json"
+)
+
 // Texts is the canonical record of the exact texts a site's banner showed in
 // one language at one revision. Its JSON is stored once, addressed by its
 // SHA-256 digest, which every event names: the proof of what a visitor saw.
@@ -18,4 +23,36 @@ type TextsCategory struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Required    bool   `json:"required"`
+}
+
+// Snapshot is the stored Texts of one site revision in one language: made
+// when the revision is published, never changed, named by its Hash in every
+// event decided on it. Seq is its place in the order snapshots were stored.
+type Snapshot struct {
+	Seq      int64
+	Site     string
+	Revision int
+	Lang     string
+	Hash     [32]byte // SHA-256 of Body
+	Body     []byte   // canonical JSON of Texts
+}
+
+// NewSnapshot freezes t: its canonical JSON and that JSON's digest.
+func NewSnapshot(t Texts) Snapshot {
+	body, _ := json.Marshal(t) // plain strings, maps and slices: cannot fail
+	return Snapshot{Site: t.Site, Revision: t.Revision, Lang: t.Lang, Hash: sha256.Sum256(body), Body: body}
+}
+
+// Check recomputes a stored snapshot's digest and reads the site, revision
+// and language its body names: an edited body, or one filed under another
+// revision or language, fails.
+func (s Snapshot) Check() error {
+	if sha256.Sum256(s.Body) != s.Hash {
+		return Errorf(EInvalid, "texts snapshot %x (site %s, revision %d, %s) does not match its hash: its body was changed", s.Hash, s.Site, s.Revision, s.Lang)
+	}
+	var t Texts
+	if err := json.Unmarshal(s.Body, &t); err != nil || t.Site != s.Site || t.Revision != s.Revision || t.Lang != s.Lang {
+		return Errorf(EInvalid, "texts snapshot %x is filed as site %s, revision %d, %s but its body says otherwise", s.Hash, s.Site, s.Revision, s.Lang)
+	}
+	return nil
 }

@@ -44,7 +44,7 @@ func (b *browser) publishDemo(note string, edit func(*consent.Site)) int {
 	}
 	edit(site)
 	site.ChangeNote = note
-	rev, err := b.app.Store.Publish(b.ctx, site)
+	rev, err := b.app.Store.Publish(b.ctx, site, nil)
 	if err != nil {
 		b.t.Fatalf("publishing the demo site (%s): %v", note, err)
 	}

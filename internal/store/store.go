@@ -50,8 +50,18 @@ type Ledger interface {
 	Hash(ctx context.Context, seq int64) ([32]byte, error)
 	// Head returns the sequence number and hash of the newest event.
 	Head(ctx context.Context) (seq int64, hash [32]byte, err error)
-	// Texts returns the snapshot of texts with the given digest.
+	// Texts returns the body of the texts snapshot with the given digest.
 	Texts(ctx context.Context, hash [32]byte) ([]byte, error)
+	// Snapshot returns the texts snapshot of a site's revision in one
+	// language (the first stored, should there be more than one).
+	Snapshot(ctx context.Context, site string, revision int, lang string) (consent.Snapshot, error)
+	// AddSnapshot stores s unless its site revision and language have a
+	// snapshot already, and returns the one stored: the first one wins, so
+	// instances racing to add a language agree.
+	AddSnapshot(ctx context.Context, s consent.Snapshot) (consent.Snapshot, error)
+	// Snapshots streams every stored snapshot, bodies included, in the
+	// order they were stored (by Seq).
+	Snapshots(ctx context.Context, fn func(consent.Snapshot) error) error
 	// Erase removes the personal fields of every event of a consent ID and
 	// says when and why; it returns how many events it changed.
 	Erase(ctx context.Context, consentID uuid.UUID, reason string, at time.Time) (int, error)
@@ -70,8 +80,11 @@ type Sites interface {
 	// SiteList returns every site as of its newest revision, by ID.
 	SiteList(ctx context.Context) ([]*consent.Site, error)
 	// Publish stores s as the site's next revision, discards the draft and
-	// returns the revision's number.
-	Publish(ctx context.Context, s *consent.Site) (int, error)
+	// returns the revision's number. In the same transaction it stores the
+	// texts snapshots that texts makes of the revision (s, its Revision set
+	// to the new number): what visitors will be shown. texts may be nil;
+	// a snapshot missing is made when first needed (see AddSnapshot).
+	Publish(ctx context.Context, s *consent.Site, texts func(*consent.Site) []consent.Snapshot) (int, error)
 	// Draft returns the draft of a site's next revision, or a copy of the
 	// newest revision when nothing has been edited since.
 	Draft(ctx context.Context, id string) (*consent.Site, error)

@@ -25,15 +25,12 @@ var eventCopyColumns = []string{"seq", "time", "expires", "agent_id", "revision"
 // row, seals the batch to it, copies the events in, adds their day starts
 // and rollup, and writes the new head. Writers on other instances wait on
 // that row lock, so the ledger stays one chain and the rollup exact. New
-// user agents and texts snapshots are stored before, each in a transaction
-// of its own, so the lock is held for no more than the batch itself; rows
-// of a batch that then fails stay, unreferenced and harmless.
+// user agents are stored before, in a transaction of their own, so the lock
+// is held for no more than the batch itself; rows of a batch that then
+// fails stay, unreferenced and harmless.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.storeTexts(ctx, events); err != nil {
-		return err
-	}
 	if err := s.storeAgents(ctx, events); err != nil {
 		return err
 	}
@@ -100,35 +97,6 @@ func nullString(s string) *string {
 		return nil
 	}
 	return &s
-}
-
-// storeTexts inserts the texts snapshots of the batch not stored yet.
-func (s *Store) storeTexts(ctx context.Context, events []*consent.Event) error {
-	var (
-		hashes, bodies [][]byte
-		batch          = map[[32]byte]bool{}
-	)
-	for _, e := range events {
-		if e.TextsBody != nil && !s.known[e.TextsHash] && !batch[e.TextsHash] {
-			batch[e.TextsHash] = true
-			hashes, bodies = append(hashes, e.TextsHash[:]), append(bodies, e.TextsBody)
-		}
-	}
-	if len(hashes) == 0 {
-		return nil
-	}
-	if len(s.known)+len(batch) > 10000 {
-		s.known = map[[32]byte]bool{}
-	}
-	_, err := s.pool.Exec(ctx, `INSERT INTO texts (hash, body) SELECT * FROM unnest($1::bytea[], $2::bytea[])
-		ON CONFLICT (hash) DO NOTHING`, hashes, bodies)
-	if err != nil {
-		return err
-	}
-	for h := range batch {
-		s.known[h] = true
-	}
-	return nil
 }
 
 // storeAgents makes sure every user agent of the batch has an ID in the cache.
@@ -427,10 +395,10 @@ func (s *Store) Head(ctx context.Context) (int64, [32]byte, error) {
 	return seq, [32]byte(hash), nil
 }
 
-// Texts returns one stored snapshot of texts.
+// Texts returns the body of one stored texts snapshot.
 func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 	var body []byte
-	err := s.pool.QueryRow(ctx, "SELECT body FROM texts WHERE hash = $1", hash[:]).Scan(&body)
+	err := s.pool.QueryRow(ctx, "SELECT body FROM snapshots WHERE hash = $1", hash[:]).Scan(&body)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, consent.Errorf(consent.ENotFound, "no texts snapshot %x", hash)
 	}

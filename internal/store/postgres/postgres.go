@@ -26,13 +26,11 @@ var migrations embed.FS
 // Store is a store.Store on a PostgreSQL database.
 type Store struct {
 	pool *pgxpool.Pool
-	// mu serializes this instance's AppendBatch calls and guards the caches;
+	// mu serializes this instance's AppendBatch calls and guards the cache;
 	// other instances are kept in order by the ledger head's row lock.
 	mu sync.Mutex
 	// agents caches user-agent IDs (rows are never deleted).
 	agents map[string]int64
-	// known remembers texts snapshots already stored.
-	known map[[32]byte]bool
 }
 
 // Open connects to the database url names (postgres://…) and brings its
@@ -50,7 +48,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, agents: map[string]int64{}, known: map[[32]byte]bool{}}, nil
+	return &Store{pool: pool, agents: map[string]int64{}}, nil
 }
 
 func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {

@@ -145,7 +145,7 @@ func (s *Store) SaveDraft(ctx context.Context, site *consent.Site) error {
 // of the site's row locks it until commit, so a publish of the same site
 // from another instance waits, and its MAX(number) (a new snapshot per
 // statement in READ COMMITTED) sees this revision: numbers never collide.
-func (s *Store) Publish(ctx context.Context, site *consent.Site) (int, error) {
+func (s *Store) Publish(ctx context.Context, site *consent.Site, texts func(*consent.Site) []consent.Snapshot) (int, error) {
 	if err := site.Validate(); err != nil {
 		return 0, err
 	}
@@ -170,9 +170,19 @@ func (s *Store) Publish(ctx context.Context, site *consent.Site) (int, error) {
 		RETURNING number`, site.ID, config, sum[:], now).Scan(&rev); err != nil {
 		return 0, err
 	}
+	before := site.Revision
+	site.Revision = rev
+	if texts != nil {
+		for _, snap := range texts(site) {
+			if _, err := addSnapshot(ctx, tx, snap); err != nil {
+				site.Revision = before
+				return 0, err
+			}
+		}
+	}
 	if err := tx.Commit(ctx); err != nil {
+		site.Revision = before
 		return 0, err
 	}
-	site.Revision = rev
 	return rev, nil
 }

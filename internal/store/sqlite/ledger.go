@@ -32,7 +32,6 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 			tx.Rollback()
 			// The caches may name rows the rollback removed.
 			s.agents = map[string]int64{}
-			s.known = map[[32]byte]bool{}
 		}
 	}()
 	var (
@@ -56,12 +55,6 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	}
 	defer ins.Close()
 	for _, e := range events {
-		if e.TextsBody != nil && !s.known[e.TextsHash] {
-			if _, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO texts (hash, body) VALUES (?, ?)", e.TextsHash[:], e.TextsBody); err != nil {
-				return err
-			}
-			s.known[e.TextsHash] = true
-		}
 		agent, err := s.agentID(ctx, tx, e.Personal.UserAgent)
 		if err != nil {
 			return err
@@ -362,10 +355,10 @@ func (s *Store) Head(ctx context.Context) (int64, [32]byte, error) {
 	return seq, [32]byte(hash), nil
 }
 
-// Texts returns one stored snapshot of texts.
+// Texts returns the body of one stored texts snapshot.
 func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 	var body []byte
-	err := s.r.QueryRowContext(ctx, "SELECT body FROM texts WHERE hash = ?", hash[:]).Scan(&body)
+	err := s.r.QueryRowContext(ctx, "SELECT body FROM snapshots WHERE hash = ?", hash[:]).Scan(&body)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, consent.Errorf(consent.ENotFound, "no texts snapshot %x", hash)
 	}

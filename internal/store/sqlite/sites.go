@@ -141,8 +141,9 @@ func (s *Store) SaveDraft(ctx context.Context, site *consent.Site) error {
 	return err
 }
 
-// Publish freezes the configuration as the site's next revision.
-func (s *Store) Publish(ctx context.Context, site *consent.Site) (int, error) {
+// Publish freezes the configuration as the site's next revision, with the
+// texts snapshots of it that texts makes, in one transaction.
+func (s *Store) Publish(ctx context.Context, site *consent.Site, texts func(*consent.Site) []consent.Snapshot) (int, error) {
 	if err := site.Validate(); err != nil {
 		return 0, err
 	}
@@ -167,9 +168,19 @@ func (s *Store) Publish(ctx context.Context, site *consent.Site) (int, error) {
 		RETURNING number`, site.ID, config, sum[:], now, site.ID).Scan(&rev); err != nil {
 		return 0, err
 	}
+	before := site.Revision
+	site.Revision = rev
+	if texts != nil {
+		for _, snap := range texts(site) {
+			if _, err := addSnapshot(ctx, tx, snap); err != nil {
+				site.Revision = before
+				return 0, err
+			}
+		}
+	}
 	if err := tx.Commit(); err != nil {
+		site.Revision = before
 		return 0, err
 	}
-	site.Revision = rev
 	return rev, nil
 }

@@ -23,14 +23,12 @@ var migrations embed.FS
 // Store is a store.Store on a SQLite file.
 type Store struct {
 	w, r *sql.DB
-	// mu serializes AppendBatch and guards the caches below; SQLite has one
+	// mu serializes AppendBatch and guards the cache below; SQLite has one
 	// writer at a time anyway, this makes it explicit rather than implied by
 	// the writer pool's single connection.
 	mu sync.Mutex
 	// agents caches user-agent IDs.
 	agents map[string]int64
-	// known remembers texts snapshots already stored.
-	known map[[32]byte]bool
 }
 
 // Open opens (creating if need be) the SQLite database at path and brings its
@@ -60,7 +58,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
-	return &Store{w: w, r: r, agents: map[string]int64{}, known: map[[32]byte]bool{}}, nil
+	return &Store{w: w, r: r, agents: map[string]int64{}}, nil
 }
 
 // createPrivate creates the database file readable and writable by its

@@ -96,7 +96,7 @@ func testTwoPublishers(t *testing.T, a, b store.Store) {
 				defer wg.Done()
 				site := Site("shop")
 				site.Name = fmt.Sprintf("Shop %d", i)
-				rev, err := s.Publish(context.Background(), site)
+				rev, err := s.Publish(context.Background(), site, texts)
 				mu.Lock()
 				defer mu.Unlock()
 				got, errs = append(got, rev), append(errs, err)

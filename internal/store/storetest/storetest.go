@@ -5,7 +5,6 @@ package storetest
 
 import (
 	"context"
-	"crypto/sha256"
 	"fmt"
 	"reflect"
 	"strings"
@@ -52,6 +51,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SiteList", testSiteList},
 		{"DraftsAndRevisions", testDrafts},
 		{"LastEventOfConsent", testLastEvent},
+		{"SnapshotsAtPublish", testSnapshotsAtPublish},
+		{"AddSnapshotFirstWins", testAddSnapshot},
+		{"SnapshotsStream", testSnapshotsStream},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -71,15 +73,14 @@ func Site(id string) *consent.Site {
 // for a new visitor.
 func Event(site string, i int) *consent.Event {
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	texts := []byte(fmt.Sprintf(`{"site":%q}`, site))
 	id := uuid.Must(uuid.NewV7())
 	return &consent.Event{
 		// A new visitor's consent ID is its first event's ID, as in production.
 		ID: id, ConsentID: id, Site: site, Revision: 1,
 		Action: consent.Custom, Granted: []string{"analytics", "necessary"}, Source: consent.SourceBanner,
 		Lang: "fr", Country: "FR", Rule: "opt-in", GPC: i%2 == 0, DNT: i%3 == 0,
-		TextsHash: sha256.Sum256(texts), TextsBody: texts,
-		Time: now, Expires: now.Add(consent.DefaultLifetime),
+		TextsHash: Snapshot(site).Hash,
+		Time:      now, Expires: now.Add(consent.DefaultLifetime),
 		Personal: consent.Personal{IP: "203.0.113.0", UserAgent: fmt.Sprintf("Mozilla/5.0 test %d", i%3), Page: "https://" + site + ".example/p"},
 	}
 }
@@ -99,7 +100,7 @@ func testPublishRevisions(t *testing.T, s store.Store) {
 	site := Site("shop")
 	for want := 1; want <= 3; want++ {
 		site.Name = fmt.Sprintf("Shop v%d", want)
-		rev, err := s.Publish(ctx, site)
+		rev, err := s.Publish(ctx, site, nil)
 		if err != nil || rev != want {
 			t.Fatalf("publish: rev %d, err %v; want %d", rev, err, want)
 		}
@@ -116,7 +117,7 @@ func testPublishRevisions(t *testing.T, s store.Store) {
 func testPublishRefusesInvalid(t *testing.T, s store.Store) {
 	site := Site("shop")
 	site.Origins = []string{"not an origin"}
-	if _, err := s.Publish(context.Background(), site); consent.ErrorCode(err) != consent.EInvalid {
+	if _, err := s.Publish(context.Background(), site, nil); consent.ErrorCode(err) != consent.EInvalid {
 		t.Fatalf("err = %v, want invalid", err)
 	}
 	if _, err := s.Site(context.Background(), "shop"); consent.ErrorCode(err) != consent.ENotFound {
@@ -138,18 +139,12 @@ func testAppendAndRead(t *testing.T, s store.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := *e2
-	want.TextsBody = nil
-	if !reflect.DeepEqual(got, &want) {
-		t.Errorf("read back\n%+v\nwant\n%+v", got, &want)
+	if !reflect.DeepEqual(got, e2) {
+		t.Errorf("read back\n%+v\nwant\n%+v", got, e2)
 	}
 	all, err := s.EventsByConsent(ctx, e1.ConsentID)
 	if err != nil || len(all) != 2 || all[0].ID != e1.ID {
 		t.Fatalf("by consent: %d events, err %v", len(all), err)
-	}
-	body, err := s.Texts(ctx, e1.TextsHash)
-	if err != nil || string(body) != string(e1.TextsBody) {
-		t.Errorf("texts %q, err %v", body, err)
 	}
 }
 
@@ -512,7 +507,7 @@ func testAudit(t *testing.T, s store.Store) {
 func testSiteList(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	for _, id := range []string{"shop", "blog", "shop"} {
-		if _, err := s.Publish(ctx, Site(id)); err != nil {
+		if _, err := s.Publish(ctx, Site(id), nil); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -538,7 +533,7 @@ func testDrafts(t *testing.T, s store.Store) {
 	if err != nil || d.Revision != 0 || d.Name != site.Name {
 		t.Fatalf("draft %+v %v", d, err)
 	}
-	if _, err := s.Publish(ctx, d); err != nil {
+	if _, err := s.Publish(ctx, d, nil); err != nil {
 		t.Fatal(err)
 	}
 	d, _ = s.Draft(ctx, "shop") // no edits since: the published revision
@@ -560,7 +555,7 @@ func testDrafts(t *testing.T, s store.Store) {
 	if got, _ := s.Draft(ctx, "shop"); got.Name != "Shop, renamed" {
 		t.Error("a refused draft was half-saved")
 	}
-	if rev, err := s.Publish(ctx, d); err != nil || rev != 2 {
+	if rev, err := s.Publish(ctx, d, nil); err != nil || rev != 2 {
 		t.Fatalf("publish: %d %v", rev, err)
 	}
 	revs, err := s.Revisions(ctx, "shop")

@@ -1,0 +1,44 @@
+// Package shown freezes what a site's banner and preference center show a
+// visitor: the texts snapshot of one revision in one language, the proof of
+// what a decision was made on.
+package shown
+
+import (
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/templates"
+)
+
+// bannerMessages are the message IDs the banner and preference center show.
+var bannerMessages = append([]string{"prefs_always_on"}, consent.TextKeys...)
+
+// Snapshot is the texts site (as of its revision) shows in lang: the
+// bundle's messages with the site's own wording, categories and services.
+func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot {
+	loc := b.For(lang).With(site.Texts[lang])
+	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: lang, Messages: map[string]string{}, Services: site.Services}
+	for _, id := range bannerMessages {
+		rec.Messages[id] = loc.T(id)
+	}
+	if site.ChangeNote != "" {
+		rec.Messages["change_note"] = site.ChangeNote
+	}
+	for _, cat := range site.Categories {
+		rec.Categories = append(rec.Categories, consent.TextsCategory{Key: cat.Key, Required: cat.Required,
+			Name: templates.CategoryName(loc, cat), Description: templates.CategoryDescription(loc, cat)})
+	}
+	return consent.NewSnapshot(rec)
+}
+
+// All returns what a store's Publish calls to freeze a new revision's texts:
+// the snapshot in every visitor language the bundle offers.
+func All(b *i18n.Bundle) func(*consent.Site) []consent.Snapshot {
+	return func(site *consent.Site) []consent.Snapshot {
+		langs := b.Languages()
+		out := make([]consent.Snapshot, 0, len(langs))
+		for _, l := range langs {
+			out = append(out, Snapshot(b, site, l))
+		}
+		return out
+	}
+}
