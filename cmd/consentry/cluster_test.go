@@ -29,7 +29,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeBinary()
+	os.Exit(code)
 }
 
 // instance is one consentry server process.
@@ -190,8 +192,9 @@ func TestKeysGenerate(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	var served syncBuffer
+	db := pgtest.URL(t) // here, not in the goroutine: a skip there would leave done empty
 	go func() {
-		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", pgtest.URL(t)}, nil, &served, io.Discard)
+		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, &served, io.Discard)
 	}()
 	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(served.String(), "listening on") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 	}

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -105,6 +106,16 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 			a.Close()
 		}
 	}(a)
+	// Bind first: a taken port is the commonest failed start, and it should
+	// say so before a key file or a database is created.
+	if a.ln, err = listen(o.Addr); err != nil {
+		return nil, err
+	}
+	if o.MetricsAddr != "" {
+		if a.mln, err = listen(o.MetricsAddr); err != nil {
+			return nil, fmt.Errorf("--metrics-addr: %w", err)
+		}
+	}
 	keys, err := a.keys()
 	if err != nil {
 		return nil, err
@@ -141,14 +152,6 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if a.ln, err = net.Listen("tcp", o.Addr); err != nil {
-		return nil, err
-	}
-	if o.MetricsAddr != "" {
-		if a.mln, err = net.Listen("tcp", o.MetricsAddr); err != nil {
-			return nil, fmt.Errorf("--metrics-addr: %w", err)
-		}
-	}
 	if o.Demo {
 		if err := seedDemo(ctx, a.Store, bundle, a.URL(), o.Log); err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
@@ -157,9 +160,14 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 			return nil, fmt.Errorf("demo admin: %w", err)
 		}
 	}
-	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	// A slow client cannot hold a connection: its header must arrive within
+	// ReadHeaderTimeout and an idle keep-alive ends after IdleTimeout. The
+	// body's and the response's deadlines are set per request by the web
+	// package (web.BodyTimeout, web.WriteTimeout): a server-wide
+	// ReadTimeout or WriteTimeout would also cut a long export short.
+	a.http = &http.Server{Handler: a.Server, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
 	if a.mln != nil {
-		a.mhttp = &http.Server{Handler: a.Server.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+		a.mhttp = &http.Server{Handler: a.Server.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
 	}
 	return a, nil
 }
@@ -243,12 +251,47 @@ func (a *App) Run(ctx context.Context) error {
 		return err
 	case <-ctx.Done():
 	}
-	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	sctx, cancel := context.WithTimeout(context.Background(), ShutdownGrace)
 	defer cancel()
 	if a.mhttp != nil {
 		a.mhttp.Close() // a scrape in flight needs no grace
 	}
-	return a.http.Shutdown(sctx)
+	if err := a.http.Shutdown(sctx); errors.Is(err, context.DeadlineExceeded) {
+		// Whoever is still connected (a client trickling its request) was
+		// given its chance; the stop is still an orderly one: nothing it
+		// sent was acknowledged, and Close drains the writer.
+		a.opts.Log.Warn("closing connections still open after the grace period", "grace", ShutdownGrace)
+		return a.http.Close()
+	} else {
+		return err
+	}
+}
+
+// ShutdownGrace is how long Run lets requests in flight finish once asked
+// to stop, before it closes their connections.
+const ShutdownGrace = 10 * time.Second
+
+// listen binds addr and, when it cannot, says why in one plain line:
+// "listen 127.0.0.1:8080: address already in use".
+func listen(addr string) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err == nil {
+		return ln, nil
+	}
+	var (
+		op  *net.OpError
+		sys *os.SyscallError
+		ae  *net.AddrError
+	)
+	switch {
+	case errors.As(err, &sys):
+		return nil, fmt.Errorf("listen %s: %w", addr, sys.Err)
+	case errors.As(err, &ae):
+		return nil, fmt.Errorf("listen %s: %s", addr, ae.Err)
+	case errors.As(err, &op):
+		return nil, fmt.Errorf("listen %s: %w", addr, op.Err)
+	}
+	return nil, err
 }
 
 // Close stops the writer after draining it and closes the store.
