@@ -74,7 +74,14 @@ type Proof struct {
 	Prev   [32]byte
 	LinkOK bool
 	Texts  *ShownTexts
+	// TextsForged is set when the stored texts no longer match the hash the
+	// event recorded; Texts is then nil, not the forged texts.
+	TextsForged bool
 }
+
+// Verified reports whether everything the proof shows checks out: the
+// ledger link and the texts shown.
+func (p Proof) Verified() bool { return p.LinkOK && p.Texts != nil && !p.TextsForged }
 
 // ShownTexts is the stored snapshot of the texts shown.
 type ShownTexts = consent.Texts
@@ -110,11 +117,15 @@ type Integrity struct {
 	At       time.Time
 	Head     int64
 	HeadHash [32]byte
-	Last     *consent.Event
-	Ran      bool
-	Checked  int64
-	Break    *ledger.Break
-	More     bool
+	// Texts and TextsDigest are how many texts snapshots are stored and
+	// their digest (ledger.Texts): the second half of the head to record.
+	Texts       int64
+	TextsDigest [32]byte
+	Last        *consent.Event
+	Ran         bool
+	Checked     int64
+	Break       *ledger.Break
+	More        bool
 }
 
 // AuditView is one page of the audit trail.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -135,11 +136,19 @@ func (s *Server) getEvent(c echo.Context) error {
 		return err
 	}
 	view := templates.Proof{Event: e, Prev: prev, LinkOK: err == nil && ledger.Check(prev, e) == nil}
-	if body, err := s.cfg.Store.Texts(ctx, e.TextsHash); err == nil {
+	// The texts are evidence too: shown only when they still hash to what
+	// the event recorded.
+	body, err := s.cfg.Store.Texts(ctx, e.TextsHash)
+	switch {
+	case err == nil && sha256.Sum256(body) != e.TextsHash:
+		view.TextsForged = true
+	case err == nil:
 		var texts templates.ShownTexts
 		if json.Unmarshal(body, &texts) == nil {
 			view.Texts = &texts
 		}
+	case consent.ErrorCode(err) != consent.ENotFound:
+		return err
 	}
 	return render(c, http.StatusOK, templates.ProofPage(s.adminT(c, currentUser(c)), view))
 }

@@ -79,6 +79,16 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 	if v.Head, v.HeadHash, err = s.cfg.Store.Head(ctx); err != nil {
 		return v, err
 	}
+	// The texts half of the head: every snapshot is read and checked, so a
+	// forged one shows here rather than in a head to record.
+	texts, err := ledger.CheckTexts(ctx, s.cfg.Store, 0)
+	if errors.As(err, &v.Break) {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	v.Texts, v.TextsDigest = texts.Head()
 	if v.Seq > 0 {
 		last, err := s.cfg.Store.Log(ctx, consent.LogQuery{Before: v.Seq + 1, Limit: 1})
 		if err != nil {
@@ -110,17 +120,23 @@ func (s *Server) postIntegrity(c echo.Context) error {
 		return err
 	}
 	v := ledger.VerifierAfter(hash)
+	// Every texts snapshot is checked each time (there are few); events are
+	// checked from where the last verification stopped, and each must name
+	// a stored snapshot.
+	v.Texts, err = ledger.CheckTexts(ctx, s.cfg.Store, 0)
 	deadline := time.Now().Add(verifyBudget)
 	errStop := errors.New("budget spent")
-	err = s.cfg.Store.Walk(ctx, seq, func(e *consent.Event) error {
-		if err := v.Next(e); err != nil {
-			return err
-		}
-		if v.Count()%1000 == 0 && time.Now().After(deadline) {
-			return errStop
-		}
-		return nil
-	})
+	if err == nil {
+		err = s.cfg.Store.Walk(ctx, seq, func(e *consent.Event) error {
+			if err := v.Next(e); err != nil {
+				return err
+			}
+			if v.Count()%1000 == 0 && time.Now().After(deadline) {
+				return errStop
+			}
+			return nil
+		})
+	}
 	var brk *ledger.Break
 	done := err == nil
 	if done {

@@ -362,7 +362,7 @@ func TestExportStreams(t *testing.T) {
 func TestEraseConsent(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
-	es := []*consent.Event{storetest.Event("demo", 1), storetest.Event("demo", 2), storetest.Event("demo", 3)}
+	es := demoEvents(t, a, 3)
 	es[2].ConsentID = es[0].ConsentID
 	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
 		t.Fatal(err)
@@ -435,10 +435,7 @@ func TestDashboardCounts(t *testing.T) {
 func TestIntegrityPage(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "viewer@shop.example", auth.Viewer)
-	var batch []*consent.Event
-	for i := range 10 {
-		batch = append(batch, storetest.Event("demo", i))
-	}
+	batch := demoEvents(t, a, 10)
 	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
 		t.Fatal(err)
 	}

@@ -3,13 +3,18 @@ package web_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/google/uuid"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -22,6 +27,7 @@ import (
 	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/consentry/consentry/internal/token"
 	"github.com/consentry/consentry/web"
 	"github.com/prometheus/client_golang/prometheus"
@@ -229,4 +235,72 @@ func TestTextsOfTheRevisionShown(t *testing.T) {
 			t.Errorf("revision %d: recorded %x, want the snapshot of the frozen revision %x", tc.rev, ev.TextsHash, want.Hash)
 		}
 	}
+}
+
+// A texts snapshot edited in the database shows: the integrity page names
+// it, and the proof view of a decision made on it says its texts do not
+// match, not "verified".
+func TestForgedTextsShow(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	ctx := context.Background()
+	resp := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"en"}`, nil}))
+	ev, err := a.Store.Event(ctx, uuid.MustParse(resp.EventID))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	proof := "/admin/events/" + resp.EventID
+	if _, page, _ := c.get(proof); !strings.Contains(page, `data-testid="link-ok"`) || strings.Contains(page, `data-testid="texts-forged"`) {
+		t.Fatal("the intact proof does not say verified")
+	}
+	_, page, _ := c.get("/admin/integrity")
+	token := csrfField.FindStringSubmatch(page)[1]
+	if _, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}}); strings.Contains(page, `data-testid="broken"`) {
+		t.Fatal("intact ledger and texts reported broken")
+	}
+	if !regexp.MustCompile(`data-testid="head">1:[0-9a-f]{64}:\d+:[0-9a-f]{64}<`).MatchString(page) {
+		t.Error("the integrity page does not show a head that covers the texts")
+	}
+
+	body, err := a.Store.Texts(ctx, ev.TextsHash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	forged := bytes.Replace(body, []byte(`"banner_reject":"`), []byte(`"banner_reject":"(hidden) `), 1)
+	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(a.DB(), "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if res, err := db.Exec("UPDATE snapshots SET body = ? WHERE hash = ?", forged, ev.TextsHash[:]); err != nil {
+		t.Fatal(err)
+	} else if n, _ := res.RowsAffected(); n != 1 || bytes.Equal(forged, body) {
+		t.Fatalf("forged %d rows", n)
+	}
+	_, page, _ = c.get(proof)
+	if !strings.Contains(page, `data-testid="texts-forged"`) || strings.Contains(page, `data-testid="link-ok"`) {
+		t.Error("the proof view shows forged texts as verified")
+	}
+	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})
+	if !strings.Contains(page, `data-testid="broken"`) || !strings.Contains(page, hex.EncodeToString(ev.TextsHash[:])) {
+		t.Error("the integrity page missed the forged texts snapshot")
+	}
+}
+
+// demoEvents are made-up decisions on the demo site in French, each naming
+// the texts snapshot the demo's publish stored, as real ones do.
+func demoEvents(t *testing.T, a *app.App, n int) []*consent.Event {
+	t.Helper()
+	shown, err := a.Store.Snapshot(context.Background(), "demo", 1, "fr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := make([]*consent.Event, n)
+	for i := range out {
+		out[i] = storetest.Event("demo", i)
+		out[i].TextsHash = shown.Hash
+	}
+	return out
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/hex"
 	"flag"
@@ -17,26 +16,25 @@ import (
 	"github.com/consentry/consentry/internal/ledger"
 )
 
-// verify walks the whole ledger. The chain proves that no event was changed
-// or removed in isolation; someone able to rewrite the database could rewrite
-// every hash after a change too. Recording the head (printed here and on the
-// console's integrity page) somewhere else, and checking it later with
-// --head, closes that gap: a rewrite changes the recorded event's hash.
+// verify walks the whole ledger and every stored texts snapshot. The chain
+// proves that no event was changed or removed in isolation, the snapshots'
+// hashes that no texts shown were edited; someone able to rewrite the
+// database could rewrite every hash after a change too. Recording the head
+// (printed here and on the console's integrity page) somewhere else, and
+// checking it later with --head, closes that gap: a rewrite changes the
+// recorded event's hash, or the digest of the snapshots stored by then.
 func verify(ctx context.Context, args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
 	db := dbFlag(fs)
-	anchor := fs.String("head", "", "a head recorded earlier, SEQ:HASH (hex), that must still be in the ledger unchanged")
+	anchorFlag := fs.String("head", "", "a head recorded earlier, SEQ:HASH:TEXTS:DIGEST as verify prints it (or the older SEQ:HASH, events only), that must still be in the ledger unchanged")
 	if err := config.Parse(fs, args); err != nil {
 		return err
 	}
-	var anchorSeq int64
-	var anchorHash []byte
-	if *anchor != "" {
-		n, h, ok := strings.Cut(*anchor, ":")
+	var a anchor
+	if *anchorFlag != "" {
 		var err error
-		anchorSeq, err = strconv.ParseInt(n, 10, 64)
-		if anchorHash, _ = hex.DecodeString(h); !ok || err != nil || anchorSeq < 1 || len(anchorHash) != 32 {
-			return fmt.Errorf("%w: --head takes SEQ:HASH, as verify prints it", errUsage)
+		if a, err = parseAnchor(*anchorFlag); err != nil {
+			return err
 		}
 	}
 	st, err := app.OpenStore(ctx, *db)
@@ -48,29 +46,35 @@ func verify(ctx context.Context, args []string, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var v ledger.Verifier
 	start := time.Now()
-	err = st.Walk(ctx, 0, func(e *consent.Event) error {
-		if err := v.Next(e); err != nil {
-			return err
-		}
-		if v.Count()%250000 == 0 {
-			fmt.Fprintf(stdout, "  %d events verified…\n", v.Count())
-		}
-		return nil
-	})
+	texts, err := ledger.CheckTexts(ctx, st, a.texts)
+	v := ledger.Verifier{Texts: texts}
+	if err == nil {
+		err = st.Walk(ctx, 0, func(e *consent.Event) error {
+			if err := v.Next(e); err != nil {
+				return err
+			}
+			if v.Count()%250000 == 0 {
+				fmt.Fprintf(stdout, "  %d events verified…\n", v.Count())
+			}
+			return nil
+		})
+	}
 	if err == nil {
 		err = v.Finish(seq, head)
 	}
-	if err == nil && anchorSeq > 0 {
+	if err == nil && a.seq > 0 {
 		var got [32]byte
-		got, err = st.Hash(ctx, anchorSeq)
-		if err == nil && !bytes.Equal(got[:], anchorHash) {
-			err = &ledger.Break{Seq: anchorSeq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, anchorHash)}
+		got, err = st.Hash(ctx, a.seq)
+		if err == nil && got != a.hash {
+			err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, a.hash)}
 		}
 		if consent.ErrorCode(err) == consent.ENotFound {
-			err = &ledger.Break{Seq: anchorSeq, ID: "recorded head", Reason: "the recorded event is gone"}
+			err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone"}
 		}
+	}
+	if err == nil && a.texts > 0 {
+		err = texts.Anchored(a.texts, a.digest)
 	}
 	if err != nil {
 		fmt.Fprintf(stdout, "TAMPERED: %v\n", err)
@@ -79,13 +83,52 @@ func verify(ctx context.Context, args []string, stdout io.Writer) error {
 		}
 		return err
 	}
+	n, digest := texts.Head()
 	fmt.Fprintf(stdout, "ledger intact: %d events verified in %s", v.Count(), time.Since(start).Round(time.Millisecond))
 	if last := v.Last(); last != nil {
 		fmt.Fprintf(stdout, "; newest #%d (%s) at %s", last.Seq, last.ID, last.Time.Format(time.RFC3339))
 	}
-	fmt.Fprintln(stdout)
-	if seq > 0 {
-		fmt.Fprintf(stdout, "head %d:%x (record it elsewhere; verify --head %d:%x proves later that nothing up to it was rewritten)\n", seq, head, seq, head)
+	fmt.Fprintf(stdout, "; %d texts snapshots intact\n", n)
+	if seq > 0 || n > 0 {
+		h := fmt.Sprintf("%d:%x:%d:%x", seq, head, n, digest)
+		fmt.Fprintf(stdout, "head %s (record it elsewhere; verify --head %s proves later that nothing up to it, texts shown included, was rewritten)\n", h, h)
 	}
 	return nil
+}
+
+// anchor is a head recorded earlier: SEQ:HASH of the newest event, and
+// TEXTS:DIGEST, how many texts snapshots were stored and their digest (see
+// ledger.Texts). Heads printed before snapshots were anchored lack the
+// second half; they still prove the events.
+type anchor struct {
+	seq, texts   int64
+	hash, digest [32]byte
+}
+
+func parseAnchor(s string) (anchor, error) {
+	var a anchor
+	bad := fmt.Errorf("%w: --head takes SEQ:HASH:TEXTS:DIGEST (or SEQ:HASH), as verify prints it", errUsage)
+	parts := strings.Split(s, ":")
+	if len(parts) != 2 && len(parts) != 4 {
+		return a, bad
+	}
+	num := func(s string) (int64, bool) { n, err := strconv.ParseInt(s, 10, 64); return n, err == nil && n >= 0 }
+	hash := func(s string) ([32]byte, bool) {
+		b, err := hex.DecodeString(s)
+		return [32]byte(append(b, make([]byte, 32)...)), err == nil && len(b) == 32
+	}
+	var ok1, ok2 bool
+	a.seq, ok1 = num(parts[0])
+	a.hash, ok2 = hash(parts[1])
+	if !ok1 || !ok2 || (len(parts) == 2 && a.seq < 1) {
+		return a, bad
+	}
+	if len(parts) == 4 {
+		a.texts, ok1 = num(parts[2])
+		a.digest, ok2 = hash(parts[3])
+		if !ok1 || !ok2 {
+			return a, bad
+		}
+	}
+	return a, nil
 }

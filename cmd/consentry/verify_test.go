@@ -3,7 +3,9 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
 	"errors"
 	"path/filepath"
 	"regexp"
@@ -24,6 +26,13 @@ func ledgerOf(t *testing.T, n int) (string, []*consent.Event) {
 	st, err := sqlite.Open(context.Background(), path)
 	if err != nil {
 		t.Fatal(err)
+	}
+	// What publishing the site stored: the texts snapshot the events name,
+	// and one of a revision nobody has decided on yet.
+	for _, snap := range []consent.Snapshot{storetest.Snapshot("shop"), unshown} {
+		if _, err := st.AddSnapshot(context.Background(), snap); err != nil {
+			t.Fatal(err)
+		}
 	}
 	w := ledger.NewWriter(st, 100, 3, nil)
 	var events []*consent.Event
@@ -135,5 +144,76 @@ func TestVerifyRecordedHead(t *testing.T) {
 	var b *ledger.Break
 	if err := check(); !errors.As(err, &b) || b.Seq != 6 {
 		t.Errorf("a rewritten ledger passed the recorded head: %v", err)
+	}
+}
+
+// unshown is a stored snapshot no event names yet: only an anchor covers it.
+var unshown = consent.NewSnapshot(consent.Texts{Site: "shop", Revision: 2, Lang: "de", Messages: map[string]string{"banner_title": "Cookies"}})
+
+// A texts snapshot is evidence: an edited body fails verify, naming the
+// snapshot; one replaced with its hash fails at the first event naming it.
+func TestVerifyTexts(t *testing.T) {
+	shown := storetest.Snapshot("shop")
+	forged := []byte(strings.Replace(string(shown.Body), "Cookies sur shop", "Cookies sur rien", 1))
+	sum := sha256.Sum256(forged)
+	for _, tc := range []struct {
+		name  string
+		query string
+		args  []any
+		want  string
+	}{
+		{"body edited", "UPDATE snapshots SET body = ? WHERE lang = 'fr'", []any{forged}, "texts snapshot " + hex.EncodeToString(shown.Hash[:]) + " (site shop, revision 1, fr)"},
+		{"body and hash replaced", "UPDATE snapshots SET body = ?, hash = ? WHERE lang = 'fr'", []any{forged, sum[:]}, "event #1"},
+		{"snapshot deleted", "DELETE FROM snapshots WHERE lang = 'fr'", nil, "event #1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, events := ledgerOf(t, 4)
+			tamper(t, path, tc.query, tc.args...)
+			out, err := runVerify(t, path)
+			var b *ledger.Break
+			if !errors.As(err, &b) || exitCode(err) != 1 || !strings.Contains(out, "TAMPERED") || !strings.Contains(out, tc.want) {
+				t.Fatalf("err %v (exit %d), output %q; want it to name %s", err, exitCode(err), out, tc.want)
+			}
+			if tc.want == "event #1" && !strings.Contains(out, events[0].ID.String()) {
+				t.Errorf("output %q does not name event %s", out, events[0].ID)
+			}
+		})
+	}
+}
+
+// The anchor covers the texts snapshots too, those no event names yet
+// included; a head recorded in the older SEQ:HASH form still checks events.
+func TestVerifyRecordedHeadCoversTexts(t *testing.T) {
+	path, _ := ledgerOf(t, 3)
+	out, err := runVerify(t, path)
+	m := regexp.MustCompile(`head (\d+:[0-9a-f]{64}):(\d+:[0-9a-f]{64})`).FindStringSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("no head with its texts printed: %v %q", err, out)
+	}
+	check := func(anchor string) error {
+		var b bytes.Buffer
+		return run(context.Background(), []string{"verify", "--db", "sqlite:" + path, "--head", anchor}, nil, &b, &b)
+	}
+	full := m[1] + ":" + m[2]
+	for _, a := range []string{full, m[1]} {
+		if err := check(a); err != nil {
+			t.Fatalf("intact, --head %s: %v", a, err)
+		}
+	}
+	// Rewrite the snapshot nobody has seen yet, consistently: hash and body.
+	forged := consent.NewSnapshot(consent.Texts{Site: "shop", Revision: 2, Lang: "de", Messages: map[string]string{"banner_title": "Keine Cookies"}})
+	tamper(t, path, "UPDATE snapshots SET body = ?, hash = ? WHERE hash = ?", forged.Body, forged.Hash[:], unshown.Hash[:])
+	if _, err := runVerify(t, path); err != nil {
+		t.Fatalf("nothing names the rewritten snapshot, yet verify failed: %v", err)
+	}
+	var b *ledger.Break
+	if err := check(full); !errors.As(err, &b) || !strings.Contains(err.Error(), "texts") {
+		t.Errorf("a rewritten snapshot passed the recorded head: %v", err)
+	}
+	if err := check(m[1]); err != nil {
+		t.Errorf("the events' part of the head: %v", err)
+	}
+	if err := check(m[1] + ":9:" + strings.Repeat("0", 64)); err == nil {
+		t.Error("a head naming more snapshots than stored passed")
 	}
 }

@@ -77,14 +77,21 @@ func writeStrings(h hash.Hash, ss ...string) {
 	}
 }
 
-// Break describes the first event at which the ledger fails to verify.
+// Break describes the first event, or texts snapshot, at which the ledger
+// fails to verify.
 type Break struct {
 	Seq    int64
 	ID     string
 	Reason string
+	// Texts names the texts snapshot that fails, when it is one rather than
+	// an event.
+	Texts string
 }
 
 func (b *Break) Error() string {
+	if b.Texts != "" {
+		return fmt.Sprintf("ledger broken at texts snapshot %s: %s", b.Texts, b.Reason)
+	}
 	return fmt.Sprintf("ledger broken at event #%d (%s): %s", b.Seq, b.ID, b.Reason)
 }
 
@@ -109,6 +116,9 @@ type Verifier struct {
 	prev  [32]byte
 	count int64
 	last  *consent.Event
+	// Texts, when set, holds the stored snapshots every event must name
+	// one of.
+	Texts *Texts
 }
 
 // VerifierAfter continues a verification that reached the event at seq,
@@ -119,6 +129,9 @@ func VerifierAfter(hash [32]byte) *Verifier { return &Verifier{prev: hash} }
 func (v *Verifier) Next(e *consent.Event) error {
 	if b := Check(v.prev, e); b != nil {
 		return b
+	}
+	if v.Texts != nil && !v.Texts.known[e.TextsHash] {
+		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf("it names texts snapshot %x, which is not stored: the texts it was shown were replaced or removed", e.TextsHash)}
 	}
 	v.prev = e.Hash
 	v.count++

@@ -1,0 +1,88 @@
+package ledger
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/binary"
+	"fmt"
+
+	"github.com/consentry/consentry/internal/consent"
+)
+
+const textsDomain = "consentry-texts-v1"
+
+// Texts checks the stored texts snapshots, read in the order they were
+// stored: each body must match its hash and name its own site, revision and
+// language. It remembers their hashes, so that a Verifier given it fails an
+// event that names a snapshot no longer stored (one replaced, hash and all,
+// or deleted), and folds them into a digest: the anchor of the snapshots,
+// which catches a snapshot rewritten consistently before any event named it.
+type Texts struct {
+	known  map[[32]byte]bool
+	digest [32]byte
+	count  int64
+	// at is the digest after the first atCount snapshots, for an anchor.
+	atCount int64
+	at      *[32]byte
+}
+
+// NewTexts starts a check; with anchorCount > 0 it also keeps the digest
+// after that many snapshots, for Anchored.
+func NewTexts(anchorCount int64) *Texts {
+	return &Texts{known: map[[32]byte]bool{}, atCount: anchorCount}
+}
+
+// Next checks the next snapshot in stored order.
+func (t *Texts) Next(s consent.Snapshot) error {
+	if err := s.Check(); err != nil {
+		return &Break{Texts: name(s), Reason: "its body does not match its hash, or names another site, revision or language: it was changed"}
+	}
+	h := sha256.New()
+	h.Write([]byte(textsDomain))
+	h.Write(t.digest[:])
+	writeStrings(h, s.Site, s.Lang)
+	var n [8]byte
+	binary.BigEndian.PutUint64(n[:], uint64(s.Revision))
+	h.Write(n[:])
+	h.Write(s.Hash[:])
+	t.digest = [32]byte(h.Sum(nil))
+	t.count++
+	t.known[s.Hash] = true
+	if t.count == t.atCount {
+		d := t.digest
+		t.at = &d
+	}
+	return nil
+}
+
+func name(s consent.Snapshot) string {
+	return fmt.Sprintf("%x (site %s, revision %d, %s)", s.Hash, s.Site, s.Revision, s.Lang)
+}
+
+// Head is how many snapshots were checked and the digest over them: record
+// it with the ledger head.
+func (t *Texts) Head() (int64, [32]byte) { return t.count, t.digest }
+
+// Anchored checks a texts head recorded earlier: the first count snapshots
+// must fold into the same digest today.
+func (t *Texts) Anchored(count int64, digest [32]byte) error {
+	if t.at == nil || t.atCount != count {
+		return &Break{Texts: fmt.Sprintf("#%d", count), Reason: fmt.Sprintf("the recorded head names %d texts snapshots, but only %d are stored: snapshots were removed", count, t.count)}
+	}
+	if *t.at != digest {
+		return &Break{Texts: fmt.Sprintf("1 to %d", count), Reason: fmt.Sprintf("their digest is now %x, not the %x recorded: a snapshot was rewritten", *t.at, digest)}
+	}
+	return nil
+}
+
+// SnapshotSource is the part of a store that lists its texts snapshots.
+type SnapshotSource interface {
+	Snapshots(ctx context.Context, fn func(consent.Snapshot) error) error
+}
+
+// CheckTexts reads and checks every stored texts snapshot (see Texts). A
+// snapshot that fails is a *Break.
+func CheckTexts(ctx context.Context, src SnapshotSource, anchorCount int64) (*Texts, error) {
+	t := NewTexts(anchorCount)
+	return t, src.Snapshots(ctx, t.Next)
+}
