@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    := ./...
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run build test generate check-generate lint bench screenshots clean
+.PHONY: run build test generate check-generate lint bench screenshots clean crashtest
 
 ## run: serve the demo on SQLite (./consentry.db) at http://$(ADDR)/demo
 run:
@@ -17,6 +17,14 @@ build:
 ## the accessibility checks need axe-core, installed here when npm is there)
 test: axe
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+## crashtest: SIGKILL the real server under ingest load 100 times (CRASH_ROUNDS=N
+## for another number); after each, every acknowledged consent must be there and
+## verify must pass. make test runs 3 rounds. The disk-full test (part of make
+## test) mounts a small tmpfs, so it needs root; outside CI it skips without.
+CRASH_ROUNDS ?= 100
+crashtest:
+	CONSENTRY_CRASH_ROUNDS=$(CRASH_ROUNDS) $(GO) test -count=1 -timeout 30m -run 'TestCrashSafety|TestDiskFull' -v ./cmd/consentry/
 
 AXE := internal/e2e/node_modules/axe-core/axe.min.js
 
