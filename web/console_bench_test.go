@@ -13,12 +13,16 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/consentry/consentry/internal/store/storetest"
 )
 
-// BenchmarkConsole seeds a real SQLite file with CONSENTRY_BENCH_EVENTS
-// events (default 1,000,000) over 30 days, then times the console's pages
+// BenchmarkConsole seeds a real SQLite file (or, with
+// CONSENTRY_BENCH_STORE=postgres, a fresh schema in the database
+// CONSENTRY_TEST_POSTGRES_URL names) with CONSENTRY_BENCH_EVENTS events
+// (default 1,000,000) over 30 days, then times the console's pages
 // end to end through the handler (query, render, write): DESIGN.md wants
 // any log page ≤ 5 ms, a consent-ID lookup ≤ 1 ms, a 30-day dashboard
 // ≤ 50 ms.
@@ -27,7 +31,11 @@ func BenchmarkConsole(b *testing.B) {
 	if s := os.Getenv("CONSENTRY_BENCH_EVENTS"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
-	a := newApp(b, 0)
+	var edit []func(*app.Options)
+	if os.Getenv("CONSENTRY_BENCH_STORE") == "postgres" {
+		edit = append(edit, onPostgres(pgtest.URL(b), config.NewKeys(), true))
+	}
+	a := newApp(b, 0, edit...)
 	start := time.Now().UTC().AddDate(0, 0, -30).Truncate(24 * time.Hour)
 	step := 30 * 24 * time.Hour / time.Duration(n)
 	acts := []consent.Action{consent.AcceptAll, consent.RejectAll, consent.Custom, consent.Withdraw, consent.AcceptAll}

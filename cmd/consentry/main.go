@@ -6,6 +6,7 @@
 //	consentry user add --email E --role admin|viewer < password
 //	consentry sites export SITE > site.yaml; consentry sites apply -f site.yaml
 //	consentry keys generate > consentry.env
+//	consentry backup [--db sqlite:./consentry.db] --to FILE
 //
 // Every flag also reads CONSENTRY_<FLAG>; secrets also CONSENTRY_<FLAG>_FILE.
 package main
@@ -35,6 +36,7 @@ Usage:
   consentry sites export SITE   print a site's configuration as YAML
   consentry sites apply -f FILE validate YAML, show the diff, publish a revision
   consentry keys generate       print a new key set for instances that share a database
+  consentry backup --to FILE    copy a SQLite database while it serves, then verify the copy
 
 Run 'consentry COMMAND -h' for a command's flags. Every flag also reads
 CONSENTRY_<FLAG> from the environment; the keys also CONSENTRY_<FLAG>_FILE.
@@ -84,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return sites(ctx, args[1:], stdout)
 	case "keys":
 		return keysCmd(args[1:], stdout)
+	case "backup":
+		return backup(ctx, args[1:], stdout)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return nil

@@ -3,6 +3,7 @@ package postgres_test
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -56,4 +57,51 @@ func BenchmarkAppendBatch(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportMetric(float64(size)/float64(written), "bytes/event")
+}
+
+// BenchmarkAppendBatchTwoWriters is two instances' writers on one database,
+// each appending batches of 500 through its own store at once: both wait on
+// the ledger head's row lock, so this measures what one chain costs.
+func BenchmarkAppendBatchTwoWriters(b *testing.B) {
+	ctx := context.Background()
+	url := pgtest.URL(b)
+	var stores [2]*postgres.Store
+	for i := range stores {
+		s, err := postgres.Open(ctx, url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		defer s.Close()
+		stores[i] = s
+	}
+	const batch = 500
+	var next atomic.Int64
+	errs := make(chan error, len(stores))
+	b.ResetTimer()
+	start := time.Now()
+	for _, s := range stores {
+		go func() {
+			events := make([]*consent.Event, batch)
+			for {
+				n := next.Add(batch) - batch
+				if n >= int64(b.N) {
+					errs <- nil
+					return
+				}
+				for i := range events {
+					events[i] = storetest.Event("shop", int(n)+i)
+				}
+				if err := s.AppendBatch(ctx, events); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range stores {
+		if err := <-errs; err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "events/s")
 }

@@ -22,6 +22,7 @@ var migrations embed.FS
 
 // Store is a store.Store on a SQLite file.
 type Store struct {
+	path string
 	w, r *sql.DB
 	// mu serializes AppendBatch and guards the cache below; SQLite has one
 	// writer at a time anyway, this makes it explicit rather than implied by
@@ -58,7 +59,30 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
-	return &Store{w: w, r: r, agents: map[string]int64{}}, nil
+	return &Store{path: path, w: w, r: r, agents: map[string]int64{}}, nil
+}
+
+// Backup writes a consistent copy of the database to a new file while the
+// server keeps running: VACUUM INTO reads one snapshot through a connection
+// of its own (a read transaction, which in WAL mode never holds up the
+// writer) and writes it compacted. The copy is readable by its owner only.
+func (s *Store) Backup(ctx context.Context, to string) error {
+	f, err := os.OpenFile(to, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
+	db, err := sql.Open("sqlite", "file:"+url.PathEscape(s.path)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		os.Remove(to)
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", to); err != nil {
+		os.Remove(to)
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
 }
 
 // createPrivate creates the database file readable and writable by its
