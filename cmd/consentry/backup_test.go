@@ -25,6 +25,9 @@ func TestBackupWhileWriting(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	if _, err := st.AddSnapshot(ctx, storetest.Snapshot("shop")); err != nil { // what publishing stores
+		t.Fatal(err)
+	}
 	write := func(n int) {
 		for i := range n {
 			if err := st.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", i), storetest.Event("shop", i+1)}); err != nil {
