@@ -66,7 +66,10 @@ const MinPasswordLen = 12
 func NewUser(email string, role Role, password string, cost int) (*User, error) {
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != strings.TrimSpace(email) {
-		return nil, consent.FieldError(consent.EInvalid, "email", "%q is not an email address", email)
+		return nil, consent.FieldError(consent.EInvalid, "email", "%q is not an email address", Clip(email, MaxEmail))
+	}
+	if len(addr.Address) > MaxEmail {
+		return nil, consent.FieldError(consent.EInvalid, "email", "must be at most %d bytes", MaxEmail)
 	}
 	if _, err := ParseRole(string(role)); err != nil {
 		return nil, err

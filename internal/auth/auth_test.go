@@ -36,6 +36,7 @@ func TestNewUserAndPassword(t *testing.T) {
 	}
 	for _, tc := range []struct{ email, role, pw, field string }{
 		{"not-an-email", "admin", "long enough password", "email"},
+		{strings.Repeat("a", 250) + "@b.example", "admin", "long enough password", "email"},
 		{"a@b.example", "owner", "long enough password", "role"},
 		{"a@b.example", "admin", "short", "password"},
 	} {
