@@ -3,7 +3,7 @@ GO      ?= go
 PKGS    := ./...
 ADDR    ?= 127.0.0.1:8080
 
-.PHONY: run build test generate check-generate lint bench screenshots clean crashtest
+.PHONY: run build test generate check-generate lint bench loadtest fuzz screenshots clean crashtest
 
 ## run: serve the demo on SQLite (./consentry.db) at http://$(ADDR)/demo
 run:
@@ -63,6 +63,11 @@ bench:
 .PHONY: snippet-release
 snippet-release:
 	CONSENTRY_FREEZE_SNIPPET=1 $(GO) test -count=1 -run '^TestSnippetReleaseFrozen$$' -v ./web/ | grep froze
+
+## loadtest: the real binary under wrk -t2 -c64 (needs wrk): consents/s,
+## /healthz/s, their ratio, latency, and p99 at 5k/s (DURATION=10s RATE=5000)
+loadtest:
+	./loadtest/run.sh
 
 ## screenshots: refresh docs/banner-*.png with headless Chromium
 screenshots:
