@@ -8,6 +8,8 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/BurntSushi/toml"
 	"github.com/consentry/consentry/locales"
@@ -17,11 +19,13 @@ import (
 
 // Bundle holds every language's messages.
 type Bundle struct {
-	b              *goi18n.Bundle
-	tags           []language.Tag
-	matcher        language.Matcher
-	console        []language.Tag
-	consoleMatcher language.Matcher
+	b       *goi18n.Bundle
+	tags    []language.Tag
+	visitor *matcher
+	console *matcher
+	// locs holds one localizer per supported language, built once: building
+	// one parses language tags, too slow to do on every consent request.
+	locs map[string]*Localizer
 }
 
 // Load reads every language of Visitor (active.<code>.toml) and Console
@@ -70,8 +74,11 @@ func Load() (*Bundle, error) {
 	if len(want) > 0 {
 		return nil, fmt.Errorf("i18n: missing %s", strings.Join(slices.Sorted(maps.Keys(want)), ", "))
 	}
-	return &Bundle{b: b, tags: tags, matcher: language.NewMatcher(tags),
-		console: ctags, consoleMatcher: language.NewMatcher(ctags)}, nil
+	bundle := &Bundle{b: b, tags: tags, visitor: newMatcher(tags), console: newMatcher(ctags), locs: map[string]*Localizer{}}
+	for _, t := range tags {
+		bundle.locs[t.String()] = &Localizer{Lang: t.String(), l: goi18n.NewLocalizer(b, t.String())}
+	}
+	return bundle, nil
 }
 
 // VisitorMessages is the message file of one visitor language: its
@@ -89,11 +96,11 @@ func VisitorMessages(code string) ([]byte, error) {
 }
 
 // ConsoleLanguages lists the languages the staff console is complete in.
-func (b *Bundle) ConsoleLanguages() []string { return codes(b.console) }
+func (b *Bundle) ConsoleLanguages() []string { return codes(b.console.tags) }
 
 // MatchConsole is Match for the staff console's languages.
 func (b *Bundle) MatchConsole(prefs ...string) string {
-	return match(b.consoleMatcher, b.console, prefs)
+	return b.console.match(prefs)
 }
 
 func codes(tags []language.Tag) []string {
@@ -111,29 +118,62 @@ func (b *Bundle) Languages() []string { return codes(b.tags) }
 // language tag or an Accept-Language value, most authoritative first (an
 // explicit choice, then the page's lang, then the browser's header); the
 // first one that matches a supported language wins, else English.
-func (b *Bundle) Match(prefs ...string) string { return match(b.matcher, b.tags, prefs) }
+func (b *Bundle) Match(prefs ...string) string { return b.visitor.match(prefs) }
 
-func match(m language.Matcher, tags []language.Tag, prefs []string) string {
+// matcher negotiates among a set of supported languages. It remembers what
+// each preference resolved to: the same few values ("en", a browser's
+// Accept-Language) arrive again and again, and parsing one costs more than
+// the rest of a consent request's language handling.
+type matcher struct {
+	m    language.Matcher
+	tags []language.Tag
+	memo sync.Map // preference → supported code, "" for none
+	size atomic.Int64
+}
+
+// memoMax bounds what a matcher remembers: preferences come from visitors,
+// who could otherwise grow it without end. Past it, matching still works,
+// it is only not remembered.
+const memoMax = 4096
+
+func newMatcher(tags []language.Tag) *matcher {
+	return &matcher{m: language.NewMatcher(tags), tags: tags}
+}
+
+func (m *matcher) match(prefs []string) string {
 	for _, p := range prefs {
 		if p == "" {
 			continue
 		}
-		parsed, _, err := language.ParseAcceptLanguage(p)
-		if err != nil || len(parsed) == 0 {
-			continue
-		}
-		parsed = slices.DeleteFunc(parsed, func(t language.Tag) bool {
-			base, _ := t.Base()
-			return notUnderstood[base.String()]
-		})
-		if len(parsed) == 0 {
-			continue
-		}
-		if _, i, conf := m.Match(parsed...); conf != language.No {
-			return tags[i].String()
+		if code := m.one(p); code != "" {
+			return code
 		}
 	}
-	return tags[0].String()
+	return m.tags[0].String()
+}
+
+// one is the supported language a single preference matches, or "".
+func (m *matcher) one(p string) string {
+	if v, ok := m.memo.Load(p); ok {
+		return v.(string)
+	}
+	code := ""
+	parsed, _, err := language.ParseAcceptLanguage(p)
+	parsed = slices.DeleteFunc(parsed, func(t language.Tag) bool {
+		base, _ := t.Base()
+		return notUnderstood[base.String()]
+	})
+	if err == nil && len(parsed) > 0 {
+		if _, i, conf := m.m.Match(parsed...); conf != language.No {
+			code = m.tags[i].String()
+		}
+	}
+	if len(p) <= 256 && m.size.Load() < memoMax {
+		if _, known := m.memo.LoadOrStore(p, code); !known {
+			m.size.Add(1)
+		}
+	}
+	return code
 }
 
 // Localizer translates into one language.
@@ -143,7 +183,7 @@ type Localizer struct {
 	overrides map[string]string
 }
 
-// With returns a localizer whose T prefers overrides (message ID → text),
+// With returns a new localizer whose T prefers overrides (message ID → text),
 // such as a site's own wording, to the bundle's messages.
 func (l *Localizer) With(overrides map[string]string) *Localizer {
 	c := *l
@@ -151,8 +191,12 @@ func (l *Localizer) With(overrides map[string]string) *Localizer {
 	return &c
 }
 
-// For returns a localizer for a supported language code (see Match).
+// For returns a localizer for a supported language code (see Match). It is
+// shared: use With to add overrides, never change its fields.
 func (b *Bundle) For(lang string) *Localizer {
+	if l, ok := b.locs[lang]; ok {
+		return l
+	}
 	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(b.b, lang)}
 }
 

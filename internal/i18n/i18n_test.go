@@ -310,7 +310,7 @@ func TestMatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
+	cases := []struct {
 		prefs []string
 		want  string
 	}{
@@ -364,9 +364,18 @@ func TestMatch(t *testing.T) {
 		{[]string{"fil", "es-MX;q=0.9"}, "es-419"},
 		{[]string{"!!"}, "en"},
 		{nil, "en"},
-	} {
-		if got := b.Match(tc.prefs...); got != tc.want {
-			t.Errorf("Match(%q) = %q, want %q", tc.prefs, got, tc.want)
+	}
+	// Twice: the second round answers from what the first remembered.
+	for round := range 2 {
+		for _, code := range b.Languages() {
+			if got := b.Match(code); got != code {
+				t.Errorf("round %d: Match(%q) = %q", round, code, got)
+			}
+		}
+		for _, tc := range cases {
+			if got := b.Match(tc.prefs...); got != tc.want {
+				t.Errorf("round %d: Match(%q) = %q, want %q", round, tc.prefs, got, tc.want)
+			}
 		}
 	}
 	for _, tc := range []struct{ pref, want string }{{"ar-EG", "ar"}, {"fr", "en"}, {"ja", "en"}} {
