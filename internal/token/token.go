@@ -37,6 +37,7 @@ type Claims struct {
 // keys can be rotated without logging visitors out.
 type Codec struct {
 	codecs []securecookie.Codec
+	signer *signer // Encode's fast path under the newest key
 }
 
 // MinKeyLen is the shortest signing key accepted.
@@ -60,12 +61,15 @@ func NewCodec(keys ...[]byte) (*Codec, error) {
 			SetSerializer(securecookie.JSONEncoder{}).
 			MaxAge(int(consent.MaxLifetime / time.Second))
 	}
-	return &Codec{codecs: codecs}, nil
+	return &Codec{codecs: codecs, signer: newSigner(keys[0])}, nil
 }
 
-// Encode signs claims.
+// Encode signs claims with the newest key.
 func (c *Codec) Encode(cl Claims) (string, error) {
-	return securecookie.EncodeMulti(Name, cl, c.codecs...)
+	if tok, ok := c.signer.encode(cl, time.Now()); ok {
+		return tok, nil
+	}
+	return securecookie.EncodeMulti(Name, cl, c.codecs...) // too long: the library's error
 }
 
 // Decode checks a token's MAC with every key and returns its claims. It fails

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/token"
+	"github.com/gorilla/securecookie"
 )
 
 func key(b byte) []byte { return bytes.Repeat([]byte{b}, 32) }
@@ -75,5 +76,47 @@ func TestRefusesForgedAndExpired(t *testing.T) {
 	}
 	if _, err := token.NewCodec([]byte("short")); err == nil {
 		t.Error("short key accepted")
+	}
+}
+
+// Encode's own signer must write exactly what securecookie writes, so that
+// every token the library would accept, and every reader of the format,
+// stays unaffected. The library stamps the current second itself: compare
+// when both fall in the same second.
+func TestEncodeMatchesSecurecookie(t *testing.T) {
+	c, _ := token.NewCodec(key(7), key(1))
+	lib := securecookie.New(key(7), nil).SetSerializer(securecookie.JSONEncoder{})
+	odd := claims()
+	odd.Site, odd.ConsentID, odd.Granted = `a"b\c<d>&e`, "é\u2028\x01", []string{"", "x y", "ü"}
+	empty := claims()
+	empty.Granted = []string{}
+	for name, cl := range map[string]token.Claims{"usual": claims(), "nil granted": {}, "empty granted": empty, "odd strings": odd} {
+		for try := 0; ; try++ {
+			before := time.Now().Unix()
+			ours, err := c.Encode(cl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			theirs, err := lib.Encode(token.Name, cl)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if time.Now().Unix() != before && try < 5 {
+				continue // a second passed in between: the stamps may differ
+			}
+			if ours != theirs {
+				t.Errorf("%s: Encode wrote\n%s\nsecurecookie writes\n%s", name, ours, theirs)
+			}
+			break
+		}
+	}
+}
+
+func TestEncodeTooLongFails(t *testing.T) {
+	c, _ := token.NewCodec(key(1))
+	cl := claims()
+	cl.Site = strings.Repeat("s", 4000)
+	if tok, err := c.Encode(cl); err == nil {
+		t.Errorf("a %d-byte token was issued", len(tok))
 	}
 }
