@@ -64,6 +64,15 @@ bench:
 snippet-release:
 	CONSENTRY_FREEZE_SNIPPET=1 $(GO) test -count=1 -run '^TestSnippetReleaseFrozen$$' -v ./web/ | grep froze
 
+## fuzz: each fuzz target for FUZZTIME (default 1m); their seed corpora
+## (testdata/fuzz) also run in make test. A finding lands in testdata/fuzz.
+FUZZTIME ?= 1m
+fuzz:
+	$(GO) test -run '^$$' -fuzz '^FuzzDecide$$' -fuzztime $(FUZZTIME) ./internal/consent/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/token/
+	$(GO) test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime $(FUZZTIME) ./internal/token/
+	$(GO) test -run '^$$' -fuzz '^FuzzSiteYAML$$' -fuzztime $(FUZZTIME) ./internal/siteyaml/
+
 ## loadtest: the real binary under wrk -t2 -c64 (needs wrk): consents/s,
 ## /healthz/s, their ratio, latency, and p99 at 5k/s (DURATION=10s RATE=5000)
 loadtest:
