@@ -5,51 +5,66 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"net/url"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
-	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/export"
 )
 
-// exportCmd streams the events matching the filters, oldest first.
-func exportCmd(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+// exportFilters are the console log's filters (consent.QueryKeys) that
+// export takes as flags, each with its help; before, the log's page cursor,
+// is not one.
+var exportFilters = []struct{ key, help string }{
+	{"site", "only this site's events (a site ID; an unknown site is an error)"},
+	{"from", "only events on or after this day, YYYY-MM-DD (UTC)"},
+	{"to", "only events on or before this day, YYYY-MM-DD (UTC, inclusive)"},
+	{"action", "only this action: accept_all, reject_all, custom or withdraw"},
+	{"granted", "only decisions that granted this category key"},
+	{"denied", "only decisions that denied this category key"},
+	{"source", "only decisions from this source: banner, preferences, nojs, api or gpc"},
+	{"country", "only visitors from this country, a two-letter code such as FR"},
+	{"lang", "only decisions made in this language, such as fr"},
+	{"gpc", "only decisions with (1) or without (0) Global Privacy Control"},
+}
+
+// exportFlags streams the events matching the filters, oldest first.
+func exportFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
 	v := url.Values{}
-	for _, k := range consent.QueryKeys {
-		if k == "before" {
-			continue
+	for _, f := range exportFilters {
+		fs.Func(f.key, f.help, func(s string) error { v.Set(f.key, s); return nil })
+	}
+	format := fs.String("format", "csv", "the output: csv or ndjson (one JSON object a line)")
+	return func(ctx context.Context, e *cmdEnv) error {
+		q, err := consent.ParseLogQuery(v, time.UTC)
+		if err != nil {
+			return fmt.Errorf("--%w", err)
 		}
-		fs.Func(k, "filter by "+k+" (dates: YYYY-MM-DD, UTC; to is inclusive)", func(s string) error { v.Set(k, s); return nil })
+		w := bufio.NewWriterSize(e.stdout, 64<<10)
+		enc, err := export.NewEncoder(w, *format)
+		if err != nil {
+			return err
+		}
+		st, err := app.OpenStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		if site := v.Get("site"); site != "" {
+			if err := siteExists(ctx, st, site); err != nil {
+				return err
+			}
+		}
+		if err := st.Export(ctx, q, enc.Encode); err != nil {
+			return err
+		}
+		if err := enc.Close(); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "exported %d events\n", enc.Count())
+		return w.Flush()
 	}
-	format := fs.String("format", "csv", "csv or ndjson")
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	q, err := consent.ParseLogQuery(v, time.UTC)
-	if err != nil {
-		return fmt.Errorf("--%w", err)
-	}
-	w := bufio.NewWriterSize(stdout, 64<<10)
-	enc, err := export.NewEncoder(w, *format)
-	if err != nil {
-		return err
-	}
-	st, err := app.OpenStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := st.Export(ctx, q, enc.Encode); err != nil {
-		return err
-	}
-	if err := enc.Close(); err != nil {
-		return err
-	}
-	fmt.Fprintf(stderr, "exported %d events\n", enc.Count())
-	return w.Flush()
+
 }

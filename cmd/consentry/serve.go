@@ -4,8 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/netip"
 	"strings"
 
@@ -17,72 +15,71 @@ func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "sqlite:./consentry.db", "database: sqlite:PATH, or postgres://USER:PASSWORD@HOST/DB for several instances")
 }
 
-func serve(ctx context.Context, args []string, stdout io.Writer, log *slog.Logger) error {
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+func serveFlags(fs *flag.FlagSet) runner {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
 	db := dbFlag(fs)
 	demo := fs.Bool("demo", false, "seed the demo site and a demo admin, and serve /demo")
 	keys := fs.String("token-keys", "", "token signing keys, base64, comma-separated, newest first (default: the key file)")
 	sessionKeys := fs.String("session-keys", "", "console session keys, base64, comma-separated pairs of hash key and block key (16, 24 or 32 bytes), newest first (default: the key file)")
-	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database; on PostgreSQL read only, never created)")
+	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database)")
 	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of the reverse proxies/CDN whose X-Forwarded-For and country header are believed (no others, loopback and private ranges included)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this address instead of --addr (for example 127.0.0.1:9090), so only the monitoring network reaches it")
 	countryHeader := fs.String("country-header", "", "request header with the visitor's ISO country code, set by a trusted proxy (for example CF-IPCountry)")
-	if err := config.Parse(fs, args, "token-keys", "session-keys", "db"); err != nil {
-		return err
+	return func(ctx context.Context, e *cmdEnv) error {
+		tokenKeys, err := config.ParseKeyList(*keys)
+		if err != nil {
+			return fmt.Errorf("--token-keys: %w", err)
+		}
+		sessKeys, err := config.ParseKeyList(*sessionKeys)
+		if err != nil {
+			return fmt.Errorf("--session-keys: %w", err)
+		}
+		if len(sessKeys)%2 != 0 {
+			return fmt.Errorf("--session-keys: give pairs: a hash key, then a block key")
+		}
+		trusted, err := parsePrefixes(*proxies)
+		if err != nil {
+			return fmt.Errorf("--trusted-proxies: %w", err)
+		}
+		if *countryHeader != "" && len(trusted) == 0 {
+			return fmt.Errorf("--country-header needs --trusted-proxies: a header from anyone else could be forged")
+		}
+		var adminEmail, adminPassword string
+		a, err := app.Open(ctx, app.Options{
+			Addr: *addr, DB: *db, Demo: *demo, TokenKeys: tokenKeys, SessionKeys: sessKeys, KeysFile: *keysFile,
+			RateLimit: *rateLimit, SecureCookies: *secure, Log: e.log,
+			TrustedProxies: trusted, CountryHeader: *countryHeader, MetricsAddr: *metricsAddr,
+			DemoAdmin: func(email, password string) { adminEmail, adminPassword = email, password },
+		})
+		if err != nil {
+			return err
+		}
+		defer a.Close()
+		path, integrity := a.Server.SnippetPath()
+		url := a.URL()
+		fmt.Fprintf(e.stdout, "\nConsentry is listening on %s (database %s)\n", url, app.Redacted(*db))
+		if *demo {
+			fmt.Fprintf(e.stdout, "  Demo shop:   %s/demo\n", url)
+			fmt.Fprintf(e.stdout, "  No-JS page:  %s/p/demo\n", url)
+		}
+		fmt.Fprintf(e.stdout, "  Console:     %s/admin/login\n", url)
+		switch {
+		case adminPassword != "":
+			fmt.Fprintf(e.stdout, "               sign in as %s with password %s\n", adminEmail, adminPassword)
+			fmt.Fprintf(e.stdout, "               (shown only this once; to set another: consentry user passwd --email %s)\n", adminEmail)
+		case *demo:
+			fmt.Fprintf(e.stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
+			fmt.Fprintf(e.stdout, "               (forgot it? go run ./cmd/consentry user passwd --email %s, then type a new one)\n", app.DemoAdminEmail)
+		}
+		fmt.Fprintf(e.stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
+		fmt.Fprintf(e.stdout, "  Probes:      %s/healthz  %s/readyz\n", url, url)
+		fmt.Fprintf(e.stdout, "  Metrics:     %s\n", a.MetricsURL())
+		fmt.Fprint(e.stdout, "Press Ctrl+C to stop.\n\n")
+		return a.Run(ctx)
 	}
-	tokenKeys, err := config.ParseKeyList(*keys)
-	if err != nil {
-		return fmt.Errorf("--token-keys: %w", err)
-	}
-	sessKeys, err := config.ParseKeyList(*sessionKeys)
-	if err != nil {
-		return fmt.Errorf("--session-keys: %w", err)
-	}
-	if len(sessKeys)%2 != 0 {
-		return fmt.Errorf("--session-keys: give pairs: a hash key, then a block key")
-	}
-	trusted, err := parsePrefixes(*proxies)
-	if err != nil {
-		return fmt.Errorf("--trusted-proxies: %w", err)
-	}
-	if *countryHeader != "" && len(trusted) == 0 {
-		return fmt.Errorf("--country-header needs --trusted-proxies: a header from anyone else could be forged")
-	}
-	var adminEmail, adminPassword string
-	a, err := app.Open(ctx, app.Options{
-		Addr: *addr, DB: *db, Demo: *demo, TokenKeys: tokenKeys, SessionKeys: sessKeys, KeysFile: *keysFile,
-		RateLimit: *rateLimit, SecureCookies: *secure, Log: log,
-		TrustedProxies: trusted, CountryHeader: *countryHeader, MetricsAddr: *metricsAddr,
-		DemoAdmin: func(email, password string) { adminEmail, adminPassword = email, password },
-	})
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	path, integrity := a.Server.SnippetPath()
-	url := a.URL()
-	fmt.Fprintf(stdout, "\nConsentry is listening on %s (database %s)\n", url, app.Redacted(*db))
-	if *demo {
-		fmt.Fprintf(stdout, "  Demo shop:   %s/demo\n", url)
-		fmt.Fprintf(stdout, "  No-JS page:  %s/p/demo\n", url)
-	}
-	fmt.Fprintf(stdout, "  Console:     %s/admin/login\n", url)
-	switch {
-	case adminPassword != "":
-		fmt.Fprintf(stdout, "               sign in as %s with password %s\n", adminEmail, adminPassword)
-		fmt.Fprintf(stdout, "               (shown only this once; to set another: consentry user passwd --email %s)\n", adminEmail)
-	case *demo:
-		fmt.Fprintf(stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
-		fmt.Fprintf(stdout, "               (forgot it? go run ./cmd/consentry user passwd --email %s, then type a new one)\n", app.DemoAdminEmail)
-	}
-	fmt.Fprintf(stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
-	fmt.Fprintf(stdout, "  Probes:      %s/healthz  %s/readyz\n", url, url)
-	fmt.Fprintf(stdout, "  Metrics:     %s\n", a.MetricsURL())
-	fmt.Fprint(stdout, "Press Ctrl+C to stop.\n\n")
-	return a.Run(ctx)
+
 }
 
 // parsePrefixes reads comma-separated IP addresses and CIDR prefixes.

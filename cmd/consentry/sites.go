@@ -10,43 +10,30 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
-	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/siteyaml"
+	"github.com/consentry/consentry/internal/store"
 )
 
-// sites is config as code: export a site as YAML, apply YAML as a new
-// published revision after validating it and showing the diff.
-func sites(ctx context.Context, args []string, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "export" && args[0] != "apply") {
-		return fmt.Errorf("%w: consentry sites export SITE | consentry sites apply -f FILE [--dry-run]", errUsage)
-	}
-	fs := flag.NewFlagSet("sites "+args[0], flag.ContinueOnError)
+// sitesExportFlags prints a site as YAML: config as code, to edit and
+// apply again.
+func sitesExportFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
-	file := fs.String("f", "", "the site's YAML (apply)")
-	dry := fs.Bool("dry-run", false, "validate and show the diff, publish nothing (apply)")
-	var id string
-	rest := args[1:]
-	if args[0] == "export" && len(rest) > 0 && rest[0] != "" && rest[0][0] != '-' {
-		id, rest = rest[0], rest[1:]
-	}
-	if err := config.Parse(fs, rest); err != nil {
-		return err
-	}
-	st, err := app.OpenStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if args[0] == "export" {
-		if id == "" && fs.NArg() > 0 {
-			id = fs.Arg(0)
+	return func(ctx context.Context, e *cmdEnv) error {
+		st, err := app.OpenStore(ctx, *db)
+		if err != nil {
+			return err
 		}
+		defer st.Close()
+		id := e.args[0]
 		site, err := st.Site(ctx, id)
 		if consent.ErrorCode(err) == consent.ENotFound {
 			site, err = st.Draft(ctx, id) // never published: its draft
+		}
+		if consent.ErrorCode(err) == consent.ENotFound {
+			return unknownSite(id)
 		}
 		if err != nil {
 			return err
@@ -55,13 +42,49 @@ func sites(ctx context.Context, args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		_, err = stdout.Write(b)
+		_, err = e.stdout.Write(b)
 		return err
 	}
-	if *file == "" {
+}
+
+// siteExists fails with a clear error for a site that is neither published
+// nor a draft.
+func siteExists(ctx context.Context, st store.Store, id string) error {
+	_, err := st.Site(ctx, id)
+	if consent.ErrorCode(err) == consent.ENotFound {
+		_, err = st.Draft(ctx, id)
+	}
+	if consent.ErrorCode(err) == consent.ENotFound {
+		return unknownSite(id)
+	}
+	return err
+}
+
+func unknownSite(id string) error {
+	return fmt.Errorf("unknown site %q: no site has this ID (the console's Sites page lists them)", id)
+}
+
+// sitesApplyFlags validates a site's YAML, shows the diff against the
+// current revision and publishes it as a new revision.
+func sitesApplyFlags(fs *flag.FlagSet) runner {
+	db := dbFlag(fs)
+	file := fs.String("f", "", "the site's YAML file, as sites export writes it (required)")
+	dry := fs.Bool("dry-run", false, "validate and show the diff, publish nothing")
+	return func(ctx context.Context, e *cmdEnv) error {
+		return apply(ctx, e.stdout, *db, *file, *dry)
+	}
+}
+
+func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool) error {
+	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
 	}
-	b, err := os.ReadFile(*file)
+	st, err := app.OpenStore(ctx, db)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	b, err := os.ReadFile(file)
 	if err != nil {
 		return err
 	}
@@ -99,7 +122,7 @@ func sites(ctx context.Context, args []string, stdout io.Writer) error {
 			fmt.Fprintf(stdout, "  ~ %s: %s → %s\n", c.Path, c.Old, c.New)
 		}
 	}
-	if *dry {
+	if dry {
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
 	}
@@ -108,7 +131,7 @@ func sites(ctx context.Context, args []string, stdout io.Writer) error {
 		return err
 	}
 	if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
-		Detail: fmt.Sprintf("revision %d from %s", rev, *file), IP: "-"}); err != nil {
+		Detail: fmt.Sprintf("revision %d from %s", rev, file), IP: "-"}); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "published revision %d of site %q\n", rev, site.ID)

@@ -11,40 +11,51 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
-	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/web"
 )
 
-// user manages console users: add creates one, passwd sets a new password.
-// Passwords come from standard input, never from a flag (flags show in ps).
-func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer) error {
-	if len(args) == 0 || (args[0] != "add" && args[0] != "passwd") {
-		return fmt.Errorf("%w: consentry user add|passwd --email E [--role admin|viewer]", errUsage)
-	}
-	fs := flag.NewFlagSet("user "+args[0], flag.ContinueOnError)
+// userAddFlags adds a console user. Passwords come from standard input,
+// never from a flag (flags show in ps).
+func userAddFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
-	email := fs.String("email", "", "the user's email address")
-	role := fs.String("role", "viewer", "admin or viewer (add only)")
-	if err := config.Parse(fs, args[1:]); err != nil {
-		return err
+	email := fs.String("email", "", "the new user's email address, their sign-in name (required)")
+	role := fs.String("role", "viewer", "what the user may do: admin (everything) or viewer (read the log and exports)")
+	return func(ctx context.Context, e *cmdEnv) error {
+		return user(ctx, "add", *db, *email, *role, e.stdin, e.stdout)
+	}
+}
+
+// userPasswdFlags sets a console user's password, read from standard input.
+func userPasswdFlags(fs *flag.FlagSet) runner {
+	db := dbFlag(fs)
+	email := fs.String("email", "", "the email address of the user whose password to set (required)")
+	return func(ctx context.Context, e *cmdEnv) error {
+		return user(ctx, "passwd", *db, *email, "", e.stdin, e.stdout)
+	}
+}
+
+// user manages console users: add creates one, passwd sets a new password.
+func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, stdout io.Writer) error {
+	if email == "" {
+		return fmt.Errorf("%w: user %s needs --email", errUsage, verb)
 	}
 	password, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return err
 	}
 	password = strings.TrimRight(password, "\r\n")
-	st, err := app.OpenStore(ctx, *db)
+	st, err := app.OpenStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	entry := auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Target: strings.ToLower(*email), IP: "-"}
-	if args[0] == "add" {
-		r, err := auth.ParseRole(*role)
+	entry := auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Target: strings.ToLower(email), IP: "-"}
+	if verb == "add" {
+		r, err := auth.ParseRole(role)
 		if err != nil {
 			return err
 		}
-		u, err := auth.NewUser(*email, r, password, web.BcryptCost)
+		u, err := auth.NewUser(email, r, password, web.BcryptCost)
 		if err != nil {
 			return err
 		}
@@ -53,7 +64,7 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 		}
 		entry.Action, entry.Detail = "user_add", string(r)
 	} else {
-		u, err := st.UserByEmail(ctx, *email)
+		u, err := st.UserByEmail(ctx, email)
 		if err != nil {
 			return err
 		}
@@ -70,6 +81,6 @@ func user(ctx context.Context, args []string, stdin io.Reader, stdout io.Writer)
 	if err := st.Audit(ctx, entry); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: done for %s\n", args[0], strings.ToLower(*email))
+	fmt.Fprintf(stdout, "%s: done for %s\n", verb, strings.ToLower(email))
 	return nil
 }

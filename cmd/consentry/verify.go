@@ -5,13 +5,11 @@ import (
 	"encoding/hex"
 	"flag"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
-	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 )
@@ -23,77 +21,75 @@ import (
 // (printed here and on the console's integrity page) somewhere else, and
 // checking it later with --head, closes that gap: a rewrite changes the
 // recorded event's hash, or the digest of the snapshots stored by then.
-func verify(ctx context.Context, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
+func verifyFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
 	anchorFlag := fs.String("head", "", "a head recorded earlier, SEQ:HASH:TEXTS:DIGEST as verify prints it (or the older SEQ:HASH, events only), that must still be in the ledger unchanged")
-	if err := config.Parse(fs, args); err != nil {
-		return err
-	}
-	var a anchor
-	if *anchorFlag != "" {
-		var err error
-		if a, err = parseAnchor(*anchorFlag); err != nil {
-			return err
-		}
-	}
-	st, err := app.OpenStore(ctx, *db)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	seq, head, err := st.Head(ctx)
-	if err != nil {
-		return err
-	}
-	start := time.Now()
-	texts, err := ledger.CheckTexts(ctx, st, a.texts)
-	v := ledger.Verifier{Texts: texts}
-	if err == nil {
-		err = st.Walk(ctx, 0, func(e *consent.Event) error {
-			if err := v.Next(e); err != nil {
+	return func(ctx context.Context, e *cmdEnv) error {
+		var a anchor
+		if *anchorFlag != "" {
+			var err error
+			if a, err = parseAnchor(*anchorFlag); err != nil {
 				return err
 			}
-			if v.Count()%250000 == 0 {
-				fmt.Fprintf(stdout, "  %d events verified…\n", v.Count())
+		}
+		st, err := app.OpenStore(ctx, *db)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		seq, head, err := st.Head(ctx)
+		if err != nil {
+			return err
+		}
+		start := time.Now()
+		texts, err := ledger.CheckTexts(ctx, st, a.texts)
+		v := ledger.Verifier{Texts: texts}
+		if err == nil {
+			err = st.Walk(ctx, 0, func(ev *consent.Event) error {
+				if err := v.Next(ev); err != nil {
+					return err
+				}
+				if v.Count()%250000 == 0 {
+					fmt.Fprintf(e.stdout, "  %d events verified…\n", v.Count())
+				}
+				return nil
+			})
+		}
+		if err == nil {
+			err = v.Finish(seq, head)
+		}
+		if err == nil && a.seq > 0 {
+			var got [32]byte
+			got, err = st.Hash(ctx, a.seq)
+			if err == nil && got != a.hash {
+				err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, a.hash)}
 			}
-			return nil
-		})
-	}
-	if err == nil {
-		err = v.Finish(seq, head)
-	}
-	if err == nil && a.seq > 0 {
-		var got [32]byte
-		got, err = st.Hash(ctx, a.seq)
-		if err == nil && got != a.hash {
-			err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, a.hash)}
+			if consent.ErrorCode(err) == consent.ENotFound {
+				err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone"}
+			}
 		}
-		if consent.ErrorCode(err) == consent.ENotFound {
-			err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone"}
+		if err == nil && a.texts > 0 {
+			err = texts.Anchored(a.texts, a.digest)
 		}
-	}
-	if err == nil && a.texts > 0 {
-		err = texts.Anchored(a.texts, a.digest)
-	}
-	if err != nil {
-		fmt.Fprintf(stdout, "TAMPERED: %v\n", err)
+		if err != nil {
+			fmt.Fprintf(e.stdout, "TAMPERED: %v\n", err)
+			if last := v.Last(); last != nil {
+				fmt.Fprintf(e.stdout, "intact up to event #%d (%s) at %s\n", last.Seq, last.ID, last.Time.Format(time.RFC3339))
+			}
+			return err
+		}
+		n, digest := texts.Head()
+		fmt.Fprintf(e.stdout, "ledger intact: %d events verified in %s", v.Count(), time.Since(start).Round(time.Millisecond))
 		if last := v.Last(); last != nil {
-			fmt.Fprintf(stdout, "intact up to event #%d (%s) at %s\n", last.Seq, last.ID, last.Time.Format(time.RFC3339))
+			fmt.Fprintf(e.stdout, "; newest #%d (%s) at %s", last.Seq, last.ID, last.Time.Format(time.RFC3339))
 		}
-		return err
+		fmt.Fprintf(e.stdout, "; %d texts snapshots intact\n", n)
+		if seq > 0 || n > 0 {
+			h := fmt.Sprintf("%d:%x:%d:%x", seq, head, n, digest)
+			fmt.Fprintf(e.stdout, "head %s (record it elsewhere; verify --head %s proves later that nothing up to it, texts shown included, was rewritten)\n", h, h)
+		}
+		return nil
 	}
-	n, digest := texts.Head()
-	fmt.Fprintf(stdout, "ledger intact: %d events verified in %s", v.Count(), time.Since(start).Round(time.Millisecond))
-	if last := v.Last(); last != nil {
-		fmt.Fprintf(stdout, "; newest #%d (%s) at %s", last.Seq, last.ID, last.Time.Format(time.RFC3339))
-	}
-	fmt.Fprintf(stdout, "; %d texts snapshots intact\n", n)
-	if seq > 0 || n > 0 {
-		h := fmt.Sprintf("%d:%x:%d:%x", seq, head, n, digest)
-		fmt.Fprintf(stdout, "head %s (record it elsewhere; verify --head %s proves later that nothing up to it, texts shown included, was rewritten)\n", h, h)
-	}
-	return nil
 }
 
 // anchor is a head recorded earlier: SEQ:HASH of the newest event, and
