@@ -55,10 +55,16 @@ func (s *signer) encode(cl Claims, now time.Time) (string, bool) {
 }
 
 // appendClaims appends the claims as json.Encoder writes them: fields in
-// declaration order, a nil Granted as null, a final newline.
+// declaration order, an empty EventID left out, a nil Granted as null, a
+// final newline. A field added to Claims must be added here:
+// TestEncodeMatchesSecurecookie sets every field and fails until it is.
 func appendClaims(b []byte, cl Claims) []byte {
 	b = append(b, `{"id":`...)
 	b = appendString(b, cl.ConsentID)
+	if cl.EventID != "" {
+		b = append(b, `,"e":`...)
+		b = appendString(b, cl.EventID)
+	}
 	b = append(b, `,"s":`...)
 	b = appendString(b, cl.Site)
 	b = append(b, `,"r":`...)

@@ -46,14 +46,14 @@ func FuzzDecode(f *testing.F) {
 // same bytes (when both stamp the same second), and a token that decodes
 // back to the claims.
 func FuzzEncode(f *testing.F) {
-	f.Add("01900000-0000-7000-8000-000000000000", "shop", 3, "analytics", "necessary", 72, int64(1), int64(1<<40))
-	f.Add("", "", 0, "", "", 0, int64(0), int64(0))
-	f.Add("é\u2028<>&\"\\", "a\x00b", -1, "\xff", "\u00e9", -5, int64(-1), int64(-1))
+	f.Add("01900000-0000-7000-8000-000000000000", "01900000-0000-7000-8000-000000000001", "shop", 3, "analytics", "necessary", 72, int64(1), int64(1<<40))
+	f.Add("", "", "", 0, "", "", 0, int64(0), int64(0))
+	f.Add("é\u2028<>&\"\\", "\t", "a\x00b", -1, "\xff", "\u00e9", -5, int64(-1), int64(-1))
 	c, _ := token.NewCodec(key(7))
 	lib := securecookie.New(key(7), nil).SetSerializer(securecookie.JSONEncoder{})
 	lib.MaxAge(0)
-	f.Fuzz(func(t *testing.T, id, site string, rev int, g1, g2 string, cm int, iat, exp int64) {
-		cl := token.Claims{ConsentID: id, Site: site, Revision: rev, Granted: []string{g1, g2}, ConsentMode: cm, Issued: iat, Expires: exp}
+	f.Fuzz(func(t *testing.T, id, event, site string, rev int, g1, g2 string, cm int, iat, exp int64) {
+		cl := token.Claims{ConsentID: id, EventID: event, Site: site, Revision: rev, Granted: []string{g1, g2}, ConsentMode: cm, Issued: iat, Expires: exp}
 		if g1 == "" && g2 == "" {
 			cl.Granted = nil
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -90,7 +91,22 @@ func TestEncodeMatchesSecurecookie(t *testing.T) {
 	odd.Site, odd.ConsentID, odd.Granted = `a"b\c<d>&e`, "é\u2028\x01", []string{"", "x y", "ü"}
 	empty := claims()
 	empty.Granted = []string{}
-	for name, cl := range map[string]token.Claims{"usual": claims(), "nil granted": {}, "empty granted": empty, "odd strings": odd} {
+	// Every field set, whatever fields Claims has by now.
+	var full token.Claims
+	v := reflect.ValueOf(&full).Elem()
+	for i := range v.NumField() {
+		switch f := v.Field(i); f.Kind() {
+		case reflect.String:
+			f.SetString("value of " + v.Type().Field(i).Name)
+		case reflect.Int, reflect.Int64:
+			f.SetInt(int64(1000 + i))
+		case reflect.Slice:
+			f.Set(reflect.ValueOf([]string{"first", "second"}))
+		default:
+			t.Fatalf("Claims.%s: a %s the test does not fill", v.Type().Field(i).Name, f.Kind())
+		}
+	}
+	for name, cl := range map[string]token.Claims{"usual": claims(), "nil granted": {}, "empty granted": empty, "odd strings": odd, "every field": full} {
 		for try := 0; ; try++ {
 			before := time.Now().Unix()
 			ours, err := c.Encode(cl)
