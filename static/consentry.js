@@ -174,10 +174,11 @@
       lang: banner ? banner.data.lang : lang(), page: location.href, source: source, gpc: gpc
     };
     if (state) body.consent_id = state.consent_id;
+    body.request_id = uuid();
     var need = banner ? Promise.resolve() : load();
     return need.then(function () {
       body.revision = banner.data.revision;
-      return post(body, 2);
+      return post(body, 4, 1);
     }).then(function (r) {
       var before = state ? state.granted : [], c = readToken(r.token);
       if (!c) throw new Error("consentry: unreadable token");
@@ -192,19 +193,45 @@
       return Consentry.get();
     });
   }
-  function post(body, tries) {
+  // Sends a decision. A 503 (the server cannot store it right now), a
+  // network error or no answer within 10 s is tried again, at most tries
+  // times in all, after Retry-After or wait seconds, whichever is longer,
+  // the wait doubling each time. Every attempt carries the same request_id,
+  // so the server stores the decision once however many attempts reach it.
+  function post(body, tries, wait) {
+    var ctl = window.AbortController && new AbortController();
+    var timer = ctl && setTimeout(function () { ctl.abort(); }, 10000);
+    function again(after) {
+      return new Promise(function (r) { setTimeout(r, Math.min(Math.max(after || 0, wait), 60) * 1000); })
+        .then(function () { return post(body, tries - 1, wait * 2); });
+    }
     // text/plain keeps this a simple CORS request: no preflight round trip.
     return fetch(api + "/consents", {
-      method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(body)
+      method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(body), signal: ctl && ctl.signal
     }).then(function (res) {
-      if (res.status === 503 && tries > 1) {
-        return new Promise(function (r) { setTimeout(r, 1000); }).then(function () { return post(body, tries - 1); });
-      }
+      clearTimeout(timer);
+      if (res.status === 503 && tries > 1) return again(+res.headers.get("Retry-After"));
       return res.json().then(function (j) {
         if (!res.ok) throw new Error(j.error ? j.error.message : res.statusText);
         return j;
       });
+    }, function (e) {
+      clearTimeout(timer);
+      if (tries > 1) return again();
+      throw e;
     });
+  }
+
+  // uuid makes a random (version 4) UUID; crypto.randomUUID exists only on
+  // secure pages, getRandomValues everywhere.
+  function uuid() {
+    var c = window.crypto;
+    if (c.randomUUID) return c.randomUUID();
+    var b = c.getRandomValues(new Uint8Array(16)), h = "";
+    b[6] = b[6] & 15 | 64;
+    b[8] = b[8] & 63 | 128;
+    for (var i = 0; i < 16; i++) h += (i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "") + (b[i] + 256).toString(16).slice(1);
+    return h;
   }
 
   function lang() {

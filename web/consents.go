@@ -134,6 +134,8 @@ func (s *Server) checkOrigin(c echo.Context, site *consent.Site) error {
 		return consent.Errorf(consent.EForbidden, "origin %q may not record consents for site %q", origin, site.ID)
 	}
 	c.Response().Header().Set("Access-Control-Allow-Origin", origin)
+	// The snippet reads Retry-After from a 503 to know when to try again.
+	c.Response().Header().Set("Access-Control-Expose-Headers", "Retry-After")
 	return nil
 }
 
