@@ -87,3 +87,18 @@ func TestStoreBusyIs503AndReadinessRecovers(t *testing.T) {
 		t.Errorf("after recovery: %d %s", rec.Code, rec.Body)
 	}
 }
+
+// With the database gone (closed under the server), a consent is 503 with
+// Retry-After, not 500: reading the site's configuration fails too, and
+// that is as temporary for the client as a failed commit.
+func TestDatabaseGoneIs503(t *testing.T) {
+	a := newApp(t, 0)
+	a.Store.Close()
+	rec := do(a, req{"POST", consents, `{"action":"reject_all","revision":1}`, nil})
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("status %d, Retry-After %q: %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if rec := do(a, req{"GET", "/readyz", "", nil}); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("readyz %d with the database closed", rec.Code)
+	}
+}

@@ -6,6 +6,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"log/slog"
 	"net"
 	"net/http"
@@ -196,6 +197,12 @@ func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) 
 		return c, nil
 	}
 	site, err := sc.store.Site(ctx, id)
+	var typed *consent.Error
+	if err != nil && !errors.As(err, &typed) {
+		// The database is busy or unreachable: for a visitor that is as
+		// temporary as a commit that failed (503, retry), not a 500.
+		return nil, consent.Wrap(consent.EUnavailable, err, "the site's configuration cannot be read right now; retry shortly")
+	}
 	if err != nil {
 		return nil, err
 	}
