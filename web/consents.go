@@ -83,13 +83,22 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 		Personal: consent.Personal{IP: consent.TruncateIP(c.RealIP()), UserAgent: truncate(r.UserAgent(), 512), Page: page},
 	}
 	ledger.SealPersonal(ev) // here, not in the writer's transaction
+	ev.RequestID = d.RequestID
 	if err := s.cfg.Writer.Append(r.Context(), ev); err != nil {
 		return nil, err
 	}
-	s.metrics.consents.WithLabelValues(string(ev.Action)).Inc()
+	// A retry of a request recorded already (its first attempt may have
+	// committed after the client gave up) comes back as the event recorded
+	// first: answer that again.
+	if ev.Repeat && ev.Site != site.ID {
+		return nil, consent.FieldError(consent.EUnprocessed, "request_id", "was used already, for a decision on another site")
+	}
+	if !ev.Repeat {
+		s.metrics.consents.WithLabelValues(string(ev.Action)).Inc()
+	}
 	tok, err := s.cfg.Tokens.Encode(token.Claims{
 		ConsentID: ev.ConsentID.String(), EventID: ev.ID.String(), Site: site.ID, Revision: ev.Revision, Granted: ev.Granted,
-		ConsentMode: site.ConsentModeBits(ev.Granted), Issued: now.Unix(), Expires: ev.Expires.Unix(),
+		ConsentMode: site.ConsentModeBits(ev.Granted), Issued: ev.Time.Unix(), Expires: ev.Expires.Unix(),
 	})
 	if err != nil {
 		return nil, err

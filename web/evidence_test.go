@@ -304,3 +304,101 @@ func demoEvents(t *testing.T, a *app.App, n int) []*consent.Event {
 	}
 	return out
 }
+
+// gatedStore holds every AppendBatch until the test opens the gate.
+type gatedStore struct {
+	store.Store
+	entered, gate chan struct{}
+}
+
+func (s *gatedStore) AppendBatch(ctx context.Context, events []*consent.Event) error {
+	select {
+	case s.entered <- struct{}{}:
+	default:
+	}
+	<-s.gate
+	return s.Store.AppendBatch(ctx, events)
+}
+
+// A retry with the same request_id answers the first result and stores
+// nothing new: after a plain retry, when the first attempt committed after
+// its client gave up, and for copies in flight at once.
+func TestRequestIDRetry(t *testing.T) {
+	st := &gatedStore{Store: openSQLite(t), entered: make(chan struct{}, 1), gate: make(chan struct{})}
+	srv := newServerOver(t, st)
+	count := func() int64 { seq, _, _ := st.Head(context.Background()); return seq }
+	post := func(ctx context.Context, body string) *httptest.ResponseRecorder {
+		hr := httptest.NewRequestWithContext(ctx, "POST", consents, strings.NewReader(body))
+		hr.RemoteAddr = "203.0.113.77:5555"
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, hr)
+		return rec
+	}
+
+	// The client gives up before the commit; the commit happens anyway.
+	reqID := uuid.NewString()
+	body := `{"action":"custom","categories":{"analytics":true},"revision":1,"request_id":"` + reqID + `"}`
+	ctx, cancel := context.WithCancel(context.Background())
+	gaveUp := make(chan *httptest.ResponseRecorder)
+	go func() { gaveUp <- post(ctx, body) }()
+	<-st.entered // the writer holds the event
+	cancel()
+	if rec := <-gaveUp; rec.Code == http.StatusCreated {
+		t.Fatalf("the abandoned request was answered %d", rec.Code)
+	}
+	close(st.gate)
+	for count() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	var first *consent.Event
+	st.Walk(context.Background(), 0, func(e *consent.Event) error { first = e; return nil })
+
+	retry := post(context.Background(), body)
+	if retry.Code != http.StatusCreated {
+		t.Fatalf("retry: %d %s", retry.Code, retry.Body)
+	}
+	got := decode[consentResp](t, retry)
+	if got.EventID != first.ID.String() || got.ConsentID != first.ConsentID.String() || strings.Join(got.Granted, ",") != "analytics,necessary" {
+		t.Errorf("the retry answered %+v, want the event recorded first %s", got, first.ID)
+	}
+	// The same request_id with another decision still answers the first.
+	again := decode[consentResp](t, post(context.Background(), `{"action":"reject_all","revision":1,"request_id":"`+reqID+`"}`))
+	if again.EventID != first.ID.String() || count() != 1 {
+		t.Errorf("a second retry answered %s; %d events stored", again.EventID, count())
+	}
+
+	// Copies of one request in flight at once.
+	reqID = uuid.NewString()
+	var wg sync.WaitGroup
+	ids := make([]string, 8)
+	for i := range ids {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rec := post(context.Background(), `{"action":"accept_all","revision":1,"request_id":"`+reqID+`"}`)
+			if rec.Code == http.StatusCreated {
+				ids[i] = decode[consentResp](t, rec).EventID
+			}
+		}()
+	}
+	wg.Wait()
+	for _, id := range ids {
+		if id == "" || id != ids[0] {
+			t.Fatalf("copies in flight answered %v", ids)
+		}
+	}
+	if count() != 2 {
+		t.Errorf("%d events stored, want 2", count())
+	}
+
+	// Not a UUID: 422 naming the field, nothing stored.
+	for _, bad := range []string{"42", "not-a-uuid", "{" + reqID + "}"} {
+		rec := post(context.Background(), `{"action":"accept_all","revision":1,"request_id":"`+bad+`"}`)
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "request_id") {
+			t.Errorf("request_id %q: %d %s", bad, rec.Code, rec.Body)
+		}
+	}
+	if count() != 2 {
+		t.Errorf("%d events stored after bad requests", count())
+	}
+}

@@ -239,6 +239,9 @@ func baseURL(ln net.Listener) string {
 func (a *App) Run(ctx context.Context) error {
 	errc := make(chan error, 2)
 	go func() { errc <- a.http.Serve(a.ln) }()
+	pruneCtx, stopPruning := context.WithCancel(ctx)
+	defer stopPruning()
+	go a.pruneRequests(pruneCtx)
 	if a.mhttp != nil {
 		go func() { errc <- a.mhttp.Serve(a.mln) }()
 	}
@@ -320,4 +323,26 @@ func Redacted(db string) string {
 		return u.Redacted()
 	}
 	return db
+}
+
+// RequestWindow is how long the request ID of a consent post is kept: a
+// retry within it answers the first result; one later records anew.
+const RequestWindow = 24 * time.Hour
+
+// pruneRequests forgets request IDs older than RequestWindow, at start and
+// then hourly, until ctx ends. With several instances each prunes; the
+// deletes are idempotent.
+func (a *App) pruneRequests(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if _, err := a.Store.PruneRequests(ctx, time.Now().Add(-RequestWindow)); err != nil && ctx.Err() == nil {
+			a.opts.Log.Warn("forgetting old request IDs", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

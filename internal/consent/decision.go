@@ -40,6 +40,9 @@ type Request struct {
 	Page       string          `json:"page"`
 	Source     Source          `json:"source"`
 	GPC        bool            `json:"gpc"`
+	// RequestID is a UUID the client makes once per decision and sends
+	// again with every retry of it, so that a retry records nothing new.
+	RequestID string `json:"request_id"`
 }
 
 // Decision is a validated request: what is granted, for whom, under which revision.
@@ -51,6 +54,7 @@ type Decision struct {
 	Granted   []string // sorted category keys, necessary always included
 	GPC       bool
 	Where     Jurisdiction
+	RequestID uuid.UUID // uuid.Nil when the client sent none
 }
 
 // Decide validates a request against the site as of its current revision and
@@ -83,6 +87,13 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 			return d, FieldError(EUnprocessed, "consent_id", "is not a consent ID")
 		}
 		d.ConsentID = id
+	}
+	if r.RequestID != "" {
+		id, err := uuid.Parse(r.RequestID)
+		if err != nil || id == uuid.Nil || len(r.RequestID) != 36 {
+			return d, FieldError(EUnprocessed, "request_id", "is not a UUID (like 0192f0c4-5c1e-7a53-9b7e-3f0e2d1c4b5a)")
+		}
+		d.RequestID = id
 	}
 	for k := range r.Categories {
 		if _, ok := s.Category(k); !ok {

@@ -36,6 +36,15 @@ type Event struct {
 	Erased    *Erasure
 
 	Hash [32]byte // ledger link: see package ledger
+
+	// RequestID is the client's ID of the request that made the event (see
+	// Request.RequestID), uuid.Nil when it sent none. Stores keep it for a
+	// while, not with the event: it is not part of the record.
+	RequestID uuid.UUID
+	// Repeat is set by a store's AppendBatch when RequestID was recorded
+	// already: the event then holds the one recorded first, and nothing new
+	// was stored.
+	Repeat bool
 }
 
 // Personal holds the fields of an event that identify a person more than the

@@ -29,9 +29,19 @@ type Store interface {
 type Ledger interface {
 	// AppendBatch writes events in one durable transaction, chaining each to
 	// the ledger (see package ledger) and adding them to the daily rollup.
+	// An event whose RequestID was recorded already, or earlier in the same
+	// batch, is not written again: it becomes the event recorded first,
+	// marked Repeat (see ledger.Repeats). Request IDs are looked up in the
+	// same transaction as the insert, after the ledger's write lock, so a
+	// retry racing the first attempt is caught too.
 	// Only the ledger writer calls it. It may move an event's Time forward
 	// so that times never go backwards along the ledger.
 	AppendBatch(ctx context.Context, events []*consent.Event) error
+
+	// PruneRequests forgets the request IDs of events recorded before t
+	// (see consent.Event.RequestID), so that they cost no storage for ever;
+	// it returns how many it forgot.
+	PruneRequests(ctx context.Context, before time.Time) (int, error)
 
 	// Event returns one event by its ID.
 	Event(ctx context.Context, id uuid.UUID) (*consent.Event, error)

@@ -52,6 +52,12 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		return fmt.Errorf("ledger head: %w", err)
 	}
 	head.Hash, head.Time = [32]byte(hash), fromMicros(headMicros)
+	// After the head's row lock: a retry on another instance has committed.
+	recorded, err := recordedRequests(ctx, tx, ledger.RequestIDs(events))
+	if err != nil {
+		return err
+	}
+	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
 
 	rows := make([][]any, len(events))
@@ -69,6 +75,16 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		return err
 	}
 	var b pgx.Batch
+	var reqSeqs []int64
+	var reqIDs [][]byte
+	for _, e := range events {
+		if e.RequestID != uuid.Nil {
+			reqSeqs, reqIDs = append(reqSeqs, e.Seq), append(reqIDs, e.RequestID[:])
+		}
+	}
+	if len(reqIDs) > 0 {
+		b.Queue("INSERT INTO requests (seq, id) SELECT * FROM unnest($1::bigint[], $2::bytea[])", reqSeqs, reqIDs)
+	}
 	for _, d := range days {
 		b.Queue("INSERT INTO days (day, first_seq) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING", d.Day, d.Seq)
 	}
@@ -89,7 +105,54 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	if err = tx.SendBatch(ctx, &b).Close(); err != nil {
 		return err
 	}
+	if err = resolve(func(seq int64) (*consent.Event, error) {
+		return scanEvent(tx.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.seq = $1", seq))
+	}); err != nil {
+		return err
+	}
 	return tx.Commit(ctx)
+}
+
+// recordedRequests maps those of ids recorded already to their event's seq.
+func recordedRequests(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (map[uuid.UUID]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	keys := make([][]byte, len(ids))
+	for i, id := range ids {
+		keys[i] = id[:]
+	}
+	rows, err := tx.Query(ctx, "SELECT id, seq FROM requests WHERE id = ANY($1::bytea[])", keys)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uuid.UUID]int64{}
+	for rows.Next() {
+		var (
+			id  []byte
+			seq int64
+		)
+		if err := rows.Scan(&id, &seq); err != nil {
+			return nil, err
+		}
+		out[uuid.UUID(id)] = seq
+	}
+	return out, rows.Err()
+}
+
+// PruneRequests forgets the request IDs of events before t: the days table
+// finds the first seq at t, and the delete is a range of the primary key.
+func (s *Store) PruneRequests(ctx context.Context, before time.Time) (int, error) {
+	seq, err := s.firstAt(ctx, before)
+	if err != nil {
+		return 0, err
+	}
+	tag, err := s.pool.Exec(ctx, "DELETE FROM requests WHERE seq < $1", seq)
+	if err != nil {
+		return 0, err
+	}
+	return int(tag.RowsAffected()), nil
 }
 
 func nullString(s string) *string {

@@ -12,12 +12,25 @@ import (
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/store/storetest"
+	"github.com/google/uuid"
 )
 
 // BenchmarkAppendBatch appends batches of 500 events, as the ledger writer
 // does under load, and reports rows per second and bytes on disk per event
 // (indexes included, after a WAL checkpoint). DESIGN.md: ≤ 380 B/event.
-func BenchmarkAppendBatch(b *testing.B) {
+func BenchmarkAppendBatch(b *testing.B) { appendBatches(b, nil) }
+
+// BenchmarkAppendBatchRequestIDs is the same with a request ID on every
+// event, as the snippet sends: the figures while they are kept (a day; see
+// Store.PruneRequests), before they are pruned. Time-ordered IDs (UUIDv7)
+// keep the requests index append-mostly; random ones (v4) scatter its pages
+// over every commit.
+func BenchmarkAppendBatchRequestIDs(b *testing.B) {
+	b.Run("v7", func(b *testing.B) { appendBatches(b, func() uuid.UUID { return uuid.Must(uuid.NewV7()) }) })
+	b.Run("v4", func(b *testing.B) { appendBatches(b, uuid.New) })
+}
+
+func appendBatches(b *testing.B, requestID func() uuid.UUID) {
 	ctx := context.Background()
 	path := filepath.Join(b.TempDir(), "c.db")
 	s, err := sqlite.Open(ctx, path)
@@ -33,6 +46,9 @@ func BenchmarkAppendBatch(b *testing.B) {
 		for i := range events {
 			e := storetest.Event("shop", written+i)
 			e.Personal.Page = fmt.Sprintf("https://shop.example/products/%d", (written+i)%977)
+			if requestID != nil {
+				e.RequestID = requestID()
+			}
 			events[i] = e
 		}
 		if err := s.AppendBatch(ctx, events); err != nil {

@@ -46,6 +46,11 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	default:
 		head.Hash, head.Time = [32]byte(prev), fromMicros(headMicros)
 	}
+	recorded, err := recordedRequests(ctx, tx, ledger.RequestIDs(events))
+	if err != nil {
+		return err
+	}
+	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
 	ins, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted,
 		source, lang, country, rule, flags, texts_hash, time, expires, ip, agent_id, page, pii_salt, pii_digest, hash)
@@ -54,6 +59,7 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		return err
 	}
 	defer ins.Close()
+	var insReq *sql.Stmt
 	for _, e := range events {
 		agent, err := s.agentID(ctx, tx, e.Personal.UserAgent)
 		if err != nil {
@@ -65,6 +71,17 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 			e.PIISalt, e.PIIDigest[:], e.Hash[:])
 		if err != nil {
 			return err
+		}
+		if e.RequestID != uuid.Nil {
+			if insReq == nil {
+				if insReq, err = tx.PrepareContext(ctx, "INSERT INTO requests (seq, id) VALUES (?, ?)"); err != nil {
+					return err
+				}
+				defer insReq.Close()
+			}
+			if _, err = insReq.ExecContext(ctx, e.Seq, e.RequestID[:]); err != nil {
+				return err
+			}
 		}
 	}
 	for _, d := range days {
@@ -83,7 +100,55 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		head.Seq, head.Hash[:], micros(head.Time)); err != nil {
 		return err
 	}
+	if err = resolve(func(seq int64) (*consent.Event, error) {
+		return scanEvent(tx.QueryRowContext(ctx, "SELECT "+eventColumns+" WHERE e.seq = ?", seq))
+	}); err != nil {
+		return err
+	}
 	return tx.Commit()
+}
+
+// recordedRequests maps those of ids recorded already to their event's seq.
+func recordedRequests(ctx context.Context, tx *sql.Tx, ids []uuid.UUID) (map[uuid.UUID]int64, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id[:]
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT id, seq FROM requests WHERE id IN (?"+strings.Repeat(",?", len(ids)-1)+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[uuid.UUID]int64{}
+	for rows.Next() {
+		var (
+			id  []byte
+			seq int64
+		)
+		if err := rows.Scan(&id, &seq); err != nil {
+			return nil, err
+		}
+		out[uuid.UUID(id)] = seq
+	}
+	return out, rows.Err()
+}
+
+// PruneRequests forgets the request IDs of events before t: the days table
+// finds the first seq at t, and the delete is a range of the primary key.
+func (s *Store) PruneRequests(ctx context.Context, before time.Time) (int, error) {
+	seq, err := s.firstAt(ctx, before)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.w.ExecContext(ctx, "DELETE FROM requests WHERE seq < ?", seq)
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
 }
 
 func (s *Store) agentID(ctx context.Context, tx *sql.Tx, ua string) (sql.NullInt64, error) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
@@ -146,5 +147,84 @@ func testSnapshotsStream(t *testing.T, s store.Store) {
 	forged.Body = []byte(strings.Replace(string(forged.Body), "Test shop", "Forged", 1))
 	if forged.Check() == nil {
 		t.Error("an edited body passed its check")
+	}
+}
+
+// testRequestIDs: a retry with the same request ID answers the event
+// recorded first and stores nothing new, whether the first is in an earlier
+// batch (committed after its client gave up) or in the same one.
+func testRequestIDs(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	reqA, reqB := uuid.New(), uuid.New()
+	e1, e2, e3 := Event("shop", 0), Event("shop", 1), Event("shop", 2)
+	e1.RequestID, e2.RequestID, e3.RequestID = reqA, reqA, reqB
+	if err := s.AppendBatch(ctx, []*consent.Event{e1, e2, e3}); err != nil {
+		t.Fatal(err)
+	}
+	if e1.Repeat || e3.Repeat || !e2.Repeat || e2.ID != e1.ID || e2.ConsentID != e1.ConsentID || e2.Seq != e1.Seq || e2.Hash != e1.Hash {
+		t.Fatalf("in one batch: first %+v\nrepeat %+v", e1, e2)
+	}
+	if seq, _, _ := s.Head(ctx); seq != 2 {
+		t.Fatalf("head %d after two requests, one sent twice", seq)
+	}
+	e4, e5, e6 := Event("shop", 3), Event("shop", 4), Event("shop", 5)
+	e4.RequestID, e6.RequestID = reqA, uuid.New()
+	e4.Action = consent.Withdraw // a retry answers the first result, whatever it says
+	if err := s.AppendBatch(ctx, []*consent.Event{e4, e5, e6}); err != nil {
+		t.Fatal(err)
+	}
+	if !e4.Repeat || e4.ID != e1.ID || e4.Seq != e1.Seq || e4.Action != e1.Action || e4.Expires != e1.Expires || e5.Repeat || e6.Repeat {
+		t.Fatalf("in a later batch: first %+v\nrepeat %+v", e1, e4)
+	}
+	if e4.RequestID != reqA {
+		t.Errorf("the repeat lost its request ID")
+	}
+	seq, _, _ := s.Head(ctx)
+	if seq != 4 || e5.Seq != 3 || e6.Seq != 4 {
+		t.Fatalf("head %d, new events at %d and %d; want 4, 3 and 4", seq, e5.Seq, e6.Seq)
+	}
+	if n, err := verify(t, s); err != nil || n != 4 {
+		t.Fatalf("verified %d, %v", n, err)
+	}
+	day := consent.Day(e1.Time)
+	counts, err := s.Counts(ctx, "shop", day, day+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var actions int64
+	for _, c := range counts {
+		if c.Dim == "action" {
+			actions += c.N
+		}
+	}
+	if actions != 4 {
+		t.Errorf("the rollup counts %d decisions, want 4", actions)
+	}
+}
+
+// testPruneRequests: request IDs are kept for a while, not for ever; once
+// pruned, the same ID records a new event.
+func testPruneRequests(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	old, recent := Event("shop", 0), Event("shop", 1)
+	old.RequestID, recent.RequestID = uuid.New(), uuid.New()
+	old.Time = old.Time.Add(-48 * time.Hour)
+	if err := s.AppendBatch(ctx, []*consent.Event{old}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.AppendBatch(ctx, []*consent.Event{recent}); err != nil {
+		t.Fatal(err)
+	}
+	n, err := s.PruneRequests(ctx, time.Now().Add(-24*time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("pruned %d, %v; want 1", n, err)
+	}
+	again, retry := Event("shop", 2), Event("shop", 3)
+	again.RequestID, retry.RequestID = old.RequestID, recent.RequestID
+	if err := s.AppendBatch(ctx, []*consent.Event{again, retry}); err != nil {
+		t.Fatal(err)
+	}
+	if again.Repeat || again.Seq != 3 || !retry.Repeat || retry.ID != recent.ID {
+		t.Errorf("after pruning: %+v, %+v", again, retry)
 	}
 }

@@ -54,6 +54,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SnapshotsAtPublish", testSnapshotsAtPublish},
 		{"AddSnapshotFirstWins", testAddSnapshot},
 		{"SnapshotsStream", testSnapshotsStream},
+		{"RequestIDsRecordOnce", testRequestIDs},
+		{"PruneRequests", testPruneRequests},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
