@@ -344,42 +344,26 @@ func (s *Store) where(ctx context.Context, q consent.LogQuery, a *args) (string,
 }
 
 // firstAt returns the seq of the first event at or after t (one past the
-// newest when there is none): the days table narrows it to one day, a binary
-// search over that day's seqs finds it in a few primary-key probes.
+// newest when there is none): the days table narrows it to one day, and a
+// binary search over that day's seqs, a few primary-key probes, finds it.
+// The whole search is one recursive query: one round trip, not one a probe.
 func (s *Store) firstAt(ctx context.Context, t time.Time) (int64, error) {
-	const none = int64(1) << 62
-	dayStart := func(d int64) (int64, int64, error) {
-		var seq, day int64
-		err := s.pool.QueryRow(ctx, "SELECT first_seq, day FROM days WHERE day >= $1 ORDER BY day LIMIT 1", d).Scan(&seq, &day)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return none, 0, nil
-		}
-		return seq, day, err
-	}
-	lo, day, err := dayStart(consent.Day(t))
-	if err != nil || lo == none || day > consent.Day(t) {
-		return lo, err
-	}
-	hi, _, err := dayStart(day + 1)
-	if err != nil {
-		return 0, err
-	}
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		var seq, at int64
-		err := s.pool.QueryRow(ctx, "SELECT seq, time FROM events WHERE seq >= $1 ORDER BY seq LIMIT 1", mid).Scan(&seq, &at)
-		switch {
-		case errors.Is(err, pgx.ErrNoRows):
-			hi = mid
-		case err != nil:
-			return 0, err
-		case at >= micros(t):
-			hi = mid
-		default:
-			lo = seq + 1
-		}
-	}
-	return lo, nil
+	var seq int64
+	err := s.pool.QueryRow(ctx, `WITH RECURSIVE
+		d AS (SELECT first_seq, day FROM days WHERE day >= $1 ORDER BY day LIMIT 1),
+		e AS (SELECT first_seq FROM days WHERE day > (SELECT day FROM d) ORDER BY day LIMIT 1),
+		b (lo, hi) AS (
+			SELECT first_seq, COALESCE((SELECT first_seq FROM e), (SELECT seq + 1 FROM ledger_head))
+			FROM d WHERE day = $1
+			UNION ALL
+			SELECT CASE WHEN p.time < $2 THEN p.seq + 1 ELSE b.lo END,
+			       CASE WHEN p.time < $2 THEN b.hi ELSE (b.lo + b.hi) / 2 END
+			FROM b LEFT JOIN LATERAL (SELECT seq, time FROM events WHERE seq >= (b.lo + b.hi) / 2
+				ORDER BY seq LIMIT 1) p ON true
+			WHERE b.lo < b.hi)
+		SELECT COALESCE((SELECT lo FROM b WHERE lo >= hi LIMIT 1), (SELECT first_seq FROM d), $3)`,
+		consent.Day(t), micros(t), int64(1)<<62).Scan(&seq)
+	return seq, err
 }
 
 // Log returns one page of the log, newest first, by keyset on seq.
