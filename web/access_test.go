@@ -15,6 +15,8 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/config"
+	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/google/uuid"
 )
 
@@ -350,6 +352,19 @@ func TestSignInThrottle(t *testing.T) {
 func TestAccessAcrossInstances(t *testing.T) {
 	a := newApp(t, 0, viaLoopbackProxy)
 	b := newApp(t, 0, viaLoopbackProxy, func(o *app.Options) { o.DB = a.DB() }) // the same file, hence the same key file
+	accessAcrossInstances(t, a, b)
+}
+
+// TestAccessAcrossInstancesPostgres is the same with both instances on one
+// PostgreSQL database and the cluster's keys.
+func TestAccessAcrossInstancesPostgres(t *testing.T) {
+	url, keys := pgtest.URL(t), config.NewKeys()
+	a := newApp(t, 0, viaLoopbackProxy, onPostgres(url, keys, true))
+	b := newApp(t, 0, viaLoopbackProxy, onPostgres(url, keys, false))
+	accessAcrossInstances(t, a, b)
+}
+
+func accessAcrossInstances(t *testing.T, a, b *app.App) {
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	onA, onB := newConsole(t, a), newConsole(t, b)
 	onA.login("dpo@shop.example")
