@@ -168,7 +168,7 @@ func TestBashCompletion(t *testing.T) {
 		line []string
 		want []string
 	}{
-		{[]string{""}, []string{"backup", "completion", "export", "help", "keys", "serve", "sites", "user", "verify", "version"}},
+		{[]string{""}, []string{"backup", "completion", "export", "help", "keys", "migrate-store", "serve", "sites", "user", "verify", "version"}},
 		{[]string{"keys", ""}, []string{"generate"}},
 		{[]string{"us"}, []string{"user"}},
 		{[]string{"user", ""}, []string{"add", "passwd"}},

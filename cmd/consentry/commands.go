@@ -31,6 +31,8 @@ give the same lines to every instance. To rotate, put the new key first and keep
 the old ones after it, comma-separated, until the tokens and sessions they signed
 have expired. Example: consentry keys generate > consentry.env`, flags: keysGenerateFlags},
 	{name: "backup", summary: "copy a SQLite database while it serves, then verify the copy", flags: backupFlags},
+	{name: "migrate-store", summary: "copy a SQLite deployment, the ledger included, into an empty PostgreSQL database, then verify it there",
+		secrets: []string{"to"}, flags: migrateStoreFlags},
 	{name: "completion", args: "bash|zsh", nargs: 1, choices: []string{"bash", "zsh"},
 		summary: "print the shell completion script (bash: source <(consentry completion bash))", flags: completionFlags},
 	{name: "version", summary: "print the version and how it was built", flags: versionFlags},

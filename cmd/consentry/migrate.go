@@ -1,0 +1,35 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/store/copystore"
+)
+
+// migrateStoreFlags copies a SQLite deployment into an empty PostgreSQL
+// database, ledger included, then verifies the ledger on the target.
+func migrateStoreFlags(fs *flag.FlagSet) runner {
+	from := fs.String("from", "", "the SQLite database to copy, sqlite:PATH")
+	to := fs.String("to", "", "the empty PostgreSQL database to copy into, postgres://…")
+	return func(ctx context.Context, e *cmdEnv) error {
+		if !strings.HasPrefix(*from, "sqlite:") || !app.IsPostgres(*to) {
+			return fmt.Errorf("%w: migrate-store --from sqlite:PATH --to postgres://…", errUsage)
+		}
+		err := copystore.Copy(ctx, strings.TrimPrefix(*from, "sqlite:"), *to, func(table string, rows int64, done bool) {
+			more := "…"
+			if done {
+				more = ""
+			}
+			fmt.Fprintf(e.stdout, "  %-12s %d rows%s\n", table, rows, more)
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "copied %s into %s; verifying the ledger there…\n", *from, app.Redacted(*to))
+		return e.run(ctx, "verify", "--db", *to)
+	}
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/consentry/consentry/internal/store/postgres"
+	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/store/storetest"
+)
+
+// migrate-store copies a SQLite deployment, erased events, staff and the
+// audit trail included, into PostgreSQL, where the ledger verifies and goes
+// on growing from the same head.
+func TestMigrateStore(t *testing.T) {
+	ctx := context.Background()
+	path, events := ledgerOf(t, 40)
+	src, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := src.Publish(ctx, storetest.Site("shop"), nil); err != nil {
+		t.Fatal(err)
+	}
+	u := &auth.User{Email: "dpo@shop.example", PasswordHash: "x", Role: auth.Admin, Lang: "en", TZ: "UTC", CreatedAt: time.Now().UTC().Truncate(time.Microsecond)}
+	if err := src.AddUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	if err := src.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: u.Email, Action: "erase", Target: events[7].ConsentID.String(), IP: "127.0.0.1"}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := src.Erase(ctx, events[7].ConsentID, "Art. 17", time.Now().UTC().Truncate(time.Microsecond)); err != nil || n != 1 {
+		t.Fatalf("erase: %d %v", n, err)
+	}
+	headSeq, headHash, _ := src.Head(ctx)
+	src.Close()
+
+	db := pgtest.URL(t)
+	var out bytes.Buffer
+	if err := run(ctx, []string{"migrate-store", "--from", "sqlite:" + path, "--to", db}, nil, &out, &out); err != nil {
+		t.Fatalf("migrate-store: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{"events       40 rows", "ledger intact: 40 events", "users        1 rows"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	dst, err := postgres.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if seq, hash, _ := dst.Head(ctx); seq != headSeq || hash != headHash {
+		t.Errorf("head %d %x, want %d %x", seq, hash, headSeq, headHash)
+	}
+	src, _ = sqlite.Open(ctx, path)
+	defer src.Close()
+	for _, e := range []*consent.Event{events[0], events[7], events[39]} {
+		want, _ := src.Event(ctx, e.ID)
+		got, err := dst.Event(ctx, e.ID)
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Errorf("event #%d on the target:\n%+v (%v)\nwant\n%+v", e.Seq, got, err, want)
+		}
+	}
+	if site, err := dst.Site(ctx, "shop"); err != nil || site.Revision != 1 {
+		t.Errorf("site: %+v %v", site, err)
+	}
+	if got, err := dst.UserByEmail(ctx, u.Email); err != nil || got.ID != u.ID {
+		t.Errorf("user: %+v %v", got, err)
+	}
+	// The target goes on: new users and audit entries get new IDs, the
+	// ledger grows from the copied head.
+	if err := dst.AddUser(ctx, &auth.User{Email: "second@shop.example", PasswordHash: "x", Role: auth.Viewer, Lang: "en", TZ: "UTC"}); err != nil {
+		t.Errorf("a new user after the copy: %v", err)
+	}
+	if err := dst.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", 99)}); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"verify", "--db", db}, nil, &out, &out); err != nil || !strings.Contains(out.String(), "ledger intact: 41 events") {
+		t.Errorf("verify after one more event: %v\n%s", err, out.String())
+	}
+	if err := run(ctx, []string{"migrate-store", "--from", "sqlite:" + path, "--to", db}, nil, &out, &out); err == nil || !strings.Contains(err.Error(), "empty database") {
+		t.Errorf("a second copy into the same database: %v", err)
+	}
+}
