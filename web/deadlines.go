@@ -1,8 +1,6 @@
 package web
 
 import (
-	"errors"
-	"io"
 	"net/http"
 	"time"
 
@@ -22,48 +20,37 @@ const BodyTimeout = 30 * time.Second
 const WriteTimeout = 30 * time.Second
 
 // deadlines sets the per-request read deadline of a body and the sliding
-// write deadline of the response, through http.ResponseController.
-func deadlines(next echo.HandlerFunc) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		r, res := c.Request(), c.Response()
-		rc := http.NewResponseController(res.Writer)
-		if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
-			if err := rc.SetReadDeadline(time.Now().Add(BodyTimeout)); err == nil {
-				r.Body = &untilEOF{ReadCloser: r.Body, rc: rc}
+// write deadline of the response, through http.ResponseController: body is
+// BodyTimeout and write WriteTimeout but in tests.
+func deadlines(body, write time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r, res := c.Request(), c.Response()
+			rc := http.NewResponseController(res.Writer)
+			if r.ContentLength != 0 && r.Body != nil && r.Body != http.NoBody {
+				// A deadline passing after the body was read does not
+				// cancel the handler (TestDeadlines holds net/http to that).
+				rc.SetReadDeadline(time.Now().Add(body))
 			}
+			res.Writer = &slidingWriter{ResponseWriter: res.Writer, rc: rc, timeout: write}
+			return next(c)
 		}
-		res.Writer = &slidingWriter{ResponseWriter: res.Writer, rc: rc}
-		return next(c)
 	}
 }
 
-// untilEOF lifts the body's read deadline once the body is read: the server
-// then watches the connection for the client going away, and a deadline
-// passing there would cancel a long handler (an integrity check) for nothing.
-type untilEOF struct {
-	io.ReadCloser
-	rc *http.ResponseController
-}
-
-func (u *untilEOF) Read(p []byte) (int, error) {
-	n, err := u.ReadCloser.Read(p)
-	if errors.Is(err, io.EOF) {
-		u.rc.SetReadDeadline(time.Time{})
-	}
-	return n, err
-}
-
-// slidingWriter moves the write deadline WriteTimeout ahead of each write
-// (at most once a second, to keep the cost off the hot path).
+// slidingWriter moves the write deadline its timeout ahead of each write
+// (at most once every thirtieth of it, a second for WriteTimeout, to keep
+// the cost off the hot path).
 type slidingWriter struct {
 	http.ResponseWriter
-	rc   *http.ResponseController
-	last time.Time
+	rc      *http.ResponseController
+	timeout time.Duration
+	last    time.Time
 }
 
 func (w *slidingWriter) Write(p []byte) (int, error) {
-	if now := time.Now(); now.Sub(w.last) > time.Second {
-		w.rc.SetWriteDeadline(now.Add(WriteTimeout))
+	if now := time.Now(); now.Sub(w.last) > w.timeout/30 {
+		w.rc.SetWriteDeadline(now.Add(w.timeout))
 		w.last = now
 	}
 	return w.ResponseWriter.Write(p)

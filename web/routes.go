@@ -13,7 +13,7 @@ import (
 func (s *Server) routes() {
 	e := s.echo
 	e.Use(middleware.Recover())
-	e.Use(deadlines)
+	e.Use(deadlines(BodyTimeout, WriteTimeout))
 	e.Use(middleware.SecureWithConfig(middleware.SecureConfig{
 		ContentTypeNosniff: "nosniff", XFrameOptions: "SAMEORIGIN", ReferrerPolicy: "strict-origin-when-cross-origin",
 	}))
