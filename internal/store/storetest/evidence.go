@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/google/uuid"
 )
@@ -226,5 +228,46 @@ func testPruneRequests(t *testing.T, s store.Store) {
 	}
 	if again.Repeat || again.Seq != 3 || !retry.Repeat || retry.ID != recent.ID {
 		t.Errorf("after pruning: %+v, %+v", again, retry)
+	}
+}
+
+// testRequestIDsTwoInstances sends every request to both instances at once,
+// as a client retrying through a load balancer might: each is recorded once,
+// and both answer the same event.
+func testRequestIDsTwoInstances(t *testing.T, a, b store.Store) {
+	const requests = 100
+	wa, wb := ledger.NewWriter(a, 1000, 64, nil), ledger.NewWriter(b, 1000, 64, nil)
+	var wg sync.WaitGroup
+	answers := make([][2]*consent.Event, requests)
+	errs := make(chan error, 2*requests)
+	for i := range requests {
+		id := uuid.New()
+		for k, w := range []*ledger.Writer{wa, wb} {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				e := Event("shop", i)
+				e.RequestID = id
+				errs <- w.Append(context.Background(), e)
+				answers[i][k] = e
+			}()
+		}
+	}
+	wg.Wait()
+	wa.Close()
+	wb.Close()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, ans := range answers {
+		if ans[0].ID != ans[1].ID || ans[0].Repeat == ans[1].Repeat {
+			t.Fatalf("request %d: answered %s (repeat %v) and %s (repeat %v)", i, ans[0].ID, ans[0].Repeat, ans[1].ID, ans[1].Repeat)
+		}
+	}
+	if n, err := verify(t, b); err != nil || n != requests {
+		t.Fatalf("verified %d events, err %v; want %d, one per request", n, err, requests)
 	}
 }

@@ -19,6 +19,7 @@ import (
 func RunShared(t *testing.T, open func(t *testing.T) (store.Store, store.Store)) {
 	t.Run("TwoWritersOneLedger", func(t *testing.T) { a, b := open(t); testTwoWriters(t, a, b) })
 	t.Run("TwoPublishersNumberRevisions", func(t *testing.T) { a, b := open(t); testTwoPublishers(t, a, b) })
+	t.Run("RequestIDsOnceOnTwoInstances", func(t *testing.T) { a, b := open(t); testRequestIDsTwoInstances(t, a, b) })
 }
 
 // testTwoWriters runs a ledger writer on each store at once: every event is
