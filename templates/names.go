@@ -10,12 +10,14 @@ import (
 // CategoryName is a category's translated name; a custom category without a
 // translation shows its key.
 func CategoryName(t *i18n.Localizer, c consent.Category) string {
-	return orKey(t, "category_"+c.Key, c.Key)
+	name, _ := consent.CategoryTextKeys(c.Key)
+	return orKey(t, name, c.Key)
 }
 
 // CategoryDescription is a category's translated description, or "".
 func CategoryDescription(t *i18n.Localizer, c consent.Category) string {
-	return orKey(t, "category_"+c.Key+"_desc", "")
+	_, desc := consent.CategoryTextKeys(c.Key)
+	return orKey(t, desc, "")
 }
 
 func orKey(t *i18n.Localizer, id, fallback string) string {

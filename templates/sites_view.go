@@ -52,7 +52,8 @@ type EmbedView struct {
 func EditableTexts(s *consent.Site) []string {
 	out := append([]string{}, consent.TextKeys...)
 	for _, c := range s.Categories {
-		out = append(out, "category_"+c.Key, "category_"+c.Key+"_desc")
+		name, desc := consent.CategoryTextKeys(c.Key)
+		out = append(out, name, desc)
 	}
 	return out
 }

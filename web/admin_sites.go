@@ -181,9 +181,10 @@ func (s *Server) postSiteCategory(c echo.Context) error {
 		if name == "" {
 			return consent.FieldError(consent.EInvalid, "name", "a category needs a name visitors understand")
 		}
-		d.Texts[lang]["category_"+key] = name
+		nameKey, descKey := consent.CategoryTextKeys(key)
+		d.Texts[lang][nameKey] = name
 		if desc != "" {
-			d.Texts[lang]["category_"+key+"_desc"] = desc
+			d.Texts[lang][descKey] = desc
 		}
 		return nil
 	})

@@ -228,7 +228,8 @@ func (s *Site) ValidateTexts(langs []string) error {
 		keys[k] = true
 	}
 	for _, c := range s.Categories {
-		keys["category_"+c.Key], keys["category_"+c.Key+"_desc"] = true, true
+		name, desc := CategoryTextKeys(c.Key)
+		keys[name], keys[desc] = true, true
 	}
 	for lang, msgs := range s.Texts {
 		if !slices.Contains(langs, lang) {
@@ -244,6 +245,13 @@ func (s *Site) ValidateTexts(langs []string) error {
 		}
 	}
 	return nil
+}
+
+// CategoryTextKeys are the message IDs of category key's name and
+// description: the one place the category_<key> rule is written, for the
+// banner, the site editor, text validation and the console alike.
+func CategoryTextKeys(key string) (name, desc string) {
+	return "category_" + key, "category_" + key + "_desc"
 }
 
 // TextKeys are the message IDs a site may override per language, besides
