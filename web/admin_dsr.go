@@ -1,0 +1,65 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/export"
+	"github.com/consentry/consentry/templates"
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+)
+
+func (s *Server) consentEvents(c echo.Context) (uuid.UUID, []*consent.Event, error) {
+	id, err := parseIDParam(c)
+	if err != nil {
+		return id, nil, err
+	}
+	es, err := s.cfg.Store.EventsByConsent(c.Request().Context(), id)
+	if err == nil && len(es) == 0 {
+		err = consent.Errorf(consent.ENotFound, "no events for consent ID %s", id)
+	}
+	return id, es, err
+}
+
+// getConsent answers a data-subject request for one consent ID: every event,
+// with export and erasure.
+func (s *Server) getConsent(c echo.Context) error {
+	id, es, err := s.consentEvents(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, currentUser(c)), templates.ConsentView{ID: id, Events: es}))
+}
+
+// getConsentExport is the portability export (Art. 15, 20): the visitor's
+// records as one JSON document.
+func (s *Server) getConsentExport(c echo.Context) error {
+	id, es, err := s.consentEvents(c)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if err := s.audit(c, u.Email, "dsr_export", id.String(), ""); err != nil {
+		return err
+	}
+	doc := portability(id, es)
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-%s.json"`, id))
+	return c.JSONPretty(http.StatusOK, doc, "  ")
+}
+
+type portable struct {
+	ConsentID  string          `json:"consent_id"`
+	ExportedAt time.Time       `json:"exported_at"`
+	Events     []export.Record `json:"events"`
+}
+
+func portability(id uuid.UUID, es []*consent.Event) portable {
+	doc := portable{ConsentID: id.String(), ExportedAt: time.Now().UTC()}
+	for _, e := range es {
+		doc.Events = append(doc.Events, export.RecordOf(e))
+	}
+	return doc
+}

@@ -1,0 +1,33 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/labstack/echo/v4"
+)
+
+// postErase erases the personal fields of one consent ID's events, with a
+// reason; the ledger still verifies afterwards.
+func (s *Server) postErase(c echo.Context) error {
+	id, _, err := s.consentEvents(c)
+	if err != nil {
+		return err
+	}
+	reason := strings.TrimSpace(c.FormValue("reason"))
+	if reason == "" || len(reason) > 500 {
+		return consent.FieldError(consent.EInvalid, "reason", "say why, in at most 500 characters (for example the request's reference)")
+	}
+	n, err := s.cfg.Store.Erase(c.Request().Context(), id, reason, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	if err := s.audit(c, u.Email, "erase", id.String(), fmt.Sprintf("%d events: %s", n, reason)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/consents/"+id.String())
+}

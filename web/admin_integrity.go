@@ -1,0 +1,121 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/templates"
+	"github.com/labstack/echo/v4"
+)
+
+// getIntegrity shows how far the ledger has been verified; it changes nothing.
+func (s *Server) getIntegrity(c echo.Context) error {
+	view, err := s.integrity(c)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.IntegrityPage(s.adminT(c, currentUser(c)), view))
+}
+
+func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
+	ctx := c.Request().Context()
+	var v templates.Integrity
+	var err error
+	if v.Seq, _, v.At, err = s.cfg.Store.Verified(ctx); err != nil {
+		return v, err
+	}
+	if v.Head, v.HeadHash, err = s.cfg.Store.Head(ctx); err != nil {
+		return v, err
+	}
+	// The texts half of the head: every snapshot is read and checked, so a
+	// forged one shows here rather than in a head to record.
+	texts, err := ledger.CheckTexts(ctx, s.cfg.Store, 0)
+	if errors.As(err, &v.Break) {
+		return v, nil
+	}
+	if err != nil {
+		return v, err
+	}
+	v.Texts, v.TextsDigest = texts.Head()
+	if v.Seq > 0 {
+		last, err := s.cfg.Store.Log(ctx, consent.LogQuery{Before: v.Seq + 1, Limit: 1})
+		if err != nil {
+			return v, err
+		}
+		if len(last) == 1 {
+			v.Last = last[0]
+		}
+	}
+	return v, nil
+}
+
+// verifyBudget bounds one verification request; the page offers to go on.
+const verifyBudget = 5 * time.Second
+
+// postIntegrity verifies the ledger from where the last verification
+// stopped (or from the start, with full=1) and records how far it got.
+func (s *Server) postIntegrity(c echo.Context) error {
+	ctx := c.Request().Context()
+	seq, hash, _, err := s.cfg.Store.Verified(ctx)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("full") == "1" {
+		seq, hash = 0, [32]byte{}
+	}
+	headSeq, headHash, err := s.cfg.Store.Head(ctx)
+	if err != nil {
+		return err
+	}
+	v := ledger.VerifierAfter(hash)
+	// Every texts snapshot is checked each time (there are few); events are
+	// checked from where the last verification stopped, and each must name
+	// a stored snapshot.
+	v.Texts, err = ledger.CheckTexts(ctx, s.cfg.Store, 0)
+	deadline := time.Now().Add(verifyBudget)
+	errStop := errors.New("budget spent")
+	if err == nil {
+		err = s.cfg.Store.Walk(ctx, seq, func(e *consent.Event) error {
+			if err := v.Next(e); err != nil {
+				return err
+			}
+			if v.Count()%1000 == 0 && time.Now().After(deadline) {
+				return errStop
+			}
+			return nil
+		})
+	}
+	var brk *ledger.Break
+	done := err == nil
+	if done {
+		err = v.Finish(headSeq, headHash)
+	}
+	switch {
+	case errors.As(err, &brk):
+	case err != nil && err != errStop:
+		return err
+	}
+	if last := v.Last(); last != nil {
+		if err := s.cfg.Store.SetVerified(ctx, last.Seq, last.Hash, time.Now().UTC()); err != nil {
+			return err
+		}
+	}
+	view, err := s.integrity(c)
+	if err != nil {
+		return err
+	}
+	view.Ran, view.Checked, view.Break, view.More = true, v.Count(), brk, !done && brk == nil
+	u := currentUser(c)
+	detail := "intact"
+	if brk != nil {
+		detail = brk.Error()
+	}
+	if err := s.audit(c, u.Email, "verify", strconv.FormatInt(view.Seq, 10), detail); err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.IntegrityPage(s.adminT(c, u), view))
+}

@@ -1,0 +1,55 @@
+package web
+
+import (
+	"crypto/sha256"
+	"encoding/json"
+	"net/http"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/templates"
+	"github.com/google/uuid"
+	"github.com/labstack/echo/v4"
+)
+
+func parseIDParam(c echo.Context) (uuid.UUID, error) {
+	id, err := uuid.Parse(c.Param("id"))
+	if err != nil {
+		return uuid.Nil, consent.Errorf(consent.EInvalid, "%q is not an ID", c.Param("id"))
+	}
+	return id, nil
+}
+
+// getEvent is the proof of one decision: every field, the texts shown and
+// whether its ledger link verifies.
+func (s *Server) getEvent(c echo.Context) error {
+	id, err := parseIDParam(c)
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	e, err := s.cfg.Store.Event(ctx, id)
+	if err != nil {
+		return err
+	}
+	prev, err := s.cfg.Store.Hash(ctx, e.Seq-1)
+	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
+		return err
+	}
+	view := templates.Proof{Event: e, Prev: prev, LinkOK: err == nil && ledger.Check(prev, e) == nil}
+	// The texts are evidence too: shown only when they still hash to what
+	// the event recorded.
+	body, err := s.cfg.Store.Texts(ctx, e.TextsHash)
+	switch {
+	case err == nil && sha256.Sum256(body) != e.TextsHash:
+		view.TextsForged = true
+	case err == nil:
+		var texts templates.ShownTexts
+		if json.Unmarshal(body, &texts) == nil {
+			view.Texts = &texts
+		}
+	case consent.ErrorCode(err) != consent.ENotFound:
+		return err
+	}
+	return render(c, http.StatusOK, templates.ProofPage(s.adminT(c, currentUser(c)), view))
+}

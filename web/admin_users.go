@@ -1,0 +1,75 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/templates"
+	"github.com/labstack/echo/v4"
+	"golang.org/x/crypto/bcrypt"
+)
+
+func (s *Server) getUsers(c echo.Context) error { return s.usersPage(c, http.StatusOK, "") }
+
+func (s *Server) usersPage(c echo.Context, status int, msg string) error {
+	users, err := s.cfg.Store.Users(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, status, templates.UsersPage(s.adminT(c, currentUser(c)), templates.UsersView{Users: users, Error: msg}))
+}
+
+// postUsers adds a user; a bad field shows its message on the page.
+func (s *Server) postUsers(c echo.Context) error {
+	role, err := auth.ParseRole(c.FormValue("role"))
+	var u *auth.User
+	if err == nil {
+		u, err = auth.NewUser(c.FormValue("email"), role, c.FormValue("password"), s.cfg.BcryptCost)
+	}
+	if err == nil {
+		err = s.cfg.Store.AddUser(c.Request().Context(), u)
+	}
+	if err != nil {
+		return s.formError(err, func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) })
+	}
+	if err := s.audit(c, currentUser(c).Email, "user_add", u.Email, string(u.Role)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/users")
+}
+
+// postUser changes a user's role or disables them. An admin cannot lock
+// themself out.
+func (s *Server) postUser(c echo.Context) error {
+	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
+	if err != nil {
+		return consent.Errorf(consent.EInvalid, "%q is not a user", c.Param("id"))
+	}
+	ctx := c.Request().Context()
+	u, err := s.cfg.Store.User(ctx, id)
+	if err != nil {
+		return err
+	}
+	role, err := auth.ParseRole(c.FormValue("role"))
+	if err != nil {
+		return s.usersPage(c, http.StatusBadRequest, err.Error())
+	}
+	me := currentUser(c)
+	disabled := c.FormValue("disabled") == "1"
+	if u.ID == me.ID && (disabled || role != auth.Admin) {
+		return s.usersPage(c, http.StatusBadRequest, "you cannot disable yourself or give up your own admin role")
+	}
+	u.Role, u.Disabled = role, disabled
+	if err := s.cfg.Store.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	if err := s.audit(c, me.Email, "user_change", u.Email, "role="+string(role)+" disabled="+strconv.FormatBool(disabled)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/users")
+}
+
+// BcryptCost is the password hashing cost in production.
+const BcryptCost = bcrypt.DefaultCost
