@@ -142,17 +142,24 @@ func recordedRequests(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (map[uuid
 }
 
 // PruneRequests forgets the request IDs of events before t: the days table
-// finds the first seq at t, and the delete is a range of the primary key.
+// finds the first seq at t, and the deletes are ranges of the primary key,
+// a few thousand rows a transaction.
 func (s *Store) PruneRequests(ctx context.Context, before time.Time) (int, error) {
 	seq, err := s.firstAt(ctx, before)
 	if err != nil {
 		return 0, err
 	}
-	tag, err := s.pool.Exec(ctx, "DELETE FROM requests WHERE seq < $1", seq)
-	if err != nil {
-		return 0, err
+	total := 0
+	for {
+		tag, err := s.pool.Exec(ctx, "DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE seq < $1 ORDER BY seq LIMIT 5000)", seq)
+		if err != nil {
+			return total, err
+		}
+		total += int(tag.RowsAffected())
+		if tag.RowsAffected() == 0 {
+			return total, nil
+		}
 	}
-	return int(tag.RowsAffected()), nil
 }
 
 func nullString(s string) *string {

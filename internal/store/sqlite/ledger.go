@@ -137,18 +137,26 @@ func recordedRequests(ctx context.Context, tx *sql.Tx, ids []uuid.UUID) (map[uui
 }
 
 // PruneRequests forgets the request IDs of events before t: the days table
-// finds the first seq at t, and the delete is a range of the primary key.
+// finds the first seq at t, and the deletes are ranges of the primary key,
+// a few thousand rows a transaction, so ingest never waits long for the
+// write lock.
 func (s *Store) PruneRequests(ctx context.Context, before time.Time) (int, error) {
 	seq, err := s.firstAt(ctx, before)
 	if err != nil {
 		return 0, err
 	}
-	res, err := s.w.ExecContext(ctx, "DELETE FROM requests WHERE seq < ?", seq)
-	if err != nil {
-		return 0, err
+	total := 0
+	for {
+		res, err := s.w.ExecContext(ctx, "DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE seq < ? ORDER BY seq LIMIT 5000)", seq)
+		if err != nil {
+			return total, err
+		}
+		n, err := res.RowsAffected()
+		total += int(n)
+		if err != nil || n == 0 {
+			return total, err
+		}
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
 }
 
 func (s *Store) agentID(ctx context.Context, tx *sql.Tx, ua string) (sql.NullInt64, error) {
