@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"sync"
 	"time"
+	"unsafe"
 )
 
 // signer writes exactly what securecookie's Encode writes for Claims with
@@ -18,12 +19,22 @@ import (
 // formatting or a new HMAC per token: Encode runs on every consent request.
 // TestEncodeMatchesSecurecookie holds it to the library byte for byte.
 type signer struct {
-	macs sync.Pool // hash.Hash: HMAC-SHA256 under the newest key
+	pool sync.Pool // *signing
+}
+
+// signing is what one encode works with, reused: an HMAC-SHA256 under the
+// newest key and the buffers (a stack array would escape through the hash).
+type signing struct {
+	mac     hash.Hash
+	payload []byte
+	buf     []byte
 }
 
 func newSigner(key []byte) *signer {
 	s := &signer{}
-	s.macs.New = func() any { return hmac.New(sha256.New, key) }
+	s.pool.New = func() any {
+		return &signing{mac: hmac.New(sha256.New, key), payload: make([]byte, 0, 256), buf: make([]byte, 0, 1024)}
+	}
 	return s
 }
 
@@ -31,28 +42,31 @@ func newSigner(key []byte) *signer {
 const maxLength = 4096
 
 func (s *signer) encode(cl Claims, now time.Time) (string, bool) {
-	var js [256]byte
-	payload := appendClaims(js[:0], cl)
-	var buf [1024]byte
-	b := append(buf[:0], Name...)
+	sg := s.pool.Get().(*signing)
+	defer s.pool.Put(sg)
+	sg.payload = appendClaims(sg.payload[:0], cl)
+	b := append(sg.buf[:0], Name...)
 	b = append(b, '|')
 	b = strconv.AppendInt(b, now.Unix(), 10)
 	b = append(b, '|')
-	b = base64.URLEncoding.AppendEncode(b, payload)
-	mac := s.macs.Get().(hash.Hash)
-	mac.Reset()
-	mac.Write(b)
+	b = base64.URLEncoding.AppendEncode(b, sg.payload)
+	sg.mac.Reset()
+	sg.mac.Write(b)
 	b = append(b, '|')
-	b = mac.Sum(b)
-	s.macs.Put(mac)
+	b = sg.mac.Sum(b)
+	sg.buf = b
 	b = b[len(Name)+1:]
-	if base64.URLEncoding.EncodedLen(len(b)) > maxLength {
+	n := base64.URLEncoding.EncodedLen(len(b))
+	if n > maxLength {
 		return "", false
 	}
-	out := make([]byte, base64.URLEncoding.EncodedLen(len(b)))
+	out := make([]byte, n)
 	base64.URLEncoding.Encode(out, b)
-	return string(out), true
+	return unsafeString(out), true
 }
+
+// unsafeString is out as a string without a copy; out is not used again.
+func unsafeString(out []byte) string { return unsafe.String(unsafe.SliceData(out), len(out)) }
 
 // appendClaims appends the claims as json.Encoder writes them: fields in
 // declaration order, an empty EventID left out, a nil Granted as null, a
