@@ -4,14 +4,19 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/config"
+	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/jackc/pgx/v5"
 )
 
 // run runs a on its real listener until the test ends.
@@ -101,4 +106,51 @@ func TestDatabaseGoneIs503(t *testing.T) {
 	if rec := do(a, req{"GET", "/readyz", "", nil}); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("readyz %d with the database closed", rec.Code)
 	}
+}
+
+// On PostgreSQL, the instance's connections killed under it (a failover, a
+// restarted database) give 503 with Retry-After while they fail, never 500,
+// and consents are recorded again once the pool reconnects.
+func TestLostConnectionIs503Postgres(t *testing.T) {
+	base := pgtest.URL(t)
+	name := fmt.Sprintf("consentry_lost_%d", time.Now().UnixNano())
+	a := newApp(t, 0, onPostgres(base+"&application_name="+name, config.NewKeys(), true),
+		func(o *app.Options) { o.BatchTimeout = 2 * time.Second })
+	post := func() *httptest.ResponseRecorder {
+		return do(a, req{"POST", consents, `{"action":"reject_all","revision":1}`, nil})
+	}
+	if rec := post(); rec.Code != http.StatusCreated {
+		t.Fatalf("before: %d %s", rec.Code, rec.Body)
+	}
+	conn, err := pgx.Connect(context.Background(), base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	var killed int
+	if err := conn.QueryRow(context.Background(),
+		"SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = $1", name).Scan(&killed); err != nil || killed == 0 {
+		t.Fatalf("killed %d connections: %v", killed, err)
+	}
+	seen := map[int]int{}
+	for deadline := time.Now().Add(30 * time.Second); ; {
+		rec := post()
+		seen[rec.Code]++
+		if rec.Code == http.StatusCreated {
+			break
+		}
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+			t.Fatalf("with its connections killed: %d, Retry-After %q: %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no consent recorded 30 s after the connections were killed: %v", seen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	for deadline := time.Now().Add(30 * time.Second); do(a, req{"GET", "/readyz", "", nil}).Code != http.StatusOK; time.Sleep(50 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("readyz did not come back")
+		}
+	}
+	t.Logf("%d connections killed; answers then %v", killed, seen)
 }
