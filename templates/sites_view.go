@@ -45,6 +45,9 @@ type EmbedView struct {
 	Src       string
 	Integrity string
 	Languages []string
+	// Previews are the languages previewed: English, those the site has
+	// its own texts in, and the one asked for.
+	Previews []string
 }
 
 // EditableTexts are the message IDs a site may reword: the banner's and

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
@@ -327,8 +328,18 @@ func (s *Server) getSiteEmbed(c echo.Context) error {
 	}
 	path, integrity := s.SnippetPath()
 	base := c.Scheme() + "://" + c.Request().Host
+	more := map[string]bool{}
+	for l := range draft.Texts {
+		more[l] = true
+	}
+	if l := c.QueryParam("lang"); l != "" {
+		more[s.cfg.I18n.Match(l)] = true
+	}
+	delete(more, "en")
+	previews := append([]string{"en"}, slices.Sorted(maps.Keys(more))...)
 	return render(c, http.StatusOK, templates.EmbedPage(s.adminT(c, currentUser(c)), templates.EmbedView{
 		Site: draft, Base: base, Src: base + path, Integrity: integrity, Languages: s.cfg.I18n.Languages(),
+		Previews: previews,
 	}))
 }
 

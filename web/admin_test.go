@@ -478,3 +478,29 @@ func TestReceipt(t *testing.T) {
 		t.Errorf("forged token: %d", rec.Code)
 	}
 }
+
+// TestConsoleLanguages: the language setting offers every console language
+// by its own name, and choosing one turns the console into it.
+func TestConsoleLanguages(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, body, _ := c.get("/admin/log")
+	for _, want := range []string{`<option value="en" lang="en" selected>English</option>`, `<option value="ar" lang="ar">العربية</option>`,
+		`<option value="fr" lang="fr">français</option>`, `<option value="de" lang="de">Deutsch</option>`, `<option value="es" lang="es">español</option>`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the language setting lacks %s", want)
+		}
+	}
+	for _, tc := range []struct{ lang, log string }{
+		{"de", "Einwilligungsprotokoll"}, {"fr", "Registre des consentements"}, {"es", "Registro de consentimientos"}, {"ar", `lang="ar" dir="rtl"`},
+	} {
+		if status, body, _ := c.post("/admin/me", url.Values{"lang": {tc.lang}, "tz": {"Europe/Berlin"}, "_csrf": {c.pageToken()}}); status != http.StatusSeeOther {
+			t.Fatalf("setting %s: %d %s", tc.lang, status, body)
+		}
+		if _, body, _ := c.get("/admin/log"); !strings.Contains(body, tc.log) || !strings.Contains(body, `lang="`+tc.lang+`"`) {
+			t.Errorf("in %s the log page lacks %q", tc.lang, tc.log)
+		}
+	}
+}

@@ -19,6 +19,17 @@ type Language struct {
 	Script *unicode.RangeTable
 }
 
+// NameOf is a language's name for itself, or its code when it is not a
+// visitor language.
+func NameOf(code string) string {
+	for _, l := range Visitor {
+		if l.Code == code {
+			return l.Name
+		}
+	}
+	return code
+}
+
 // Dir is the language's text direction: "rtl" or "ltr".
 func (l Language) Dir() string { return dirOf(l.Code) }
 
@@ -101,7 +112,7 @@ var Visitor = []Language{
 
 // Console is every language the staff console is written in (admin.<code>.toml),
 // each also a visitor language.
-var Console = []string{"en", "ar"}
+var Console = []string{"en", "ar", "fr", "de", "es"}
 
 // derived languages have no file of their own: their messages are another
 // language's, converted. Serbian is written in both scripts; Cyrillic is
