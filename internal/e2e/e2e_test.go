@@ -677,7 +677,7 @@ func TestLateAddedBlockedElements(t *testing.T) {
 	}
 }
 
-// TestScreenshots writes banner-en.png, banner-ar.png and prefs-en.png of the
+// TestScreenshots writes banner-{en,ar,ru,zh-Hans}.png and prefs-en.png of the
 // demo page at 1280×800 into $CONSENTRY_SCREENSHOTS (relative to the module
 // root). It runs only when that variable is set.
 func TestScreenshots(t *testing.T) {
@@ -707,7 +707,8 @@ func TestScreenshots(t *testing.T) {
 		abs, _ := filepath.Abs(path)
 		t.Logf("wrote %s (%d bytes)", abs, len(png))
 	}
-	for _, lang := range []string{"en", "ar"} {
+	// One language per script: Latin, Arabic, Cyrillic, CJK.
+	for _, lang := range []string{"en", "ar", "ru", "zh-Hans"} {
 		b.open("/demo?lang=" + lang)
 		b.waitBanner()
 		shot("banner-" + lang + ".png")

@@ -1,0 +1,120 @@
+package e2e
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/i18n"
+)
+
+// TestRightToLeftMirrors: in Hebrew and Persian the banner runs right to
+// left like Arabic: the buttons keep their order but start from the right
+// edge, and the preference center's close button sits at the left of its
+// title, where English has them the other way round.
+func TestRightToLeftMirrors(t *testing.T) {
+	b := start(t)
+	b.do("setting the viewport", chromedp.EmulateViewport(1024, 768))
+	type layout struct {
+		Dir            string
+		BannerL        float64 `json:"bannerL"`
+		BannerR        float64 `json:"bannerR"`
+		AcceptL        float64 `json:"acceptL"`
+		AcceptR        float64 `json:"acceptR"`
+		RejectL        float64 `json:"rejectL"`
+		RejectR        float64 `json:"rejectR"`
+		CloseX, TitleX float64
+	}
+	measure := func(lang string) layout {
+		t.Helper()
+		b.open("/demo?lang=" + lang)
+		b.waitBanner()
+		l := eval[layout](b, `(() => {
+			const r = (e) => e.getBoundingClientRect(), banner = r(`+part("banner")+`);
+			const a = r(`+part("accept-all")+`), j = r(`+part("reject-all")+`);
+			return {Dir: getComputedStyle(`+part("banner")+`).direction, bannerL: banner.left, bannerR: banner.right,
+				acceptL: a.left, acceptR: a.right, rejectL: j.left, rejectR: j.right};
+		})()`)
+		b.click("Customize", part("customize"))
+		b.wait("the preference center", visible(part("prefs")))
+		x := eval[[]float64](b, `((c, h) => [c.left + c.width / 2, h.left + h.width / 2])(`+part("close")+`.getBoundingClientRect(), `+part("prefs")+`.querySelector("h2").getBoundingClientRect())`)
+		l.CloseX, l.TitleX = x[0], x[1]
+		return l
+	}
+	en := measure("en")
+	if en.Dir != "ltr" || en.AcceptL >= en.RejectL || en.CloseX <= en.TitleX {
+		t.Fatalf("English does not run left to right: %+v", en)
+	}
+	for _, lang := range []string{"he", "fa"} {
+		l := measure(lang)
+		if l.Dir != "rtl" {
+			t.Errorf("%s: the banner's direction is %q", lang, l.Dir)
+		}
+		if l.AcceptR <= l.RejectR {
+			t.Errorf("%s: Accept all (right edge %.0f) is not right of Reject all (%.0f)", lang, l.AcceptR, l.RejectR)
+		}
+		// Mirrored: the first button is as far from the right edge as the
+		// English one is from the left edge.
+		if enGap, gap := en.AcceptL-en.BannerL, l.BannerR-l.AcceptR; math.Abs(enGap-gap) > 2 {
+			t.Errorf("%s: the first button is %.0f px from the banner's right edge; in English %.0f px from its left", lang, gap, enGap)
+		}
+		if l.CloseX >= l.TitleX {
+			t.Errorf("%s: the close button (x %.0f) is not left of the title (x %.0f)", lang, l.CloseX, l.TitleX)
+		}
+	}
+}
+
+// TestAxeLongWords: axe-core finds no serious or critical violation, and
+// nothing sticks out of the screen, at 320 px in languages with long words
+// (German, Finnish, Hungarian): the banner, the preference center with its
+// services unfolded, and the page without JavaScript.
+func TestAxeLongWords(t *testing.T) {
+	src := requireAxe(t)
+	b := start(t)
+	b.do("narrowing the viewport", chromedp.EmulateViewport(320, 640))
+	fits := func(what string) {
+		t.Helper()
+		if out := b.overflowing(); len(out) > 0 {
+			t.Errorf("at 320 px, %s sticks out of the screen: %s", what, strings.Join(out, "; "))
+		}
+	}
+	for _, lang := range []string{"de", "fi", "hu"} {
+		b.open("/demo?lang=" + lang)
+		b.waitBanner()
+		b.checkAxe(src, "the banner ("+lang+", 320 px)")
+		fits("the banner (" + lang + ")")
+		b.click("Customize", part("customize"))
+		b.wait("the preference center", visible(part("prefs")))
+		eval[int](b, `[...`+part("prefs")+`.querySelectorAll("details")].map(d => d.open = true).length`)
+		b.checkAxe(src, "the preference center ("+lang+", 320 px)")
+		fits("the preference center (" + lang + ")")
+		b.open("/p/demo?lang=" + lang)
+		b.checkAxe(src, "the preference page without JavaScript ("+lang+", 320 px)")
+		fits("the preference page without JavaScript (" + lang + ")")
+	}
+}
+
+// TestEveryLanguageFits: in every visitor language the banner shows in its
+// language and direction and fits a 320 px screen. A browser takes a dozen
+// languages, to stay well within one test's time.
+func TestEveryLanguageFits(t *testing.T) {
+	for langs := range slices.Chunk(i18n.Visitor, 12) {
+		t.Run(langs[0].Code+"…"+langs[len(langs)-1].Code, func(t *testing.T) {
+			b := start(t)
+			b.do("narrowing the viewport", chromedp.EmulateViewport(320, 640))
+			for _, l := range langs {
+				b.open("/demo?lang=" + l.Code)
+				b.waitBanner()
+				got := eval[[]string](b, `((r) => [r.getAttribute("lang"), r.getAttribute("dir")])(`+part("consentry")+`)`)
+				if got[0] != l.Code || got[1] != l.Dir() {
+					t.Errorf("?lang=%s: the banner says lang=%q dir=%q", l.Code, got[0], got[1])
+				}
+				if out := b.overflowing(); len(out) > 0 {
+					t.Errorf("%s: at 320 px the banner sticks out of the screen: %s", l.Code, strings.Join(out, "; "))
+				}
+			}
+		})
+	}
+}
