@@ -50,11 +50,13 @@ lint:
 	$(GO) vet $(PKGS)
 	$(GO) tool staticcheck $(PKGS)
 
-## bench: the figures DESIGN.md targets (add BENCHFLAGS=-count=5 for medians)
+## bench: the figures DESIGN.md targets (add BENCHFLAGS=-count=5 for medians); with
+## CONSENTRY_TEST_POSTGRES_URL set, PostgreSQL beside SQLite (one and two instances);
+## CONSENTRY_BENCH_STORE=postgres runs the console benchmarks on PostgreSQL
 bench:
 	$(GO) test -run '^$$' -bench 'ConsentPost$$|ConsentPostHTTP|Snippet' -benchtime 100000x $(BENCHFLAGS) ./web/
 	$(GO) test -run '^$$' -bench 'LatencyAt5k' -benchtime 15000x $(BENCHFLAGS) ./web/
-	$(GO) test -run '^$$' -bench 'AppendBatch' -benchtime 200000x $(BENCHFLAGS) ./internal/store/sqlite/
+	$(GO) test -run '^$$' -bench 'AppendBatch' -benchtime 200000x $(BENCHFLAGS) ./internal/store/sqlite/ ./internal/store/postgres/
 	$(GO) test -run '^$$' -bench 'Console/(Log|Consent|Event|Dashboard)' -benchtime 500x $(BENCHFLAGS) ./web/
 	$(GO) test -run '^$$' -bench 'Console/IngestOnFullLog' -benchtime 50000x $(BENCHFLAGS) ./web/
 	$(GO) test -count=1 -run 'TestSnippetBudget' -v ./web/ | grep gzipped
