@@ -222,15 +222,15 @@
     });
   }
 
-  // uuid makes a random (version 4) UUID; crypto.randomUUID exists only on
-  // secure pages, getRandomValues everywhere.
+  // uuid makes a time-ordered (version 7) UUID: request IDs are kept in a
+  // B-tree for a day, and time-ordered keys append where random ones would
+  // scatter (random ones roughly halve SQLite's insert rate).
   function uuid() {
-    var c = window.crypto;
-    if (c.randomUUID) return c.randomUUID();
-    var b = c.getRandomValues(new Uint8Array(16)), h = "";
-    b[6] = b[6] & 15 | 64;
+    var b = crypto.getRandomValues(new Uint8Array(16)), t = Date.now(), h = "", i;
+    for (i = 5; i >= 0; i--) { b[i] = t % 256; t = Math.floor(t / 256); }
+    b[6] = b[6] & 15 | 112;
     b[8] = b[8] & 63 | 128;
-    for (var i = 0; i < 16; i++) h += (i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "") + (b[i] + 256).toString(16).slice(1);
+    for (i = 0; i < 16; i++) h += (i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "") + (b[i] + 256).toString(16).slice(1);
     return h;
   }
 

@@ -3,13 +3,13 @@ package e2e
 import (
 	"context"
 	"database/sql"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/google/uuid"
 )
 
 // While the database cannot be written (another process holds its lock)
@@ -64,9 +64,7 @@ func TestSnippetRetriesWithTheSameRequestID(t *testing.T) {
 		t.Fatalf("attempts %+v: want a 503 first and a 201 last", posts)
 	}
 	id, _ := posts[0].Body["request_id"].(string)
-	if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(id) {
-		t.Errorf("request_id %q is not a random UUID", id)
-	}
+	checkRequestID(t, id)
 	for i, p := range posts {
 		if p.Body["request_id"] != id {
 			t.Errorf("attempt %d sent request_id %v, the first %s", i+1, p.Body["request_id"], id)
@@ -78,14 +76,13 @@ func TestSnippetRetriesWithTheSameRequestID(t *testing.T) {
 	}
 	checkEvent(t, evs[0], consent.AcceptAll, consent.SourceBanner, false, necessary, preferences, analytics, marketing)
 
-	// Where crypto.randomUUID is missing (pages not served over HTTPS), the
-	// request_id comes from crypto.getRandomValues, in the same shape.
-	eval[bool](b, `Object.defineProperty(crypto, "randomUUID", {value: undefined}) && true`)
+	// The next decision gets a request_id of its own.
 	eval[bool](b, `Consentry.rejectAll().then(() => true)`)
 	last := eval[[]post](b, `window.__posts`)
-	fallback, _ := last[len(last)-1].Body["request_id"].(string)
-	if !regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`).MatchString(fallback) || fallback == id {
-		t.Errorf("request_id without crypto.randomUUID: %q", fallback)
+	next, _ := last[len(last)-1].Body["request_id"].(string)
+	checkRequestID(t, next)
+	if next == id {
+		t.Errorf("two decisions sent the same request_id %s", id)
 	}
 	t.Logf("%d attempts, statuses %v", len(posts), func() (s []int) {
 		for _, p := range posts {
@@ -93,4 +90,18 @@ func TestSnippetRetriesWithTheSameRequestID(t *testing.T) {
 		}
 		return
 	}())
+}
+
+// checkRequestID: the snippet's request IDs are time-ordered UUIDs (version
+// 7) made now, so that the store's table of recent IDs appends in key order.
+func checkRequestID(t *testing.T, s string) {
+	t.Helper()
+	id, err := uuid.Parse(s)
+	if err != nil || id.Version() != 7 || id.Variant() != uuid.RFC4122 {
+		t.Fatalf("request_id %q is not a version 7 UUID", s)
+	}
+	sec, nsec := id.Time().UnixTime()
+	if at := time.Unix(sec, nsec); time.Since(at).Abs() > time.Minute {
+		t.Errorf("request_id %s is dated %v, not now", s, at)
+	}
 }
