@@ -5,6 +5,8 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 )
 
 // CategoryName is a category's translated name; a custom category without a
@@ -36,4 +38,51 @@ func categoryNames(b Banner, keys []string) string {
 		}
 	}
 	return strings.Join(out, ", ")
+}
+
+// ShownServices are a site's services as a visitor reads them in one
+// language: catalog purposes and descriptions translated, lifetimes in
+// words. The banner shows them and the texts snapshot records them.
+func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
+	out := make([]consent.Service, len(site.Services))
+	for i, sv := range site.Services {
+		if sv.Description == "" && sv.DescriptionKey != "" {
+			sv.Description = orKey(t, sv.DescriptionKey, "")
+		}
+		sv.Cookies = append([]consent.Cookie(nil), sv.Cookies...)
+		for j := range sv.Cookies {
+			k := &sv.Cookies[j]
+			if k.Purpose == "" && k.PurposeKey != "" {
+				k.Purpose = orKey(t, k.PurposeKey, "")
+			}
+			if k.Days > 0 {
+				k.Duration = t.N("cookie_days", k.Days)
+			}
+		}
+		out[i] = sv
+	}
+	return out
+}
+
+// shownIn is the shown services of one category.
+func shownIn(b Banner, category string) []consent.Service {
+	var out []consent.Service
+	for _, sv := range ShownServices(b.T, b.Site) {
+		if sv.Category == category {
+			out = append(out, sv)
+		}
+	}
+	return out
+}
+
+// LanguageName is a language's name in itself ("Deutsch"), with its code.
+func LanguageName(code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	if n := display.Self.Name(tag); n != "" {
+		return n + " (" + code + ")"
+	}
+	return code
 }

@@ -91,7 +91,13 @@ func cookieLines(sv *consent.Service) string {
 		if k.Session {
 			kind = "session"
 		}
-		line := k.Name + " | " + k.Duration + " | " + kind + " | " + k.Purpose
+		days := k.Duration
+		if k.Days > 0 {
+			days = strconv.Itoa(k.Days)
+		} else if k.Session {
+			days = "0"
+		}
+		line := k.Name + " | " + days + " | " + kind + " | " + k.Purpose
 		if k.Domain != "" {
 			line += " | " + k.Domain
 		}

@@ -33,9 +33,11 @@ func (s *Server) postSites(c echo.Context) error {
 		ID: strings.TrimSpace(c.FormValue("id")), Name: strings.TrimSpace(c.FormValue("name")),
 		Categories: consent.BuiltInCategories(),
 		ConsentMap: consent.DefaultConsentMap(),
+		Signals:    map[string]string{"uet": consent.Marketing, "meta": consent.Marketing},
 	}
+	site.Services = []consent.Service{consent.OwnService(site.Name, 0)}
 	if o := strings.TrimSpace(c.FormValue("origin")); o != "" {
-		site.Origins = []string{o}
+		site.Origins = []string{cleanOrigin(o)}
 	}
 	if _, err := s.cfg.Store.Draft(c.Request().Context(), site.ID); err == nil {
 		return s.sitesPage(c, http.StatusBadRequest, fmt.Sprintf("id: a site %q exists already", site.ID))
@@ -131,7 +133,10 @@ func lines(s string) []string {
 func (s *Server) postSiteBasics(c echo.Context) error {
 	return s.editDraft(c, "basics", func(d *consent.Site) error {
 		d.Name = strings.TrimSpace(c.FormValue("name"))
-		d.Origins = lines(c.FormValue("origins"))
+		d.Origins = nil
+		for _, o := range lines(c.FormValue("origins")) {
+			d.Origins = append(d.Origins, cleanOrigin(o))
+		}
 		days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("lifetime_days")))
 		if err != nil || days < 1 || days > 395 {
 			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395")
@@ -221,9 +226,16 @@ func (s *Server) postSiteService(c echo.Context) error {
 				f[i] = strings.TrimSpace(f[i])
 			}
 			if len(f) < 4 || len(f) > 5 || (f[2] != "session" && f[2] != "persistent") {
-				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | duration | session or persistent | purpose [| domain]", l)
+				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | days | session or persistent | purpose [| domain]", l)
 			}
-			k := consent.Cookie{Name: f[0], Provider: sv.Provider, Duration: f[1], Session: f[2] == "session", Purpose: f[3]}
+			k := consent.Cookie{Name: f[0], Provider: sv.Provider, Session: f[2] == "session", Purpose: f[3]}
+			if !k.Session {
+				days, _, ok := consent.ParseDays(f[1])
+				if !ok || days < 1 {
+					return consent.FieldError(consent.EInvalid, "cookies", "%q: %q is not a lifetime: give the number of days, like 395", l, f[1])
+				}
+				k.Days = days
+			}
 			if len(f) == 5 {
 				k.Domain = f[4]
 			}
@@ -278,8 +290,10 @@ func (s *Server) postSiteTexts(c echo.Context) error {
 	})
 }
 
-// postSitePublish freezes the draft as the next revision: visitors holding
-// an older one see the banner again, with the change note.
+// postSitePublish freezes the draft as the next revision. A material one
+// asks visitors holding an older revision again, showing them what changed
+// in their language; an editorial one asks nobody. The change note stays
+// internal.
 func (s *Server) postSitePublish(c echo.Context) error {
 	ctx := c.Request().Context()
 	draft, err := s.cfg.Store.Draft(ctx, c.Param("site"))
@@ -287,6 +301,20 @@ func (s *Server) postSitePublish(c echo.Context) error {
 		return err
 	}
 	draft.ChangeNote = strings.TrimSpace(c.FormValue("change_note"))
+	live, err := s.cfg.Store.Site(ctx, draft.ID)
+	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
+		return err
+	}
+	editorial := c.FormValue("kind") == "editorial"
+	if !editorial {
+		draft.WhatChanged = map[string]string{}
+		for _, l := range s.cfg.I18n.Languages() {
+			if w := strings.TrimSpace(c.FormValue("what_changed_" + l)); w != "" {
+				draft.WhatChanged[l] = w
+			}
+		}
+	}
+	draft.PrepareRevision(live, editorial)
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
 		return s.sitePage(c, http.StatusBadRequest, err.Error())
 	}
@@ -295,7 +323,11 @@ func (s *Server) postSitePublish(c echo.Context) error {
 		return s.formError(err, func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) })
 	}
 	s.ForgetSites()
-	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d: %s", rev, draft.ChangeNote)); err != nil {
+	kind := "material"
+	if draft.Editorial {
+		kind = "editorial"
+	}
+	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+draft.ID)
@@ -357,4 +389,17 @@ func (s *Server) getSitePreview(c echo.Context) error {
 	}
 	b := templates.Banner{T: s.cfg.I18n.For(lang).With(draft.Texts[lang]), Site: draft, Mode: mode, Granted: draft.Defaults(mode, false)}
 	return render(c, http.StatusOK, templates.PreviewPage(b))
+}
+
+// cleanOrigin accepts what an owner pastes from the address bar, such as
+// "https://Shop.example/" or "shop.example", as the origin it names.
+func cleanOrigin(s string) string {
+	s = strings.TrimSpace(s)
+	if s != "" && !strings.Contains(s, "://") {
+		s = "https://" + s
+	}
+	if o := consent.NormalizeOrigin(s); o != "" {
+		return o
+	}
+	return s
 }

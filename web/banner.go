@@ -15,6 +15,16 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
+// bannerState is what the snippet gets besides the banner's HTML. Fields
+// added for automatic blocking, placeholders and vendor signals (issue 9):
+//
+//	"modal": false when the site's banner must not block the page
+//	"services": [{"name":"YouTube","category":"marketing","hosts":["youtube.com",…],"cookies":["YSC",…]}]
+//	            the site's services that name hosts; a host covers its subdomains
+//	"signals": {"uet":"marketing","meta":"marketing"}: which category grants each vendor signal
+//	"texts": {"ph_blocked":"… {service} … {category} …","ph_cookies":"… {cookies} …","ph_once":"…","ph_allow":"… {category} …"}
+//	          the placeholder's texts in the visitor's language, {…} to be replaced
+//	"categories": [{…, "name":"Marketing"}]: each category's name in that language
 type bannerState struct {
 	Site     string       `json:"site"`
 	Revision int          `json:"revision"`
@@ -35,15 +45,38 @@ type bannerState struct {
 	CSS string `json:"css,omitempty"`
 	// Stylesheet is the path of the stylesheet's immutable URL and Vars the
 	// site's colours as CSS custom properties, for v=2 builds.
-	Stylesheet string `json:"stylesheet,omitempty"`
-	Vars       string `json:"vars,omitempty"`
+	Stylesheet string            `json:"stylesheet,omitempty"`
+	Vars       string            `json:"vars,omitempty"`
+	Modal      bool              `json:"modal"`
+	Services   []bannerService   `json:"services,omitempty"`
+	Signals    map[string]string `json:"signals,omitempty"`
+	Texts      map[string]string `json:"texts"`
 }
 
 type bannerCategory struct {
 	Key      string `json:"key"`
+	Name     string `json:"name"`
 	Required bool   `json:"required"`
 	Default  bool   `json:"default"`
 	GPC      bool   `json:"gpc"`
+}
+
+type bannerService struct {
+	Name     string   `json:"name"`
+	Category string   `json:"category"`
+	Hosts    []string `json:"hosts"`
+	Cookies  []string `json:"cookies,omitempty"`
+}
+
+// placeholders are the texts of the snippet's click-to-load placeholder in
+// the visitor's language, with {service}, {category} and {cookies} for the
+// snippet to fill in.
+func placeholders(loc *i18n.Localizer) map[string]string {
+	out := map[string]string{}
+	for _, id := range []string{"ph_blocked", "ph_cookies", "ph_once", "ph_allow"} {
+		out[id] = loc.TData(id, map[string]any{"Service": "{service}", "Category": "{category}", "Cookies": "{cookies}"})
+	}
+	return out
 }
 
 type bannerCookie struct {
@@ -84,11 +117,13 @@ func (s *Server) getBanner(c echo.Context) error {
 		// A current revision needs no banner, except under GPC in an opt-out
 		// region: the snippet must learn the mode to apply the signal's
 		// opt-out to a decision made before it was on.
-		if n == site.Revision && !(gpc && where.Mode == consent.OptOut) {
+		// An editorial revision asks nobody again: a decision stands until
+		// the next material revision.
+		if site.Current(n) && !(gpc && where.Mode == consent.OptOut) {
 			h.Set("Cache-Control", "public, max-age=300")
 			return c.NoContent(http.StatusNoContent)
 		}
-		changed = n < site.Revision
+		changed = n < site.Material()
 	}
 	loc := s.localizer(c, site, c.QueryParam("lang"))
 	key := bannerKey{lang: loc.Lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: c.QueryParam("v") == ""}
@@ -143,6 +178,7 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		ConsentMode: site.ConsentModeBits(granted(defaults)),
 		TextsHash:   hex.EncodeToString(texts[:]),
 		Reopen:      loc.T("reopen"), HTML: html.String(),
+		Modal: !site.Appearance.NonBlocking, Signals: site.Signals, Texts: placeholders(loc),
 	}
 	if key.legacy {
 		st.CSS = string(s.assets.css.body)
@@ -151,11 +187,17 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		st.Vars = site.Appearance.CSSVars()
 	}
 	for _, cat := range site.Categories {
-		st.Categories = append(st.Categories, bannerCategory{Key: cat.Key, Required: cat.Required, Default: defaults[cat.Key], GPC: cat.GPC})
+		st.Categories = append(st.Categories, bannerCategory{Key: cat.Key, Name: templates.CategoryName(loc, cat),
+			Required: cat.Required, Default: defaults[cat.Key], GPC: cat.GPC})
 	}
 	for _, sv := range site.Services {
+		var names []string
 		for _, k := range sv.Cookies {
 			st.Cookies = append(st.Cookies, bannerCookie{Category: sv.Category, Name: k.Name})
+			names = append(names, k.Name)
+		}
+		if len(sv.Hosts) > 0 {
+			st.Services = append(st.Services, bannerService{Name: sv.Name, Category: sv.Category, Hosts: sv.Hosts, Cookies: names})
 		}
 	}
 	body, err := json.Marshal(st)

@@ -229,7 +229,7 @@ func (s *Server) postVerify(c echo.Context) error {
 	var de *consent.Error
 	switch {
 	case err == nil:
-		resp.Current = cl.Revision == site.Revision
+		resp.Current = site.Current(cl.Revision)
 	case errors.As(err, &de) && de.Code == consent.ENotFound:
 	default:
 		return err

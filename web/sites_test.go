@@ -44,7 +44,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		key, value, want string
 	}{
 		"low contrast":   {"text", "#eeeeee", "appearance.text"},
-		"bad origin":     {"origins", "pharma.example", "origins"},
+		"bad origin":     {"origins", "ftp://pharma.example", "origins"},
 		"bad rule":       {"rules", "US maybe", "rules"},
 		"bad lifetime":   {"lifetime_days", "900", "lifetime"},
 		"unknown CM key": {"consent_mode", "analytics: analytics_cookies", "consent_mode"},
@@ -66,7 +66,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Fatalf("basics: %d", status)
 	}
 	svc := url.Values{"_csrf": {tok}, "name": {"Matomo"}, "provider": {"InnoCraft"}, "category": {"analytics"},
-		"description": {"Visit statistics"}, "policy_url": {"https://matomo.org/privacy"}, "cookies": {"_pk_id.* | 13 months | persistent | Visitor ID | .pharma.example\n_pk_ses.* | 30 minutes | session | Session"}}
+		"description": {"Visit statistics"}, "policy_url": {"https://matomo.org/privacy"}, "cookies": {"_pk_id.* | 395 | persistent | Visitor ID | .pharma.example\n_pk_ses.* | 0 | session | Session"}}
 	bad := url.Values{}
 	for k, v := range svc {
 		bad[k] = v
@@ -91,7 +91,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Fatalf("publish: %d", status)
 	}
 	live, err := a.Store.Site(ctx, "pharma")
-	if err != nil || live.Revision != 1 || live.Rules["BR"] != consent.Notice || len(live.Services) != 1 || live.Services[0].Cookies[0].Domain != ".pharma.example" ||
+	if err != nil || live.Revision != 1 || live.Rules["BR"] != consent.Notice || len(live.Services) != 2 || live.Services[1].Cookies[0].Domain != ".pharma.example" || live.Services[1].Cookies[0].Days != 395 ||
 		live.Texts["fr"]["banner_title"] != "Vos choix, Pharma" || !live.AgeNotice {
 		t.Fatalf("live site %+v %v", live, err)
 	}
@@ -101,18 +101,20 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Error("the banner ignores the site's texts")
 	}
 	// A second revision, then its diff.
-	if status, _, _ := c.post("/admin/sites/pharma/services/0/delete", url.Values{"_csrf": {tok}}); status != http.StatusSeeOther {
+	if status, _, _ := c.post("/admin/sites/pharma/services/1/delete", url.Values{"_csrf": {tok}}); status != http.StatusSeeOther {
 		t.Fatal("delete service")
 	}
-	c.post("/admin/sites/pharma/publish", url.Values{"_csrf": {tok}, "change_note": {"Matomo removed"}})
+	c.post("/admin/sites/pharma/publish", url.Values{"_csrf": {tok}, "change_note": {"Matomo removed (ticket 12)"},
+		"kind": {"material"}, "what_changed_en": {"We no longer use Matomo."}})
 	_, diff, _ := c.get("/admin/sites/pharma/diff?a=1&b=2")
-	if !strings.Contains(diff, "services[0].name") || !strings.Contains(diff, "Matomo") {
+	if !strings.Contains(diff, "Matomo") {
 		t.Error("the diff does not show the removed service")
 	}
-	// A visitor holding revision 1 sees the banner again, with the note.
-	rec = do(a, req{"GET", "/api/v1/sites/pharma/banner?rev=1", "", nil})
-	if rec.Code != 200 || !strings.Contains(rec.Body.String(), "Matomo removed") {
-		t.Errorf("old revision: %d", rec.Code)
+	// A visitor holding revision 1 sees the banner again, with what changed
+	// and never the internal note.
+	rec = do(a, req{"GET", "/api/v1/sites/pharma/banner?rev=1&lang=en", "", nil})
+	if b := rec.Body.String(); rec.Code != 200 || !strings.Contains(b, "We no longer use Matomo.") || strings.Contains(b, "ticket 12") {
+		t.Errorf("old revision: %d %s", rec.Code, b)
 	}
 	// The embed page's SRI hash is the hash of the file it names.
 	_, embed, _ := c.get("/admin/sites/pharma/embed")

@@ -70,12 +70,13 @@ func sitesApplyFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
 	file := fs.String("f", "", "the site's YAML file, as sites export writes it (required)")
 	dry := fs.Bool("dry-run", false, "validate and show the diff, publish nothing")
+	editorial := fs.Bool("editorial", false, "publish an editorial revision (wording fixes, descriptions): nobody is asked again")
 	return func(ctx context.Context, e *cmdEnv) error {
-		return apply(ctx, e.stdout, *db, *file, *dry)
+		return apply(ctx, e.stdout, *db, *file, *dry, *editorial)
 	}
 }
 
-func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool) error {
+func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editorial bool) error {
 	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
 	}
@@ -122,6 +123,10 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool) err
 			fmt.Fprintf(stdout, "  ~ %s: %s → %s\n", c.Path, c.Old, c.New)
 		}
 	}
+	if editorial && current == nil {
+		return fmt.Errorf("%w: a site's first revision cannot be editorial", errUsage)
+	}
+	site.PrepareRevision(current, editorial)
 	if dry {
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
@@ -131,9 +136,13 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool) err
 		return err
 	}
 	if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
-		Detail: fmt.Sprintf("revision %d from %s", rev, file), IP: "-"}); err != nil {
+		Detail: fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), IP: "-"}); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "published revision %d of site %q\n", rev, site.ID)
+	kind := "material: visitors who chose under an earlier revision are asked again"
+	if site.Editorial {
+		kind = "editorial: nobody is asked again"
+	}
+	fmt.Fprintf(stdout, "published revision %d of site %q (%s)\n", rev, site.ID, kind)
 	return nil
 }

@@ -15,6 +15,9 @@ type Appearance struct {
 	Text       string `json:"text,omitempty" yaml:"text,omitempty"`
 	Accent     string `json:"accent,omitempty" yaml:"accent,omitempty"` // the buttons, all alike
 	AccentText string `json:"accent_text,omitempty" yaml:"accent_text,omitempty"`
+	// NonBlocking leaves the page usable while the banner shows: no dimmed
+	// cover, no focus trap on the first layer.
+	NonBlocking bool `json:"non_blocking,omitempty" yaml:"non_blocking,omitempty"`
 }
 
 // DefaultAppearance is the look of a site that sets none.

@@ -60,6 +60,11 @@ func flatten(s *Site) map[string]string {
 			out[path] = fmt.Sprint(x)
 		}
 	}
+	if m, ok := v.(map[string]any); ok {
+		// How a revision was published is not part of what it says.
+		delete(m, "editorial")
+		delete(m, "material_revision")
+	}
 	walk("", v)
 	return out
 }

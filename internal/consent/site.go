@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
 )
 
 // The built-in category keys. Necessary is always granted; the others start
@@ -44,7 +46,7 @@ type Site struct {
 	Origins    []string            `json:"origins" yaml:"origins"`
 	Categories []Category          `json:"categories" yaml:"categories"`
 	Services   []Service           `json:"services" yaml:"services"`
-	Lifetime   Duration            `json:"lifetime" yaml:"lifetime"`
+	Lifetime   Duration            `json:"lifetime" yaml:"lifetime_days,omitempty"`
 	ConsentMap map[string][]string `json:"consent_mode" yaml:"consent_mode"`
 	Appearance Appearance          `json:"appearance" yaml:"appearance"`
 	// Rules choose the mode per visitor country; any other country, and an
@@ -55,12 +57,73 @@ type Site struct {
 	// AgeNotice shows that the site is not directed at children and that
 	// nothing profiling is pre-granted.
 	AgeNotice bool `json:"age_notice,omitempty" yaml:"age_notice,omitempty"`
-	// ChangeNote says what changed in this revision; visitors holding an
-	// older revision see it when the banner comes back.
+	// Links are the site's privacy policy and legal notice per language,
+	// shown on the banner's first layer.
+	Links map[string]Links `json:"links,omitempty" yaml:"links,omitempty"`
+	// Signals maps vendor consent signals beside Google Consent Mode to the
+	// category that grants them: "uet" (Microsoft UET consent mode) and
+	// "meta" (the Meta pixel's fbq consent).
+	Signals map[string]string `json:"vendor_signals,omitempty" yaml:"vendor_signals,omitempty"`
+	// ChangeNote is the internal note on what changed in this revision, for
+	// the console and the audit trail; visitors never see it.
 	ChangeNote string `json:"change_note,omitempty" yaml:"change_note,omitempty"`
+	// WhatChanged is the visitor-facing "what changed" text of a material
+	// revision, per language.
+	WhatChanged map[string]string `json:"what_changed,omitempty" yaml:"what_changed,omitempty"`
+	// Editorial marks a revision that only fixes wording or adds
+	// descriptions: nobody is asked again.
+	Editorial bool `json:"editorial,omitempty" yaml:"-"`
+	// MaterialRevision is the newest material revision at or before an
+	// editorial one (0: this revision is itself material). A visitor's token
+	// of that revision or later is current.
+	MaterialRevision int `json:"material_revision,omitempty" yaml:"-"`
 	// Revision is the number of the published revision this configuration
 	// belongs to; zero for a draft that was never published.
 	Revision int `json:"-" yaml:"-"`
+}
+
+// Links are where a site's own privacy policy and legal notice are, in one
+// language.
+type Links struct {
+	Privacy string `json:"privacy,omitempty" yaml:"privacy,omitempty"`
+	Legal   string `json:"legal,omitempty" yaml:"legal,omitempty"`
+}
+
+// VendorSignals are the consent signals besides Google Consent Mode that a
+// site can map to a category: Microsoft UET consent mode and the Meta pixel.
+var VendorSignals = []string{"uet", "meta"}
+
+// Material is the revision a visitor's decision must be at least as new as:
+// the newest material revision. Editorial revisions keep the one before.
+func (s *Site) Material() int {
+	if s.Editorial && s.MaterialRevision > 0 {
+		return s.MaterialRevision
+	}
+	return s.Revision
+}
+
+// Current reports whether a decision made under revision rev still stands:
+// no material revision was published since.
+func (s *Site) Current(rev int) bool { return rev >= s.Material() && rev <= s.Revision }
+
+// LinksFor returns the links for a language, else the English ones, else
+// those of the first language that has any: the policy is always readable.
+func (s *Site) LinksFor(lang string) Links {
+	if l, ok := s.Links[lang]; ok {
+		return l
+	}
+	if l, ok := s.Links["en"]; ok {
+		return l
+	}
+	langs := make([]string, 0, len(s.Links))
+	for k := range s.Links {
+		langs = append(langs, k)
+	}
+	slices.Sort(langs)
+	if len(langs) > 0 {
+		return s.Links[langs[0]]
+	}
+	return Links{}
 }
 
 // Category groups services that a visitor grants or denies together.
@@ -74,12 +137,21 @@ type Category struct {
 
 // Service is one third party or feature that sets cookies for a category.
 type Service struct {
-	Name        string   `json:"name" yaml:"name"`
-	Provider    string   `json:"provider" yaml:"provider"`
-	Category    string   `json:"category" yaml:"category"`
-	Description string   `json:"description" yaml:"description"`
-	PolicyURL   string   `json:"policy_url,omitempty" yaml:"policy_url,omitempty"`
-	Cookies     []Cookie `json:"cookies" yaml:"cookies"`
+	// Catalog is the service catalog entry this service was added from.
+	Catalog     string `json:"catalog,omitempty" yaml:"catalog,omitempty"`
+	Name        string `json:"name" yaml:"name"`
+	Provider    string `json:"provider" yaml:"provider"`
+	Category    string `json:"category" yaml:"category"`
+	Description string `json:"description" yaml:"description"`
+	// DescriptionKey names a visitor message that describes the service in
+	// every language; Description, when set, wins.
+	DescriptionKey string   `json:"description_key,omitempty" yaml:"description_key,omitempty"`
+	PolicyURL      string   `json:"policy_url,omitempty" yaml:"policy_url,omitempty"`
+	Cookies        []Cookie `json:"cookies" yaml:"cookies"`
+	// Hosts are where the service's scripts and iframes load from (a host
+	// covers its subdomains): the snippet's automatic blocking holds them
+	// back until the category is granted.
+	Hosts []string `json:"hosts,omitempty" yaml:"hosts,omitempty"`
 }
 
 // Cookie is one cookie a service sets; Name may end in "*" to match a prefix.
@@ -88,7 +160,13 @@ type Cookie struct {
 	Domain   string `json:"domain,omitempty" yaml:"domain,omitempty"` // "" for the site's own host
 	Provider string `json:"provider" yaml:"provider"`
 	Purpose  string `json:"purpose" yaml:"purpose"`
-	Duration string `json:"duration" yaml:"duration"`
+	// PurposeKey names a visitor message giving the purpose in every
+	// language; Purpose, when set, wins.
+	PurposeKey string `json:"purpose_key,omitempty" yaml:"purpose_key,omitempty"`
+	// Days is how long the cookie lives; 0 with Session for a session cookie.
+	Days int `json:"days,omitempty" yaml:"days,omitempty"`
+	// Duration is free text from configurations made before Days.
+	Duration string `json:"duration,omitempty" yaml:"duration,omitempty"`
 	Session  bool   `json:"session,omitempty" yaml:"session,omitempty"`
 }
 
@@ -106,6 +184,24 @@ func (d *Duration) UnmarshalText(b []byte) error {
 	}
 	d.Duration = v
 	return nil
+}
+
+// MarshalYAML writes the duration in whole days, as site owners count a
+// lifetime.
+func (d Duration) MarshalYAML() (any, error) {
+	if d.Duration%(24*time.Hour) == 0 {
+		return int(d.Duration / (24 * time.Hour)), nil
+	}
+	return d.String(), nil
+}
+
+// UnmarshalYAML reads days ("183", "6 months") or Go duration text.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	if days, session, ok := ParseDays(n.Value); ok && !session {
+		d.Duration = time.Duration(days) * 24 * time.Hour
+		return nil
+	}
+	return d.UnmarshalText([]byte(n.Value))
 }
 
 // DefaultLifetime is how long a decision is remembered when a site does not
@@ -194,8 +290,19 @@ func (s *Site) Validate() error {
 		if sv.PolicyURL != "" && !strings.HasPrefix(sv.PolicyURL, "https://") && !strings.HasPrefix(sv.PolicyURL, "http://") {
 			return FieldError(EInvalid, "services", "service %q: the privacy policy link must be an http(s) URL", sv.Name)
 		}
+		for _, h := range sv.Hosts {
+			if !hostPattern.MatchString(h) {
+				return FieldError(EInvalid, "services", "service %q: %q is not a host like www.example.com", sv.Name, h)
+			}
+		}
 		names := map[string]bool{}
 		for _, k := range sv.Cookies {
+			if k.Days < 0 || k.Days > 3650 {
+				return FieldError(EInvalid, "services", "service %q, cookie %q: a lifetime is 0 to 3650 days", sv.Name, k.Name)
+			}
+			if k.Session && k.Days > 0 {
+				return FieldError(EInvalid, "services", "service %q, cookie %q: a session cookie has no lifetime in days", sv.Name, k.Name)
+			}
 			if !cookiePattern.MatchString(k.Name) {
 				return FieldError(EInvalid, "services", "service %q: %q is not a cookie name or a prefix ending in *", sv.Name, k.Name)
 			}
@@ -211,12 +318,34 @@ func (s *Site) Validate() error {
 	if len(s.ChangeNote) > 300 {
 		return FieldError(EInvalid, "change_note", "must be at most 300 characters")
 	}
+	for sig, cat := range s.Signals {
+		if !slices.Contains(VendorSignals, sig) {
+			return FieldError(EInvalid, "vendor_signals", "%q is not a vendor signal: use %s", sig, strings.Join(VendorSignals, " or "))
+		}
+		if !seen[cat] {
+			return FieldError(EInvalid, "vendor_signals", "%s: unknown category %q", sig, cat)
+		}
+	}
+	for lang, l := range s.Links {
+		for _, u := range []struct{ field, v string }{{"privacy", l.Privacy}, {"legal", l.Legal}} {
+			if u.v != "" && !strings.HasPrefix(u.v, "https://") && !strings.HasPrefix(u.v, "http://") {
+				return FieldError(EInvalid, "links", "%s: the %s link must be an http(s) URL", lang, u.field)
+			}
+		}
+	}
+	for lang, t := range s.WhatChanged {
+		if len(t) > 500 {
+			return FieldError(EInvalid, "what_changed", "%s: must be at most 500 characters", lang)
+		}
+	}
 	return s.Appearance.Validate()
 }
 
 // cookiePattern is a cookie name (RFC 6265 token) that may end in * to
 // match a prefix.
 var cookiePattern = regexp.MustCompile(`^[!#$%&'+\-.^_` + "`" + `|~0-9A-Za-z]+\*?$`)
+
+var hostPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
 var domainPattern = regexp.MustCompile(`^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
@@ -230,6 +359,18 @@ func (s *Site) ValidateTexts(langs []string) error {
 	for _, c := range s.Categories {
 		name, desc := CategoryTextKeys(c.Key)
 		keys[name], keys[desc] = true, true
+	}
+	for _, m := range []map[string]Links{s.Links} {
+		for lang := range m {
+			if !slices.Contains(langs, lang) {
+				return FieldError(EInvalid, "links", "%q is not a supported language (%s)", lang, strings.Join(langs, ", "))
+			}
+		}
+	}
+	for lang := range s.WhatChanged {
+		if !slices.Contains(langs, lang) {
+			return FieldError(EInvalid, "what_changed", "%q is not a supported language (%s)", lang, strings.Join(langs, ", "))
+		}
 	}
 	for lang, msgs := range s.Texts {
 		if !slices.Contains(langs, lang) {
@@ -329,4 +470,31 @@ func DefaultConsentMap() map[string][]string {
 		Analytics:   {"analytics_storage"},
 		Marketing:   {"ad_storage", "ad_user_data", "ad_personalization"},
 	}
+}
+
+// PrepareRevision readies a configuration to be published after live (nil
+// for a site's first revision). A material revision asks every visitor
+// again; an editorial one keeps the newest material revision, and its
+// "what changed" text, as what visitors' decisions are checked against.
+// A first revision is always material.
+func (s *Site) PrepareRevision(live *Site, editorial bool) {
+	s.Editorial, s.MaterialRevision = false, 0
+	if editorial && live != nil {
+		s.Editorial, s.MaterialRevision = true, live.Material()
+		s.WhatChanged = live.WhatChanged
+	}
+	if live == nil {
+		s.WhatChanged = nil
+	}
+}
+
+// OwnService is Consentry itself, declared under Necessary on every new
+// site: its first-party cookie holds the visitor's signed decision for as
+// long as the site remembers one.
+func OwnService(provider string, lifetime time.Duration) Service {
+	if lifetime == 0 {
+		lifetime = DefaultLifetime
+	}
+	return Service{Catalog: "consentry", Name: "Consentry", Provider: provider, Category: Necessary, DescriptionKey: "purpose_consent",
+		Cookies: []Cookie{{Name: "consentry", Provider: provider, PurposeKey: "purpose_consent", Days: int(lifetime.Hours() / 24)}}}
 }

@@ -154,7 +154,7 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 	b.do("choosing analytics", chromedp.SetValue(chromedp.CSS("#s-category"), analytics))
 	b.typeInto("#s-desc", "Counts visits to the shop.")
 	b.typeInto("#s-policy", "https://stats.example/privacy")
-	b.typeInto("#s-cookies", "_eus | 13 months | persistent | Distinguishes visitors"+kb.Enter+"_eus_visit | Session | session | Keeps one visit together")
+	b.typeInto("#s-cookies", "_eus | 13 months | persistent | Distinguishes visitors"+kb.Enter+"_eus_visit | 0 | session | Keeps one visit together")
 	b.submit("Add service", `document.querySelector('form[data-testid="service-form"] button[type="submit"]')`, "/admin/sites/green-cross-eu")
 	if row := b.text(`table[data-testid="services"] tbody`); !strings.Contains(row, "EU Stats") || !strings.Contains(row, "_eus, _eus_visit") {
 		t.Errorf("the services table shows %q, want EU Stats with its two cookies", row)
@@ -177,13 +177,13 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 		t.Fatalf("the published site: %v", err)
 	}
 	if site.Revision != 1 || site.Name != "Green Cross EU" || !slices.Equal(site.Origins, []string{"https://shop.green-cross.example"}) ||
-		len(site.Services) != 1 || len(site.Services[0].Cookies) != 2 {
-		t.Fatalf("the store holds %+v, want revision 1 of Green Cross EU with one service of two cookies", site)
+		len(site.Services) != 2 || site.Services[0].Catalog != "consentry" || len(site.Services[1].Cookies) != 2 {
+		t.Fatalf("the store holds %+v, want revision 1 of Green Cross EU with Consentry's own cookie and one service of two cookies", site)
 	}
-	sv := site.Services[0]
+	sv := site.Services[1]
 	if c := sv.Cookies; sv.Category != analytics || sv.PolicyURL != "https://stats.example/privacy" ||
-		c[0] != (consent.Cookie{Name: "_eus", Provider: "Stats Europe GmbH", Purpose: "Distinguishes visitors", Duration: "13 months"}) ||
-		c[1] != (consent.Cookie{Name: "_eus_visit", Provider: "Stats Europe GmbH", Purpose: "Keeps one visit together", Duration: "Session", Session: true}) {
+		c[0] != (consent.Cookie{Name: "_eus", Provider: "Stats Europe GmbH", Purpose: "Distinguishes visitors", Days: 395}) ||
+		c[1] != (consent.Cookie{Name: "_eus_visit", Provider: "Stats Europe GmbH", Purpose: "Keeps one visit together", Session: true}) {
 		t.Errorf("the published service is %+v", sv)
 	}
 
@@ -205,8 +205,9 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 	b.typeInto("#s-desc", "Embedded product videos; tracks viewing for ads.")
 	b.typeInto("#s-cookies", "_demo_tube | 6 months | persistent | Videos watched, for ads")
 	b.submit("Add service", `document.querySelector('form[data-testid="service-form"] button[type="submit"]')`, "/admin/sites/demo")
-	const note = "We added a video provider"
-	b.typeInto("#change-note", note)
+	const note, internal = "We added a video provider", "ticket 4711"
+	b.typeInto("#wc-en", note)
+	b.typeInto("#change-note", internal)
 	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
 	if got := b.text(`[data-testid="publish"]`); !strings.Contains(got, "Live revision: 2") {
 		t.Errorf("after publishing the demo page says %q, want revision 2 live", got)
@@ -220,8 +221,8 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 	if !b.isVisible(changed) {
 		t.Fatal("the banner came back without saying that something changed")
 	}
-	if got := eval[string](b, changed+`.textContent`); !strings.Contains(got, "We have changed how we use cookies") || !strings.Contains(got, note) {
-		t.Errorf("the banner's change line reads %q, want the change note %q in it", got, note)
+	if got := eval[string](b, changed+`.textContent`); !strings.Contains(got, "We have changed how we use cookies") || !strings.Contains(got, note) || strings.Contains(got, internal) {
+		t.Errorf("the banner's change line reads %q, want what changed %q in it and never the internal note", got, note)
 	}
 	if !eval[bool](b, part("category-marketing")+`.textContent.includes("Demo Tube")`) {
 		t.Error("the preference center does not list the new service")
@@ -236,8 +237,8 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 			e.Revision, st.Revision, e.ConsentID, st.ConsentID, visitor.ConsentID)
 	}
 	texts, err := b.app.Store.Texts(b.ctx, e.TextsHash)
-	if err != nil || !strings.Contains(string(texts), note) {
-		t.Errorf("the texts recorded with the decision (%v) do not hold the change note: %.300s", err, texts)
+	if err != nil || !strings.Contains(string(texts), note) || strings.Contains(string(texts), internal) {
+		t.Errorf("the texts recorded with the decision (%v) do not hold what changed, or hold the internal note: %.300s", err, texts)
 	}
 
 	// And the next load does not ask again.

@@ -223,5 +223,15 @@ func (l *Localizer) N(id string, count int) string {
 	return s
 }
 
+// TData translates a message whose text names template data, such as
+// {{.Service}}.
+func (l *Localizer) TData(id string, data map[string]any) string {
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, TemplateData: data})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
 // Dir is the text direction of the language: "rtl" or "ltr".
 func (l *Localizer) Dir() string { return dirOf(l.Lang) }

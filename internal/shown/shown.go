@@ -16,12 +16,18 @@ var bannerMessages = append([]string{"prefs_always_on"}, consent.TextKeys...)
 // bundle's messages with the site's own wording, categories and services.
 func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot {
 	loc := b.For(lang).With(site.Texts[lang])
-	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: lang, Messages: map[string]string{}, Services: site.Services}
+	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: lang, Messages: map[string]string{},
+		Services: templates.ShownServices(loc, site)}
 	for _, id := range bannerMessages {
 		rec.Messages[id] = loc.T(id)
 	}
-	if site.ChangeNote != "" {
-		rec.Messages["change_note"] = site.ChangeNote
+	// What changed is shown to visitors asked again; the internal change
+	// note never is, so it is no part of what they saw.
+	if w := site.WhatChanged[lang]; w != "" {
+		rec.Messages["what_changed"] = w
+	}
+	if l := site.LinksFor(lang); l != (consent.Links{}) {
+		rec.Messages["link_privacy"], rec.Messages["link_legal"] = l.Privacy, l.Legal
 	}
 	for _, cat := range site.Categories {
 		rec.Categories = append(rec.Categories, consent.TextsCategory{Key: cat.Key, Required: cat.Required,

@@ -32,6 +32,7 @@ func Decode(b []byte) (*consent.Site, error) {
 	if err := dec.Decode(&s); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
 		msg = strings.ReplaceAll(msg, "in type consent.Site", "in a site")
+		msg = strings.ReplaceAll(msg, "field lifetime not found in a site", "field lifetime not found in a site: write lifetime_days: N")
 		return nil, consent.Errorf(consent.EInvalid, "malformed site YAML: %s", msg)
 	}
 	return &s, nil

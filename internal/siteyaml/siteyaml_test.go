@@ -33,9 +33,9 @@ func TestRoundTrip(t *testing.T) {
 
 func TestDecodeErrorsNameTheProblem(t *testing.T) {
 	for yml, want := range map[string]string{
-		"id: shop\ncolour: red\n":    "colour",
-		"id: [shop\n":                "malformed",
-		"id: shop\nlifetime: soon\n": "soon",
+		"id: shop\ncolour: red\n":         "colour",
+		"id: [shop\n":                     "malformed",
+		"id: shop\nlifetime_days: soon\n": "soon",
 	} {
 		_, err := siteyaml.Decode([]byte(yml))
 		if err == nil || !strings.Contains(err.Error(), want) || consent.ErrorCode(err) != consent.EInvalid {

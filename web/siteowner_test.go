@@ -1,0 +1,141 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+)
+
+// TestEditorialRevisionDoesNotNag: an editorial revision leaves visitors'
+// decisions current; a material one brings the banner back with what
+// changed in the visitor's language and never the internal note.
+func TestEditorialRevisionDoesNotNag(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/sites")
+	tok := csrfField.FindStringSubmatch(page)[1]
+	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://Shop.example/"}})
+	if _, page, _ = c.get("/admin/sites/shop"); !strings.Contains(page, `data-testid="first-publish"`) || strings.Contains(page, "kind-editorial") ||
+		strings.Contains(page, "older revision") {
+		t.Error("a first publication offers an editorial kind or speaks of older revisions")
+	}
+	if status, body, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "change_note": {"first"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish 1: %d %s", status, body)
+	}
+	site, _ := a.Store.Site(context.Background(), "shop")
+	if site.Origins[0] != "https://shop.example" || site.Services[0].Cookies[0].Name != "consentry" || site.Services[0].Category != consent.Necessary {
+		t.Errorf("a new site: origins %v, services %+v; want the origin cleaned up and Consentry's cookie under Necessary", site.Origins, site.Services)
+	}
+	banner := func(q string) (int, string) {
+		rec := do(a, req{"GET", "/api/v1/sites/shop/banner?" + q, "", nil})
+		return rec.Code, rec.Body.String()
+	}
+	edit := func(name string) {
+		if status, _, _ := c.post("/admin/sites/shop/basics", url.Values{"_csrf": {tok}, "name": {name}, "origins": {"https://shop.example"},
+			"lifetime_days": {"183"}, "layout": {"bar"}, "position": {"bottom"}, "background": {"#ffffff"}, "text": {"#1f2328"},
+			"accent": {"#1d4ed8"}, "accent_text": {"#ffffff"}}); status != http.StatusSeeOther {
+			t.Fatalf("basics: %d", status)
+		}
+	}
+	edit("The Shop")
+	if status, _, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"editorial"}, "change_note": {"typo"}}); status != http.StatusSeeOther {
+		t.Fatal("editorial publish")
+	}
+	if code, _ := banner("rev=1"); code != http.StatusNoContent {
+		t.Errorf("after an editorial revision a decision on revision 1: %d, want 204", code)
+	}
+	edit("The Shop, again")
+	if status, _, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"material"}, "change_note": {"JIRA-12 new tracker"},
+		"what_changed_en": {"We now measure visits."}, "what_changed_fr": {"Nous mesurons désormais les visites."}}); status != http.StatusSeeOther {
+		t.Fatal("material publish")
+	}
+	for _, tc := range []struct {
+		q, want string
+		code    int
+	}{
+		{"rev=2&lang=en", "We now measure visits.", 200},
+		{"rev=1&lang=fr", "Nous mesurons désormais les visites.", 200},
+		{"rev=3&lang=en", "", 204},
+	} {
+		code, body := banner(tc.q)
+		if code != tc.code || !strings.Contains(body, tc.want) || strings.Contains(body, "JIRA-12") {
+			t.Errorf("%s: %d %.200s; want %d with %q and never the internal note", tc.q, code, body, tc.code, tc.want)
+		}
+	}
+	edit("The Shop, fixed")
+	c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"editorial"}})
+	for q, want := range map[string]int{"rev=2": 200, "rev=3": 204, "rev=4": 204} {
+		if code, _ := banner(q); code != want {
+			t.Errorf("after material 3 and editorial 4, %s: %d, want %d", q, code, want)
+		}
+	}
+	if code, body := banner("rev=2&lang=en"); code != 200 || !strings.Contains(body, "We now measure visits.") {
+		t.Errorf("an editorial revision lost the material one's what-changed text: %.200s", body)
+	}
+}
+
+// TestBannerStateForTheSnippet: what the snippet needs for automatic
+// blocking, placeholders, vendor signals, links and a non-blocking banner.
+func TestBannerStateForTheSnippet(t *testing.T) {
+	a := newApp(t, 0)
+	ctx := context.Background()
+	site, _ := a.Store.Site(ctx, "demo")
+	site.Services = append(site.Services, consent.Service{Name: "YouTube", Provider: "Google", Category: consent.Marketing,
+		Hosts: []string{"youtube.com", "ytimg.com"}, Cookies: []consent.Cookie{{Name: "YSC", Session: true, PurposeKey: "purpose_video"}}})
+	site.Signals = map[string]string{"uet": consent.Marketing, "meta": consent.Marketing}
+	site.Appearance.NonBlocking = true
+	site.Links = map[string]consent.Links{"en": {Privacy: "https://shop.example/privacy", Legal: "https://shop.example/imprint"},
+		"de": {Privacy: "https://shop.example/datenschutz", Legal: "https://shop.example/impressum"}}
+	if _, err := a.Store.Publish(ctx, site); err != nil {
+		t.Fatal(err)
+	}
+	a.Server.ForgetSites()
+	var st struct {
+		Modal    bool
+		HTML     string
+		Services []struct {
+			Name, Category string
+			Hosts, Cookies []string
+		}
+		Signals    map[string]string
+		Texts      map[string]string
+		Categories []struct{ Key, Name string }
+	}
+	rec := do(a, req{"GET", "/api/v1/sites/demo/banner?lang=de", "", nil})
+	if err := json.Unmarshal(rec.Body.Bytes(), &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Modal || len(st.Services) != 1 || st.Services[0].Name != "YouTube" || strings.Join(st.Services[0].Hosts, " ") != "youtube.com ytimg.com" ||
+		st.Services[0].Cookies[0] != "YSC" || st.Signals["uet"] != consent.Marketing || st.Signals["meta"] != consent.Marketing {
+		t.Errorf("state: modal %v, services %+v, signals %v", st.Modal, st.Services, st.Signals)
+	}
+	for _, k := range []string{"ph_blocked", "ph_cookies", "ph_once", "ph_allow"} {
+		if v := st.Texts[k]; v == "" || v == k {
+			t.Errorf("placeholder text %s missing: %q", k, v)
+		}
+	}
+	if !strings.Contains(st.Texts["ph_allow"], "{category}") || st.Categories[3].Name != "Marketing" {
+		t.Errorf("placeholder texts %v, categories %v", st.Texts, st.Categories)
+	}
+	for _, want := range []string{"https://shop.example/datenschutz", "https://shop.example/impressum", "Impressum", "Sitzung"} {
+		if !strings.Contains(st.HTML, want) {
+			t.Errorf("the German banner lacks %q", want)
+		}
+	}
+	if !strings.Contains(st.HTML, "Spielt eingebettete Videos") {
+		t.Error("a catalog purpose is not shown in the visitor's language")
+	}
+	// A language without its own links gets the English ones.
+	rec = do(a, req{"GET", "/api/v1/sites/demo/banner?lang=fr", "", nil})
+	if !strings.Contains(rec.Body.String(), "https://shop.example/privacy") {
+		t.Error("a language without links shows no policy link")
+	}
+}
