@@ -35,13 +35,14 @@ axe:
 	  else echo "npm not found: the accessibility checks will skip (they fail under CI)"; fi; \
 	fi
 
-## generate: regenerate templ output (committed)
+## generate: regenerate templ output and the service catalog (committed)
 generate:
 	$(GO) tool templ generate
+	$(GO) generate ./internal/catalog
 
 ## check-generate: fail when the committed templ output is not current
 check-generate: generate
-	@git diff --exit-code -- templates || (echo "templ output is stale: run make generate and commit" >&2; exit 1)
+	@git diff --exit-code -- templates internal/catalog || (echo "generated output is stale: run make generate and commit" >&2; exit 1)
 	@test -z "$$(git status --porcelain -- templates)" || (echo "untracked templ output: run make generate and commit" >&2; exit 1)
 
 ## lint: gofmt, go vet and staticcheck

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -56,7 +57,7 @@ func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 				k.Purpose = orKey(t, k.PurposeKey, "")
 			}
 			if k.Days > 0 {
-				k.Duration = t.N("cookie_days", k.Days)
+				k.Duration = strconv.Itoa(k.Days)
 			}
 		}
 		out[i] = sv

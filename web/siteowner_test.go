@@ -94,7 +94,7 @@ func TestBannerStateForTheSnippet(t *testing.T) {
 	site.Appearance.NonBlocking = true
 	site.Links = map[string]consent.Links{"en": {Privacy: "https://shop.example/privacy", Legal: "https://shop.example/imprint"},
 		"de": {Privacy: "https://shop.example/datenschutz", Legal: "https://shop.example/impressum"}}
-	if _, err := a.Store.Publish(ctx, site); err != nil {
+	if _, err := a.Store.Publish(ctx, site, nil); err != nil {
 		t.Fatal(err)
 	}
 	a.Server.ForgetSites()

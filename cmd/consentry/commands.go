@@ -30,6 +30,9 @@ var commands = []command{
 give the same lines to every instance. To rotate, put the new key first and keep
 the old ones after it, comma-separated, until the tokens and sessions they signed
 have expired. Example: consentry keys generate > consentry.env`, flags: keysGenerateFlags},
+	{name: "catalog list", summary: "list the service catalog's known services, or those matching --search", flags: catalogListFlags},
+	{name: "catalog show", args: "ID", nargs: 1, summary: "one catalog service: cookies, lifetimes, hosts, privacy link",
+		more: "In a site's YAML, `catalog: ID` adds the service; any field set beside it overrides the catalog's.", flags: catalogShowFlags},
 	{name: "backup", summary: "copy a SQLite database while it serves, then verify the copy", flags: backupFlags},
 	{name: "migrate-store", summary: "copy a SQLite deployment, the ledger included, into an empty PostgreSQL database, then verify it there",
 		secrets: []string{"to"}, flags: migrateStoreFlags},

@@ -139,15 +139,15 @@ type Category struct {
 type Service struct {
 	// Catalog is the service catalog entry this service was added from.
 	Catalog     string `json:"catalog,omitempty" yaml:"catalog,omitempty"`
-	Name        string `json:"name" yaml:"name"`
-	Provider    string `json:"provider" yaml:"provider"`
-	Category    string `json:"category" yaml:"category"`
-	Description string `json:"description" yaml:"description"`
+	Name        string `json:"name" yaml:"name,omitempty"`
+	Provider    string `json:"provider" yaml:"provider,omitempty"`
+	Category    string `json:"category" yaml:"category,omitempty"`
+	Description string `json:"description" yaml:"description,omitempty"`
 	// DescriptionKey names a visitor message that describes the service in
 	// every language; Description, when set, wins.
 	DescriptionKey string   `json:"description_key,omitempty" yaml:"description_key,omitempty"`
 	PolicyURL      string   `json:"policy_url,omitempty" yaml:"policy_url,omitempty"`
-	Cookies        []Cookie `json:"cookies" yaml:"cookies"`
+	Cookies        []Cookie `json:"cookies" yaml:"cookies,omitempty"`
 	// Hosts are where the service's scripts and iframes load from (a host
 	// covers its subdomains): the snippet's automatic blocking holds them
 	// back until the category is granted.

@@ -5,25 +5,32 @@ package siteyaml
 
 import (
 	"bytes"
+	"slices"
 	"strings"
 
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"gopkg.in/yaml.v3"
 )
 
-// Encode writes a site as YAML.
-func Encode(s *consent.Site) ([]byte, error) {
+// Encode writes a site as YAML. A service from the catalog shows as
+// `catalog: ID` with only the fields the site changed.
+func Encode(site *consent.Site) ([]byte, error) {
+	s := *site
+	s.Services = slices.Clone(site.Services)
+	catalog.Minimize(&s)
 	var b bytes.Buffer
 	b.WriteString("# Consentry site configuration. Apply with: consentry sites apply -f FILE\n")
 	enc := yaml.NewEncoder(&b)
 	enc.SetIndent(2)
-	if err := enc.Encode(s); err != nil {
+	if err := enc.Encode(&s); err != nil {
 		return nil, err
 	}
 	return b.Bytes(), enc.Close()
 }
 
-// Decode reads a site from YAML strictly: an unknown or misspelt field is an
+// Decode reads a site from YAML strictly, filling catalog services' unset
+// fields from the catalog: an unknown or misspelt field is an
 // error that names it and its line, as is malformed YAML.
 func Decode(b []byte) (*consent.Site, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(b))
@@ -34,6 +41,9 @@ func Decode(b []byte) (*consent.Site, error) {
 		msg = strings.ReplaceAll(msg, "in type consent.Site", "in a site")
 		msg = strings.ReplaceAll(msg, "field lifetime not found in a site", "field lifetime not found in a site: write lifetime_days: N")
 		return nil, consent.Errorf(consent.EInvalid, "malformed site YAML: %s", msg)
+	}
+	if err := catalog.Resolve(&s); err != nil {
+		return nil, err
 	}
 	return &s, nil
 }

@@ -43,3 +43,35 @@ func TestDecodeErrorsNameTheProblem(t *testing.T) {
 		}
 	}
 }
+
+// TestCatalogServices: `catalog: ID` brings the entry's fields, any field
+// set beside it wins, and export writes back only what differs.
+func TestCatalogServices(t *testing.T) {
+	in := "id: shop\nname: Shop\nlifetime_days: 180\ncategories:\n  - key: necessary\n    required: true\n  - key: stats\n" +
+		"services:\n  - catalog: google-analytics\n    category: stats\n  - catalog: consentry\n"
+	site, err := siteyaml.Decode([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ga := site.Services[0]
+	if ga.Name != "Google Analytics 4" || ga.Category != "stats" || len(ga.Cookies) == 0 || len(ga.Hosts) == 0 || ga.Cookies[0].Days == 0 {
+		t.Errorf("catalog service %+v", ga)
+	}
+	if own := site.Services[1]; own.Category != consent.Necessary || own.Cookies[0].Name != "consentry" || own.Cookies[0].Days != 180 {
+		t.Errorf("Consentry's own service %+v", own)
+	}
+	if err := site.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	out, err := siteyaml.Encode(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(out); !strings.Contains(s, "lifetime_days: 180") || !strings.Contains(s, "- catalog: google-analytics\n    category: stats\n") ||
+		strings.Contains(s, "_ga") || strings.Contains(s, "hosts") {
+		t.Errorf("export writes more than the overrides:\n%s", s)
+	}
+	if _, err := siteyaml.Decode([]byte("id: shop\nservices:\n  - catalog: no-such-thing\n")); err == nil || !strings.Contains(err.Error(), "no-such-thing") {
+		t.Errorf("an unknown catalog ID: %v", err)
+	}
+}
