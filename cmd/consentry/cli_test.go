@@ -168,12 +168,13 @@ func TestBashCompletion(t *testing.T) {
 		line []string
 		want []string
 	}{
-		{[]string{""}, []string{"backup", "completion", "export", "help", "keys", "migrate-store", "serve", "sites", "user", "verify", "version"}},
+		{[]string{""}, []string{"backup", "catalog", "completion", "export", "help", "keys", "migrate-store", "serve", "sites", "user", "verify", "version"}},
+		{[]string{"catalog", ""}, []string{"list", "show"}},
 		{[]string{"keys", ""}, []string{"generate"}},
 		{[]string{"us"}, []string{"user"}},
 		{[]string{"user", ""}, []string{"add", "passwd"}},
 		{[]string{"sites", "export", "-"}, []string{"--db"}},
-		{[]string{"sites", "apply", "--db", "x", "-"}, []string{"--db", "--dry-run", "-f"}},
+		{[]string{"sites", "apply", "--db", "x", "-"}, []string{"--db", "--dry-run", "--editorial", "-f"}},
 		{[]string{"user", "passwd", "--"}, []string{"--db", "--email"}},
 		{[]string{"serve", "--demo", "--tr"}, []string{"--trusted-proxies"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh"}},
