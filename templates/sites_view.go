@@ -1,10 +1,12 @@
 package templates
 
 import (
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/store"
@@ -29,6 +31,58 @@ type SiteView struct {
 	Edit      *consent.Service
 	EditIndex int
 	Error     string
+	// Query is the catalog search; Found what it found (the popular
+	// services when nothing was searched); CatalogSize the catalog's size.
+	Query       string
+	Found       []catalog.Entry
+	CatalogSize int
+}
+
+// popular are the catalog services a new site most often needs, shown
+// before the owner searches.
+var popular = []string{"google-analytics", "google-tag-manager", "google-ads", "meta-pixel", "youtube", "vimeo",
+	"hotjar", "microsoft-clarity", "microsoft-uet", "linkedin-insight", "tiktok-pixel", "hubspot", "matomo", "stripe", "google-recaptcha"}
+
+// CatalogResults searches the catalog for the site editor: at most 25
+// matches, or the popular services when q is empty.
+func CatalogResults(q string) []catalog.Entry {
+	if strings.TrimSpace(q) == "" {
+		var out []catalog.Entry
+		for _, id := range popular {
+			if e, ok := catalog.Get(id); ok {
+				out = append(out, e)
+			}
+		}
+		return out
+	}
+	found := catalog.Search(q)
+	return found[:min(len(found), 25)]
+}
+
+// onSite reports whether the site has a catalog entry's service already.
+func onSite(s *consent.Site, id string) bool {
+	return slices.ContainsFunc(s.Services, func(sv consent.Service) bool { return sv.Catalog == id })
+}
+
+// suggested is the category a catalog entry goes into on this site: the
+// catalog's suggestion when the site has it.
+func suggested(s *consent.Site, e catalog.Entry) string {
+	if _, ok := s.Category(e.Category); ok {
+		return e.Category
+	}
+	return ""
+}
+
+func cookieList(e catalog.Entry, n int) string {
+	var out []string
+	for i, k := range e.Cookies {
+		if i == n {
+			out = append(out, "…")
+			break
+		}
+		out = append(out, k.Name)
+	}
+	return strings.Join(out, ", ")
 }
 
 // DiffView compares two revisions.
@@ -48,6 +102,32 @@ type EmbedView struct {
 	// Previews are the languages previewed: English, those the site has
 	// its own texts in, and the one asked for.
 	Previews []string
+}
+
+// Origin is the site's own origin for the no-JavaScript return link: its
+// first allowed origin, or a stand-in to replace.
+func (v EmbedView) Origin() string {
+	if len(v.Site.Origins) > 0 {
+		return v.Site.Origins[0]
+	}
+	return "https://YOUR-SITE"
+}
+
+// ServiceTag is a site's service with its vendor's tag, rewritten to wait
+// for consent.
+type ServiceTag struct {
+	Name, Category, Tag string
+}
+
+// Tags are the site's catalog services' tags, rewritten for blocking.
+func (v EmbedView) Tags() []ServiceTag {
+	var out []ServiceTag
+	for _, sv := range v.Site.Services {
+		if tag, ok := catalog.Tag(sv.Catalog, sv.Category); ok {
+			out = append(out, ServiceTag{Name: sv.Name, Category: sv.Category, Tag: tag})
+		}
+	}
+	return out
 }
 
 // EditableTexts are the message IDs a site may reword: the banner's and

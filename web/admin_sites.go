@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/templates"
@@ -73,6 +74,9 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 		return v, err
 	}
 	v.Defaults = s.cfg.I18n.For(v.Lang)
+	v.Query = c.QueryParam("catalog")
+	v.Found = templates.CatalogResults(v.Query)
+	v.CatalogSize, _, _ = catalog.Size()
 	if n, err := strconv.Atoi(c.QueryParam("edit")); err == nil && n >= 0 && n < len(draft.Services) {
 		v.Edit, v.EditIndex = &draft.Services[n], n
 	}
@@ -196,18 +200,39 @@ func (s *Server) postSiteCategory(c echo.Context) error {
 	})
 }
 
-// postSiteCategoryDelete removes a custom category that no service uses.
+// postSiteCategoryDelete removes a category that no service uses; only
+// necessary stays.
 func (s *Server) postSiteCategoryDelete(c echo.Context) error {
 	return s.editDraft(c, "category removed", func(d *consent.Site) error {
+		return d.RemoveCategory(c.Param("key"))
+	})
+}
+
+// postSiteCategoryRename renames a category and rewords its description in
+// one language.
+func (s *Server) postSiteCategoryRename(c echo.Context) error {
+	return s.editDraft(c, "category renamed", func(d *consent.Site) error {
 		key := c.Param("key")
-		if consent.BuiltIn(key) {
-			return consent.FieldError(consent.EInvalid, "categories", "%q is built in and stays", key)
+		if _, ok := d.Category(key); !ok {
+			return consent.FieldError(consent.EInvalid, "categories", "no category %q", key)
 		}
-		if len(d.ServicesIn(key)) > 0 {
-			return consent.FieldError(consent.EInvalid, "categories", "%q still has services: move or remove them first", key)
+		lang := s.cfg.I18n.Match(c.FormValue("lang"))
+		if d.Texts == nil {
+			d.Texts = map[string]map[string]string{}
 		}
-		d.Categories = slices.DeleteFunc(d.Categories, func(cat consent.Category) bool { return cat.Key == key })
-		delete(d.ConsentMap, key)
+		if d.Texts[lang] == nil {
+			d.Texts[lang] = map[string]string{}
+		}
+		for id, v := range map[string]string{"category_" + key: c.FormValue("name"), "category_" + key + "_desc": c.FormValue("description")} {
+			if v = strings.TrimSpace(v); v == "" {
+				delete(d.Texts[lang], id)
+			} else {
+				d.Texts[lang][id] = v
+			}
+		}
+		if len(d.Texts[lang]) == 0 {
+			delete(d.Texts, lang)
+		}
 		return nil
 	})
 }
@@ -246,6 +271,29 @@ func (s *Server) postSiteService(c echo.Context) error {
 		} else {
 			d.Services = append(d.Services, sv)
 		}
+		return nil
+	})
+}
+
+// postSiteCatalog adds a service from the catalog, in the category the
+// owner picked (the catalog's suggestion by default).
+func (s *Server) postSiteCatalog(c echo.Context) error {
+	return s.editDraft(c, "service from catalog", func(d *consent.Site) error {
+		e, ok := catalog.Get(c.FormValue("id"))
+		if !ok {
+			return consent.FieldError(consent.EInvalid, "catalog", "%q is not in the catalog", c.FormValue("id"))
+		}
+		sv := e.Service()
+		if cat := c.FormValue("category"); cat != "" {
+			sv.Category = cat
+		}
+		if _, ok := d.Category(sv.Category); !ok {
+			return consent.FieldError(consent.EInvalid, "catalog", "%s: this site has no category %q; pick one of its own", e.Name, sv.Category)
+		}
+		if slices.ContainsFunc(d.Services, func(x consent.Service) bool { return x.Catalog == e.ID }) {
+			return consent.FieldError(consent.EInvalid, "catalog", "%s is on this site already", e.Name)
+		}
+		d.Services = append(d.Services, sv)
 		return nil
 	})
 }

@@ -78,6 +78,8 @@ func (s *Server) routes() {
 	staff.POST("/sites/:site/basics", s.postSiteBasics, requireAdmin)
 	staff.POST("/sites/:site/categories", s.postSiteCategory, requireAdmin)
 	staff.POST("/sites/:site/categories/:key/delete", s.postSiteCategoryDelete, requireAdmin)
+	staff.POST("/sites/:site/categories/:key", s.postSiteCategoryRename, requireAdmin)
+	staff.POST("/sites/:site/catalog", s.postSiteCatalog, requireAdmin)
 	staff.POST("/sites/:site/services", s.postSiteService, requireAdmin)
 	staff.POST("/sites/:site/services/:n/delete", s.postSiteServiceDelete, requireAdmin)
 	staff.POST("/sites/:site/texts", s.postSiteTexts, requireAdmin)

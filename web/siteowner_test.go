@@ -139,3 +139,87 @@ func TestBannerStateForTheSnippet(t *testing.T) {
 		t.Error("a language without links shows no policy link")
 	}
 }
+
+// TestCatalogAndCategoriesInTheConsole: a service added from the catalog
+// comes with its cookies and hosts in the chosen category; any category but
+// necessary can be renamed and removed, and with it its mapping, signals
+// and texts.
+func TestCatalogAndCategoriesInTheConsole(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/sites")
+	tok := csrfField.FindStringSubmatch(page)[1]
+	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"shop.example"}})
+	if _, page, _ = c.get("/admin/sites/shop?catalog=youtube"); !strings.Contains(page, `data-testid="catalog-youtube"`) || strings.Contains(page, `data-testid="catalog-hotjar"`) {
+		t.Error("searching the catalog for youtube does not find just YouTube")
+	}
+	if _, page, _ = c.get("/admin/sites/shop"); !strings.Contains(page, `data-testid="catalog-google-analytics"`) {
+		t.Error("the editor does not offer the popular services before a search")
+	}
+	if status, body, _ := c.post("/admin/sites/shop/catalog", url.Values{"_csrf": {tok}, "id": {"youtube"}, "category": {"preferences"}}); status != http.StatusSeeOther {
+		t.Fatalf("add from catalog: %d %.300s", status, body)
+	}
+	if status, body, _ := c.post("/admin/sites/shop/catalog", url.Values{"_csrf": {tok}, "id": {"youtube"}}); status != http.StatusBadRequest || !strings.Contains(body, "already") {
+		t.Errorf("adding YouTube twice: %d", status)
+	}
+	d, _ := a.Store.Draft(context.Background(), "shop")
+	yt := d.Services[len(d.Services)-1]
+	if yt.Catalog != "youtube" || yt.Category != consent.Preferences || len(yt.Cookies) < 5 || !strings.Contains(strings.Join(yt.Hosts, " "), "youtube-nocookie.com") {
+		t.Errorf("the catalog service %+v", yt)
+	}
+	// Marketing: renamed, then removed with its mapping and signals.
+	if status, _, _ := c.post("/admin/sites/shop/categories/marketing", url.Values{"_csrf": {tok}, "lang": {"en"}, "name": {"Advertising"}}); status != http.StatusSeeOther {
+		t.Fatal("rename")
+	}
+	if d, _ = a.Store.Draft(context.Background(), "shop"); d.Texts["en"]["category_marketing"] != "Advertising" {
+		t.Errorf("renamed texts %v", d.Texts)
+	}
+	for _, key := range []string{"marketing", "analytics"} {
+		if status, body, _ := c.post("/admin/sites/shop/categories/"+key+"/delete", url.Values{"_csrf": {tok}}); status != http.StatusSeeOther {
+			t.Fatalf("remove %s: %d %.300s", key, status, body)
+		}
+	}
+	if status, _, _ := c.post("/admin/sites/shop/categories/necessary/delete", url.Values{"_csrf": {tok}}); status != http.StatusBadRequest {
+		t.Error("necessary was removed")
+	}
+	if status, _, _ := c.post("/admin/sites/shop/categories/preferences/delete", url.Values{"_csrf": {tok}}); status != http.StatusBadRequest {
+		t.Error("a category with services was removed")
+	}
+	d, _ = a.Store.Draft(context.Background(), "shop")
+	if _, ok := d.Category(consent.Marketing); ok || d.ConsentMap[consent.Marketing] != nil || d.ConsentMap[consent.Analytics] != nil ||
+		len(d.Signals) != 0 || d.Texts["en"]["category_marketing"] != "" {
+		t.Errorf("after removal: categories %v, map %v, signals %v, texts %v", d.Categories, d.ConsentMap, d.Signals, d.Texts)
+	}
+}
+
+// TestEmbedPage: the site's own origin in the no-JavaScript link, and its
+// catalog services' tags rewritten to wait for consent.
+func TestEmbedPage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/sites")
+	tok := csrfField.FindStringSubmatch(page)[1]
+	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example/"}})
+	for _, id := range []string{"google-analytics", "youtube"} {
+		if status, _, _ := c.post("/admin/sites/shop/catalog", url.Values{"_csrf": {tok}, "id": {id}}); status != http.StatusSeeOther {
+			t.Fatalf("add %s: %d", id, status)
+		}
+	}
+	_, page, _ = c.get("/admin/sites/shop/embed")
+	for _, want := range []string{
+		"/p/shop?return=https://shop.example/&#34;&gt;",
+		`data-consent=&#34;analytics&#34; async data-src=&#34;https://www.googletagmanager.com/gtag/js?id=G-XXXXXXXXXX&#34;`,
+		`data-consent=&#34;marketing&#34; data-src=&#34;https://www.youtube-nocookie.com/embed/VIDEO_ID&#34;`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the embed page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "YOUR-SITE") {
+		t.Error("the embed page leaves a stand-in for the site's origin")
+	}
+}

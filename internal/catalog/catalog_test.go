@@ -3,6 +3,7 @@ package catalog_test
 import (
 	"encoding/csv"
 	"os"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -85,5 +86,44 @@ func TestSearch(t *testing.T) {
 	}
 	if n := len(catalog.Search("no such service anywhere")); n != 0 {
 		t.Errorf("a search for nothing finds %d", n)
+	}
+}
+
+var heldIframe = regexp.MustCompile(`<iframe[^>]* data-consent="marketing" data-src=`)
+
+// TestTags: a vendor's tag rewritten for blocking loads and runs nothing
+// before consent: no script with src or without type="text/plain", no
+// iframe with src. A necessary service's tag stays as published.
+func TestTags(t *testing.T) {
+	n := 0
+	for _, e := range catalog.All() {
+		tag, ok := catalog.Tag(e.ID, "marketing")
+		if !ok {
+			continue
+		}
+		n++
+		for _, bad := range []string{"<script src=", " src=\"http", "<iframe src="} {
+			if strings.Contains(tag, bad) && !strings.Contains(tag, "data-src=") {
+				t.Errorf("%s: %q left in %s", e.ID, bad, tag)
+			}
+		}
+		if strings.Count(tag, "<script") != strings.Count(tag, `<script type="text/plain" data-consent="marketing"`) {
+			t.Errorf("%s: a script is not held back: %s", e.ID, tag)
+		}
+		if strings.Count(tag, "<iframe") != len(heldIframe.FindAllString(tag, -1)) {
+			t.Errorf("%s: an iframe is not held back: %s", e.ID, tag)
+		}
+		if strings.Contains(tag, ` src=`) {
+			t.Errorf("%s: a src is left: %s", e.ID, tag)
+		}
+	}
+	if n < 20 {
+		t.Errorf("%d services have tags, want at least 20", n)
+	}
+	if tag, _ := catalog.Tag("stripe", "necessary"); tag != `<script src="https://js.stripe.com/v3/"></script>` {
+		t.Errorf("a necessary service's tag was rewritten: %s", tag)
+	}
+	if tag, _ := catalog.Tag("google-analytics", "analytics"); !strings.Contains(tag, `<script type="text/plain" data-consent="analytics" async data-src="https://www.googletagmanager.com/gtag/js?id=G-XXXXXXXXXX"></script>`) {
+		t.Errorf("GA4: %s", tag)
 	}
 }

@@ -498,3 +498,33 @@ func OwnService(provider string, lifetime time.Duration) Service {
 	return Service{Catalog: "consentry", Name: "Consentry", Provider: provider, Category: Necessary, DescriptionKey: "purpose_consent",
 		Cookies: []Cookie{{Name: "consentry", Provider: provider, PurposeKey: "purpose_consent", Days: int(lifetime.Hours() / 24)}}}
 }
+
+// RemoveCategory takes a category off a site with everything that names it:
+// its Consent Mode mapping, the vendor signals it grants and its texts.
+// Necessary stays, and a category that still has services cannot go.
+func (s *Site) RemoveCategory(key string) error {
+	if key == Necessary {
+		return FieldError(EInvalid, "categories", "%q is required and stays", key)
+	}
+	if _, ok := s.Category(key); !ok {
+		return FieldError(EInvalid, "categories", "no category %q", key)
+	}
+	if len(s.ServicesIn(key)) > 0 {
+		return FieldError(EInvalid, "categories", "%q still has services: move or remove them first", key)
+	}
+	s.Categories = slices.DeleteFunc(s.Categories, func(c Category) bool { return c.Key == key })
+	delete(s.ConsentMap, key)
+	for sig, cat := range s.Signals {
+		if cat == key {
+			delete(s.Signals, sig)
+		}
+	}
+	for lang, msgs := range s.Texts {
+		delete(msgs, "category_"+key)
+		delete(msgs, "category_"+key+"_desc")
+		if len(msgs) == 0 {
+			delete(s.Texts, lang)
+		}
+	}
+	return nil
+}

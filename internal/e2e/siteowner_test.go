@@ -1,0 +1,133 @@
+package e2e
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestCatalogServiceOnBanner: an admin finds Hotjar in the console's
+// catalog, adds it and publishes; a new visitor's preference center lists
+// it under Analytics with its cookies and their lifetimes in days.
+func TestCatalogServiceOnBanner(t *testing.T) {
+	b := start(t)
+	b.disableCache()
+	b.signIn("/admin/sites/demo")
+	b.typeInto("#cat-q", "hotjar")
+	b.submit("Find", `document.querySelector('[data-testid="catalog"] form[role="search"] button')`, "/admin/sites/demo?catalog=hotjar&lang=en#catalog")
+	if !b.isVisible(`document.querySelector('[data-testid="catalog-hotjar"]')`) {
+		t.Fatalf("searching the catalog for hotjar does not show Hotjar: %q", b.text(`[data-testid="catalog"]`))
+	}
+	if got := eval[string](b, `document.querySelector('[data-testid="catalog-hotjar"] select').value`); got != analytics {
+		t.Errorf("Hotjar's category starts as %q, want the catalog's suggestion, analytics", got)
+	}
+	b.submit("Add Hotjar", `document.querySelector('[data-testid="add-hotjar"]')`, "/admin/sites/demo?lang=en")
+	if row := b.text(`table[data-testid="services"] tbody`); !strings.Contains(row, "Hotjar") || !strings.Contains(row, "_hjid") {
+		t.Fatalf("the services table shows %q, want Hotjar with its cookies", row)
+	}
+	b.typeInto("#change-note", "Hotjar from the catalog")
+	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+
+	v := b.newVisitor()
+	v.open("/demo")
+	v.waitBanner()
+	v.click("Customize", part("customize"))
+	v.wait("the preference center", visible(part("prefs")))
+	got := eval[string](v, part("category-analytics")+`.textContent`)
+	for _, want := range []string{"Hotjar", "_hjid", "_hjSessionUser_*", "365", "Records how pages are used"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the Analytics category lacks %q: %q", want, got)
+		}
+	}
+	if strings.Contains(eval[string](v, part("category-marketing")+`.textContent`), "Hotjar") {
+		t.Error("Hotjar is listed under Marketing too")
+	}
+}
+
+// TestEditorialDoesNotNagMaterialDoes: after a visitor's decision, an
+// editorial revision does not bring the banner back; a material one does,
+// saying what changed in the visitor's language and never the internal note.
+func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
+	b := start(t)
+	b.disableCache() // the revision check is cacheable for five minutes; the test cannot wait
+	b.decide("reject-all", necessary)
+
+	b.signIn("/admin/sites/demo")
+	b.do("renaming the site", chromedp.SetValue(chromedp.CSS("#b-name"), "Green Cross Pharmacy"))
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo")
+	b.click("Editorial", `document.querySelector('[data-testid="kind-editorial"]')`)
+	b.typeInto("#change-note", "typo in the name")
+	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+	if site, _ := b.app.Store.Site(b.ctx, "demo"); site.Revision != 2 || !site.Editorial || site.Material() != 1 {
+		t.Fatalf("after the editorial publish: revision %d, editorial %v, material %d", site.Revision, site.Editorial, site.Material())
+	}
+	b.open("/demo")
+	b.wait("the reopen button", visible(reopenButton))
+	if b.isVisible(part("banner")) {
+		t.Fatal("an editorial revision brought the banner back")
+	}
+
+	b.open("/admin/sites/demo")
+	b.do("renaming the site again", chromedp.SetValue(chromedp.CSS("#b-name"), "Green Cross Pharmacy and Clinic"))
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo")
+	const what, internal = "We now also run a clinic, with its own booking service.", "JIRA-2291"
+	b.typeInto("#wc-en", what)
+	b.typeInto("#change-note", internal)
+	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+
+	b.open("/demo")
+	b.waitBanner()
+	got := eval[string](b, part("changed")+`.textContent`)
+	if !strings.Contains(got, what) || strings.Contains(got, internal) {
+		t.Errorf("the banner says %q, want %q and never the internal note", got, what)
+	}
+	b.click("Accept all", part("accept-all"))
+	if st := b.waitGranted("accepting revision 3", necessary, preferences, analytics, marketing); st.Revision != 3 {
+		t.Errorf("the new decision names revision %d, want 3", st.Revision)
+	}
+}
+
+// TestRemovedCategoryIsGone: a site drops Preferences; the banner, the
+// preference center, the no-JavaScript page and the Consent Mode mapping
+// no longer know it.
+func TestRemovedCategoryIsGone(t *testing.T) {
+	b := start(t)
+	b.disableCache()
+	b.signIn("/admin/sites/demo")
+	i := eval[int](b, `[...document.querySelectorAll('table[data-testid="services"] tbody tr')].findIndex(r => r.textContent.includes("Language and store"))`)
+	if i < 0 {
+		t.Fatal("the demo has no Language and store service")
+	}
+	b.submit("Remove Language and store", fmt.Sprintf(`document.querySelectorAll('table[data-testid="services"] tbody tr')[%d].querySelector('form button')`, i), "/admin/sites/demo")
+	b.submit("Remove Preferences", `document.querySelector('[data-testid="remove-preferences"]')`, "/admin/sites/demo?lang=en")
+	if got := b.text(`[data-testid="categories"]`); strings.Contains(got, "Preferences") {
+		t.Fatalf("the categories still list Preferences: %q", got)
+	}
+	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+
+	v := b.newVisitor()
+	v.open("/demo")
+	v.waitBanner()
+	v.click("Customize", part("customize"))
+	v.wait("the preference center", visible(part("prefs")))
+	if eval[bool](v, part("category-preferences")+` != null`) || strings.Contains(eval[string](v, part("prefs")+`.textContent`), "Preferences") {
+		t.Error("the preference center still offers Preferences")
+	}
+	v.click("Accept all", part("prefs")+`.querySelector('[data-action="accept_all"]')`)
+	st := v.waitGranted("accepting all", necessary, analytics, marketing)
+	if slices.Contains(st.Granted, preferences) {
+		t.Errorf("accept all granted %v", st.Granted)
+	}
+	calls := v.consentCalls()
+	checkConsentMode(t, calls[len(calls)-1], "ad_storage", "ad_user_data", "ad_personalization", "analytics_storage", "security_storage")
+
+	n := b.newVisitor()
+	n.disableJS()
+	n.open("/p/demo")
+	if eval[bool](n, `document.querySelector('input[value="preferences"]') != null`) || strings.Contains(n.text("main"), "Preferences") {
+		t.Errorf("the no-JavaScript page still offers Preferences: %q", n.text("body"))
+	}
+}
