@@ -69,7 +69,7 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	case consent.ErrorCode(err) != consent.ENotFound:
 		return v, err
 	}
-	v.Pending = consent.Diff(v.Live, draft)
+	v.Pending = consent.Describe(v.Live, draft)
 	if v.Revisions, err = s.cfg.Store.Revisions(ctx, id); err != nil {
 		return v, err
 	}
@@ -396,7 +396,7 @@ func (s *Server) getSiteDiff(c echo.Context) error {
 		}
 	}
 	return render(c, http.StatusOK, templates.DiffPage(s.adminT(c, currentUser(c)), templates.DiffView{
-		Site: id, A: revs[0].Revision, B: revs[1].Revision, Changes: consent.Diff(revs[0], revs[1]),
+		Site: id, A: revs[0].Revision, B: revs[1].Revision, Changes: consent.Describe(revs[0], revs[1]),
 	}))
 }
 

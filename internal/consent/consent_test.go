@@ -2,6 +2,7 @@ package consent_test
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,5 +208,30 @@ func TestParseDays(t *testing.T) {
 		if got := [3]any{d, s, ok}; got != want {
 			t.Errorf("ParseDays(%q) = %v, want %v", in, got, want)
 		}
+	}
+}
+
+func TestDescribe(t *testing.T) {
+	a := &consent.Site{ID: "s", Name: "Shop", Categories: consent.BuiltInCategories(),
+		Services:   []consent.Service{{Name: "Stats", Category: consent.Analytics, Cookies: []consent.Cookie{{Name: "_s", Days: 30}}}},
+		Appearance: consent.Appearance{Accent: "#1d4ed8"}}
+	b := *a
+	b.Categories = a.Categories[:3]
+	b.Services = []consent.Service{{Name: "Stats", Category: consent.Analytics, Cookies: []consent.Cookie{{Name: "_s", Days: 60}, {Name: "_t", Session: true}}},
+		{Catalog: "yt", Name: "YouTube", Category: consent.Preferences, Cookies: []consent.Cookie{{Name: "YSC", Session: true}}}}
+	b.Appearance.Accent = "#000000"
+	var got []string
+	for _, c := range consent.Describe(a, &b) {
+		got = append(got, c.Path+" | "+c.Old+" | "+c.New)
+	}
+	want := []string{
+		"Service “Stats”: cookie “_s” | 30 days  | 60 days ",
+		"Service “Stats”: cookie “_t” |  | added, session",
+		"Service “YouTube” |  | added in preferences, 1 cookies: YSC",
+		"Category “marketing” | removed | ",
+		"Appearance: button colour | #1d4ed8 | #000000",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Describe:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }

@@ -21,6 +21,8 @@ func TestCatalogServiceOnBanner(t *testing.T) {
 	if !b.isVisible(`document.querySelector('[data-testid="catalog-hotjar"]')`) {
 		t.Fatalf("searching the catalog for hotjar does not show Hotjar: %q", b.text(`[data-testid="catalog"]`))
 	}
+	b.do("scrolling to the catalog", chromedp.ScrollIntoView(chromedp.CSS("#catalog")))
+	b.shotIfAsked("catalog-search.png")
 	if got := eval[string](b, `document.querySelector('[data-testid="catalog-hotjar"] select').value`); got != analytics {
 		t.Errorf("Hotjar's category starts as %q, want the catalog's suggestion, analytics", got)
 	}
@@ -28,6 +30,8 @@ func TestCatalogServiceOnBanner(t *testing.T) {
 	if row := b.text(`table[data-testid="services"] tbody`); !strings.Contains(row, "Hotjar") || !strings.Contains(row, "_hjid") {
 		t.Fatalf("the services table shows %q, want Hotjar with its cookies", row)
 	}
+	b.do("scrolling to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
+	b.shotIfAsked("site-editor.png")
 	b.typeInto("#change-note", "Hotjar from the catalog")
 	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
 
