@@ -5,6 +5,8 @@
 package templates
 
 import (
+	"time"
+
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 )
@@ -39,6 +41,22 @@ type Prefs struct {
 	Return    string   // where "back to the site" goes; "" when none
 	Saved     []string // granted categories once a decision was recorded
 	ConsentID string
+	Current   []string // granted categories of the visitor's standing choice; nil when none
+}
+
+// CurrentChoice names the categories of the standing choice beyond the
+// required ones, or says that only those are allowed.
+func (p Prefs) CurrentChoice() string {
+	var keys []string
+	for _, k := range p.Current {
+		if c, ok := p.Site.Category(k); ok && !c.Required {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		return p.T.T("page_only_necessary")
+	}
+	return categoryNames(p.Banner, keys)
 }
 
 // Demo is the demo shop page.
@@ -46,4 +64,21 @@ type Demo struct {
 	T    *i18n.Localizer
 	Site string
 	NoJS string // the no-JavaScript preferences page, returning here
+}
+
+// Receipt is a visitor's own record as a page: every decision of their
+// consent ID, newest first, in their language.
+type Receipt struct {
+	T         *i18n.Localizer
+	ConsentID string
+	Rows      []ReceiptRow
+	JSON      string // the same receipt as a JSON download
+}
+
+// ReceiptRow is one decision, its texts already translated.
+type ReceiptRow struct {
+	Time     time.Time
+	Revision int
+	Choice   string
+	Allowed  string
 }

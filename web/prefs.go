@@ -20,7 +20,19 @@ func (s *Server) getPrefsPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.PrefsPage(s.prefsView(c, site, ret, c.QueryParam("lang"))))
+	view := s.prefsView(c, site, ret, c.QueryParam("lang"))
+	// A visitor who has chosen before sees that choice, and the form starts
+	// from it.
+	if ck, err := c.Cookie(token.Name); err == nil {
+		if cl, err := s.cfg.Tokens.Decode(ck.Value, time.Now()); err == nil && cl.Site == site.ID {
+			view.Current = append([]string{}, cl.Granted...)
+			view.Granted = map[string]bool{}
+			for _, g := range cl.Granted {
+				view.Granted[g] = true
+			}
+		}
+	}
+	return render(c, http.StatusOK, templates.PrefsPage(view))
 }
 
 // postPrefsPage records the form's decision (source nojs), sets the token as

@@ -3,9 +3,13 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/templates"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 )
@@ -26,8 +30,60 @@ func (s *Server) getReceipt(c echo.Context) error {
 		return err
 	}
 	h := c.Response().Header()
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-receipt-%s.json"`, id))
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
+	h.Add("Vary", "Accept, Accept-Language")
+	// A browser following a link asks for HTML; a download anchor, fetch
+	// and other clients do not, and get the JSON as before.
+	if c.QueryParam("format") != "json" && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
+		return render(c, http.StatusOK, templates.ReceiptPage(s.receiptView(c, cl.Site, id, es)))
+	}
+	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-receipt-%s.json"`, id))
 	return c.JSONPretty(http.StatusOK, portability(id, es), "  ")
+}
+
+// receiptView translates a visitor's decisions into their language: the one
+// asked for, else the one they last decided in, else their browser's.
+func (s *Server) receiptView(c echo.Context, siteID string, id uuid.UUID, es []*consent.Event) templates.Receipt {
+	last := ""
+	if len(es) > 0 {
+		last = es[len(es)-1].Lang
+	}
+	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), last, c.Request().Header.Get("Accept-Language")))
+	site, _ := s.sites.get(c.Request().Context(), siteID) // nil when gone: categories show their keys
+	q := c.QueryParams()
+	q.Set("format", "json")
+	v := templates.Receipt{T: loc, ConsentID: id.String(), JSON: c.Request().URL.Path + "?" + q.Encode()}
+	for _, e := range slices.Backward(es) {
+		v.Rows = append(v.Rows, templates.ReceiptRow{Time: e.Time, Revision: e.Revision,
+			Choice: loc.T("action_" + string(e.Action)), Allowed: allowedNames(loc, site, e.Granted)})
+	}
+	return v
+}
+
+// allowedNames lists the categories a decision granted beyond the required
+// ones, by their translated names.
+func allowedNames(loc *i18n.Localizer, site *consent.Site, granted []string) string {
+	cats := make([]consent.Category, 0, len(granted))
+	if site != nil {
+		for _, c := range site.Categories {
+			if slices.Contains(granted, c.Key) {
+				cats = append(cats, c)
+			}
+		}
+	} else {
+		for _, k := range granted {
+			cats = append(cats, consent.Category{Key: k, Required: k == "necessary"})
+		}
+	}
+	var names []string
+	for _, c := range cats {
+		if !c.Required {
+			names = append(names, templates.CategoryName(loc, c))
+		}
+	}
+	if len(names) == 0 {
+		return loc.T("page_only_necessary")
+	}
+	return strings.Join(names, ", ")
 }

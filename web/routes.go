@@ -23,6 +23,7 @@ func (s *Server) routes() {
 	// The snippet and its stylesheet; /c.<version>.js is the immutable URL.
 	e.GET("/c.js", s.getSnippet)
 	e.GET("/c.css", s.getCSS)
+	e.GET("/favicon.ico", getFavicon)
 	e.GET("/:file", s.getVersionedSnippet)
 
 	// The visitor API, called by the snippet from the site's pages.

@@ -243,6 +243,12 @@ func part(testid string) string {
 	return fmt.Sprintf(`document.querySelector("[data-consentry]")?.shadowRoot?.querySelector('[data-testid=%q]')`, testid)
 }
 
+// onPage is the JavaScript expression of the page's own element with the
+// data-testid (outside the banner), or null.
+func onPage(testid string) string {
+	return fmt.Sprintf(`document.querySelector('[data-testid=%q]')`, testid)
+}
+
 // reopenButton is the expression of the floating "Cookie settings" button,
 // which lives in a shadow root of its own.
 const reopenButton = `(() => {

@@ -118,3 +118,18 @@ func TestEveryLanguageFits(t *testing.T) {
 		})
 	}
 }
+
+// TestNoJSPageTargets: on the page without JavaScript, "Back to the site"
+// is at least 24 px high, and the origin's favicon is no 404.
+func TestNoJSPageTargets(t *testing.T) {
+	b := start(t)
+	b.open("/p/demo?return=" + b.base + "/demo")
+	h := eval[float64](b, onPage("back")+`.getBoundingClientRect().height`)
+	if h < 24 {
+		t.Errorf("Back to the site is %.1f px high, want at least 24", h)
+	}
+	status := eval[int](b, `fetch("/favicon.ico").then(r => r.status)`)
+	if status != 200 {
+		t.Errorf("/favicon.ico answers %d", status)
+	}
+}

@@ -62,6 +62,20 @@ func TestReceipt(t *testing.T) {
 		t.Error("downloading the receipt closed the preference center")
 	}
 
+	// Followed as a link, it is a page listing the decision, with the
+	// JSON as a download.
+	b.open(u.RequestURI())
+	b.wait("the receipt page", visible(onPage("receipt-page")))
+	if rows := eval[int](b, onPage("receipt-rows")+`.tBodies[0].rows.length`); rows != 1 {
+		t.Errorf("the receipt page lists %d decisions, want 1", rows)
+	}
+	if !b.isVisible(onPage("receipt-json")) {
+		t.Error("the receipt page offers no JSON download")
+	}
+	if src, err := axeSource(); err == nil {
+		b.checkAxe(string(src), "the receipt page")
+	}
+
 	// Fetched by the page, the same URL answers the same JSON; with the
 	// token's signature changed it answers no record at all.
 	type answer struct {

@@ -1,0 +1,107 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestReceiptPage: a browser following the receipt link gets a page in the
+// visitor's language listing their decisions, newest first, with a JSON
+// download of the same record; a download anchor, fetch and API clients,
+// which do not ask for HTML, get the JSON as before.
+func TestReceiptPage(t *testing.T) {
+	a := newApp(t, 0)
+	first := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"de"}`, nil}))
+	second := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"reject_all","revision":1,"lang":"de","consent_id":"` + first.ConsentID + `"}`, nil}))
+	path := "/api/v1/consents/receipt?token=" + url.QueryEscape(second.Token)
+	html := map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+	rec := do(a, req{"GET", path, "", html})
+	body := rec.Body.String()
+	if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") || rec.Header().Get("Content-Disposition") != "" {
+		t.Fatalf("receipt page: %d %q %q", rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Content-Disposition"))
+	}
+	for _, want := range []string{`lang="de"`, "Ihre Cookie-Auswahl", first.ConsentID, "Version der Richtlinie", `download data-testid="receipt-json"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the receipt page lacks %q", want)
+		}
+	}
+	// Newest first: the refusal, then the acceptance of everything.
+	rows := regexp.MustCompile(`(?s)<tr><td><time[^>]*>[^<]*</time></td><td>1</td><td>([^<]*)</td><td>([^<]*)</td></tr>`).FindAllStringSubmatch(body, -1)
+	if len(rows) != 2 || rows[0][1] != "Alle abgelehnt" || rows[0][2] != "Nur die notwendigen Cookies" ||
+		rows[1][1] != "Alle akzeptiert" || rows[1][2] != "Präferenzen, Statistik, Marketing" {
+		t.Errorf("receipt rows %q", rows)
+	}
+	if rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Referrer-Policy") != "no-referrer" {
+		t.Errorf("receipt page headers %v", rec.Header())
+	}
+	// The language asked for wins over the one decided in.
+	if body := do(a, req{"GET", path + "&lang=ja", "", html}).Body.String(); !strings.Contains(body, "Cookie に関するお客様の選択") {
+		t.Error("?lang=ja does not give a Japanese receipt")
+	}
+
+	link := regexp.MustCompile(`href="([^"]+)" download`).FindStringSubmatch(body)
+	if link == nil {
+		t.Fatal("no JSON link")
+	}
+	for what, r := range map[string]req{
+		"the JSON link":     {"GET", strings.ReplaceAll(link[1], "&amp;", "&"), "", html},
+		"a download anchor": {"GET", path, "", nil},
+		"fetch":             {"GET", path, "", map[string]string{"Accept": "*/*"}},
+	} {
+		rec := do(a, r)
+		if rec.Code != 200 || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/json") ||
+			!strings.Contains(rec.Header().Get("Content-Disposition"), "consent-receipt-"+first.ConsentID+".json") || !strings.Contains(rec.Body.String(), `"action": "reject_all"`) {
+			t.Errorf("%s: %d %q %q", what, rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Content-Disposition"))
+		}
+	}
+}
+
+// TestPrefsPageShowsCurrentChoice: without JavaScript, a visitor who has
+// chosen sees that choice, and the form's toggles start from it.
+func TestPrefsPageShowsCurrentChoice(t *testing.T) {
+	a := newApp(t, 0)
+	if body := do(a, req{"GET", "/p/demo?lang=fr", "", nil}).Body.String(); strings.Contains(body, `data-testid="current"`) {
+		t.Error("a first visit shows a current choice")
+	}
+	checked := regexp.MustCompile(`<input[^>]*name="c" value="(\w+)"[^>]*checked`)
+	for _, tc := range []struct {
+		form    url.Values
+		shows   string
+		checked []string
+	}{
+		{url.Values{"action": {"reject_all"}}, "Uniquement les cookies nécessaires", []string{"necessary"}},
+		{url.Values{"action": {"custom"}, "c": {"analytics"}}, "Statistiques", []string{"necessary", "analytics"}},
+	} {
+		tc.form.Set("revision", "1")
+		tc.form.Set("lang", "fr")
+		rec := do(a, req{"POST", "/p/demo", tc.form.Encode(), map[string]string{"Content-Type": "application/x-www-form-urlencoded", "Origin": a.URL()}})
+		cookies := rec.Result().Cookies()
+		if rec.Code != 200 || len(cookies) != 1 {
+			t.Fatalf("post %v: %d", tc.form, rec.Code)
+		}
+		body := do(a, req{"GET", "/p/demo?lang=fr", "", map[string]string{"Cookie": cookies[0].Name + "=" + cookies[0].Value}}).Body.String()
+		current := regexp.MustCompile(`(?s)data-testid="current">(.*?)</section>`).FindStringSubmatch(body)
+		if current == nil || !strings.Contains(current[1], "Votre choix actuel") || !strings.Contains(current[1], tc.shows) {
+			t.Errorf("after %v the page does not show %q as the current choice", tc.form, tc.shows)
+		}
+		var got []string
+		for _, m := range checked.FindAllStringSubmatch(body, -1) {
+			got = append(got, m[1])
+		}
+		if strings.Join(got, ",") != strings.Join(tc.checked, ",") {
+			t.Errorf("after %v the toggles on are %v, want %v", tc.form, got, tc.checked)
+		}
+	}
+}
+
+// TestFavicon: the origin answers /favicon.ico, so no page of it logs a 404.
+func TestFavicon(t *testing.T) {
+	a := newApp(t, 0)
+	rec := do(a, req{"GET", "/favicon.ico", "", nil})
+	if rec.Code != http.StatusOK || rec.Header().Get("Content-Type") != "image/svg+xml" || !strings.HasPrefix(rec.Body.String(), "<svg") {
+		t.Errorf("favicon: %d %q", rec.Code, rec.Header().Get("Content-Type"))
+	}
+}
