@@ -30,7 +30,9 @@ type SiteView struct {
 	Defaults  *i18n.Localizer // the default texts in that language
 	Edit      *consent.Service
 	EditIndex int
-	Error     string
+	// EditCookies are the cookie lines as typed, shown again when refused.
+	EditCookies string
+	Error       string
 	// Query is the catalog search; Found what it found (the popular
 	// services when nothing was searched); CatalogSize the catalog's size.
 	Query       string
@@ -161,9 +163,10 @@ func consentMap(s *consent.Site) string {
 	return strings.Join(out, "\n")
 }
 
-func cookieLines(sv *consent.Service) string {
-	if sv == nil {
-		return ""
+func cookieLines(v SiteView) string {
+	sv := v.Edit
+	if v.EditCookies != "" || sv == nil {
+		return v.EditCookies
 	}
 	var out []string
 	for _, k := range sv.Cookies {
@@ -191,3 +194,28 @@ func lifetimeDays(s *consent.Site) string {
 }
 
 func sortStrings(s []string) { sort.Strings(s) }
+
+// contrast is the WCAG contrast of two colours, as "4.5:1 ✓" or "2.1:1 ✗".
+func contrast(fg, bg string) string {
+	r := consent.Contrast(fg, bg)
+	mark := "✓"
+	if r < consent.MinContrast {
+		mark = "✗"
+	}
+	return strconv.FormatFloat(r, 'f', 1, 64) + ":1 " + mark
+}
+
+// textLabel names an editable text as the owner sees it on the banner:
+// "Banner heading", "Category name: Analytics".
+func textLabel(a Admin, v SiteView, key string) string {
+	for _, c := range v.Draft.Categories {
+		name := CategoryName(v.Defaults.With(v.Draft.Texts[v.Lang]), c)
+		switch key {
+		case "category_" + c.Key:
+			return a.T.T("a_t_category_name") + ": " + name
+		case "category_" + c.Key + "_desc":
+			return a.T.T("a_t_category_desc") + ": " + name
+		}
+	}
+	return a.T.T("a_t_" + key)
+}

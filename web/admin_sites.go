@@ -86,9 +86,24 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 func (s *Server) getSite(c echo.Context) error { return s.sitePage(c, http.StatusOK, "") }
 
 func (s *Server) sitePage(c echo.Context, status int, msg string) error {
+	return s.sitePageWith(c, status, msg, nil)
+}
+
+// sitePageWith shows the editor with what the owner typed (a refused
+// change) instead of the stored draft, so that nothing typed is lost.
+func (s *Server) sitePageWith(c echo.Context, status int, msg string, typed *consent.Site) error {
 	v, err := s.siteEditor(c)
 	if err != nil {
 		return err
+	}
+	if typed != nil {
+		v.Draft = typed
+	}
+	if sv, ok := c.Get("typed_service").(*consent.Service); ok {
+		v.Edit, v.EditIndex, v.EditCookies = sv, -1, c.FormValue("cookies")
+		if n, err := strconv.Atoi(c.FormValue("index")); err == nil {
+			v.EditIndex = n
+		}
 	}
 	v.Error = msg
 	return render(c, status, templates.SitePage(s.adminT(c, currentUser(c)), v))
@@ -102,7 +117,7 @@ func (s *Server) editDraft(c echo.Context, what string, change func(*consent.Sit
 	if err != nil {
 		return err
 	}
-	show := func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) }
+	show := func(msg string) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
 	if err := change(draft); err != nil {
 		return s.formError(err, show)
 	}
@@ -170,6 +185,23 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 			Layout: c.FormValue("layout"), Position: c.FormValue("position"),
 			Background: c.FormValue("background"), Text: c.FormValue("text"),
 			Accent: c.FormValue("accent"), AccentText: c.FormValue("accent_text"),
+			NonBlocking: c.FormValue("non_blocking") == "1",
+		}
+		d.Signals = map[string]string{}
+		for _, sig := range consent.VendorSignals {
+			if cat := c.FormValue("signal_" + sig); cat != "" {
+				d.Signals[sig] = cat
+			}
+		}
+		if lang := s.cfg.I18n.Match(c.FormValue("lang")); c.FormValue("lang") != "" {
+			l := consent.Links{Privacy: strings.TrimSpace(c.FormValue("privacy_link")), Legal: strings.TrimSpace(c.FormValue("legal_link"))}
+			if d.Links == nil {
+				d.Links = map[string]consent.Links{}
+			}
+			d.Links[lang] = l
+			if l == (consent.Links{}) {
+				delete(d.Links, lang)
+			}
 		}
 		return nil
 	})
@@ -245,6 +277,7 @@ func (s *Server) postSiteService(c echo.Context) error {
 			Category: c.FormValue("category"), Description: strings.TrimSpace(c.FormValue("description")),
 			PolicyURL: strings.TrimSpace(c.FormValue("policy_url")),
 		}
+		c.Set("typed_service", &sv) // shown again, as typed, if refused
 		for _, l := range lines(c.FormValue("cookies")) {
 			f := strings.Split(l, "|")
 			for i := range f {

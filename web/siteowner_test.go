@@ -223,3 +223,44 @@ func TestEmbedPage(t *testing.T) {
 		t.Error("the embed page leaves a stand-in for the site's origin")
 	}
 }
+
+// TestEditorKeepsWhatWasTyped: a refused form shows again with what the
+// owner typed and names the field; the basics form sets the links of the
+// language being edited, a non-blocking banner and the vendor signals.
+func TestEditorKeepsWhatWasTyped(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/sites")
+	tok := csrfField.FindStringSubmatch(page)[1]
+	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example"}})
+	basics := url.Values{"_csrf": {tok}, "name": {"Typed name"}, "origins": {"ftp://shop.example"}, "lifetime_days": {"183"}, "layout": {"bar"},
+		"position": {"bottom"}, "background": {"#ffffff"}, "text": {"#1f2328"}, "accent": {"#1d4ed8"}, "accent_text": {"#ffffff"}}
+	status, body, _ := c.post("/admin/sites/shop/basics", basics)
+	if status != http.StatusBadRequest || !strings.Contains(body, `value="Typed name"`) || !strings.Contains(body, "ftp://shop.example") || !strings.Contains(body, "origins") {
+		t.Errorf("a refused basics form: %d; want 400 naming origins with the typed values", status)
+	}
+	svc := url.Values{"_csrf": {tok}, "name": {"Typed service"}, "provider": {"P"}, "category": {"analytics"}, "cookies": {"_x | soon | persistent | X"}}
+	status, body, _ = c.post("/admin/sites/shop/services", svc)
+	if status != http.StatusBadRequest || !strings.Contains(body, `value="Typed service"`) || !strings.Contains(body, "_x | soon | persistent | X") {
+		t.Errorf("a refused service form: %d; want 400 with the typed service and cookie line", status)
+	}
+	basics.Set("origins", "https://shop.example")
+	basics.Set("lang", "de")
+	basics.Set("privacy_link", "https://shop.example/datenschutz")
+	basics.Set("legal_link", "https://shop.example/impressum")
+	basics.Set("non_blocking", "1")
+	basics.Set("signal_uet", "analytics")
+	if status, body, _ := c.post("/admin/sites/shop/basics", basics); status != http.StatusSeeOther {
+		t.Fatalf("basics: %d %.300s", status, body)
+	}
+	d, _ := a.Store.Draft(context.Background(), "shop")
+	if d.Links["de"].Legal != "https://shop.example/impressum" || !d.Appearance.NonBlocking || d.Signals["uet"] != "analytics" || d.Signals["meta"] != "" {
+		t.Errorf("draft links %v, non-blocking %v, signals %v", d.Links, d.Appearance.NonBlocking, d.Signals)
+	}
+	if _, page, _ = c.get("/admin/sites/shop?lang=de"); !strings.Contains(page, "Banner heading") || strings.Contains(page, "<code>banner_title</code>") ||
+		!strings.Contains(page, `type="color"`) || !strings.Contains(page, `data-testid="contrast"`) {
+		t.Error("the editor labels texts by key, or lacks colour pickers and the contrast check")
+	}
+}

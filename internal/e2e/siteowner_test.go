@@ -61,7 +61,7 @@ func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
 
 	b.signIn("/admin/sites/demo")
 	b.do("renaming the site", chromedp.SetValue(chromedp.CSS("#b-name"), "Green Cross Pharmacy"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo")
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
 	b.click("Editorial", `document.querySelector('[data-testid="kind-editorial"]')`)
 	b.typeInto("#change-note", "typo in the name")
 	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
@@ -76,7 +76,7 @@ func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
 
 	b.open("/admin/sites/demo")
 	b.do("renaming the site again", chromedp.SetValue(chromedp.CSS("#b-name"), "Green Cross Pharmacy and Clinic"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo")
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
 	const what, internal = "We now also run a clinic, with its own booking service.", "JIRA-2291"
 	b.typeInto("#wc-en", what)
 	b.typeInto("#change-note", internal)
