@@ -44,14 +44,6 @@ func TestDeadlines(t *testing.T) {
 		wrote <- nil
 		return nil
 	})
-	e.GET("/stream", func(c echo.Context) error {
-		for i := range 20 { // 5 × the write timeout in all
-			fmt.Fprintf(c.Response(), "line %d\n", i)
-			c.Response().Flush()
-			time.Sleep(timeout / 4)
-		}
-		return nil
-	})
 	srv := httptest.NewServer(e)
 	defer srv.Close()
 	addr := strings.TrimPrefix(srv.URL, "http://")
@@ -117,14 +109,32 @@ func TestDeadlines(t *testing.T) {
 	})
 
 	t.Run("steady stream", func(t *testing.T) {
+		// A write timeout of its own, long beside the pauses between writes,
+		// so that a loaded machine's scheduling delays cannot pass for a
+		// stalled client: only the sliding deadline lets 3 s of writes through.
+		const writeTimeout = time.Second
+		e := echo.New()
+		e.Use(deadlines(writeTimeout, writeTimeout))
+		e.GET("/stream", func(c echo.Context) error {
+			for i := range 30 { // 3 × the write timeout in all
+				if i > 0 {
+					time.Sleep(writeTimeout / 10)
+				}
+				fmt.Fprintf(c.Response(), "line %d\n", i)
+				c.Response().Flush()
+			}
+			return nil
+		})
+		srv := httptest.NewServer(e)
+		defer srv.Close()
 		res, err := http.Get(srv.URL + "/stream")
 		if err != nil {
 			t.Fatal(err)
 		}
 		b, err := io.ReadAll(res.Body)
 		res.Body.Close()
-		if err != nil || strings.Count(string(b), "\n") != 20 {
-			t.Errorf("streamed %d lines (%v), want 20", strings.Count(string(b), "\n"), err)
+		if err != nil || strings.Count(string(b), "\n") != 30 {
+			t.Errorf("streamed %d lines (%v), want 30", strings.Count(string(b), "\n"), err)
 		}
 	})
 }
