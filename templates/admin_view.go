@@ -43,7 +43,8 @@ type Log struct {
 	Query  consent.LogQuery
 	Values url.Values
 	Events []*consent.Event
-	Next   int64 // cursor of the next (older) page; 0 on the last
+	Denied map[uuid.UUID][]string // by event ID: the categories its revision offered and it did not grant
+	Next   int64                  // cursor of the next (older) page; 0 on the last
 	Sites  []string
 	Error  string
 }
@@ -74,6 +75,7 @@ type Proof struct {
 	Prev   [32]byte
 	LinkOK bool
 	Texts  *ShownTexts
+	Denied []string // the categories the event's revision offered and it did not grant
 	// TextsForged is set when the stored texts no longer match the hash the
 	// event recorded; Texts is then nil, not the forged texts.
 	TextsForged bool
@@ -90,6 +92,7 @@ type ShownTexts = consent.Texts
 type ConsentView struct {
 	ID     uuid.UUID
 	Events []*consent.Event
+	Denied map[uuid.UUID][]string // by event ID: the categories its revision offered and it did not grant
 }
 
 // Erased reports whether any of the events has had its personal data erased.
@@ -205,4 +208,25 @@ func stack(d consent.DayStats, days []consent.DayStats) []segment {
 type AccountView struct {
 	Error   string
 	Changed bool // the password was just changed
+}
+
+// option is one choice of a select: the value a URL carries and its words.
+type option struct{ Value, Label string }
+
+// actionLabels are the log filter's actions, in words.
+func actionLabels(a Admin) []option {
+	var out []option
+	for _, act := range actionOrder {
+		out = append(out, option{string(act), ActionWords(a.T, act)})
+	}
+	return out
+}
+
+// sourceLabels are the log filter's sources, in words.
+func sourceLabels(a Admin) []option {
+	var out []option
+	for _, s := range []consent.Source{consent.SourceBanner, consent.SourcePreferences, consent.SourceNoJS, consent.SourceAPI, consent.SourceGPC} {
+		out = append(out, option{string(s), SourceWords(a.T, s)})
+	}
+	return out
 }

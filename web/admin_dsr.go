@@ -31,7 +31,11 @@ func (s *Server) getConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, currentUser(c)), templates.ConsentView{ID: id, Events: es}))
+	denied, err := s.denied(c, es)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, currentUser(c)), templates.ConsentView{ID: id, Events: es, Denied: denied}))
 }
 
 // getConsentExport is the portability export (Art. 15, 20): the visitor's
@@ -45,7 +49,10 @@ func (s *Server) getConsentExport(c echo.Context) error {
 	if err := s.audit(c, u.Email, "dsr_export", id.String(), ""); err != nil {
 		return err
 	}
-	doc := portability(id, es)
+	doc, err := s.portability(c, id, es)
+	if err != nil {
+		return err
+	}
 	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-%s.json"`, id))
 	return c.JSONPretty(http.StatusOK, doc, "  ")
 }
@@ -56,10 +63,15 @@ type portable struct {
 	Events     []export.Record `json:"events"`
 }
 
-func portability(id uuid.UUID, es []*consent.Event) portable {
+func (s *Server) portability(c echo.Context, id uuid.UUID, es []*consent.Event) (portable, error) {
 	doc := portable{ConsentID: id.String(), ExportedAt: time.Now().UTC()}
+	cat := export.NewCatalog(c.Request().Context(), s.cfg.Store)
 	for _, e := range es {
-		doc.Events = append(doc.Events, export.RecordOf(e))
+		r, err := cat.Record(e)
+		if err != nil {
+			return doc, err
+		}
+		doc.Events = append(doc.Events, r)
 	}
-	return doc
+	return doc, nil
 }

@@ -18,7 +18,7 @@ func (s *Server) getExport(c echo.Context) error {
 		return err
 	}
 	format := c.QueryParam("format")
-	enc, err := export.NewEncoder(c.Response(), format)
+	enc, err := export.NewEncoder(c.Response(), format, export.NewCatalog(c.Request().Context(), s.cfg.Store))
 	if err != nil {
 		return err
 	}

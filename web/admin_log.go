@@ -1,6 +1,8 @@
 package web
 
 import (
+	"github.com/consentry/consentry/internal/export"
+	"github.com/google/uuid"
 	"net/http"
 	"strings"
 
@@ -56,6 +58,9 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 			view.Next = events[pageSize-1].Seq
 		}
 		view.Events = events
+		if view.Denied, err = s.denied(c, events); err != nil {
+			return err
+		}
 	}
 	sites, err := s.cfg.Store.SiteList(c.Request().Context())
 	if err != nil {
@@ -65,4 +70,19 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 		view.Sites = append(view.Sites, st.ID)
 	}
 	return render(c, status, templates.LogPage(page, view))
+}
+
+// denied names, by event ID, the categories each event's revision offered
+// and it did not grant: the Denied column.
+func (s *Server) denied(c echo.Context, es []*consent.Event) (map[uuid.UUID][]string, error) {
+	cat := export.NewCatalog(c.Request().Context(), s.cfg.Store)
+	out := make(map[uuid.UUID][]string, len(es))
+	for _, e := range es {
+		d, err := cat.Denied(e)
+		if err != nil {
+			return nil, err
+		}
+		out[e.ID] = d
+	}
+	return out, nil
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"encoding/json"
+	"github.com/consentry/consentry/internal/export"
 	"net/http"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -37,6 +38,9 @@ func (s *Server) getEvent(c echo.Context) error {
 		return err
 	}
 	view := templates.Proof{Event: e, Prev: prev, LinkOK: err == nil && ledger.Check(prev, e) == nil}
+	if view.Denied, err = export.NewCatalog(ctx, s.cfg.Store).Denied(e); err != nil {
+		return err
+	}
 	// The texts are evidence too: shown only when they still hash to what
 	// the event recorded.
 	body, err := s.cfg.Store.Texts(ctx, e.TextsHash)

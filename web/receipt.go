@@ -38,8 +38,12 @@ func (s *Server) getReceipt(c echo.Context) error {
 	if c.QueryParam("format") != "json" && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
 		return render(c, http.StatusOK, templates.ReceiptPage(s.receiptView(c, cl.Site, id, es)))
 	}
+	doc, err := s.portability(c, id, es)
+	if err != nil {
+		return err
+	}
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-receipt-%s.json"`, id))
-	return c.JSONPretty(http.StatusOK, portability(id, es), "  ")
+	return c.JSONPretty(http.StatusOK, doc, "  ")
 }
 
 // receiptView translates a visitor's decisions into their language: the one

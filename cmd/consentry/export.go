@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
@@ -42,16 +43,19 @@ func exportFlags(fs *flag.FlagSet) runner {
 		if err != nil {
 			return fmt.Errorf("--%w", err)
 		}
-		w := bufio.NewWriterSize(e.stdout, 64<<10)
-		enc, err := export.NewEncoder(w, *format)
-		if err != nil {
-			return err
+		if !slices.Contains(export.Formats, *format) {
+			return consent.FieldError(consent.EInvalid, "format", "%q is not an export format: use csv or ndjson", *format)
 		}
 		st, err := app.OpenStore(ctx, *db)
 		if err != nil {
 			return err
 		}
 		defer st.Close()
+		w := bufio.NewWriterSize(e.stdout, 64<<10)
+		enc, err := export.NewEncoder(w, *format, export.NewCatalog(ctx, st))
+		if err != nil {
+			return err
+		}
 		if site := v.Get("site"); site != "" {
 			if err := siteExists(ctx, st, site); err != nil {
 				return err

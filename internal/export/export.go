@@ -27,6 +27,7 @@ type Record struct {
 	Revision    int        `json:"revision"`
 	Action      string     `json:"action"`
 	Granted     []string   `json:"granted"`
+	Denied      []string   `json:"denied"`
 	Source      string     `json:"source"`
 	Lang        string     `json:"lang"`
 	Country     string     `json:"country"`
@@ -43,11 +44,12 @@ type Record struct {
 	EraseReason string     `json:"erase_reason,omitempty"`
 }
 
-// RecordOf is the exported form of e.
-func RecordOf(e *consent.Event) Record {
+// RecordOf is the exported form of e, which denied the categories denied
+// (see Catalog).
+func RecordOf(e *consent.Event, denied []string) Record {
 	r := Record{
 		EventID: e.ID.String(), ConsentID: e.ConsentID.String(), Seq: e.Seq, Time: e.Time, Site: e.Site,
-		Revision: e.Revision, Action: string(e.Action), Granted: e.Granted, Source: string(e.Source),
+		Revision: e.Revision, Action: string(e.Action), Granted: e.Granted, Denied: denied, Source: string(e.Source),
 		Lang: e.Lang, Country: e.Country, Rule: e.Rule, GPC: e.GPC, DNT: e.DNT, IP: e.Personal.IP,
 		UserAgent: e.Personal.UserAgent, Page: e.Personal.Page, TextsHash: hex.EncodeToString(e.TextsHash[:]),
 		Expires: e.Expires, Hash: hex.EncodeToString(e.Hash[:]),
@@ -55,13 +57,16 @@ func RecordOf(e *consent.Event) Record {
 	if r.Granted == nil {
 		r.Granted = []string{}
 	}
+	if r.Denied == nil {
+		r.Denied = []string{}
+	}
 	if e.Erased != nil {
 		r.ErasedAt, r.EraseReason = &e.Erased.At, e.Erased.Reason
 	}
 	return r
 }
 
-var header = []string{"event_id", "consent_id", "seq", "time", "site", "revision", "action", "granted", "source",
+var header = []string{"event_id", "consent_id", "seq", "time", "site", "revision", "action", "granted", "denied", "source",
 	"lang", "country", "rule", "gpc", "dnt", "ip", "user_agent", "page", "texts_hash", "expires", "hash",
 	"erased_at", "erase_reason"}
 
@@ -69,17 +74,19 @@ var header = []string{"event_id", "consent_id", "seq", "time", "site", "revision
 type Encoder struct {
 	csv  *csv.Writer
 	json *json.Encoder
+	cat  *Catalog
 	n    int
 }
 
-// NewEncoder starts an export in format ("csv" or "ndjson") to w.
-func NewEncoder(w io.Writer, format string) (*Encoder, error) {
+// NewEncoder starts an export in format ("csv" or "ndjson") to w; cat names
+// each event's denied categories.
+func NewEncoder(w io.Writer, format string, cat *Catalog) (*Encoder, error) {
 	switch format {
 	case "csv":
 		c := csv.NewWriter(w)
-		return &Encoder{csv: c}, c.Write(header)
+		return &Encoder{csv: c, cat: cat}, c.Write(header)
 	case "ndjson":
-		return &Encoder{json: json.NewEncoder(w)}, nil
+		return &Encoder{json: json.NewEncoder(w), cat: cat}, nil
 	}
 	return nil, consent.FieldError(consent.EInvalid, "format", "%q is not an export format: use csv or ndjson", format)
 }
@@ -87,7 +94,10 @@ func NewEncoder(w io.Writer, format string) (*Encoder, error) {
 // Encode writes one event.
 func (x *Encoder) Encode(e *consent.Event) error {
 	x.n++
-	r := RecordOf(e)
+	r, err := x.cat.Record(e)
+	if err != nil {
+		return err
+	}
 	if x.json != nil {
 		return x.json.Encode(r)
 	}
@@ -96,7 +106,7 @@ func (x *Encoder) Encode(e *consent.Event) error {
 		erased = r.ErasedAt.Format(time.RFC3339Nano)
 	}
 	if err := x.csv.Write([]string{r.EventID, r.ConsentID, strconv.FormatInt(r.Seq, 10), r.Time.Format(time.RFC3339Nano),
-		r.Site, strconv.Itoa(r.Revision), r.Action, strings.Join(r.Granted, " "), r.Source, r.Lang, r.Country,
+		r.Site, strconv.Itoa(r.Revision), r.Action, strings.Join(r.Granted, " "), strings.Join(r.Denied, " "), r.Source, r.Lang, r.Country,
 		r.Rule, strconv.FormatBool(r.GPC), strconv.FormatBool(r.DNT), r.IP, cell(r.UserAgent), cell(r.Page), r.TextsHash,
 		r.Expires.Format(time.RFC3339Nano), r.Hash, erased, cell(r.EraseReason)}); err != nil {
 		return err
