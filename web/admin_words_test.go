@@ -29,7 +29,7 @@ func TestConsoleSpeaksWords(t *testing.T) {
 	_, log, _ := c.get("/admin/log")
 	cell := func(page, id string) []string {
 		var out []string
-		for _, m := range regexp.MustCompile(`data-testid="`+id+`">([^<]*)<`).FindAllStringSubmatch(page, -1) {
+		for _, m := range regexp.MustCompile(`data-testid="`+id+`"[^>]*>([^<]*)<`).FindAllStringSubmatch(page, -1) {
 			out = append(out, m[1])
 		}
 		return out

@@ -108,8 +108,8 @@ func (b *browser) logRows() []logRow {
 		const time = col("Time"), site = col("Site"), action = col("Action"), granted = col("Granted"), id = col("Consent ID");
 		return [...t.querySelectorAll('tr[data-testid="row"]')].map(r => ({
 			event: new URL(r.cells[time].querySelector("a").href).pathname.replace("/admin/events/", ""),
-			site: r.cells[site].textContent.trim(), action: r.cells[action].textContent.trim(),
-			granted: r.cells[granted].textContent.trim(), consent: r.cells[id].textContent.trim(),
+			site: r.cells[site].textContent.trim(), action: r.cells[action].dataset.code,
+			granted: r.cells[granted].dataset.code, consent: r.cells[id].textContent.trim(),
 		}));
 	})()`)
 }
@@ -309,7 +309,7 @@ func TestConsoleProofAndExport(t *testing.T) {
 		t.Error("the proof does not show its ledger link as verified")
 	}
 	proof := eval[string](b, `document.querySelector('[data-testid="proof"]').innerText`)
-	for _, want := range []string{e.ID.String(), visitor.ConsentID, "reject_all", "banner", hexOf(e.Hash), hexOf(e.TextsHash), e.Personal.IP, e.Personal.UserAgent, b.base + "/demo"} {
+	for _, want := range []string{e.ID.String(), visitor.ConsentID, "Rejected all", "Banner", hexOf(e.Hash), hexOf(e.TextsHash), e.Personal.IP, e.Personal.UserAgent, b.base + "/demo"} {
 		if !strings.Contains(proof, want) {
 			t.Errorf("the proof does not show %q:\n%s", want, proof)
 		}
