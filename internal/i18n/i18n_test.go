@@ -196,7 +196,7 @@ var sameAsEnglish = map[string][]string{
 // sameAsEnglishInConsole is sameAsEnglish for the staff console.
 var sameAsEnglishInConsole = map[string][]string{
 	"fr": {"a_nav", "a_site", "a_sites", "a_action", "a_description", "a_page", "a_services", "a_cookies", "a_position_banner"},
-	"de": {"a_name", "a_layout", "a_cookies", "a_position_banner"},
+	"de": {"a_name", "a_layout", "a_cookies", "a_position_banner", "a_source_banner"},
 	"es": {"a_no", "a_cookies"},
 }
 
