@@ -133,6 +133,10 @@ func TestBannerStateForTheSnippet(t *testing.T) {
 	if !strings.Contains(st.HTML, "Spielt eingebettete Videos") {
 		t.Error("a catalog purpose is not shown in the visitor's language")
 	}
+	// The no-JavaScript page links the policy too, before the choice.
+	if rec := do(a, req{"GET", "/p/demo?lang=de", "", nil}); !strings.Contains(rec.Body.String(), "https://shop.example/datenschutz") {
+		t.Error("the no-JavaScript page does not link the privacy policy")
+	}
 	// A language without its own links gets the English ones.
 	rec = do(a, req{"GET", "/api/v1/sites/demo/banner?lang=fr", "", nil})
 	if !strings.Contains(rec.Body.String(), "https://shop.example/privacy") {
