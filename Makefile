@@ -55,12 +55,12 @@ lint:
 ## CONSENTRY_TEST_POSTGRES_URL set, PostgreSQL beside SQLite (one and two instances);
 ## CONSENTRY_BENCH_STORE=postgres runs the console benchmarks on PostgreSQL
 bench:
-	$(GO) test -run '^$$' -bench 'ConsentPost$$|ConsentPostHTTP|Snippet' -benchtime 100000x $(BENCHFLAGS) ./web/
+	$(GO) test -run '^$$' -bench 'ConsentPost$$|ConsentPostHTTP|Snippet|Banner$$' -benchtime 100000x $(BENCHFLAGS) ./web/
 	$(GO) test -run '^$$' -bench 'LatencyAt5k' -benchtime 15000x $(BENCHFLAGS) ./web/
 	$(GO) test -run '^$$' -bench 'AppendBatch' -benchtime 200000x $(BENCHFLAGS) ./internal/store/sqlite/ ./internal/store/postgres/
 	$(GO) test -run '^$$' -bench 'Console/(Log|Consent|Event|Dashboard)' -benchtime 500x $(BENCHFLAGS) ./web/
 	$(GO) test -run '^$$' -bench 'Console/IngestOnFullLog' -benchtime 50000x $(BENCHFLAGS) ./web/
-	$(GO) test -count=1 -run 'TestSnippetBudget' -v ./web/ | grep gzipped
+	$(GO) test -count=1 -run 'TestSnippetBudget' -v ./web/ | grep Accept-Encoding
 
 ## snippet-release: freeze the running snippet build in static/releases (commit it)
 .PHONY: snippet-release

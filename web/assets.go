@@ -10,20 +10,23 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"strconv"
 	"strings"
 
+	"github.com/andybalholm/brotli"
 	"github.com/consentry/consentry/static"
 	"github.com/evanw/esbuild/pkg/api"
 	"github.com/labstack/echo/v4"
 )
 
-// asset is one file served from memory, precompressed, with a strong ETag.
+// asset is one file served from memory, precompressed (brotli and gzip),
+// with a strong ETag.
 type asset struct {
-	body, gz    []byte
-	contentType string
-	etag        string
-	version     string // first hex digits of the digest, for immutable URLs
-	integrity   string // Subresource Integrity value of body
+	body, gz, br []byte
+	contentType  string
+	etag         string
+	version      string // first hex digits of the digest, for immutable URLs
+	integrity    string // Subresource Integrity value of body
 }
 
 type assets struct {
@@ -54,9 +57,9 @@ func loadAssets() (*assets, error) {
 		return nil, err
 	}
 	a := &assets{
-		snippet:  newAsset(res.Code, "text/javascript; charset=utf-8"),
-		css:      newAsset(minifyCSS(css), "text/css; charset=utf-8"),
-		admin:    newAsset(minifyCSS(admin), "text/css; charset=utf-8"),
+		snippet:  newAsset(res.Code, "text/javascript; charset=utf-8").withBrotli(),
+		css:      newAsset(minifyCSS(css), "text/css; charset=utf-8").withBrotli(),
+		admin:    newAsset(minifyCSS(admin), "text/css; charset=utf-8").withBrotli(),
 		releases: map[string]*asset{},
 	}
 	files, err := fs.ReadDir(static.Releases, "releases")
@@ -68,7 +71,7 @@ func loadAssets() (*assets, error) {
 		if err != nil {
 			return nil, err
 		}
-		r := newAsset(body, "text/javascript; charset=utf-8")
+		r := newAsset(body, "text/javascript; charset=utf-8") // old builds go gzipped only: brotli at its best is slow to make
 		if f.Name() != "c."+r.version+".js" {
 			return nil, fmt.Errorf("snippet release %s: its content is version %s", f.Name(), r.version)
 		}
@@ -88,21 +91,71 @@ func minifyCSS(b []byte) []byte {
 }
 
 func newAsset(body []byte, contentType string) *asset {
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(body)
-	zw.Close()
 	sum := sha256.Sum256(body)
 	sri := sha512.Sum384(body)
 	return &asset{
-		body: body, gz: gz.Bytes(), contentType: contentType,
+		body: body, gz: gzipBest(body), contentType: contentType,
 		etag:      `"` + hex.EncodeToString(sum[:8]) + `"`,
 		version:   hex.EncodeToString(sum[:5]),
 		integrity: "sha384-" + base64.StdEncoding.EncodeToString(sri[:]),
 	}
 }
 
-// serve writes the asset, gzipped when the client accepts it. immutable
+// withBrotli adds the brotli encoding, for what browsers fetch first.
+func (a *asset) withBrotli() *asset {
+	a.br = brotliBest(a.body)
+	return a
+}
+
+// gzipBest and brotliBest compress at their best: for what is compressed
+// once and served many times.
+func gzipBest(body []byte) []byte {
+	var b bytes.Buffer
+	zw, _ := gzip.NewWriterLevel(&b, gzip.BestCompression)
+	zw.Write(body)
+	zw.Close()
+	return b.Bytes()
+}
+
+func brotliBest(body []byte) []byte {
+	var b bytes.Buffer
+	bw := brotli.NewWriterLevel(&b, brotli.BestCompression)
+	bw.Write(body)
+	bw.Close()
+	return b.Bytes()
+}
+
+// sendEncoded writes a precompressed body in the best encoding the client
+// accepts (brotli, then gzip), with its length, so that nothing is chunked.
+func sendEncoded(c echo.Context, status int, contentType string, plain, gz, br []byte) error {
+	h := c.Response().Header()
+	body := plain
+	switch ae := c.Request().Header.Get("Accept-Encoding"); {
+	case br != nil && accepts(ae, "br"):
+		h.Set("Content-Encoding", "br")
+		body = br
+	case accepts(ae, "gzip"):
+		h.Set("Content-Encoding", "gzip")
+		body = gz
+	}
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	return c.Blob(status, contentType, body)
+}
+
+// accepts reports whether an Accept-Encoding value accepts the coding (not
+// with q=0).
+func accepts(header, coding string) bool {
+	for _, part := range strings.Split(header, ",") {
+		name, params, _ := strings.Cut(part, ";")
+		if strings.EqualFold(strings.TrimSpace(name), coding) {
+			q := strings.ReplaceAll(params, " ", "")
+			return q != "q=0" && q != "q=0.0" && q != "q=0.00" && q != "q=0.000"
+		}
+	}
+	return false
+}
+
+// serve writes the asset, compressed when the client accepts it. immutable
 // marks a versioned URL that may be cached for a year.
 func (a *asset) serve(c echo.Context, immutable bool) error {
 	h := c.Response().Header()
@@ -119,12 +172,7 @@ func (a *asset) serve(c echo.Context, immutable bool) error {
 	if c.Request().Header.Get("If-None-Match") == a.etag {
 		return c.NoContent(http.StatusNotModified)
 	}
-	body := a.body
-	if strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip") {
-		h.Set("Content-Encoding", "gzip")
-		body = a.gz
-	}
-	return c.Blob(http.StatusOK, a.contentType, body)
+	return sendEncoded(c, http.StatusOK, a.contentType, a.body, a.gz, a.br)
 }
 
 func (s *Server) getSnippet(c echo.Context) error { return s.assets.snippet.serve(c, false) }

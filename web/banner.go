@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -125,10 +124,11 @@ func (s *Server) getBanner(c echo.Context) error {
 		}
 		changed = n < site.Material()
 	}
-	loc := s.localizer(c, site, c.QueryParam("lang"))
-	key := bannerKey{lang: loc.Lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: c.QueryParam("v") == ""}
+	lang := s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
+	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: c.QueryParam("v") == ""}
 	a, ok := e.banners.Load(key)
 	if !ok {
+		loc := s.cfg.I18n.For(lang).With(site.Texts[lang])
 		fresh, err := s.renderBanner(c, site, loc, key)
 		if err != nil {
 			return err
@@ -141,11 +141,7 @@ func (s *Server) getBanner(c echo.Context) error {
 	if c.Request().Header.Get("If-None-Match") == ans.etag {
 		return c.NoContent(http.StatusNotModified)
 	}
-	if acceptsGzip(c) {
-		h.Set("Content-Encoding", "gzip")
-		return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, ans.gz)
-	}
-	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, ans.json)
+	return sendEncoded(c, http.StatusOK, echo.MIMEApplicationJSON, ans.json, ans.gz, ans.br)
 }
 
 // bannerKey names one precomputed banner answer of a site version.
@@ -155,10 +151,10 @@ type bannerKey struct {
 	gpc, changed, legacy bool
 }
 
-// bannerAnswer is a banner answer ready to send, plain and gzipped.
+// bannerAnswer is a banner answer ready to send, plain and compressed.
 type bannerAnswer struct {
-	json, gz []byte
-	etag     string
+	json, gz, br []byte
+	etag         string
 }
 
 // renderBanner renders the banner answer for one key.
@@ -205,12 +201,8 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		return nil, err
 	}
 	body = append(body, '\n') // as c.JSON wrote it
-	var gz bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&gz, gzip.BestCompression)
-	zw.Write(body)
-	zw.Close()
 	sum := sha256.Sum256(body)
-	return &bannerAnswer{json: body, gz: gz.Bytes(), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
+	return &bannerAnswer{json: body, gz: gzipBest(body), br: brotliBest(body), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
 }
 
 // localizer translates for a site's visitor: the language they prefer, with

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -106,6 +107,26 @@ func TestPagesHaveCSP(t *testing.T) {
 		seen[m[1]] = p
 		if rec.Body.Len() > 1024 && rec.Header().Get("Content-Encoding") != "gzip" {
 			t.Errorf("%s: %d bytes sent uncompressed", p, rec.Body.Len())
+		}
+	}
+}
+
+// TestAcceptEncoding: brotli when the client accepts it, else gzip, else
+// plain; a coding refused with q=0 is not used.
+func TestAcceptEncoding(t *testing.T) {
+	a := newApp(t, 0)
+	for _, tc := range []struct{ ae, want string }{
+		{"gzip, deflate, br, zstd", "br"},
+		{"gzip", "gzip"},
+		{"br;q=0, gzip", "gzip"},
+		{"", ""},
+		{"identity", ""},
+	} {
+		for _, p := range []string{"/c.js", a.Server.StylesheetPath(), "/api/v1/sites/demo/banner?v=2"} {
+			rec := do(a, req{"GET", p, "", map[string]string{"Accept-Encoding": tc.ae}})
+			if got := rec.Header().Get("Content-Encoding"); got != tc.want || rec.Header().Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
+				t.Errorf("%s with Accept-Encoding %q: encoding %q, length %q for %d bytes; want %q", p, tc.ae, got, rec.Header().Get("Content-Length"), rec.Body.Len(), tc.want)
+			}
 		}
 	}
 }

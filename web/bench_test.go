@@ -124,6 +124,25 @@ func BenchmarkSnippet(b *testing.B) {
 	})
 }
 
+// BenchmarkBanner answers a first visit's banner request as a browser makes
+// it (the precomputed, compressed answer of the site's current version).
+func BenchmarkBanner(b *testing.B) {
+	a := newApp(b, 0)
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			r := httptest.NewRequest("GET", "/api/v1/sites/demo/banner?v=2&lang=en", nil)
+			r.Header.Set("Accept-Encoding", "gzip, deflate, br, zstd")
+			r.Header.Set("Accept-Language", "en-GB,en;q=0.9")
+			rec := httptest.NewRecorder()
+			a.Server.ServeHTTP(rec, r)
+			if rec.Code != 200 {
+				b.Fatal(rec.Code)
+			}
+		}
+	})
+}
+
 // BenchmarkConsentLatencyAt5k paces b.N posts at 5,000 a second over
 // loopback (open loop: a slow answer does not slow the sender) and reports
 // the latency percentiles DESIGN.md targets (p99 ≤ 10 ms at 5k/s).

@@ -37,7 +37,7 @@ func withNonce(c echo.Context) *http.Request {
 func compressed(c echo.Context, status int, contentType string, body []byte) error {
 	h := c.Response().Header()
 	h.Add("Vary", "Accept-Encoding")
-	if len(body) < 1024 || !acceptsGzip(c) {
+	if len(body) < 1024 || !accepts(c.Request().Header.Get("Accept-Encoding"), "gzip") {
 		return c.Blob(status, contentType, body)
 	}
 	var gz bytes.Buffer
@@ -46,8 +46,4 @@ func compressed(c echo.Context, status int, contentType string, body []byte) err
 	zw.Close()
 	h.Set("Content-Encoding", "gzip")
 	return c.Blob(status, contentType, gz.Bytes())
-}
-
-func acceptsGzip(c echo.Context) bool {
-	return strings.Contains(c.Request().Header.Get("Accept-Encoding"), "gzip")
 }

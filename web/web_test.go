@@ -289,7 +289,7 @@ func TestBanner(t *testing.T) {
 
 func gzipped(t *testing.T, a *app.App, path string) (int, *httptest.ResponseRecorder) {
 	t.Helper()
-	rec := do(a, req{"GET", path, "", map[string]string{"Accept-Encoding": "gzip, br"}})
+	rec := do(a, req{"GET", path, "", map[string]string{"Accept-Encoding": "gzip"}})
 	if rec.Code != 200 || rec.Header().Get("Content-Encoding") != "gzip" {
 		t.Fatalf("%s: %d, encoding %q", path, rec.Code, rec.Header().Get("Content-Encoding"))
 	}
@@ -303,15 +303,33 @@ func gzipped(t *testing.T, a *app.App, path string) (int, *httptest.ResponseReco
 	return rec.Body.Len(), rec
 }
 
-// TestSnippetBudget: everything a visitor downloads before the banner shows,
-// JS and CSS, is at most 6 KB gzipped, as served.
+// TestSnippetBudget: everything a first visit downloads from Consentry
+// before the banner shows (the snippet, the banner answer and its
+// stylesheet, compressed as served to Chromium) stays within DESIGN.md's
+// 8 KB, leaving 1 KB of it for the three responses' headers (the browser
+// test TestBytesBeforeBanner measures the whole on the wire). gzip alone,
+// for clients without brotli, is logged.
 func TestSnippetBudget(t *testing.T) {
 	a := newApp(t, 0)
-	js, _ := gzipped(t, a, "/c.js")
-	css, _ := gzipped(t, a, "/c.css")
-	t.Logf("snippet %d B + css %d B = %d B gzipped", js, css, js+css)
-	if js+css > 6000 {
-		t.Errorf("snippet %d B + css %d B = %d B gzipped, over the 6 KB budget", js, css, js+css)
+	size := func(path, ae string) int {
+		rec := do(a, req{"GET", path, "", map[string]string{"Accept-Encoding": ae}})
+		if rec.Code != 200 || rec.Header().Get("Content-Encoding") == "" {
+			t.Fatalf("%s: %d, encoding %q", path, rec.Code, rec.Header().Get("Content-Encoding"))
+		}
+		return rec.Body.Len()
+	}
+	paths := []string{"/c.js", "/api/v1/sites/demo/banner?v=2&lang=en", a.Server.StylesheetPath()}
+	for _, ae := range []string{"gzip", "gzip, deflate, br, zstd"} {
+		var sizes []int
+		total := 0
+		for _, p := range paths {
+			sizes = append(sizes, size(p, ae))
+			total += sizes[len(sizes)-1]
+		}
+		t.Logf("Accept-Encoding %q: snippet %d B + banner %d B + css %d B = %d B", ae, sizes[0], sizes[1], sizes[2], total)
+		if ae != "gzip" && total > 7*1024 {
+			t.Errorf("snippet %d B + banner %d B + css %d B = %d B, over the 7 KB left for bodies", sizes[0], sizes[1], sizes[2], total)
+		}
 	}
 }
 
