@@ -38,6 +38,20 @@
   var def = cm(64);
   def.wait_for_update = 500;
   gtag("consent", "default", def);
+  // Microsoft UET consent mode's default; the Meta pixel learns the state
+  // through fbq("consent", …) once the site's pixel code has defined fbq.
+  var uet = w.uetq = w.uetq || [];
+  uet.push("consent", "default", { ad_storage: "denied" });
+  // Every vendor signal: Consent Mode from the site's mapping; UET and the
+  // Meta pixel from the category the site maps each to (the banner answer's
+  // "signals"), else with ad_storage.
+  function signal() {
+    var bits = state.consent_mode, sg = ui && ui.signals || {};
+    function on(k) { return sg[k] ? has(sg[k]) : bits & 1; }
+    gtag("consent", "update", cm(bits));
+    uet.push("consent", "update", { ad_storage: on("uet") ? "granted" : "denied" });
+    if (w.fbq) w.fbq("consent", on("meta") ? "grant" : "revoke");
+  }
 
   var state = null;      // the current decision, or null
   var banner = null;     // {data, root, host} once fetched
@@ -74,8 +88,113 @@
   // data-consent may name several categories, space separated; all must be
   // granted. Old pages name a blocked script's URL in src: still accepted.
   function allowed(el) {
-    return el.getAttribute("data-consent").split(/\s+/).every(has);
+    return el.cyOnce || el.getAttribute("data-consent").split(/\s+/).every(has);
   }
+
+  // Automatic blocking (data-autoblock): a script or iframe from a known
+  // tracker host becomes a marked one before it can run or load, and is then
+  // released on grant like any marked element. A host covers its
+  // subdomains. Built in: the best-known trackers; the site's own services
+  // (the banner answer's "services" with their hosts) are added to them and
+  // kept for later pages, with the placeholder's texts (ui).
+  var auto = me && me.hasAttribute("data-autoblock"), hosts = {}, ui = null;
+  try { ui = JSON.parse(localStorage.getItem("consentry:ui:" + site)); } catch (e) { /* storage off */ }
+  function addHosts(svcs) {
+    (svcs || []).forEach(function (v) { v.hosts.forEach(function (h) { hosts[h] = v; }); });
+  }
+  ("analytics google-analytics.com googletagmanager.com hotjar.com clarity.ms matomo.cloud hs-analytics.net " +
+    "marketing doubleclick.net googleadservices.com googlesyndication.com facebook.net facebook.com youtube.com " +
+    "youtube-nocookie.com vimeo.com bat.bing.com licdn.com ads.linkedin.com analytics.tiktok.com hs-scripts.com")
+    .split(" ").reduce(function (cat, h) { if (h.indexOf(".") < 0) return h; hosts[h] = { category: cat }; return cat; }, "");
+  addHosts(ui && ui.services);
+  // The service a URL loads from, or undefined.
+  function tracker(url) {
+    var h;
+    try { h = new URL(url, location.href).hostname; } catch (e) { return; }
+    for (; h; h = h.slice(h.indexOf(".") + 1 || h.length)) if (hosts[h]) return hosts[h];
+  }
+  // Marks an element about to load url as blocked, when url is a tracker's
+  // and its category is not granted; reports whether it did.
+  function hold(el, url) {
+    var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.category;
+    if (!cat || has(cat)) return false;
+    el.setAttribute("data-consent", cat);
+    el.setAttribute("data-src", url);
+    if (el.tagName === "SCRIPT") el.type = "text/plain";
+    return true;
+  }
+  if (auto) {
+    // Tags inserted by script (a tag manager, the Meta pixel's loader) are
+    // held when their src is set, before they are in the page.
+    var create = d.createElement;
+    d.createElement = function (tag) {
+      var el = create.apply(d, arguments);
+      if (/^(script|iframe)$/i.test(tag)) {
+        var prop = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), "src");
+        Object.defineProperty(el, "src", {
+          configurable: true, get: function () { return prop.get.call(el); },
+          set: function (v) { if (!hold(el, v)) prop.set.call(el, v); }
+        });
+      }
+      return el;
+    };
+  }
+  // Takes an element added to the page: holds a tracker's tag written in
+  // the markup (an iframe is replaced, which stops its page loading), gives
+  // a blocked iframe its placeholder, and unblocks what is granted.
+  function take(el) {
+    var u = el.getAttribute("src");
+    if (u && (el.tagName === "IFRAME" || !el.type || /script|module/.test(el.type)) && hold(el, u)) {
+      el.removeAttribute("src");
+      if (el.tagName === "IFRAME") return el.parentNode.replaceChild(el.cloneNode(true), el);
+    }
+    if (!el.matches(SEL)) return;
+    if (state) unblock(el);
+    if (el.tagName === "IFRAME") placeholder(el);
+  }
+
+  // A blocked iframe shows a placeholder in its place, sized like it, in the
+  // visitor's language (texts kept from the banner answer): the service,
+  // what it sets, "load this once" and "allow CATEGORY".
+  function placeholder(f) {
+    if (f.cyPh || !ui || !ui.texts || allowed(f) || !f.parentNode) return;
+    var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.texts;
+    var svc = tracker(url) || {}, name = f.getAttribute("data-service") || svc.name || new URL(url, location.href).hostname;
+    var sets = (svc.cookies || []).join(", "), cname = ui.names[cat] || cat;
+    var p = f.cyPh = d.createElement("div"), r = f.getBoundingClientRect();
+    p.setAttribute("data-consentry-placeholder", "");
+    p.style.cssText = "display:inline-block;vertical-align:top;max-width:100%;width:" + (r.width || 300) + "px;height:" + (r.height || 150) + "px";
+    var root = p.attachShadow({ mode: "open" });
+    root.innerHTML = '<div class="cy cy-ph" data-testid="placeholder"><p></p><p></p><div class="cy-actions">' +
+      '<button type="button" class="cy-btn cy-alt" data-action="once" data-testid="ph-once"></button>' +
+      '<button type="button" class="cy-btn" data-action="allow" data-testid="ph-allow"></button></div></div>';
+    var box = root.firstChild, parts = box.querySelectorAll("p,button");
+    [t.ph_blocked, sets && t.ph_cookies, t.ph_once, t.ph_allow].forEach(function (x, i) {
+      if (!x) return parts[i].remove();
+      parts[i].textContent = x.replace("{service}", name).replace("{category}", cname).replace("{cookies}", sets);
+    });
+    box.lang = ui.lang;
+    box.dir = ui.dir;
+    box.style.cssText = ui.vars;
+    root.insertBefore(sheet(ui.css), box);
+    root.addEventListener("click", function (ev) {
+      var a = ev.target.closest("[data-action]"), cats = {};
+      if (!a) return;
+      if (a.getAttribute("data-action") === "once") { f.cyOnce = 1; return unblock(f); }
+      cats[cat] = true;
+      if (state) state.granted.forEach(function (c) { cats[c] = true; });
+      decide("custom", cats, "banner").catch(function () { /* shown on the banner */ });
+    });
+    f.hidden = true;
+    f.parentNode.insertBefore(p, f);
+  }
+  function sheet(href) {
+    var l = d.createElement("link");
+    l.rel = "stylesheet";
+    l.href = href;
+    return l;
+  }
+
   // Revived scripts run one after another in the order they were found
   // (the page's order, then the order later ones were added): an external
   // one holds back the next until it has loaded and run.
@@ -86,6 +205,7 @@
       return;
     }
     if (el.tagName === "IFRAME") {
+      if (el.cyPh) { el.cyPh.remove(); el.cyPh = null; el.hidden = false; }
       // A src set on an iframe while the page is still being parsed made
       // no request in Chromium (it stayed about:blank): those get theirs
       // from applyAll at DOMContentLoaded.
@@ -122,15 +242,17 @@
   }
   var SEL = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
   function applyAll() {
-    if (state) d.querySelectorAll(SEL).forEach(unblock);
+    d.querySelectorAll(SEL).forEach(function (el) {
+      if (state) unblock(el);
+      if (el.tagName === "IFRAME") placeholder(el);
+    });
   }
   new MutationObserver(function (ms) {
-    if (!state) return;
     ms.forEach(function (m) {
       m.addedNodes.forEach(function (n) {
         if (n.nodeType !== 1) return;
-        if (n.matches(SEL)) unblock(n);
-        n.querySelectorAll(SEL).forEach(unblock);
+        if (/^(SCRIPT|IFRAME)$/.test(n.tagName)) take(n);
+        n.querySelectorAll("script,iframe").forEach(take);
       });
     });
   }).observe(d.documentElement, { childList: true, subtree: true });
@@ -186,7 +308,8 @@
       setCookie(r.token, r.expires_at);
       dropCookies(before);
       // Consent Mode learns the decision before the tags it unblocks run.
-      gtag("consent", "update", cm(state.consent_mode));
+      signal();
+      dl.push({ event: "consentry_consent_update", consentry: Consentry.get() });
       applyAll();
       hide();
       emit();
@@ -240,12 +363,12 @@
 
   // Fetches the banner. With rev set, the server answers 204 while that
   // revision is current: a returning visitor's one small, cacheable request.
-  function load(rev) {
-    var q = "?v=2&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") + (rev ? "&rev=" + rev : "");
+  function load(rev, part) {
+    var q = "?v=2&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") + (rev ? "&rev=" + rev : "") + (part || "");
     return fetch(api + "/banner" + q).then(function (res) {
       if (res.status === 204) return null;
       if (!res.ok) throw new Error("consentry: banner " + res.status);
-      return res.json().then(mount);
+      return res.json().then(part ? null : mount);
     });
   }
 
@@ -258,15 +381,23 @@
     var root = host.attachShadow({ mode: "open" });
     root.innerHTML = data.html;
     root.firstChild.style.cssText = data.vars;
-    var link = d.createElement("link");
-    link.rel = "stylesheet";
-    link.href = base + data.stylesheet;
+    var link = sheet(base + data.stylesheet);
     var styled = new Promise(function (r) { link.onload = link.onerror = r; });
     root.insertBefore(link, root.firstChild);
     if (banner) banner.host.remove();
     banner = { data: data, root: root, host: host };
     cover(false);
-    try { localStorage.setItem("consentry:reopen", data.reopen); } catch (e) { /* storage off */ }
+    // Kept for later pages, which may not fetch the banner: the reopen
+    // label, the placeholders' texts and the site's tracker hosts.
+    ui = { texts: data.texts, css: link.href, vars: data.vars, lang: data.lang, dir: data.dir, names: {},
+      services: data.services, signals: data.signals };
+    data.categories.forEach(function (c) { ui.names[c.key] = c.name; });
+    addHosts(data.services);
+    try {
+      localStorage.setItem("consentry:reopen", data.reopen);
+      localStorage.setItem("consentry:ui:" + site, JSON.stringify(ui));
+    } catch (e) { /* storage off */ }
+    applyAll();
     root.addEventListener("click", onClick);
     root.addEventListener("keydown", onKey);
     (d.body || d.documentElement).appendChild(host);
@@ -288,6 +419,14 @@
       : "position:fixed;z-index:2147483647;inset:auto 0 0 0;height:0";
   }
   function open(which) {
+    // The preference center comes on first use: the first answer carries
+    // only the first layer.
+    if (which === "cy-prefs" && !$(".cy-prefs")) {
+      return load(0, "&part=prefs").then(function (j) {
+        if (!$(".cy-prefs")) banner.root.querySelector(".cy").insertAdjacentHTML("beforeend", j.html);
+        open(which);
+      }, fail);
+    }
     if (!visible()) opener = d.activeElement;
     cover(true);
     dialogs().forEach(function (x) { x.hidden = !x.classList.contains(which); });
@@ -361,7 +500,7 @@
   }
 
   function show() {
-    return (banner ? Promise.resolve(banner) : load()).then(function () { open("cy-prefs"); });
+    return (banner ? Promise.resolve(banner) : load()).then(function () { return open("cy-prefs"); });
   }
 
   w.Consentry = {
@@ -389,10 +528,13 @@
   var tok = cookie(COOKIE), claims = tok && readToken(tok);
   if (claims) {
     state = toState(claims);
-    gtag("consent", "update", cm(state.consent_mode));
+    signal();
     applyAll();
   }
-  d.addEventListener("DOMContentLoaded", applyAll);
+  d.addEventListener("DOMContentLoaded", function () {
+    if (state && w.fbq) signal();
+    applyAll();
+  });
   // A stored decision applies at once; the banner comes back only when the
   // site has published a newer revision since.
   load(claims && claims.r).then(function (b) {
@@ -404,7 +546,7 @@
         consent_id: null, revision: data.revision, consent_mode: data.consent_mode, expires_at: null,
         granted: data.categories.filter(function (c) { return c.default; }).map(function (c) { return c.key; })
       };
-      gtag("consent", "update", cm(state.consent_mode));
+      signal();
       applyAll();
       if (gpc && data.mode === "opt-out") return decide("accept_all", undefined, "gpc");
     }

@@ -129,6 +129,10 @@ func brotliBest(body []byte) []byte {
 // accepts (brotli, then gzip), with its length, so that nothing is chunked.
 func sendEncoded(c echo.Context, status int, contentType string, plain, gz, br []byte) error {
 	h := c.Response().Header()
+	// Framing and referrer rules mean nothing for a script, stylesheet or
+	// JSON: every byte before the banner counts.
+	h.Del("X-Frame-Options")
+	h.Del("Referrer-Policy")
 	body := plain
 	switch ae := c.Request().Header.Get("Accept-Encoding"); {
 	case br != nil && accepts(ae, "br"):

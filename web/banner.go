@@ -37,7 +37,7 @@ type bannerState struct {
 	GPC         bool             `json:"gpc"`
 	Categories  []bannerCategory `json:"categories"`
 	Cookies     []bannerCookie   `json:"cookies"`
-	TextsHash   string           `json:"texts_hash"`
+	TextsHash   string           `json:"texts_hash,omitempty"`
 	Reopen      string           `json:"reopen"`
 	HTML        string           `json:"html"`
 	// CSS is the whole stylesheet, for builds released before v=2 only.
@@ -125,7 +125,7 @@ func (s *Server) getBanner(c echo.Context) error {
 		changed = n < site.Material()
 	}
 	lang := s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
-	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: c.QueryParam("v") == ""}
+	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: c.QueryParam("v") == "", prefs: c.QueryParam("part") == "prefs"}
 	a, ok := e.banners.Load(key)
 	if !ok {
 		loc := s.cfg.I18n.For(lang).With(site.Texts[lang])
@@ -149,6 +149,10 @@ type bannerKey struct {
 	lang                 string
 	mode                 consent.Mode
 	gpc, changed, legacy bool
+	// prefs asks for the preference center alone (v=2 with part=prefs):
+	// the first answer carries only the first layer, which keeps the bytes
+	// before the banner shows low.
+	prefs bool
 }
 
 // bannerAnswer is a banner answer ready to send, plain and compressed.
@@ -165,9 +169,19 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 	}
 	defaults := site.Defaults(key.mode, key.gpc)
 	view := templates.Banner{T: loc, Site: site, GPC: key.gpc, Mode: key.mode, Granted: defaults, Changed: key.changed, InlineVars: key.legacy}
+	frag := templates.BannerLayer(view)
+	switch {
+	case key.legacy:
+		frag = templates.BannerFragment(view)
+	case key.prefs:
+		frag = templates.PrefsDialog(view)
+	}
 	var html bytes.Buffer
-	if err := templates.BannerFragment(view).Render(c.Request().Context(), &html); err != nil {
+	if err := frag.Render(c.Request().Context(), &html); err != nil {
 		return nil, err
+	}
+	if key.prefs && !key.legacy {
+		return newBannerAnswer(prefsPart{HTML: html.String()})
 	}
 	st := bannerState{
 		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: key.mode, Changed: key.changed, GPC: key.gpc,
@@ -181,6 +195,7 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 	} else {
 		st.Stylesheet = s.StylesheetPath()
 		st.Vars = site.Appearance.CSSVars()
+		st.TextsHash = "" // the server keeps what was shown; a v=2 build has no use for it
 	}
 	for _, cat := range site.Categories {
 		st.Categories = append(st.Categories, bannerCategory{Key: cat.Key, Name: templates.CategoryName(loc, cat),
@@ -196,7 +211,16 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 			st.Services = append(st.Services, bannerService{Name: sv.Name, Category: sv.Category, Hosts: sv.Hosts, Cookies: names})
 		}
 	}
-	body, err := json.Marshal(st)
+	return newBannerAnswer(st)
+}
+
+// prefsPart is the answer to part=prefs: the preference center's fragment.
+type prefsPart struct {
+	HTML string `json:"html"`
+}
+
+func newBannerAnswer(v any) (*bannerAnswer, error) {
+	body, err := json.Marshal(v)
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,30 @@ func TestBannerShapes(t *testing.T) {
 	if rec := do(a, req{"GET", "/c.0000000000.css", "", nil}); rec.Code != 404 {
 		t.Errorf("unknown stylesheet version: %d", rec.Code)
 	}
+
+	// v=2 carries the first layer only, the placeholder's texts and the
+	// categories' names; the preference center comes with part=prefs.
+	type v2State struct {
+		HTML       string
+		Texts      map[string]string
+		Categories []struct{ Key, Name string }
+	}
+	first := decode[v2State](t, do(a, req{"GET", "/api/v1/sites/demo/banner?v=2&lang=de", "", nil}))
+	if !strings.Contains(first.HTML, `data-testid="banner"`) || strings.Contains(first.HTML, "cy-prefs") {
+		t.Error("the v=2 first answer must hold the first layer and not the preference center")
+	}
+	if !strings.Contains(first.Texts["ph_blocked"], "{service}") || !strings.Contains(first.Texts["ph_allow"], "{category}") || first.Texts["ph_once"] == "" {
+		t.Errorf("placeholder texts %q", first.Texts)
+	}
+	for _, c := range first.Categories {
+		if c.Name == "" || c.Name == c.Key {
+			t.Errorf("category %s has no name in German: %q", c.Key, c.Name)
+		}
+	}
+	prefs := decode[struct{ HTML string }](t, do(a, req{"GET", "/api/v1/sites/demo/banner?v=2&lang=de&part=prefs", "", nil}))
+	if !strings.Contains(prefs.HTML, "cy-prefs") || !strings.Contains(prefs.HTML, `data-category="analytics"`) || strings.Contains(prefs.HTML, `data-testid="banner"`) {
+		t.Error("part=prefs must answer the preference center alone")
+	}
 }
 
 // TestBannerCompressedCachedAndVaried: the answer is gzipped for clients that

@@ -66,8 +66,8 @@ func start(t *testing.T) *browser {
 }
 
 // startWith is start with the server's options changed by edit first (nil
-// changes nothing).
-func startWith(t *testing.T, edit func(*app.Options)) *browser {
+// changes nothing) and Chromium given the extra options.
+func startWith(t *testing.T, edit func(*app.Options), extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	requireChromium(t)
 	ctx, cancel := context.WithTimeout(context.Background(), testTimeout)
@@ -103,6 +103,7 @@ func startWith(t *testing.T, edit func(*app.Options)) *browser {
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 800),
 	)
+	opts = append(opts, extra...)
 	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
 	bctx, bcancel := chromedp.NewContext(actx)
 	t.Cleanup(func() { bcancel(); acancel() })

@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/log"
@@ -252,8 +254,15 @@ func TestStrictCSP(t *testing.T) {
 		t.Errorf("%d blocked request(s) reached the host before a decision", n)
 	}
 
+	shots := os.Getenv("CONSENTRY_SCREENSHOTS")
+	if shots != "" {
+		b.screenshot(shots, "banner-strict-csp.png")
+	}
 	b.click("Customize", part("customize"))
 	b.wait("the preference center", visible(part("prefs")))
+	if shots != "" {
+		b.screenshot(shots, "prefs-strict-csp.png")
+	}
 	b.click("Accept all in the preference center", part("prefs")+`.querySelector('[data-action="accept_all"]')`)
 	b.waitGranted("accepting all", necessary, preferences, analytics, marketing)
 	b.wait("the blocked scripts to run in order", `JSON.stringify(window.ran) === '["external","inline"]'`)
@@ -355,9 +364,11 @@ func TestReleasedSnippetStillWorks(t *testing.T) {
 	hs := strict.newHost(true)
 	strict.navigate(hs.page("/old", page))
 	strict.wait("the old build's banner in the DOM", part("banner")+` !== null`)
-	strict.settle()
-	if len(violations()) == 0 {
-		t.Error("the old build's inline <style> under the strict policy reported no violation: the watch cannot fail")
+	// The report comes asynchronously: wait for it, as long as any wait.
+	for deadline := time.Now().Add(waitTimeout); len(violations()) == 0; strict.settle() {
+		if time.Now().After(deadline) {
+			t.Fatal("the old build's inline <style> under the strict policy reported no violation: the watch cannot fail")
+		}
 	}
 }
 
