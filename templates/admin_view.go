@@ -210,6 +210,14 @@ type AccountView struct {
 	Changed bool // the password was just changed
 }
 
+// EraseConfirm is an erasure about to happen: the events whose personal
+// fields it blanks and the reason it will record.
+type EraseConfirm struct {
+	ID     uuid.UUID
+	Events []*consent.Event
+	Reason string
+}
+
 // option is one choice of a select: the value a URL carries and its words.
 type option struct{ Value, Label string }
 

@@ -31,11 +31,16 @@ func (s *Server) getConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	u := currentUser(c)
+	// Looking a visitor up is part of answering their request: audited.
+	if err := s.audit(c, u.Email, "dsr_lookup", id.String(), ""); err != nil {
+		return err
+	}
 	denied, err := s.denied(c, es)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, currentUser(c)), templates.ConsentView{ID: id, Events: es, Denied: denied}))
+	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied}))
 }
 
 // getConsentExport is the portability export (Art. 15, 20): the visitor's

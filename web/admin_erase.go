@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"github.com/consentry/consentry/templates"
 	"net/http"
 	"strings"
 	"time"
@@ -13,7 +14,7 @@ import (
 // postErase erases the personal fields of one consent ID's events, with a
 // reason; the ledger still verifies afterwards.
 func (s *Server) postErase(c echo.Context) error {
-	id, _, err := s.consentEvents(c)
+	id, es, err := s.consentEvents(c)
 	if err != nil {
 		return err
 	}
@@ -21,11 +22,16 @@ func (s *Server) postErase(c echo.Context) error {
 	if reason == "" || len(reason) > 500 {
 		return consent.FieldError(consent.EInvalid, "reason", "say why, in at most 500 characters (for example the request's reference)")
 	}
+	u := currentUser(c)
+	// The first post shows what will go and asks again; only the second,
+	// from that page, erases.
+	if c.FormValue("confirm") != "yes" {
+		return render(c, http.StatusOK, templates.EraseConfirmPage(s.adminT(c, u), templates.EraseConfirm{ID: id, Events: es, Reason: reason}))
+	}
 	n, err := s.cfg.Store.Erase(c.Request().Context(), id, reason, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	u := currentUser(c)
 	if err := s.audit(c, u.Email, "erase", id.String(), fmt.Sprintf("%d events: %s", n, reason)); err != nil {
 		return err
 	}

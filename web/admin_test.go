@@ -393,7 +393,15 @@ func TestEraseConsent(t *testing.T) {
 	if status, _, _ := c.post(path+"/erase", url.Values{"_csrf": {token}}); status != http.StatusBadRequest {
 		t.Errorf("erase without a reason: %d", status)
 	}
-	if status, _, _ := c.post(path+"/erase", url.Values{"_csrf": {token}, "reason": {"DSR-2026-114"}}); status != http.StatusSeeOther {
+	// The first post only shows what would go, and asks again.
+	status, preview, _ := c.post(path+"/erase", url.Values{"_csrf": {token}, "reason": {"DSR-2026-114"}})
+	if status != http.StatusOK || !strings.Contains(preview, `data-testid="erase-confirm"`) || !strings.Contains(preview, es[0].Personal.IP) || !strings.Contains(preview, `name="confirm" value="yes"`) {
+		t.Fatalf("erase without confirmation: %d, want the preview asking again", status)
+	}
+	if e, _ := a.Store.Event(context.Background(), es[0].ID); e.Personal.IP == "" || e.Erased != nil {
+		t.Fatal("the preview erased already")
+	}
+	if status, _, _ := c.post(path+"/erase", url.Values{"_csrf": {token}, "reason": {"DSR-2026-114"}, "confirm": {"yes"}}); status != http.StatusSeeOther {
 		t.Fatalf("erase: %d", status)
 	}
 	_, page, _ = c.get("/admin/events/" + es[2].ID.String())

@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/consentry/consentry/internal/auth"
 	"net/url"
 	"slices"
 	"time"
@@ -60,6 +61,11 @@ func exportFlags(fs *flag.FlagSet) runner {
 			if err := siteExists(ctx, st, site); err != nil {
 				return err
 			}
+		}
+		// An export from the command line is audited as one from the console.
+		if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "export", Target: *format,
+			Detail: q.Values(time.UTC).Encode(), IP: "-"}); err != nil {
+			return err
 		}
 		if err := st.Export(ctx, q, enc.Encode); err != nil {
 			return err

@@ -16,10 +16,12 @@ import (
 
 	cdpbrowser "github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/google/uuid"
+	"golang.org/x/crypto/bcrypt"
 )
 
 // seedActions is how seedLog deals out actions: of every ten events, five
@@ -417,6 +419,20 @@ func TestConsoleErase(t *testing.T) {
 	if resp := b.clickTo("Erase", `document.querySelector('form[data-testid="erase"] button[type="submit"]')`); resp.Status != http.StatusOK {
 		t.Fatalf("erasing answered %d", resp.Status)
 	}
+	// It asks first, showing what will go; nothing is erased yet.
+	preview := eval[string](b, `document.querySelector('table[data-testid="erase-preview"]')?.innerText || ""`)
+	if !strings.Contains(preview, before[0].Personal.IP) || !strings.Contains(preview, before[0].Personal.Page) {
+		t.Fatalf("the confirmation does not show what will be removed:\n%s", preview)
+	}
+	if got := eval[string](b, `document.querySelector('[data-testid="erase-reason"]').textContent`); got != reason {
+		t.Errorf("the confirmation shows the reason %q, want %q", got, reason)
+	}
+	if still, _ := b.app.Store.EventsByConsent(b.ctx, id); still[0].Personal.IP == "" || still[0].Erased != nil {
+		t.Fatal("asking for confirmation erased already")
+	}
+	if resp := b.clickTo("Yes, erase these fields", `document.querySelector('form[data-testid="erase-confirm"] button[type="submit"]')`); resp.Status != http.StatusOK {
+		t.Fatalf("confirming answered %d", resp.Status)
+	}
 	if loc := b.location(); loc != b.base+"/admin/consents/"+id.String() {
 		t.Errorf("after erasing the browser is at %s, want the consent page", loc)
 	}
@@ -457,9 +473,10 @@ func TestConsoleErase(t *testing.T) {
 	if err := v.Finish(seq, head); err != nil || v.Count() != 12 {
 		t.Errorf("after erasure the ledger verifies %d events, want 12: %v", v.Count(), err)
 	}
+	// Newest first: the lookup of the page shown after erasing, then the erasure.
 	entries, err := b.app.Store.AuditLog(b.ctx, 0, 10)
-	if err != nil || len(entries) == 0 || entries[0].Action != "erase" || entries[0].Target != id.String() || entries[0].Actor != b.adminEmail {
-		t.Errorf("the audit trail's newest entry is %+v (%v), want the erasure of %s by %s", entries[:min(len(entries), 1)], err, id, b.adminEmail)
+	if err != nil || len(entries) < 2 || entries[0].Action != "dsr_lookup" || entries[1].Action != "erase" || entries[1].Target != id.String() || entries[1].Actor != b.adminEmail {
+		t.Errorf("the audit trail's newest entries are %+v (%v), want the erasure of %s by %s, then a lookup", entries[:min(len(entries), 2)], err, id, b.adminEmail)
 	}
 }
 
@@ -482,5 +499,43 @@ func TestConsoleDashboard(t *testing.T) {
 		if got != want {
 			t.Errorf("%s shows %q, want %q", id, got, want)
 		}
+	}
+}
+
+// TestConsoleViewerCannotErase: a viewer answering a data-subject request
+// sees the visitor's records and the export but no erase form, and the
+// erase route itself answers 403 to a post with the viewer's valid token.
+func TestConsoleViewerCannotErase(t *testing.T) {
+	b := start(t)
+	b.seedLog(3)
+	e := b.events()[0]
+	const viewerPassword = "viewer-password-for-tests"
+	u, err := auth.NewUser("viewer@shop.example", auth.Viewer, viewerPassword, bcrypt.MinCost)
+	if err == nil {
+		err = b.app.Store.AddUser(b.ctx, u)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.adminEmail, b.adminPassword = "viewer@shop.example", viewerPassword
+	path := "/admin/consents/" + e.ConsentID.String()
+	b.signIn(path)
+	if !b.isVisible(`document.querySelector('[data-testid="dsr-export"]')`) {
+		t.Error("the viewer sees no export link")
+	}
+	if eval[bool](b, `!!document.querySelector('form[data-testid="erase"]')`) {
+		t.Error("a viewer is offered the erase form")
+	}
+	status := eval[float64](b, `(async () => {
+		const token = document.querySelector('input[name="_csrf"]').value;
+		const r = await fetch(location.pathname + "/erase", {method: "POST",
+			body: new URLSearchParams({_csrf: token, reason: "not allowed", confirm: "yes"})});
+		return r.status;
+	})()`)
+	if status != 403 {
+		t.Errorf("a viewer posting to the erase route got %v, want 403", status)
+	}
+	if after, _ := b.app.Store.Event(b.ctx, e.ID); after.Erased != nil {
+		t.Error("the viewer's post erased the visitor")
 	}
 }

@@ -1,0 +1,61 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/consentry/consentry/internal/auth"
+)
+
+// TestEveryDSRActionIsAudited: looking a visitor up, exporting their records
+// and erasing them each leave an audit entry naming who, what and whose;
+// a viewer may look up and export but gets 403 on erasure, audited or not.
+func TestEveryDSRActionIsAudited(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	es := demoEvents(t, a, 1)
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	id := es[0].ConsentID.String()
+	path := "/admin/consents/" + id
+	newest := func() auth.AuditEntry {
+		t.Helper()
+		entries, err := a.Store.AuditLog(context.Background(), 0, 1)
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("audit trail: %v %v", entries, err)
+		}
+		return entries[0]
+	}
+	viewer := newConsole(t, a)
+	viewer.login("viewer@shop.example")
+	dpo := newConsole(t, a)
+	dpo.login("dpo@shop.example")
+	for _, tc := range []struct {
+		who    *console
+		actor  string
+		do     func(c *console) int
+		action string
+	}{
+		{viewer, "viewer@shop.example", func(c *console) int { s, _, _ := c.get(path); return s }, "dsr_lookup"},
+		{viewer, "viewer@shop.example", func(c *console) int { s, _, _ := c.get(path + "/export"); return s }, "dsr_export"},
+		{dpo, "dpo@shop.example", func(c *console) int { s, _, _ := c.get(path); return s }, "dsr_lookup"},
+		{dpo, "dpo@shop.example", func(c *console) int {
+			s, _, _ := c.post(path+"/erase", url.Values{"_csrf": {c.pageToken()}, "reason": {"DSR-9"}, "confirm": {"yes"}})
+			return s
+		}, "erase"},
+	} {
+		if status := tc.do(tc.who); status >= 400 {
+			t.Fatalf("%s by %s: %d", tc.action, tc.actor, status)
+		}
+		if e := newest(); e.Action != tc.action || e.Actor != tc.actor || e.Target != id {
+			t.Errorf("after %s by %s the newest audit entry is %+v", tc.action, tc.actor, e)
+		}
+	}
+	if status, _, _ := viewer.post(path+"/erase", url.Values{"_csrf": {viewer.pageToken()}, "reason": {"x"}, "confirm": {"yes"}}); status != http.StatusForbidden {
+		t.Errorf("a viewer erasing: %d, want 403", status)
+	}
+}
