@@ -412,8 +412,9 @@
     dialogs().forEach(function (x) { if (!x.hidden) v = x; });
     return v;
   }
-  // While a dialog is open the host covers the page, dimmed: the dialogs are
-  // modal (aria-modal), so the page behind must not take clicks either.
+  // While a modal dialog is open the host covers the page, dimmed, so the
+  // page behind takes no clicks either; a non-blocking banner (aria-modal
+  // false) leaves the page usable.
   function cover(on) {
     banner.host.style.cssText = on ? "position:fixed;z-index:2147483647;inset:0;background:rgba(15,23,42,.3)"
       : "position:fixed;z-index:2147483647;inset:auto 0 0 0;height:0";
@@ -428,7 +429,7 @@
       }, fail);
     }
     if (!visible()) opener = d.activeElement;
-    cover(true);
+    cover($("." + which).getAttribute("aria-modal") != "false");
     dialogs().forEach(function (x) { x.hidden = !x.classList.contains(which); });
     fab(false);
     if (which === "cy-prefs") {
@@ -489,8 +490,8 @@
     var v = visible();
     if (!v) return;
     if (ev.key === "Escape" && v.classList.contains("cy-prefs")) { ev.preventDefault(); close(); return; }
-    if (ev.key !== "Tab") return;
-    // Keep focus inside the open dialog.
+    if (ev.key !== "Tab" || v.getAttribute("aria-modal") == "false") return;
+    // Keep focus inside the open (modal) dialog.
     var f = Array.prototype.filter.call(v.querySelectorAll("button,input,summary,a[href]"), function (x) {
       return !x.disabled && x.getClientRects().length > 0;
     });

@@ -31,6 +31,16 @@ func (b Banner) Classes() string {
 	return "cy cy-" + a.Layout + " cy-" + a.Position
 }
 
+// ModalAttr is the first layer's aria-modal: "false" when the site chose a
+// banner that leaves its page usable (the snippet then neither covers the
+// page nor keeps focus in the banner); the preference center is always modal.
+func (b Banner) ModalAttr() string {
+	if b.Site.Appearance.NonBlocking {
+		return "false"
+	}
+	return "true"
+}
+
 // Checked reports whether a category's toggle starts on.
 func (b Banner) Checked(c consent.Category) bool { return c.Required || b.Granted[c.Key] }
 

@@ -9,6 +9,8 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+	"github.com/consentry/consentry/internal/consent"
 )
 
 // receipt is the JSON a visitor downloads from the preference center.
@@ -168,5 +170,51 @@ func TestDialogsAreModal(t *testing.T) {
 	clickBehind("no dialog")
 	if n := clicks(); n != 1 {
 		t.Errorf("with no dialog open, a click on the page's button reached it %d times, want 1", n)
+	}
+}
+
+// TestNonBlockingBanner: a site that chose a non-blocking banner leaves its
+// page usable while the banner shows: a click on the page reaches it, Tab
+// leaves the banner, and the banner is not announced as modal. Its
+// preference center, once opened, is modal as ever.
+func TestNonBlockingBanner(t *testing.T) {
+	b := start(t)
+	b.publishDemo("non-blocking banner", func(s *consent.Site) { s.Appearance.NonBlocking = true })
+	b.open("/demo")
+	b.waitBanner()
+	if m := eval[string](b, part("banner")+`.getAttribute("aria-modal")`); m == "true" {
+		t.Errorf("the non-blocking banner says aria-modal=%q", m)
+	}
+	eval[bool](b, `(() => {
+		const x = document.createElement("button");
+		x.id = "behind";
+		x.textContent = "Read the policy";
+		x.style.cssText = "position:fixed;top:40px;left:24px;width:200px;height:48px";
+		x.onclick = () => { window.behindClicks = (window.behindClicks || 0) + 1; };
+		document.body.prepend(x);
+		return true;
+	})()`)
+	b.click("the page's own button beside the banner", `document.getElementById("behind")`)
+	b.settle()
+	if n := eval[int](b, `window.behindClicks || 0`); n != 1 {
+		t.Errorf("a click on the page beside the non-blocking banner reached it %d times, want 1", n)
+	}
+	if !b.isVisible(part("banner")) {
+		t.Error("using the page closed the banner")
+	}
+	// Tab from the banner's last control moves on to the page, not back
+	// to the banner's first one.
+	eval[bool](b, `(() => { const f = [...`+part("banner")+`.querySelectorAll("button,a[href]")]; f[f.length-1].focus(); return true; })()`)
+	b.key(kb.Tab)
+	if inside := eval[bool](b, `document.activeElement && document.activeElement.shadowRoot !== null && !!document.activeElement.shadowRoot.activeElement && document.activeElement.shadowRoot.activeElement.closest("[data-testid=banner]") !== null`); inside {
+		t.Error("Tab from the banner's last control stayed in the banner: focus is trapped")
+	}
+
+	b.click("Customize", part("customize"))
+	b.wait("the preference center", visible(part("prefs")))
+	b.do("clicking the page behind the preference center", chromedp.MouseClickXY(124, 64))
+	b.settle()
+	if n := eval[int](b, `window.behindClicks || 0`); n != 1 {
+		t.Errorf("a click behind the open preference center reached the page (%d clicks in all)", n)
 	}
 }
