@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -135,7 +136,49 @@ type Integrity struct {
 type AuditView struct {
 	Entries []auth.AuditEntry
 	Next    int64
+	Filter  AuditFilter
 }
+
+// AuditFilter narrows the audit trail: who (part of an email), which action,
+// and a range of days (From inclusive, To exclusive, in the user's zone).
+type AuditFilter struct {
+	Actor, Action  string
+	FromDay, ToDay string // as typed, YYYY-MM-DD
+	From, To       time.Time
+}
+
+// Match reports whether e passes the filter.
+func (f AuditFilter) Match(e auth.AuditEntry) bool {
+	return (f.Actor == "" || strings.Contains(strings.ToLower(e.Actor), strings.ToLower(f.Actor))) &&
+		(f.Action == "" || e.Action == f.Action) &&
+		(f.From.IsZero() || !e.Time.Before(f.From)) && (f.To.IsZero() || e.Time.Before(f.To))
+}
+
+// Values is the filter as URL parameters.
+func (f AuditFilter) Values() url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"actor": f.Actor, "action": f.Action, "from": f.FromDay, "to": f.ToDay} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v
+}
+
+// NextURL is the next (older) page, keeping the filter.
+func (v AuditView) NextURL() string {
+	q := v.Filter.Values()
+	q.Set("before", strconv.FormatInt(v.Next, 10))
+	return "/admin/audit?" + q.Encode()
+}
+
+// ExportURL downloads the filtered trail as CSV.
+func (v AuditView) ExportURL() string { return "/admin/audit/export?" + v.Filter.Values().Encode() }
+
+// auditActions are the actions the audit trail records, for its filter.
+var auditActions = []string{"signin", "signin_failed", "signin_throttled", "signout", "signout_everywhere", "export",
+	"dsr_lookup", "dsr_export", "erase", "audit_export", "verify", "user_add", "user_change", "user_passwd", "password_change",
+	"site_create", "site_edit", "publish"}
 
 // UsersView lists the console's users.
 type UsersView struct {

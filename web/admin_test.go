@@ -108,7 +108,7 @@ var access = map[string]string{
 	"GET /admin/events/:id": "staff", "GET /admin/consents/:id": "staff",
 	"GET /admin/consents/:id/export": "staff", "POST /admin/consents/:id/erase": "admin",
 	"GET /admin/dashboard": "staff", "GET /admin/integrity": "staff", "POST /admin/integrity": "staff",
-	"GET /admin/audit": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin",
+	"GET /admin/audit": "admin", "GET /admin/audit/export": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin",
 	"POST /admin/users/:id": "admin",
 	"GET /admin/sites":      "admin", "POST /admin/sites": "admin", "GET /admin/sites/:site": "admin",
 	"POST /admin/sites/:site/basics": "admin", "POST /admin/sites/:site/categories": "admin",

@@ -70,6 +70,7 @@ func (s *Server) routes() {
 	staff.GET("/integrity", s.getIntegrity)
 	staff.POST("/integrity", s.postIntegrity)
 	staff.GET("/audit", s.getAudit, requireAdmin)
+	staff.GET("/audit/export", s.getAuditExport, requireAdmin)
 	staff.GET("/users", s.getUsers, requireAdmin)
 	staff.POST("/users", s.postUsers, requireAdmin)
 	staff.POST("/users/:id", s.postUser, requireAdmin)
