@@ -79,7 +79,7 @@ fuzz:
 ## loadtest: the real binary under wrk -t2 -c64 (needs wrk): consents/s,
 ## /healthz/s, their ratio, latency, and p99 at 5k/s (DURATION=10s RATE=5000)
 loadtest:
-	./loadtest/run.sh
+	./internal/loadtest/run.sh
 
 ## screenshots: refresh docs/banner-*.png with headless Chromium
 screenshots:

@@ -8,7 +8,7 @@
 #   DURATION=10s  length of each wrk run     RATE=5000  paced posts per second
 #   PACE=5s       length of the paced run    BIN=...    a prebuilt binary to test
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
 RATE=${RATE:-5000}
 PACE=${PACE:-5s}
@@ -21,7 +21,7 @@ if [ -z "${BIN:-}" ]; then
   BIN=$tmp/consentry
   go build -o "$BIN" ./cmd/consentry
 fi
-go build -o "$tmp/pace" ./loadtest/pace
+go build -o "$tmp/pace" ./internal/loadtest/pace
 "$BIN" serve --demo --addr 127.0.0.1:0 --db "sqlite:$tmp/load.db" --rate-limit 0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 base=
@@ -34,8 +34,8 @@ done
 [ -n "$base" ] || { echo "the server did not start:" >&2; cat "$tmp/err" >&2; exit 1; }
 url=$base/api/v1/sites/demo/consents
 
-wrk -t2 -c64 -d2s -s loadtest/consents.lua "$url" >/dev/null # warm up
-wrk -t2 -c64 -d"$DURATION" --latency -s loadtest/consents.lua "$url" >"$tmp/consents"
+wrk -t2 -c64 -d2s -s internal/loadtest/consents.lua "$url" >/dev/null # warm up
+wrk -t2 -c64 -d"$DURATION" --latency -s internal/loadtest/consents.lua "$url" >"$tmp/consents"
 wrk -t2 -c64 -d"$DURATION" --latency "$base/healthz" >"$tmp/healthz"
 "$tmp/pace" -url "$url" -rate "$RATE" -d "$PACE" >"$tmp/pace.out" || true
 
