@@ -539,3 +539,42 @@ func TestConsoleViewerCannotErase(t *testing.T) {
 		t.Error("the viewer's post erased the visitor")
 	}
 }
+
+// TestDashboardLegendRTL: in English and in Arabic each legend swatch sits
+// beside its own label, on the side the reading starts from, nearer to it
+// than to any other label, and has the colour of its action's bars.
+func TestDashboardLegendRTL(t *testing.T) {
+	b := start(t)
+	b.seedLog(20)
+	b.signIn("/admin/dashboard")
+	for _, lang := range []string{"en", "ar"} {
+		if lang == "ar" {
+			b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
+			b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+			b.open("/admin/dashboard")
+		}
+		problems := eval[[]string](b, `(() => {
+			const rtl = getComputedStyle(document.querySelector('[data-testid="legend"]')).direction === "rtl";
+			const keys = [...document.querySelectorAll('[data-testid="legend"] .key')];
+			const labels = keys.map(k => k.querySelector(".label").getBoundingClientRect());
+			const out = [];
+			if (keys.length !== 4) out.push(keys.length + " legend keys");
+			keys.forEach((k, i) => {
+				const s = k.querySelector(".swatch").getBoundingClientRect();
+				const mid = s.left + s.width / 2;
+				const dist = (r) => Math.max(r.left - mid, mid - r.right, 0);
+				const nearest = labels.reduce((best, r, j) => dist(r) < dist(labels[best]) ? j : best, 0);
+				if (nearest !== i) out.push(k.dataset.action + ": the swatch is nearest label " + nearest);
+				const own = labels[i];
+				if (rtl ? s.left < own.right - 0.5 : s.right > own.left + 0.5) out.push(k.dataset.action + ": the swatch is on the wrong side of its label");
+				const fill = k.querySelector(".swatch rect").getAttribute("fill");
+				const bar = document.querySelector('figure.chart rect[fill="' + fill + '"] title');
+				if (bar && !bar.textContent.includes(k.querySelector(".label").textContent)) out.push(k.dataset.action + ": bars of its colour are titled " + bar.textContent);
+			});
+			return out;
+		})()`)
+		for _, p := range problems {
+			t.Errorf("%s: %s", lang, p)
+		}
+	}
+}
