@@ -119,6 +119,7 @@ type Dashboard struct {
 type Integrity struct {
 	Seq      int64
 	At       time.Time
+	By       string // who verified last, from the audit trail; "" when unknown
 	Head     int64
 	HeadHash [32]byte
 	// Texts and TextsDigest are how many texts snapshots are stored and

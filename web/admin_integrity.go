@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"github.com/consentry/consentry/internal/auth"
 	"net/http"
 	"strconv"
 	"time"
@@ -26,6 +27,15 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 	var v templates.Integrity
 	var err error
 	if v.Seq, _, v.At, err = s.cfg.Store.Verified(ctx); err != nil {
+		return v, err
+	}
+	// Only the console records a verification, and it audits each one: the
+	// newest verify entry names who.
+	err = s.scanAudit(ctx, templates.AuditFilter{Action: "verify"}, 0, func(e auth.AuditEntry) bool {
+		v.By = e.Actor
+		return false
+	})
+	if err != nil {
 		return v, err
 	}
 	if v.Head, v.HeadHash, err = s.cfg.Store.Head(ctx); err != nil {
@@ -117,5 +127,6 @@ func (s *Server) postIntegrity(c echo.Context) error {
 	if err := s.audit(c, u.Email, "verify", strconv.FormatInt(view.Seq, 10), detail); err != nil {
 		return err
 	}
+	view.By = u.Email
 	return render(c, http.StatusOK, templates.IntegrityPage(s.adminT(c, u), view))
 }

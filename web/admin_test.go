@@ -468,6 +468,9 @@ func TestIntegrityPage(t *testing.T) {
 	if !strings.Contains(page, "#10") || !strings.Contains(page, batch[9].ID.String()) || strings.Contains(page, `data-testid="broken"`) {
 		t.Fatal("verification does not say intact up to event #10")
 	}
+	if _, later, _ := c.get("/admin/integrity"); !strings.Contains(page, `data-testid="verified-by">viewer@shop.example<`) || !strings.Contains(later, `data-testid="verified-by">viewer@shop.example<`) {
+		t.Error("the integrity page does not say who verified last")
+	}
 	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(a.DB(), "sqlite:"))
 	if err != nil {
 		t.Fatal(err)
