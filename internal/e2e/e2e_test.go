@@ -718,4 +718,25 @@ func TestScreenshots(t *testing.T) {
 	b.click("Customize", part("customize"))
 	b.wait("the preference center", visible(part("prefs")))
 	shot("prefs-en.png")
+
+	// After "Reject all" the demo's video is held back: its click-to-load
+	// placeholder, in the visitor's language.
+	for _, lang := range []string{"en", "de"} {
+		v := b.newVisitor()
+		v.do("setting the viewport", chromedp.EmulateViewport(1280, 800))
+		v.open("/demo?lang=" + lang)
+		v.waitBanner()
+		v.click("Reject all", part("reject-all"))
+		const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
+		v.wait("the video's placeholder", visible(ph))
+		eval[bool](v, `(document.querySelector("[data-consentry-placeholder]").scrollIntoView({block: "center"}), true)`)
+		v.settle()
+		png, err := chromedp.Run(v.ctx, chromedp.CaptureScreenshot())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, "placeholder-"+lang+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }
