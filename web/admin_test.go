@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"database/sql"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"regexp"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -107,7 +109,7 @@ var access = map[string]string{
 	"GET /admin/log": "staff", "GET /admin/log/export": "staff",
 	"GET /admin/events/:id": "staff", "GET /admin/consents/:id": "staff",
 	"GET /admin/consents/:id/export": "staff", "POST /admin/consents/:id/erase": "admin",
-	"GET /admin/dashboard": "staff", "GET /admin/integrity": "staff", "POST /admin/integrity": "staff",
+	"GET /admin/dashboard": "staff", "GET /admin/dashboard/export": "staff", "GET /admin/integrity": "staff", "POST /admin/integrity": "staff",
 	"GET /admin/audit": "admin", "GET /admin/audit/export": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin",
 	"POST /admin/users/:id": "admin",
 	"GET /admin/sites":      "admin", "POST /admin/sites": "admin", "GET /admin/sites/:site": "admin",
@@ -444,6 +446,29 @@ func TestDashboardCounts(t *testing.T) {
 	}
 	if status, _, _ := c.get("/admin/dashboard?from=2020-01-01&to=2026-01-01"); status != http.StatusBadRequest {
 		t.Errorf("a period over a year: %d", status)
+	}
+	// The chart's CSV: one row a day of the period, the same totals.
+	link := regexp.MustCompile(`href="(/admin/dashboard/export\?[^"]+)" data-testid="chart-csv"`).FindStringSubmatch(page)
+	if link == nil {
+		t.Fatal("no CSV link under the chart")
+	}
+	status, body, _ := c.get(strings.ReplaceAll(link[1], "&amp;", "&"))
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != 200 || err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != "day,accept_all,reject_all,custom,withdraw,total" {
+		t.Fatalf("chart CSV: %d %q %v", status, rows, err)
+	}
+	var sum [5]int
+	for _, r := range rows[1:] {
+		for i := range sum {
+			n, _ := strconv.Atoi(r[i+1])
+			sum[i] += n
+		}
+	}
+	if sum != [5]int{2, 1, 1, 1, 5} {
+		t.Errorf("the chart CSV adds up to %v, want 2 1 1 1 and 5", sum)
+	}
+	if status, _, _ := c.get("/admin/dashboard/export?from=2020-01-01&to=2026-01-01"); status != http.StatusBadRequest {
+		t.Errorf("chart CSV over a year: %d", status)
 	}
 }
 

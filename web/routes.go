@@ -67,6 +67,7 @@ func (s *Server) routes() {
 	staff.GET("/consents/:id/export", s.getConsentExport)
 	staff.POST("/consents/:id/erase", s.postErase, requireAdmin)
 	staff.GET("/dashboard", s.getDashboard)
+	staff.GET("/dashboard/export", s.getDashboardExport)
 	staff.GET("/integrity", s.getIntegrity)
 	staff.POST("/integrity", s.postIntegrity)
 	staff.GET("/audit", s.getAudit, requireAdmin)
