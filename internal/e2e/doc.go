@@ -9,7 +9,9 @@
 //
 //	cd internal/e2e && npm ci
 //
-// and likewise skip without it, except under CI.
+// and likewise skip without it, except under CI. TestValidHTML checks every
+// page and fragment as served with the Nu HTML Checker (vnu.jar, installed
+// by the same npm ci), which needs java; it skips without them, except under CI.
 //
 // TestScreenshots runs only when CONSENTRY_SCREENSHOTS names an output
 // directory (relative paths are taken from the module root):
