@@ -19,7 +19,8 @@ build:
 	$(GO) build -o bin/consentry ./cmd/consentry
 
 ## test: every test, browser tests included (they need /usr/bin/chromium;
-## the accessibility checks need axe-core, installed here when npm is there)
+## the accessibility and HTML checks need axe-core and vnu.jar, installed here
+## when npm is there, and java)
 test: axe
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
@@ -32,12 +33,13 @@ crashtest:
 	CONSENTRY_CRASH_ROUNDS=$(CRASH_ROUNDS) $(GO) test -count=1 -timeout 30m -run 'TestCrashSafety|TestDiskFull' -v ./cmd/consentry/
 
 AXE := internal/e2e/node_modules/axe-core/axe.min.js
+VNU := internal/e2e/node_modules/vnu-jar/build/dist/vnu.jar
 
 .PHONY: axe
 axe:
-	@if [ ! -f $(AXE) ]; then \
+	@if [ ! -f $(AXE) ] || [ ! -f $(VNU) ]; then \
 	  if command -v npm >/dev/null 2>&1; then cd internal/e2e && npm ci --no-audit --no-fund --loglevel=error; \
-	  else echo "npm not found: the accessibility checks will skip (they fail under CI)"; fi; \
+	  else echo "npm not found: the accessibility and HTML checks will skip (they fail under CI)"; fi; \
 	fi
 
 ## generate: regenerate templ output and the service catalog (committed)
