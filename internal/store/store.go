@@ -20,6 +20,7 @@ type Store interface {
 	Sites
 	Staff
 	Access
+	Requests
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	Close() error
@@ -163,4 +164,30 @@ type Access interface {
 	ThrottleFail(ctx context.Context, key string, now time.Time, b auth.Backoff) (auth.ThrottleState, error)
 	// ThrottleSet stores a key's state; a zero state removes the key.
 	ThrottleSet(ctx context.Context, key string, st auth.ThrottleState) error
+}
+
+// Requests is the log of data-subject requests and their due dates (GDPR
+// Art. 12(3)). The domain (consent.SubjectRequest) validates and computes;
+// the store keeps, and refuses a second answer or extension even when two
+// people send one at once.
+type Requests interface {
+	// AddRequest stores a new, validated request and sets its ID.
+	AddRequest(ctx context.Context, r *consent.SubjectRequest) error
+	// Request returns one request by its ID.
+	Request(ctx context.Context, id int64) (*consent.SubjectRequest, error)
+	// OpenRequests returns up to limit unanswered requests, soonest due
+	// first (then oldest first).
+	OpenRequests(ctx context.Context, limit int) ([]*consent.SubjectRequest, error)
+	// AnsweredRequests returns up to limit answered requests, the most
+	// recently recorded answer first.
+	AnsweredRequests(ctx context.Context, limit int) ([]*consent.SubjectRequest, error)
+	// AnswerRequest records the answer of an open request; one answered
+	// already is an EUnprocessed error.
+	AnswerRequest(ctx context.Context, id int64, a consent.RequestAnswer) error
+	// ExtendRequest records the one extension of an open request and its new
+	// due date; one extended or answered already is an EUnprocessed error.
+	ExtendRequest(ctx context.Context, id int64, due time.Time, x consent.RequestExtension) error
+	// RequestsDue counts the open requests due before today (overdue) and
+	// those due from today to soon days later.
+	RequestsDue(ctx context.Context, today time.Time, soon int) (overdue, dueSoon int, err error)
 }

@@ -22,7 +22,7 @@ import (
 // to them. A table the migrations add must be named here: Copy refuses a
 // schema with a table it does not know, rather than leave it behind.
 var Order = []string{"sites", "revisions", "snapshots", "agents", "events", "requests", "days", "daily",
-	"ledger_head", "verified", "users", "sessions", "throttle", "audit"}
+	"ledger_head", "verified", "users", "sessions", "throttle", "audit", "dsr_requests"}
 
 // Progress is told how many rows of a table are copied so far.
 type Progress func(table string, rows int64, done bool)

@@ -56,6 +56,8 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SnapshotsStream", testSnapshotsStream},
 		{"RequestIDsRecordOnce", testRequestIDs},
 		{"PruneRequests", testPruneRequests},
+		{"SubjectRequests", testSubjectRequests},
+		{"SubjectRequestOnceOnly", testSubjectRequestOnce},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
