@@ -90,7 +90,7 @@ loadtest:
 
 ## screenshots: refresh docs/banner-*.png and docs/console-*.png with headless Chromium
 screenshots:
-	CONSENTRY_SCREENSHOTS=docs $(GO) test -count=1 -run 'TestScreenshots|TestConsoleScreenshots' ./internal/e2e/
+	CONSENTRY_SCREENSHOTS=docs $(GO) test -count=1 -run 'TestScreenshots|TestConsoleScreenshots|TestConsoleRequests' ./internal/e2e/
 
 clean:
 	rm -rf bin consentry.db consentry.db-shm consentry.db-wal consentry.keys

@@ -24,6 +24,7 @@ type Admin struct {
 	Path      string // the route, to mark the current tab
 	Loc       *time.Location
 	Languages []string
+	Due       RequestDue // open data-subject requests overdue and due soon, for the navigation
 }
 
 // Time formats t in the user's time zone.
@@ -94,6 +95,10 @@ type ConsentView struct {
 	ID     uuid.UUID
 	Events []*consent.Event
 	Denied map[uuid.UUID][]string // by event ID: the categories its revision offered and it did not grant
+	// Request is the data-subject request this page was opened for (from
+	// its page in the request log), or nil; it is carried into export and
+	// erasure so their audit entries name it too.
+	Request *consent.SubjectRequest
 }
 
 // Erased reports whether any of the events has had its personal data erased.
@@ -179,7 +184,7 @@ func (v AuditView) ExportURL() string { return "/admin/audit/export?" + v.Filter
 // auditActions are the actions the audit trail records, for its filter.
 var auditActions = []string{"signin", "signin_failed", "signin_throttled", "signout", "signout_everywhere", "export",
 	"dsr_lookup", "dsr_export", "erase", "audit_export", "verify", "user_add", "user_change", "user_passwd", "password_change",
-	"site_create", "site_edit", "publish"}
+	"site_create", "site_edit", "publish", "request_add", "request_answer", "request_extend"}
 
 // UsersView lists the console's users.
 type UsersView struct {
@@ -257,9 +262,10 @@ type AccountView struct {
 // EraseConfirm is an erasure about to happen: the events whose personal
 // fields it blanks and the reason it will record.
 type EraseConfirm struct {
-	ID     uuid.UUID
-	Events []*consent.Event
-	Reason string
+	ID      uuid.UUID
+	Events  []*consent.Event
+	Reason  string
+	Request *consent.SubjectRequest // as ConsentView.Request
 }
 
 // option is one choice of a select: the value a URL carries and its words.

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"strings"
+	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -46,4 +47,28 @@ func CategoryWords(t *i18n.Localizer, keys []string) string {
 		names[i] = CategoryName(t, consent.Category{Key: k})
 	}
 	return strings.Join(names, ", ")
+}
+
+// RequestKindWords is what a data subject asked for, in words.
+func RequestKindWords(t *i18n.Localizer, k consent.RequestKind) string {
+	return orKey(t, "a_request_kind_"+string(k), string(k))
+}
+
+// RequestStateWords says where a request stands on today: overdue by how
+// many days, due today or in how many, answered on time or late. The
+// console colours it too, but never by colour alone.
+func RequestStateWords(t *i18n.Localizer, r *consent.SubjectRequest, today time.Time) string {
+	left := r.DaysLeft(today)
+	switch r.State(today) {
+	case consent.StateAnswered:
+		return t.T("a_request_on_time")
+	case consent.StateAnsweredLate:
+		return t.T("a_request_late")
+	case consent.StateOverdue:
+		return t.N("a_request_overdue", -left)
+	}
+	if left == 0 {
+		return t.T("a_request_due_today")
+	}
+	return t.N("a_request_due_in", left)
 }

@@ -153,7 +153,8 @@ func (s *Server) adminT(c echo.Context, u *auth.User) templates.Admin {
 		lang, loc = s.cfg.I18n.MatchConsole(u.Lang), u.Location()
 	}
 	csrf, _ := c.Get(csrfKey).(string)
-	return templates.Admin{T: s.cfg.I18n.For(lang), User: u, CSRF: csrf, Path: c.Path(), Loc: loc, Languages: s.cfg.I18n.ConsoleLanguages()}
+	due, _ := c.Get(requestsDueKey).(templates.RequestDue)
+	return templates.Admin{T: s.cfg.I18n.For(lang), User: u, CSRF: csrf, Path: c.Path(), Loc: loc, Languages: s.cfg.I18n.ConsoleLanguages(), Due: due}
 }
 
 func (s *Server) getLogin(c echo.Context) error {

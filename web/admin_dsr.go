@@ -31,16 +31,20 @@ func (s *Server) getConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	req, err := s.forRequest(c)
+	if err != nil {
+		return err
+	}
 	u := currentUser(c)
 	// Looking a visitor up is part of answering their request: audited.
-	if err := s.audit(c, u.Email, "dsr_lookup", id.String(), ""); err != nil {
+	if err := s.audit(c, u.Email, "dsr_lookup", id.String(), requestDetail(req, "")); err != nil {
 		return err
 	}
 	denied, err := s.denied(c, es)
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied}))
+	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied, Request: req}))
 }
 
 // getConsentExport is the portability export (Art. 15, 20): the visitor's
@@ -50,8 +54,12 @@ func (s *Server) getConsentExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	req, err := s.forRequest(c)
+	if err != nil {
+		return err
+	}
 	u := currentUser(c)
-	if err := s.audit(c, u.Email, "dsr_export", id.String(), ""); err != nil {
+	if err := s.audit(c, u.Email, "dsr_export", id.String(), requestDetail(req, "")); err != nil {
 		return err
 	}
 	doc, err := s.portability(c, id, es)
@@ -60,6 +68,19 @@ func (s *Server) getConsentExport(c echo.Context) error {
 	}
 	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-%s.json"`, id))
 	return c.JSONPretty(http.StatusOK, doc, "  ")
+}
+
+// requestDetail is an audit entry's detail for a data-subject action taken
+// for a request from the log: the request named first, so the trail shows
+// what each action answered.
+func requestDetail(r *consent.SubjectRequest, detail string) string {
+	if r == nil {
+		return detail
+	}
+	if detail == "" {
+		return requestTarget(r.ID)
+	}
+	return requestTarget(r.ID) + "; " + detail
 }
 
 type portable struct {

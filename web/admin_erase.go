@@ -2,12 +2,13 @@ package web
 
 import (
 	"fmt"
-	"github.com/consentry/consentry/templates"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
 
@@ -22,18 +23,26 @@ func (s *Server) postErase(c echo.Context) error {
 	if reason == "" || len(reason) > 500 {
 		return consent.FieldError(consent.EInvalid, "reason", "say why, in at most 500 characters (for example the request's reference)")
 	}
+	req, err := s.forRequest(c)
+	if err != nil {
+		return err
+	}
 	u := currentUser(c)
 	// The first post shows what will go and asks again; only the second,
 	// from that page, erases.
 	if c.FormValue("confirm") != "yes" {
-		return render(c, http.StatusOK, templates.EraseConfirmPage(s.adminT(c, u), templates.EraseConfirm{ID: id, Events: es, Reason: reason}))
+		return render(c, http.StatusOK, templates.EraseConfirmPage(s.adminT(c, u), templates.EraseConfirm{ID: id, Events: es, Reason: reason, Request: req}))
 	}
 	n, err := s.cfg.Store.Erase(c.Request().Context(), id, reason, time.Now().UTC())
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, u.Email, "erase", id.String(), fmt.Sprintf("%d events: %s", n, reason)); err != nil {
+	if err := s.audit(c, u.Email, "erase", id.String(), requestDetail(req, fmt.Sprintf("%d events: %s", n, reason))); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/consents/"+id.String())
+	back := "/admin/consents/" + id.String()
+	if req != nil {
+		back += "?request=" + strconv.FormatInt(req.ID, 10)
+	}
+	return c.Redirect(http.StatusSeeOther, back)
 }

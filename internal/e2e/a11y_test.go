@@ -3,11 +3,14 @@ package e2e
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/google/uuid"
 )
 
 // axePath is axe-core's browser build, installed by `npm ci` in this
@@ -145,6 +148,9 @@ func TestAxeConsole(t *testing.T) {
 	b.seedLog(60)
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	e := b.lastEvent()
+	rq := b.addRequest(consent.RequestErasure, 40, "DSR-1 · email", uuid.MustParse(visitor.ConsentID))
+	b.addRequest(consent.RequestAccess, 2, "DSR-2 · letter")
+	rqPath := "/admin/requests/" + strconv.FormatInt(rq.ID, 10)
 
 	b.open("/admin/login")
 	b.checkAxe(src, "the sign-in page")
@@ -165,6 +171,9 @@ func TestAxeConsole(t *testing.T) {
 		{"/admin/sites/demo", "basics"},
 		{"/admin/sites/demo/embed", "embed-tag"},
 		{"/admin/account", "signout-everywhere"},
+		{"/admin/requests", "requests"},
+		{rqPath, "answer-request"},
+		{"/admin/consents/" + visitor.ConsentID + "?request=" + strconv.FormatInt(rq.ID, 10), "for-request"},
 	} {
 		b.open(p.path)
 		if !eval[bool](b, fmt.Sprintf(`!!document.querySelector('[data-testid=%q]')`, p.testid)) {
@@ -180,7 +189,7 @@ func TestAxeConsole(t *testing.T) {
 	if l := eval[string](b, `document.documentElement.lang + " " + document.documentElement.dir`); l != "ar rtl" {
 		t.Fatalf("after choosing Arabic the console is %q, want ar rtl", l)
 	}
-	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/dashboard", "/admin/consents/" + visitor.ConsentID, "/admin/account"} {
+	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/dashboard", "/admin/consents/" + visitor.ConsentID, "/admin/account", "/admin/requests", rqPath} {
 		b.open(p)
 		b.checkAxe(src, p+" (ar)")
 	}

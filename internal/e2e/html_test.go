@@ -8,8 +8,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/google/uuid"
 )
 
 // vnuPath is the Nu HTML Checker, installed by `npm ci` in this directory
@@ -58,6 +62,7 @@ func TestValidHTML(t *testing.T) {
 	b.seedLog(3)
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	e := b.lastEvent()
+	rq := b.addRequest(consent.RequestErasure, 40, "DSR-1 · email", uuid.MustParse(visitor.ConsentID))
 	tok := eval[string](b, `decodeURIComponent((document.cookie.match(/(?:^|; )consentry=([^;]*)/) || [])[1] || "")`)
 	if tok == "" {
 		t.Fatal("the visitor has no consent cookie after deciding")
@@ -120,6 +125,10 @@ func TestValidHTML(t *testing.T) {
 		"/admin/sites/demo/embed",
 		"/admin/sites/demo/preview",
 		"/admin/account",
+		"/admin/requests",
+		"/admin/requests?show=answered",
+		"/admin/requests/" + strconv.FormatInt(rq.ID, 10),
+		"/admin/consents/" + visitor.ConsentID + "?request=" + strconv.FormatInt(rq.ID, 10),
 	} {
 		page(p, 200)
 	}
