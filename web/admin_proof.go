@@ -34,6 +34,16 @@ func (s *Server) getEvent(c echo.Context) error {
 		return err
 	}
 	prev, err := s.cfg.Store.Hash(ctx, e.Seq-1)
+	if consent.ErrorCode(err) == consent.ENotFound {
+		// The event before was purged: its link is the recorded run's.
+		gaps, gerr := s.cfg.Store.Gaps(ctx, e.Seq-2, 1)
+		if gerr != nil {
+			return gerr
+		}
+		if len(gaps) == 1 && gaps[0].Last == e.Seq-1 {
+			prev, err = gaps[0].After, nil
+		}
+	}
 	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
 		return err
 	}

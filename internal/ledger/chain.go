@@ -4,7 +4,6 @@
 package ledger
 
 import (
-	"bytes"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/binary"
@@ -111,11 +110,21 @@ func Check(prev [32]byte, e *consent.Event) *Break {
 }
 
 // Verifier checks a ledger read in order, one event at a time, so that any
-// number of events can be verified in constant memory.
+// number of events can be verified in constant memory. Runs of events a
+// retention purge removed are accounted for by their recorded Gap, given in
+// their place (see Run).
 type Verifier struct {
-	prev  [32]byte
+	prev [32]byte
+	// seq is the newest seq accounted for: an event verified, or the end of
+	// a purged run.
+	seq   int64
 	count int64
 	last  *consent.Event
+	// purged counts the events the gaps crossed so far account for.
+	purged int64
+	// resumed is set until the first event or gap after a resume: the
+	// event it resumes at may have been purged since.
+	resumed bool
 	// Texts, when set, holds the stored snapshots every event must name
 	// one of.
 	Texts *Texts
@@ -123,40 +132,98 @@ type Verifier struct {
 
 // VerifierAfter continues a verification that reached the event at seq,
 // whose hash was hash: it checks only what came since.
-func VerifierAfter(hash [32]byte) *Verifier { return &Verifier{prev: hash} }
+func VerifierAfter(seq int64, hash [32]byte) *Verifier {
+	return &Verifier{prev: hash, seq: seq, resumed: seq > 0}
+}
 
 // Next checks the next event in ledger order.
 func (v *Verifier) Next(e *consent.Event) error {
+	brk := func(format string, args ...any) error {
+		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case e.Seq <= v.seq:
+		return brk("it is still stored, but a purge recorded events up to #%d as removed: the purge record was forged or the event put back", v.seq)
+	case e.Seq > v.seq+1:
+		return brk("%s, and no purge records the removal", missing(v.seq+1, e.Seq-1))
+	}
 	if b := Check(v.prev, e); b != nil {
 		return b
 	}
 	if v.Texts != nil && !v.Texts.known[e.TextsHash] {
 		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf("it names texts snapshot %x, which is not stored: the texts it was shown were replaced or removed", e.TextsHash)}
 	}
-	v.prev = e.Hash
+	v.prev, v.seq = e.Hash, e.Seq
 	v.count++
 	v.last = e
+	v.resumed = false
+	return nil
+}
+
+// Gap crosses a run of events a retention purge removed: the event before
+// it must still have the hash recorded when the run was removed, and the
+// event after it chains to the recorded hash of the run's last event. So
+// changing or removing any event that remains is still caught; only the run
+// itself is taken on the purge record's word.
+func (v *Verifier) Gap(g Gap) error {
+	if v.resumed && g.First <= v.seq && g.Last > v.seq {
+		// The verification being resumed stopped inside this run, which
+		// was purged since: go on from its end.
+		v.prev, v.seq, v.resumed = g.After, g.Last, false
+		v.purged += g.Last - g.First + 1
+		return nil
+	}
+	brk := func(seq int64, format string, args ...any) error {
+		return &Break{Seq: seq, ID: fmt.Sprintf("purged run #%d to #%d", g.First, g.Last), Reason: fmt.Sprintf(format, args...)}
+	}
+	switch {
+	case g.First <= v.seq:
+		return brk(g.First, "a purge record claims these events were removed, but event #%d is still stored or recorded purged twice: the purge record was forged", v.seq)
+	case g.First > v.seq+1:
+		return brk(v.seq+1, "%s, and no purge records the removal", missing(v.seq+1, g.First-1))
+	case g.Before != v.prev:
+		id := "none"
+		if v.last != nil && v.last.Seq == v.seq {
+			id = v.last.ID.String()
+		}
+		return &Break{Seq: v.seq, ID: id, Reason: fmt.Sprintf("its hash is not the one recorded when the events after it (#%d to #%d) were purged: it was changed", g.First, g.Last)}
+	}
+	v.prev, v.seq, v.resumed = g.After, g.Last, false
+	v.purged += g.Last - g.First + 1
 	return nil
 }
 
 // Finish checks that the ledger ends where its recorded head says it does, so
 // that removing the newest events is caught too.
 func (v *Verifier) Finish(headSeq int64, headHash [32]byte) error {
-	if v.prev == headHash && (v.last == nil || v.last.Seq == headSeq) {
+	if v.prev == headHash && v.seq == headSeq {
 		return nil
 	}
-	if v.last == nil || v.last.Seq != headSeq || !bytes.Equal(v.prev[:], headHash[:]) {
-		seq, id := int64(0), "none"
-		if v.last != nil {
-			seq, id = v.last.Seq, v.last.ID.String()
-		}
-		return &Break{Seq: seq, ID: id, Reason: fmt.Sprintf("the ledger ends here but its head records event #%d: newer events were removed", headSeq)}
+	seq, id := int64(0), "none"
+	if v.last != nil {
+		seq, id = v.last.Seq, v.last.ID.String()
 	}
-	return nil
+	return &Break{Seq: seq, ID: id, Reason: fmt.Sprintf("the ledger ends here but its head records event #%d: newer events were removed", headSeq)}
 }
 
 // Count is how many events have verified so far.
 func (v *Verifier) Count() int64 { return v.count }
 
+// Purged is how many events the purged runs crossed so far account for.
+func (v *Verifier) Purged() int64 { return v.purged }
+
+// At is how far the verification has come: the seq of the newest event
+// verified or purged run crossed, and the hash the next event must chain
+// to. VerifierAfter resumes from it.
+func (v *Verifier) At() (int64, [32]byte) { return v.seq, v.prev }
+
 // Last is the newest event verified so far, or nil.
 func (v *Verifier) Last() *consent.Event { return v.last }
+
+// missing says that the events before a point, first to last, are gone.
+func missing(first, last int64) string {
+	if first == last {
+		return fmt.Sprintf("the event before it, #%d, was removed", first)
+	}
+	return fmt.Sprintf("the events before it, #%d to #%d, were removed", first, last)
+}

@@ -321,3 +321,82 @@ func TestSealBatchChainsToHead(t *testing.T) {
 		t.Fatalf("days %+v", days)
 	}
 }
+
+// memSource is a ledger with purged runs, for Verifier.Run.
+type memSource struct {
+	events []*consent.Event
+	gaps   []ledger.Gap
+}
+
+func (m memSource) Walk(_ context.Context, after int64, fn func(*consent.Event) error) error {
+	for _, e := range m.events {
+		if e.Seq > after {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+func (m memSource) Gaps(_ context.Context, after int64, limit int) ([]ledger.Gap, error) {
+	var out []ledger.Gap
+	for _, g := range m.gaps {
+		if g.Last > after && len(out) < limit {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
+// purged removes events first to last (1-based seqs) and records their run.
+func purged(es []*consent.Event, first, last int64) memSource {
+	g := ledger.Gap{First: first, Last: last, After: es[last-1].Hash}
+	if first > 1 {
+		g.Before = es[first-2].Hash
+	}
+	return memSource{events: append(slices.Clone(es[:first-1]), es[last:]...), gaps: []ledger.Gap{g}}
+}
+
+func TestVerifyAcrossPurgedRuns(t *testing.T) {
+	es := chain(10)
+	head := es[9]
+	run := func(src memSource, v *ledger.Verifier) error {
+		if err := v.Run(context.Background(), src, nil); err != nil {
+			return err
+		}
+		return v.Finish(head.Seq, head.Hash)
+	}
+	for _, tc := range []struct {
+		name        string
+		first, last int64
+	}{{"prefix", 1, 4}, {"middle", 3, 5}, {"up to the head", 7, 10}} {
+		t.Run(tc.name, func(t *testing.T) {
+			var v ledger.Verifier
+			if err := run(purged(es, tc.first, tc.last), &v); err != nil {
+				t.Fatal(err)
+			}
+			if v.Count() != 10-(tc.last-tc.first+1) || v.Purged() != tc.last-tc.first+1 {
+				t.Errorf("verified %d, crossed %d", v.Count(), v.Purged())
+			}
+		})
+	}
+	// A verification resumed inside a run purged since goes on from its end.
+	if err := run(purged(es, 3, 5), ledger.VerifierAfter(4, es[3].Hash)); err != nil {
+		t.Errorf("resumed inside the run: %v", err)
+	}
+	// The event before a run changed and re-sealed: its hash is no longer
+	// the one the run recorded.
+	src := purged(chain(10), 3, 5)
+	src.events[1].Action = consent.RejectAll
+	ledger.Seal(src.events[1], src.events[0].Hash)
+	if got := brokenAt(t, run(src, &ledger.Verifier{})); got != 2 {
+		t.Errorf("broken at #%d, want #2", got)
+	}
+	// A run recorded over an event still stored.
+	src = purged(es, 3, 5)
+	src.gaps[0].Last = 6
+	if got := brokenAt(t, run(src, &ledger.Verifier{})); got != 6 {
+		t.Errorf("broken at #%d, want #6", got)
+	}
+}

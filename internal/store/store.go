@@ -9,6 +9,7 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
 	"github.com/google/uuid"
 )
 
@@ -17,6 +18,7 @@ import (
 // never nil, nil.
 type Store interface {
 	Ledger
+	Retention
 	Sites
 	Staff
 	Access
@@ -82,6 +84,68 @@ type Ledger interface {
 	Verified(ctx context.Context) (seq int64, hash [32]byte, at time.Time, err error)
 	// SetVerified records where a verification stopped.
 	SetVerified(ctx context.Context, seq int64, hash [32]byte, at time.Time) error
+}
+
+// Retention removes old events from the ledger in a way that leaves what
+// remains verifiable (see package retention, which drives it): whole events,
+// a bounded batch per short transaction, each removed run recorded as a
+// ledger.Gap beside a Purge record, in the same transaction as the delete.
+type Retention interface {
+	// BeginPurge records a purge about to start: it fills in p's ID, the
+	// ledger head at this moment and Below, the seq of the first event at
+	// or after p.Cutoff. Only events with a seq below Below are removed.
+	BeginPurge(ctx context.Context, p *Purge) error
+	// PurgeBatch removes up to limit of the oldest events p covers (of
+	// p.Site, or of every site when it is ""), in one transaction, and
+	// returns how many; 0 when none are left. Before removing a run it
+	// checks that the run still chains to the event (or run) before it,
+	// so evidence that was tampered with is not purged out of sight: that
+	// is a *ledger.Break. In the same transaction it records the runs,
+	// merged with the runs beside them, forgets the removed events'
+	// request IDs and adds to p's record (Count, First, Last, LastHash,
+	// Finished), which p mirrors.
+	PurgeBatch(ctx context.Context, p *Purge, limit int) (int, error)
+	// PurgeCount says how many events a purge of site ("" for every site)
+	// at cutoff would remove.
+	PurgeCount(ctx context.Context, site string, cutoff time.Time) (int64, error)
+	// Purges returns the newest purge records, newest first.
+	Purges(ctx context.Context, limit int) ([]Purge, error)
+	// Gaps returns up to limit purged runs that end after seq, in ledger
+	// order (see ledger.Source).
+	Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap, error)
+	// PurgeLock takes the lock that lets one purge run at a time across
+	// instances (a PostgreSQL advisory lock; within the process on SQLite,
+	// where the database file has one writer anyway). ok is false when
+	// another holds it; release gives it back.
+	PurgeLock(ctx context.Context) (release func(), ok bool, err error)
+}
+
+// Purge is the record of one retention purge: who ran it, what it covered,
+// what it removed and the ledger head when it started. It is written when
+// the purge starts and brought up to date by every batch, so it is true
+// also of a purge that was interrupted.
+type Purge struct {
+	ID int64
+	// Started and Finished are when it began and when its last batch
+	// committed (zero before the first).
+	Started, Finished time.Time
+	// Actor is "cli", "scheduler" or a console user's email.
+	Actor string
+	// Site is the site whose events it removes; "" for every site.
+	Site string
+	// Cutoff is the time before which events are removed; Below is the seq
+	// of the first event at or after it when the purge started.
+	Cutoff time.Time
+	Below  int64
+	// HeadSeq and HeadHash are the ledger head when it started.
+	HeadSeq  int64
+	HeadHash [32]byte
+	// Count is how many events it removed, First and Last the seqs of the
+	// oldest and newest, LastHash the newest one's hash: the link the next
+	// remaining event of the ledger is chained to.
+	Count       int64
+	First, Last int64
+	LastHash    [32]byte
 }
 
 // Sites are the configured sites and their published revisions.

@@ -77,3 +77,18 @@ func TestRepeatsStoredOnce(t *testing.T) {
 		}
 	}
 }
+
+func TestTamperAfterPurge(t *testing.T) {
+	storetest.RunTamper(t, func(t *testing.T) (store.Store, func(string) error) {
+		url := pgtest.URL(t)
+		return openURL(t, url), func(query string) error {
+			conn, err := pgx.Connect(context.Background(), url)
+			if err != nil {
+				return err
+			}
+			defer conn.Close(context.Background())
+			_, err = conn.Exec(context.Background(), query)
+			return err
+		}
+	})
+}

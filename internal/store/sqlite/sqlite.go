@@ -43,7 +43,10 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return "file:" + url.PathEscape(path) + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)" + extra
 	}
-	w, err := sql.Open("sqlite", dsn("&_txlock=immediate"))
+	// A new file is made in incremental auto-vacuum mode (the pragma must
+	// come before its first table), so that space freed by a retention
+	// purge can go back to the file system in small steps (Reclaim).
+	w, err := sql.Open("sqlite", dsn("&_txlock=immediate&_pragma=auto_vacuum(2)"))
 	if err != nil {
 		return nil, err
 	}

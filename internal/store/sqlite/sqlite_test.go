@@ -3,9 +3,11 @@ package sqlite_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
@@ -126,4 +128,100 @@ func TestShared(t *testing.T) {
 		}
 		return out[0], out[1]
 	})
+}
+
+func TestTamperAfterPurge(t *testing.T) {
+	storetest.RunTamper(t, func(t *testing.T) (store.Store, func(string) error) {
+		path := filepath.Join(t.TempDir(), "consentry.db")
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		return s, func(query string) error {
+			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			_, err = db.Exec(query)
+			return err
+		}
+	})
+}
+
+// A new file is in incremental auto-vacuum mode, so the space a purge frees
+// goes back to the file system in small steps, each a short write.
+func TestPurgeGivesSpaceBack(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if mode, err := s.AutoVacuum(ctx); err != nil || mode != "incremental" {
+		t.Fatalf("auto_vacuum %q, err %v", mode, err)
+	}
+	old := time.Now().UTC().AddDate(-2, 0, 0)
+	for b := range 40 {
+		var batch []*consent.Event
+		for i := range 500 {
+			e := storetest.Event("shop", b*500+i)
+			e.Time = old.Add(time.Duration(b*500+i) * time.Millisecond)
+			batch = append(batch, e)
+		}
+		if err := s.AppendBatch(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", 0)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	before := fileSize(t, path)
+	p := store.Purge{Actor: "cli", Cutoff: time.Now().AddDate(0, 0, -1)}
+	if err := s.BeginPurge(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		n, err := s.PurgeBatch(ctx, &p, 1000)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if p.Count != 20000 {
+		t.Fatalf("purged %d", p.Count)
+	}
+	for {
+		left, err := s.Reclaim(ctx, 256)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+	}
+	if err := s.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	after := fileSize(t, path)
+	t.Logf("20,000 events purged: file %d → %d bytes", before, after)
+	if after > before/4 {
+		t.Errorf("file %d bytes after the purge, %d before: space not given back", after, before)
+	}
+}
+
+func fileSize(t *testing.T, path string) int64 {
+	t.Helper()
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return fi.Size()
 }

@@ -58,6 +58,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PruneRequests", testPruneRequests},
 		{"SubjectRequests", testSubjectRequests},
 		{"SubjectRequestOnceOnly", testSubjectRequestOnce},
+		{"PurgeEverySite", testPurgeEverySite},
+		{"PurgeOneSiteLeavesRuns", testPurgeOneSite},
+		{"PurgeInParts", testPurgeInParts},
+		{"PurgeLock", testPurgeLock},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
@@ -160,7 +164,7 @@ func verify(t *testing.T, s store.Store) (int64, error) {
 		t.Fatal(err)
 	}
 	var v ledger.Verifier
-	if err := s.Walk(ctx, 0, v.Next); err != nil {
+	if err := v.Run(ctx, s, nil); err != nil {
 		return v.Count(), err
 	}
 	return v.Count(), v.Finish(seq, head)

@@ -1,0 +1,226 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
+	"github.com/jackc/pgx/v5"
+)
+
+// purgeLockKey names the advisory lock a scheduled purge holds for its
+// length, so that one instance at a time runs it; batchLockKey the one each
+// purge batch holds for its transaction, so that batches of two purges
+// never interleave. Two keys: a session holding the first must still be
+// able to take the second from another connection.
+const (
+	purgeLockKey = 0x636f6e7370757267 // "conspurg"
+	batchLockKey = purgeLockKey + 1
+)
+
+// BeginPurge records a purge about to start, with the ledger head now.
+func (s *Store) BeginPurge(ctx context.Context, p *store.Purge) error {
+	below, err := s.firstAt(ctx, p.Cutoff)
+	if err != nil {
+		return err
+	}
+	var hash []byte
+	if err := s.pool.QueryRow(ctx, "SELECT seq, hash FROM ledger_head WHERE id = 1").Scan(&p.HeadSeq, &hash); err != nil {
+		return err
+	}
+	p.HeadHash = [32]byte(hash)
+	p.Below = min(below, p.HeadSeq+1)
+	p.Started = time.Now().UTC().Truncate(time.Microsecond)
+	return s.pool.QueryRow(ctx, `INSERT INTO purges (started_at, actor, site_id, cutoff, below_seq, head_seq, head_hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`, micros(p.Started), p.Actor, p.Site, micros(p.Cutoff), p.Below,
+		p.HeadSeq, p.HeadHash[:]).Scan(&p.ID)
+}
+
+// PurgeBatch removes the oldest events p covers, up to limit, in one
+// transaction. It takes the purge advisory lock for the transaction, so
+// batches of purges run from two instances at once never interleave; it
+// touches only old rows, so appends at the head never wait for it.
+func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n int, err error) {
+	tx, err := s.pool.Begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback(context.Background())
+	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(batchLockKey)); err != nil {
+		return 0, err
+	}
+	query, args := "SELECT "+eventColumns+" WHERE e.seq < $1 ORDER BY e.seq LIMIT $2", []any{p.Below, limit}
+	if p.Site != "" {
+		query, args = "SELECT "+eventColumns+" WHERE e.site_id = $1 AND e.seq < $2 ORDER BY e.seq LIMIT $3", []any{p.Site, p.Below, limit}
+	}
+	rows, err := tx.Query(ctx, query, args...)
+	if err != nil {
+		return 0, err
+	}
+	batch, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (*consent.Event, error) { return scanEvent(r) })
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
+	if err := store.RecordRuns(batch, p.ID, pgRuns{ctx, tx}); err != nil {
+		return 0, err
+	}
+	first, last := batch[0], batch[len(batch)-1]
+	if p.Site == "" {
+		_, err = tx.Exec(ctx, "DELETE FROM events WHERE seq BETWEEN $1 AND $2", first.Seq, last.Seq)
+	} else {
+		_, err = tx.Exec(ctx, "DELETE FROM events WHERE seq BETWEEN $1 AND $2 AND site_id = $3", first.Seq, last.Seq, p.Site)
+	}
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM requests r WHERE r.seq BETWEEN $1 AND $2
+		AND NOT EXISTS (SELECT 1 FROM events e WHERE e.seq = r.seq)`, first.Seq, last.Seq); err != nil {
+		return 0, err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if _, err := tx.Exec(ctx, `UPDATE purges SET count = count + $1, first_seq = COALESCE(first_seq, $2),
+		last_seq = $3, last_hash = $4, finished_at = $5 WHERE id = $6`,
+		len(batch), first.Seq, last.Seq, last.Hash[:], micros(now), p.ID); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	p.Count += int64(len(batch))
+	if p.First == 0 {
+		p.First = first.Seq
+	}
+	p.Last, p.LastHash, p.Finished = last.Seq, last.Hash, now
+	return len(batch), nil
+}
+
+// pgRuns is store.Runs in one PostgreSQL transaction.
+type pgRuns struct {
+	ctx context.Context
+	tx  pgx.Tx
+}
+
+func (r pgRuns) Hash(seq int64) ([32]byte, bool, error) {
+	var h []byte
+	err := r.tx.QueryRow(r.ctx, "SELECT hash FROM events WHERE seq = $1", seq).Scan(&h)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return [32]byte{}, false, nil
+	}
+	return [32]byte(h), err == nil, err
+}
+
+func (r pgRuns) gap(query string, seq int64) (*ledger.Gap, error) {
+	g, err := scanGap(r.tx.QueryRow(r.ctx, "SELECT first_seq, last_seq, before_hash, after_hash, purge_id FROM purged WHERE "+query, seq))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, nil
+	}
+	return &g, err
+}
+
+func (r pgRuns) Ending(seq int64) (*ledger.Gap, error)   { return r.gap("last_seq = $1", seq) }
+func (r pgRuns) Starting(seq int64) (*ledger.Gap, error) { return r.gap("first_seq = $1", seq) }
+
+func (r pgRuns) Replace(remove []int64, g ledger.Gap) error {
+	if len(remove) > 0 {
+		if _, err := r.tx.Exec(r.ctx, "DELETE FROM purged WHERE first_seq = ANY($1)", remove); err != nil {
+			return err
+		}
+	}
+	_, err := r.tx.Exec(r.ctx, "INSERT INTO purged (first_seq, last_seq, before_hash, after_hash, purge_id) VALUES ($1, $2, $3, $4, $5)",
+		g.First, g.Last, g.Before[:], g.After[:], g.Purge)
+	return err
+}
+
+func scanGap(row pgx.Row) (ledger.Gap, error) {
+	var (
+		g             ledger.Gap
+		before, after []byte
+	)
+	if err := row.Scan(&g.First, &g.Last, &before, &after, &g.Purge); err != nil {
+		return g, err
+	}
+	if len(before) != 32 || len(after) != 32 {
+		return g, fmt.Errorf("purged run #%d to #%d: a hash is not 32 bytes", g.First, g.Last)
+	}
+	g.Before, g.After = [32]byte(before), [32]byte(after)
+	return g, nil
+}
+
+// PurgeCount says how many events a purge at cutoff would remove.
+func (s *Store) PurgeCount(ctx context.Context, site string, cutoff time.Time) (int64, error) {
+	below, err := s.firstAt(ctx, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if site == "" {
+		err = s.pool.QueryRow(ctx, "SELECT count(*) FROM events WHERE seq < $1", below).Scan(&n)
+	} else {
+		err = s.pool.QueryRow(ctx, "SELECT count(*) FROM events WHERE site_id = $1 AND seq < $2", site, below).Scan(&n)
+	}
+	return n, err
+}
+
+// Purges returns the newest purge records.
+func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
+		head_hash, count, first_seq, last_seq, last_hash FROM purges ORDER BY id DESC LIMIT $1`, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Purge, error) {
+		var (
+			p                     store.Purge
+			started, cutoff       int64
+			finished, first, last *int64
+			headHash, lastHash    []byte
+		)
+		if err := r.Scan(&p.ID, &started, &finished, &p.Actor, &p.Site, &cutoff, &p.Below, &p.HeadSeq,
+			&headHash, &p.Count, &first, &last, &lastHash); err != nil {
+			return p, err
+		}
+		p.Started, p.Cutoff, p.HeadHash = fromMicros(started), fromMicros(cutoff), [32]byte(headHash)
+		if finished != nil {
+			p.Finished = fromMicros(*finished)
+		}
+		if first != nil && last != nil {
+			p.First, p.Last = *first, *last
+		}
+		if lastHash != nil {
+			p.LastHash = [32]byte(lastHash)
+		}
+		return p, nil
+	})
+}
+
+// Gaps returns purged runs that end after seq, in order.
+func (s *Store) Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap, error) {
+	rows, err := s.pool.Query(ctx, `SELECT first_seq, last_seq, before_hash, after_hash, purge_id FROM purged
+		WHERE last_seq > $1 ORDER BY last_seq LIMIT $2`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (ledger.Gap, error) { return scanGap(r) })
+}
+
+// PurgeLock takes the purge advisory lock on a connection of its own, held
+// until release: a scheduled purge on one instance at a time.
+func (s *Store) PurgeLock(ctx context.Context) (func(), bool, error) {
+	conn, err := s.pool.Acquire(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	var ok bool
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", int64(purgeLockKey)).Scan(&ok); err != nil || !ok {
+		conn.Release()
+		return nil, false, err
+	}
+	return func() {
+		conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", int64(purgeLockKey))
+		conn.Release()
+	}, true, nil
+}

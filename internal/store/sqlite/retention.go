@@ -1,0 +1,312 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
+)
+
+// BeginPurge records a purge about to start, with the ledger head now.
+func (s *Store) BeginPurge(ctx context.Context, p *store.Purge) error {
+	below, err := s.firstAt(ctx, p.Cutoff)
+	if err != nil {
+		return err
+	}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	var hash []byte
+	switch err := tx.QueryRowContext(ctx, "SELECT seq, hash FROM ledger_head WHERE id = 1").Scan(&p.HeadSeq, &hash); {
+	case errors.Is(err, sql.ErrNoRows):
+		p.HeadSeq, p.HeadHash = 0, [32]byte{}
+	case err != nil:
+		return err
+	default:
+		p.HeadHash = [32]byte(hash)
+	}
+	p.Below = min(below, p.HeadSeq+1)
+	p.Started = time.Now().UTC().Truncate(time.Microsecond)
+	err = tx.QueryRowContext(ctx, `INSERT INTO purges (started_at, actor, site_id, cutoff, below_seq, head_seq, head_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, micros(p.Started), p.Actor, p.Site, micros(p.Cutoff), p.Below,
+		p.HeadSeq, p.HeadHash[:]).Scan(&p.ID)
+	if err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// PurgeBatch removes the oldest events p covers, up to limit, in one short
+// write transaction (SQLite's one write lock is held for it alone, so the
+// ledger writer waits at most one batch).
+func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int, error) {
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	cond, args := "e.seq < ?", []any{p.Below}
+	if p.Site != "" {
+		cond, args = "e.site_id = ? AND e.seq < ?", []any{p.Site, p.Below}
+	}
+	rows, err := tx.QueryContext(ctx, "SELECT "+eventColumns+" WHERE "+cond+" ORDER BY e.seq LIMIT ?", append(args, limit)...)
+	if err != nil {
+		return 0, err
+	}
+	var batch []*consent.Event
+	for rows.Next() {
+		e, err := scanEvent(rows)
+		if err != nil {
+			rows.Close()
+			return 0, err
+		}
+		batch = append(batch, e)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return 0, err
+	}
+	if len(batch) == 0 {
+		return 0, nil
+	}
+	if err := store.RecordRuns(batch, p.ID, liteRuns{ctx, tx}); err != nil {
+		return 0, err
+	}
+	first, last := batch[0], batch[len(batch)-1]
+	del := "DELETE FROM events WHERE seq BETWEEN ? AND ?"
+	if p.Site != "" {
+		del += " AND site_id = ?"
+	}
+	delArgs := []any{first.Seq, last.Seq}
+	if p.Site != "" {
+		delArgs = append(delArgs, p.Site)
+	}
+	if _, err := tx.ExecContext(ctx, del, delArgs...); err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE seq BETWEEN ? AND ?
+		AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = requests.seq)`, first.Seq, last.Seq); err != nil {
+		return 0, err
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	if _, err := tx.ExecContext(ctx, `UPDATE purges SET count = count + ?, first_seq = COALESCE(first_seq, ?),
+		last_seq = ?, last_hash = ?, finished_at = ? WHERE id = ?`,
+		len(batch), first.Seq, last.Seq, last.Hash[:], micros(now), p.ID); err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	p.Count += int64(len(batch))
+	if p.First == 0 {
+		p.First = first.Seq
+	}
+	p.Last, p.LastHash, p.Finished = last.Seq, last.Hash, now
+	return len(batch), nil
+}
+
+// liteRuns is store.Runs in one SQLite transaction.
+type liteRuns struct {
+	ctx context.Context
+	tx  *sql.Tx
+}
+
+func (r liteRuns) Hash(seq int64) ([32]byte, bool, error) {
+	var h []byte
+	err := r.tx.QueryRowContext(r.ctx, "SELECT hash FROM events WHERE seq = ?", seq).Scan(&h)
+	if errors.Is(err, sql.ErrNoRows) {
+		return [32]byte{}, false, nil
+	}
+	return [32]byte(h), err == nil, err
+}
+
+func (r liteRuns) gap(query string, seq int64) (*ledger.Gap, error) {
+	var (
+		g             ledger.Gap
+		before, after []byte
+	)
+	err := r.tx.QueryRowContext(r.ctx, "SELECT first_seq, last_seq, before_hash, after_hash, purge_id FROM purged WHERE "+query, seq).
+		Scan(&g.First, &g.Last, &before, &after, &g.Purge)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.Before, g.After = [32]byte(before), [32]byte(after)
+	return &g, nil
+}
+
+func (r liteRuns) Ending(seq int64) (*ledger.Gap, error)   { return r.gap("last_seq = ?", seq) }
+func (r liteRuns) Starting(seq int64) (*ledger.Gap, error) { return r.gap("first_seq = ?", seq) }
+
+func (r liteRuns) Replace(remove []int64, g ledger.Gap) error {
+	for _, first := range remove {
+		if _, err := r.tx.ExecContext(r.ctx, "DELETE FROM purged WHERE first_seq = ?", first); err != nil {
+			return err
+		}
+	}
+	_, err := r.tx.ExecContext(r.ctx, "INSERT INTO purged (first_seq, last_seq, before_hash, after_hash, purge_id) VALUES (?, ?, ?, ?, ?)",
+		g.First, g.Last, g.Before[:], g.After[:], g.Purge)
+	return err
+}
+
+// PurgeCount says how many events a purge at cutoff would remove.
+func (s *Store) PurgeCount(ctx context.Context, site string, cutoff time.Time) (int64, error) {
+	below, err := s.firstAt(ctx, cutoff)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if site == "" {
+		err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE seq < ?", below).Scan(&n)
+	} else {
+		err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE site_id = ? AND seq < ?", site, below).Scan(&n)
+	}
+	return n, err
+}
+
+// Purges returns the newest purge records.
+func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
+		head_hash, count, first_seq, last_seq, last_hash FROM purges ORDER BY id DESC LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []store.Purge
+	for rows.Next() {
+		var (
+			p                     store.Purge
+			started, cutoff       int64
+			finished, first, last sql.NullInt64
+			headHash, lastHash    []byte
+		)
+		if err := rows.Scan(&p.ID, &started, &finished, &p.Actor, &p.Site, &cutoff, &p.Below, &p.HeadSeq,
+			&headHash, &p.Count, &first, &last, &lastHash); err != nil {
+			return nil, err
+		}
+		p.Started, p.Cutoff, p.HeadHash = fromMicros(started), fromMicros(cutoff), [32]byte(headHash)
+		if finished.Valid {
+			p.Finished = fromMicros(finished.Int64)
+		}
+		p.First, p.Last = first.Int64, last.Int64
+		if lastHash != nil {
+			p.LastHash = [32]byte(lastHash)
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+// Gaps returns purged runs that end after seq, in order.
+func (s *Store) Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap, error) {
+	rows, err := s.r.QueryContext(ctx, `SELECT first_seq, last_seq, before_hash, after_hash, purge_id FROM purged
+		WHERE last_seq > ? ORDER BY last_seq LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ledger.Gap
+	for rows.Next() {
+		var (
+			g            ledger.Gap
+			before, hash []byte
+		)
+		if err := rows.Scan(&g.First, &g.Last, &before, &hash, &g.Purge); err != nil {
+			return nil, err
+		}
+		if len(before) != 32 || len(hash) != 32 {
+			return nil, fmt.Errorf("purged run #%d to #%d: a hash is not 32 bytes", g.First, g.Last)
+		}
+		g.Before, g.After = [32]byte(before), [32]byte(hash)
+		out = append(out, g)
+	}
+	return out, rows.Err()
+}
+
+// purgeLock lets one purge run at a time in this process: a SQLite file
+// has one process serving it.
+var purgeLock sync.Mutex
+
+// PurgeLock takes the process's purge lock, if it is free.
+func (s *Store) PurgeLock(context.Context) (func(), bool, error) {
+	if !purgeLock.TryLock() {
+		return nil, false, nil
+	}
+	return purgeLock.Unlock, true, nil
+}
+
+// Reclaim gives up to pages free pages back to the file system, in one
+// short write (PRAGMA incremental_vacuum), and returns how many free pages
+// are left; left is 0 when the file is not in incremental auto-vacuum mode
+// (a database created before it was the default: see Vacuum), where freed
+// pages are reused by new events instead.
+func (s *Store) Reclaim(ctx context.Context, pages int) (left int64, err error) {
+	var mode int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		return 0, err
+	}
+	if mode != 2 {
+		return 0, nil
+	}
+	if _, err := s.w.ExecContext(ctx, fmt.Sprintf("PRAGMA incremental_vacuum(%d)", pages)); err != nil {
+		return 0, err
+	}
+	err = s.w.QueryRowContext(ctx, "PRAGMA freelist_count").Scan(&left)
+	return left, err
+}
+
+// Vacuum rewrites the whole file compacted and switches it to incremental
+// auto-vacuum, so that later purges give space back in small steps. It
+// holds SQLite's write lock for as long as it runs (the ledger writer
+// waits, and answers 503 after its batch deadline): run it once, at a
+// quiet time, on a database created before incremental auto-vacuum.
+func (s *Store) Vacuum(ctx context.Context) error {
+	if _, err := s.w.ExecContext(ctx, "PRAGMA auto_vacuum = INCREMENTAL"); err != nil {
+		return err
+	}
+	_, err := s.w.ExecContext(ctx, "VACUUM")
+	return err
+}
+
+// AutoVacuum names the file's auto-vacuum mode: none, full or incremental.
+func (s *Store) AutoVacuum(ctx context.Context) (string, error) {
+	var mode int
+	if err := s.w.QueryRowContext(ctx, "PRAGMA auto_vacuum").Scan(&mode); err != nil {
+		return "", err
+	}
+	return [...]string{"none", "full", "incremental"}[mode%3], nil
+}
+
+// Checkpoint copies the write-ahead log into the database file, where
+// Reclaim's truncation then takes effect, without waiting on readers.
+func (s *Store) Checkpoint(ctx context.Context) error {
+	_, err := s.w.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)")
+	return err
+}
+
+// FileSize is the size of the database file with its write-ahead log.
+func (s *Store) FileSize() (int64, error) {
+	var total int64
+	for _, name := range []string{s.path, s.path + "-wal"} {
+		fi, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return 0, err
+		}
+		total += fi.Size()
+	}
+	return total, nil
+}

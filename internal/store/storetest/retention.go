@@ -1,0 +1,283 @@
+package storetest
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
+)
+
+// old is a time well past any retention the tests use.
+var old = time.Now().UTC().Truncate(time.Second).AddDate(-2, 0, 0)
+
+// seedSites appends one event a second from at, of the site sites names in
+// turn (sites[i%len(sites)]), in batches of 5, and returns them in order.
+func seedSites(t *testing.T, s store.Store, n int, at time.Time, sites ...string) []*consent.Event {
+	t.Helper()
+	var all, batch []*consent.Event
+	for i := range n {
+		e := Event(sites[i%len(sites)], i)
+		e.Time = at.Add(time.Duration(i) * time.Second)
+		batch = append(batch, e)
+		if len(batch) == 5 || i == n-1 {
+			if err := s.AppendBatch(context.Background(), batch); err != nil {
+				t.Fatal(err)
+			}
+			all, batch = append(all, batch...), nil
+		}
+	}
+	return all
+}
+
+// purge runs a purge to its end in batches of size.
+func purge(t *testing.T, s store.Store, site string, cutoff time.Time, size int) store.Purge {
+	t.Helper()
+	ctx := context.Background()
+	p := store.Purge{Actor: "cli", Site: site, Cutoff: cutoff}
+	if err := s.BeginPurge(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		n, err := s.PurgeBatch(ctx, &p, size)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return p
+		}
+		if n > size {
+			t.Fatalf("a batch of %d removed %d", size, n)
+		}
+	}
+}
+
+func gaps(t *testing.T, s store.Store) []ledger.Gap {
+	t.Helper()
+	g, err := s.Gaps(context.Background(), 0, 1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// Purging every site's events before a cutoff leaves one run, a record of
+// what went and the head it started at, the rollup as it was, and a ledger
+// that verifies and goes on growing; purging up to the newest event too.
+func testPurgeEverySite(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	older := seedSites(t, s, 20, old, "shop", "blog")
+	newer := seedSites(t, s, 10, time.Now().UTC().Add(-time.Minute), "blog")
+	if _, err := s.Erase(ctx, older[2].ConsentID, "Art. 17", time.Now()); err != nil {
+		t.Fatal(err) // an erased event is purged like any other
+	}
+	before, err := s.Counts(ctx, "shop", consent.Day(old), consent.Day(old)+1)
+	if err != nil || len(before) == 0 {
+		t.Fatalf("rollup %v, err %v", before, err)
+	}
+	cutoff := time.Now().AddDate(0, 0, -30)
+	if n, err := s.PurgeCount(ctx, "", cutoff); err != nil || n != 20 {
+		t.Fatalf("dry run: %d, err %v; want 20", n, err)
+	}
+	p := purge(t, s, "", cutoff, 6)
+	if p.Count != 20 || p.First != 1 || p.Last != 20 || p.LastHash != older[19].Hash || p.HeadSeq != 30 || p.HeadHash != newer[9].Hash {
+		t.Errorf("purge %+v", p)
+	}
+	if n, err := s.PurgeCount(ctx, "", cutoff); err != nil || n != 0 {
+		t.Errorf("after the purge a dry run finds %d, err %v", n, err)
+	}
+	if _, err := s.Event(ctx, older[0].ID); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("a purged event is still there: %v", err)
+	}
+	if got := gaps(t, s); !reflect.DeepEqual(got, []ledger.Gap{{First: 1, Last: 20, After: older[19].Hash, Purge: p.ID}}) {
+		t.Errorf("runs %+v", got)
+	}
+	after, err := s.Counts(ctx, "shop", consent.Day(old), consent.Day(old)+1)
+	if err != nil || !reflect.DeepEqual(after, before) {
+		t.Errorf("the daily rollup changed: %v → %v (%v)", before, after, err)
+	}
+	recs, err := s.Purges(ctx, 10)
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("records %+v, err %v", recs, err)
+	}
+	if r := recs[0]; r.ID != p.ID || r.Actor != "cli" || r.Site != "" || r.Count != 20 || r.Last != 20 ||
+		r.LastHash != p.LastHash || r.HeadSeq != 30 || !r.Cutoff.Equal(cutoff.UTC().Truncate(time.Microsecond)) || r.Finished.IsZero() {
+		t.Errorf("stored record %+v", r)
+	}
+	if n, err := verify(t, s); err != nil || n != 10 {
+		t.Fatalf("after the purge %d events verify, err %v", n, err)
+	}
+	// Up to the newest event: the ledger is all one run, and the next
+	// event chains to the head the run ends at.
+	all := purge(t, s, "blog", time.Now().Add(time.Hour), 4)
+	if all.Count != 10 {
+		t.Errorf("purged %d, want 10", all.Count)
+	}
+	if got := gaps(t, s); len(got) != 1 || got[0].First != 1 || got[0].Last != 30 || got[0].After != newer[9].Hash {
+		t.Errorf("runs %+v", got)
+	}
+	if n, err := verify(t, s); err != nil || n != 0 {
+		t.Fatalf("an empty ledger: %d, %v", n, err)
+	}
+	if err := s.AppendBatch(ctx, []*consent.Event{Event("shop", 1)}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := verify(t, s); err != nil || n != 1 {
+		t.Fatalf("after a new event: %d, %v", n, err)
+	}
+}
+
+// Purging one site's events leaves a run for each stretch of them between
+// other sites' events, each anchored to the event before it; purging the
+// other site then merges them into one.
+func testPurgeOneSite(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	older := seedSites(t, s, 30, old, "blog", "shop", "shop") // blog at 1, 4, 7, …
+	seedSites(t, s, 5, time.Now().UTC().Add(-time.Minute), "shop")
+	cutoff := time.Now().AddDate(0, 0, -30)
+	if n, err := s.PurgeCount(ctx, "shop", cutoff); err != nil || n != 20 {
+		t.Fatalf("dry run: %d, err %v; want 20", n, err)
+	}
+	p := purge(t, s, "shop", cutoff, 3)
+	if p.Count != 20 || p.First != 2 || p.Last != 30 || p.Site != "shop" {
+		t.Errorf("purge %+v", p)
+	}
+	runs := gaps(t, s)
+	if len(runs) != 10 {
+		t.Fatalf("%d runs, want 10: %+v", len(runs), runs)
+	}
+	for i, g := range runs {
+		first := int64(3*i + 2)
+		if g.First != first || g.Last != first+1 || g.Before != older[first-2].Hash || g.After != older[first].Hash {
+			t.Errorf("run %d: %+v", i, g)
+		}
+	}
+	if n, err := verify(t, s); err != nil || n != 15 {
+		t.Fatalf("after the purge %d events verify, err %v", n, err)
+	}
+	for _, e := range older {
+		_, err := s.Event(ctx, e.ID)
+		if gone := consent.ErrorCode(err) == consent.ENotFound; gone != (e.Site == "shop") {
+			t.Errorf("event #%d of %s: err %v", e.Seq, e.Site, err)
+		}
+	}
+	purge(t, s, "blog", cutoff, 4)
+	if got := gaps(t, s); len(got) != 1 || got[0].First != 1 || got[0].Last != 30 || got[0].Before != ([32]byte{}) || got[0].After != older[29].Hash {
+		t.Errorf("after purging the other site too, runs %+v; want one, 1 to 30", got)
+	}
+	if n, err := verify(t, s); err != nil || n != 5 {
+		t.Fatalf("%d events verify, err %v", n, err)
+	}
+}
+
+// A purge that stopped part way (here: one covering only the oldest events)
+// leaves a run that the next purge extends, and a record of what it did.
+func testPurgeInParts(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	older := seedSites(t, s, 10, old, "shop")
+	p := store.Purge{Actor: "scheduler", Site: "shop", Cutoff: old.Add(5 * time.Second)}
+	if err := s.BeginPurge(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Below != 6 {
+		t.Fatalf("below #%d, want #6 (the first event at the cutoff)", p.Below)
+	}
+	if n, err := s.PurgeBatch(ctx, &p, 100); err != nil || n != 5 {
+		t.Fatalf("purged %d, err %v", n, err)
+	}
+	if n, err := verify(t, s); err != nil || n != 5 {
+		t.Fatalf("%d, %v", n, err)
+	}
+	q := purge(t, s, "", time.Now(), 2)
+	if q.Count != 5 || q.First != 6 || q.Last != 10 {
+		t.Errorf("second purge %+v", q)
+	}
+	if got := gaps(t, s); len(got) != 1 || got[0].Last != 10 || got[0].After != older[9].Hash || got[0].Purge != q.ID {
+		t.Errorf("runs %+v", got)
+	}
+	recs, err := s.Purges(ctx, 10)
+	if err != nil || len(recs) != 2 || recs[0].ID != q.ID || recs[1].Actor != "scheduler" || recs[1].Site != "shop" || recs[1].Count != 5 {
+		t.Errorf("records %+v, err %v", recs, err)
+	}
+	if n, err := verify(t, s); err != nil || n != 0 {
+		t.Fatalf("%d, %v", n, err)
+	}
+}
+
+func testPurgeLock(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	release, ok, err := s.PurgeLock(ctx)
+	if err != nil || !ok {
+		t.Fatalf("first: ok %v, err %v", ok, err)
+	}
+	if _, ok, err := s.PurgeLock(ctx); err != nil || ok {
+		t.Fatalf("second while held: ok %v, err %v", ok, err)
+	}
+	release()
+	release, ok, err = s.PurgeLock(ctx)
+	if err != nil || !ok {
+		t.Fatalf("after release: ok %v, err %v", ok, err)
+	}
+	release()
+}
+
+// RunTamper runs the cases that change rows behind a store's back after a
+// purge. open returns a new empty store and a function that runs one SQL
+// statement on its database (literal values only, so it reads the same in
+// every dialect).
+func RunTamper(t *testing.T, open func(t *testing.T) (store.Store, func(query string) error)) {
+	for _, tc := range []struct {
+		name, sql string
+		want      int64 // the seq verify names
+	}{
+		{"remaining event changed", "UPDATE events SET country = 'ZZ' WHERE seq = 4", 4},
+		{"remaining event between runs removed", "DELETE FROM events WHERE seq = 7", 7},
+		{"newest remaining event removed", "DELETE FROM events WHERE seq = 35", 34},
+		{"run forged over a remaining event", "UPDATE purged SET last_seq = 4 WHERE first_seq = 2", 4},
+		{"run's anchor changed", "UPDATE purged SET after_hash = before_hash WHERE first_seq = 5", 7},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, exec := open(t)
+			seedSites(t, s, 30, old, "blog", "shop", "shop")
+			seedSites(t, s, 5, time.Now().UTC().Add(-time.Minute), "shop")
+			purge(t, s, "shop", time.Now().AddDate(0, 0, -30), 7)
+			if _, err := verify(t, s); err != nil {
+				t.Fatalf("before tampering: %v", err)
+			}
+			if err := exec(tc.sql); err != nil {
+				t.Fatal(err)
+			}
+			_, err := verify(t, s)
+			var b *ledger.Break
+			if !errors.As(err, &b) {
+				t.Fatalf("verify after %q: %v, want a break", tc.sql, err)
+			}
+			if b.Seq != tc.want {
+				t.Errorf("break at #%d (%v), want #%d", b.Seq, b, tc.want)
+			}
+		})
+	}
+	t.Run("purge refuses a changed event", func(t *testing.T) {
+		s, exec := open(t)
+		seedSites(t, s, 10, old, "shop")
+		if err := exec("UPDATE events SET country = 'ZZ' WHERE seq = 3"); err != nil {
+			t.Fatal(err)
+		}
+		p := store.Purge{Actor: "cli", Cutoff: time.Now()}
+		if err := s.BeginPurge(context.Background(), &p); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.PurgeBatch(context.Background(), &p, 100)
+		var b *ledger.Break
+		if !errors.As(err, &b) || b.Seq != 3 {
+			t.Fatalf("purge of tampered evidence: %v, want a break at #3", err)
+		}
+		if n, err := s.PurgeCount(context.Background(), "", time.Now()); err != nil || n != 10 {
+			t.Errorf("%d events left, err %v; want all 10", n, err)
+		}
+	})
+}
