@@ -168,7 +168,8 @@ func TestBashCompletion(t *testing.T) {
 		line []string
 		want []string
 	}{
-		{[]string{""}, []string{"backup", "catalog", "completion", "export", "help", "keys", "migrate-store", "serve", "sites", "user", "verify", "version"}},
+		{[]string{""}, []string{"backup", "catalog", "completion", "export", "help", "keys", "migrate-store", "purge", "serve", "sites", "user", "verify", "version"}},
+		{[]string{"purge", "--"}, []string{"--batch", "--db", "--dry-run", "--force", "--older-than", "--site", "--vacuum"}},
 		{[]string{"catalog", ""}, []string{"list", "show"}},
 		{[]string{"keys", ""}, []string{"generate"}},
 		{[]string{"us"}, []string{"user"}},

@@ -20,6 +20,8 @@ var commands = []command{
 	{name: "serve", summary: "serve the snippet, the visitor API, the console and the demo",
 		secrets: []string{"token-keys", "session-keys"}, flags: serveFlags},
 	{name: "verify", summary: "walk the consent ledger and every texts snapshot; exit 1 when tampered with", flags: verifyFlags},
+	{name: "purge", summary: "remove events older than a period, batched, leaving the ledger verifiable",
+		more: purgeMore, flags: purgeFlags},
 	{name: "export", summary: "write consent events as CSV or NDJSON to standard output", flags: exportFlags},
 	{name: "user add", summary: "add a console user (password read from standard input)", flags: userAddFlags},
 	{name: "user passwd", summary: "set a console user's password (read from standard input)", flags: userPasswdFlags},

@@ -1,0 +1,192 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/store/storetest"
+)
+
+// agedLedger writes, into a fresh SQLite file, nOld events two years old,
+// of blog and shop in turn (blog at seq 1, 3, 5, …), then nNew of shop
+// from a minute ago, and returns its path and the events in ledger order.
+func agedLedger(t *testing.T, nOld, nNew int) (string, []*consent.Event) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, site := range []string{"shop", "blog"} {
+		if _, err := st.Publish(context.Background(), storetest.Site(site), nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := st.AddSnapshot(context.Background(), storetest.Snapshot(site)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old, recent := time.Now().UTC().AddDate(-2, 0, 0), time.Now().UTC().Add(-time.Minute)
+	var all []*consent.Event
+	for i := range nOld + nNew {
+		site, at := []string{"blog", "shop"}[i%2], old.Add(time.Duration(i)*time.Second)
+		if i >= nOld {
+			site, at = "shop", recent
+		}
+		e := storetest.Event(site, i)
+		e.Time = at
+		all = append(all, e)
+	}
+	for i := 0; i < len(all); i += 50 {
+		if err := st.AppendBatch(context.Background(), all[i:min(i+50, len(all))]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return path, all
+}
+
+func runCmd(t *testing.T, args ...string) (string, error) {
+	t.Helper()
+	var out bytes.Buffer
+	err := run(context.Background(), args, nil, &out, &out)
+	return out.String(), err
+}
+
+func TestPurgeThenVerify(t *testing.T) {
+	path, events := agedLedger(t, 300, 20)
+	db := "sqlite:" + path
+	out, err := runCmd(t, "purge", "--db", db, "--older-than", "200d", "--site", "shop", "--dry-run")
+	if err != nil || !strings.Contains(out, "150 events of shop") {
+		t.Fatalf("dry run: %v %q", err, out)
+	}
+	if out, err := runVerify(t, path); err != nil || !strings.Contains(out, "320 events verified") {
+		t.Fatalf("a dry run changed the ledger: %v %q", err, out)
+	}
+	// One site's old events: a run for each between the other site's.
+	out, err = runCmd(t, "purge", "--db", db, "--older-than", "200d", "--site", "shop", "--batch", "7")
+	if err != nil || !strings.Contains(out, "purged 150 events of shop") || !strings.Contains(out, "150 of 150 events removed") {
+		t.Fatalf("purge: %v %q", err, out)
+	}
+	out, err = runVerify(t, path)
+	if err != nil || !strings.Contains(out, "170 events verified") || !strings.Contains(out, "150 purged events crossed") {
+		t.Fatalf("after the purge: %v %q", err, out)
+	}
+	// Then every site's: the whole prefix becomes one run.
+	out, err = runCmd(t, "purge", "--db", db, "--older-than", "400d")
+	if err != nil || !strings.Contains(out, "purged 150 events of all sites") || !regexp.MustCompile(`database file [\d.]+ MB → [\d.]+ MB`).MatchString(out) {
+		t.Fatalf("purge: %v %q", err, out)
+	}
+	if out, err = runVerify(t, path); err != nil || !strings.Contains(out, "20 events verified") || !strings.Contains(out, "300 purged events crossed") {
+		t.Fatalf("after the second purge: %v %q", err, out)
+	}
+	if out, _ := runCmd(t, "purge", "--db", db, "--older-than", "200d"); !strings.Contains(out, "nothing to purge") {
+		t.Errorf("a purge with nothing to do: %q", out)
+	}
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	recs, err := st.Purges(context.Background(), 10)
+	if err != nil || len(recs) != 2 || recs[1].Site != "shop" || recs[1].Count != 150 || recs[0].Site != "" || recs[0].Last != 299 || recs[0].LastHash != events[298].Hash {
+		t.Fatalf("records %+v, err %v", recs, err)
+	}
+	trail, err := st.AuditLog(context.Background(), 0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audited []string
+	for _, a := range trail {
+		if a.Action == "purge" && a.Actor == "cli" {
+			audited = append(audited, a.Target)
+		}
+	}
+	if strings.Join(audited, ",") != "all sites,shop" {
+		t.Errorf("audited purges of %q, want all sites then shop", audited)
+	}
+	if gaps, _ := st.Gaps(context.Background(), 0, 10); len(gaps) != 1 || gaps[0].First != 1 || gaps[0].Last != 300 {
+		t.Errorf("runs %+v", gaps)
+	}
+}
+
+// After a purge, changing or removing an event that remains is caught and
+// named, as before.
+func TestPurgeThenTamper(t *testing.T) {
+	for _, tc := range []struct {
+		name, query string
+		seq         int64
+	}{
+		{"remaining event changed", "UPDATE events SET granted = 'analytics,marketing,necessary' WHERE seq = 5", 5},
+		{"remaining event between runs deleted", "DELETE FROM events WHERE seq = 7", 7},
+		{"first event after the purged runs deleted", "DELETE FROM events WHERE seq = 41", 42},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path, events := agedLedger(t, 40, 5)
+			if out, err := runCmd(t, "purge", "--db", "sqlite:"+path, "--older-than", "200d", "--site", "shop"); err != nil {
+				t.Fatalf("%v %q", err, out)
+			}
+			tamper(t, path, tc.query)
+			out, err := runVerify(t, path)
+			var b *ledger.Break
+			if !errors.As(err, &b) || exitCode(err) != 1 || !strings.Contains(out, "TAMPERED") {
+				t.Fatalf("err %v, output %q", err, out)
+			}
+			if b.Seq != tc.seq || (tc.seq != 7 && !strings.Contains(out, events[tc.seq-1].ID.String())) {
+				t.Errorf("named #%d, want #%d: %q", b.Seq, tc.seq, out)
+			}
+		})
+	}
+}
+
+// A head recorded before a purge: at the end of a purged run it is still
+// checked (the run records that event's hash); inside one it can no longer
+// be, and verify says so.
+func TestPurgeAndRecordedHead(t *testing.T) {
+	path, events := agedLedger(t, 40, 5)
+	db := "sqlite:" + path
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "200d"); err != nil {
+		t.Fatalf("%v %q", err, out)
+	}
+	head := func(e *consent.Event) string { return fmt.Sprintf("%d:%x", e.Seq, e.Hash) }
+	if out, err := runCmd(t, "verify", "--db", db, "--head", head(events[39])); err != nil {
+		t.Errorf("head at the run's end: %v %q", err, out)
+	}
+	if out, err := runCmd(t, "verify", "--db", db, "--head", head(events[20])); err != nil || !strings.Contains(out, "removed by retention purge #1") {
+		t.Errorf("head inside the run: %v %q", err, out)
+	}
+	forged := events[39]
+	forged.Hash[0] ^= 1
+	if _, err := runCmd(t, "verify", "--db", db, "--head", head(forged)); exitCode(err) != 1 {
+		t.Errorf("a wrong hash at the run's end: %v", err)
+	}
+}
+
+// Purging decisions still in force needs --force: a site's consent lifetime
+// is how long its records prove what a token says.
+func TestPurgeRefusesDecisionsInForce(t *testing.T) {
+	path, _ := agedLedger(t, 10, 0)
+	db := "sqlite:" + path
+	out, err := runCmd(t, "purge", "--db", db, "--older-than", "30d", "--site", "shop")
+	if err == nil || !strings.Contains(err.Error(), "consent lifetime (183 days)") {
+		t.Fatalf("err %v, output %q", err, out)
+	}
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "30d", "--site", "shop", "--force"); err != nil || !strings.Contains(out, "purged 5 events") {
+		t.Fatalf("forced: %v %q", err, out)
+	}
+	if _, err := runCmd(t, "purge", "--db", db); exitCode(err) != 2 {
+		t.Errorf("no --older-than: %v", err)
+	}
+	if _, err := runCmd(t, "purge", "--db", db, "--older-than", "soon"); exitCode(err) != 2 {
+		t.Errorf("a bad period: %v", err)
+	}
+}

@@ -1,0 +1,198 @@
+// Package retention removes consent events older than a retention period,
+// for `consentry purge` and the scheduled purge of each site, without
+// stalling ingest and leaving a ledger that still verifies.
+//
+// A purge removes whole events in batches, each its own short transaction
+// (see store.Retention): on SQLite the ledger writer waits for at most one
+// batch, and Run pauses after each batch as long as the batch took, so the
+// writer has the database at least half the time. Each removed run of the
+// chain is recorded with the hash of the event before it and of its last
+// event, so verify crosses the hole and still catches a change to, or the
+// removal of, any event that remains.
+package retention
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store"
+)
+
+// DefaultBatch is how many events one purge transaction removes: about
+// 10 ms of SQLite's write lock on the project's machine, so an ingest batch
+// queued behind it waits no longer than one fsync or two.
+const DefaultBatch = 1000
+
+// Options say what to purge and how.
+type Options struct {
+	// Site limits the purge to one site; "" purges every site.
+	Site string
+	// Cutoff: events before it are removed.
+	Cutoff time.Time
+	// Actor is who purges: "cli", "scheduler" or a console user's email.
+	Actor string
+	// Batch is how many events a transaction removes (DefaultBatch when 0).
+	Batch int
+	// Progress, when set, is told after every batch.
+	Progress func(p store.Purge, total int64)
+}
+
+// Run purges what o covers and returns the purge's record; a purge with
+// nothing to remove records nothing and returns a zero ID. It stops at the
+// first error, leaving the record true to what was removed by then (a
+// *ledger.Break when evidence it was about to remove fails to verify).
+func Run(ctx context.Context, st store.Store, o Options) (store.Purge, error) {
+	p := store.Purge{Actor: o.Actor, Site: o.Site, Cutoff: o.Cutoff.UTC().Truncate(time.Microsecond)}
+	if o.Batch <= 0 {
+		o.Batch = DefaultBatch
+	}
+	total, err := st.PurgeCount(ctx, o.Site, p.Cutoff)
+	if err != nil || total == 0 {
+		return p, err
+	}
+	if err := st.BeginPurge(ctx, &p); err != nil {
+		return p, err
+	}
+	for {
+		start := time.Now()
+		n, err := st.PurgeBatch(ctx, &p, o.Batch)
+		if err != nil {
+			return p, err
+		}
+		if n == 0 {
+			return p, nil
+		}
+		if o.Progress != nil {
+			o.Progress(p, total)
+		}
+		// Give the writer the database for as long as this batch held it.
+		if err := sleep(ctx, time.Since(start)); err != nil {
+			return p, err
+		}
+	}
+}
+
+// Audit records a purge that removed something in the audit trail.
+func Audit(ctx context.Context, st store.Store, p store.Purge) error {
+	if p.ID == 0 {
+		return nil
+	}
+	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: p.Actor, Action: "purge", Target: Target(p.Site),
+		Detail: Describe(p), IP: "-"})
+}
+
+// Target names what a purge covered: a site, or every site.
+func Target(site string) string {
+	if site == "" {
+		return "all sites"
+	}
+	return site
+}
+
+// Describe is a purge record in one line, for the audit trail and the CLI.
+func Describe(p store.Purge) string {
+	s := fmt.Sprintf("purge #%d: %d events before %s", p.ID, p.Count, p.Cutoff.Format(time.RFC3339))
+	if p.Count > 0 {
+		s += fmt.Sprintf(", #%d to #%d, the newest hashing %x", p.First, p.Last, p.LastHash)
+	}
+	return s + fmt.Sprintf("; ledger head at the start #%d %x", p.HeadSeq, p.HeadHash)
+}
+
+// Reclaimer is a store that can give the space purges freed back to the
+// file system in steps (SQLite).
+type Reclaimer interface {
+	// Reclaim gives up to pages free pages back, in one short write, and
+	// says how many are left (0 also when it cannot).
+	Reclaim(ctx context.Context, pages int) (left int64, err error)
+	// Checkpoint moves the write-ahead log into the file, where the space
+	// given back shows.
+	Checkpoint(ctx context.Context) error
+}
+
+// reclaimStep is how many pages (4 KiB each) Reclaim frees a transaction.
+const reclaimStep = 1024
+
+// Reclaim gives freed space back to the file system when st can, in steps,
+// pausing between them as Run does; progress, when set, is told how many
+// free pages are left after each. On PostgreSQL it does nothing:
+// autovacuum makes the space of deleted rows reusable, and the table does
+// not shrink (VACUUM FULL would lock it).
+func Reclaim(ctx context.Context, st store.Store, progress func(left int64)) error {
+	r, ok := st.(Reclaimer)
+	if !ok {
+		return nil
+	}
+	for {
+		start := time.Now()
+		left, err := r.Reclaim(ctx, reclaimStep)
+		if err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(left)
+		}
+		if left == 0 {
+			return r.Checkpoint(ctx)
+		}
+		if err := sleep(ctx, time.Since(start)); err != nil {
+			return err
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// ParseAge reads a retention period: days ("400d", "400"), or a Go
+// duration ("9600h").
+func ParseAge(s string) (time.Duration, error) {
+	s = strings.TrimSpace(s)
+	days := strings.TrimSuffix(s, "d")
+	if n, err := strconv.Atoi(days); err == nil && n > 0 {
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is not a period: give days like 400d, or hours like 9600h", s)
+	}
+	return d, nil
+}
+
+// MinAge is the shortest retention that removes no decision still in
+// force: the longest consent lifetime of the site, or of every site when
+// site is "". A decision's record is its proof for as long as its token is
+// honoured (GDPR Art. 7(1)); purging it earlier is refused unless forced.
+func MinAge(ctx context.Context, st store.Store, site string) (time.Duration, error) {
+	if site != "" {
+		s, err := st.Site(ctx, site)
+		if consent.ErrorCode(err) == consent.ENotFound {
+			return 0, nil // never published: no decisions
+		}
+		if err != nil {
+			return 0, err
+		}
+		return s.LifetimeOrDefault(), nil
+	}
+	sites, err := st.SiteList(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var longest time.Duration
+	for _, s := range sites {
+		longest = max(longest, s.LifetimeOrDefault())
+	}
+	return longest, nil
+}
