@@ -122,9 +122,12 @@ type Dashboard struct {
 
 // Integrity is how far the ledger has been verified.
 type Integrity struct {
-	Seq      int64
-	At       time.Time
-	By       string // who verified last, from the audit trail; "" when unknown
+	Seq int64
+	At  time.Time
+	By  string // who verified last, from the audit trail; "" when unknown
+	// Finding is a command-line verification, newer than the checkpoint,
+	// that found the ledger broken; nil when none.
+	Finding  *auth.AuditEntry
 	Head     int64
 	HeadHash [32]byte
 	// Texts and TextsDigest are how many texts snapshots are stored and

@@ -5,6 +5,7 @@ import (
 	"github.com/consentry/consentry/internal/auth"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -29,9 +30,17 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 	if v.Seq, _, v.At, err = s.cfg.Store.Verified(ctx); err != nil {
 		return v, err
 	}
-	// Only the console records a verification, and it audits each one: the
-	// newest verify entry names who.
+	// The console and consentry verify (actor "cli") audit every
+	// verification: the newest that recorded a checkpoint names who. One
+	// from the command line that found tampering moves no checkpoint; newer
+	// than the checkpoint, it shows as a finding.
 	err = s.scanAudit(ctx, templates.AuditFilter{Action: "verify"}, 0, func(e auth.AuditEntry) bool {
+		if strings.HasPrefix(e.Detail, tamperedPrefix) {
+			if v.Finding == nil && e.Time.After(v.At) {
+				v.Finding = &e
+			}
+			return true
+		}
 		v.By = e.Actor
 		return false
 	})
@@ -62,6 +71,10 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 	}
 	return v, nil
 }
+
+// tamperedPrefix starts the audit detail of a command-line verification
+// that found the ledger broken (cmd/consentry verify).
+const tamperedPrefix = "TAMPERED: "
 
 // verifyBudget bounds one verification request; the page offers to go on.
 const verifyBudget = 5 * time.Second

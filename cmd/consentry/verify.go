@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
@@ -74,6 +76,14 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			if last := v.Last(); last != nil {
 				fmt.Fprintf(e.stdout, "intact up to event #%d (%s) at %s\n", last.Seq, last.ID, last.Time.Format(time.RFC3339))
 			}
+			var brk *ledger.Break
+			if errors.As(err, &brk) {
+				// A finding is audited too, so the trail shows who looked
+				// and what they found; the checkpoint stays where it was.
+				if aerr := auditVerify(ctx, st, v.Last(), "TAMPERED: "+brk.Error()); aerr != nil {
+					return errors.Join(err, aerr)
+				}
+			}
 			return err
 		}
 		n, digest := texts.Head()
@@ -89,8 +99,33 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			h := fmt.Sprintf("%d:%x:%d:%x", seq, head, n, digest)
 			fmt.Fprintf(e.stdout, "head %s (record it elsewhere; verify --head %s proves later that nothing up to it, texts shown included, was rewritten)\n", h, h)
 		}
+		// Walked to the head and passed: the integrity page shows when and
+		// by whom, and the console's next verification goes on from here.
+		if last := v.Last(); last != nil {
+			if err := st.SetVerified(ctx, last.Seq, last.Hash, time.Now().UTC()); err != nil {
+				return fmt.Errorf("recording the verification: %w", err)
+			}
+		}
+		detail := fmt.Sprintf("intact: %d events, %d texts snapshots", v.Count(), n)
+		if *anchorFlag != "" {
+			detail += "; recorded head " + *anchorFlag + " unchanged"
+		}
+		if err := auditVerify(ctx, st, v.Last(), detail); err != nil {
+			return fmt.Errorf("recording the verification: %w", err)
+		}
 		return nil
 	}
+}
+
+// auditVerify records a verification from the command line in the audit
+// trail, actor "cli", as the console records its own: the integrity page
+// names the newest verification's actor.
+func auditVerify(ctx context.Context, st store.Store, last *consent.Event, detail string) error {
+	var seq int64
+	if last != nil {
+		seq = last.Seq
+	}
+	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "verify", Target: strconv.FormatInt(seq, 10), Detail: detail})
 }
 
 // anchor is a head recorded earlier: SEQ:HASH of the newest event, and
