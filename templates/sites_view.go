@@ -193,6 +193,11 @@ func lifetimeDays(s *consent.Site) string {
 	return strconv.Itoa(int(s.LifetimeOrDefault().Hours() / 24))
 }
 
+// retentionDays is a site's retention in whole days; "0" keeps for ever.
+func retentionDays(s *consent.Site) string {
+	return strconv.Itoa(int(s.Retention.Hours() / 24))
+}
+
 func sortStrings(s []string) { sort.Strings(s) }
 
 // contrast is the WCAG contrast of two colours, as "4.5:1 ✓" or "2.1:1 ✗".

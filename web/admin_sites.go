@@ -161,6 +161,15 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395")
 		}
 		d.Lifetime.Duration = time.Duration(days) * 24 * time.Hour
+		// Retention: empty or 0 keeps decisions for ever; Validate checks
+		// the range against the lifetime.
+		keep := 0
+		if v := strings.TrimSpace(c.FormValue("retention_days")); v != "" {
+			if keep, err = strconv.Atoi(v); err != nil || keep < 0 {
+				return consent.FieldError(consent.EInvalid, "retention", "give the number of days decisions stay in the log, or 0 to keep them for ever")
+			}
+		}
+		d.Retention.Duration = time.Duration(keep) * 24 * time.Hour
 		d.AgeNotice = c.FormValue("age_notice") == "1"
 		d.Rules = map[string]consent.Mode{}
 		for _, l := range lines(c.FormValue("rules")) {

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
@@ -38,16 +39,18 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Error("a new site went live before publishing")
 	}
 	base := url.Values{"_csrf": {tok}, "name": {"Pharma"}, "origins": {"https://pharma.example\nhttps://www.pharma.example"},
-		"lifetime_days": {"180"}, "rules": {"US opt-out\nbr notice"}, "consent_mode": {"analytics: analytics_storage\nmarketing: ad_storage ad_user_data ad_personalization"},
+		"lifetime_days": {"180"}, "retention_days": {"400"}, "rules": {"US opt-out\nbr notice"}, "consent_mode": {"analytics: analytics_storage\nmarketing: ad_storage ad_user_data ad_personalization"},
 		"layout": {"box"}, "position": {"bottom"}, "background": {"#ffffff"}, "text": {"#1f2328"}, "accent": {"#1d4ed8"}, "accent_text": {"#ffffff"}, "age_notice": {"1"}}
 	for name, tc := range map[string]struct {
 		key, value, want string
 	}{
-		"low contrast":   {"text", "#eeeeee", "appearance.text"},
-		"bad origin":     {"origins", "ftp://pharma.example", "origins"},
-		"bad rule":       {"rules", "US maybe", "rules"},
-		"bad lifetime":   {"lifetime_days", "900", "lifetime"},
-		"unknown CM key": {"consent_mode", "analytics: analytics_cookies", "consent_mode"},
+		"low contrast":                 {"text", "#eeeeee", "appearance.text"},
+		"bad origin":                   {"origins", "ftp://pharma.example", "origins"},
+		"bad rule":                     {"rules", "US maybe", "rules"},
+		"bad lifetime":                 {"lifetime_days", "900", "lifetime"},
+		"retention under the lifetime": {"retention_days", "90", "retention"},
+		"retention not a number":       {"retention_days", "a year", "retention"},
+		"unknown CM key":               {"consent_mode", "analytics: analytics_cookies", "consent_mode"},
 	} {
 		form := url.Values{}
 		for k, v := range base {
@@ -92,7 +95,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 	}
 	live, err := a.Store.Site(ctx, "pharma")
 	if err != nil || live.Revision != 1 || live.Rules["BR"] != consent.Notice || len(live.Services) != 2 || live.Services[1].Cookies[0].Domain != ".pharma.example" || live.Services[1].Cookies[0].Days != 395 ||
-		live.Texts["fr"]["banner_title"] != "Vos choix, Pharma" || !live.AgeNotice {
+		live.Texts["fr"]["banner_title"] != "Vos choix, Pharma" || !live.AgeNotice || live.Retention.Duration != 400*24*time.Hour {
 		t.Fatalf("live site %+v %v", live, err)
 	}
 	// The banner shows the site's own French title and the age notice.

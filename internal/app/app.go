@@ -21,6 +21,7 @@ import (
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/retention"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/postgres"
 	"github.com/consentry/consentry/internal/store/sqlite"
@@ -242,6 +243,11 @@ func (a *App) Run(ctx context.Context) error {
 	pruneCtx, stopPruning := context.WithCancel(ctx)
 	defer stopPruning()
 	go a.pruneRequests(pruneCtx)
+	// Each site's retention, purged in the background; waited for before
+	// the store closes.
+	scheduled := make(chan struct{})
+	go func() { defer close(scheduled); retention.Schedule(pruneCtx, a.Store, a.opts.Log) }()
+	defer func() { stopPruning(); <-scheduled }()
 	if a.mhttp != nil {
 		go func() { errc <- a.mhttp.Serve(a.mln) }()
 	}

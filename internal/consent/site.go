@@ -41,12 +41,16 @@ var ConsentModeTypes = []string{
 
 // Site is one website that embeds the snippet, as of one published revision.
 type Site struct {
-	ID         string              `json:"id" yaml:"id"`
-	Name       string              `json:"name" yaml:"name"`
-	Origins    []string            `json:"origins" yaml:"origins"`
-	Categories []Category          `json:"categories" yaml:"categories"`
-	Services   []Service           `json:"services" yaml:"services"`
-	Lifetime   Duration            `json:"lifetime" yaml:"lifetime_days,omitempty"`
+	ID         string     `json:"id" yaml:"id"`
+	Name       string     `json:"name" yaml:"name"`
+	Origins    []string   `json:"origins" yaml:"origins"`
+	Categories []Category `json:"categories" yaml:"categories"`
+	Services   []Service  `json:"services" yaml:"services"`
+	Lifetime   Duration   `json:"lifetime" yaml:"lifetime_days,omitempty"`
+	// Retention is how long the site's decisions stay in the ledger: the
+	// scheduled purge removes older ones (zero: kept for ever). It is at
+	// least the consent lifetime, so a decision in force keeps its proof.
+	Retention  Duration            `json:"retention,omitzero" yaml:"retention_days,omitempty"`
 	ConsentMap map[string][]string `json:"consent_mode" yaml:"consent_mode"`
 	Appearance Appearance          `json:"appearance" yaml:"appearance"`
 	// Rules choose the mode per visitor country; any other country, and an
@@ -217,6 +221,10 @@ const MaxTextLen = 2000
 // computed from it (each category adds two texts per language).
 const MaxCategories = 20
 
+// MaxRetention is the longest retention a site may set (ten years); longer
+// is "for ever", retention zero.
+const MaxRetention = 3653 * 24 * time.Hour
+
 // MaxLifetime is the longest any decision may be remembered (13 months).
 const MaxLifetime = 395 * 24 * time.Hour
 
@@ -274,6 +282,10 @@ func (s *Site) Validate() error {
 	}
 	if s.Lifetime.Duration < 0 || s.Lifetime.Duration > MaxLifetime {
 		return FieldError(EInvalid, "lifetime", "must be between 0 (default) and 13 months")
+	}
+	if r := s.Retention.Duration; r != 0 && (r < s.LifetimeOrDefault() || r > MaxRetention) {
+		return FieldError(EInvalid, "retention", "must be 0 (keep for ever) or from the consent lifetime (%d days) to %d days: a decision in force keeps its proof",
+			int(s.LifetimeOrDefault()/(24*time.Hour)), int(MaxRetention/(24*time.Hour)))
 	}
 	for country, m := range s.Rules {
 		if !ValidCountry(country) {

@@ -1,0 +1,105 @@
+package retention_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/retention"
+	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/consentry/consentry/internal/store/postgres"
+	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/store/storetest"
+)
+
+func TestScheduledRoundSQLite(t *testing.T) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	testRound(t, s)
+}
+
+func TestScheduledRoundPostgres(t *testing.T) {
+	s, err := postgres.Open(context.Background(), pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	testRound(t, s)
+}
+
+// A round purges the sites that set a retention, and only their events
+// older than it, as the scheduler, audited; the ledger still verifies. A
+// second round finds nothing; while another holds the lock, none runs.
+func testRound(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	shop := storetest.Site("shop")
+	shop.Retention.Duration = 400 * 24 * time.Hour
+	for _, site := range []*consent.Site{shop, storetest.Site("blog")} {
+		if _, err := s.Publish(ctx, site, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().UTC()
+	var batch []*consent.Event
+	for i := range 40 {
+		e := storetest.Event([]string{"shop", "blog"}[i%2], i)
+		e.Time = now.AddDate(-2, 0, 0).Add(time.Duration(i) * time.Second) // 20 of each, past 400 days
+		if i >= 30 {
+			e.Time = now.AddDate(0, 0, -300) // 5 of each, within it
+		}
+		batch = append(batch, e)
+	}
+	if err := s.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	purges, ran, err := retention.Round(ctx, s, now)
+	if err != nil || !ran {
+		t.Fatalf("round: ran %v, err %v", ran, err)
+	}
+	if len(purges) != 1 || purges[0].Site != "shop" || purges[0].Count != 15 || purges[0].Actor != "scheduler" {
+		t.Fatalf("purges %+v", purges)
+	}
+	left := map[string]int{}
+	if err := s.Walk(ctx, 0, func(e *consent.Event) error { left[e.Site]++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if left["shop"] != 5 || left["blog"] != 20 {
+		t.Errorf("left %v, want shop 5 (within 400 days), blog 20 (no retention)", left)
+	}
+	seq, head, err := s.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v ledger.Verifier
+	if err := v.Run(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Finish(seq, head); err != nil || v.Count() != 25 || v.Purged() != 15 {
+		t.Fatalf("verify: %d events, %d purged, err %v", v.Count(), v.Purged(), err)
+	}
+	trail, err := s.AuditLog(ctx, 0, 10)
+	if err != nil || len(trail) != 1 || trail[0].Actor != "scheduler" || trail[0].Action != "purge" || trail[0].Target != "shop" {
+		t.Errorf("audit trail %+v, err %v", trail, err)
+	}
+	if purges, ran, err := retention.Round(ctx, s, now); err != nil || !ran || len(purges) != 0 {
+		t.Errorf("second round: %+v, ran %v, err %v", purges, ran, err)
+	}
+	if recs, _ := s.Purges(ctx, 10); len(recs) != 1 {
+		t.Errorf("a round with nothing to do left a record: %+v", recs)
+	}
+	release, ok, err := s.PurgeLock(ctx)
+	if err != nil || !ok {
+		t.Fatal(ok, err)
+	}
+	defer release()
+	if _, ran, err := retention.Round(ctx, s, now.AddDate(1, 0, 0)); err != nil || ran {
+		t.Errorf("a round while another holds the lock: ran %v, err %v", ran, err)
+	}
+}
