@@ -184,10 +184,12 @@ func (v AuditView) NextURL() string {
 // ExportURL downloads the filtered trail as CSV.
 func (v AuditView) ExportURL() string { return "/admin/audit/export?" + v.Filter.Values().Encode() }
 
-// auditActions are the actions the audit trail records, for its filter.
-var auditActions = []string{"signin", "signin_failed", "signin_throttled", "signout", "signout_everywhere", "export",
+// AuditActions are the actions the audit trail records, in the filter's
+// order; each has its words (AuditActionWords) in every console language. A
+// test finds every action the code writes and fails on one missing here.
+var AuditActions = []string{"signin", "signin_failed", "signin_throttled", "signout", "signout_everywhere", "export",
 	"dsr_lookup", "dsr_export", "erase", "audit_export", "verify", "user_add", "user_change", "user_passwd", "password_change",
-	"site_create", "site_edit", "publish", "request_add", "request_answer", "request_extend"}
+	"site_create", "site_edit", "publish", "request_add", "request_answer", "request_extend", "purge"}
 
 // UsersView lists the console's users.
 type UsersView struct {

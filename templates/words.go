@@ -49,6 +49,12 @@ func CategoryWords(t *i18n.Localizer, keys []string) string {
 	return strings.Join(names, ", ")
 }
 
+// AuditActionWords is what an audit entry's action did, in words:
+// dsr_lookup is "Looked up a visitor". The trail and its CSV keep the code.
+func AuditActionWords(t *i18n.Localizer, action string) string {
+	return orKey(t, "a_audit_"+action, action)
+}
+
 // RequestKindWords is what a data subject asked for, in words.
 func RequestKindWords(t *i18n.Localizer, k consent.RequestKind) string {
 	return orKey(t, "a_request_kind_"+string(k), string(k))

@@ -107,7 +107,10 @@ func (s *Server) getAuditExport(c echo.Context) error {
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consentry-audit-%s.csv"`, time.Now().UTC().Format("20060102-150405")))
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	if err := w.Write([]string{"time", "last", "count", "actor", "action", "target", "detail", "ip"}); err != nil {
+	// The codes stay machine-readable; the last column says each action in
+	// the exporting user's language.
+	t := s.adminT(c, u).T
+	if err := w.Write([]string{"time", "last", "count", "actor", "action", "target", "detail", "ip", "action_words"}); err != nil {
 		return err
 	}
 	var werr error
@@ -117,7 +120,7 @@ func (s *Server) getAuditExport(c echo.Context) error {
 			last = e.Last.UTC().Format(time.RFC3339)
 		}
 		werr = w.Write([]string{e.Time.UTC().Format(time.RFC3339), last, strconv.Itoa(max(e.Count, 1)), csvCell(e.Actor),
-			csvCell(e.Action), csvCell(e.Target), csvCell(e.Detail), consent.TruncateIP(e.IP)})
+			csvCell(e.Action), csvCell(e.Target), csvCell(e.Detail), consent.TruncateIP(e.IP), csvCell(templates.AuditActionWords(t, e.Action))})
 		return werr == nil
 	})
 	if err == nil {

@@ -1,0 +1,158 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"net/url"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/templates"
+)
+
+// writtenAuditActions reads the module's source (tests aside) and returns
+// every action code it can write to the audit trail, with where: the
+// action argument of the console's s.audit and s.auditRepeat, the Action
+// of an auth.AuditEntry literal, and a string assigned to an entry's
+// Action. An action that is not a string literal where the code writes it
+// is an error: the words would go unchecked.
+func writtenAuditActions(t *testing.T) map[string]string {
+	t.Helper()
+	found := map[string]string{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, "storetest") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		literal := func(e ast.Expr, what string) {
+			if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				code, _ := strconv.Unquote(lit.Value)
+				found[code] = fset.Position(lit.Pos()).String()
+				return
+			}
+			t.Errorf("%s: %s writes an audit action that is not a string literal", fset.Position(e.Pos()), what)
+		}
+		for _, decl := range f.Decls {
+			fn, ok := decl.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			// The console's two helpers pass their caller's action on.
+			helper := fn.Recv != nil && (fn.Name.Name == "audit" || fn.Name.Name == "auditRepeat")
+			ast.Inspect(fn, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					if sel, ok := n.Fun.(*ast.SelectorExpr); ok && (sel.Sel.Name == "audit" || sel.Sel.Name == "auditRepeat") && len(n.Args) >= 3 {
+						literal(n.Args[2], sel.Sel.Name)
+					}
+				case *ast.CompositeLit:
+					if sel, ok := n.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == "AuditEntry" {
+						for _, el := range n.Elts {
+							if kv, ok := el.(*ast.KeyValueExpr); ok && kv.Key.(*ast.Ident).Name == "Action" && !helper {
+								literal(kv.Value, "an AuditEntry")
+							}
+						}
+					}
+				case *ast.AssignStmt:
+					for i, lhs := range n.Lhs {
+						if sel, ok := lhs.(*ast.SelectorExpr); ok && sel.Sel.Name == "Action" && i < len(n.Rhs) {
+							if lit, ok := n.Rhs[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
+								literal(lit, "an assignment")
+							}
+						}
+					}
+				}
+				return true
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return found
+}
+
+// TestEveryAuditActionHasWords: every action the code base can write to the
+// audit trail is in the audit page's filter and has its words in every
+// console language, so adding an action without them fails here.
+func TestEveryAuditActionHasWords(t *testing.T) {
+	found := writtenAuditActions(t)
+	for _, want := range []string{"dsr_lookup", "erase", "signin_failed", "user_passwd", "request_add"} {
+		if _, ok := found[want]; !ok {
+			t.Fatalf("the source scan missed %q (found %v): it no longer sees how actions are written", want, found)
+		}
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, where := range found {
+		if !slices.Contains(templates.AuditActions, code) {
+			t.Errorf("%s writes the audit action %q, which templates.AuditActions (the filter) does not list", where, code)
+		}
+		for _, lang := range i18n.Console {
+			if w := templates.AuditActionWords(b.For(lang), code); w == code {
+				t.Errorf("%s writes the audit action %q, which has no words in admin.%s.toml (a_audit_%s)", where, code, lang, code)
+			}
+		}
+	}
+	for _, code := range templates.AuditActions {
+		if _, ok := found[code]; !ok {
+			t.Errorf("templates.AuditActions lists %q, which nothing writes", code)
+		}
+	}
+}
+
+// TestAuditSpeaksWords: the audit page names each action in words in the
+// user's language, and so does its filter; the CSV keeps the code and adds
+// the words as its last column.
+func TestAuditSpeaksWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC().Add(-time.Hour), Actor: "cli", Action: "dsr_lookup", Target: "x", IP: "-"}); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/audit?action=dsr_lookup")
+	if !strings.Contains(page, `data-action="dsr_lookup">Looked up a visitor`) || !strings.Contains(page, `<option value="dsr_lookup" selected>Looked up a visitor</option>`) {
+		t.Error("the audit page shows the code, not the words")
+	}
+	if strings.Contains(page, ">dsr_lookup<") {
+		t.Error("the audit page still shows the code as text")
+	}
+	_, body, _ := c.get("/admin/audit/export?action=dsr_lookup")
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if err != nil || len(rows) != 2 || rows[0][4] != "action" || rows[0][8] != "action_words" || rows[1][4] != "dsr_lookup" || rows[1][8] != "Looked up a visitor" {
+		t.Fatalf("CSV %q %v", rows, err)
+	}
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != 303 {
+		t.Fatalf("language: %d", status)
+	}
+	_, page, _ = c.get("/admin/audit?action=dsr_lookup")
+	if !strings.Contains(page, `data-action="dsr_lookup">Besucher nachgeschlagen`) {
+		t.Error("the audit page does not speak German")
+	}
+}
