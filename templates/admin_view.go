@@ -139,6 +139,23 @@ type Integrity struct {
 	Checked     int64
 	Break       *ledger.Break
 	More        bool
+	// Purged is how many events retention purges removed in all; Purge
+	// is the newest purge, nil when there was none.
+	Purged int64
+	Purge  *PurgeView
+}
+
+// PurgeView is one retention purge as the integrity page shows it.
+type PurgeView struct {
+	At     time.Time // when its last batch committed
+	Actor  string    // cli, scheduler or a console user
+	Site   string    // "" for every site
+	Cutoff time.Time
+	Count  int64
+	// Last and LastHash are the newest event it removed and its hash: the
+	// link the ledger keeps for it.
+	Last     int64
+	LastHash [32]byte
 }
 
 // AuditView is one page of the audit trail.

@@ -50,6 +50,20 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 	if v.Head, v.HeadHash, err = s.cfg.Store.Head(ctx); err != nil {
 		return v, err
 	}
+	if v.Purged, err = s.cfg.Store.PurgedTotal(ctx); err != nil {
+		return v, err
+	}
+	purges, err := s.cfg.Store.Purges(ctx, 1)
+	if err != nil {
+		return v, err
+	}
+	if len(purges) == 1 {
+		p := purges[0]
+		v.Purge = &templates.PurgeView{At: p.Finished, Actor: p.Actor, Site: p.Site, Cutoff: p.Cutoff, Count: p.Count, Last: p.Last, LastHash: p.LastHash}
+		if v.Purge.At.IsZero() {
+			v.Purge.At = p.Started
+		}
+	}
 	// The texts half of the head: every snapshot is read and checked, so a
 	// forged one shows here rather than in a head to record.
 	texts, err := ledger.CheckTexts(ctx, s.cfg.Store, 0)

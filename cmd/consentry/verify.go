@@ -101,8 +101,8 @@ func verifyFlags(fs *flag.FlagSet) runner {
 		}
 		// Walked to the head and passed: the integrity page shows when and
 		// by whom, and the console's next verification goes on from here.
-		if last := v.Last(); last != nil {
-			if err := st.SetVerified(ctx, last.Seq, last.Hash, time.Now().UTC()); err != nil {
+		if at, hash := v.At(); at > 0 {
+			if err := st.SetVerified(ctx, at, hash, time.Now().UTC()); err != nil {
 				return fmt.Errorf("recording the verification: %w", err)
 			}
 		}

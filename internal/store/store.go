@@ -110,6 +110,8 @@ type Retention interface {
 	PurgeCount(ctx context.Context, site string, cutoff time.Time) (int64, error)
 	// Purges returns the newest purge records, newest first.
 	Purges(ctx context.Context, limit int) ([]Purge, error)
+	// PurgedTotal is how many events every purge so far removed.
+	PurgedTotal(ctx context.Context) (int64, error)
 	// Gaps returns up to limit purged runs that end after seq, in ledger
 	// order (see ledger.Source).
 	Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap, error)

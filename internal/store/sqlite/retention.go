@@ -208,6 +208,13 @@ func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
 	return out, rows.Err()
 }
 
+// PurgedTotal is how many events every purge so far removed.
+func (s *Store) PurgedTotal(ctx context.Context) (int64, error) {
+	var n int64
+	err := s.r.QueryRowContext(ctx, "SELECT COALESCE(SUM(count), 0) FROM purges").Scan(&n)
+	return n, err
+}
+
 // Gaps returns purged runs that end after seq, in order.
 func (s *Store) Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT first_seq, last_seq, before_hash, after_hash, purge_id FROM purged

@@ -111,6 +111,9 @@ func testPurgeEverySite(t *testing.T, s store.Store) {
 	if n, err := verify(t, s); err != nil || n != 10 {
 		t.Fatalf("after the purge %d events verify, err %v", n, err)
 	}
+	if n, err := s.PurgedTotal(ctx); err != nil || n != 20 {
+		t.Errorf("purged in all: %d, err %v", n, err)
+	}
 	// Up to the newest event: the ledger is all one run, and the next
 	// event chains to the head the run ends at.
 	all := purge(t, s, "blog", time.Now().Add(time.Hour), 4)

@@ -1,0 +1,62 @@
+package web_test
+
+import (
+	"context"
+	"encoding/hex"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/retention"
+)
+
+// TestIntegrityAfterPurge: after a retention purge the integrity page says
+// how many events remain, shows the last purge (when, by whom, how many,
+// the link it kept), verifies across the purged run, incrementally from a
+// checkpoint the purge removed too, and the proof of the first remaining
+// event still shows its link as verified.
+func TestIntegrityAfterPurge(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	batch := demoEvents(t, a, 12)
+	old := time.Now().UTC().AddDate(-2, 0, 0)
+	for i, e := range batch[:8] {
+		e.Time = old.Add(time.Duration(i) * time.Second)
+	}
+	if err := a.Store.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/integrity")
+	token := csrfField.FindStringSubmatch(page)[1]
+	// A checkpoint at #4, then events up to #8 purged.
+	if err := a.Store.SetVerified(ctx, 4, batch[3].Hash, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := retention.Run(ctx, a.Store, retention.Options{Cutoff: time.Now().AddDate(-1, 0, 0), Actor: "cli"})
+	if err != nil || p.Count != 8 {
+		t.Fatalf("purge: %+v, %v", p, err)
+	}
+	_, page, _ = c.get("/admin/integrity")
+	for _, want := range []string{"Events in the ledger: 4<", `data-testid="purged-by">cli<`, "all sites", "8 events removed",
+		`data-testid="purge-anchor">8:` + hex.EncodeToString(batch[7].Hash[:])} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the integrity page lacks %q", want)
+		}
+	}
+	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}})
+	if strings.Contains(page, `data-testid="broken"`) || !strings.Contains(page, batch[11].ID.String()) || !strings.Contains(page, `data-testid="checked">`) {
+		t.Fatalf("incremental verification across the purge: %s", page)
+	}
+	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})
+	if strings.Contains(page, `data-testid="broken"`) || !strings.Contains(page, "Events checked just now: 4<") {
+		t.Errorf("full verification after the purge: broken or not 4 events checked")
+	}
+	if _, proof, _ := c.get("/admin/events/" + batch[8].ID.String()); !strings.Contains(proof, `data-testid="link-ok"`) {
+		t.Error("the proof of the first event after the purge does not verify its link to the purged run")
+	}
+}
