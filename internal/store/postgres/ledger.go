@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -172,20 +174,22 @@ func nullString(s string) *string {
 // storeAgents makes sure every user agent of the batch has an ID in the cache.
 func (s *Store) storeAgents(ctx context.Context, events []*consent.Event) error {
 	var uas []string
-	seen := map[string]bool{}
+	batch := map[string]bool{}
 	for _, e := range events {
-		ua := e.Personal.UserAgent
-		if _, ok := s.agents[ua]; ok || ua == "" || seen[ua] {
-			continue
+		if ua := e.Personal.UserAgent; ua != "" && !batch[ua] {
+			batch[ua] = true
+			if _, ok := s.agents[ua]; !ok {
+				uas = append(uas, ua)
+			}
 		}
-		seen[ua] = true
-		uas = append(uas, ua)
 	}
 	if len(uas) == 0 {
 		return nil
 	}
 	if len(s.agents)+len(uas) > 10000 {
-		s.agents = map[string]int64{}
+		// Start afresh with every agent of this batch: its rows are made
+		// from the cache.
+		s.agents, uas = map[string]int64{}, slices.Collect(maps.Keys(batch))
 	}
 	if _, err := s.pool.Exec(ctx, "INSERT INTO agents (ua) SELECT unnest($1::text[]) ON CONFLICT (ua) DO NOTHING", uas); err != nil {
 		return err

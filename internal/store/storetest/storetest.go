@@ -56,6 +56,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SnapshotsStream", testSnapshotsStream},
 		{"RequestIDsRecordOnce", testRequestIDs},
 		{"PruneRequests", testPruneRequests},
+		{"ManyAgentsAndChoices", testManyAgentsAndChoices},
 		{"SubjectRequests", testSubjectRequests},
 		{"SubjectRequestOnceOnly", testSubjectRequestOnce},
 		{"PurgeEverySite", testPurgeEverySite},
@@ -779,5 +780,41 @@ func testThrottle(t *testing.T, s store.Store) {
 	}
 	if st, _ := s.ThrottleStates(ctx, "i:192.0.2.1", "k:192.0.2.1 dpo@shop.example"); len(st) != 0 {
 		t.Errorf("forgotten keys kept: %+v", st)
+	}
+}
+
+// testManyAgentsAndChoices appends more distinct user agents and choices
+// than a store keeps in memory, each batch also repeating ones seen before:
+// every event reads back with its own, and the chain verifies.
+func testManyAgentsAndChoices(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	const n, batch = 12000, 1500
+	for i := 0; i < n; i += batch {
+		var events []*consent.Event
+		for j := i; j < i+batch; j++ {
+			e := Event("shop", j)
+			e.Personal.UserAgent, e.Rule = fmt.Sprintf("agent %d", j), fmt.Sprintf("rule %d", j)
+			events = append(events, e)
+		}
+		for _, j := range []int{0, i / 2, i + 1} { // seen before, and in this batch
+			e := Event("shop", j)
+			e.Personal.UserAgent, e.Rule = fmt.Sprintf("agent %d", j), fmt.Sprintf("rule %d", j)
+			events = append(events, e)
+		}
+		if err := s.AppendBatch(ctx, events); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := verify(t, s); err != nil {
+		t.Fatalf("after %d events: %v", got, err)
+	}
+	err := s.Walk(ctx, 0, func(e *consent.Event) error {
+		if a, r := strings.TrimPrefix(e.Personal.UserAgent, "agent "), strings.TrimPrefix(e.Rule, "rule "); a != r || a == "" {
+			return fmt.Errorf("event #%d reads back with agent %q and rule %q", e.Seq, e.Personal.UserAgent, e.Rule)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
