@@ -503,7 +503,9 @@ func TestIntegrityPage(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	if _, err := db.Exec("UPDATE events SET action = 'accept_all' WHERE seq = 4"); err != nil {
+	if _, err := db.Exec(`INSERT INTO choices (revision, action, granted, source, lang, country, rule, texts_hash)
+		SELECT revision, 'accept_all', granted, source, lang, country, rule, texts_hash FROM choices WHERE id = (SELECT choice_id FROM events WHERE seq = 4);
+		UPDATE events SET choice_id = last_insert_rowid() WHERE seq = 4`); err != nil {
 		t.Fatal(err)
 	}
 	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})

@@ -138,7 +138,9 @@ func TestTwoInstancesOneLedger(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer conn.Close(context.Background())
-	if tag, err := conn.Exec(context.Background(), "UPDATE events SET country = 'ZZ' WHERE seq = 4321"); err != nil || tag.RowsAffected() != 1 {
+	if tag, err := conn.Exec(context.Background(), `WITH c AS (INSERT INTO choices (revision, action, granted, source, lang, country, rule, texts_hash)
+		SELECT revision, action, granted, source, lang, 'ZZ', rule, texts_hash FROM choices WHERE id = (SELECT choice_id FROM events WHERE seq = 4321)
+		RETURNING id) UPDATE events SET choice_id = (SELECT id FROM c) WHERE seq = 4321`); err != nil || tag.RowsAffected() != 1 {
 		t.Fatalf("tamper: %v %v", tag, err)
 	}
 	out.Reset()

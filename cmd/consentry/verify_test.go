@@ -7,8 +7,10 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,6 +57,17 @@ func runVerify(t *testing.T, path string) (string, error) {
 	return out.String(), err
 }
 
+// rechoose is the SQL that changes one field of what event seq records (its
+// choice) to value, an SQL literal, for that event alone: a new choices row
+// like its own but for that field, and the event pointed at it.
+func rechoose(seq int64, field, value string) string {
+	cols := []string{"revision", "action", "granted", "source", "lang", "country", "rule", "texts_hash"}
+	sel := slices.Clone(cols)
+	sel[slices.Index(cols, field)] = value
+	return fmt.Sprintf(`INSERT INTO choices (%s) SELECT %s FROM choices WHERE id = (SELECT choice_id FROM events WHERE seq = %d);
+		UPDATE events SET choice_id = last_insert_rowid() WHERE seq = %d`, strings.Join(cols, ", "), strings.Join(sel, ", "), seq, seq)
+}
+
 func tamper(t *testing.T, path, query string, args ...any) {
 	t.Helper()
 	db, err := sql.Open("sqlite", "file:"+path)
@@ -85,8 +98,8 @@ func TestVerifyNamesTamperedEvent(t *testing.T) {
 		query string
 		seq   int64 // the event verify must name
 	}{
-		{"granted changed", "UPDATE events SET granted = 'analytics,marketing,necessary' WHERE seq = 4", 4},
-		{"action changed", "UPDATE events SET action = 'accept_all' WHERE seq = 7", 7},
+		{"granted changed", rechoose(4, "granted", "'analytics,marketing,necessary'"), 4},
+		{"action changed", rechoose(7, "action", "'accept_all'"), 7},
 		{"ip changed", "UPDATE events SET ip = '198.51.100.0' WHERE seq = 2", 2},
 		{"middle event deleted", "DELETE FROM events WHERE seq = 5", 6},
 		{"newest event deleted", "DELETE FROM events WHERE seq = 10", 9},
@@ -135,7 +148,10 @@ func TestVerifyRecordedHead(t *testing.T) {
 	for _, e := range all[2:] {
 		ledger.Seal(e, prev)
 		prev = e.Hash
-		tamper(t, path, "UPDATE events SET granted = ?, hash = ? WHERE seq = ?", strings.Join(e.Granted, ","), e.Hash[:], e.Seq)
+		if e == all[2] {
+			tamper(t, path, rechoose(e.Seq, "granted", "'"+strings.Join(e.Granted, ",")+"'"))
+		}
+		tamper(t, path, "UPDATE events SET hash = ? WHERE seq = ?", e.Hash[:], e.Seq)
 	}
 	tamper(t, path, "UPDATE ledger_head SET hash = ?", prev[:])
 	if _, err := runVerify(t, path); err != nil {

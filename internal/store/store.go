@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -256,4 +257,26 @@ type Requests interface {
 	// RequestsDue counts the open requests due before today (overdue) and
 	// those due from today to soon days later.
 	RequestsDue(ctx context.Context, today time.Time, soon int) (overdue, dueSoon int, err error)
+}
+
+// Choice is what an event records about what the visitor was shown and
+// chose, apart from who, when and where: a few thousand combinations recur
+// across millions of events, so both stores keep each once (the choices
+// table) and an event names its choice by number, as it names its user
+// agent.
+type Choice struct {
+	Revision  int
+	Action    consent.Action
+	Granted   string // category keys, comma-separated, as stored
+	Source    consent.Source
+	Lang      string
+	Country   string
+	Rule      string
+	TextsHash [32]byte
+}
+
+// ChoiceOf returns the choice e records.
+func ChoiceOf(e *consent.Event) Choice {
+	return Choice{Revision: e.Revision, Action: e.Action, Granted: strings.Join(e.Granted, ","), Source: e.Source,
+		Lang: e.Lang, Country: e.Country, Rule: e.Rule, TextsHash: e.TextsHash}
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
@@ -19,21 +20,31 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 
-var eventCopyColumns = []string{"seq", "time", "expires", "agent_id", "revision", "flags", "id", "consent_id",
-	"site_id", "action", "granted", "source", "lang", "country", "rule", "texts_hash", "ip", "page",
-	"pii_salt", "pii_digest", "hash"}
+var eventCopyColumns = []string{"seq", "time", "expires", "agent_id", "choice_id", "page_id", "flags", "id",
+	"consent_id", "site_id", "ip", "pii_salt", "pii_digest", "hash"}
 
 // AppendBatch writes events in one transaction: it locks the ledger head's
 // row, seals the batch to it, copies the events in, adds their day starts
 // and rollup, and writes the new head. Writers on other instances wait on
 // that row lock, so the ledger stays one chain and the rollup exact. New
-// user agents are stored before, in a transaction of their own, so the lock
-// is held for no more than the batch itself; rows of a batch that then
-// fails stay, unreferenced and harmless.
+// user agents, pages and choices are stored before, in transactions of their own,
+// so the lock is held for no more than the batch itself; rows of a batch
+// that then fails stay, unreferenced and harmless.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := s.storeAgents(ctx, events); err != nil {
+	for _, d := range []struct {
+		dict *dictionary
+		of   func(*consent.Event) string
+	}{
+		{s.agents, func(e *consent.Event) string { return e.Personal.UserAgent }},
+		{s.urls, func(e *consent.Event) string { return e.Personal.Page }},
+	} {
+		if err := s.storeNames(ctx, d.dict, events, d.of); err != nil {
+			return err
+		}
+	}
+	if err := s.storeChoices(ctx, events); err != nil {
 		return err
 	}
 	tx, err := s.pool.Begin(ctx)
@@ -65,12 +76,16 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	rows := make([][]any, len(events))
 	for i, e := range events {
 		var agent *int64
-		if id, ok := s.agents[e.Personal.UserAgent]; ok {
+		if id, ok := s.agents.ids[e.Personal.UserAgent]; ok {
 			agent = &id
 		}
-		rows[i] = []any{e.Seq, micros(e.Time), micros(e.Expires), agent, int32(e.Revision), int16(e.Flags()),
-			[16]byte(e.ID), [16]byte(e.ConsentID), e.Site, string(e.Action), strings.Join(e.Granted, ","), string(e.Source),
-			e.Lang, e.Country, e.Rule, e.TextsHash[:], nullString(e.Personal.IP), nullString(e.Personal.Page),
+		var page *int32
+		if id, ok := s.urls.ids[e.Personal.Page]; ok {
+			id := int32(id)
+			page = &id
+		}
+		rows[i] = []any{e.Seq, micros(e.Time), micros(e.Expires), agent, int32(s.choices[store.ChoiceOf(e)]), page,
+			int16(e.Flags()), [16]byte(e.ID), [16]byte(e.ConsentID), e.Site, nullString(e.Personal.IP),
 			e.PIISalt, e.PIIDigest[:], e.Hash[:]}
 	}
 	if _, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventCopyColumns, pgx.CopyFromRows(rows)); err != nil {
@@ -171,30 +186,43 @@ func nullString(s string) *string {
 	return &s
 }
 
-// storeAgents makes sure every user agent of the batch has an ID in the cache.
-func (s *Store) storeAgents(ctx context.Context, events []*consent.Event) error {
-	var uas []string
+// dictionaryCache bounds each dictionary's cache: 100,000 strings (a few
+// MB) hold a large shop's pages, so the writer rarely asks the database.
+const dictionaryCache = 100000
+
+// dictionary is a table of strings that repeat across events (user agents,
+// pages), each stored once, and the numbers of those seen lately.
+type dictionary struct {
+	table, column string
+	ids           map[string]int64
+}
+
+// storeNames makes sure every string of the batch that of picks (user
+// agents, pages) has a number in d's cache.
+func (s *Store) storeNames(ctx context.Context, d *dictionary, events []*consent.Event, of func(*consent.Event) string) error {
+	var missing []string
 	batch := map[string]bool{}
 	for _, e := range events {
-		if ua := e.Personal.UserAgent; ua != "" && !batch[ua] {
-			batch[ua] = true
-			if _, ok := s.agents[ua]; !ok {
-				uas = append(uas, ua)
+		if v := of(e); v != "" && !batch[v] {
+			batch[v] = true
+			if _, ok := d.ids[v]; !ok {
+				missing = append(missing, v)
 			}
 		}
 	}
-	if len(uas) == 0 {
+	if len(missing) == 0 {
 		return nil
 	}
-	if len(s.agents)+len(uas) > 10000 {
-		// Start afresh with every agent of this batch: its rows are made
+	if len(d.ids)+len(missing) > dictionaryCache {
+		// Start afresh with every string of this batch: its rows are made
 		// from the cache.
-		s.agents, uas = map[string]int64{}, slices.Collect(maps.Keys(batch))
+		d.ids, missing = map[string]int64{}, slices.Collect(maps.Keys(batch))
 	}
-	if _, err := s.pool.Exec(ctx, "INSERT INTO agents (ua) SELECT unnest($1::text[]) ON CONFLICT (ua) DO NOTHING", uas); err != nil {
+	if _, err := s.pool.Exec(ctx, fmt.Sprintf("INSERT INTO %[1]s (%[2]s) SELECT unnest($1::text[]) ON CONFLICT (%[2]s) DO NOTHING",
+		d.table, d.column), missing); err != nil {
 		return err
 	}
-	rows, err := s.pool.Query(ctx, "SELECT id, ua FROM agents WHERE ua = ANY($1)", uas)
+	rows, err := s.pool.Query(ctx, fmt.Sprintf("SELECT id, %s FROM %s WHERE %[1]s = ANY($1)", d.column, d.table), missing)
 	if err != nil {
 		return err
 	}
@@ -202,19 +230,80 @@ func (s *Store) storeAgents(ctx context.Context, events []*consent.Event) error 
 	for rows.Next() {
 		var (
 			id int64
-			ua string
+			v  string
 		)
-		if err := rows.Scan(&id, &ua); err != nil {
+		if err := rows.Scan(&id, &v); err != nil {
 			return err
 		}
-		s.agents[ua] = id
+		d.ids[v] = id
 	}
 	return rows.Err()
 }
 
-const eventColumns = `e.seq, e.id, e.consent_id, e.site_id, e.revision, e.action, e.granted, e.source, e.lang,
-	e.country, e.rule, e.flags, e.texts_hash, e.time, e.expires, e.ip, a.ua, e.page, e.pii_salt, e.pii_digest,
-	e.erased_at, e.erase_reason, e.hash FROM events e LEFT JOIN agents a ON a.id = e.agent_id`
+// storeChoices makes sure every choice of the batch has a number in the
+// cache.
+func (s *Store) storeChoices(ctx context.Context, events []*consent.Event) error {
+	var missing []store.Choice
+	batch := map[store.Choice]bool{}
+	for _, e := range events {
+		if c := store.ChoiceOf(e); !batch[c] {
+			batch[c] = true
+			if _, ok := s.choices[c]; !ok {
+				missing = append(missing, c)
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	if len(s.choices)+len(missing) > 10000 {
+		// Start afresh with every choice of this batch: its rows are made
+		// from the cache.
+		s.choices, missing = map[store.Choice]int64{}, slices.Collect(maps.Keys(batch))
+	}
+	var (
+		revs                                              []int32
+		actions, granted, sources, langs, countries, rule []string
+		texts                                             [][]byte
+	)
+	for _, c := range missing {
+		revs, actions, granted = append(revs, int32(c.Revision)), append(actions, string(c.Action)), append(granted, c.Granted)
+		sources, langs, countries = append(sources, string(c.Source)), append(langs, c.Lang), append(countries, c.Country)
+		rule, texts = append(rule, c.Rule), append(texts, c.TextsHash[:])
+	}
+	args := []any{revs, actions, granted, sources, langs, countries, rule, texts}
+	const given = `unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bytea[])
+		AS b (revision, action, granted, source, lang, country, rule, texts_hash)`
+	if _, err := s.pool.Exec(ctx, `INSERT INTO choices (revision, action, granted, source, lang, country, rule, texts_hash)
+		SELECT * FROM `+given+` ON CONFLICT DO NOTHING`, args...); err != nil {
+		return err
+	}
+	rows, err := s.pool.Query(ctx, `SELECT c.id, c.revision, c.action, c.granted, c.source, c.lang, c.country, c.rule, c.texts_hash
+		FROM choices c JOIN `+given+` USING (texts_hash, revision, action, granted, source, lang, country, rule)`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			id   int64
+			c    store.Choice
+			hash []byte
+		)
+		if err := rows.Scan(&id, &c.Revision, &c.Action, &c.Granted, &c.Source, &c.Lang, &c.Country, &c.Rule, &hash); err != nil {
+			return err
+		}
+		c.TextsHash = [32]byte(hash)
+		s.choices[c] = id
+	}
+	return rows.Err()
+}
+
+// eventColumns reads an event with its choice, user agent and page.
+const eventColumns = `e.seq, e.id, e.consent_id, e.site_id, c.revision, c.action, c.granted, c.source, c.lang,
+	c.country, c.rule, e.flags, c.texts_hash, e.time, e.expires, e.ip, a.ua, p.url, e.pii_salt, e.pii_digest,
+	e.erased_at, e.erase_reason, e.hash FROM events e LEFT JOIN choices c ON c.id = e.choice_id
+	LEFT JOIN agents a ON a.id = e.agent_id LEFT JOIN pages p ON p.id = e.page_id`
 
 func scanEvent(row pgx.Row) (*consent.Event, error) {
 	var (
@@ -327,26 +416,33 @@ func (s *Store) where(ctx context.Context, q consent.LogQuery, a *args) (string,
 		}
 		add(bound.cond, seq)
 	}
-	if q.Action != "" {
-		add("e.action = %s", string(q.Action))
-	}
-	if q.Source != "" {
-		add("e.source = %s", string(q.Source))
-	}
-	if q.Country != "" {
-		add("e.country = %s", q.Country)
-	}
-	if q.Lang != "" {
-		add("e.lang = %s", q.Lang)
-	}
 	if q.GPC != nil {
 		add("(e.flags & 1) = %s", map[bool]int16{true: 1, false: 0}[*q.GPC])
 	}
+	// What was chosen is looked up among the few choices, and each event's
+	// choice number checked against that set.
+	var choice []string
+	byChoice := func(format string, v any) { choice = append(choice, fmt.Sprintf(format, a.add(v))) }
+	if q.Action != "" {
+		byChoice("action = %s", string(q.Action))
+	}
+	if q.Source != "" {
+		byChoice("source = %s", string(q.Source))
+	}
+	if q.Country != "" {
+		byChoice("country = %s", q.Country)
+	}
+	if q.Lang != "" {
+		byChoice("lang = %s", q.Lang)
+	}
 	if q.Granted != "" {
-		add("strpos(',' || e.granted || ',', %s) > 0", ","+q.Granted+",")
+		byChoice("strpos(',' || granted || ',', %s) > 0", ","+q.Granted+",")
 	}
 	if q.Denied != "" {
-		add("strpos(',' || e.granted || ',', %s) = 0", ","+q.Denied+",")
+		byChoice("strpos(',' || granted || ',', %s) = 0", ","+q.Denied+",")
+	}
+	if len(choice) > 0 {
+		conds = append(conds, "e.choice_id IN (SELECT id FROM choices WHERE "+strings.Join(choice, " AND ")+")")
 	}
 	if len(conds) == 0 {
 		return "true", nil
@@ -466,7 +562,7 @@ func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 // Erase removes the personal fields of a consent ID's events. The ledger
 // still verifies: it chains over their salted digest, which stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page = NULL, pii_salt = NULL,
+	tag, err := s.pool.Exec(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL,
 		erased_at = $1, erase_reason = $2 WHERE consent_id = $3 AND erased_at IS NULL`, micros(at), reason, [16]byte(cid))
 	if err != nil {
 		return 0, err

@@ -3,10 +3,12 @@ package postgres
 import (
 	"context"
 	"io/fs"
+	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
@@ -48,4 +50,57 @@ func TestMigrationFilesOldTexts(t *testing.T) {
 	if body, err := s.Texts(ctx, odd); err != nil || string(body) != "not json" {
 		t.Errorf("a body that names nothing was lost: %q, %v", body, err)
 	}
+}
+
+// Events written in the shape before migration 00007 move to the choices
+// table and events that name them: each reads back as it was written, the
+// erased one too, and the ledger still verifies.
+func TestMigrationStoresChoicesOnce(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	defer db.Close()
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	events := storetest.OldShapeEvents(30)
+	for _, e := range events {
+		var (
+			ip, page, reason *string
+			salt             []byte
+			erased           *int64
+		)
+		if e.Erased == nil {
+			ip, page, salt = &e.Personal.IP, &e.Personal.Page, e.PIISalt
+		} else {
+			at := micros(e.Erased.At)
+			reason, erased = &e.Erased.Reason, &at
+		}
+		if _, err := db.Exec(`INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted, source, lang,
+			country, rule, flags, texts_hash, time, expires, ip, page, pii_salt, pii_digest, erased_at, erase_reason, hash)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, e.Seq, e.ID, e.ConsentID,
+			e.Site, e.Revision, string(e.Action), strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule,
+			e.Flags(), e.TextsHash[:], micros(e.Time), micros(e.Expires), ip, page, salt, e.PIIDigest[:], erased, reason, e.Hash[:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := events[len(events)-1]
+	if _, err := db.Exec("UPDATE ledger_head SET seq = $1, hash = $2, time = $3", last.Seq, last.Hash[:], micros(last.Time)); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckOldShapeEvents(t, s, events)
 }

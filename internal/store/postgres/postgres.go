@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"sync"
 
+	"github.com/consentry/consentry/internal/store"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -29,8 +30,11 @@ type Store struct {
 	// mu serializes this instance's AppendBatch calls and guards the cache;
 	// other instances are kept in order by the ledger head's row lock.
 	mu sync.Mutex
-	// agents caches user-agent IDs (rows are never deleted).
-	agents map[string]int64
+	// agents and urls (pages) are the strings stored once, with the numbers of
+	// those seen cached; choices caches the numbers of choices (rows of
+	// all three are never deleted).
+	agents, urls *dictionary
+	choices      map[store.Choice]int64
 }
 
 // Open connects to the database url names (postgres://…) and brings its
@@ -48,7 +52,9 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, agents: map[string]int64{}}, nil
+	return &Store{pool: pool, choices: map[store.Choice]int64{},
+		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
+		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}, nil
 }
 
 func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
 	"github.com/google/uuid"
 )
 
@@ -31,7 +33,7 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		if err != nil {
 			tx.Rollback()
 			// The caches may name rows the rollback removed.
-			s.agents = map[string]int64{}
+			s.agents.ids, s.urls.ids, s.choices = map[string]int64{}, map[string]int64{}, map[store.Choice]int64{}
 		}
 	}()
 	var (
@@ -52,22 +54,28 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	}
 	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted,
-		source, lang, country, rule, flags, texts_hash, time, expires, ip, agent_id, page, pii_salt, pii_digest, hash)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
+	ins, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, id, consent_id, site_id, choice_id, flags, time,
+		expires, ip, agent_id, page_id, pii_salt, pii_digest, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
 	if err != nil {
 		return err
 	}
 	defer ins.Close()
 	var insReq *sql.Stmt
 	for _, e := range events {
-		agent, err := s.agentID(ctx, tx, e.Personal.UserAgent)
+		agent, err := s.nameID(ctx, tx, s.agents, e.Personal.UserAgent)
 		if err != nil {
 			return err
 		}
-		_, err = ins.ExecContext(ctx, e.Seq, e.ID[:], e.ConsentID[:], e.Site, e.Revision, string(e.Action),
-			strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule, e.Flags(),
-			e.TextsHash[:], micros(e.Time), micros(e.Expires), e.Personal.IP, agent, e.Personal.Page,
+		page, err := s.nameID(ctx, tx, s.urls, e.Personal.Page)
+		if err != nil {
+			return err
+		}
+		choice, err := s.choiceID(ctx, tx, store.ChoiceOf(e))
+		if err != nil {
+			return err
+		}
+		_, err = ins.ExecContext(ctx, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, e.Flags(),
+			micros(e.Time), micros(e.Expires), e.Personal.IP, agent, page,
 			e.PIISalt, e.PIIDigest[:], e.Hash[:])
 		if err != nil {
 			return err
@@ -159,29 +167,69 @@ func (s *Store) PruneRequests(ctx context.Context, before time.Time) (int, error
 	}
 }
 
-func (s *Store) agentID(ctx context.Context, tx *sql.Tx, ua string) (sql.NullInt64, error) {
-	if ua == "" {
+// dictionaryCache bounds each dictionary's cache: 100,000 strings (a few
+// MB) hold a large shop's pages, so the writer rarely asks the database.
+const dictionaryCache = 100000
+
+// dictionary is a table of strings that repeat across events (user agents,
+// pages), each stored once, and the numbers of those seen lately.
+type dictionary struct {
+	table, column string
+	ids           map[string]int64
+}
+
+// nameID returns the number of v in d, storing it when it is new; NULL for "".
+func (s *Store) nameID(ctx context.Context, tx *sql.Tx, d *dictionary, v string) (sql.NullInt64, error) {
+	if v == "" {
 		return sql.NullInt64{}, nil
 	}
-	if id, ok := s.agents[ua]; ok {
+	if id, ok := d.ids[v]; ok {
 		return sql.NullInt64{Int64: id, Valid: true}, nil
 	}
+	// Most strings missing from the cache are stored already: a probe
+	// finds them without writing.
 	var id int64
-	err := tx.QueryRowContext(ctx, `INSERT INTO agents (ua) VALUES (?)
-		ON CONFLICT (ua) DO UPDATE SET ua = excluded.ua RETURNING id`, ua).Scan(&id)
+	err := tx.QueryRowContext(ctx, fmt.Sprintf("SELECT id FROM %s WHERE %s = ?", d.table, d.column), v).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.QueryRowContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (?) RETURNING id", d.table, d.column), v).Scan(&id)
+	}
 	if err != nil {
 		return sql.NullInt64{}, err
 	}
-	if len(s.agents) > 10000 {
-		s.agents = map[string]int64{}
+	if len(d.ids) >= dictionaryCache {
+		d.ids = map[string]int64{}
 	}
-	s.agents[ua] = id
+	d.ids[v] = id
 	return sql.NullInt64{Int64: id, Valid: true}, nil
 }
 
-const eventColumns = `e.seq, e.id, e.consent_id, e.site_id, e.revision, e.action, e.granted, e.source, e.lang,
-	e.country, e.rule, e.flags, e.texts_hash, e.time, e.expires, e.ip, a.ua, e.page, e.pii_salt, e.pii_digest,
-	e.erased_at, e.erase_reason, e.hash FROM events e LEFT JOIN agents a ON a.id = e.agent_id`
+// choiceID returns the number of choice c, storing it when it is new.
+func (s *Store) choiceID(ctx context.Context, tx *sql.Tx, c store.Choice) (int64, error) {
+	if id, ok := s.choices[c]; ok {
+		return id, nil
+	}
+	var id int64
+	err := tx.QueryRowContext(ctx, `INSERT INTO choices (revision, action, granted, source, lang, country, rule, texts_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (texts_hash, revision, action, granted, source, lang, country, rule) DO UPDATE SET rule = excluded.rule
+		RETURNING id`, c.Revision, string(c.Action), c.Granted, string(c.Source), c.Lang, c.Country, c.Rule, c.TextsHash[:]).Scan(&id)
+	if err != nil {
+		return 0, err
+	}
+	if len(s.choices) > 10000 {
+		s.choices = map[store.Choice]int64{}
+	}
+	s.choices[c] = id
+	return id, nil
+}
+
+// eventColumns reads an event with its choice, user agent and page. The
+// joins are LEFT JOINs so that SQLite keeps events as the outer loop, in seq
+// order.
+const eventColumns = `e.seq, e.id, e.consent_id, e.site_id, c.revision, c.action, c.granted, c.source, c.lang,
+	c.country, c.rule, e.flags, c.texts_hash, e.time, e.expires, e.ip, a.ua, p.url, e.pii_salt, e.pii_digest,
+	e.erased_at, e.erase_reason, e.hash FROM events e LEFT JOIN choices c ON c.id = e.choice_id
+	LEFT JOIN agents a ON a.id = e.agent_id LEFT JOIN pages p ON p.id = e.page_id`
 
 func scanEvent(row interface{ Scan(...any) error }) (*consent.Event, error) {
 	var (
@@ -284,26 +332,36 @@ func (s *Store) where(ctx context.Context, q consent.LogQuery) (string, []any, e
 		}
 		add(bound.cond, seq)
 	}
-	if q.Action != "" {
-		add("e.action = ?", string(q.Action))
-	}
-	if q.Source != "" {
-		add("e.source = ?", string(q.Source))
-	}
-	if q.Country != "" {
-		add("e.country = ?", q.Country)
-	}
-	if q.Lang != "" {
-		add("e.lang = ?", q.Lang)
-	}
 	if q.GPC != nil {
 		add("(e.flags & 1) = ?", map[bool]int{true: 1, false: 0}[*q.GPC])
 	}
+	// What was chosen is looked up among the few choices once, then each
+	// event's choice number is checked against that set.
+	var (
+		choice     []string
+		choiceArgs []any
+	)
+	byChoice := func(cond string, a any) { choice, choiceArgs = append(choice, cond), append(choiceArgs, a) }
+	if q.Action != "" {
+		byChoice("action = ?", string(q.Action))
+	}
+	if q.Source != "" {
+		byChoice("source = ?", string(q.Source))
+	}
+	if q.Country != "" {
+		byChoice("country = ?", q.Country)
+	}
+	if q.Lang != "" {
+		byChoice("lang = ?", q.Lang)
+	}
 	if q.Granted != "" {
-		add("instr(',' || e.granted || ',', ?) > 0", ","+q.Granted+",")
+		byChoice("instr(',' || granted || ',', ?) > 0", ","+q.Granted+",")
 	}
 	if q.Denied != "" {
-		add("instr(',' || e.granted || ',', ?) = 0", ","+q.Denied+",")
+		byChoice("instr(',' || granted || ',', ?) = 0", ","+q.Denied+",")
+	}
+	if len(choice) > 0 {
+		add("e.choice_id IN (SELECT id FROM choices WHERE "+strings.Join(choice, " AND ")+")", choiceArgs...)
 	}
 	if len(conds) == 0 {
 		return "1", nil, nil
@@ -441,7 +499,7 @@ func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 // Erase removes the personal fields of a consent ID's events. The ledger
 // still verifies: it chains over their salted digest, which stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
-	res, err := s.w.ExecContext(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page = NULL, pii_salt = NULL,
+	res, err := s.w.ExecContext(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL,
 		erased_at = ?, erase_reason = ? WHERE consent_id = ? AND erased_at IS NULL`, micros(at), reason, cid[:])
 	if err != nil {
 		return 0, err

@@ -5,9 +5,11 @@ import (
 	"database/sql"
 	"io/fs"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/pressly/goose/v3"
 )
 
@@ -45,4 +47,49 @@ func TestMigrationFilesOldTexts(t *testing.T) {
 	if body, err := s.Texts(ctx, [32]byte([]byte("0123456789abcdef0123456789abcdef"))); err != nil || string(body) != "not json" {
 		t.Errorf("a body that names nothing was lost: %q, %v", body, err)
 	}
+}
+
+// Events written in the shape before migration 00007 move to the choices
+// table and events that name them: each reads back as it was written, the
+// erased one too, and the ledger still verifies.
+func TestMigrationStoresChoicesOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.UpTo(ctx, 5); err != nil {
+		t.Fatal(err)
+	}
+	events := storetest.OldShapeEvents(30)
+	for _, e := range events {
+		var ip, page, salt, reason, erased any = e.Personal.IP, e.Personal.Page, e.PIISalt, nil, nil
+		if e.Erased != nil {
+			ip, page, salt, reason, erased = nil, nil, nil, e.Erased.Reason, micros(e.Erased.At)
+		}
+		if _, err := db.Exec(`INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted, source, lang,
+			country, rule, flags, texts_hash, time, expires, ip, page, pii_salt, pii_digest, erased_at, erase_reason, hash)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, e.Seq, e.ID[:], e.ConsentID[:], e.Site, e.Revision,
+			string(e.Action), strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule, e.Flags(),
+			e.TextsHash[:], micros(e.Time), micros(e.Expires), ip, page, salt, e.PIIDigest[:], erased, reason, e.Hash[:]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	last := events[len(events)-1]
+	if _, err := db.Exec("INSERT INTO ledger_head (id, seq, hash, time) VALUES (1, ?, ?, ?)", last.Seq, last.Hash[:], micros(last.Time)); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckOldShapeEvents(t, s, events)
 }

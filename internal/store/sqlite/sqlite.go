@@ -13,6 +13,7 @@ import (
 	"os"
 	"sync"
 
+	"github.com/consentry/consentry/internal/store"
 	"github.com/pressly/goose/v3"
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
@@ -28,8 +29,10 @@ type Store struct {
 	// writer at a time anyway, this makes it explicit rather than implied by
 	// the writer pool's single connection.
 	mu sync.Mutex
-	// agents caches user-agent IDs.
-	agents map[string]int64
+	// agents and urls (pages) are the strings stored once, with the numbers of
+	// those seen cached; choices caches the numbers of choices.
+	agents, urls *dictionary
+	choices      map[store.Choice]int64
 }
 
 // Open opens (creating if need be) the SQLite database at path and brings its
@@ -62,7 +65,9 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
-	return &Store{path: path, w: w, r: r, agents: map[string]int64{}}, nil
+	return &Store{path: path, w: w, r: r, choices: map[store.Choice]int64{},
+		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
+		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}, nil
 }
 
 // Backup writes a consistent copy of the database to a new file while the

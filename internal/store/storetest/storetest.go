@@ -783,7 +783,7 @@ func testThrottle(t *testing.T, s store.Store) {
 	}
 }
 
-// testManyAgentsAndChoices appends more distinct user agents and choices
+// testManyAgentsAndChoices appends more distinct user agents, pages and choices
 // than a store keeps in memory, each batch also repeating ones seen before:
 // every event reads back with its own, and the chain verifies.
 func testManyAgentsAndChoices(t *testing.T, s store.Store) {
@@ -794,11 +794,13 @@ func testManyAgentsAndChoices(t *testing.T, s store.Store) {
 		for j := i; j < i+batch; j++ {
 			e := Event("shop", j)
 			e.Personal.UserAgent, e.Rule = fmt.Sprintf("agent %d", j), fmt.Sprintf("rule %d", j)
+			e.Personal.Page = fmt.Sprintf("https://shop.example/p/%d", j)
 			events = append(events, e)
 		}
 		for _, j := range []int{0, i / 2, i + 1} { // seen before, and in this batch
 			e := Event("shop", j)
 			e.Personal.UserAgent, e.Rule = fmt.Sprintf("agent %d", j), fmt.Sprintf("rule %d", j)
+			e.Personal.Page = fmt.Sprintf("https://shop.example/p/%d", j)
 			events = append(events, e)
 		}
 		if err := s.AppendBatch(ctx, events); err != nil {
@@ -809,8 +811,9 @@ func testManyAgentsAndChoices(t *testing.T, s store.Store) {
 		t.Fatalf("after %d events: %v", got, err)
 	}
 	err := s.Walk(ctx, 0, func(e *consent.Event) error {
-		if a, r := strings.TrimPrefix(e.Personal.UserAgent, "agent "), strings.TrimPrefix(e.Rule, "rule "); a != r || a == "" {
-			return fmt.Errorf("event #%d reads back with agent %q and rule %q", e.Seq, e.Personal.UserAgent, e.Rule)
+		a, r, p := strings.TrimPrefix(e.Personal.UserAgent, "agent "), strings.TrimPrefix(e.Rule, "rule "), strings.TrimPrefix(e.Personal.Page, "https://shop.example/p/")
+		if a != r || a != p || a == "" {
+			return fmt.Errorf("event #%d reads back with agent %q, rule %q and page %q", e.Seq, e.Personal.UserAgent, e.Rule, e.Personal.Page)
 		}
 		return nil
 	})
