@@ -7,10 +7,8 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strings"
 	"testing"
 
@@ -57,15 +55,10 @@ func runVerify(t *testing.T, path string) (string, error) {
 	return out.String(), err
 }
 
-// rechoose is the SQL that changes one field of what event seq records (its
-// choice) to value, an SQL literal, for that event alone: a new choices row
-// like its own but for that field, and the event pointed at it.
+// rechoose is storetest.Rechoose as one string of statements, which SQLite
+// runs in one call.
 func rechoose(seq int64, field, value string) string {
-	cols := []string{"revision", "action", "granted", "source", "lang", "country", "rule", "texts_hash"}
-	sel := slices.Clone(cols)
-	sel[slices.Index(cols, field)] = value
-	return fmt.Sprintf(`INSERT INTO choices (%s) SELECT %s FROM choices WHERE id = (SELECT choice_id FROM events WHERE seq = %d);
-		UPDATE events SET choice_id = last_insert_rowid() WHERE seq = %d`, strings.Join(cols, ", "), strings.Join(sel, ", "), seq, seq)
+	return strings.Join(storetest.Rechoose(seq, field, value), ";\n")
 }
 
 func tamper(t *testing.T, path, query string, args ...any) {

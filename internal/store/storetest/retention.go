@@ -3,7 +3,10 @@ package storetest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"reflect"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,14 +237,15 @@ func testPurgeLock(t *testing.T, s store.Store) {
 // every dialect).
 func RunTamper(t *testing.T, open func(t *testing.T) (store.Store, func(query string) error)) {
 	for _, tc := range []struct {
-		name, sql string
-		want      int64 // the seq verify names
+		name string
+		sql  []string
+		want int64 // the seq verify names
 	}{
-		{"remaining event changed", "UPDATE events SET country = 'ZZ' WHERE seq = 4", 4},
-		{"remaining event between runs removed", "DELETE FROM events WHERE seq = 7", 7},
-		{"newest remaining event removed", "DELETE FROM events WHERE seq = 35", 34},
-		{"run forged over a remaining event", "UPDATE purged SET last_seq = 4 WHERE first_seq = 2", 4},
-		{"run's anchor changed", "UPDATE purged SET after_hash = before_hash WHERE first_seq = 5", 7},
+		{"remaining event changed", Rechoose(4, "country", "'ZZ'"), 4},
+		{"remaining event between runs removed", []string{"DELETE FROM events WHERE seq = 7"}, 7},
+		{"newest remaining event removed", []string{"DELETE FROM events WHERE seq = 35"}, 34},
+		{"run forged over a remaining event", []string{"UPDATE purged SET last_seq = 4 WHERE first_seq = 2"}, 4},
+		{"run's anchor changed", []string{"UPDATE purged SET after_hash = before_hash WHERE first_seq = 5"}, 7},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			s, exec := open(t)
@@ -251,8 +255,10 @@ func RunTamper(t *testing.T, open func(t *testing.T) (store.Store, func(query st
 			if _, err := verify(t, s); err != nil {
 				t.Fatalf("before tampering: %v", err)
 			}
-			if err := exec(tc.sql); err != nil {
-				t.Fatal(err)
+			for _, q := range tc.sql {
+				if err := exec(q); err != nil {
+					t.Fatal(err)
+				}
 			}
 			_, err := verify(t, s)
 			var b *ledger.Break
@@ -267,8 +273,10 @@ func RunTamper(t *testing.T, open func(t *testing.T) (store.Store, func(query st
 	t.Run("purge refuses a changed event", func(t *testing.T) {
 		s, exec := open(t)
 		seedSites(t, s, 10, old, "shop")
-		if err := exec("UPDATE events SET country = 'ZZ' WHERE seq = 3"); err != nil {
-			t.Fatal(err)
+		for _, q := range Rechoose(3, "country", "'ZZ'") {
+			if err := exec(q); err != nil {
+				t.Fatal(err)
+			}
 		}
 		p := store.Purge{Actor: "cli", Cutoff: time.Now()}
 		if err := s.BeginPurge(context.Background(), &p); err != nil {
@@ -283,4 +291,19 @@ func RunTamper(t *testing.T, open func(t *testing.T) (store.Store, func(query st
 			t.Errorf("%d events left, err %v; want all 10", n, err)
 		}
 	})
+}
+
+// Rechoose is the SQL, statement by statement, that changes one field of
+// what the event at seq records (its choice) to value, an SQL literal, for
+// that event alone, the same in every dialect: a new choices row like the
+// event's own but for that field, and the event pointed at it.
+func Rechoose(seq int64, field, value string) []string {
+	cols := []string{"revision", "action", "granted", "source", "lang", "country", "rule", "texts_hash"}
+	sel := slices.Clone(cols)
+	sel[slices.Index(cols, field)] = value
+	return []string{
+		fmt.Sprintf("INSERT INTO choices (%s) SELECT %s FROM choices WHERE id = (SELECT choice_id FROM events WHERE seq = %d)",
+			strings.Join(cols, ", "), strings.Join(sel, ", "), seq),
+		fmt.Sprintf("UPDATE events SET choice_id = (SELECT max(id) FROM choices) WHERE seq = %d", seq),
+	}
 }
