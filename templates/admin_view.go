@@ -135,10 +135,13 @@ type Integrity struct {
 	Texts       int64
 	TextsDigest [32]byte
 	Last        *consent.Event
-	Ran         bool
-	Checked     int64
-	Break       *ledger.Break
-	More        bool
+	// PublicKey is the signing key's public half, base64; "" when the
+	// deployment has none and the head cannot be signed.
+	PublicKey string
+	Ran       bool
+	Checked   int64
+	Break     *ledger.Break
+	More      bool
 	// Purged is how many events retention purges removed in all; Purge
 	// is the newest purge, nil when there was none.
 	Purged int64
@@ -156,6 +159,12 @@ type PurgeView struct {
 	// link the ledger keeps for it.
 	Last     int64
 	LastHash [32]byte
+}
+
+// Anchor is the head to record: SEQ:HASH:TEXTS:DIGEST, as verify --head
+// takes it.
+func (v Integrity) Anchor() string {
+	return itoa(v.Head) + ":" + hexOf(v.HeadHash) + ":" + itoa(v.Texts) + ":" + hexOf(v.TextsDigest)
 }
 
 // AuditView is one page of the audit trail.
@@ -206,7 +215,7 @@ func (v AuditView) ExportURL() string { return "/admin/audit/export?" + v.Filter
 // test finds every action the code writes and fails on one missing here.
 var AuditActions = []string{"signin", "signin_failed", "signin_throttled", "signout", "signout_everywhere", "export",
 	"dsr_lookup", "dsr_export", "erase", "audit_export", "verify", "user_add", "user_change", "user_passwd", "password_change",
-	"site_create", "site_edit", "publish", "request_add", "request_answer", "request_extend", "purge"}
+	"site_create", "site_edit", "publish", "request_add", "request_answer", "request_extend", "purge", "head_export"}
 
 // UsersView lists the console's users.
 type UsersView struct {

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"crypto/ed25519"
+	"encoding/base64"
 	"errors"
+	"fmt"
 	"github.com/consentry/consentry/internal/auth"
 	"net/http"
 	"strconv"
@@ -74,6 +77,9 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 		return v, err
 	}
 	v.Texts, v.TextsDigest = texts.Head()
+	if s.cfg.Signer != nil {
+		v.PublicKey = base64.StdEncoding.EncodeToString(s.cfg.Signer.Public().(ed25519.PublicKey))
+	}
 	if v.Seq > 0 {
 		last, err := s.cfg.Store.Log(ctx, consent.LogQuery{Before: v.Seq + 1, Limit: 1})
 		if err != nil {
@@ -154,4 +160,40 @@ func (s *Server) postIntegrity(c echo.Context) error {
 	}
 	view.By = u.Email
 	return render(c, http.StatusOK, templates.IntegrityPage(s.adminT(c, u), view))
+}
+
+// getSignedHead downloads the ledger's head signed with the deployment's
+// Ed25519 key, for an external timestamp, a ticket or an auditor: the
+// head to record, when, on which instance and sites, and who exported it.
+// consentry verify --signed-head checks the file later. Audited.
+func (s *Server) getSignedHead(c echo.Context) error {
+	if s.cfg.Signer == nil {
+		return consent.Errorf(consent.EUnprocessed, "this deployment has no signing key: run consentry keys generate and give every instance its CONSENTRY_SIGNING_KEYS line (on SQLite, restart: the key file gets one)")
+	}
+	v, err := s.integrity(c)
+	if err != nil {
+		return err
+	}
+	if v.Break != nil {
+		return consent.Errorf(consent.EUnprocessed, "the texts snapshots do not verify (%v): a head is not signed over a broken ledger", v.Break)
+	}
+	ctx := c.Request().Context()
+	sites, err := s.cfg.Store.SiteList(ctx)
+	if err != nil {
+		return err
+	}
+	u := currentUser(c)
+	h := ledger.SignedHead{Head: v.Anchor(), ExportedAt: time.Now().UTC().Truncate(time.Second), Instance: c.Request().Host, ExportedBy: u.Email}
+	for _, site := range sites {
+		h.Sites = append(h.Sites, site.ID)
+	}
+	file, err := h.Sign(s.cfg.Signer)
+	if err != nil {
+		return err
+	}
+	if err := s.audit(c, u.Email, "head_export", strconv.FormatInt(v.Head, 10), h.Head); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consentry-head-%d-%s.json"`, v.Head, h.ExportedAt.Format("20060102-150405")))
+	return c.Blob(http.StatusOK, "application/json", file)
 }

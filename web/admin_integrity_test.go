@@ -2,11 +2,21 @@ package web_test
 
 import (
 	"context"
+	"encoding/base64"
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/config"
+	"github.com/consentry/consentry/internal/ledger"
 )
 
 // TestIntegrityShowsCLIVerification: a verification by consentry verify
@@ -43,5 +53,101 @@ func TestIntegrityShowsCLIVerification(t *testing.T) {
 	if !strings.Contains(page, `data-testid="cli-finding"`) || !strings.Contains(page, "TAMPERED: event #2 changed") ||
 		!strings.Contains(page, `data-testid="verified-by">cli<`) {
 		t.Error("a command-line finding newer than the checkpoint does not show")
+	}
+}
+
+// TestSignedHeadExport: the integrity page publishes the signing key and
+// downloads the head signed with it, naming the instance, the sites and
+// who exported it, audited; the file's signature checks out under the key
+// in the deployment's key file, and any change to it does not.
+func TestSignedHeadExport(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	ctx := context.Background()
+	if err := a.Store.AppendBatch(ctx, demoEvents(t, a, 4)); err != nil {
+		t.Fatal(err)
+	}
+	keys, err := config.LoadKeys(app.DefaultKeysFile(a.DB()))
+	if err != nil || keys.SigningKey() == nil {
+		t.Fatalf("the key file has no signing key: %v", err)
+	}
+	pub := base64.StdEncoding.EncodeToString(keys.SigningPublic()[0])
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	_, page, _ := c.get("/admin/integrity")
+	head := regexp.MustCompile(`data-testid="head">([^<]+)<`).FindStringSubmatch(page)
+	if head == nil || !strings.Contains(page, `data-testid="public-key">`+pub+`<`) || !strings.Contains(page, `href="/admin/integrity/head"`) {
+		t.Fatal("the integrity page does not offer the signed head or show the public key")
+	}
+	status, body, h := c.get("/admin/integrity/head")
+	if status != http.StatusOK || !strings.Contains(h.Get("Content-Disposition"), `attachment; filename="consentry-head-4-`) {
+		t.Fatalf("download: %d %q", status, h.Get("Content-Disposition"))
+	}
+	signed, signer, err := ledger.OpenSignedHead([]byte(body))
+	if err != nil || !signer.Equal(keys.SigningPublic()[0]) {
+		t.Fatalf("the download does not verify under the deployment's key: %v\n%s", err, body)
+	}
+	host := strings.TrimPrefix(c.srv.URL, "http://")
+	if signed.Head != head[1] || signed.ExportedBy != "viewer@shop.example" || signed.Instance != host || strings.Join(signed.Sites, ",") != "demo" ||
+		time.Since(signed.ExportedAt) > time.Minute {
+		t.Errorf("signed %+v; want head %s by the viewer on %s", signed, head[1], host)
+	}
+	if e := newestAudit(t, c); e.Action != "head_export" || e.Actor != "viewer@shop.example" || e.Target != "4" || e.Detail != head[1] {
+		t.Errorf("the export is audited as %+v", e)
+	}
+	if _, _, err := ledger.OpenSignedHead([]byte(strings.Replace(body, "head: 4:", "head: 3:", 1))); err == nil {
+		t.Error("an edited head still verifies")
+	}
+}
+
+// TestNoSigningKeyStillStarts: a deployment configured before signing keys
+// existed (token and session keys given, no signing key, as on PostgreSQL)
+// starts, says at start how to add one, and the integrity page says so
+// instead of offering the download, which answers 422.
+func TestNoSigningKeyStillStarts(t *testing.T) {
+	var logged strings.Builder
+	old := config.NewKeys()
+	a := newApp(t, 0, func(o *app.Options) {
+		o.TokenKeys, o.SessionKeys, o.Log = old.Token, old.Session, slog.New(slog.NewTextHandler(&logged, nil))
+	})
+	if !strings.Contains(logged.String(), "no signing key") || !strings.Contains(logged.String(), "CONSENTRY_SIGNING_KEYS") {
+		t.Errorf("nothing says how to add a signing key: %s", logged.String())
+	}
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	if err := a.Store.AppendBatch(context.Background(), demoEvents(t, a, 1)); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	_, page, _ := c.get("/admin/integrity")
+	if !strings.Contains(page, `data-testid="no-signing-key"`) || strings.Contains(page, `href="/admin/integrity/head"`) {
+		t.Error("the integrity page does not say that the head cannot be signed")
+	}
+	if status, body, _ := c.get("/admin/integrity/head"); status != http.StatusUnprocessableEntity || !strings.Contains(body, "no signing key") {
+		t.Errorf("download without a key: %d", status)
+	}
+}
+
+// TestOldKeyFileGainsSigningKey: a SQLite deployment whose key file was
+// written before signing keys existed starts, keeps its token and session
+// keys (tokens already handed out stay valid) and gains a signing key.
+func TestOldKeyFileGainsSigningKey(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	old := config.NewKeys()
+	b, _ := json.Marshal(map[string][][]byte{"token": old.Token, "session": old.Session})
+	if err := os.WriteFile(app.DefaultKeysFile(db), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	a := newApp(t, 0, func(o *app.Options) { o.DB = db })
+	keys, err := config.LoadKeys(app.DefaultKeysFile(db))
+	if err != nil || len(keys.Signing) != 1 || string(keys.Token[0]) != string(old.Token[0]) || string(keys.Session[1]) != string(old.Session[1]) {
+		t.Fatalf("after the start: %v", err)
+	}
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	if _, page, _ := c.get("/admin/integrity"); !strings.Contains(page, base64.StdEncoding.EncodeToString(keys.SigningPublic()[0])) {
+		t.Error("the integrity page does not show the added key")
 	}
 }

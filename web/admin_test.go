@@ -111,7 +111,7 @@ var access = map[string]string{
 	"GET /admin/consents/:id/export": "staff", "POST /admin/consents/:id/erase": "admin",
 	"GET /admin/requests": "staff", "POST /admin/requests": "admin", "GET /admin/requests/:id": "staff",
 	"POST /admin/requests/:id/answer": "admin", "POST /admin/requests/:id/extend": "admin",
-	"GET /admin/dashboard": "staff", "GET /admin/dashboard/export": "staff", "GET /admin/integrity": "staff", "POST /admin/integrity": "staff",
+	"GET /admin/dashboard": "staff", "GET /admin/dashboard/export": "staff", "GET /admin/integrity": "staff", "POST /admin/integrity": "staff", "GET /admin/integrity/head": "staff",
 	"GET /admin/audit": "admin", "GET /admin/audit/export": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin",
 	"POST /admin/users/:id": "admin",
 	"GET /admin/sites":      "admin", "POST /admin/sites": "admin", "GET /admin/sites/:site": "admin",

@@ -75,6 +75,7 @@ func (s *Server) routes() {
 	staff.GET("/dashboard/export", s.getDashboardExport)
 	staff.GET("/integrity", s.getIntegrity)
 	staff.POST("/integrity", s.postIntegrity)
+	staff.GET("/integrity/head", s.getSignedHead)
 	staff.GET("/audit", s.getAudit, requireAdmin)
 	staff.GET("/audit/export", s.getAuditExport, requireAdmin)
 	staff.GET("/users", s.getUsers, requireAdmin)

@@ -6,6 +6,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"crypto/ed25519"
 	"errors"
 	"log/slog"
 	"net"
@@ -54,6 +55,9 @@ type Config struct {
 	// CountryHeader names the header the trusted proxy puts the visitor's
 	// ISO country code in (for example CF-IPCountry).
 	CountryHeader string
+	// Signer signs the ledger's head for export (the integrity page); nil
+	// when the deployment has no signing key, which the page then says.
+	Signer ed25519.PrivateKey
 }
 
 // Server is the HTTP handler of one Consentry instance.

@@ -175,7 +175,8 @@ func TestKeysGenerate(t *testing.T) {
 		t.Fatal(err)
 	}
 	lines := strings.Fields(out.String())
-	if len(lines) != 2 || !strings.HasPrefix(lines[0], "CONSENTRY_TOKEN_KEYS=") || !strings.HasPrefix(lines[1], "CONSENTRY_SESSION_KEYS=") {
+	if len(lines) != 3 || !strings.HasPrefix(lines[0], "CONSENTRY_TOKEN_KEYS=") || !strings.HasPrefix(lines[1], "CONSENTRY_SESSION_KEYS=") ||
+		!strings.HasPrefix(lines[2], "CONSENTRY_SIGNING_KEYS=") {
 		t.Fatalf("output %q", out.String())
 	}
 	for _, line := range lines {

@@ -18,8 +18,9 @@ import (
 // it, and a new flag is one line in the entry's flags function.
 var commands = []command{
 	{name: "serve", summary: "serve the snippet, the visitor API, the console and the demo",
-		secrets: []string{"token-keys", "session-keys"}, flags: serveFlags},
-	{name: "verify", summary: "walk the consent ledger and every texts snapshot; exit 1 when tampered with", flags: verifyFlags},
+		secrets: []string{"token-keys", "session-keys", "signing-keys"}, flags: serveFlags},
+	{name: "verify", summary: "walk the consent ledger and every texts snapshot; exit 1 when tampered with",
+		secrets: []string{"signing-keys"}, flags: verifyFlags},
 	{name: "purge", summary: "remove events older than a period, batched, leaving the ledger verifiable",
 		more: purgeMore, flags: purgeFlags},
 	{name: "export", summary: "write consent events as CSV or NDJSON to standard output", flags: exportFlags},
@@ -28,10 +29,15 @@ var commands = []command{
 	{name: "sites export", args: "SITE", nargs: 1, summary: "print a site's configuration as YAML", flags: sitesExportFlags},
 	{name: "sites apply", summary: "validate a site's YAML, show the diff, publish a revision", flags: sitesApplyFlags},
 	{name: "keys generate", summary: "print a new key set for instances that share a database",
-		more: `It prints environment lines (CONSENTRY_TOKEN_KEYS and CONSENTRY_SESSION_KEYS):
-give the same lines to every instance. To rotate, put the new key first and keep
-the old ones after it, comma-separated, until the tokens and sessions they signed
-have expired. Example: consentry keys generate > consentry.env`, flags: keysGenerateFlags},
+		more: `It prints environment lines (CONSENTRY_TOKEN_KEYS, CONSENTRY_SESSION_KEYS and
+CONSENTRY_SIGNING_KEYS): give the same lines to every instance. To rotate, put the
+new key first and keep the old ones after it, comma-separated, until the tokens and
+sessions they signed have expired. A deployment set up before signing keys existed
+adds only the CONSENTRY_SIGNING_KEYS line (the Ed25519 key that signs the ledger's
+head on the integrity page). Example: consentry keys generate > consentry.env`, flags: keysGenerateFlags},
+	{name: "keys public", summary: "print the public half of the deployment's Ed25519 signing keys",
+		more:    "A head signed on the integrity page carries its public key; it must be one of these.",
+		secrets: []string{"signing-keys"}, flags: keysPublicFlags},
 	{name: "catalog list", summary: "list the service catalog's known services, or those matching --search", flags: catalogListFlags},
 	{name: "catalog show", args: "ID", nargs: 1, summary: "one catalog service: cookies, lifetimes, hosts, privacy link",
 		more: "In a site's YAML, `catalog: ID` adds the service; any field set beside it overrides the catalog's.", flags: catalogShowFlags},

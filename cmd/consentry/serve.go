@@ -21,6 +21,7 @@ func serveFlags(fs *flag.FlagSet) runner {
 	demo := fs.Bool("demo", false, "seed the demo site and a demo admin, and serve /demo")
 	keys := fs.String("token-keys", "", "token signing keys, base64, comma-separated, newest first (default: the key file)")
 	sessionKeys := fs.String("session-keys", "", "console session keys, base64, comma-separated pairs of hash key and block key (16, 24 or 32 bytes), newest first (default: the key file)")
+	signing := fs.String("signing-keys", "", "Ed25519 signing keys (32-byte seeds), base64, comma-separated, newest first; they sign the ledger's head for export (default: the key file)")
 	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database)")
 	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
@@ -39,6 +40,13 @@ func serveFlags(fs *flag.FlagSet) runner {
 		if len(sessKeys)%2 != 0 {
 			return fmt.Errorf("--session-keys: give pairs: a hash key, then a block key")
 		}
+		signingKeys, err := config.ParseKeyList(*signing)
+		if err == nil {
+			err = config.CheckSigning(signingKeys)
+		}
+		if err != nil {
+			return fmt.Errorf("--signing-keys: %w", err)
+		}
 		trusted, err := parsePrefixes(*proxies)
 		if err != nil {
 			return fmt.Errorf("--trusted-proxies: %w", err)
@@ -48,7 +56,7 @@ func serveFlags(fs *flag.FlagSet) runner {
 		}
 		var adminEmail, adminPassword string
 		a, err := app.Open(ctx, app.Options{
-			Addr: *addr, DB: *db, Demo: *demo, TokenKeys: tokenKeys, SessionKeys: sessKeys, KeysFile: *keysFile,
+			Addr: *addr, DB: *db, Demo: *demo, TokenKeys: tokenKeys, SessionKeys: sessKeys, SigningKeys: signingKeys, KeysFile: *keysFile,
 			RateLimit: *rateLimit, SecureCookies: *secure, Log: e.log,
 			TrustedProxies: trusted, CountryHeader: *countryHeader, MetricsAddr: *metricsAddr,
 			DemoAdmin: func(email, password string) { adminEmail, adminPassword = email, password },

@@ -2,10 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/ed25519"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,13 +31,31 @@ import (
 func verifyFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
 	anchorFlag := fs.String("head", "", "a head recorded earlier, SEQ:HASH:TEXTS:DIGEST as verify prints it (or the older SEQ:HASH, events only), that must still be in the ledger unchanged")
+	signedFlag := fs.String("signed-head", "", "a signed head FILE downloaded from the integrity page: its signature must be this deployment's (or --public-key's) and its head still in the ledger unchanged")
+	keys := signingKeyFlags(fs)
+	publicKey := fs.String("public-key", "", "with --signed-head: the Ed25519 public key (base64) to trust instead of this deployment's signing keys")
 	return func(ctx context.Context, e *cmdEnv) error {
 		var a anchor
+		if *anchorFlag != "" && *signedFlag != "" {
+			return fmt.Errorf("%w: give --head or --signed-head, not both", errUsage)
+		}
 		if *anchorFlag != "" {
 			var err error
 			if a, err = parseAnchor(*anchorFlag); err != nil {
 				return err
 			}
+		}
+		var signed *ledger.SignedHead
+		if *signedFlag != "" {
+			h, err := openSignedHead(*signedFlag, *publicKey, *db, keys)
+			if err != nil {
+				return err
+			}
+			if a, err = parseAnchor(h.Head); err != nil {
+				return fmt.Errorf("%s: the signed head %q: %w", *signedFlag, h.Head, err)
+			}
+			signed = &h
+			fmt.Fprintf(e.stdout, "signed head: signature good; exported %s by %s from %s\n", h.ExportedAt.Format(time.RFC3339), h.ExportedBy, h.Instance)
 		}
 		st, err := app.OpenStore(ctx, *db)
 		if err != nil {
@@ -107,8 +129,12 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			}
 		}
 		detail := fmt.Sprintf("intact: %d events, %d texts snapshots", v.Count(), n)
-		if *anchorFlag != "" {
+		switch {
+		case *anchorFlag != "":
 			detail += "; recorded head " + *anchorFlag + " unchanged"
+		case signed != nil:
+			detail += fmt.Sprintf("; signed head %s (exported %s by %s) unchanged", signed.Head, signed.ExportedAt.Format(time.RFC3339), signed.ExportedBy)
+			fmt.Fprintf(e.stdout, "the signed head %s is in the ledger unchanged\n", signed.Head)
 		}
 		if err := auditVerify(ctx, st, v.Last(), detail); err != nil {
 			return fmt.Errorf("recording the verification: %w", err)
@@ -126,6 +152,39 @@ func auditVerify(ctx context.Context, st store.Store, last *consent.Event, detai
 		seq = last.Seq
 	}
 	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "verify", Target: strconv.FormatInt(seq, 10), Detail: detail})
+}
+
+// openSignedHead reads a signed head file and checks its signature, and
+// that the key it was signed with is trusted: the one --public-key names,
+// else one of this deployment's signing keys.
+func openSignedHead(path, publicKey, db string, keys signingKeys) (ledger.SignedHead, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return ledger.SignedHead{}, err
+	}
+	h, signer, err := ledger.OpenSignedHead(b)
+	if err != nil {
+		return h, fmt.Errorf("%s: %w", path, err)
+	}
+	var trusted []ed25519.PublicKey
+	if publicKey != "" {
+		k, err := base64.StdEncoding.DecodeString(strings.TrimSpace(publicKey))
+		if err != nil || len(k) != ed25519.PublicKeySize {
+			return h, fmt.Errorf("%w: --public-key is not a base64 Ed25519 public key", errUsage)
+		}
+		trusted = append(trusted, k)
+	} else {
+		ks, err := keys.load(db)
+		if err != nil {
+			return h, err
+		}
+		trusted = ks.SigningPublic()
+	}
+	if !slices.ContainsFunc(trusted, func(k ed25519.PublicKey) bool { return signer.Equal(k) }) {
+		return h, fmt.Errorf("%s: signed with the key %s, which is not this deployment's signing key (consentry keys public lists those; --public-key trusts another)",
+			path, base64.StdEncoding.EncodeToString(signer))
+	}
+	return h, nil
 }
 
 // anchor is a head recorded earlier: SEQ:HASH of the newest event, and

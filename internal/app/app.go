@@ -39,6 +39,7 @@ type Options struct {
 	TokenKeys     [][]byte // signing keys, newest first; empty: the key file
 	KeysFile      string   // default: next to the SQLite file; required or keys given on PostgreSQL
 	SessionKeys   [][]byte // console session key pairs (hash, block), newest first
+	SigningKeys   [][]byte // Ed25519 seeds, newest first; empty: the key file's, if any
 	RateLimit     float64  // decisions per second per IP; 0 off
 	SecureCookies bool
 	BcryptCost    int // 0: bcrypt's default
@@ -148,7 +149,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		RateLimit: o.RateLimit, Metrics: reg, SecureCookies: o.SecureCookies,
 		Sessions: auth.NewSessions(keys.Session...), BcryptCost: o.BcryptCost,
 		TrustedProxies: o.TrustedProxies, CountryHeader: o.CountryHeader,
-		MetricsElsewhere: o.MetricsAddr != "",
+		MetricsElsewhere: o.MetricsAddr != "", Signer: keys.SigningKey(),
 	})
 	if err != nil {
 		return nil, err
@@ -173,37 +174,53 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	return a, nil
 }
 
-// keys are the configured signing keys, or the key file's.
+// noSigningKey is logged at start when the deployment has no signing
+// key: everything works but the integrity page's signed export of the head.
+const noSigningKey = "no signing key: the integrity page cannot sign the ledger's head. Run `consentry keys generate` " +
+	"and give every instance its CONSENTRY_SIGNING_KEYS line (or --signing-keys), or add that value to a shared key file's " +
+	"\"signing\" list; on SQLite a key file Consentry keeps gets one at the next start"
+
+// keys are the configured keys, or the key file's. Signing keys come with
+// the others: from the flags when those give the token and session keys,
+// else from the key file, which on SQLite gains one when it lacks it.
 func (a *App) keys() (config.Keys, error) {
-	k := config.Keys{Token: a.opts.TokenKeys, Session: a.opts.SessionKeys}
+	k := config.Keys{Token: a.opts.TokenKeys, Session: a.opts.SessionKeys, Signing: a.opts.SigningKeys}
+	if err := config.CheckSigning(k.Signing); err != nil {
+		return k, fmt.Errorf("--signing-keys: %w", err)
+	}
 	if len(k.Token) > 0 && len(k.Session) > 0 {
+		if len(k.Signing) == 0 {
+			a.opts.Log.Warn(noSigningKey)
+		}
 		return k, nil
 	}
 	path := a.opts.KeysFile
 	var (
 		file    config.Keys
-		created bool
+		changed string
 		err     error
 	)
 	switch {
 	case IsPostgres(a.opts.DB) && path == "":
 		return k, ErrClusterKeys
 	case IsPostgres(a.opts.DB):
-		// A shared file is read, never made: a missing one must not
-		// become a key set of this instance's own.
+		// A shared file is read, never made or changed: a missing one must
+		// not become a key set of this instance's own.
 		file, err = config.LoadKeys(path)
 	case path == "":
-		db := strings.TrimPrefix(a.opts.DB, "sqlite:")
-		path = filepath.Join(filepath.Dir(db), strings.TrimSuffix(filepath.Base(db), filepath.Ext(db))+".keys")
+		path = DefaultKeysFile(a.opts.DB)
 		fallthrough
 	default:
-		file, created, err = config.LoadOrCreateKeys(path)
+		file, changed, err = config.LoadOrCreateKeys(path)
 	}
 	if err != nil {
 		return k, err
 	}
-	if created {
+	switch changed {
+	case config.KeysCreated:
 		a.opts.Log.Info("generated signing keys; keep this file with the database and back it up", "file", path)
+	case config.KeysSigningAdded:
+		a.opts.Log.Info("added an Ed25519 signing key to the key file (for the integrity page's signed head); the other keys are unchanged", "file", path)
 	}
 	if len(k.Token) == 0 {
 		k.Token = file.Token
@@ -211,7 +228,35 @@ func (a *App) keys() (config.Keys, error) {
 	if len(k.Session) == 0 {
 		k.Session = file.Session
 	}
+	if len(k.Signing) == 0 {
+		k.Signing = file.Signing
+	}
+	if len(k.Signing) == 0 {
+		a.opts.Log.Warn(noSigningKey)
+	}
 	return k, nil
+}
+
+// DefaultKeysFile is the key file Consentry keeps beside a SQLite database.
+func DefaultKeysFile(db string) string {
+	db = strings.TrimPrefix(db, "sqlite:")
+	return filepath.Join(filepath.Dir(db), strings.TrimSuffix(filepath.Base(db), filepath.Ext(db))+".keys")
+}
+
+// LoadKeys reads the keys a command other than serve needs, from the same
+// places serve reads them (flags, else the key file, else on SQLite the
+// file beside the database), changing nothing.
+func LoadKeys(db, keysFile string, signing [][]byte) (config.Keys, error) {
+	if len(signing) > 0 {
+		return config.Keys{Signing: signing}, config.CheckSigning(signing)
+	}
+	if keysFile == "" && !IsPostgres(db) {
+		keysFile = DefaultKeysFile(db)
+	}
+	if keysFile == "" {
+		return config.Keys{}, nil
+	}
+	return config.LoadKeys(keysFile)
 }
 
 // URL is the base URL the instance serves on.
