@@ -2,11 +2,14 @@ package consent
 
 import (
 	"sort"
+	"strconv"
+	"strings"
 	"time"
 )
 
 // Count is one cell of the daily rollup: how many of a site's events on a
-// UTC day had Key for dimension Dim (action, granted, country, lang).
+// UTC day had Key for dimension Dim (action, granted, country, lang, or
+// revision: see RevisionKey).
 type Count struct {
 	Site string
 	Day  int64
@@ -15,14 +18,59 @@ type Count struct {
 	N    int64
 }
 
-// Rollup returns the counts that events add to the daily rollup.
+// DimRevision is the rollup dimension that counts each policy revision's
+// decisions by action and by category granted, so two revisions can be
+// compared: its keys are "N:action:ACTION" and "N:granted:CATEGORY".
+const DimRevision = "revision"
+
+// RevisionKey is the key of a revision's count of what (action or granted)
+// with value v, in DimRevision.
+func RevisionKey(rev int, what, v string) string {
+	return strconv.Itoa(rev) + ":" + what + ":" + v
+}
+
+// ParseRevisionKey splits a DimRevision key; ok is false for anything else.
+func ParseRevisionKey(key string) (rev int, what, v string, ok bool) {
+	n, rest, found := strings.Cut(key, ":")
+	if !found {
+		return 0, "", "", false
+	}
+	what, v, found = strings.Cut(rest, ":")
+	rev, err := strconv.Atoi(n)
+	if !found || err != nil || (what != "action" && what != "granted") {
+		return 0, "", "", false
+	}
+	return rev, what, v, true
+}
+
+// Rollup returns the counts that events add to the daily rollup, summed in
+// memory so that a batch costs one upsert per distinct cell.
+//
+// The revision dimension is counted apart, cheaply: the events of a batch
+// mostly share their site, day and revision, so each such group is found
+// again without hashing, and its few actions and categories are counted in
+// short lists; its keys are made once per cell, not per event.
 func Rollup(events []*Event) []Count {
 	type k struct {
 		site     string
 		day      int64
 		dim, key string
 	}
+	type gk struct {
+		site string
+		day  int64
+		rev  int
+	}
+	type group struct {
+		gk
+		actions, granted []KeyCount
+	}
 	m := map[k]int64{}
+	var (
+		groups []*group
+		byKey  map[gk]*group
+		last   *group
+	)
 	for _, e := range events {
 		d := Day(e.Time)
 		m[k{e.Site, d, "action", string(e.Action)}]++
@@ -31,12 +79,46 @@ func Rollup(events []*Event) []Count {
 		}
 		m[k{e.Site, d, "country", e.Country}]++
 		m[k{e.Site, d, "lang", e.Lang}]++
+
+		if key := (gk{e.Site, d, e.Revision}); last == nil || last.gk != key {
+			if byKey == nil {
+				byKey = map[gk]*group{}
+			}
+			if last = byKey[key]; last == nil {
+				last = &group{gk: key}
+				byKey[key] = last
+				groups = append(groups, last)
+			}
+		}
+		bump(&last.actions, string(e.Action))
+		for _, g := range e.Granted {
+			bump(&last.granted, g)
+		}
 	}
-	out := make([]Count, 0, len(m))
-	for key, n := range m {
-		out = append(out, Count{key.site, key.day, key.dim, key.key, n})
+	out := make([]Count, 0, len(m)+8*len(groups))
+	for c, n := range m {
+		out = append(out, Count{c.site, c.day, c.dim, c.key, n})
+	}
+	for _, g := range groups {
+		for _, a := range g.actions {
+			out = append(out, Count{g.site, g.day, DimRevision, RevisionKey(g.rev, "action", a.Key), a.N})
+		}
+		for _, c := range g.granted {
+			out = append(out, Count{g.site, g.day, DimRevision, RevisionKey(g.rev, "granted", c.Key), c.N})
+		}
 	}
 	return out
+}
+
+// bump counts key once more in a short list.
+func bump(list *[]KeyCount, key string) {
+	for i := range *list {
+		if (*list)[i].Key == key {
+			(*list)[i].N++
+			return
+		}
+	}
+	*list = append(*list, KeyCount{key, 1})
 }
 
 // Stats summarises a period of the rollup for the dashboard.

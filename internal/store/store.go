@@ -81,6 +81,9 @@ type Ledger interface {
 	Erase(ctx context.Context, consentID uuid.UUID, reason string, at time.Time) (int, error)
 	// Counts returns a site's daily rollup for days from to to, inclusive.
 	Counts(ctx context.Context, site string, from, to int64) ([]consent.Count, error)
+	// RevisionCounts returns the consent.DimRevision counts of one of a
+	// site's revisions over every day: what the dashboard compares.
+	RevisionCounts(ctx context.Context, site string, rev int) ([]consent.Count, error)
 	// Verified returns where the last verification stopped.
 	Verified(ctx context.Context) (seq int64, hash [32]byte, at time.Time, err error)
 	// SetVerified records where a verification stopped.

@@ -104,3 +104,33 @@ func TestMigrationStoresChoicesOnce(t *testing.T) {
 	defer s.Close()
 	storetest.CheckOldShapeEvents(t, s, events)
 }
+
+// Migration 00008 counts the events stored before it by revision exactly as
+// the ledger writer counts new ones.
+func TestMigrationBackfillsRevisions(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.RevisionBackfill(t, s, func() error {
+		cfg, err := pgx.ParseConfig(url)
+		if err != nil {
+			return err
+		}
+		db := stdlib.OpenDB(*cfg)
+		defer db.Close()
+		sub, _ := fs.Sub(migrations, "migrations")
+		p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+		if err != nil {
+			return err
+		}
+		if _, err := p.DownTo(ctx, 7); err != nil {
+			return err
+		}
+		_, err = p.Up(ctx)
+		return err
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -511,6 +512,26 @@ func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time
 // Counts returns a site's rollup for a range of days.
 func (s *Store) Counts(ctx context.Context, site string, from, to int64) ([]consent.Count, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT day, dim, key, n FROM daily WHERE site_id = ? AND day BETWEEN ? AND ?`, site, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []consent.Count
+	for rows.Next() {
+		c := consent.Count{Site: site}
+		if err := rows.Scan(&c.Day, &c.Dim, &c.Key, &c.N); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// RevisionCounts returns one revision's counts over every day: a range of
+// the daily_revision index (keys "N:…", and ';' sorts right after ':').
+func (s *Store) RevisionCounts(ctx context.Context, site string, rev int) ([]consent.Count, error) {
+	lo, hi := strconv.Itoa(rev)+":", strconv.Itoa(rev)+";"
+	rows, err := s.r.QueryContext(ctx, `SELECT day, dim, key, n FROM daily WHERE site_id = ? AND dim = 'revision' AND key >= ? AND key < ?`, site, lo, hi)
 	if err != nil {
 		return nil, err
 	}

@@ -93,3 +93,32 @@ func TestMigrationStoresChoicesOnce(t *testing.T) {
 	defer s.Close()
 	storetest.CheckOldShapeEvents(t, s, events)
 }
+
+// Migration 00008 counts the events stored before it by revision exactly as
+// the ledger writer counts new ones.
+func TestMigrationBackfillsRevisions(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.RevisionBackfill(t, s, func() error {
+		db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		sub, _ := fs.Sub(migrations, "migrations")
+		p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+		if err != nil {
+			return err
+		}
+		if _, err := p.DownTo(ctx, 7); err != nil {
+			return err
+		}
+		_, err = p.Up(ctx)
+		return err
+	})
+}

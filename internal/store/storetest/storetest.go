@@ -4,9 +4,11 @@
 package storetest
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -39,6 +41,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ExportStreamsOldestFirst", testExport},
 		{"EraseKeepsChain", testErase},
 		{"DailyRollup", testRollup},
+		{"RevisionRollup", testRevisionRollup},
 		{"TimesNeverGoBack", testMonotonicTime},
 		{"VerifiedCheckpoint", testVerified},
 		{"Users", testUsers},
@@ -432,6 +435,111 @@ func testRollup(t *testing.T, s store.Store) {
 	if st.Countries[0] != (consent.KeyCount{Key: "FR", N: 5}) {
 		t.Errorf("countries %v", st.Countries)
 	}
+}
+
+// Each revision's decisions are counted by action and by category granted,
+// over every day, apart from other sites and from revisions whose number
+// starts with the same digits.
+func testRevisionRollup(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	day := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	var batch []*consent.Event
+	add := func(site string, rev int, at time.Time, act consent.Action, granted ...string) {
+		e := Event(site, len(batch))
+		e.Revision, e.Action, e.Granted, e.Time = rev, act, granted, at
+		batch = append(batch, e)
+	}
+	for i := range 3 {
+		add("shop", 1, day, consent.AcceptAll, "analytics", "marketing", "necessary", "preferences")
+		add("shop", 1, day.Add(time.Minute), consent.RejectAll, "necessary")
+		add("shop", 10, day.Add(2*time.Minute), consent.RejectAll, "necessary")
+		if i == 0 {
+			add("shop", 1, day.Add(3*time.Minute), consent.Custom, "analytics", "necessary")
+			add("blog", 1, day.Add(3*time.Minute), consent.AcceptAll, "analytics", "necessary")
+		}
+	}
+	if err := s.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	next := Event("shop", 99) // a later day, in a batch of its own
+	next.Revision, next.Action, next.Granted, next.Time = 1, consent.Withdraw, []string{"necessary"}, day.AddDate(0, 0, 2)
+	if err := s.AppendBatch(ctx, []*consent.Event{next}); err != nil {
+		t.Fatal(err)
+	}
+	counts, err := s.RevisionCounts(ctx, "shop", 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	days := map[int64]bool{}
+	for _, c := range counts {
+		days[c.Day] = true
+	}
+	r := consent.RevisionTotals(counts)[1]
+	if len(consent.RevisionTotals(counts)) != 1 || r == nil || len(days) != 2 {
+		t.Fatalf("revision 1's counts span revisions %v and %d days: %+v", consent.RevisionTotals(counts), len(days), counts)
+	}
+	want := consent.RevisionStats{Revision: 1, Total: 8,
+		Actions: map[consent.Action]int64{consent.AcceptAll: 3, consent.RejectAll: 3, consent.Custom: 1, consent.Withdraw: 1},
+		Granted: map[string]int64{"analytics": 4, "marketing": 3, "preferences": 3, "necessary": 8}}
+	if fmt.Sprint(*r) != fmt.Sprint(want) {
+		t.Errorf("revision 1: %+v, want %+v", *r, want)
+	}
+	ten, err := s.RevisionCounts(ctx, "shop", 10)
+	if r := consent.RevisionTotals(ten)[10]; err != nil || r == nil || r.Total != 3 || r.Actions[consent.RejectAll] != 3 || r.Granted["analytics"] != 0 {
+		t.Errorf("revision 10: %+v, %v", r, err)
+	}
+	if none, err := s.RevisionCounts(ctx, "shop", 2); err != nil || len(none) != 0 {
+		t.Errorf("revision 2, never used: %v, %v", none, err)
+	}
+	// The day's totals by action are unchanged by the new dimension.
+	dayCounts, err := s.Counts(ctx, "shop", consent.Day(day), consent.Day(day))
+	if st := consent.Summarize(dayCounts, consent.Day(day), consent.Day(day)); err != nil || st.Total != 10 {
+		t.Errorf("the day's decisions: %d, %v, want 10", st.Total, err)
+	}
+}
+
+// RevisionBackfill checks migration 00008's backfill on a store: redo must
+// undo that migration (which drops the revision counts) and apply it again,
+// which must count the stored events exactly as the ledger writer did.
+func RevisionBackfill(t *testing.T, s store.Store, redo func() error) {
+	ctx := context.Background()
+	day := time.Date(2026, 5, 1, 12, 0, 0, 0, time.UTC)
+	seed(t, s, "shop", 30, day)
+	seed(t, s, "shop", 9, day.AddDate(0, 0, 1))
+	seed(t, s, "blog", 5, day.AddDate(0, 0, 1))
+	e := Event("shop", 0)
+	e.Revision, e.Granted, e.Time = 2, nil, day.AddDate(0, 0, 2) // no category at all
+	if err := s.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+		t.Fatal(err)
+	}
+	type key struct {
+		site string
+		rev  int
+	}
+	before := map[key][]consent.Count{}
+	for _, k := range []key{{"shop", 1}, {"shop", 2}, {"blog", 1}} {
+		c, err := s.RevisionCounts(ctx, k.site, k.rev)
+		if err != nil || len(c) == 0 {
+			t.Fatalf("%s revision %d before: %v, %v", k.site, k.rev, c, err)
+		}
+		before[k] = sortCounts(c)
+	}
+	if err := redo(); err != nil {
+		t.Fatal(err)
+	}
+	for k, want := range before {
+		got, err := s.RevisionCounts(ctx, k.site, k.rev)
+		if err != nil || fmt.Sprint(sortCounts(got)) != fmt.Sprint(want) {
+			t.Errorf("%s revision %d backfilled: %v (%v), the writer counted %v", k.site, k.rev, sortCounts(got), err, want)
+		}
+	}
+}
+
+func sortCounts(c []consent.Count) []consent.Count {
+	slices.SortFunc(c, func(a, b consent.Count) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Key, b.Key))
+	})
+	return c
 }
 
 func testMonotonicTime(t *testing.T, s store.Store) {
