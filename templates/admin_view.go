@@ -111,15 +111,6 @@ func (v ConsentView) Erased() *consent.Erasure {
 	return nil
 }
 
-// Dashboard is a site's decisions over a period.
-type Dashboard struct {
-	Sites    []*consent.Site
-	Site     *consent.Site
-	Stats    consent.Stats
-	From, To time.Time // inclusive days
-	Error    string
-}
-
 // Integrity is how far the ledger has been verified.
 type Integrity struct {
 	Seq int64
@@ -249,38 +240,6 @@ func sortedKeys(m map[string]string) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
-	return out
-}
-
-type segment struct {
-	action consent.Action
-	y, h   int
-	n      int64
-}
-
-func maxDay(days []consent.DayStats) int64 {
-	var m int64 = 1
-	for _, d := range days {
-		m = max(m, d.Total)
-	}
-	return m
-}
-
-// stack lays out one day's bar, scaled to the busiest day of the period.
-func stack(d consent.DayStats, days []consent.DayStats) []segment {
-	const height = 120
-	scale := float64(height) / float64(maxDay(days))
-	y := height + 5
-	var out []segment
-	for _, act := range actionOrder {
-		n := d.Actions[act]
-		if n == 0 {
-			continue
-		}
-		h := max(1, int(float64(n)*scale))
-		y -= h
-		out = append(out, segment{action: act, y: y, h: h, n: n})
-	}
 	return out
 }
 

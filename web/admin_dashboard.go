@@ -1,9 +1,11 @@
 package web
 
 import (
+	"context"
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -12,8 +14,9 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// getDashboard shows a site's decisions per day, grant rates and splits for
-// a period, from the daily rollup: no scan of the log.
+// getDashboard shows a site's decisions per day, opt-in rates over time,
+// grant rates, splits and two revisions compared, for a period, from the
+// daily rollup: no scan of the log.
 func (s *Server) getDashboard(c echo.Context) error {
 	page := s.adminT(c, currentUser(c))
 	view, status, err := s.dashboard(c, page)
@@ -23,8 +26,10 @@ func (s *Server) getDashboard(c echo.Context) error {
 	return render(c, status, templates.DashboardPage(page, view))
 }
 
-// getDashboardExport downloads what the decisions chart shows, a row a day
-// with its decisions by action, as CSV.
+// getDashboardExport downloads what one of the dashboard's views shows, as
+// CSV: the decisions chart (a row a day, decisions by action), view=optin
+// (a row a day or week and category: granted, decisions, rate) or
+// view=revisions (the comparison of base and rev).
 func (s *Server) getDashboardExport(c echo.Context) error {
 	page := s.adminT(c, currentUser(c))
 	view, _, err := s.dashboard(c, page)
@@ -37,35 +42,111 @@ func (s *Server) getDashboardExport(c echo.Context) error {
 	if view.Site == nil {
 		return consent.Errorf(consent.ENotFound, "no site yet")
 	}
+	kind := c.QueryParam("view")
+	var rows [][]string
+	switch kind {
+	case "":
+		rows = chartCSV(view)
+	case "optin":
+		rows = optInCSV(view)
+	case "revisions":
+		if view.Compare == nil {
+			return consent.Errorf(consent.ENotFound, "site %q has one published revision: nothing to compare", view.Site.ID)
+		}
+		rows = compareCSV(view.Compare)
+		kind = fmt.Sprintf("revisions-%d-%d", view.Compare.A.Revision, view.Compare.B.Revision)
+	default:
+		return consent.FieldError(consent.EInvalid, "view", "is chart (none), optin or revisions")
+	}
+	name := fmt.Sprintf("consentry-%s-%s-%s", view.Site.ID, view.From.Format("20060102"), view.To.Format("20060102"))
+	if kind != "" {
+		name += "-" + kind
+	}
 	h := c.Response().Header()
 	h.Set("Content-Type", "text/csv; charset=utf-8")
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consentry-%s-%s-%s.csv"`, view.Site.ID,
-		view.From.Format("20060102"), view.To.Format("20060102")))
+	h.Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
 	w := csv.NewWriter(c.Response())
-	actions := []consent.Action{consent.AcceptAll, consent.RejectAll, consent.Custom, consent.Withdraw}
-	head := []string{"day"}
-	for _, a := range actions {
-		head = append(head, string(a))
-	}
-	if err := w.Write(append(head, "total")); err != nil {
+	if err := w.WriteAll(rows); err != nil {
 		return err
 	}
-	for _, d := range view.Stats.Days {
-		row, total := []string{d.Day.Format("2006-01-02")}, int64(0)
-		for _, a := range actions {
-			row = append(row, strconv.FormatInt(d.Actions[a], 10))
-			total += d.Actions[a]
-		}
-		if err := w.Write(append(row, strconv.FormatInt(total, 10))); err != nil {
-			return err
-		}
-	}
-	w.Flush()
 	return w.Error()
 }
 
-// dashboard reads the dashboard's site, period and figures from the URL; a
-// bad filter is the view's Error with its status, not an error.
+var chartActions = []consent.Action{consent.AcceptAll, consent.RejectAll, consent.Custom, consent.Withdraw}
+
+func chartCSV(view templates.Dashboard) [][]string {
+	head := []string{"day"}
+	for _, a := range chartActions {
+		head = append(head, string(a))
+	}
+	rows := [][]string{append(head, "total")}
+	for _, d := range view.Stats.Days {
+		row, total := []string{d.Day.Format("2006-01-02")}, int64(0)
+		for _, a := range chartActions {
+			row = append(row, strconv.FormatInt(d.Actions[a], 10))
+			total += d.Actions[a]
+		}
+		rows = append(rows, append(row, strconv.FormatInt(total, 10)))
+	}
+	return rows
+}
+
+// optInCSV is the opt-in chart's figures: per day (or week from Monday) and
+// category, the decisions on a revision offering it, how many granted it
+// and the rate in percent (empty without decisions).
+func optInCSV(view templates.Dashboard) [][]string {
+	rows := [][]string{{"from", "days", "category", "granted", "decisions", "opt_in_percent"}}
+	for _, s := range view.OptIn {
+		for _, p := range s.Points {
+			rate := ""
+			if r, ok := p.Rate(); ok {
+				rate = strconv.FormatFloat(100*r, 'f', 2, 64)
+			}
+			rows = append(rows, []string{p.From.Format("2006-01-02"), strconv.Itoa(p.Days), s.Category,
+				strconv.FormatInt(p.Granted, 10), strconv.FormatInt(p.Decisions, 10), rate})
+		}
+	}
+	return rows
+}
+
+// compareCSV is the comparison's figures: decisions, then each action's and
+// each category's count and share per revision, and the difference in
+// percentage points (empty where a revision has no figure).
+func compareCSV(cmp *templates.Comparison) [][]string {
+	a, b := strconv.Itoa(cmp.A.Revision), strconv.Itoa(cmp.B.Revision)
+	rows := [][]string{
+		{"measure", "key", "revision_" + a + "_count", "revision_" + a + "_percent", "revision_" + b + "_count", "revision_" + b + "_percent", "difference_pp"},
+		{"decisions", "", strconv.FormatInt(cmp.A.Total, 10), "", strconv.FormatInt(cmp.B.Total, 10), "", ""},
+	}
+	percent := func(n, total int64, offered bool) (string, string, bool) {
+		if !offered {
+			return "", "", false
+		}
+		if total == 0 {
+			return "0", "", false
+		}
+		return strconv.FormatInt(n, 10), strconv.FormatFloat(100*float64(n)/float64(total), 'f', 2, 64), true
+	}
+	add := func(measure, key string, na, nb int64, offA, offB bool) {
+		ca, pa, okA := percent(na, cmp.A.Total, offA)
+		cb, pb, okB := percent(nb, cmp.B.Total, offB)
+		diff := ""
+		if okA && okB {
+			diff = strconv.FormatFloat(100*(float64(nb)/float64(cmp.B.Total)-float64(na)/float64(cmp.A.Total)), 'f', 2, 64)
+		}
+		rows = append(rows, []string{measure, key, ca, pa, cb, pb, diff})
+	}
+	for _, act := range chartActions {
+		add("action", string(act), cmp.A.Actions[act], cmp.B.Actions[act], true, true)
+	}
+	for _, c := range cmp.Categories {
+		add("opt_in", c.Key, cmp.A.Granted[c.Key], cmp.B.Granted[c.Key], cmp.OffersA[c.Key], cmp.OffersB[c.Key])
+	}
+	return rows
+}
+
+// dashboard reads the dashboard's site, period, revisions and figures from
+// the URL; a bad filter is the view's Error with its status, not an error.
 func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dashboard, int, error) {
 	ctx := c.Request().Context()
 	sites, err := s.cfg.Store.SiteList(ctx)
@@ -74,36 +155,187 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	}
 	view := templates.Dashboard{Sites: sites}
 	status := http.StatusOK
-	q, err := consent.ParseLogQuery(c.QueryParams(), page.Loc)
+	params := url.Values{}
+	for k, v := range c.QueryParams() {
+		params[k] = v
+	}
+	var revs [2]int // base, rev: 0 for the defaults
+	for i, k := range []string{"base", "rev"} {
+		if v := params.Get(k); v != "" {
+			if revs[i], err = strconv.Atoi(v); err != nil || revs[i] < 1 {
+				view.Error, status = consent.FieldError(consent.EInvalid, k, "is not a revision number").Error(), http.StatusBadRequest
+				return view, status, nil
+			}
+		}
+		delete(params, k)
+	}
+	delete(params, "view")
+	q, err := consent.ParseLogQuery(params, page.Loc)
 	switch {
 	case err != nil:
 		view.Error, status = err.Error(), statusOf[consent.ErrorCode(err)]
+		return view, status, nil
 	case len(sites) == 0:
-	default:
-		view.Site = sites[0]
-		for _, st := range sites {
-			if st.ID == q.Site {
-				view.Site = st
-			}
+		return view, status, nil
+	}
+	view.Site = sites[0]
+	for _, st := range sites {
+		if st.ID == q.Site {
+			view.Site = st
 		}
-		today := time.Now().In(page.Loc)
-		if q.To.IsZero() {
-			q.To = time.Date(today.Year(), today.Month(), today.Day()+1, 0, 0, 0, 0, page.Loc)
+	}
+	// The period is calendar days as the user names them, in their time
+	// zone ("today" is theirs); the rollup counts UTC days, and each date
+	// stands for the UTC day of the same date.
+	today := time.Now().In(page.Loc)
+	first, last := dateOf(today).AddDate(0, 0, -29), dateOf(today)
+	if !q.To.IsZero() {
+		last = dateOf(q.To.Add(-time.Nanosecond).In(page.Loc))
+		first = last.AddDate(0, 0, -29)
+	}
+	if !q.From.IsZero() {
+		first = dateOf(q.From.In(page.Loc))
+	}
+	from, to := consent.Day(first), consent.Day(last)
+	switch {
+	case to < from:
+		view.Error, status = "the period ends before it starts", http.StatusBadRequest
+		return view, status, nil
+	case to-from > 366:
+		view.Error, status = "the period may be at most a year", http.StatusBadRequest
+		return view, status, nil
+	}
+	counts, err := s.cfg.Store.Counts(ctx, view.Site.ID, from, to)
+	if err != nil {
+		return view, 0, err
+	}
+	view.Stats = consent.Summarize(counts, from, to)
+	view.From, view.To = first, last
+	offers := revisionCategories(ctx, s, view.Site.ID)
+	var keys []string
+	for _, cat := range view.Site.Categories {
+		if !cat.Required {
+			view.Optional, keys = append(view.Optional, cat), append(keys, cat.Key)
 		}
-		if q.From.IsZero() {
-			q.From = q.To.AddDate(0, 0, -30)
-		}
-		from, to := consent.Day(q.From), consent.Day(q.To.Add(-time.Nanosecond))
-		if to-from > 366 {
-			view.Error, status = "the period may be at most a year", http.StatusBadRequest
-			break
-		}
-		counts, err := s.cfg.Store.Counts(ctx, view.Site.ID, from, to)
-		if err != nil {
-			return view, 0, err
-		}
-		view.Stats = consent.Summarize(counts, from, to)
-		view.From, view.To = q.From, q.To.AddDate(0, 0, -1)
+	}
+	view.Weekly = to-from+1 > 31
+	view.OptIn = consent.OptInRates(counts, from, to, view.Weekly, keys, offers.has)
+	if err := offers.err; err != nil {
+		return view, 0, err
+	}
+	if err := s.compare(ctx, &view, revs, offers); err != nil {
+		return view, 0, err
+	}
+	if view.Error != "" {
+		status = http.StatusNotFound
 	}
 	return view, status, nil
+}
+
+// compare fills the dashboard's comparison of two revisions: by default the
+// current one and the one before. A revision the site never published is
+// the view's Error.
+func (s *Server) compare(ctx context.Context, view *templates.Dashboard, revs [2]int, offers *categoriesByRevision) error {
+	list, err := s.cfg.Store.Revisions(ctx, view.Site.ID)
+	if err != nil {
+		return err
+	}
+	published := map[int]time.Time{}
+	for _, r := range list {
+		view.Revisions = append(view.Revisions, templates.RevisionOption{Number: r.Number, PublishedAt: r.PublishedAt})
+		published[r.Number] = r.PublishedAt
+	}
+	if len(list) < 2 {
+		return nil
+	}
+	base, rev := revs[0], revs[1]
+	if rev == 0 {
+		rev = view.Site.Revision
+	}
+	if base == 0 {
+		base = max(rev-1, 1)
+		if base == rev {
+			base = rev + 1
+		}
+	}
+	for _, n := range []int{base, rev} {
+		if _, ok := published[n]; !ok {
+			view.Error = consent.Errorf(consent.ENotFound, "site %q has no published revision %d", view.Site.ID, n).Error()
+			return nil
+		}
+	}
+	cmp := &templates.Comparison{AAt: published[base], BAt: published[rev], OffersA: map[string]bool{}, OffersB: map[string]bool{}}
+	for i, n := range []int{base, rev} {
+		counts, err := s.cfg.Store.RevisionCounts(ctx, view.Site.ID, n)
+		if err != nil {
+			return err
+		}
+		st := consent.RevisionStats{Revision: n, Actions: map[consent.Action]int64{}, Granted: map[string]int64{}}
+		if r := consent.RevisionTotals(counts)[n]; r != nil {
+			st = *r
+		}
+		if i == 0 {
+			cmp.A = st
+		} else {
+			cmp.B = st
+		}
+	}
+	// The categories either revision offered, the current site's order first.
+	seen := map[string]bool{}
+	for _, site := range []*consent.Site{view.Site, offers.site(base), offers.site(rev)} {
+		if site == nil {
+			continue
+		}
+		for _, cat := range site.Categories {
+			if !cat.Required && !seen[cat.Key] {
+				seen[cat.Key] = true
+				cmp.Categories = append(cmp.Categories, cat)
+			}
+		}
+	}
+	for _, cat := range cmp.Categories {
+		cmp.OffersA[cat.Key], cmp.OffersB[cat.Key] = offers.has(base, cat.Key), offers.has(rev, cat.Key)
+	}
+	view.Compare = cmp
+	return offers.err
+}
+
+// categoriesByRevision answers which categories a site's revisions offered,
+// reading each revision's configuration once per request.
+type categoriesByRevision struct {
+	ctx   context.Context
+	s     *Server
+	id    string
+	sites map[int]*consent.Site
+	err   error
+}
+
+func revisionCategories(ctx context.Context, s *Server, id string) *categoriesByRevision {
+	return &categoriesByRevision{ctx: ctx, s: s, id: id, sites: map[int]*consent.Site{}}
+}
+
+func (r *categoriesByRevision) site(n int) *consent.Site {
+	if site, ok := r.sites[n]; ok {
+		return site
+	}
+	site, err := r.s.cfg.Store.Revision(r.ctx, r.id, n)
+	if err != nil && consent.ErrorCode(err) != consent.ENotFound && r.err == nil {
+		r.err = err
+	}
+	r.sites[n] = site
+	return site
+}
+
+func (r *categoriesByRevision) has(n int, key string) bool {
+	site := r.site(n)
+	if site == nil {
+		return false
+	}
+	_, ok := site.Category(key)
+	return ok
+}
+
+// dateOf is t's calendar date as a UTC midnight.
+func dateOf(t time.Time) time.Time {
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }

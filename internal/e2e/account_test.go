@@ -30,6 +30,26 @@ func (b *browser) shotIfAsked(name string) {
 	}
 }
 
+// fullShotIfAsked is shotIfAsked of the whole page, not only the viewport.
+func (b *browser) fullShotIfAsked(name string) {
+	b.t.Helper()
+	dir := os.Getenv("CONSENTRY_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	if !filepath.IsAbs(dir) {
+		dir = filepath.Join("..", "..", dir)
+	}
+	b.settle()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
 // TestAccountPage: from the header's own name to the account page, a
 // password change there keeps this browser signed in, and "Sign out
 // everywhere" ends the session.

@@ -542,10 +542,13 @@ func TestConsoleViewerCannotErase(t *testing.T) {
 
 // TestDashboardLegendRTL: in English and in Arabic each legend swatch sits
 // beside its own label, on the side the reading starts from, nearer to it
-// than to any other label, and has the colour of its action's bars.
+// than to any other label, and has the colour of its action's bars (or its
+// category's line); and over 7, 30, 90 and 365 days no two axis labels
+// overlap, each stays inside its chart, and the dates run the way the page
+// reads (right to left in Arabic).
 func TestDashboardLegendRTL(t *testing.T) {
 	b := start(t)
-	b.seedLog(20)
+	b.seedHistory(400, 30, 12)
 	b.signIn("/admin/dashboard")
 	for _, lang := range []string{"en", "ar"} {
 		if lang == "ar" {
@@ -554,27 +557,72 @@ func TestDashboardLegendRTL(t *testing.T) {
 			b.open("/admin/dashboard")
 		}
 		problems := eval[[]string](b, `(() => {
-			const rtl = getComputedStyle(document.querySelector('[data-testid="legend"]')).direction === "rtl";
-			const keys = [...document.querySelectorAll('[data-testid="legend"] .key')];
-			const labels = keys.map(k => k.querySelector(".label").getBoundingClientRect());
 			const out = [];
-			if (keys.length !== 4) out.push(keys.length + " legend keys");
-			keys.forEach((k, i) => {
-				const s = k.querySelector(".swatch").getBoundingClientRect();
-				const mid = s.left + s.width / 2;
-				const dist = (r) => Math.max(r.left - mid, mid - r.right, 0);
-				const nearest = labels.reduce((best, r, j) => dist(r) < dist(labels[best]) ? j : best, 0);
-				if (nearest !== i) out.push(k.dataset.action + ": the swatch is nearest label " + nearest);
-				const own = labels[i];
-				if (rtl ? s.left < own.right - 0.5 : s.right > own.left + 0.5) out.push(k.dataset.action + ": the swatch is on the wrong side of its label");
-				const fill = k.querySelector(".swatch rect").getAttribute("fill");
-				const bar = document.querySelector('figure.chart rect[fill="' + fill + '"] title');
-				if (bar && !bar.textContent.includes(k.querySelector(".label").textContent)) out.push(k.dataset.action + ": bars of its colour are titled " + bar.textContent);
-			});
+			for (const [legend, marks, count] of [["legend", "figure.chart rect", 4], ["optin-legend", "figure.chart polyline", 3]]) {
+				const el = document.querySelector('[data-testid="' + legend + '"]');
+				const rtl = getComputedStyle(el).direction === "rtl";
+				const keys = [...el.querySelectorAll('.key')];
+				const labels = keys.map(k => k.querySelector(".label").getBoundingClientRect());
+				if (keys.length !== count) out.push(legend + ": " + keys.length + " keys");
+				keys.forEach((k, i) => {
+					const name = legend + " " + (k.dataset.action || k.dataset.category);
+					const s = k.querySelector(".swatch").getBoundingClientRect();
+					const mid = s.left + s.width / 2;
+					const dist = (r) => Math.max(r.left - mid, mid - r.right, 0);
+					const nearest = labels.reduce((best, r, j) => dist(r) < dist(labels[best]) ? j : best, 0);
+					if (nearest !== i) out.push(name + ": the swatch is nearest label " + nearest);
+					const own = labels[i];
+					if (rtl ? s.left < own.right - 0.5 : s.right > own.left + 0.5) out.push(name + ": the swatch is on the wrong side of its label");
+					if (k.dataset.action) {
+						const fill = k.querySelector(".swatch rect").getAttribute("fill");
+						const bar = document.querySelector(marks + '[fill="' + fill + '"] title');
+						if (bar && !bar.textContent.includes(k.querySelector(".label").textContent)) out.push(name + ": bars of its colour are titled " + bar.textContent);
+					} else {
+						const stroke = k.querySelector(".swatch line").getAttribute("stroke");
+						const line = document.querySelector(marks + '[data-category="' + k.dataset.category + '"]');
+						if (!line || line.getAttribute("stroke") !== stroke) out.push(name + ": its line is not drawn in its colour");
+					}
+				});
+			}
 			return out;
 		})()`)
 		for _, p := range problems {
 			t.Errorf("%s: %s", lang, p)
+		}
+		links := eval[[]string](b, `[...document.querySelectorAll('[data-testid="periods"] a')].map(a => a.getAttribute("href"))`)
+		if len(links) != 4 {
+			t.Fatalf("%s: %d period links, want 4", lang, len(links))
+		}
+		for i, link := range links {
+			b.open(link)
+			problems := eval[[]string](b, `(() => {
+				const out = [];
+				const rtl = document.documentElement.dir === "rtl";
+				const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+				for (const id of ["chart", "optin"]) {
+					const svg = document.querySelector('[data-testid="' + id + '-x"]').ownerSVGElement.getBoundingClientRect();
+					const x = [...document.querySelectorAll('[data-testid="' + id + '-x"] text.xtick')];
+					const y = [...document.querySelectorAll('[data-testid="' + id + '-y"] text.ytick')];
+					if (x.length < 2) out.push(id + ": " + x.length + " date labels");
+					if (y.length < 2 || y[0].textContent.trim() !== "0" && y[0].textContent.trim() !== "0%") out.push(id + ": the y-axis does not start at 0: " + y.map(e => e.textContent));
+					const all = [...x, ...y, ...document.querySelectorAll('[data-testid="' + id + '-x"] text.xsub')];
+					const boxes = all.map(e => e.getBoundingClientRect());
+					boxes.forEach((r, i) => {
+						if (r.left < svg.left - 0.5 || r.right > svg.right + 0.5) out.push(id + ": " + all[i].textContent + " sticks out of the chart");
+						for (let j = i + 1; j < boxes.length; j++) {
+							if (overlap(r, boxes[j])) out.push(id + ": " + all[i].textContent + " overlaps " + all[j].textContent);
+						}
+					});
+					const xs = x.map(e => e.getBoundingClientRect().left);
+					for (let i = 1; i < xs.length; i++) {
+						if (rtl ? xs[i] >= xs[i - 1] : xs[i] <= xs[i - 1]) out.push(id + ": the dates do not run " + (rtl ? "right to left" : "left to right"));
+					}
+				}
+				return out;
+			})()`)
+			for _, p := range problems {
+				t.Errorf("%s, period %d: %s", lang, i, p)
+			}
 		}
 	}
 }

@@ -16,12 +16,12 @@ func TestConsoleScreenshots(t *testing.T) {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
 	}
 	b := start(t)
-	b.seedLog(120)
+	b.seedHistory(30, 12, 140)
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	b.signIn("/admin/log")
 	b.shotIfAsked("console-log.png")
 	b.open("/admin/dashboard")
-	b.shotIfAsked("console-dashboard-en.png")
+	b.fullShotIfAsked("console-dashboard-en.png")
 	b.open("/admin/consents/" + visitor.ConsentID)
 	b.shotIfAsked("console-dsr.png")
 	b.do("typing the reason", chromedp.SendKeys(chromedp.CSS(`form[data-testid="erase"] #reason`), "DSR-2026-0042: erasure requested by email"))
@@ -32,7 +32,7 @@ func TestConsoleScreenshots(t *testing.T) {
 	b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
 	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
 	b.open("/admin/dashboard")
-	b.shotIfAsked("console-dashboard-ar.png")
+	b.fullShotIfAsked("console-dashboard-ar.png")
 
 	// The integrity page on a ledger of real decisions only: seedLog's
 	// fixtures name texts snapshots that were never stored.

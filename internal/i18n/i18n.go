@@ -223,6 +223,20 @@ func (l *Localizer) N(id string, count int) string {
 	return s
 }
 
+// ND translates a message with a plural count, available as {{.Count}},
+// and more template data.
+func (l *Localizer) ND(id string, count int, data map[string]any) string {
+	d := map[string]any{"Count": count}
+	for k, v := range data {
+		d[k] = v
+	}
+	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: count, TemplateData: d})
+	if err != nil {
+		return id
+	}
+	return s
+}
+
 // TData translates a message whose text names template data, such as
 // {{.Service}}.
 func (l *Localizer) TData(id string, data map[string]any) string {
