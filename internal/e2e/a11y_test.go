@@ -145,6 +145,7 @@ func TestAxeBanner(t *testing.T) {
 func TestAxeConsole(t *testing.T) {
 	src := requireAxe(t)
 	b := start(t)
+	b.seedHistory(3, 1, 4) // two revisions: the dashboard compares them
 	b.seedLog(60)
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	e := b.lastEvent()
@@ -247,6 +248,7 @@ func TestReflow320(t *testing.T) {
 		}
 		check("the preference center (" + lang + ")")
 	}
+	b.seedHistory(3, 1, 4) // two revisions: the dashboard compares them
 	b.seedLog(3)
 	e := b.lastEvent()
 	b.open("/admin/login")
