@@ -99,6 +99,9 @@ type ConsentView struct {
 	// its page in the request log), or nil; it is carried into export and
 	// erasure so their audit entries name it too.
 	Request *consent.SubjectRequest
+	// Requests are the requests in the log that name this consent ID.
+	Requests []*consent.SubjectRequest
+	Today    time.Time // the viewer's day, for the requests' states
 }
 
 // Erased reports whether any of the events has had its personal data erased.

@@ -44,7 +44,12 @@ func (s *Server) getConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied, Request: req}))
+	about, err := s.cfg.Store.RequestsAbout(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied, Request: req,
+		Requests: about, Today: today(c)}))
 }
 
 // getConsentExport is the portability export (Art. 15, 20): the visitor's

@@ -9,6 +9,7 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/templates"
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 )
 
@@ -45,7 +46,12 @@ func (s *Server) requestsDue(next echo.HandlerFunc) echo.HandlerFunc {
 // getRequests lists open requests, soonest due first, or with
 // ?show=answered the newest answers.
 func (s *Server) getRequests(c echo.Context) error {
-	return s.requestsPage(c, http.StatusOK, templates.RequestForm{}, "")
+	var form templates.RequestForm
+	// From a visitor's page: the form starts with their consent ID.
+	if id, err := uuid.Parse(c.QueryParam("consent")); err == nil {
+		form.ConsentIDs = id.String()
+	}
+	return s.requestsPage(c, http.StatusOK, form, "")
 }
 
 func (s *Server) requestsPage(c echo.Context, status int, form templates.RequestForm, msg string) error {

@@ -191,9 +191,20 @@ func TestRequestLinksDSRActions(t *testing.T) {
 	id := es[0].ConsentID.String()
 	dpo := newConsole(t, a)
 	dpo.login("dpo@shop.example")
+	// From the visitor's page to a new request naming them.
+	_, page, _ := dpo.get("/admin/consents/" + id)
+	if !strings.Contains(page, "No request in the log names this consent ID.") || !strings.Contains(page, `href="/admin/requests?consent=`+id+`#new-request"`) {
+		t.Fatal("the consent page does not offer to record a request about it")
+	}
+	if _, page, _ := dpo.get("/admin/requests?consent=" + id); !strings.Contains(page, `name="consent_ids" rows="2" cols="40" spellcheck="false">`+id+`</textarea>`) {
+		t.Error("the form does not start with the consent ID")
+	}
 	rq := dpo.record(consent.RequestErasure, time.Now().UTC(), "web form 7", id)
+	if _, page, _ := dpo.get("/admin/consents/" + id); !strings.Contains(page, `<a href="/admin/requests/`+rq+`">Request #`+rq+`</a>`) {
+		t.Error("the consent page does not list the request naming it")
+	}
 
-	_, page, _ := dpo.get("/admin/requests/" + rq)
+	_, page, _ = dpo.get("/admin/requests/" + rq)
 	link := "/admin/consents/" + id + "?request=" + rq
 	if !strings.Contains(page, `href="`+link+`"`) {
 		t.Fatalf("the request's page does not link its consent ID for the request")

@@ -251,6 +251,9 @@ type Requests interface {
 	// AnsweredRequests returns up to limit answered requests, the most
 	// recently recorded answer first.
 	AnsweredRequests(ctx context.Context, limit int) ([]*consent.SubjectRequest, error)
+	// RequestsAbout returns every request that names a consent ID, newest
+	// first (the log holds staff-entered requests, a few a week: a scan).
+	RequestsAbout(ctx context.Context, consentID uuid.UUID) ([]*consent.SubjectRequest, error)
 	// AnswerRequest records the answer of an open request; one answered
 	// already is an EUnprocessed error.
 	AnswerRequest(ctx context.Context, id int64, a consent.RequestAnswer) error

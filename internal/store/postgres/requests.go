@@ -111,6 +111,11 @@ func (s *Store) AnsweredRequests(ctx context.Context, limit int) ([]*consent.Sub
 	return s.requests(ctx, "WHERE answered_on IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT $1", limit)
 }
 
+// RequestsAbout returns the requests naming a consent ID, newest first.
+func (s *Store) RequestsAbout(ctx context.Context, consentID uuid.UUID) ([]*consent.SubjectRequest, error) {
+	return s.requests(ctx, "WHERE consent_ids LIKE '%' || $1 || '%' ORDER BY id DESC", consentID.String())
+}
+
 // AnswerRequest records the answer of an open request.
 func (s *Store) AnswerRequest(ctx context.Context, id int64, a consent.RequestAnswer) error {
 	tag, err := s.pool.Exec(ctx, `UPDATE dsr_requests SET answered_on = $1, outcome = $2, answered_at = $3, answered_by = $4

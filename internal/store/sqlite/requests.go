@@ -104,6 +104,11 @@ func (s *Store) AnsweredRequests(ctx context.Context, limit int) ([]*consent.Sub
 	return s.requests(ctx, "WHERE answered_on IS NOT NULL ORDER BY answered_at DESC, id DESC LIMIT ?", limit)
 }
 
+// RequestsAbout returns the requests naming a consent ID, newest first.
+func (s *Store) RequestsAbout(ctx context.Context, consentID uuid.UUID) ([]*consent.SubjectRequest, error) {
+	return s.requests(ctx, "WHERE consent_ids LIKE '%' || ? || '%' ORDER BY id DESC", consentID.String())
+}
+
 // AnswerRequest records the answer of an open request.
 func (s *Store) AnswerRequest(ctx context.Context, id int64, a consent.RequestAnswer) error {
 	res, err := s.w.ExecContext(ctx, `UPDATE dsr_requests SET answered_on = ?, outcome = ?, answered_at = ?, answered_by = ?

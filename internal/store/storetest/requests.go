@@ -68,6 +68,12 @@ func testSubjectRequests(t *testing.T, s store.Store) {
 	if open, _ := s.OpenRequests(ctx, 2); len(open) != 2 {
 		t.Errorf("limit 2: %d", len(open))
 	}
+	if about, err := s.RequestsAbout(ctx, ids[1]); err != nil || !reflect.DeepEqual(requestIDs(about), []int64{late.ID}) {
+		t.Errorf("requests about %s: %v %v, want %d", ids[1], requestIDs(about), err, late.ID)
+	}
+	if about, err := s.RequestsAbout(ctx, uuid.Must(uuid.NewV7())); err != nil || len(about) != 0 {
+		t.Errorf("requests about an unnamed consent ID: %v %v", requestIDs(about), err)
+	}
 	if o, d, err := s.RequestsDue(ctx, day(today), consent.DueSoonDays); err != nil || o != 1 || d != 2 {
 		t.Errorf("due: %d overdue, %d soon, %v; want 1, 2", o, d, err)
 	}
