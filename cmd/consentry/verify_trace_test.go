@@ -52,6 +52,15 @@ func TestVerifyLeavesATrace(t *testing.T) {
 		t.Errorf("audit entry %+v", e)
 	}
 
+	// --record=false (as backup verifies its copy) leaves nothing behind.
+	var out strings.Builder
+	if err := run(context.Background(), []string{"verify", "--record=false", "--db", "sqlite:" + path}, nil, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if _, at2, e2 := trace(t, path); !at2.Equal(at) || e2 != e {
+		t.Errorf("verify --record=false recorded: checkpoint at %s, newest entry %+v", at2, e2)
+	}
+
 	// Tampering: audited as found, the checkpoint stays.
 	tamper(t, path, rechoose(7, "action", "'accept_all'"))
 	if _, err := runVerify(t, path); err == nil {
