@@ -165,7 +165,7 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 		// the range against the lifetime.
 		keep := 0
 		if v := strings.TrimSpace(c.FormValue("retention_days")); v != "" {
-			if keep, err = strconv.Atoi(v); err != nil || keep < 0 {
+			if keep, err = strconv.Atoi(v); err != nil || keep < 0 || keep > consent.MaxDays {
 				return consent.FieldError(consent.EInvalid, "retention", "give the number of days decisions stay in the log, or 0 to keep them for ever")
 			}
 		}

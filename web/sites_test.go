@@ -50,6 +50,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		"bad lifetime":                 {"lifetime_days", "900", "lifetime"},
 		"retention under the lifetime": {"retention_days", "90", "retention"},
 		"retention not a number":       {"retention_days", "a year", "retention"},
+		"retention that would wrap":    {"retention_days", "213904", "retention"}, // 213,904 days × 24 h wraps time.Duration to 393 days
 		"unknown CM key":               {"consent_mode", "analytics: analytics_cookies", "consent_mode"},
 	} {
 		form := url.Values{}

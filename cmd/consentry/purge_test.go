@@ -180,6 +180,11 @@ func TestPurgeRefusesDecisionsInForce(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "consent lifetime (183 days)") {
 		t.Fatalf("err %v, output %q", err, out)
 	}
+	// 213,904 days × 24 h wraps time.Duration around to 393 days, which
+	// would remove these two-year-old events.
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "213904d", "--site", "shop"); exitCode(err) != 2 || strings.Contains(out, "purged") {
+		t.Fatalf("a period too long to count: %v, output %q", err, out)
+	}
 	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "30d", "--site", "shop", "--force"); err != nil || !strings.Contains(out, "purged 5 events") {
 		t.Fatalf("forced: %v %q", err, out)
 	}

@@ -202,7 +202,8 @@ func TestParseDays(t *testing.T) {
 		"395": {395, false, true}, "13 months": {395, false, true}, "6 months": {183, false, true}, "2 years": {730, false, true},
 		"1 year": {365, false, true}, "30 minutes": {1, false, true}, "Session": {0, true, true}, "1 day": {1, false, true},
 		"3 weeks": {21, false, true}, "13months": {395, false, true}, "": {0, false, false}, "soon": {0, false, false}, "-3": {0, false, false},
-		"4 fortnights": {0, false, false},
+		"4 fortnights": {0, false, false}, "100000": {100000, false, true}, "213904": {0, false, false}, "1e300 years": {0, false, false},
+		"300 years": {0, false, false},
 	} {
 		d, s, ok := consent.ParseDays(in)
 		if got := [3]any{d, s, ok}; got != want {

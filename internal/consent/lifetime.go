@@ -6,10 +6,15 @@ import (
 	"strings"
 )
 
+// MaxDays is the most days a period may name (about 270 years). Beyond
+// about 106,751 days a time.Duration wraps around, and a retention of
+// 213,904 days would become one of 393: such periods are refused instead.
+const MaxDays = 100000
+
 // ParseDays reads a cookie lifetime as an owner or a cookie database writes
-// it ("395", "13 months", "2 years", "30 minutes", "session") as whole days.
-// Anything shorter than a day but longer than the session counts as one
-// day, so a lifetime is never understated.
+// it ("395", "13 months", "2 years", "30 minutes", "session") as whole days,
+// at most MaxDays. Anything shorter than a day but longer than the session
+// counts as one day, so a lifetime is never understated.
 func ParseDays(s string) (days int, session bool, ok bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
 	switch s {
@@ -21,6 +26,9 @@ func ParseDays(s string) (days int, session bool, ok bool) {
 	f := strings.Fields(s)
 	if len(f) == 1 {
 		if n, err := strconv.Atoi(f[0]); err == nil && n > 0 {
+			if n > MaxDays {
+				return 0, false, false
+			}
 			return n, false, true
 		}
 		// "13months", "1y"
@@ -52,5 +60,8 @@ func ParseDays(s string) (days int, session bool, ok bool) {
 	default:
 		return 0, false, false
 	}
-	return int(math.Round(n * per)), false, true
+	if days := math.Round(n * per); days <= MaxDays {
+		return int(days), false, true
+	}
+	return 0, false, false
 }

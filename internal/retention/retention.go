@@ -156,12 +156,16 @@ func sleep(ctx context.Context, d time.Duration) error {
 	}
 }
 
-// ParseAge reads a retention period: days ("400d", "400"), or a Go
-// duration ("9600h").
+// ParseAge reads a retention period: days ("400d", "400", at most
+// consent.MaxDays, so that the period cannot wrap around to a short one),
+// or a Go duration ("9600h").
 func ParseAge(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	days := strings.TrimSuffix(s, "d")
 	if n, err := strconv.Atoi(days); err == nil && n > 0 {
+		if n > consent.MaxDays {
+			return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is more than %d days", s, consent.MaxDays)
+		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(s)
