@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"github.com/consentry/consentry/internal/app"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,9 +10,18 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/google/uuid"
 )
 
-const benchBody = `{"action":"custom","categories":{"analytics":true,"marketing":false},"revision":1,"lang":"en","page":"https://shop.example/basket","source":"banner"}`
+// benchBody is a decision with its own request_id, a UUID version 7 as the
+// snippet makes one per decision: every post is a new decision to look up,
+// record and commit.
+func benchBody() string {
+	return `{"action":"custom","categories":{"analytics":true,"marketing":false},"revision":1,"lang":"en","page":"https://shop.example/basket","source":"banner","request_id":"` +
+		uuid.Must(uuid.NewV7()).String() + `"}`
+}
 
 // BenchmarkConsentPost drives the consent endpoint in-process: JSON decode,
 // validation, the single writer's group commit into a real SQLite file
@@ -29,7 +37,7 @@ func postParallel(b *testing.B, a *app.App) {
 	start := time.Now()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
-			r := httptest.NewRequest("POST", consents, strings.NewReader(benchBody))
+			r := httptest.NewRequest("POST", consents, strings.NewReader(benchBody()))
 			r.RemoteAddr = "203.0.113.9:1234"
 			r.Header.Set("User-Agent", "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36")
 			rec := httptest.NewRecorder()
@@ -99,7 +107,7 @@ func report(b *testing.B, elapsed time.Duration, fails int64, lats []time.Durati
 // whether it was acknowledged with 201.
 func postOnce(client *http.Client, base string) (time.Duration, bool) {
 	t0 := time.Now()
-	res, err := client.Post(base+consents, "text/plain", strings.NewReader(benchBody))
+	res, err := client.Post(base+consents, "text/plain", strings.NewReader(benchBody()))
 	if err != nil {
 		return time.Since(t0), false
 	}

@@ -15,9 +15,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/google/uuid"
 )
 
-const body = `{"action":"custom","categories":{"analytics":true,"marketing":false},"revision":1,"lang":"en","page":"https://shop.example/basket","source":"banner"}`
+// body is a decision; each post adds its own request_id, a UUID version 7
+// as the snippet makes it.
+const body = `{"action":"custom","categories":{"analytics":true,"marketing":false},"revision":1,"lang":"en","page":"https://shop.example/basket","source":"banner","request_id":"`
 
 func main() {
 	url := flag.String("url", "", "the consent endpoint, e.g. http://127.0.0.1:8080/api/v1/sites/demo/consents")
@@ -43,8 +47,9 @@ func main() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			b := body + uuid.Must(uuid.NewV7()).String() + `"}`
 			t0 := time.Now()
-			res, err := client.Post(*url, "text/plain", strings.NewReader(body))
+			res, err := client.Post(*url, "text/plain", strings.NewReader(b))
 			if err == nil {
 				io.Copy(io.Discard, res.Body)
 				res.Body.Close()
