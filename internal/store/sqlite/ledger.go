@@ -26,6 +26,14 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.ws == nil {
+		// Prepared before the transaction: preparing on s.w needs its one
+		// connection, which the transaction would hold.
+		if s.ws, err = prepareWriteStmts(ctx, s.w); err != nil {
+			return err
+		}
+	}
+	ws := s.ws
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -42,26 +50,21 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		prev       []byte
 		headMicros int64
 	)
-	switch err = tx.QueryRowContext(ctx, "SELECT seq, hash, time FROM ledger_head WHERE id = 1").Scan(&head.Seq, &prev, &headMicros); {
+	switch err = tx.StmtContext(ctx, ws.head).QueryRowContext(ctx).Scan(&head.Seq, &prev, &headMicros); {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return err
 	default:
 		head.Hash, head.Time = [32]byte(prev), fromMicros(headMicros)
 	}
-	recorded, err := recordedRequests(ctx, tx, ledger.RequestIDs(events))
+	recorded, err := recordedRequests(ctx, tx, ws, ledger.RequestIDs(events))
 	if err != nil {
 		return err
 	}
 	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
-	ins, err := tx.PrepareContext(ctx, `INSERT INTO events (seq, id, consent_id, site_id, choice_id, flags, time,
-		expires, ip, agent_id, page_id, pii_salt, pii_digest, hash) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	var insReq *sql.Stmt
+	rows := make([]any, 0, eventInsertArgs*len(events))
+	var reqs []any
 	for _, e := range events {
 		agent, err := s.nameID(ctx, tx, s.agents, e.Personal.UserAgent)
 		if err != nil {
@@ -75,38 +78,33 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		if err != nil {
 			return err
 		}
-		_, err = ins.ExecContext(ctx, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, e.Flags(),
+		rows = append(rows, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, e.Flags(),
 			micros(e.Time), micros(e.Expires), e.Personal.IP, agent, page,
 			e.PIISalt, e.PIIDigest[:], e.Hash[:])
-		if err != nil {
-			return err
-		}
 		if e.RequestID != uuid.Nil {
-			if insReq == nil {
-				if insReq, err = tx.PrepareContext(ctx, "INSERT INTO requests (seq, id) VALUES (?, ?)"); err != nil {
-					return err
-				}
-				defer insReq.Close()
-			}
-			if _, err = insReq.ExecContext(ctx, e.Seq, e.RequestID[:]); err != nil {
-				return err
-			}
+			reqs = append(reqs, e.Seq, e.RequestID[:])
 		}
+	}
+	if err = ws.events.exec(ctx, tx, rows); err != nil {
+		return err
+	}
+	if err = ws.requests.exec(ctx, tx, reqs); err != nil {
+		return err
 	}
 	for _, d := range days {
 		if _, err = tx.ExecContext(ctx, "INSERT OR IGNORE INTO days (day, first_seq) VALUES (?, ?)", d.Day, d.Seq); err != nil {
 			return err
 		}
 	}
-	for _, c := range consent.Rollup(events) {
-		if _, err = tx.ExecContext(ctx, `INSERT INTO daily (site_id, day, dim, key, n) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (site_id, day, dim, key) DO UPDATE SET n = n + excluded.n`, c.Site, c.Day, c.Dim, c.Key, c.N); err != nil {
-			return err
-		}
+	counts := consent.Rollup(events)
+	rollup := make([]any, 0, 5*len(counts))
+	for _, c := range counts {
+		rollup = append(rollup, c.Site, c.Day, c.Dim, c.Key, c.N)
 	}
-	if _, err = tx.ExecContext(ctx, `INSERT INTO ledger_head (id, seq, hash, time) VALUES (1, ?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time`,
-		head.Seq, head.Hash[:], micros(head.Time)); err != nil {
+	if err = ws.rollup.exec(ctx, tx, rollup); err != nil {
+		return err
+	}
+	if _, err = tx.StmtContext(ctx, ws.setHead).ExecContext(ctx, head.Seq, head.Hash[:], micros(head.Time)); err != nil {
 		return err
 	}
 	if err = resolve(func(seq int64) (*consent.Event, error) {
@@ -117,32 +115,51 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	return tx.Commit()
 }
 
-// recordedRequests maps those of ids recorded already to their event's seq.
-func recordedRequests(ctx context.Context, tx *sql.Tx, ids []uuid.UUID) (map[uuid.UUID]int64, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id[:]
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT id, seq FROM requests WHERE id IN (?"+strings.Repeat(",?", len(ids)-1)+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[uuid.UUID]int64{}
-	for rows.Next() {
-		var (
-			id  []byte
-			seq int64
-		)
-		if err := rows.Scan(&id, &seq); err != nil {
+// recordedRequests maps those of ids recorded already to their event's seq,
+// looking them up a chunk at a time; a short chunk repeats its first ID.
+func recordedRequests(ctx context.Context, tx *sql.Tx, ws *writeStmts, ids []uuid.UUID) (map[uuid.UUID]int64, error) {
+	var out map[uuid.UUID]int64
+	args := make([]any, 0, chunkSizes[0])
+	for len(ids) > 0 {
+		i := len(chunkSizes) - 1
+		for i > 0 && chunkSizes[i] < len(ids) {
+			i--
+		}
+		n := min(chunkSizes[i], len(ids))
+		args = args[:0]
+		for j := range chunkSizes[i] {
+			id := ids[0]
+			if j < n {
+				id = ids[j]
+			}
+			args = append(args, id[:])
+		}
+		ids = ids[n:]
+		if err := func() error {
+			rows, err := tx.StmtContext(ctx, ws.recorded[i]).QueryContext(ctx, args...)
+			if err != nil {
+				return err
+			}
+			defer rows.Close()
+			for rows.Next() {
+				var (
+					id  []byte
+					seq int64
+				)
+				if err := rows.Scan(&id, &seq); err != nil {
+					return err
+				}
+				if out == nil {
+					out = map[uuid.UUID]int64{}
+				}
+				out[uuid.UUID(id)] = seq
+			}
+			return rows.Err()
+		}(); err != nil {
 			return nil, err
 		}
-		out[uuid.UUID(id)] = seq
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PruneRequests forgets the request IDs of events before t: the days table

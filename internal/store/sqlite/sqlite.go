@@ -33,6 +33,8 @@ type Store struct {
 	// those seen cached; choices caches the numbers of choices.
 	agents, urls *dictionary
 	choices      map[store.Choice]int64
+	// ws are the ledger writer's statements, prepared at its first batch.
+	ws *writeStmts
 }
 
 // Open opens (creating if need be) the SQLite database at path and brings its

@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -269,5 +270,101 @@ func testRequestIDsTwoInstances(t *testing.T, a, b store.Store) {
 	}
 	if n, err := verify(t, b); err != nil || n != requests {
 		t.Fatalf("verified %d events, err %v; want %d, one per request", n, err, requests)
+	}
+}
+
+// testBigBatches: batches of any size, with many request IDs and rollup
+// rows (a store may cut them into several statements), record every event
+// exactly, count each once and find every repeat.
+func testBigBatches(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	langs := []string{"fr", "de", "en", "es", "it", "nl", "pl"}
+	var first []*consent.Event
+	n := 0
+	for _, size := range []int{1, 63, 100} {
+		var batch []*consent.Event
+		for range size {
+			e := Event([]string{"shop", "blog"}[n%2], n)
+			e.Lang, e.Country = langs[n%len(langs)], fmt.Sprintf("C%d", n%23)
+			e.Granted = [][]string{{"necessary"}, {"analytics", "necessary"}, {"marketing", "necessary"}}[n%3]
+			e.RequestID = uuid.New()
+			batch = append(batch, e)
+			n++
+		}
+		if err := s.AppendBatch(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		first = append(first, batch...)
+	}
+	for i, e := range first {
+		if e.Seq != int64(i+1) || e.Repeat {
+			t.Fatalf("event %d: seq %d, repeat %v", i, e.Seq, e.Repeat)
+		}
+		got, err := s.Event(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := *e
+		want.RequestID = uuid.Nil
+		if !reflect.DeepEqual(got, &want) {
+			t.Fatalf("event %d read back\n%+v\nwant\n%+v", i, got, &want)
+		}
+	}
+	// 45 requests: 40 retries of requests from every batch, 5 new ones.
+	var again []*consent.Event
+	for i := range 45 {
+		e := Event("shop", n+i)
+		if i%9 != 4 {
+			e.RequestID = first[(i*37)%len(first)].RequestID
+		} else {
+			e.RequestID = uuid.New()
+		}
+		again = append(again, e)
+	}
+	if err := s.AppendBatch(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	seq := int64(len(first))
+	for i, e := range again {
+		if i%9 == 4 {
+			seq++
+			if e.Repeat || e.Seq != seq {
+				t.Errorf("new request %d: seq %d, repeat %v; want seq %d", i, e.Seq, e.Repeat, seq)
+			}
+			continue
+		}
+		if f := first[(i*37)%len(first)]; !e.Repeat || e.ID != f.ID || e.Seq != f.Seq {
+			t.Errorf("retry %d answered seq %d (repeat %v), want the first, seq %d", i, e.Seq, e.Repeat, f.Seq)
+		}
+	}
+	if v, err := verify(t, s); err != nil || v != seq {
+		t.Fatalf("verified %d, %v; want %d", v, err, seq)
+	}
+	day := consent.Day(first[0].Time)
+	for _, site := range []string{"shop", "blog"} {
+		counts, err := s.Counts(ctx, site, day-1, day+1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int64{}
+		for _, e := range append(slices.Clone(first), again...) {
+			if e.Site == site && (!e.Repeat || e.Seq > int64(len(first))) {
+				want["action/"+string(e.Action)]++
+				want["lang/"+e.Lang]++
+				want["country/"+e.Country]++
+				want[consent.DimRevision+"/"+consent.RevisionKey(e.Revision, "action", string(e.Action))]++
+				for _, g := range e.Granted {
+					want["granted/"+g]++
+					want[consent.DimRevision+"/"+consent.RevisionKey(e.Revision, "granted", g)]++
+				}
+			}
+		}
+		got := map[string]int64{}
+		for _, c := range counts {
+			got[c.Dim+"/"+c.Key] += c.N
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s rollup\n%v\nwant\n%v", site, got, want)
+		}
 	}
 }

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PurgeOneSiteLeavesRuns", testPurgeOneSite},
 		{"PurgeInParts", testPurgeInParts},
 		{"PurgeLock", testPurgeLock},
+		{"BigBatchesRecordEachOnce", testBigBatches},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, open(t)) })
