@@ -3,11 +3,15 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
+	"runtime"
 	"testing"
+
+	"modernc.org/sqlite"
 )
 
 // Acknowledged means durable: the writer connection runs WAL with
-// synchronous=FULL, and readers cannot write.
+// synchronous=FULL, commits sync with fdatasync on Linux (as SQLite's own
+// build does), and readers cannot write.
 func TestPragmas(t *testing.T) {
 	s, err := Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
 	if err != nil {
@@ -27,6 +31,9 @@ func TestPragmas(t *testing.T) {
 	}
 	if err := s.r.QueryRow("PRAGMA query_only").Scan(&ro); err != nil || ro != 1 {
 		t.Errorf("reader query_only %d, err %v", ro, err)
+	}
+	if runtime.GOOS == "linux" && !sqlite.FdatasyncEnabled() {
+		t.Error("commits sync with fsync, not fdatasync")
 	}
 	if _, err := s.r.Exec("DELETE FROM events"); err == nil {
 		t.Error("the reader pool could write")
