@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"time"
 
@@ -46,7 +45,7 @@ func (s *Server) postConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, resp)
+	return writeConsentJSON(c, http.StatusCreated, resp)
 }
 
 // record validates a request, appends its event through the ledger writer
@@ -96,15 +95,16 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	if !ev.Repeat {
 		s.metrics.consents.WithLabelValues(string(ev.Action)).Inc()
 	}
+	consentID, eventID := ev.ConsentID.String(), ev.ID.String()
 	tok, err := s.cfg.Tokens.Encode(token.Claims{
-		ConsentID: ev.ConsentID.String(), EventID: ev.ID.String(), Site: site.ID, Revision: ev.Revision, Granted: ev.Granted,
+		ConsentID: consentID, EventID: eventID, Site: site.ID, Revision: ev.Revision, Granted: ev.Granted,
 		ConsentMode: site.ConsentModeBits(ev.Granted), Issued: ev.Time.Unix(), Expires: ev.Expires.Unix(),
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &consentResponse{
-		ConsentID: ev.ConsentID.String(), EventID: ev.ID.String(), Token: tok, ExpiresAt: ev.Expires,
+		ConsentID: consentID, EventID: eventID, Token: tok, ExpiresAt: ev.Expires,
 		Revision: ev.Revision, Granted: ev.Granted, GPC: ev.GPC,
 	}, nil
 }
@@ -113,11 +113,12 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 // snippet sends text/plain to stay a simple CORS request). A body over the
 // limit is 413, one cut short 400.
 func readJSON(c echo.Context, v any) error {
-	body, err := io.ReadAll(c.Request().Body)
+	body, err := readBody(c.Request().Body)
 	if err != nil {
 		return bodyError(err)
 	}
-	if err := json.Unmarshal(body, v); err != nil {
+	defer putBuffer(body) // v holds no part of it: strings are copied
+	if err := json.Unmarshal(*body, v); err != nil {
 		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
 	}
 	return nil
