@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"net/netip"
+	"os"
+	"runtime/debug"
 	"strings"
 
 	"github.com/consentry/consentry/internal/app"
@@ -14,6 +16,15 @@ import (
 func dbFlag(fs *flag.FlagSet) *string {
 	return fs.String("db", "sqlite:./consentry.db", "database: sqlite:PATH, or postgres://USER:PASSWORD@HOST/DB for several instances")
 }
+
+// serveGCPercent is the server's GOGC unless the environment sets one. The
+// heap a server keeps is small (about 9 MB under load: sites, rendered
+// banners, caches; SQLite's pages live outside it) while every consent
+// allocates kilobytes, so at Go's default of 100 the collector ran several
+// times a second and took about a sixth of the CPU a consent costs. At 400
+// the heap may grow to five times what is live before a collection: the
+// peak resident size under wrk went from about 95 to 190 MB.
+const serveGCPercent = 400
 
 func serveFlags(fs *flag.FlagSet) runner {
 	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
@@ -53,6 +64,9 @@ func serveFlags(fs *flag.FlagSet) runner {
 		}
 		if *countryHeader != "" && len(trusted) == 0 {
 			return fmt.Errorf("--country-header needs --trusted-proxies: a header from anyone else could be forged")
+		}
+		if os.Getenv("GOGC") == "" {
+			debug.SetGCPercent(serveGCPercent)
 		}
 		var adminEmail, adminPassword string
 		a, err := app.Open(ctx, app.Options{
