@@ -46,38 +46,29 @@ func (s *Store) BeginPurge(ctx context.Context, p *store.Purge) error {
 	return tx.Commit()
 }
 
-// PurgeBatch removes the oldest events p covers, up to limit, in one short
-// write transaction (SQLite's one write lock is held for it alone, so the
-// ledger writer waits at most one batch).
+// PurgeBatch removes the oldest events p covers, up to limit. The events
+// are read first through the read pool, which never holds up the writer;
+// only recording their runs and deleting them takes SQLite's one write
+// lock, in one short transaction, so the ledger writer waits for at most
+// that. Should the events have changed in between (a purge from another
+// process at the same time), the delete finds fewer and the batch is
+// rolled back whole.
 func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int, error) {
+	cond, args := "e.seq < ?", []any{p.Below}
+	if p.Site != "" {
+		cond, args = "e.site_id = ? AND e.seq < ?", []any{p.Site, p.Below}
+	}
+	var batch []*consent.Event
+	err := s.query(ctx, func(e *consent.Event) error { batch = append(batch, e); return nil },
+		"SELECT "+eventColumns+" WHERE "+cond+" ORDER BY e.seq LIMIT ?", append(args, limit)...)
+	if err != nil || len(batch) == 0 {
+		return 0, err
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err
 	}
 	defer tx.Rollback()
-	cond, args := "e.seq < ?", []any{p.Below}
-	if p.Site != "" {
-		cond, args = "e.site_id = ? AND e.seq < ?", []any{p.Site, p.Below}
-	}
-	rows, err := tx.QueryContext(ctx, "SELECT "+eventColumns+" WHERE "+cond+" ORDER BY e.seq LIMIT ?", append(args, limit)...)
-	if err != nil {
-		return 0, err
-	}
-	var batch []*consent.Event
-	for rows.Next() {
-		e, err := scanEvent(rows)
-		if err != nil {
-			rows.Close()
-			return 0, err
-		}
-		batch = append(batch, e)
-	}
-	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-		return 0, err
-	}
-	if len(batch) == 0 {
-		return 0, nil
-	}
 	if err := store.RecordRuns(batch, p.ID, liteRuns{ctx, tx}); err != nil {
 		return 0, err
 	}
@@ -90,8 +81,12 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int,
 	if p.Site != "" {
 		delArgs = append(delArgs, p.Site)
 	}
-	if _, err := tx.ExecContext(ctx, del, delArgs...); err != nil {
+	res, err := tx.ExecContext(ctx, del, delArgs...)
+	if err != nil {
 		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(batch)) {
+		return 0, errors.Join(err, fmt.Errorf("purge: %d of the %d events read were still there to remove (another purge at the same time?); nothing removed", n, len(batch)))
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE seq BETWEEN ? AND ?
 		AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = requests.seq)`, first.Seq, last.Seq); err != nil {
