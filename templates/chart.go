@@ -45,7 +45,20 @@ func newDates(t *i18n.Localizer) dates {
 }
 
 func (d dates) format(pattern string, t time.Time) string {
-	return strings.NewReplacer("\x01", strconv.Itoa(t.Day()), "\x02", d.months[t.Month()-1], "\x03", strconv.Itoa(t.Year())).Replace(pattern)
+	var b strings.Builder
+	for i := 0; i < len(pattern); i++ {
+		switch pattern[i] {
+		case '\x01':
+			b.WriteString(strconv.Itoa(t.Day()))
+		case '\x02':
+			b.WriteString(d.months[t.Month()-1])
+		case '\x03':
+			b.WriteString(strconv.Itoa(t.Year()))
+		default:
+			b.WriteByte(pattern[i])
+		}
+	}
+	return b.String()
 }
 
 // DayMonth is "Nov 3" in the console's language; Full "Nov 3, 2026".

@@ -79,7 +79,10 @@ type Ledger interface {
 	// Erase removes the personal fields of every event of a consent ID and
 	// says when and why; it returns how many events it changed.
 	Erase(ctx context.Context, consentID uuid.UUID, reason string, at time.Time) (int, error)
-	// Counts returns a site's daily rollup for days from to to, inclusive.
+	// Counts returns a site's daily rollup for days from to to, inclusive:
+	// a count a day for the action and revision dimensions; for the others
+	// (granted, country, lang) one count a key, summed over the days and
+	// dated the first of them that has it.
 	Counts(ctx context.Context, site string, from, to int64) ([]consent.Count, error)
 	// RevisionCounts returns the consent.DimRevision counts of one of a
 	// site's revisions over every day: what the dashboard compares.
