@@ -103,6 +103,16 @@ func TestMigrationStoresChoicesOnce(t *testing.T) {
 	}
 	defer s.Close()
 	storetest.CheckOldShapeEvents(t, s, events)
+	s.Close()
+	// Down and up again: the same events, the same ledger.
+	if _, err := p.DownTo(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(ctx, url); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckOldShapeEvents(t, s, events)
 }
 
 // Migration 00008 counts the events stored before it by revision exactly as

@@ -92,6 +92,23 @@ func TestMigrationStoresChoicesOnce(t *testing.T) {
 	}
 	defer s.Close()
 	storetest.CheckOldShapeEvents(t, s, events)
+	s.Close()
+	// Down and up again: the same events, the same ledger.
+	if db, err = sql.Open("sqlite", "file:"+path); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if p, err = goose.NewProvider(goose.DialectSQLite3, db, sub); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 6); err != nil {
+		t.Fatal(err)
+	}
+	if s, err = Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	storetest.CheckOldShapeEvents(t, s, events)
 }
 
 // Migration 00008 counts the events stored before it by revision exactly as
