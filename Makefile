@@ -101,6 +101,13 @@ fuzz:
 loadtest:
 	./internal/loadtest/run.sh
 
+## loadtest-instances: PostgreSQL (CONSENTRY_TEST_POSTGRES_URL), one instance
+## under wrk -t2 -c64 against two under wrk -t1 -c32 each, alternating, with
+## consents/s, p99, batch sizes and where the CPU went (DURATION=10s ROUNDS=2)
+.PHONY: loadtest-instances
+loadtest-instances:
+	./internal/loadtest/instances.sh
+
 ## screenshots: refresh docs/banner-*.png and docs/console-*.png with headless Chromium
 screenshots:
 	CONSENTRY_SCREENSHOTS=docs $(GO) test -count=1 -run 'TestScreenshots|TestConsoleScreenshots|TestConsoleRequests' ./internal/e2e/

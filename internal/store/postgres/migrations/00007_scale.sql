@@ -30,9 +30,11 @@ INSERT INTO pages (url) SELECT DISTINCT page FROM events WHERE page IS NOT NULL 
 -- The events move to a table of the new shape, in seq order (a rewrite of
 -- the ledger: minutes for millions of events). Fixed-width columns first,
 -- widest first, so rows carry no padding. seq only ever grows, so its
--- index pages are filled completely. events_consent holds consent_id alone:
--- a consent ID has a handful of events, sorted after the probe, and the
--- entries are 8 bytes smaller.
+-- index pages are filled completely. events_consent keeps seq after
+-- consent_id (8 bytes an event): the newest event of a consent ID, asked on
+-- every token verification, stays one probe whatever the planner's
+-- statistics say (without seq, a table not yet analyzed was scanned
+-- backwards along seq: 17 ms against 0.08 ms).
 CREATE TABLE events_new (
     seq          bigint NOT NULL,
     time         bigint NOT NULL,
@@ -62,7 +64,7 @@ DROP TABLE events;
 ALTER TABLE events_new RENAME TO events;
 ALTER TABLE events ADD CONSTRAINT events_pkey PRIMARY KEY (seq) WITH (fillfactor = 100);
 CREATE UNIQUE INDEX events_id ON events (id);
-CREATE INDEX events_consent ON events (consent_id);
+CREATE INDEX events_consent ON events (consent_id, seq);
 CREATE INDEX events_site ON events (site_id, seq);
 
 -- +goose Down

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# make loadtest-instances: DESIGN.md's "on PostgreSQL, two instances >= one
+# instance's rate", on the real binary. Builds consentry, makes one key set
+# and a fresh schema in the database CONSENTRY_TEST_POSTGRES_URL names, then
+# in ROUNDS rounds alternates one instance under wrk -t2 -c64 with two
+# instances under wrk -t1 -c32 each (the same load generator and the same
+# 64 connections in total). For each run it prints consents/s (all
+# answers must be 201), the slowest instance's p99, the mean ledger batch
+# of each instance (from /metrics), and where the machine's CPU went over
+# the run: seconds used by the consentry processes, by PostgreSQL (every
+# process of its user), by everything else (wrk, and whatever else runs on
+# the machine), and idle, out of wall time x cores. Everything runs on
+# loopback; servers and schema go away on exit.
+#   DURATION=10s  each run     ROUNDS=2  pairs of runs     BIN=...  a prebuilt binary
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+DURATION=${DURATION:-10s}
+ROUNDS=${ROUNDS:-2}
+DB=${CONSENTRY_TEST_POSTGRES_URL:?"set CONSENTRY_TEST_POSTGRES_URL (see .ci/postgres)"}
+command -v wrk >/dev/null || { echo "needs wrk (apt-get install -y wrk)" >&2; exit 1; }
+command -v psql >/dev/null || { echo "needs psql" >&2; exit 1; }
+tmp=$(mktemp -d)
+schema=loadtest_$$
+pids=()
+stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; pids=(); }
+cleanup() { stop; psql -q "$DB" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+trap cleanup EXIT
+if [ -z "${BIN:-}" ]; then
+  BIN=$tmp/consentry
+  go build -o "$BIN" ./cmd/consentry
+fi
+psql -q "$DB" -c "CREATE SCHEMA $schema"
+case $DB in *\?*) url="$DB&search_path=$schema" ;; *) url="$DB?search_path=$schema" ;; esac
+eval "$("$BIN" keys generate | sed 's/^/export /')"
+
+# start N: N instances on the schema, the first seeding the demo site.
+bases=()
+start() {
+  bases=()
+  for i in $(seq "$1"); do
+    demo=; [ "$i" = 1 ] && demo=--demo
+    "$BIN" serve $demo --addr 127.0.0.1:0 --db "$url" --rate-limit 0 >"$tmp/out$i" 2>"$tmp/err$i" &
+    pids+=($!)
+    base=
+    for _ in $(seq 200); do
+      base=$(sed -n 's/^Consentry is listening on \(http:[^ ]*\).*/\1/p' "$tmp/out$i")
+      [ -n "$base" ] && curl -fsS "$base/readyz" >/dev/null 2>&1 && break
+      base=
+      sleep 0.1
+    done
+    [ -n "$base" ] || { echo "instance $i did not start:" >&2; cat "$tmp/err$i" >&2; exit 1; }
+    bases+=("$base")
+  done
+}
+
+# cpu PID...: CPU seconds (user + system) the processes have used so far.
+cpu() {
+  local ticks=0 p f
+  for p in "$@"; do
+    f=$(cat "/proc/$p/stat" 2>/dev/null) || continue
+    f=${f##*) }
+    set -- $f
+    ticks=$((ticks + ${12} + ${13}))
+  done
+  echo "$ticks"
+}
+pgpids() { pgrep -u postgres | tr '\n' ' '; }
+machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } # busy, idle ticks
+batch() { # mean batch size of the instance at $1 since its start
+  curl -fsS "$1/metrics" | awk '/^consentry_writer_batch_size_sum/ {s=$2} /^consentry_writer_batch_size_count/ {c=$2} END {if (c) printf "%.0f", s/c; else print "-"}'
+}
+
+hz=$(getconf CLK_TCK)
+cores=$(nproc)
+printf "%-3s %10s %8s %-16s %-11s %9s %9s %9s %9s\n" n consents/s non-201 "p99" "batch" "cpu app" "cpu pg" "cpu other" "cpu idle"
+for round in $(seq "$ROUNDS"); do
+  for n in 1 2; do
+    start "$n"
+    for b in "${bases[@]}"; do # warm up: connections, statements, caches
+      wrk -t1 -c$((64 / n)) -d2s -s internal/loadtest/consents.lua "$b/api/v1/sites/demo/consents" >/dev/null
+    done
+    app0=$(cpu "${pids[@]}") pg0=$(cpu $(pgpids)) t0=$(date +%s.%N)
+    read -r busy0 idle0 < <(machine)
+    wrks=()
+    for i in $(seq "$n"); do
+      wrk -t$((2 / n)) -c$((64 / n)) -d"$DURATION" --latency -s internal/loadtest/consents.lua \
+        "${bases[$((i - 1))]}/api/v1/sites/demo/consents" >"$tmp/wrk$i" &
+      wrks+=($!)
+    done
+    wait "${wrks[@]}"
+    t1=$(date +%s.%N)
+    read -r busy1 idle1 < <(machine)
+    app1=$(cpu "${pids[@]}") pg1=$(cpu $(pgpids))
+    rate=0 bad=0 p99=0 batches=
+    for i in $(seq "$n"); do
+      r=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk$i")
+      rate=$(awk -v a="$rate" -v b="$r" 'BEGIN {print a + b}')
+      bad=$((bad + $(awk '/Non-2xx/ {print $NF; f=1} END {if (!f) print 0}' "$tmp/wrk$i")))
+      p=$(awk '/ 99%/ {print $2}' "$tmp/wrk$i")
+      p99="$p99 $p"
+      batches="$batches$(batch "${bases[$((i - 1))]}")/"
+    done
+    wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
+    awk -v n="$n" -v rate="$rate" -v bad="$bad" -v p99="$p99" -v bt="${batches%/}" -v hz="$hz" -v wall="$wall" -v cores="$cores" \
+      -v app=$((app1 - app0)) -v pg=$((pg1 - pg0)) -v busy=$((busy1 - busy0)) -v idle=$((idle1 - idle0)) 'BEGIN {
+        split(p99, ps, " "); worst = ""; for (i in ps) if (ps[i] != "0") worst = worst (worst == "" ? "" : "/") ps[i]
+        printf "%-3d %10.0f %8d %-16s %-11s %8.1fs %8.1fs %8.1fs %8.1fs  of %.1fs\n", n, rate, bad, worst, bt,
+          app / hz, pg / hz, (busy - app - pg) / hz, idle / hz, wall * cores }'
+    stop
+  done
+done
+echo "p99 per instance; batch: mean events per ledger transaction per instance; cpu other: wrk and anything else running"
