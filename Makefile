@@ -74,13 +74,15 @@ bench:
 ## events through the real AppendBatch, then measure appends, log pages, lookups
 ## and bytes per event on each beside an empty store, a table per store. The
 ## filled stores are kept (SCALE_DIR) and reused; the first 10M fill takes
-## minutes. Not part of make test, which runs the same harness on 3,000 events.
+## minutes. SCALE_ROUNDS rounds of appends (default 3). Not part of make test,
+## which runs the same harness on 3,000 events.
 SCALE_EVENTS ?= 10000000
 SCALE_DIR    ?= /tmp/consentry-scale
+SCALE_ROUNDS ?= 3
 .PHONY: scale
 scale:
 	mkdir -p $(SCALE_DIR)
-	CONSENTRY_SCALE_EVENTS=$(SCALE_EVENTS) CONSENTRY_SCALE_DIR=$(SCALE_DIR) $(GO) test -p 1 -count=1 -timeout 4h -run '^TestScale$$' -v ./internal/store/sqlite/ ./internal/store/postgres/
+	CONSENTRY_SCALE_EVENTS=$(SCALE_EVENTS) CONSENTRY_SCALE_DIR=$(SCALE_DIR) CONSENTRY_SCALE_ROUNDS=$(SCALE_ROUNDS) $(GO) test -p 1 -count=1 -timeout 4h -run '^TestScale$$' -v ./internal/store/sqlite/ ./internal/store/postgres/
 
 ## snippet-release: freeze the running snippet build in static/releases (commit it)
 .PHONY: snippet-release

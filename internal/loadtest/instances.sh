@@ -72,7 +72,7 @@ batch() { # mean batch size of the instance at $1 since its start
 
 hz=$(getconf CLK_TCK)
 cores=$(nproc)
-printf "%-3s %10s %8s %-16s %-11s %9s %9s %9s %9s\n" n consents/s non-201 "p99" "batch" "cpu app" "cpu pg" "cpu other" "cpu idle"
+printf "%-3s %10s %8s %-18s %-8s %9s %9s %9s %9s %12s\n" n consents/s non-201 "p99" "batch" "cpu app" "cpu pg" "cpu other" "cpu idle" "µs/consent"
 for round in $(seq "$ROUNDS"); do
   for n in 1 2; do
     start "$n"
@@ -91,22 +91,24 @@ for round in $(seq "$ROUNDS"); do
     t1=$(date +%s.%N)
     read -r busy1 idle1 < <(machine)
     app1=$(cpu "${pids[@]}") pg1=$(cpu $(pgpids))
-    rate=0 bad=0 p99=0 batches=
+    rate=0 bad=0 p99=0 batches= reqs=0
     for i in $(seq "$n"); do
       r=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk$i")
       rate=$(awk -v a="$rate" -v b="$r" 'BEGIN {print a + b}')
+      reqs=$((reqs + $(awk '/requests in/ {print $1}' "$tmp/wrk$i")))
       bad=$((bad + $(awk '/Non-2xx/ {print $NF; f=1} END {if (!f) print 0}' "$tmp/wrk$i")))
       p=$(awk '/ 99%/ {print $2}' "$tmp/wrk$i")
       p99="$p99 $p"
       batches="$batches$(batch "${bases[$((i - 1))]}")/"
     done
     wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
-    awk -v n="$n" -v rate="$rate" -v bad="$bad" -v p99="$p99" -v bt="${batches%/}" -v hz="$hz" -v wall="$wall" -v cores="$cores" \
+    awk -v n="$n" -v reqs="$reqs" -v rate="$rate" -v bad="$bad" -v p99="$p99" -v bt="${batches%/}" -v hz="$hz" -v wall="$wall" -v cores="$cores" \
       -v app=$((app1 - app0)) -v pg=$((pg1 - pg0)) -v busy=$((busy1 - busy0)) -v idle=$((idle1 - idle0)) 'BEGIN {
         split(p99, ps, " "); worst = ""; for (i in ps) if (ps[i] != "0") worst = worst (worst == "" ? "" : "/") ps[i]
-        printf "%-3d %10.0f %8d %-16s %-11s %8.1fs %8.1fs %8.1fs %8.1fs  of %.1fs\n", n, rate, bad, worst, bt,
-          app / hz, pg / hz, (busy - app - pg) / hz, idle / hz, wall * cores }'
+        printf "%-3d %10.0f %8d %-18s %-8s %8.1fs %8.1fs %8.1fs %8.1fs %12.0f  of %.1fs\n", n, rate, bad, worst, bt,
+          app / hz, pg / hz, (busy - app - pg) / hz, idle / hz, (app + pg) / hz / reqs * 1e6, wall * cores }'
     stop
   done
 done
-echo "p99 per instance; batch: mean events per ledger transaction per instance; cpu other: wrk and anything else running"
+echo "p99 per instance; batch: mean events per ledger transaction per instance; cpu other: wrk and anything else"
+echo "running; µs/consent: CPU time of consentry and PostgreSQL per consent recorded"

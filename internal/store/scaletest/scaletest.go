@@ -371,9 +371,12 @@ const EnvEvents = "CONSENTRY_SCALE_EVENTS"
 // it, the filled store is a temporary one.
 const EnvDir = "CONSENTRY_SCALE_DIR"
 
-// Config reads EnvEvents and EnvDir: the events to fill, where to keep the
-// filled store ("" for nowhere), and how long to measure (Large from a
-// million events on).
+// EnvRounds overrides the number of append rounds (Options.Rounds).
+const EnvRounds = "CONSENTRY_SCALE_ROUNDS"
+
+// Config reads EnvEvents, EnvDir and EnvRounds: the events to fill, where to
+// keep the filled store ("" for nowhere), and how long to measure (Large
+// from a million events on).
 func Config() (n int64, dir string, o Options, err error) {
 	n, o = 3000, Small
 	if v := os.Getenv(EnvEvents); v != "" {
@@ -383,6 +386,11 @@ func Config() (n int64, dir string, o Options, err error) {
 	}
 	if n >= 1000000 {
 		o = Large
+	}
+	if v := os.Getenv(EnvRounds); v != "" {
+		if o.Rounds, err = strconv.Atoi(v); err != nil || o.Rounds < 1 {
+			return 0, "", o, fmt.Errorf("%s=%q: want a number of rounds, 1 or more", EnvRounds, v)
+		}
 	}
 	return n, os.Getenv(EnvDir), o, nil
 }
