@@ -91,3 +91,33 @@ func TestMigrateStore(t *testing.T) {
 		t.Errorf("a second copy into the same database: %v", err)
 	}
 }
+
+// A deployment that purged moves with its purge records and purged runs:
+// the ledger verifies on PostgreSQL across the same runs, and purges there
+// go on from them (new records numbered after the copied ones).
+func TestMigrateStoreAfterPurge(t *testing.T) {
+	ctx := context.Background()
+	path, _ := agedLedger(t, 40, 5)
+	if out, err := runCmd(t, "purge", "--db", "sqlite:"+path, "--older-than", "200d", "--site", "shop"); err != nil {
+		t.Fatalf("%v %q", err, out)
+	}
+	db := pgtest.URL(t)
+	if out, err := runCmd(t, "migrate-store", "--from", "sqlite:"+path, "--to", db); err != nil ||
+		!strings.Contains(out, "ledger intact: 25 events") || !strings.Contains(out, "20 purged events crossed") {
+		t.Fatalf("migrate-store: %v\n%s", err, out)
+	}
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "200d"); err != nil || !strings.Contains(out, "purged 20 events of all sites") || !strings.Contains(out, "purge #2") {
+		t.Fatalf("a purge on the target: %v %q", err, out)
+	}
+	if out, err := runCmd(t, "verify", "--db", db); err != nil || !strings.Contains(out, "ledger intact: 5 events") || !strings.Contains(out, "40 purged events crossed") {
+		t.Fatalf("verify on the target: %v %q", err, out)
+	}
+	dst, err := postgres.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if gaps, err := dst.Gaps(ctx, 0, 10); err != nil || len(gaps) != 1 || gaps[0].First != 1 || gaps[0].Last != 40 {
+		t.Errorf("runs on the target %+v, err %v", gaps, err)
+	}
+}
