@@ -106,12 +106,12 @@ func purgeFlags(fs *flag.FlagSet) runner {
 			}
 			return nil
 		}
-		return reclaim(ctx, e, lite, sizeBefore, *vacuum)
+		return reclaim(ctx, e, lite, sizeBefore, p.ID != 0, *vacuum)
 	}
 }
 
 // reclaim gives the space freed back to the file system and says how much.
-func reclaim(ctx context.Context, e *cmdEnv, lite *sqlite.Store, before int64, vacuum bool) error {
+func reclaim(ctx context.Context, e *cmdEnv, lite *sqlite.Store, before int64, purged, vacuum bool) error {
 	mode, err := lite.AutoVacuum(ctx)
 	if err != nil {
 		return err
@@ -123,7 +123,12 @@ func reclaim(ctx context.Context, e *cmdEnv, lite *sqlite.Store, before int64, v
 		if err := lite.Vacuum(ctx); err != nil {
 			return err
 		}
+		if err := lite.Checkpoint(ctx); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "  done in %s\n", time.Since(start).Round(time.Millisecond))
+	case !purged:
+		return nil
 	case mode != "incremental":
 		fmt.Fprintln(e.stdout, "this database was made before incremental auto-vacuum: new events reuse the space freed, but the file does not shrink; run purge once with --vacuum to shrink it and give space back after every purge from then on")
 		return nil

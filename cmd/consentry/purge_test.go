@@ -3,10 +3,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -193,5 +195,70 @@ func TestPurgeRefusesDecisionsInForce(t *testing.T) {
 	}
 	if _, err := runCmd(t, "purge", "--db", db, "--older-than", "soon"); exitCode(err) != 2 {
 		t.Errorf("a bad period: %v", err)
+	}
+}
+
+// A database made before incremental auto-vacuum keeps its size after a
+// purge, and says how to change that; --vacuum rewrites it once, smaller,
+// in the mode that gives space back from then on.
+func TestPurgeVacuumOlderDatabase(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec("CREATE TABLE made_before (x)"); err != nil { // a table first: auto-vacuum can no longer change
+		t.Fatal(err)
+	}
+	raw.Close()
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddSnapshot(context.Background(), storetest.Snapshot("shop")); err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().UTC().AddDate(-2, 0, 0)
+	for b := range 20 {
+		var batch []*consent.Event
+		for i := range 500 {
+			e := storetest.Event("shop", b*500+i)
+			e.Time = old.Add(time.Duration(b*500+i) * time.Millisecond)
+			if b >= 10 {
+				e.Time = time.Now().UTC().Add(-time.Minute)
+			}
+			batch = append(batch, e)
+		}
+		if err := st.AppendBatch(context.Background(), batch); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if mode, err := st.AutoVacuum(context.Background()); err != nil || mode != "none" {
+		t.Fatalf("auto_vacuum %q, err %v", mode, err)
+	}
+	st.Close()
+	db := "sqlite:" + path
+	out, err := runCmd(t, "purge", "--db", db, "--older-than", "400d", "--batch", "5000")
+	if err != nil || !strings.Contains(out, "purged 5000 events") || !strings.Contains(out, "run purge once with --vacuum") {
+		t.Fatalf("%v %q", err, out)
+	}
+	out, err = runCmd(t, "purge", "--db", db, "--older-than", "400d", "--vacuum")
+	m := regexp.MustCompile(`database file ([\d.]+) MB → ([\d.]+) MB`).FindStringSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("--vacuum: %v %q", err, out)
+	}
+	if before, _ := strconv.ParseFloat(m[1], 64); func() bool { after, _ := strconv.ParseFloat(m[2], 64); return after > before*0.75 }() {
+		t.Errorf("the file did not shrink: %s → %s MB", m[1], m[2])
+	}
+	st, err = sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if mode, err := st.AutoVacuum(context.Background()); err != nil || mode != "incremental" {
+		t.Errorf("after --vacuum auto_vacuum is %q (%v)", mode, err)
+	}
+	if out, err := runVerify(t, path); err != nil || !strings.Contains(out, "5000 events verified") {
+		t.Errorf("verify: %v %q", err, out)
 	}
 }

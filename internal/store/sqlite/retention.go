@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"sync"
 	"time"
@@ -297,18 +296,12 @@ func (s *Store) Checkpoint(ctx context.Context) error {
 	return err
 }
 
-// FileSize is the size of the database file with its write-ahead log.
+// FileSize is the size of the database file (the write-ahead log beside
+// it is reused rather than shrunk, so it is left out).
 func (s *Store) FileSize() (int64, error) {
-	var total int64
-	for _, name := range []string{s.path, s.path + "-wal"} {
-		fi, err := os.Stat(name)
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return 0, err
-		}
-		total += fi.Size()
+	fi, err := os.Stat(s.path)
+	if err != nil {
+		return 0, err
 	}
-	return total, nil
+	return fi.Size(), nil
 }
