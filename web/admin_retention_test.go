@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/retention"
 )
 
@@ -25,6 +26,7 @@ func TestIntegrityAfterPurge(t *testing.T) {
 	old := time.Now().UTC().AddDate(-2, 0, 0)
 	for i, e := range batch[:8] {
 		e.Time = old.Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
 	}
 	if err := a.Store.AppendBatch(ctx, batch); err != nil {
 		t.Fatal(err)

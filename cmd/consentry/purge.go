@@ -31,7 +31,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 	site := fs.String("site", "", "only this site's events (default: every site's)")
 	dryRun := fs.Bool("dry-run", false, "say how many events would go, and change nothing")
 	batch := fs.Int("batch", retention.DefaultBatch, "events removed per transaction")
-	force := fs.Bool("force", false, "purge even decisions that may still be in force (--older-than shorter than a consent lifetime)")
+	force := fs.Bool("force", false, "purge even decisions still in force: an --older-than shorter than a consent lifetime, and events whose consent has not expired")
 	vacuum := fs.Bool("vacuum", false, "SQLite: afterwards rewrite the whole file (VACUUM; blocks writes while it runs) and switch it to giving space back after every purge")
 	return func(ctx context.Context, e *cmdEnv) error {
 		if *olderThan == "" {
@@ -62,7 +62,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 		}
 		cutoff := time.Now().Add(-age).UTC()
 		if *dryRun {
-			n, err := st.PurgeCount(ctx, *site, cutoff)
+			n, err := st.PurgeCount(ctx, retention.Plan(retention.Options{Site: *site, Cutoff: cutoff, Force: *force}, time.Now()))
 			if err != nil {
 				return err
 			}
@@ -77,7 +77,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 			}
 		}
 		start, last := time.Now(), time.Time{}
-		p, err := retention.Run(ctx, st, retention.Options{Site: *site, Cutoff: cutoff, Actor: "cli", Batch: *batch,
+		p, err := retention.Run(ctx, st, retention.Options{Site: *site, Cutoff: cutoff, Actor: "cli", Batch: *batch, Force: *force,
 			Progress: func(p store.Purge, total int64) {
 				if time.Since(last) >= time.Second || p.Count == total {
 					last = time.Now()

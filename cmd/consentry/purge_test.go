@@ -46,7 +46,7 @@ func agedLedger(t *testing.T, nOld, nNew int) (string, []*consent.Event) {
 			site, at = "shop", recent
 		}
 		e := storetest.Event(site, i)
-		e.Time = at
+		e.Time, e.Expires = at, at.Add(consent.DefaultLifetime)
 		all = append(all, e)
 	}
 	for i := 0; i < len(all); i += 50 {
@@ -227,6 +227,7 @@ func TestPurgeVacuumOlderDatabase(t *testing.T) {
 			if b >= 10 {
 				e.Time = time.Now().UTC().Add(-time.Minute)
 			}
+			e.Expires = e.Time.Add(consent.DefaultLifetime)
 			batch = append(batch, e)
 		}
 		if err := st.AppendBatch(context.Background(), batch); err != nil {

@@ -66,6 +66,7 @@ func benchPurge(b *testing.B, s store.Store, size func() float64) {
 		for j := i; j < min(i+1000, n); j++ {
 			e := storetest.Event([]string{"shop", "blog"}[j%2], j)
 			e.Time = old.Add(time.Duration(j) * time.Millisecond)
+			e.Expires = e.Time.Add(consent.DefaultLifetime)
 			batch = append(batch, e)
 		}
 		if err := s.AppendBatch(ctx, batch); err != nil {

@@ -38,6 +38,9 @@ type Options struct {
 	Actor string
 	// Batch is how many events a transaction removes (DefaultBatch when 0).
 	Batch int
+	// Force removes events whose consent is still in force too; without
+	// it, an event is kept until its consent expires, whatever its age.
+	Force bool
 	// Progress, when set, is told after every batch.
 	Progress func(p store.Purge, total int64)
 }
@@ -47,11 +50,11 @@ type Options struct {
 // first error, leaving the record true to what was removed by then (a
 // *ledger.Break when evidence it was about to remove fails to verify).
 func Run(ctx context.Context, st store.Store, o Options) (store.Purge, error) {
-	p := store.Purge{Actor: o.Actor, Site: o.Site, Cutoff: o.Cutoff.UTC().Truncate(time.Microsecond)}
+	p := Plan(o, time.Now())
 	if o.Batch <= 0 {
 		o.Batch = DefaultBatch
 	}
-	total, err := st.PurgeCount(ctx, o.Site, p.Cutoff)
+	total, err := st.PurgeCount(ctx, p)
 	if err != nil || total == 0 {
 		return p, err
 	}
@@ -75,6 +78,15 @@ func Run(ctx context.Context, st store.Store, o Options) (store.Purge, error) {
 			return p, err
 		}
 	}
+}
+
+// Plan is the purge o asks for at now, before it begins.
+func Plan(o Options, now time.Time) store.Purge {
+	p := store.Purge{Actor: o.Actor, Site: o.Site, Cutoff: o.Cutoff.UTC().Truncate(time.Microsecond)}
+	if !o.Force {
+		p.Expired = now.UTC().Truncate(time.Microsecond)
+	}
+	return p
 }
 
 // Audit records a purge that removed something in the audit trail.

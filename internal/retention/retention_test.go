@@ -54,6 +54,7 @@ func testRound(t *testing.T, s store.Store) {
 		if i >= 30 {
 			e.Time = now.AddDate(0, 0, -300) // 5 of each, within it
 		}
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
 		batch = append(batch, e)
 	}
 	if err := s.AppendBatch(ctx, batch); err != nil {
@@ -101,5 +102,57 @@ func testRound(t *testing.T, s store.Store) {
 	defer release()
 	if _, ran, err := retention.Round(ctx, s, now.AddDate(1, 0, 0)); err != nil || ran {
 		t.Errorf("a round while another holds the lock: ran %v, err %v", ran, err)
+	}
+}
+
+// A purge keeps the proof of a decision still in force, however old it is
+// (one made under a longer lifetime than the site's current one); --force
+// (Options.Force) removes it too.
+func TestRunKeepsDecisionsInForce(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Publish(ctx, storetest.Site("shop"), nil); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC()
+	var batch []*consent.Event
+	for i := range 4 {
+		e := storetest.Event("shop", i)
+		e.Time = now.AddDate(-2, 0, 0).Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
+		if i == 1 {
+			e.Expires = now.AddDate(0, 1, 0) // made under a three-year lifetime
+		}
+		batch = append(batch, e)
+	}
+	if err := s.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	o := retention.Options{Site: "shop", Cutoff: now.AddDate(-1, 0, 0), Actor: "cli"}
+	p, err := retention.Run(ctx, s, o)
+	if err != nil || p.Count != 3 {
+		t.Fatalf("purged %d, err %v; want the 3 expired", p.Count, err)
+	}
+	if _, err := s.Event(ctx, batch[1].ID); err != nil {
+		t.Fatalf("the decision still in force was purged: %v", err)
+	}
+	o.Force = true
+	if p, err = retention.Run(ctx, s, o); err != nil || p.Count != 1 {
+		t.Fatalf("forced: purged %d, err %v; want 1", p.Count, err)
+	}
+	seq, head, err := s.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v ledger.Verifier
+	if err := v.Run(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Finish(seq, head); err != nil || v.Count() != 0 || v.Purged() != 4 {
+		t.Errorf("verify: %d events, %d purged, err %v", v.Count(), v.Purged(), err)
 	}
 }

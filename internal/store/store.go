@@ -103,7 +103,8 @@ type Retention interface {
 	// or after p.Cutoff. Only events with a seq below Below are removed.
 	BeginPurge(ctx context.Context, p *Purge) error
 	// PurgeBatch removes up to limit of the oldest events p covers (of
-	// p.Site, or of every site when it is ""), in one transaction, and
+	// p.Site, or of every site when it is ""; only those whose consent
+	// expired before p.Expired when that is set), in one transaction, and
 	// returns how many; 0 when none are left. Before removing a run it
 	// checks that the run still chains to the event (or run) before it,
 	// so evidence that was tampered with is not purged out of sight: that
@@ -112,9 +113,9 @@ type Retention interface {
 	// request IDs and adds to p's record (Count, First, Last, LastHash,
 	// Finished), which p mirrors.
 	PurgeBatch(ctx context.Context, p *Purge, limit int) (int, error)
-	// PurgeCount says how many events a purge of site ("" for every site)
-	// at cutoff would remove.
-	PurgeCount(ctx context.Context, site string, cutoff time.Time) (int64, error)
+	// PurgeCount says how many events p would remove (p.Site, p.Cutoff and
+	// p.Expired say which; it need not have begun).
+	PurgeCount(ctx context.Context, p Purge) (int64, error)
 	// Purges returns the newest purge records, newest first.
 	Purges(ctx context.Context, limit int) ([]Purge, error)
 	// PurgedTotal is how many events every purge so far removed.
@@ -146,6 +147,12 @@ type Purge struct {
 	// of the first event at or after it when the purge started.
 	Cutoff time.Time
 	Below  int64
+	// Expired, when set, keeps every event whose consent expires at or
+	// after it: a decision still in force keeps its proof (GDPR Art. 7(1))
+	// whatever the retention, also one made under a longer lifetime than
+	// the site's current one. Zero removes events whatever their expiry
+	// (consentry purge --force). It is a rule of the run, not recorded.
+	Expired time.Time
 	// HeadSeq and HeadHash are the ledger head when it started.
 	HeadSeq  int64
 	HeadHash [32]byte

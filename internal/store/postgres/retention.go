@@ -53,11 +53,8 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n in
 	if _, err := tx.Exec(ctx, "SELECT pg_advisory_xact_lock($1)", int64(batchLockKey)); err != nil {
 		return 0, err
 	}
-	query, args := "SELECT "+eventColumns+" WHERE e.seq < $1 ORDER BY e.seq LIMIT $2", []any{p.Below, limit}
-	if p.Site != "" {
-		query, args = "SELECT "+eventColumns+" WHERE e.site_id = $1 AND e.seq < $2 ORDER BY e.seq LIMIT $3", []any{p.Site, p.Below, limit}
-	}
-	rows, err := tx.Query(ctx, query, args...)
+	cond, args := purgeWhere(*p, p.Below)
+	rows, err := tx.Query(ctx, "SELECT "+eventColumns+" WHERE "+cond+fmt.Sprintf(" ORDER BY e.seq LIMIT $%d", len(args)+1), append(args, limit)...)
 	if err != nil {
 		return 0, err
 	}
@@ -69,12 +66,8 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n in
 		return 0, err
 	}
 	first, last := batch[0], batch[len(batch)-1]
-	if p.Site == "" {
-		_, err = tx.Exec(ctx, "DELETE FROM events WHERE seq BETWEEN $1 AND $2", first.Seq, last.Seq)
-	} else {
-		_, err = tx.Exec(ctx, "DELETE FROM events WHERE seq BETWEEN $1 AND $2 AND site_id = $3", first.Seq, last.Seq, p.Site)
-	}
-	if err != nil {
+	cond, args = purgeWhere(*p, last.Seq+1)
+	if _, err = tx.Exec(ctx, "DELETE FROM events AS e WHERE "+cond+fmt.Sprintf(" AND e.seq >= $%d", len(args)+1), append(args, first.Seq)...); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM requests r WHERE r.seq BETWEEN $1 AND $2
@@ -151,18 +144,30 @@ func scanGap(row pgx.Row) (ledger.Gap, error) {
 }
 
 // PurgeCount says how many events a purge at cutoff would remove.
-func (s *Store) PurgeCount(ctx context.Context, site string, cutoff time.Time) (int64, error) {
-	below, err := s.firstAt(ctx, cutoff)
+func (s *Store) PurgeCount(ctx context.Context, p store.Purge) (int64, error) {
+	below, err := s.firstAt(ctx, p.Cutoff)
 	if err != nil {
 		return 0, err
 	}
+	cond, args := purgeWhere(p, below)
 	var n int64
-	if site == "" {
-		err = s.pool.QueryRow(ctx, "SELECT count(*) FROM events WHERE seq < $1", below).Scan(&n)
-	} else {
-		err = s.pool.QueryRow(ctx, "SELECT count(*) FROM events WHERE site_id = $1 AND seq < $2", site, below).Scan(&n)
-	}
+	err = s.pool.QueryRow(ctx, "SELECT count(*) FROM events AS e WHERE "+cond, args...).Scan(&n)
 	return n, err
+}
+
+// purgeWhere is the condition on events (named e) that p removes, for
+// seqs below below, with its arguments from $1 on.
+func purgeWhere(p store.Purge, below int64) (string, []any) {
+	cond, args := "e.seq < $1", []any{below}
+	if p.Site != "" {
+		args = append(args, p.Site)
+		cond += fmt.Sprintf(" AND e.site_id = $%d", len(args))
+	}
+	if !p.Expired.IsZero() {
+		args = append(args, micros(p.Expired))
+		cond += fmt.Sprintf(" AND e.expires < $%d", len(args))
+	}
+	return cond, args
 }
 
 // Purges returns the newest purge records.

@@ -53,10 +53,7 @@ func (s *Store) BeginPurge(ctx context.Context, p *store.Purge) error {
 // process at the same time), the delete finds fewer and the batch is
 // rolled back whole.
 func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int, error) {
-	cond, args := "e.seq < ?", []any{p.Below}
-	if p.Site != "" {
-		cond, args = "e.site_id = ? AND e.seq < ?", []any{p.Site, p.Below}
-	}
+	cond, args := purgeWhere(*p, p.Below)
 	var batch []*consent.Event
 	err := s.query(ctx, func(e *consent.Event) error { batch = append(batch, e); return nil },
 		"SELECT "+eventColumns+" WHERE "+cond+" ORDER BY e.seq LIMIT ?", append(args, limit)...)
@@ -72,15 +69,8 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int,
 		return 0, err
 	}
 	first, last := batch[0], batch[len(batch)-1]
-	del := "DELETE FROM events WHERE seq BETWEEN ? AND ?"
-	if p.Site != "" {
-		del += " AND site_id = ?"
-	}
-	delArgs := []any{first.Seq, last.Seq}
-	if p.Site != "" {
-		delArgs = append(delArgs, p.Site)
-	}
-	res, err := tx.ExecContext(ctx, del, delArgs...)
+	cond, args = purgeWhere(*p, last.Seq+1)
+	res, err := tx.ExecContext(ctx, "DELETE FROM events AS e WHERE e.seq >= ? AND "+cond, append([]any{first.Seq}, args...)...)
 	if err != nil {
 		return 0, err
 	}
@@ -155,18 +145,28 @@ func (r liteRuns) Replace(remove []int64, g ledger.Gap) error {
 }
 
 // PurgeCount says how many events a purge at cutoff would remove.
-func (s *Store) PurgeCount(ctx context.Context, site string, cutoff time.Time) (int64, error) {
-	below, err := s.firstAt(ctx, cutoff)
+func (s *Store) PurgeCount(ctx context.Context, p store.Purge) (int64, error) {
+	below, err := s.firstAt(ctx, p.Cutoff)
 	if err != nil {
 		return 0, err
 	}
+	cond, args := purgeWhere(p, below)
 	var n int64
-	if site == "" {
-		err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE seq < ?", below).Scan(&n)
-	} else {
-		err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM events WHERE site_id = ? AND seq < ?", site, below).Scan(&n)
-	}
+	err = s.r.QueryRowContext(ctx, "SELECT count(*) FROM events AS e WHERE "+cond, args...).Scan(&n)
 	return n, err
+}
+
+// purgeWhere is the condition on events (named e) that p removes, for
+// seqs below below.
+func purgeWhere(p store.Purge, below int64) (string, []any) {
+	cond, args := "e.seq < ?", []any{below}
+	if p.Site != "" {
+		cond, args = cond+" AND e.site_id = ?", append(args, p.Site)
+	}
+	if !p.Expired.IsZero() {
+		cond, args = cond+" AND e.expires < ?", append(args, micros(p.Expired))
+	}
+	return cond, args
 }
 
 // Purges returns the newest purge records.

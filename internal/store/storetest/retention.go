@@ -37,11 +37,17 @@ func seedSites(t *testing.T, s store.Store, n int, at time.Time, sites ...string
 	return all
 }
 
-// purge runs a purge to its end in batches of size.
+// purge runs a purge to its end in batches of size, whatever the events'
+// expiry.
 func purge(t *testing.T, s store.Store, site string, cutoff time.Time, size int) store.Purge {
 	t.Helper()
+	return purgeAll(t, s, store.Purge{Actor: "cli", Site: site, Cutoff: cutoff}, size)
+}
+
+// purgeAll runs p to its end in batches of size.
+func purgeAll(t *testing.T, s store.Store, p store.Purge, size int) store.Purge {
+	t.Helper()
 	ctx := context.Background()
-	p := store.Purge{Actor: "cli", Site: site, Cutoff: cutoff}
 	if err := s.BeginPurge(ctx, &p); err != nil {
 		t.Fatal(err)
 	}
@@ -83,14 +89,14 @@ func testPurgeEverySite(t *testing.T, s store.Store) {
 		t.Fatalf("rollup %v, err %v", before, err)
 	}
 	cutoff := time.Now().AddDate(0, 0, -30)
-	if n, err := s.PurgeCount(ctx, "", cutoff); err != nil || n != 20 {
+	if n, err := s.PurgeCount(ctx, store.Purge{Cutoff: cutoff}); err != nil || n != 20 {
 		t.Fatalf("dry run: %d, err %v; want 20", n, err)
 	}
 	p := purge(t, s, "", cutoff, 6)
 	if p.Count != 20 || p.First != 1 || p.Last != 20 || p.LastHash != older[19].Hash || p.HeadSeq != 30 || p.HeadHash != newer[9].Hash {
 		t.Errorf("purge %+v", p)
 	}
-	if n, err := s.PurgeCount(ctx, "", cutoff); err != nil || n != 0 {
+	if n, err := s.PurgeCount(ctx, store.Purge{Cutoff: cutoff}); err != nil || n != 0 {
 		t.Errorf("after the purge a dry run finds %d, err %v", n, err)
 	}
 	if _, err := s.Event(ctx, older[0].ID); consent.ErrorCode(err) != consent.ENotFound {
@@ -145,7 +151,7 @@ func testPurgeOneSite(t *testing.T, s store.Store) {
 	older := seedSites(t, s, 30, old, "blog", "shop", "shop") // blog at 1, 4, 7, …
 	seedSites(t, s, 5, time.Now().UTC().Add(-time.Minute), "shop")
 	cutoff := time.Now().AddDate(0, 0, -30)
-	if n, err := s.PurgeCount(ctx, "shop", cutoff); err != nil || n != 20 {
+	if n, err := s.PurgeCount(ctx, store.Purge{Site: "shop", Cutoff: cutoff}); err != nil || n != 20 {
 		t.Fatalf("dry run: %d, err %v; want 20", n, err)
 	}
 	p := purge(t, s, "shop", cutoff, 3)
@@ -287,7 +293,7 @@ func RunTamper(t *testing.T, open func(t *testing.T) (store.Store, func(query st
 		if !errors.As(err, &b) || b.Seq != 3 {
 			t.Fatalf("purge of tampered evidence: %v, want a break at #3", err)
 		}
-		if n, err := s.PurgeCount(context.Background(), "", time.Now()); err != nil || n != 10 {
+		if n, err := s.PurgeCount(context.Background(), store.Purge{Cutoff: time.Now()}); err != nil || n != 10 {
 			t.Errorf("%d events left, err %v; want all 10", n, err)
 		}
 	})
@@ -305,5 +311,46 @@ func Rechoose(seq int64, field, value string) []string {
 		fmt.Sprintf("INSERT INTO choices (%s) SELECT %s FROM choices WHERE id = (SELECT choice_id FROM events WHERE seq = %d)",
 			strings.Join(cols, ", "), strings.Join(sel, ", "), seq),
 		fmt.Sprintf("UPDATE events SET choice_id = (SELECT max(id) FROM choices) WHERE seq = %d", seq),
+	}
+}
+
+// A decision still in force keeps its proof, however old: with Expired set,
+// only events whose consent expired before it go (here every other one,
+// so each removed event is a run of its own), and the ledger verifies.
+func testPurgeKeepsInForce(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	now := time.Now().UTC()
+	var batch []*consent.Event
+	for i := range 10 {
+		e := Event("shop", i)
+		e.Time = old.Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(30 * 24 * time.Hour) // long expired
+		if i%2 == 1 {
+			e.Expires = now.Add(30 * 24 * time.Hour) // made under a longer lifetime: still in force
+		}
+		batch = append(batch, e)
+	}
+	if err := s.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	p := store.Purge{Actor: "scheduler", Site: "shop", Cutoff: now.AddDate(0, 0, -30), Expired: now}
+	if n, err := s.PurgeCount(ctx, p); err != nil || n != 5 {
+		t.Fatalf("dry run: %d, err %v; want the 5 expired", n, err)
+	}
+	p = purgeAll(t, s, p, 3)
+	if p.Count != 5 {
+		t.Errorf("purged %d, want 5", p.Count)
+	}
+	for i, e := range batch {
+		_, err := s.Event(ctx, e.ID)
+		if gone := consent.ErrorCode(err) == consent.ENotFound; gone != (i%2 == 0) {
+			t.Errorf("event %d (expires %s): gone %v, err %v", i, e.Expires.Format(time.DateOnly), gone, err)
+		}
+	}
+	if got := gaps(t, s); len(got) != 5 {
+		t.Errorf("runs %+v, want one for each removed event", got)
+	}
+	if n, err := verify(t, s); err != nil || n != 5 {
+		t.Fatalf("after the purge %d events verify, err %v", n, err)
 	}
 }

@@ -65,6 +65,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PurgeEverySite", testPurgeEverySite},
 		{"PurgeOneSiteLeavesRuns", testPurgeOneSite},
 		{"PurgeInParts", testPurgeInParts},
+		{"PurgeKeepsInForce", testPurgeKeepsInForce},
 		{"PurgeLock", testPurgeLock},
 		{"BigBatchesRecordEachOnce", testBigBatches},
 	}
