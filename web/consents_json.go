@@ -1,12 +1,12 @@
 package web
 
 import (
-	"encoding/json"
 	"io"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/consentry/consentry/internal/token"
 	"github.com/labstack/echo/v4"
 )
 
@@ -66,11 +66,11 @@ func writeConsentJSON(c echo.Context, status int, resp *consentResponse) error {
 // included, for an ExpiresAt in the years 0 to 9999 (those it can write).
 func (r *consentResponse) appendJSON(b []byte) []byte {
 	b = append(b, `{"consent_id":`...)
-	b = appendJSONString(b, r.ConsentID)
+	b = token.AppendJSONString(b, r.ConsentID)
 	b = append(b, `,"event_id":`...)
-	b = appendJSONString(b, r.EventID)
+	b = token.AppendJSONString(b, r.EventID)
 	b = append(b, `,"token":`...)
-	b = appendJSONString(b, r.Token)
+	b = token.AppendJSONString(b, r.Token)
 	b = append(b, `,"expires_at":"`...)
 	b = r.ExpiresAt.AppendFormat(b, time.RFC3339Nano)
 	b = append(b, '"')
@@ -85,26 +85,11 @@ func (r *consentResponse) appendJSON(b []byte) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendJSONString(b, g)
+			b = token.AppendJSONString(b, g)
 		}
 		b = append(b, ']')
 	}
 	b = append(b, `,"gpc":`...)
 	b = strconv.AppendBool(b, r.GPC)
 	return append(b, "}\n"...)
-}
-
-// appendJSONString appends s quoted as encoding/json quotes it: plain
-// printable ASCII as it is, anything else (quotes, backslashes, HTML
-// characters, control characters, non-ASCII) through encoding/json itself.
-func appendJSONString(b []byte, s string) []byte {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
-			q, _ := json.Marshal(s)
-			return append(b, q...)
-		}
-	}
-	b = append(b, '"')
-	b = append(b, s...)
-	return append(b, '"')
 }

@@ -74,13 +74,13 @@ func unsafeString(out []byte) string { return unsafe.String(unsafe.SliceData(out
 // TestEncodeMatchesSecurecookie sets every field and fails until it is.
 func appendClaims(b []byte, cl Claims) []byte {
 	b = append(b, `{"id":`...)
-	b = appendString(b, cl.ConsentID)
+	b = AppendJSONString(b, cl.ConsentID)
 	if cl.EventID != "" {
 		b = append(b, `,"e":`...)
-		b = appendString(b, cl.EventID)
+		b = AppendJSONString(b, cl.EventID)
 	}
 	b = append(b, `,"s":`...)
-	b = appendString(b, cl.Site)
+	b = AppendJSONString(b, cl.Site)
 	b = append(b, `,"r":`...)
 	b = strconv.AppendInt(b, int64(cl.Revision), 10)
 	b = append(b, `,"g":`...)
@@ -92,7 +92,7 @@ func appendClaims(b []byte, cl Claims) []byte {
 			if i > 0 {
 				b = append(b, ',')
 			}
-			b = appendString(b, g)
+			b = AppendJSONString(b, g)
 		}
 		b = append(b, ']')
 	}
@@ -105,10 +105,11 @@ func appendClaims(b []byte, cl Claims) []byte {
 	return append(b, "}\n"...)
 }
 
-// appendString quotes s as encoding/json does. IDs and category keys are
-// plain ASCII and are copied; anything else goes through encoding/json, so
-// escaping can never differ from the library's.
-func appendString(b []byte, s string) []byte {
+// AppendJSONString appends s quoted as encoding/json quotes it. IDs and
+// category keys are plain ASCII and are copied; anything else goes through
+// encoding/json, so escaping can never differ from the library's. The
+// consent endpoint writes its answer with it too.
+func AppendJSONString(b []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
 		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' {
