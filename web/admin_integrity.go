@@ -135,6 +135,13 @@ func (s *Server) postIntegrity(c echo.Context) error {
 	if done {
 		err = v.Finish(headSeq, headHash)
 	}
+	if done && err == nil && seq == 0 {
+		// A walk from the start: its runs must match the purge records.
+		var purged int64
+		if purged, err = s.cfg.Store.PurgedTotal(ctx); err == nil {
+			err = v.Accounted(purged)
+		}
+	}
 	switch {
 	case errors.As(err, &brk):
 	case err != nil && err != errStop:

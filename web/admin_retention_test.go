@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"encoding/hex"
 	"net/url"
 	"strings"
@@ -60,5 +61,20 @@ func TestIntegrityAfterPurge(t *testing.T) {
 	}
 	if _, proof, _ := c.get("/admin/events/" + batch[8].ID.String()); !strings.Contains(proof, `data-testid="link-ok"`) {
 		t.Error("the proof of the first event after the purge does not verify its link to the purged run")
+	}
+	// A fresh event removed and a run forged in its place under the
+	// existing purge: the runs then account for more than the records.
+	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(a.DB(), "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`DELETE FROM events WHERE seq = 10; INSERT INTO purged (first_seq, last_seq, before_hash, after_hash, purge_id)
+		VALUES (10, 10, ?, ?, ?)`, batch[8].Hash[:], batch[9].Hash[:], p.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})
+	if !strings.Contains(page, `data-testid="broken"`) || !strings.Contains(page, "a run was forged or a purge record changed") {
+		t.Error("a full verification missed a run forged to hide a removed event")
 	}
 }

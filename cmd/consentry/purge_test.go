@@ -263,3 +263,27 @@ func TestPurgeVacuumOlderDatabase(t *testing.T) {
 		t.Errorf("verify: %v %q", err, out)
 	}
 }
+
+// The review's forgery: a fresh event deleted, and a run recorded in its
+// place under the existing purge, chained to the events around it. The
+// runs then account for one event more than the purge records removed.
+// (Bumping the record's count too is not caught here; a head recorded
+// elsewhere that covers the purge records would be the next defence.)
+func TestPurgeForgedRunCaught(t *testing.T) {
+	path, events := agedLedger(t, 40, 5)
+	if out, err := runCmd(t, "purge", "--db", "sqlite:"+path, "--older-than", "200d", "--site", "shop"); err != nil {
+		t.Fatalf("%v %q", err, out)
+	}
+	if out, err := runVerify(t, path); err != nil {
+		t.Fatalf("before the forgery: %v %q", err, out)
+	}
+	fresh := events[42] // #43, a minute old
+	tamper(t, path, "DELETE FROM events WHERE seq = 43")
+	tamper(t, path, "INSERT INTO purged (first_seq, last_seq, before_hash, after_hash, purge_id) VALUES (43, 43, ?, ?, 1)",
+		events[41].Hash[:], fresh.Hash[:])
+	out, err := runVerify(t, path)
+	var b *ledger.Break
+	if !errors.As(err, &b) || exitCode(err) != 1 || !strings.Contains(out, "a run was forged or a purge record changed") {
+		t.Fatalf("err %v, output %q", err, out)
+	}
+}

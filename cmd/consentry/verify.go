@@ -81,6 +81,12 @@ func verifyFlags(fs *flag.FlagSet) runner {
 		if err == nil {
 			err = v.Finish(seq, head)
 		}
+		if err == nil {
+			var purged int64
+			if purged, err = st.PurgedTotal(ctx); err == nil {
+				err = v.Accounted(purged)
+			}
+		}
 		if err == nil && a.seq > 0 {
 			var got [32]byte
 			got, err = st.Hash(ctx, a.seq)

@@ -206,6 +206,22 @@ func (v *Verifier) Finish(headSeq int64, headHash [32]byte) error {
 	return &Break{Seq: seq, ID: id, Reason: fmt.Sprintf("the ledger ends here but its head records event #%d: newer events were removed", headSeq)}
 }
 
+// Accounted checks, after a walk from the first event to the head, that
+// the purged runs crossed account for exactly the events the purge records
+// say were removed (purged, their sum: store.Retention.PurgedTotal). A run
+// added without a purge that removed it, to hide the removal of an event,
+// fails here; so does a record changed.
+func (v *Verifier) Accounted(purged int64) error {
+	if v.purged == purged {
+		return nil
+	}
+	seq, id := int64(0), "none"
+	if v.last != nil {
+		seq, id = v.last.Seq, v.last.ID.String()
+	}
+	return &Break{Seq: seq, ID: id, Reason: fmt.Sprintf("the purged runs account for %d removed events, but the purge records for %d: a run was forged or a purge record changed", v.purged, purged)}
+}
+
 // Count is how many events have verified so far.
 func (v *Verifier) Count() int64 { return v.count }
 
