@@ -167,6 +167,10 @@ func purgeWhere(p store.Purge, below int64) (string, []any) {
 		args = append(args, micros(p.Expired))
 		cond += fmt.Sprintf(" AND e.expires < $%d", len(args))
 	}
+	if p.Last > 0 { // what came before was removed or kept already: no rescan
+		args = append(args, p.Last)
+		cond += fmt.Sprintf(" AND e.seq > $%d", len(args))
+	}
 	return cond, args
 }
 

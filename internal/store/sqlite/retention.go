@@ -166,6 +166,9 @@ func purgeWhere(p store.Purge, below int64) (string, []any) {
 	if !p.Expired.IsZero() {
 		cond, args = cond+" AND e.expires < ?", append(args, micros(p.Expired))
 	}
+	if p.Last > 0 { // what came before was removed or kept already: no rescan
+		cond, args = cond+" AND e.seq > ?", append(args, p.Last)
+	}
 	return cond, args
 }
 
