@@ -128,7 +128,11 @@ type Integrity struct {
 	// their digest (ledger.Texts): the second half of the head to record.
 	Texts       int64
 	TextsDigest [32]byte
-	Last        *consent.Event
+	// Purges and PurgesDigest are how many retention purges are done and
+	// their digest (retention.Pins): the third half of the head to record.
+	Purges       int64
+	PurgesDigest [32]byte
+	Last         *consent.Event
 	// PublicKey is the signing key's public half, base64; "" when the
 	// deployment has none and the head cannot be signed.
 	PublicKey string
@@ -155,10 +159,11 @@ type PurgeView struct {
 	LastHash [32]byte
 }
 
-// Anchor is the head to record: SEQ:HASH:TEXTS:DIGEST, as verify --head
-// takes it.
+// Anchor is the head to record: SEQ:HASH:TEXTS:DIGEST:PURGES:DIGEST, as
+// verify --head takes it.
 func (v Integrity) Anchor() string {
-	return itoa(v.Head) + ":" + hexOf(v.HeadHash) + ":" + itoa(v.Texts) + ":" + hexOf(v.TextsDigest)
+	return itoa(v.Head) + ":" + hexOf(v.HeadHash) + ":" + itoa(v.Texts) + ":" + hexOf(v.TextsDigest) +
+		":" + itoa(v.Purges) + ":" + hexOf(v.PurgesDigest)
 }
 
 // AuditView is one page of the audit trail.

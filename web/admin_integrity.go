@@ -13,6 +13,7 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/retention"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
@@ -77,6 +78,11 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 		return v, err
 	}
 	v.Texts, v.TextsDigest = texts.Head()
+	pins, err := retention.Pin(ctx, s.cfg.Store, 0)
+	if err != nil {
+		return v, err
+	}
+	v.Purges, v.PurgesDigest = pins.Head()
 	if s.cfg.Signer != nil {
 		v.PublicKey = base64.StdEncoding.EncodeToString(s.cfg.Signer.Public().(ed25519.PublicKey))
 	}

@@ -260,7 +260,7 @@ func TestForgedTextsShow(t *testing.T) {
 	if _, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}}); strings.Contains(page, `data-testid="broken"`) {
 		t.Fatal("intact ledger and texts reported broken")
 	}
-	if !regexp.MustCompile(`data-testid="head">1:[0-9a-f]{64}:\d+:[0-9a-f]{64}<`).MatchString(page) {
+	if !regexp.MustCompile(`data-testid="head">1:[0-9a-f]{64}:\d+:[0-9a-f]{64}:0:[0-9a-f]{64}<`).MatchString(page) {
 		t.Error("the integrity page does not show a head that covers the texts")
 	}
 

@@ -287,3 +287,41 @@ func TestPurgeForgedRunCaught(t *testing.T) {
 		t.Fatalf("err %v, output %q", err, out)
 	}
 }
+
+// The same forgery backed by a purge record raised to match passes a walk
+// of the database alone; a head recorded after the purge names the done
+// purges and their digest, so verify --head catches the changed record. A
+// purge done after the head is listed, not failed.
+func TestPurgeRecordsPinnedByHead(t *testing.T) {
+	path, events := agedLedger(t, 40, 5)
+	db := "sqlite:" + path
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "200d", "--site", "shop"); err != nil {
+		t.Fatalf("%v %q", err, out)
+	}
+	out, err := runVerify(t, path)
+	m := regexp.MustCompile(`head (\d+:[0-9a-f]{64}:\d+:[0-9a-f]{64}:1:[0-9a-f]{64}) `).FindStringSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("no head naming one done purge: %v %q", err, out)
+	}
+	head := m[1]
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "200d", "--site", "blog"); err != nil {
+		t.Fatalf("%v %q", err, out)
+	}
+	out, err = runCmd(t, "verify", "--db", db, "--head", head)
+	if err != nil || !strings.Contains(out, "the 1 purges the recorded head names are as they were; 1 since, not covered by it:") ||
+		!strings.Contains(out, "purge #2: 20 events") {
+		t.Fatalf("a later purge: %v %q", err, out)
+	}
+	tamper(t, path, "DELETE FROM events WHERE seq = 43")
+	tamper(t, path, "INSERT INTO purged (first_seq, last_seq, before_hash, after_hash, purge_id) VALUES (43, 43, ?, ?, 1)",
+		events[41].Hash[:], events[42].Hash[:])
+	tamper(t, path, "UPDATE purges SET count = count + 1 WHERE id = 1")
+	if out, err := runVerify(t, path); err != nil {
+		t.Logf("without a recorded head the forgery is caught anyway: %q", out)
+	}
+	out, err = runCmd(t, "verify", "--db", db, "--head", head)
+	var b *ledger.Break
+	if !errors.As(err, &b) || exitCode(err) != 1 || !strings.Contains(out, "TAMPERED: ledger broken at purge records 1 to 1") {
+		t.Fatalf("err %v, output %q", err, out)
+	}
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/retention"
 	"github.com/consentry/consentry/internal/store"
 )
 
@@ -30,7 +31,7 @@ import (
 // recorded event's hash, or the digest of the snapshots stored by then.
 func verifyFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
-	anchorFlag := fs.String("head", "", "a head recorded earlier, SEQ:HASH:TEXTS:DIGEST as verify prints it (or the older SEQ:HASH, events only), that must still be in the ledger unchanged")
+	anchorFlag := fs.String("head", "", "a head recorded earlier, SEQ:HASH:TEXTS:DIGEST:PURGES:DIGEST as verify prints it (or the older SEQ:HASH:TEXTS:DIGEST or SEQ:HASH), that must still be in the ledger unchanged")
 	signedFlag := fs.String("signed-head", "", "a signed head FILE downloaded from the integrity page: its signature must be this deployment's (or --public-key's) and its head still in the ledger unchanged")
 	keys := signingKeyFlags(fs)
 	publicKey := fs.String("public-key", "", "with --signed-head: the Ed25519 public key (base64) to trust instead of this deployment's signing keys")
@@ -100,6 +101,13 @@ func verifyFlags(fs *flag.FlagSet) runner {
 		if err == nil && a.texts > 0 {
 			err = texts.Anchored(a.texts, a.digest)
 		}
+		var pins *retention.Pins
+		if err == nil {
+			pins, err = retention.Pin(ctx, st, a.purges)
+		}
+		if err == nil && a.pinned {
+			err = pins.Anchored(a.purges, a.purgesDigest)
+		}
 		if err != nil {
 			fmt.Fprintf(e.stdout, "TAMPERED: %v\n", err)
 			if last := v.Last(); last != nil {
@@ -124,8 +132,20 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			fmt.Fprintf(e.stdout, "; %d purged events crossed on their recorded links", n)
 		}
 		fmt.Fprintf(e.stdout, "; %d texts snapshots intact\n", n)
-		if seq > 0 || n > 0 {
-			h := fmt.Sprintf("%d:%x:%d:%x", seq, head, n, digest)
+		if a.pinned {
+			fmt.Fprintf(e.stdout, "the %d purges the recorded head names are as they were", a.purges)
+			if len(pins.After) == 0 {
+				fmt.Fprintln(e.stdout, "; none since")
+			} else {
+				fmt.Fprintf(e.stdout, "; %d since, not covered by it:\n", len(pins.After))
+				for _, p := range pins.After {
+					fmt.Fprintf(e.stdout, "  %s\n", retention.Describe(p))
+				}
+			}
+		}
+		np, pdigest := pins.Head()
+		if seq > 0 || n > 0 || np > 0 {
+			h := fmt.Sprintf("%d:%x:%d:%x:%d:%x", seq, head, n, digest, np, pdigest)
 			fmt.Fprintf(e.stdout, "head %s (record it elsewhere; verify --head %s proves later that nothing up to it, texts shown included, was rewritten)\n", h, h)
 		}
 		if !*record {
@@ -204,13 +224,19 @@ func openSignedHead(path, publicKey, db string, keys signingKeys) (ledger.Signed
 type anchor struct {
 	seq, texts   int64
 	hash, digest [32]byte
+	// purges and purgesDigest are the third half, PURGES:DIGEST: how many
+	// retention purges were done and their digest (retention.Pins); pinned
+	// says the head has it.
+	purges       int64
+	purgesDigest [32]byte
+	pinned       bool
 }
 
 func parseAnchor(s string) (anchor, error) {
 	var a anchor
-	bad := fmt.Errorf("%w: --head takes SEQ:HASH:TEXTS:DIGEST (or SEQ:HASH), as verify prints it", errUsage)
+	bad := fmt.Errorf("%w: --head takes SEQ:HASH:TEXTS:DIGEST:PURGES:DIGEST (or the older SEQ:HASH:TEXTS:DIGEST or SEQ:HASH), as verify prints it", errUsage)
 	parts := strings.Split(s, ":")
-	if len(parts) != 2 && len(parts) != 4 {
+	if len(parts) != 2 && len(parts) != 4 && len(parts) != 6 {
 		return a, bad
 	}
 	num := func(s string) (int64, bool) { n, err := strconv.ParseInt(s, 10, 64); return n, err == nil && n >= 0 }
@@ -224,12 +250,20 @@ func parseAnchor(s string) (anchor, error) {
 	if !ok1 || !ok2 || (len(parts) == 2 && a.seq < 1) {
 		return a, bad
 	}
-	if len(parts) == 4 {
+	if len(parts) >= 4 {
 		a.texts, ok1 = num(parts[2])
 		a.digest, ok2 = hash(parts[3])
 		if !ok1 || !ok2 {
 			return a, bad
 		}
+	}
+	if len(parts) == 6 {
+		a.purges, ok1 = num(parts[4])
+		a.purgesDigest, ok2 = hash(parts[5])
+		if !ok1 || !ok2 {
+			return a, bad
+		}
+		a.pinned = true
 	}
 	return a, nil
 }

@@ -85,11 +85,16 @@ type Break struct {
 	// Texts names the texts snapshot that fails, when it is one rather than
 	// an event.
 	Texts string
+	// Purges names the purge records that fail, when they are what fails.
+	Purges string
 }
 
 func (b *Break) Error() string {
 	if b.Texts != "" {
 		return fmt.Sprintf("ledger broken at texts snapshot %s: %s", b.Texts, b.Reason)
+	}
+	if b.Purges != "" {
+		return fmt.Sprintf("ledger broken at %s: %s", b.Purges, b.Reason)
 	}
 	return fmt.Sprintf("ledger broken at event #%d (%s): %s", b.Seq, b.ID, b.Reason)
 }

@@ -13,6 +13,7 @@ package retention
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -49,8 +50,8 @@ type Options struct {
 // nothing to remove records nothing and returns a zero ID. It stops at the
 // first error, leaving the record true to what was removed by then (a
 // *ledger.Break when evidence it was about to remove fails to verify).
-func Run(ctx context.Context, st store.Store, o Options) (store.Purge, error) {
-	p := Plan(o, time.Now())
+func Run(ctx context.Context, st store.Store, o Options) (p store.Purge, err error) {
+	p = Plan(o, time.Now())
 	if o.Batch <= 0 {
 		o.Batch = DefaultBatch
 	}
@@ -61,6 +62,15 @@ func Run(ctx context.Context, st store.Store, o Options) (store.Purge, error) {
 	if err := st.BeginPurge(ctx, &p); err != nil {
 		return p, err
 	}
+	// However it ends, the record is final: a head recorded from now on
+	// covers it (see Pins).
+	defer func() {
+		if eerr := st.EndPurge(context.WithoutCancel(ctx), p.ID); eerr != nil {
+			err = errors.Join(err, eerr)
+		} else {
+			p.Done = true
+		}
+	}()
 	for {
 		start := time.Now()
 		n, err := st.PurgeBatch(ctx, &p, o.Batch)

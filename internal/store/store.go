@@ -118,6 +118,12 @@ type Retention interface {
 	PurgeCount(ctx context.Context, p Purge) (int64, error)
 	// Purges returns the newest purge records, newest first.
 	Purges(ctx context.Context, limit int) ([]Purge, error)
+	// EndPurge marks a purge done: its record will not change again, and a
+	// head recorded from now on covers it. A purge that was interrupted is
+	// ended too, with what it removed by then.
+	EndPurge(ctx context.Context, id int64) error
+	// DonePurges streams every purge marked done, oldest first.
+	DonePurges(ctx context.Context, fn func(Purge) error) error
 	// PurgedTotal is how many events every purge so far removed.
 	PurgedTotal(ctx context.Context) (int64, error)
 	// Gaps returns up to limit purged runs that end after seq, in ledger
@@ -162,6 +168,8 @@ type Purge struct {
 	Count       int64
 	First, Last int64
 	LastHash    [32]byte
+	// Done is set by EndPurge.
+	Done bool
 }
 
 // Sites are the configured sites and their published revisions.

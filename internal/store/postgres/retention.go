@@ -176,22 +176,44 @@ func purgeWhere(p store.Purge, below int64) (string, []any) {
 
 // Purges returns the newest purge records.
 func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
+	var out []store.Purge
+	err := s.purges(ctx, func(p store.Purge) error { out = append(out, p); return nil },
+		"ORDER BY id DESC LIMIT $1", limit)
+	return out, err
+}
+
+// EndPurge marks a purge done.
+func (s *Store) EndPurge(ctx context.Context, id int64) error {
+	_, err := s.pool.Exec(ctx, "UPDATE purges SET done = 1 WHERE id = $1", id)
+	return err
+}
+
+// DonePurges streams every purge marked done, oldest first.
+func (s *Store) DonePurges(ctx context.Context, fn func(store.Purge) error) error {
+	return s.purges(ctx, fn, "WHERE done = 1 ORDER BY id")
+}
+
+// purges calls fn for each purge record that tail selects and orders.
+func (s *Store) purges(ctx context.Context, fn func(store.Purge) error, tail string, args ...any) error {
 	rows, err := s.pool.Query(ctx, `SELECT id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
-		head_hash, count, first_seq, last_seq, last_hash FROM purges ORDER BY id DESC LIMIT $1`, limit)
+		head_hash, count, first_seq, last_seq, last_hash, done FROM purges `+tail, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return pgx.CollectRows(rows, func(r pgx.CollectableRow) (store.Purge, error) {
+	defer rows.Close()
+	for rows.Next() {
 		var (
 			p                     store.Purge
 			started, cutoff       int64
 			finished, first, last *int64
 			headHash, lastHash    []byte
+			done                  int32
 		)
-		if err := r.Scan(&p.ID, &started, &finished, &p.Actor, &p.Site, &cutoff, &p.Below, &p.HeadSeq,
-			&headHash, &p.Count, &first, &last, &lastHash); err != nil {
-			return p, err
+		if err := rows.Scan(&p.ID, &started, &finished, &p.Actor, &p.Site, &cutoff, &p.Below, &p.HeadSeq,
+			&headHash, &p.Count, &first, &last, &lastHash, &done); err != nil {
+			return err
 		}
+		p.Done = done == 1
 		p.Started, p.Cutoff, p.HeadHash = fromMicros(started), fromMicros(cutoff), [32]byte(headHash)
 		if finished != nil {
 			p.Finished = fromMicros(*finished)
@@ -202,8 +224,11 @@ func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
 		if lastHash != nil {
 			p.LastHash = [32]byte(lastHash)
 		}
-		return p, nil
-	})
+		if err := fn(p); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // PurgedTotal is how many events every purge so far removed.

@@ -174,13 +174,31 @@ func purgeWhere(p store.Purge, below int64) (string, []any) {
 
 // Purges returns the newest purge records.
 func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
+	var out []store.Purge
+	err := s.purges(ctx, func(p store.Purge) error { out = append(out, p); return nil },
+		"ORDER BY id DESC LIMIT ?", limit)
+	return out, err
+}
+
+// EndPurge marks a purge done.
+func (s *Store) EndPurge(ctx context.Context, id int64) error {
+	_, err := s.w.ExecContext(ctx, "UPDATE purges SET done = 1 WHERE id = ?", id)
+	return err
+}
+
+// DonePurges streams every purge marked done, oldest first.
+func (s *Store) DonePurges(ctx context.Context, fn func(store.Purge) error) error {
+	return s.purges(ctx, fn, "WHERE done = 1 ORDER BY id")
+}
+
+// purges calls fn for each purge record that tail selects and orders.
+func (s *Store) purges(ctx context.Context, fn func(store.Purge) error, tail string, args ...any) error {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
-		head_hash, count, first_seq, last_seq, last_hash FROM purges ORDER BY id DESC LIMIT ?`, limit)
+		head_hash, count, first_seq, last_seq, last_hash, done FROM purges `+tail, args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
-	var out []store.Purge
 	for rows.Next() {
 		var (
 			p                     store.Purge
@@ -189,8 +207,8 @@ func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
 			headHash, lastHash    []byte
 		)
 		if err := rows.Scan(&p.ID, &started, &finished, &p.Actor, &p.Site, &cutoff, &p.Below, &p.HeadSeq,
-			&headHash, &p.Count, &first, &last, &lastHash); err != nil {
-			return nil, err
+			&headHash, &p.Count, &first, &last, &lastHash, &p.Done); err != nil {
+			return err
 		}
 		p.Started, p.Cutoff, p.HeadHash = fromMicros(started), fromMicros(cutoff), [32]byte(headHash)
 		if finished.Valid {
@@ -200,9 +218,11 @@ func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
 		if lastHash != nil {
 			p.LastHash = [32]byte(lastHash)
 		}
-		out = append(out, p)
+		if err := fn(p); err != nil {
+			return err
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 // PurgedTotal is how many events every purge so far removed.

@@ -354,3 +354,39 @@ func testPurgeKeepsInForce(t *testing.T, s store.Store) {
 		t.Fatalf("after the purge %d events verify, err %v", n, err)
 	}
 }
+
+// A purge is listed among the done ones once ended, oldest first, and not
+// before: a head covers only records that will not change again.
+func testPurgeDone(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedSites(t, s, 10, old, "shop", "blog")
+	first := purge(t, s, "shop", old.Add(time.Hour), 2)
+	second := purge(t, s, "blog", old.Add(time.Hour), 2)
+	done := func() (ids []int64) {
+		t.Helper()
+		if err := s.DonePurges(ctx, func(p store.Purge) error {
+			if !p.Done {
+				t.Errorf("purge #%d listed as done but not marked", p.ID)
+			}
+			ids = append(ids, p.ID)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	if got := done(); len(got) != 0 {
+		t.Fatalf("done before any ended: %v", got)
+	}
+	for _, p := range []store.Purge{second, first} {
+		if err := s.EndPurge(ctx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := done(); !reflect.DeepEqual(got, []int64{first.ID, second.ID}) {
+		t.Errorf("done purges %v, want %d then %d", got, first.ID, second.ID)
+	}
+	if recs, err := s.Purges(ctx, 1); err != nil || len(recs) != 1 || !recs[0].Done || recs[0].Count != 5 {
+		t.Errorf("newest record %+v, err %v", recs, err)
+	}
+}

@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PurgeOneSiteLeavesRuns", testPurgeOneSite},
 		{"PurgeInParts", testPurgeInParts},
 		{"PurgeKeepsInForce", testPurgeKeepsInForce},
+		{"PurgeDone", testPurgeDone},
 		{"PurgeLock", testPurgeLock},
 		{"BigBatchesRecordEachOnce", testBigBatches},
 	}
