@@ -224,7 +224,13 @@ type UsersView struct {
 
 func hexOf(b [32]byte) string { return hex.EncodeToString(b[:]) }
 
+// itoa is a number for machines: URLs, form values, identifiers in links.
+// Counts people read go through count.
 func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
+
+// count is a count for people to read, grouped as the console's language
+// groups digits: 8,888,257 in English, 8.888.257 in German.
+func count[T int | int64](a Admin, n T) string { return a.T.Num(int64(n)) }
 
 func pct(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" }
 

@@ -180,15 +180,16 @@ func (a axes) dateTicks(from time.Time, d dates) []xTick {
 }
 
 // countTicks makes gridlines at round numbers from 0 to at least top: 1, 2
-// or 5 times a power of ten apart, four or five of them.
-func (a *axes) countTicks(top int64) {
+// or 5 times a power of ten apart, four or five of them, labelled as the
+// console's language groups digits.
+func (a *axes) countTicks(top int64, t *i18n.Localizer) {
 	step := niceStep(float64(max(top, 1)) / 4)
 	n := int64(math.Ceil(float64(max(top, 1)) / step))
 	a.yTop = float64(n) * step
 	a.YTicks = nil
 	for i := int64(0); i <= n; i++ {
 		v := float64(i) * step
-		a.YTicks = append(a.YTicks, yTick{Y: a.Y(v), Label: strconv.FormatInt(int64(v), 10)})
+		a.YTicks = append(a.YTicks, yTick{Y: a.Y(v), Label: t.Num(int64(v))})
 	}
 }
 

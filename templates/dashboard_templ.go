@@ -243,12 +243,12 @@ func DashboardPage(a Admin, d Dashboard) templ.Component {
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = tile(a.T.T("a_decisions"), itoa(d.Stats.Total), "total").Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = tile(a.T.T("a_decisions"), count(a, d.Stats.Total), "total").Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				for _, act := range actionOrder {
-					templ_7745c5c3_Err = tile(ActionWords(a.T, act), itoa(d.Stats.Actions[act]), string(act)).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = tile(ActionWords(a.T, act), count(a, d.Stats.Actions[act]), string(act)).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
@@ -1185,9 +1185,9 @@ func dailyChart(a Admin, d Dashboard) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var74 string
-			templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(b.N))
+			templ_7745c5c3_Var74, templ_7745c5c3_Err = templ.JoinStringErrs(count(a, b.N))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 135, Col: 77}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 135, Col: 81}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var74))
 			if templ_7745c5c3_Err != nil {
@@ -1337,9 +1337,9 @@ func dailyChart(a Admin, d Dashboard) templ.Component {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var83 string
-				templ_7745c5c3_Var83, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(s.Actions[act]))
+				templ_7745c5c3_Var83, templ_7745c5c3_Err = templ.JoinStringErrs(count(a, s.Actions[act]))
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 163, Col: 34}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 163, Col: 38}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var83))
 				if templ_7745c5c3_Err != nil {
@@ -1355,9 +1355,9 @@ func dailyChart(a Admin, d Dashboard) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var84 string
-			templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(s.Total))
+			templ_7745c5c3_Var84, templ_7745c5c3_Err = templ.JoinStringErrs(count(a, s.Total))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 165, Col: 26}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 165, Col: 30}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var84))
 			if templ_7745c5c3_Err != nil {
@@ -1824,7 +1824,7 @@ func optInCell(a Admin, p consent.OptInPoint) string {
 	if !ok {
 		return "—"
 	}
-	return pct(rate) + " " + a.T.TData("a_of_decisions", map[string]any{"Granted": p.Granted, "Decisions": p.Decisions})
+	return pct(rate) + " " + a.T.TData("a_of_decisions", map[string]any{"Granted": count(a, p.Granted), "Decisions": count(a, p.Decisions)})
 }
 
 // compareRevisions shows two revisions' decisions side by side.
@@ -2280,9 +2280,9 @@ func splitTable(a Admin, title string, rows []consent.KeyCount, total int64) tem
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var139 string
-			templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(r.N))
+			templ_7745c5c3_Var139, templ_7745c5c3_Err = templ.JoinStringErrs(count(a, r.N))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 342, Col: 21}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/dashboard.templ`, Line: 342, Col: 25}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var139))
 			if templ_7745c5c3_Err != nil {

@@ -88,7 +88,7 @@ func (d Dashboard) decisionsChart(a Admin) (axes, []bar) {
 	for _, s := range d.Stats.Days {
 		top = max(top, s.Total)
 	}
-	ax.countTicks(top)
+	ax.countTicks(top, a.T)
 	return ax, ax.bars(d.Stats.Days)
 }
 

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -15,6 +16,8 @@ import (
 	"github.com/consentry/consentry/locales"
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/number"
 )
 
 // Bundle holds every language's messages.
@@ -76,7 +79,7 @@ func Load() (*Bundle, error) {
 	}
 	bundle := &Bundle{b: b, tags: tags, visitor: newMatcher(tags), console: newMatcher(ctags), locs: map[string]*Localizer{}}
 	for _, t := range tags {
-		bundle.locs[t.String()] = &Localizer{Lang: t.String(), l: goi18n.NewLocalizer(b, t.String())}
+		bundle.locs[t.String()] = newLocalizer(b, t.String())
 	}
 	return bundle, nil
 }
@@ -180,7 +183,37 @@ func (m *matcher) one(p string) string {
 type Localizer struct {
 	Lang      string
 	l         *goi18n.Localizer
+	num       *message.Printer
 	overrides map[string]string
+}
+
+func newLocalizer(b *goi18n.Bundle, lang string) *Localizer {
+	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(b, lang), num: numbers(lang)}
+}
+
+// numbers is the printer of counts in a language: CLDR's digit grouping
+// (golang.org/x/text), with Latin digits in every language, as the rest of
+// the pages (dates, percentages) show them: Arabic gets "8,888,257", not
+// Arabic-Indic digits.
+func numbers(lang string) *message.Printer {
+	t, err := language.Parse(lang)
+	if err != nil {
+		t = language.Und
+	}
+	if lt, err := t.SetTypeForKey("nu", "latn"); err == nil {
+		t = lt
+	}
+	return message.NewPrinter(t)
+}
+
+// Num is a count for people to read, grouped as the language groups digits:
+// 8,888,257 in English, 8.888.257 in German. Never use it for anything a
+// machine reads (URLs, form values, data attributes, exports).
+func (l *Localizer) Num(n int64) string {
+	if l.num == nil || (n > -1000 && n < 1000) {
+		return strconv.FormatInt(n, 10)
+	}
+	return l.num.Sprint(number.Decimal(n))
 }
 
 // With returns a new localizer whose T prefers overrides (message ID → text),
@@ -197,7 +230,7 @@ func (b *Bundle) For(lang string) *Localizer {
 	if l, ok := b.locs[lang]; ok {
 		return l
 	}
-	return &Localizer{Lang: lang, l: goi18n.NewLocalizer(b.b, lang)}
+	return newLocalizer(b.b, lang)
 }
 
 // T translates a message. A missing message shows its ID, which the locale
@@ -214,9 +247,11 @@ func (l *Localizer) T(id string) string {
 }
 
 // N translates a message with a plural count, available as {{.Count}}.
+// The plural form is chosen from the number; {{.Count}} shows it grouped
+// (see Num).
 func (l *Localizer) N(id string, count int) string {
 	s, err := l.l.Localize(&goi18n.LocalizeConfig{MessageID: id, PluralCount: count,
-		TemplateData: map[string]any{"Count": count}})
+		TemplateData: map[string]any{"Count": l.Num(int64(count))}})
 	if err != nil {
 		return id
 	}
@@ -224,9 +259,10 @@ func (l *Localizer) N(id string, count int) string {
 }
 
 // ND translates a message with a plural count, available as {{.Count}},
-// and more template data.
+// and more template data. As with N, the plural form is chosen from the
+// number and {{.Count}} shows it grouped.
 func (l *Localizer) ND(id string, count int, data map[string]any) string {
-	d := map[string]any{"Count": count}
+	d := map[string]any{"Count": l.Num(int64(count))}
 	for k, v := range data {
 		d[k] = v
 	}

@@ -1,0 +1,101 @@
+package web_test
+
+import (
+	"context"
+	"encoding/csv"
+	"html"
+	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store/storetest"
+)
+
+// The dashboard shows counts grouped as the user's language groups digits:
+// the tiles, the y-axis, the bars' tooltips, the table under the chart and
+// the chart's description. What machines read (the chart's data attribute,
+// the CSV export) keeps plain digits.
+func TestDashboardGroupsCounts(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Viewer)
+	day := time.Date(2026, 11, 3, 0, 0, 0, 0, time.UTC)
+	const n = 12345 // 4,115 accept all, 4,115 reject all, 4,115 custom
+	var batch []*consent.Event
+	for j := range n {
+		e := storetest.Event("demo", j)
+		e.Time = day.Add(time.Duration(j) * time.Second)
+		switch j % 3 {
+		case 0:
+			e.Action, e.Granted = consent.AcceptAll, []string{"analytics", "marketing", "necessary", "preferences"}
+		case 1:
+			e.Action, e.Granted = consent.RejectAll, []string{"necessary"}
+		}
+		batch = append(batch, e)
+	}
+	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	tile := func(page, id string) string {
+		m := regexp.MustCompile(`data-testid="tile-` + id + `"><span class="n">([^<]*)<`).FindStringSubmatch(page)
+		if m == nil {
+			return ""
+		}
+		return html.UnescapeString(m[1])
+	}
+	for _, tc := range []struct {
+		lang, total, each, top, desc string
+	}{
+		{"en", "12,345", "4,115", "15,000", "12,345 decisions from"},
+		{"de", "12.345", "4.115", "15.000", "12.345 Entscheidungen vom"},
+		{"fr", "12\u00a0345", "4\u00a0115", "15\u00a0000", "12\u00a0345 décisions du"},
+		{"ar", "12,345", "4,115", "15,000", "12,345"},
+	} {
+		if status, body, _ := c.post("/admin/me", url.Values{"lang": {tc.lang}, "tz": {"UTC"}, "_csrf": {c.pageToken()}}); status != http.StatusSeeOther {
+			t.Fatalf("setting %s: %d %s", tc.lang, status, body)
+		}
+		status, page, _ := c.get("/admin/dashboard?site=demo&from=2026-11-01&to=2026-11-07")
+		if status != http.StatusOK {
+			t.Fatalf("%s: %d", tc.lang, status)
+		}
+		if got := tile(page, "total"); got != tc.total {
+			t.Errorf("%s: total tile %q, want %q", tc.lang, got, tc.total)
+		}
+		for _, act := range []string{"accept_all", "reject_all", "custom"} {
+			if got := tile(page, act); got != tc.each {
+				t.Errorf("%s: %s tile %q, want %q", tc.lang, act, got, tc.each)
+			}
+		}
+		if y := texts(page, "chart-y", "ytick"); len(y) == 0 || y[len(y)-1] != tc.top {
+			t.Errorf("%s: y labels %q, want the top one %q", tc.lang, y, tc.top)
+		}
+		text := html.UnescapeString(page)
+		if !strings.Contains(text, ": "+tc.each+"</title>") {
+			t.Errorf("%s: no bar's tooltip shows %q", tc.lang, tc.each)
+		}
+		if !strings.Contains(text, "<td>"+tc.total+"</td>") {
+			t.Errorf("%s: the chart's table does not show %q", tc.lang, tc.total)
+		}
+		if m := regexp.MustCompile(`<desc id="chart-desc">([^<]*)<`).FindStringSubmatch(text); m == nil || !strings.Contains(m[1], tc.desc) {
+			t.Errorf("%s: chart description %q, want it to contain %q", tc.lang, m, tc.desc)
+		}
+		if !strings.Contains(page, `data-top="15000"`) {
+			t.Errorf("%s: the chart's data-top is not plain digits", tc.lang)
+		}
+	}
+	status, body, _ := c.get("/admin/dashboard/export?site=demo&from=2026-11-01&to=2026-11-07")
+	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+	if status != http.StatusOK || err != nil {
+		t.Fatalf("CSV: %d %v %q", status, err, body)
+	}
+	if want := []string{"2026-11-03", "4115", "4115", "4115", "0", "12345"}; !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
+		t.Errorf("CSV rows %q, want one %q", rows, want)
+	}
+}
