@@ -99,3 +99,29 @@ func TestDashboardGroupsCounts(t *testing.T) {
 		t.Errorf("CSV rows %q, want one %q", rows, want)
 	}
 }
+
+// The integrity page groups its counts too (the events in the ledger; the
+// head to record, which a machine reads, keeps plain digits).
+func TestIntegrityGroupsCounts(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Viewer)
+	first := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	seedDays(t, a, first, []int{1200, 1200})
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	for _, tc := range []struct{ lang, ledger string }{
+		{"en", "Events in the ledger: 2,400<"},
+		{"de", "Ereignisse im Protokoll: 2.400<"},
+	} {
+		if status, body, _ := c.post("/admin/me", url.Values{"lang": {tc.lang}, "tz": {"UTC"}, "_csrf": {c.pageToken()}}); status != http.StatusSeeOther {
+			t.Fatalf("setting %s: %d %s", tc.lang, status, body)
+		}
+		status, page, _ := c.get("/admin/integrity")
+		if status != http.StatusOK || !strings.Contains(html.UnescapeString(page), tc.ledger) {
+			t.Errorf("%s: %d, the integrity page does not say %q", tc.lang, status, tc.ledger)
+		}
+		if !strings.Contains(page, `data-testid="head">2400:`) {
+			t.Errorf("%s: the head to record is not in plain digits", tc.lang)
+		}
+	}
+}
