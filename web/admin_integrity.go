@@ -78,7 +78,7 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 		return v, err
 	}
 	v.Texts, v.TextsDigest = texts.Head()
-	pins, err := retention.Pin(ctx, s.cfg.Store, 0)
+	pins, err := retention.Pin(ctx, s.cfg.Store, -1)
 	if err != nil {
 		return v, err
 	}

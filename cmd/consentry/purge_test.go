@@ -325,3 +325,22 @@ func TestPurgeRecordsPinnedByHead(t *testing.T) {
 		t.Fatalf("err %v, output %q", err, out)
 	}
 }
+
+// A head recorded before any purge names none; a purge after it is listed.
+func TestPurgeAfterHeadListed(t *testing.T) {
+	path, _ := agedLedger(t, 40, 5)
+	db := "sqlite:" + path
+	out, err := runVerify(t, path)
+	m := regexp.MustCompile(`head (\d+:[0-9a-f]{64}:\d+:[0-9a-f]{64}:0:0{64}) `).FindStringSubmatch(out)
+	if err != nil || m == nil {
+		t.Fatalf("no head naming no purges: %v %q", err, out)
+	}
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "200d", "--site", "blog"); err != nil {
+		t.Fatalf("%v %q", err, out)
+	}
+	out, err = runCmd(t, "verify", "--db", db, "--head", m[1])
+	if err != nil || !strings.Contains(out, "the 0 purges the recorded head names are as they were; 1 since, not covered by it:") ||
+		!strings.Contains(out, "purge #1: 20 events") {
+		t.Fatalf("%v %q", err, out)
+	}
+}

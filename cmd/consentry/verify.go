@@ -103,7 +103,11 @@ func verifyFlags(fs *flag.FlagSet) runner {
 		}
 		var pins *retention.Pins
 		if err == nil {
-			pins, err = retention.Pin(ctx, st, a.purges)
+			n := int64(-1)
+			if a.pinned {
+				n = a.purges
+			}
+			pins, err = retention.Pin(ctx, st, n)
 		}
 		if err == nil && a.pinned {
 			err = pins.Anchored(a.purges, a.purgesDigest)

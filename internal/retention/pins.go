@@ -26,12 +26,13 @@ type Pins struct {
 	// at is the digest after the first atCount records, for Anchored.
 	atCount int64
 	at      *[32]byte
-	// After lists the done purges beyond atCount, when atCount > 0.
+	// After lists the done purges beyond atCount, for a recorded head.
 	After []store.Purge
 }
 
-// Pin reads every done purge record and folds it in; with anchorCount > 0
-// it also keeps the digest after that many, for Anchored.
+// Pin reads every done purge record and folds it in. With anchorCount ≥ 0
+// (a recorded head's PURGES) it also keeps the digest after that many, for
+// Anchored, and lists the purges after them in After; -1 for no head.
 func Pin(ctx context.Context, st store.Store, anchorCount int64) (*Pins, error) {
 	p := &Pins{atCount: anchorCount}
 	if anchorCount == 0 {
@@ -59,7 +60,7 @@ func Pin(ctx context.Context, st store.Store, anchorCount int64) (*Pins, error) 
 		case p.count == p.atCount:
 			d := p.digest
 			p.at = &d
-		case anchorCount > 0 && p.count > p.atCount:
+		case anchorCount >= 0 && p.count > p.atCount:
 			p.After = append(p.After, r)
 		}
 		return nil
