@@ -531,31 +531,23 @@ func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time
 // dimensions (their many countries and languages would otherwise be most
 // of the rows a year reads).
 func (s *Store) Counts(ctx context.Context, site string, from, to int64) ([]consent.Count, error) {
-	rows, err := s.r.QueryContext(ctx, `SELECT day, dim, key, n FROM daily
+	return s.counts(ctx, site, `SELECT day, dim, key, n FROM daily
 		WHERE site_id = ?1 AND day BETWEEN ?2 AND ?3 AND dim IN ('action', 'revision')
 		UNION ALL
 		SELECT min(day), dim, key, sum(n) FROM daily
 		WHERE site_id = ?1 AND day BETWEEN ?2 AND ?3 AND dim NOT IN ('action', 'revision') GROUP BY dim, key`, site, from, to)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []consent.Count
-	for rows.Next() {
-		c := consent.Count{Site: site}
-		if err := rows.Scan(&c.Day, &c.Dim, &c.Key, &c.N); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // RevisionCounts returns one revision's counts over every day: a range of
 // the daily_revision index (keys "N:…", and ';' sorts right after ':').
 func (s *Store) RevisionCounts(ctx context.Context, site string, rev int) ([]consent.Count, error) {
 	lo, hi := strconv.Itoa(rev)+":", strconv.Itoa(rev)+";"
-	rows, err := s.r.QueryContext(ctx, `SELECT day, dim, key, n FROM daily WHERE site_id = ? AND dim = 'revision' AND key >= ? AND key < ?`, site, lo, hi)
+	return s.counts(ctx, site, `SELECT day, dim, key, n FROM daily WHERE site_id = ? AND dim = 'revision' AND key >= ? AND key < ?`, site, lo, hi)
+}
+
+// counts runs a query of (day, dim, key, n) rollup rows of site.
+func (s *Store) counts(ctx context.Context, site, query string, args ...any) ([]consent.Count, error) {
+	rows, err := s.r.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}
