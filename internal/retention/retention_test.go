@@ -74,16 +74,8 @@ func testRound(t *testing.T, s store.Store) {
 	if left["shop"] != 5 || left["blog"] != 20 {
 		t.Errorf("left %v, want shop 5 (within 400 days), blog 20 (no retention)", left)
 	}
-	seq, head, err := s.Head(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v ledger.Verifier
-	if err := v.Run(ctx, s, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := v.Finish(seq, head); err != nil || v.Count() != 25 || v.Purged() != 15 {
-		t.Fatalf("verify: %d events, %d purged, err %v", v.Count(), v.Purged(), err)
+	if n, purged, err := verify(s); err != nil || n != 25 || purged != 15 {
+		t.Fatalf("verify: %d events, %d purged, err %v", n, purged, err)
 	}
 	trail, err := s.AuditLog(ctx, 0, 10)
 	if err != nil || len(trail) != 1 || trail[0].Actor != "scheduler" || trail[0].Action != "purge" || trail[0].Target != "shop" {
@@ -144,15 +136,22 @@ func TestRunKeepsDecisionsInForce(t *testing.T) {
 	if p, err = retention.Run(ctx, s, o); err != nil || p.Count != 1 {
 		t.Fatalf("forced: purged %d, err %v; want 1", p.Count, err)
 	}
+	if n, purged, err := verify(s); err != nil || n != 0 || purged != 4 {
+		t.Errorf("verify: %d events, %d purged, err %v", n, purged, err)
+	}
+}
+
+// verify walks s's whole ledger to its head and says how many events
+// verified and how many purged ones the runs crossed.
+func verify(s store.Store) (n, purged int64, err error) {
+	ctx := context.Background()
 	seq, head, err := s.Head(ctx)
 	if err != nil {
-		t.Fatal(err)
+		return 0, 0, err
 	}
 	var v ledger.Verifier
 	if err := v.Run(ctx, s, nil); err != nil {
-		t.Fatal(err)
+		return 0, 0, err
 	}
-	if err := v.Finish(seq, head); err != nil || v.Count() != 0 || v.Purged() != 4 {
-		t.Errorf("verify: %d events, %d purged, err %v", v.Count(), v.Purged(), err)
-	}
+	return v.Count(), v.Purged(), v.Finish(seq, head)
 }
