@@ -21,7 +21,10 @@ so verify still checks every event that remains; the purge itself is recorded
 their history; texts snapshots stay. On SQLite the freed space goes back to the
 file system afterwards, in steps (a database made before this needs --vacuum
 once). An --older-than shorter than a site's consent lifetime would remove the
-proof of decisions still in force: it is refused unless --force.
+proof of decisions still in force: it is refused unless --force. One purge
+runs at a time (another waits); a purge whose process was killed before it
+ended is closed first, with the events it removed, so a head recorded
+afterwards covers its record too.
 Example: consentry purge --older-than 400d --site shop --dry-run`
 
 // purgeFlags removes events older than a period.
@@ -69,6 +72,24 @@ func purgeFlags(fs *flag.FlagSet) runner {
 			fmt.Fprintf(e.stdout, "dry run: %d events of %s before %s would be removed\n", n, retention.Target(*site), cutoff.Format(time.RFC3339))
 			return nil
 		}
+		// One purge at a time, and the record of one killed before it
+		// could end is closed first, so that a head recorded after this
+		// purge covers it too.
+		release, err := retention.Lock(ctx, st, func() {
+			fmt.Fprintln(e.stdout, "another purge is running on this database; waiting for it to end…")
+		})
+		if err != nil {
+			return err
+		}
+		defer release()
+		closed, err := retention.Close(ctx, st, "cli")
+		for _, p := range closed {
+			fmt.Fprintf(e.stdout, "closed purge #%d, which stopped before it ended (its process was killed?) after removing %d events: %s\n",
+				p.ID, p.Count, retention.Describe(p))
+		}
+		if err != nil {
+			return err
+		}
 		lite, _ := st.(*sqlite.Store)
 		var sizeBefore int64
 		if lite != nil {
@@ -106,7 +127,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 			}
 			return nil
 		}
-		return reclaim(ctx, e, lite, sizeBefore, p.ID != 0, *vacuum)
+		return reclaim(ctx, e, lite, sizeBefore, p.ID != 0 || len(closed) > 0, *vacuum)
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/store/storetest"
 )
@@ -30,6 +31,12 @@ func agedLedger(t *testing.T, nOld, nNew int) (string, []*consent.Event) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	return path, agedFill(t, st, nOld, nNew)
+}
+
+// agedFill writes agedLedger's events into st.
+func agedFill(t *testing.T, st store.Store, nOld, nNew int) []*consent.Event {
+	t.Helper()
 	for _, site := range []string{"shop", "blog"} {
 		if _, err := st.Publish(context.Background(), storetest.Site(site), nil); err != nil {
 			t.Fatal(err)
@@ -54,7 +61,7 @@ func agedLedger(t *testing.T, nOld, nNew int) (string, []*consent.Event) {
 			t.Fatal(err)
 		}
 	}
-	return path, all
+	return all
 }
 
 func runCmd(t *testing.T, args ...string) (string, error) {

@@ -16,10 +16,11 @@ const pinsDomain = "consentry-purges-v1"
 // purges half of a recorded head (SEQ:HASH:TEXTS:DIGEST:PURGES:DIGEST). A
 // purge record is a row of the same database as the runs it vouches for;
 // once a head naming it is kept elsewhere, changing the record (its count,
-// its runs' last hash, its cutoff) or adding one before it is caught, so a
-// run forged to hide a removed event cannot be backed by a forged record
-// without failing that head. Purges done after the head are not covered:
-// verify lists them.
+// its runs' last hash, its cutoff, whether it stopped before it ended) or
+// adding one before it is caught, so a run forged to hide a removed event
+// cannot be backed by a forged record without failing that head. Purges
+// done after the head are not covered: verify lists them, and the purges
+// not done yet (running, or killed and not yet closed: retention.Close).
 type Pins struct {
 	digest [32]byte
 	count  int64
@@ -53,6 +54,11 @@ func Pin(ctx context.Context, st store.Store, anchorCount int64) (*Pins, error) 
 			binary.BigEndian.PutUint64(n[:], uint64(len(s)))
 			h.Write(n[:])
 			h.Write([]byte(s))
+		}
+		if r.Interrupted {
+			// Only then, so records done before purges could be
+			// interrupted fold as they always did.
+			h.Write([]byte{1})
 		}
 		p.digest = [32]byte(h.Sum(nil))
 		p.count++

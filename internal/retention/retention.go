@@ -49,7 +49,9 @@ type Options struct {
 // Run purges what o covers and returns the purge's record; a purge with
 // nothing to remove records nothing and returns a zero ID. It stops at the
 // first error, leaving the record true to what was removed by then (a
-// *ledger.Break when evidence it was about to remove fails to verify).
+// *ledger.Break when evidence it was about to remove fails to verify), and
+// marked interrupted. The caller holds the purge lock (Lock), and has
+// closed what an earlier purge left unfinished (Close).
 func Run(ctx context.Context, st store.Store, o Options) (p store.Purge, err error) {
 	p = Plan(o, time.Now())
 	if o.Batch <= 0 {
@@ -63,13 +65,14 @@ func Run(ctx context.Context, st store.Store, o Options) (p store.Purge, err err
 		return p, err
 	}
 	// However it ends, the record is final: a head recorded from now on
-	// covers it (see Pins).
+	// covers it (see Pins). Only a kill skips this; Close closes that one.
 	defer func() {
-		if eerr := st.EndPurge(context.WithoutCancel(ctx), p.ID); eerr != nil {
+		ended, eerr := st.EndPurge(context.WithoutCancel(ctx), p.ID, err != nil)
+		if eerr != nil {
 			err = errors.Join(err, eerr)
-		} else {
-			p.Done = true
+			return
 		}
+		p.Done, p.Interrupted = ended.Done, ended.Interrupted
 	}()
 	for {
 		start := time.Now()
@@ -88,6 +91,52 @@ func Run(ctx context.Context, st store.Store, o Options) (p store.Purge, err err
 			return p, err
 		}
 	}
+}
+
+// Lock takes the purge lock (store.Retention.PurgeLock), waiting while
+// another purge holds it; waiting, when set, is told once that it waits.
+func Lock(ctx context.Context, st store.Store, waiting func()) (release func(), err error) {
+	for first := true; ; first = false {
+		release, ok, err := st.PurgeLock(ctx)
+		if err != nil || ok {
+			return release, err
+		}
+		if first && waiting != nil {
+			waiting()
+		}
+		if err := sleep(ctx, time.Second); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// Close closes the record of every purge that stopped before it could end:
+// its process was killed, or the machine or its connection to the database
+// went away, between two batches. The caller holds the purge lock, which
+// ends with the process holding it, so a purge not done is not running.
+// Each batch updated its record in the transaction that removed its
+// events, so the record is true to what it removed (verify checks that the
+// runs add up to the records' counts); Close marks it done and
+// interrupted, so that a head recorded from now on covers it, and audits
+// it, which the purge could not do itself. It returns the records closed.
+func Close(ctx context.Context, st store.Store, by string) ([]store.Purge, error) {
+	open, err := st.UnfinishedPurges(ctx)
+	if err != nil {
+		return nil, err
+	}
+	closed := make([]store.Purge, 0, len(open))
+	for _, o := range open {
+		p, err := st.EndPurge(ctx, o.ID, true)
+		if err != nil {
+			return closed, err
+		}
+		closed = append(closed, p)
+		if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: p.Actor, Action: "purge", Target: Target(p.Site),
+			Detail: Describe(p) + "; closed by " + by, IP: "-"}); err != nil {
+			return closed, err
+		}
+	}
+	return closed, nil
 }
 
 // Plan is the purge o asks for at now, before it begins.
@@ -122,7 +171,11 @@ func Describe(p store.Purge) string {
 	if p.Count > 0 {
 		s += fmt.Sprintf(", #%d to #%d, the newest hashing %x", p.First, p.Last, p.LastHash)
 	}
-	return s + fmt.Sprintf("; ledger head at the start #%d %x", p.HeadSeq, p.HeadHash)
+	s += fmt.Sprintf("; ledger head at the start #%d %x", p.HeadSeq, p.HeadHash)
+	if p.Interrupted {
+		s += "; stopped before it ended"
+	}
+	return s
 }
 
 // Reclaimer is a store that can give the space purges freed back to the

@@ -155,3 +155,64 @@ func verify(s store.Store) (n, purged int64, err error) {
 	}
 	return v.Count(), v.Purged(), v.Finish(seq, head)
 }
+
+// The hourly round first closes the record of a purge killed before it
+// could end (here: begun, two batches, never ended), whether or not a site
+// sets a retention: done, interrupted, audited under its actor. A head
+// recorded afterwards covers it; a second round finds nothing to close.
+func TestRoundClosesKilledPurge(t *testing.T) {
+	ctx := context.Background()
+	s, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Publish(ctx, storetest.Site("blog"), nil); err != nil {
+		t.Fatal(err)
+	}
+	var batch []*consent.Event
+	for i := range 10 {
+		e := storetest.Event("blog", i)
+		e.Time = time.Now().UTC().AddDate(-2, 0, 0).Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
+		batch = append(batch, e)
+	}
+	if err := s.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	killed := store.Purge{Actor: "cli", Cutoff: time.Now().UTC()}
+	if err := s.BeginPurge(ctx, &killed); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if _, err := s.PurgeBatch(ctx, &killed, 3); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pins, err := retention.Pin(ctx, s, -1)
+	if n, _ := pins.Head(); err != nil || n != 0 {
+		t.Fatalf("pinned before the round: %d, err %v", n, err)
+	}
+	purges, ran, err := retention.Round(ctx, s, time.Now())
+	if err != nil || !ran || len(purges) != 1 {
+		t.Fatalf("round: %+v, ran %v, err %v", purges, ran, err)
+	}
+	if p := purges[0]; p.ID != killed.ID || !p.Done || !p.Interrupted || p.Count != 6 || p.Last != 6 {
+		t.Errorf("closed %+v", p)
+	}
+	pins, err = retention.Pin(ctx, s, -1)
+	if n, _ := pins.Head(); err != nil || n != 1 {
+		t.Errorf("pinned after the round: %d, err %v", n, err)
+	}
+	trail, err := s.AuditLog(ctx, 0, 10)
+	if err != nil || len(trail) != 1 || trail[0].Actor != "cli" || trail[0].Action != "purge" ||
+		trail[0].Detail != retention.Describe(purges[0])+"; closed by scheduler" {
+		t.Errorf("audit trail %+v, err %v", trail, err)
+	}
+	if n, purged, err := verify(s); err != nil || n != 4 || purged != 6 {
+		t.Errorf("verify: %d events, %d purged, err %v", n, purged, err)
+	}
+	if purges, ran, err := retention.Round(ctx, s, time.Now()); err != nil || !ran || len(purges) != 0 {
+		t.Errorf("second round: %+v, ran %v, err %v", purges, ran, err)
+	}
+}

@@ -13,17 +13,22 @@ import (
 // about an hour of passing their site's retention.
 const Interval = time.Hour
 
-// Round runs the scheduled purge once: every site whose newest revision
-// sets a retention loses its events older than that, as actor "scheduler",
-// each purge audited, then the space is given back (SQLite). It holds the
-// purge lock for the round, so of several instances one does it at a time;
-// ran is false when another held the lock.
+// Round runs the scheduled purge once: first it closes the record of any
+// purge that was killed before it could end (Close), then every site whose
+// newest revision sets a retention loses its events older than that, as
+// actor "scheduler", each purge audited, then the space is given back
+// (SQLite). It holds the purge lock for the round, so of several instances
+// one does it at a time, and never beside a `consentry purge`; ran is
+// false when another held the lock. purges lists the closed records too.
 func Round(ctx context.Context, st store.Store, now time.Time) (purges []store.Purge, ran bool, err error) {
 	release, ok, err := st.PurgeLock(ctx)
 	if err != nil || !ok {
 		return nil, false, err
 	}
 	defer release()
+	if purges, err = Close(ctx, st, "scheduler"); err != nil {
+		return purges, true, err
+	}
 	sites, err := st.SiteList(ctx)
 	if err != nil {
 		return nil, true, err
@@ -64,6 +69,10 @@ func Schedule(ctx context.Context, st store.Store, log *slog.Logger) {
 		}
 		purges, _, err := Round(ctx, st, time.Now())
 		for _, p := range purges {
+			if p.Interrupted {
+				log.Warn("closed a purge that had stopped before it ended", "site", p.Site, "events", p.Count, "record", p.ID, "actor", p.Actor)
+				continue
+			}
 			log.Info("scheduled purge", "site", p.Site, "events", p.Count, "record", p.ID)
 		}
 		if err != nil && ctx.Err() == nil {

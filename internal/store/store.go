@@ -119,19 +119,25 @@ type Retention interface {
 	// Purges returns the newest purge records, newest first.
 	Purges(ctx context.Context, limit int) ([]Purge, error)
 	// EndPurge marks a purge done: its record will not change again, and a
-	// head recorded from now on covers it. A purge that was interrupted is
-	// ended too, with what it removed by then.
-	EndPurge(ctx context.Context, id int64) error
+	// head recorded from now on covers it. A purge that stopped before it
+	// ended is ended too, with what it removed by then, and interrupted.
+	// A purge already done stays as it is. It returns the record as ended.
+	EndPurge(ctx context.Context, id int64, interrupted bool) (Purge, error)
 	// DonePurges streams every purge marked done, oldest first.
 	DonePurges(ctx context.Context, fn func(Purge) error) error
+	// UnfinishedPurges returns the purges not marked done, oldest first:
+	// running now, or stopped before they could end (killed).
+	UnfinishedPurges(ctx context.Context) ([]Purge, error)
 	// PurgedTotal is how many events every purge so far removed.
 	PurgedTotal(ctx context.Context) (int64, error)
 	// Gaps returns up to limit purged runs that end after seq, in ledger
 	// order (see ledger.Source).
 	Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap, error)
-	// PurgeLock takes the lock that lets one purge run at a time across
-	// instances (a PostgreSQL advisory lock; within the process on SQLite,
-	// where the database file has one writer anyway). ok is false when
+	// PurgeLock takes the lock that lets one purge run at a time, across
+	// processes and instances: a PostgreSQL advisory lock held by a
+	// connection of its own, an flock(2) on a file beside the SQLite
+	// database. Either ends with the process that holds it, so whoever
+	// holds it knows that no purge not done is running. ok is false when
 	// another holds it; release gives it back.
 	PurgeLock(ctx context.Context) (release func(), ok bool, err error)
 }
@@ -168,8 +174,10 @@ type Purge struct {
 	Count       int64
 	First, Last int64
 	LastHash    [32]byte
-	// Done is set by EndPurge.
-	Done bool
+	// Done is set by EndPurge; Interrupted when the purge stopped before
+	// it ended (an error, a cancel, or its process killed and its record
+	// closed by the next purge), with Count what it removed by then.
+	Done, Interrupted bool
 }
 
 // Sites are the configured sites and their published revisions.

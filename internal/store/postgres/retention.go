@@ -12,8 +12,8 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// purgeLockKey names the advisory lock a scheduled purge holds for its
-// length, so that one instance at a time runs it; batchLockKey the one each
+// purgeLockKey names the advisory lock every purge holds for its length,
+// so that one runs at a time (see PurgeLock); batchLockKey the one each
 // purge batch holds for its transaction, so that batches of two purges
 // never interleave. Two keys: a session holding the first must still be
 // able to take the second from another connection.
@@ -178,25 +178,49 @@ func purgeWhere(p store.Purge, below int64) (string, []any) {
 func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
 	var out []store.Purge
 	err := s.purges(ctx, func(p store.Purge) error { out = append(out, p); return nil },
-		"ORDER BY id DESC LIMIT $1", limit)
+		"SELECT "+purgeColumns+" FROM purges ORDER BY id DESC LIMIT $1", limit)
 	return out, err
 }
 
-// EndPurge marks a purge done.
-func (s *Store) EndPurge(ctx context.Context, id int64) error {
-	_, err := s.pool.Exec(ctx, "UPDATE purges SET done = 1 WHERE id = $1", id)
-	return err
+// EndPurge marks a purge done, and interrupted if it stopped early, and
+// returns its record as it ended. The update waits for a batch of the purge
+// still in flight (its process killed as it committed: the commit lands
+// after the kill), so the record returned counts that batch too.
+func (s *Store) EndPurge(ctx context.Context, id int64, interrupted bool) (store.Purge, error) {
+	var flag int32
+	if interrupted {
+		flag = 1
+	}
+	var p store.Purge
+	err := s.purges(ctx, func(r store.Purge) error { p = r; return nil },
+		"UPDATE purges SET interrupted = CASE done WHEN 0 THEN $1 ELSE interrupted END, done = 1 WHERE id = $2 RETURNING "+purgeColumns,
+		flag, id)
+	if err == nil && p.ID == 0 {
+		err = fmt.Errorf("purge #%d: no such record", id)
+	}
+	return p, err
 }
 
 // DonePurges streams every purge marked done, oldest first.
 func (s *Store) DonePurges(ctx context.Context, fn func(store.Purge) error) error {
-	return s.purges(ctx, fn, "WHERE done = 1 ORDER BY id")
+	return s.purges(ctx, fn, "SELECT "+purgeColumns+" FROM purges WHERE done = 1 ORDER BY id")
 }
 
-// purges calls fn for each purge record that tail selects and orders.
-func (s *Store) purges(ctx context.Context, fn func(store.Purge) error, tail string, args ...any) error {
-	rows, err := s.pool.Query(ctx, `SELECT id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
-		head_hash, count, first_seq, last_seq, last_hash, done FROM purges `+tail, args...)
+// UnfinishedPurges returns the purges not marked done, oldest first.
+func (s *Store) UnfinishedPurges(ctx context.Context) ([]store.Purge, error) {
+	var out []store.Purge
+	err := s.purges(ctx, func(p store.Purge) error { out = append(out, p); return nil },
+		"SELECT "+purgeColumns+" FROM purges WHERE done = 0 ORDER BY id")
+	return out, err
+}
+
+// purgeColumns are the columns of a purge record, as purges scans them.
+const purgeColumns = `id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
+	head_hash, count, first_seq, last_seq, last_hash, done, interrupted`
+
+// purges calls fn for each purge record query returns (purgeColumns).
+func (s *Store) purges(ctx context.Context, fn func(store.Purge) error, query string, args ...any) error {
+	rows, err := s.pool.Query(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -207,13 +231,13 @@ func (s *Store) purges(ctx context.Context, fn func(store.Purge) error, tail str
 			started, cutoff       int64
 			finished, first, last *int64
 			headHash, lastHash    []byte
-			done                  int32
+			done, interrupted     int32
 		)
 		if err := rows.Scan(&p.ID, &started, &finished, &p.Actor, &p.Site, &cutoff, &p.Below, &p.HeadSeq,
-			&headHash, &p.Count, &first, &last, &lastHash, &done); err != nil {
+			&headHash, &p.Count, &first, &last, &lastHash, &done, &interrupted); err != nil {
 			return err
 		}
-		p.Done = done == 1
+		p.Done, p.Interrupted = done == 1, interrupted == 1
 		p.Started, p.Cutoff, p.HeadHash = fromMicros(started), fromMicros(cutoff), [32]byte(headHash)
 		if finished != nil {
 			p.Finished = fromMicros(*finished)
@@ -249,7 +273,10 @@ func (s *Store) Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap,
 }
 
 // PurgeLock takes the purge advisory lock on a connection of its own, held
-// until release: a scheduled purge on one instance at a time.
+// until release: one purge at a time, the scheduled one on one instance.
+// PostgreSQL drops it when that session ends, also when the process
+// holding it was killed, so a purge record not done while the lock is
+// free belongs to a purge that is no longer running.
 func (s *Store) PurgeLock(ctx context.Context) (func(), bool, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {

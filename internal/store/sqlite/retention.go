@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sync"
+	"syscall"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -175,26 +175,45 @@ func purgeWhere(p store.Purge, below int64) (string, []any) {
 // Purges returns the newest purge records.
 func (s *Store) Purges(ctx context.Context, limit int) ([]store.Purge, error) {
 	var out []store.Purge
-	err := s.purges(ctx, func(p store.Purge) error { out = append(out, p); return nil },
-		"ORDER BY id DESC LIMIT ?", limit)
+	err := s.purges(ctx, s.r, func(p store.Purge) error { out = append(out, p); return nil },
+		"SELECT "+purgeColumns+" FROM purges ORDER BY id DESC LIMIT ?", limit)
 	return out, err
 }
 
-// EndPurge marks a purge done.
-func (s *Store) EndPurge(ctx context.Context, id int64) error {
-	_, err := s.w.ExecContext(ctx, "UPDATE purges SET done = 1 WHERE id = ?", id)
-	return err
+// EndPurge marks a purge done, and interrupted if it stopped early, and
+// returns its record as it ended.
+func (s *Store) EndPurge(ctx context.Context, id int64, interrupted bool) (store.Purge, error) {
+	var p store.Purge
+	err := s.purges(ctx, s.w, func(r store.Purge) error { p = r; return nil },
+		"UPDATE purges SET interrupted = CASE done WHEN 0 THEN ? ELSE interrupted END, done = 1 WHERE id = ? RETURNING "+purgeColumns,
+		interrupted, id)
+	if err == nil && p.ID == 0 {
+		err = fmt.Errorf("purge #%d: no such record", id)
+	}
+	return p, err
 }
 
 // DonePurges streams every purge marked done, oldest first.
 func (s *Store) DonePurges(ctx context.Context, fn func(store.Purge) error) error {
-	return s.purges(ctx, fn, "WHERE done = 1 ORDER BY id")
+	return s.purges(ctx, s.r, fn, "SELECT "+purgeColumns+" FROM purges WHERE done = 1 ORDER BY id")
 }
 
-// purges calls fn for each purge record that tail selects and orders.
-func (s *Store) purges(ctx context.Context, fn func(store.Purge) error, tail string, args ...any) error {
-	rows, err := s.r.QueryContext(ctx, `SELECT id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
-		head_hash, count, first_seq, last_seq, last_hash, done FROM purges `+tail, args...)
+// UnfinishedPurges returns the purges not marked done, oldest first.
+func (s *Store) UnfinishedPurges(ctx context.Context) ([]store.Purge, error) {
+	var out []store.Purge
+	err := s.purges(ctx, s.r, func(p store.Purge) error { out = append(out, p); return nil },
+		"SELECT "+purgeColumns+" FROM purges WHERE done = 0 ORDER BY id")
+	return out, err
+}
+
+// purgeColumns are the columns of a purge record, as purges scans them.
+const purgeColumns = `id, started_at, finished_at, actor, site_id, cutoff, below_seq, head_seq,
+	head_hash, count, first_seq, last_seq, last_hash, done, interrupted`
+
+// purges calls fn for each purge record query returns (purgeColumns), run
+// on db.
+func (s *Store) purges(ctx context.Context, db *sql.DB, fn func(store.Purge) error, query string, args ...any) error {
+	rows, err := db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return err
 	}
@@ -207,7 +226,7 @@ func (s *Store) purges(ctx context.Context, fn func(store.Purge) error, tail str
 			headHash, lastHash    []byte
 		)
 		if err := rows.Scan(&p.ID, &started, &finished, &p.Actor, &p.Site, &cutoff, &p.Below, &p.HeadSeq,
-			&headHash, &p.Count, &first, &last, &lastHash, &p.Done); err != nil {
+			&headHash, &p.Count, &first, &last, &lastHash, &p.Done, &p.Interrupted); err != nil {
 			return err
 		}
 		p.Started, p.Cutoff, p.HeadHash = fromMicros(started), fromMicros(cutoff), [32]byte(headHash)
@@ -258,16 +277,25 @@ func (s *Store) Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap,
 	return out, rows.Err()
 }
 
-// purgeLock lets one purge run at a time in this process: a SQLite file
-// has one process serving it.
-var purgeLock sync.Mutex
-
-// PurgeLock takes the process's purge lock, if it is free.
+// PurgeLock takes the purge lock, if it is free: an exclusive flock(2) on
+// the file beside the database (PATH.purge-lock), so a `consentry purge`
+// and a server's scheduled purge on the same file exclude each other. The
+// kernel drops it when its holder's process ends, however it ends, so a
+// purge killed mid-way leaves no lock behind, and whoever holds the lock
+// knows that a purge record not done is no longer running.
 func (s *Store) PurgeLock(context.Context) (func(), bool, error) {
-	if !purgeLock.TryLock() {
-		return nil, false, nil
+	f, err := os.OpenFile(s.path+".purge-lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, false, fmt.Errorf("purge lock: %w", err)
 	}
-	return purgeLock.Unlock, true, nil
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, false, nil
+		}
+		return nil, false, fmt.Errorf("purge lock: %w", err)
+	}
+	return func() { f.Close() }, true, nil
 }
 
 // Reclaim gives up to pages free pages back to the file system, in one

@@ -379,7 +379,7 @@ func testPurgeDone(t *testing.T, s store.Store) {
 		t.Fatalf("done before any ended: %v", got)
 	}
 	for _, p := range []store.Purge{second, first} {
-		if err := s.EndPurge(ctx, p.ID); err != nil {
+		if _, err := s.EndPurge(ctx, p.ID, false); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -389,4 +389,62 @@ func testPurgeDone(t *testing.T, s store.Store) {
 	if recs, err := s.Purges(ctx, 1); err != nil || len(recs) != 1 || !recs[0].Done || recs[0].Count != 5 {
 		t.Errorf("newest record %+v, err %v", recs, err)
 	}
+}
+
+// A purge killed between two batches leaves its record not done and true
+// to what it removed: the runs add up to the records' counts. Ended as
+// interrupted (retention.Close), it is done, listed among the done purges,
+// and stays as it is when ended again.
+func testPurgeUnfinished(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedSites(t, s, 10, old, "shop")
+	p := store.Purge{Actor: "cli", Site: "shop", Cutoff: time.Now()}
+	if err := s.BeginPurge(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if n, err := s.PurgeBatch(ctx, &p, 3); err != nil || n != 3 {
+			t.Fatalf("purged %d, err %v", n, err)
+		}
+	}
+	accounted := func() {
+		t.Helper()
+		var v ledger.Verifier
+		if err := v.Run(ctx, s, nil); err != nil {
+			t.Fatal(err)
+		}
+		purged, err := s.PurgedTotal(ctx)
+		if err == nil {
+			err = v.Accounted(purged)
+		}
+		if err != nil || v.Count() != 4 || purged != 6 {
+			t.Fatalf("%d events verify, %d purged, err %v", v.Count(), purged, err)
+		}
+	}
+	accounted()
+	open, err := s.UnfinishedPurges(ctx)
+	if err != nil || len(open) != 1 || open[0].ID != p.ID || open[0].Count != 6 || open[0].Last != 6 || open[0].Done {
+		t.Fatalf("unfinished %+v, err %v", open, err)
+	}
+	var done []store.Purge
+	list := func(r store.Purge) error { done = append(done, r); return nil }
+	if err := s.DonePurges(ctx, list); err != nil || len(done) != 0 {
+		t.Fatalf("done before it was closed: %+v, err %v", done, err)
+	}
+	for _, interrupted := range []bool{true, false} {
+		r, err := s.EndPurge(ctx, p.ID, interrupted)
+		if err != nil || r.ID != p.ID || !r.Done || !r.Interrupted || r.Count != 6 || r.Last != 6 || r.LastHash != p.LastHash {
+			t.Fatalf("ended (interrupted %v): %+v, err %v", interrupted, r, err)
+		}
+	}
+	if _, err := s.EndPurge(ctx, p.ID+1, true); err == nil {
+		t.Error("ended a purge that does not exist")
+	}
+	if open, err := s.UnfinishedPurges(ctx); err != nil || len(open) != 0 {
+		t.Fatalf("unfinished after closing %+v, err %v", open, err)
+	}
+	if err := s.DonePurges(ctx, list); err != nil || len(done) != 1 || !done[0].Done || !done[0].Interrupted || done[0].Count != 6 {
+		t.Fatalf("done %+v, err %v; want the record, interrupted", done, err)
+	}
+	accounted()
 }

@@ -68,6 +68,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PurgeKeepsInForce", testPurgeKeepsInForce},
 		{"PurgeDone", testPurgeDone},
 		{"PurgeLock", testPurgeLock},
+		{"PurgeUnfinished", testPurgeUnfinished},
 		{"BigBatchesRecordEachOnce", testBigBatches},
 	}
 	for _, tc := range tests {
