@@ -157,6 +157,10 @@ type PurgeView struct {
 	// link the ledger keeps for it.
 	Last     int64
 	LastHash [32]byte
+	// Done is false while it runs, or after it was killed until the next
+	// purge closes it (no head covers it yet); Stopped when it ended
+	// before removing all it meant to.
+	Done, Stopped bool
 }
 
 // Anchor is the head to record: SEQ:HASH:TEXTS:DIGEST:PURGES:DIGEST, as

@@ -63,7 +63,8 @@ func (s *Server) integrity(c echo.Context) (templates.Integrity, error) {
 	}
 	if len(purges) == 1 {
 		p := purges[0]
-		v.Purge = &templates.PurgeView{At: p.Finished, Actor: p.Actor, Site: p.Site, Cutoff: p.Cutoff, Count: p.Count, Last: p.Last, LastHash: p.LastHash}
+		v.Purge = &templates.PurgeView{At: p.Finished, Actor: p.Actor, Site: p.Site, Cutoff: p.Cutoff, Count: p.Count, Last: p.Last, LastHash: p.LastHash,
+			Done: p.Done, Stopped: p.Interrupted}
 		if v.Purge.At.IsZero() {
 			v.Purge.At = p.Started
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/retention"
+	"github.com/consentry/consentry/internal/store"
 )
 
 // TestIntegrityAfterPurge: after a retention purge the integrity page says
@@ -76,5 +78,44 @@ func TestIntegrityAfterPurge(t *testing.T) {
 	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})
 	if !strings.Contains(page, `data-testid="broken"`) || !strings.Contains(page, "a run was forged or a purge record changed") {
 		t.Error("a full verification missed a run forged to hide a removed event")
+	}
+}
+
+// The integrity page says when the newest purge is not finished (no head
+// covers it yet), and, once the next purge closed it, that it stopped
+// before it ended.
+func TestIntegrityKilledPurge(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	batch := demoEvents(t, a, 6)
+	for i, e := range batch {
+		e.Time = time.Now().UTC().AddDate(-2, 0, 0).Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
+	}
+	if err := a.Store.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	killed := store.Purge{Actor: "cli", Cutoff: time.Now().UTC()}
+	if err := a.Store.BeginPurge(ctx, &killed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.PurgeBatch(ctx, &killed, 2); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/integrity")
+	if !strings.Contains(page, `data-testid="purge-unfinished"`) || strings.Contains(page, `data-testid="purge-stopped"`) ||
+		!strings.Contains(page, "2 events removed") {
+		t.Fatalf("a killed purge on the integrity page: %s", page)
+	}
+	if _, err := retention.Close(ctx, a.Store, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ = c.get("/admin/integrity")
+	if strings.Contains(page, `data-testid="purge-unfinished"`) || !strings.Contains(page, `data-testid="purge-stopped">stopped before it ended<`) ||
+		!regexp.MustCompile(`data-testid="head">\d+:[0-9a-f]{64}:\d+:[0-9a-f]{64}:1:`).MatchString(page) {
+		t.Fatalf("the closed purge on the integrity page: %s", page)
 	}
 }
