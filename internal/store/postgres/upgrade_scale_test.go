@@ -1,0 +1,102 @@
+package postgres
+
+import (
+	"context"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"testing"
+
+	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/consentry/consentry/internal/store/scaletest"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+)
+
+// TestUpgradeScale times migrations 00007 and 00008 on a store of the shape
+// before them (package scaletest, Upgrade), then checks that the ledger
+// still verifies. In make test it runs on a few thousand events in a fresh
+// schema; make scale-upgrade fills 10M into the schema upgrade_N, keeps it,
+// and prints the figures.
+func TestUpgradeScale(t *testing.T) {
+	n, dir, _, err := scaletest.Config()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	u := pgtest.URL(t)
+	if dir != "" {
+		u = upgradeSchema(t, fmt.Sprintf("upgrade_%d", n))
+	}
+	s, err := Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := scaletest.Fill(ctx, s, n, t.Logf); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	cfg, err := pgx.ParseConfig(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	defer db.Close()
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lsn string
+	size := func(ctx context.Context) (size int64, note string, err error) {
+		var wal int64
+		err = db.QueryRowContext(ctx, `SELECT COALESCE(sum(pg_total_relation_size(c.oid)), 0)::bigint,
+			COALESCE(pg_wal_lsn_diff(pg_current_wal_lsn(), NULLIF($1, '')::pg_lsn), 0)::bigint, pg_current_wal_lsn()::text
+			FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = current_schema() AND c.relkind = 'r'`, lsn).
+			Scan(&size, &wal, &lsn)
+		return size, fmt.Sprintf("%.0f MB of WAL written", float64(wal)/1e6), err
+	}
+	// What autovacuum would have done to the old table over time.
+	settle := func(ctx context.Context) error { _, err := db.ExecContext(ctx, "VACUUM ANALYZE"); return err }
+	steps, err := scaletest.Upgrade(ctx, p, size, settle, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	scaletest.PrintUpgrade(os.Stdout, "PostgreSQL", n, steps)
+	s, err = Open(ctx, u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, err := scaletest.Verify(ctx, s); err != nil || got != n {
+		t.Fatalf("after the upgrade verify checked %d of %d events: %v", got, n, err)
+	}
+}
+
+// upgradeSchema returns a URL whose connections use schema, created if need
+// be and kept, in the database pgtest.EnvVar names.
+func upgradeSchema(t *testing.T, schema string) string {
+	base := os.Getenv(pgtest.EnvVar)
+	if base == "" {
+		pgtest.URL(t) // skips, or fails under CI
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
+		t.Fatal(err)
+	}
+	u, err := url.Parse(base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", schema)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
