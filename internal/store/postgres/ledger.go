@@ -21,16 +21,16 @@ func micros(t time.Time) int64 { return t.UnixMicro() }
 
 func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 
-var eventCopyColumns = []string{"seq", "time", "expires", "agent_id", "choice_id", "page_id", "flags", "id",
-	"consent_id", "site_id", "ip", "pii_salt", "pii_digest", "hash"}
-
-// AppendBatch writes events in one transaction: it locks the ledger head's
-// row, seals the batch to it, copies the events in, adds their day starts
-// and rollup, and writes the new head. Writers on other instances wait on
-// that row lock, so the ledger stays one chain and the rollup exact. New
-// user agents, pages and choices are stored before, in transactions of their own,
-// so the lock is held for no more than the batch itself; rows of a batch
-// that then fails stay, unreferenced and harmless.
+// AppendBatch writes events in one transaction that takes two round trips
+// while it holds the ledger head's row lock. The first pipeline begins the
+// transaction, locks and reads the head, and looks up the batch's request
+// IDs; the batch is sealed to that head in Go; the second pipeline writes
+// the events, their request IDs, day starts and rollup and the new head in
+// one statement, and commits. Writers on other instances wait on that row
+// lock, so the ledger stays one chain and the rollup exact. New user
+// agents, pages and choices are stored before, in transactions of their
+// own, so the lock is held for no more than the batch itself; rows of a
+// batch that then fails stay, unreferenced and harmless.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -48,115 +48,183 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	if err := s.storeChoices(ctx, events); err != nil {
 		return err
 	}
-	tx, err := s.pool.Begin(ctx)
+	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
 	}
+	defer pc.Release() // the pool closes a connection left in a transaction
+	conn := pc.Conn()
 	defer func() {
 		if err != nil {
-			tx.Rollback(context.Background())
+			rollback(conn)
 		}
 	}()
-	var (
-		head       ledger.Head
-		hash       []byte
-		headMicros int64
-	)
-	if err = tx.QueryRow(ctx, "SELECT seq, hash, time FROM ledger_head WHERE id = 1 FOR UPDATE").Scan(&head.Seq, &hash, &headMicros); err != nil {
-		return fmt.Errorf("ledger head: %w", err)
-	}
-	head.Hash, head.Time = [32]byte(hash), fromMicros(headMicros)
-	// After the head's row lock: a retry on another instance has committed.
-	recorded, err := recordedRequests(ctx, tx, ledger.RequestIDs(events))
+	head, recorded, err := lockHead(ctx, conn, ledger.RequestIDs(events))
 	if err != nil {
 		return err
 	}
 	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
-
-	rows := make([][]any, len(events))
-	for i, e := range events {
-		var agent *int64
-		if id, ok := s.agents.ids[e.Personal.UserAgent]; ok {
-			agent = &id
-		}
-		var page *int32
-		if id, ok := s.urls.ids[e.Personal.Page]; ok {
-			id := int32(id)
-			page = &id
-		}
-		rows[i] = []any{e.Seq, micros(e.Time), micros(e.Expires), agent, int32(s.choices[store.ChoiceOf(e)]), page,
-			int16(e.Flags()), [16]byte(e.ID), [16]byte(e.ConsentID), e.Site, nullString(e.Personal.IP),
-			e.PIISalt, e.PIIDigest[:], e.Hash[:]}
-	}
-	if _, err = tx.CopyFrom(ctx, pgx.Identifier{"events"}, eventCopyColumns, pgx.CopyFromRows(rows)); err != nil {
-		return err
-	}
-	var b pgx.Batch
-	var reqSeqs []int64
-	var reqIDs [][]byte
-	for _, e := range events {
-		if e.RequestID != uuid.Nil {
-			reqSeqs, reqIDs = append(reqSeqs, e.Seq), append(reqIDs, e.RequestID[:])
-		}
-	}
-	if len(reqIDs) > 0 {
-		b.Queue("INSERT INTO requests (seq, id) SELECT * FROM unnest($1::bigint[], $2::bytea[])", reqSeqs, reqIDs)
-	}
-	for _, d := range days {
-		b.Queue("INSERT INTO days (day, first_seq) VALUES ($1, $2) ON CONFLICT (day) DO NOTHING", d.Day, d.Seq)
-	}
-	counts := consent.Rollup(events)
-	if len(counts) > 0 {
-		var (
-			sites, dims, keys []string
-			dayCol, ns        []int64
-		)
-		for _, c := range counts {
-			sites, dayCol, dims, keys, ns = append(sites, c.Site), append(dayCol, c.Day), append(dims, c.Dim), append(keys, c.Key), append(ns, c.N)
-		}
-		b.Queue(`INSERT INTO daily (site_id, day, dim, key, n)
-			SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[])
-			ON CONFLICT (site_id, day, dim, key) DO UPDATE SET n = daily.n + excluded.n`, sites, dayCol, dims, keys, ns)
-	}
-	b.Queue("UPDATE ledger_head SET seq = $1, hash = $2, time = $3 WHERE id = 1", head.Seq, head.Hash[:], micros(head.Time))
-	if err = tx.SendBatch(ctx, &b).Close(); err != nil {
-		return err
-	}
+	// Repeats of events stored before are read in the transaction, after
+	// the lock: only a client's retry costs these round trips.
 	if err = resolve(func(seq int64) (*consent.Event, error) {
-		return scanEvent(tx.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.seq = $1", seq))
+		return scanEvent(conn.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.seq = $1", seq))
 	}); err != nil {
 		return err
 	}
-	return tx.Commit(ctx)
+	var b pgx.Batch
+	b.Queue(appendStatement, s.appendArgs(events, days, head)...)
+	b.Queue("COMMIT")
+	br := conn.SendBatch(ctx, &b)
+	if _, err = br.Exec(); err != nil {
+		br.Close()
+		return err
+	}
+	tag, err := br.Exec()
+	if err != nil {
+		br.Close()
+		return err
+	}
+	if err = br.Close(); err != nil {
+		return err
+	}
+	if tag.String() != "COMMIT" { // PostgreSQL answers ROLLBACK to a COMMIT of a failed transaction
+		return fmt.Errorf("ledger batch: the transaction was rolled back (%s)", tag)
+	}
+	return nil
 }
 
-// recordedRequests maps those of ids recorded already to their event's seq.
-func recordedRequests(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) (map[uuid.UUID]int64, error) {
+// lockHead begins a transaction on conn, locks and reads the ledger head and
+// maps those of ids recorded already to their event's seq, in one round
+// trip. The lookup is a statement of its own after the lock, so its
+// snapshot sees what a writer that held the lock before committed: a retry
+// on another instance answers the first result.
+func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger.Head, recorded map[uuid.UUID]int64, err error) {
+	var b pgx.Batch
+	b.Queue("BEGIN")
+	b.Queue("SELECT seq, hash, time FROM ledger_head WHERE id = 1 FOR UPDATE")
+	if len(ids) > 0 {
+		keys := make([][]byte, len(ids))
+		for i := range ids {
+			keys[i] = ids[i][:]
+		}
+		b.Queue("SELECT id, seq FROM requests WHERE id = ANY($1::bytea[])", keys)
+	}
+	br := conn.SendBatch(ctx, &b)
+	defer func() {
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+	}()
+	if _, err = br.Exec(); err != nil {
+		return head, nil, err
+	}
+	var (
+		hash       []byte
+		headMicros int64
+	)
+	if err = br.QueryRow().Scan(&head.Seq, &hash, &headMicros); err != nil {
+		return head, nil, fmt.Errorf("ledger head: %w", err)
+	}
+	head.Hash, head.Time = [32]byte(hash), fromMicros(headMicros)
 	if len(ids) == 0 {
-		return nil, nil
+		return head, nil, nil
 	}
-	keys := make([][]byte, len(ids))
-	for i, id := range ids {
-		keys[i] = id[:]
-	}
-	rows, err := tx.Query(ctx, "SELECT id, seq FROM requests WHERE id = ANY($1::bytea[])", keys)
+	rows, err := br.Query()
 	if err != nil {
-		return nil, err
+		return head, nil, err
 	}
 	defer rows.Close()
-	out := map[uuid.UUID]int64{}
 	for rows.Next() {
 		var (
 			id  []byte
 			seq int64
 		)
-		if err := rows.Scan(&id, &seq); err != nil {
-			return nil, err
+		if err = rows.Scan(&id, &seq); err != nil {
+			return head, nil, err
 		}
-		out[uuid.UUID(id)] = seq
+		if recorded == nil {
+			recorded = map[uuid.UUID]int64{}
+		}
+		recorded[uuid.UUID(id)] = seq
 	}
-	return out, rows.Err()
+	return head, recorded, rows.Err()
+}
+
+// rollback ends a failed batch's transaction so that its connection goes
+// back to the pool clean. A connection its context broke is closed already
+// (PostgreSQL then ends the transaction); one that cannot roll back is
+// closed, never reused.
+func rollback(conn *pgx.Conn) {
+	if conn.IsClosed() || conn.PgConn().TxStatus() == 'I' {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	if _, err := conn.Exec(ctx, "ROLLBACK"); err != nil {
+		conn.Close(ctx)
+	}
+}
+
+// appendStatement writes a sealed batch: its events, request IDs, day
+// starts and rollup and the new head, one statement whose parts are arrays
+// (appendArgs). The parts of a WITH that write run whether read or not.
+const appendStatement = `WITH
+	e AS (INSERT INTO events (seq, time, expires, agent_id, choice_id, page_id, flags, id, consent_id, site_id, ip, pii_salt, pii_digest, hash)
+		SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::integer[], $6::integer[], $7::smallint[],
+			$8::uuid[], $9::uuid[], $10::text[], $11::text[], $12::bytea[], $13::bytea[], $14::bytea[])),
+	r AS (INSERT INTO requests (seq, id) SELECT * FROM unnest($15::bigint[], $16::bytea[])),
+	d AS (INSERT INTO days (day, first_seq) SELECT * FROM unnest($17::bigint[], $18::bigint[]) ON CONFLICT (day) DO NOTHING),
+	c AS (INSERT INTO daily (site_id, day, dim, key, n)
+		SELECT * FROM unnest($19::text[], $20::bigint[], $21::text[], $22::text[], $23::bigint[])
+		ON CONFLICT (site_id, day, dim, key) DO UPDATE SET n = daily.n + excluded.n)
+UPDATE ledger_head SET seq = $24, hash = $25, time = $26 WHERE id = 1`
+
+// appendArgs are appendStatement's arguments for sealed events.
+func (s *Store) appendArgs(events []*consent.Event, days []ledger.DayStart, head ledger.Head) []any {
+	n := len(events)
+	var (
+		seqs, times, expires = make([]int64, n), make([]int64, n), make([]int64, n)
+		agents               = make([]*int64, n)
+		choices              = make([]int32, n)
+		pages                = make([]*int32, n)
+		flags                = make([]int16, n)
+		ids, cids            = make([][16]byte, n), make([][16]byte, n)
+		sites, ips           = make([]string, n), make([]*string, n)
+		salts, digests, hs   = make([][]byte, n), make([][]byte, n), make([][]byte, n)
+		reqSeqs              []int64
+		reqIDs               [][]byte
+	)
+	for i, e := range events {
+		seqs[i], times[i], expires[i] = e.Seq, micros(e.Time), micros(e.Expires)
+		if id, ok := s.agents.ids[e.Personal.UserAgent]; ok {
+			agents[i] = &id
+		}
+		choices[i] = int32(s.choices[store.ChoiceOf(e)])
+		if id, ok := s.urls.ids[e.Personal.Page]; ok {
+			id := int32(id)
+			pages[i] = &id
+		}
+		flags[i], ids[i], cids[i], sites[i] = int16(e.Flags()), e.ID, e.ConsentID, e.Site
+		ips[i], salts[i], digests[i], hs[i] = nullString(e.Personal.IP), e.PIISalt, e.PIIDigest[:], e.Hash[:]
+		if e.RequestID != uuid.Nil {
+			reqSeqs, reqIDs = append(reqSeqs, e.Seq), append(reqIDs, e.RequestID[:])
+		}
+	}
+	daySeqs, dayStarts := make([]int64, len(days)), make([]int64, len(days))
+	for i, d := range days {
+		dayStarts[i], daySeqs[i] = d.Day, d.Seq
+	}
+	counts := consent.Rollup(events)
+	var (
+		cSites, cDims, cKeys = make([]string, len(counts)), make([]string, len(counts)), make([]string, len(counts))
+		cDays, cNs           = make([]int64, len(counts)), make([]int64, len(counts))
+	)
+	for i, c := range counts {
+		cSites[i], cDays[i], cDims[i], cKeys[i], cNs[i] = c.Site, c.Day, c.Dim, c.Key, c.N
+	}
+	return []any{seqs, times, expires, agents, choices, pages, flags, ids, cids, sites, ips, salts, digests, hs,
+		reqSeqs, reqIDs, dayStarts, daySeqs, cSites, cDays, cDims, cKeys, cNs, head.Seq, head.Hash[:], micros(head.Time)}
 }
 
 // PruneRequests forgets the request IDs of events before t: the days table
