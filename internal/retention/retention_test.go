@@ -2,6 +2,7 @@ package retention_test
 
 import (
 	"context"
+	"errors"
 	"path/filepath"
 	"testing"
 	"time"
@@ -214,5 +215,41 @@ func TestRoundClosesKilledPurge(t *testing.T) {
 	}
 	if purges, ran, err := retention.Round(ctx, s, time.Now()); err != nil || !ran || len(purges) != 0 {
 		t.Errorf("second round: %+v, ran %v, err %v", purges, ran, err)
+	}
+}
+
+// A purge cancelled between batches (Ctrl-C, a server shutting down) ends
+// its record itself: done, interrupted, with what it removed by then.
+func TestRunCancelledEndsInterrupted(t *testing.T) {
+	s, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Publish(context.Background(), storetest.Site("blog"), nil); err != nil {
+		t.Fatal(err)
+	}
+	var batch []*consent.Event
+	for i := range 10 {
+		e := storetest.Event("blog", i)
+		e.Time = time.Now().UTC().AddDate(-2, 0, 0).Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
+		batch = append(batch, e)
+	}
+	if err := s.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p, err := retention.Run(ctx, s, retention.Options{Cutoff: time.Now(), Actor: "cli", Batch: 4,
+		Progress: func(store.Purge, int64) { cancel() }})
+	if !errors.Is(err, context.Canceled) || !p.Done || !p.Interrupted || p.Count != 4 {
+		t.Fatalf("cancelled purge %+v, err %v", p, err)
+	}
+	if open, err := s.UnfinishedPurges(context.Background()); err != nil || len(open) != 0 {
+		t.Errorf("unfinished %+v, err %v", open, err)
+	}
+	recs, err := s.Purges(context.Background(), 1)
+	if err != nil || len(recs) != 1 || !recs[0].Done || !recs[0].Interrupted || recs[0].Count != 4 {
+		t.Errorf("record %+v, err %v", recs, err)
 	}
 }
