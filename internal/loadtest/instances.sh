@@ -12,10 +12,12 @@
 # the machine), and idle, out of wall time x cores. Everything runs on
 # loopback; servers and schema go away on exit.
 #   DURATION=10s  each run     ROUNDS=2  pairs of runs     BIN=...  a prebuilt binary
+#   RATE_LIMIT=0  each instance's --rate-limit (0: off; a high one measures its cost)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
+RATE_LIMIT=${RATE_LIMIT:-0}
 DB=${CONSENTRY_TEST_POSTGRES_URL:?"set CONSENTRY_TEST_POSTGRES_URL (see .ci/postgres)"}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install -y wrk)" >&2; exit 1; }
 command -v psql >/dev/null || { echo "needs psql" >&2; exit 1; }
@@ -39,7 +41,7 @@ start() {
   bases=()
   for i in $(seq "$1"); do
     demo=; [ "$i" = 1 ] && demo=--demo
-    "$BIN" serve $demo --addr 127.0.0.1:0 --db "$url" --rate-limit 0 >"$tmp/out$i" 2>"$tmp/err$i" &
+    "$BIN" serve $demo --addr 127.0.0.1:0 --db "$url" --rate-limit "$RATE_LIMIT" >"$tmp/out$i" 2>"$tmp/err$i" &
     pids+=($!)
     base=
     for _ in $(seq 200); do

@@ -7,11 +7,13 @@
 # stops by itself; the server is stopped on exit.
 #   DURATION=10s  length of each wrk run     RATE=5000  paced posts per second
 #   PACE=5s       length of the paced run    BIN=...    a prebuilt binary to test
+#   RATE_LIMIT=0  the server's --rate-limit (0: off; a high one measures its cost)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
 RATE=${RATE:-5000}
 PACE=${PACE:-5s}
+RATE_LIMIT=${RATE_LIMIT:-0}
 command -v wrk >/dev/null || { echo "loadtest needs wrk (apt-get install -y wrk)" >&2; exit 1; }
 tmp=$(mktemp -d)
 pid=
@@ -22,7 +24,7 @@ if [ -z "${BIN:-}" ]; then
   go build -o "$BIN" ./cmd/consentry
 fi
 go build -o "$tmp/pace" ./internal/loadtest/pace
-"$BIN" serve --demo --addr 127.0.0.1:0 --db "sqlite:$tmp/load.db" --rate-limit 0 >"$tmp/out" 2>"$tmp/err" &
+"$BIN" serve --demo --addr 127.0.0.1:0 --db "sqlite:$tmp/load.db" --rate-limit "$RATE_LIMIT" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 base=
 for _ in $(seq 100); do
