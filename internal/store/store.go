@@ -262,6 +262,40 @@ type Access interface {
 	ThrottleSet(ctx context.Context, key string, st auth.ThrottleState) error
 }
 
+// RateCounts is the visitor rate limit's state shared by the instances on
+// one database (see package ratelimit): how many decisions each client
+// network made in each short time slot, summed over the instances. Each
+// instance decides from its own memory and calls SyncRateCounts a few times
+// a second, never on a request. Only the PostgreSQL store implements it: a
+// SQLite file serves one instance, whose memory holds every count.
+type RateCounts interface {
+	// SyncRateCounts adds s.Add to the counts, forgets the slots before
+	// s.Forget and returns every instance's counts of s.Keys in the slots
+	// from s.Since on, in one round trip and one transaction. Concurrent
+	// calls from several instances add up exactly.
+	SyncRateCounts(ctx context.Context, s RateSync) ([]RateCount, error)
+}
+
+// RateSync is one instance's exchange with the shared rate counts.
+type RateSync struct {
+	// Add is what this instance admitted since its last sync.
+	Add []RateCount
+	// Keys are the client networks whose counts the instance needs back.
+	Keys []string
+	// Since is the first slot whose counts come back.
+	Since int64
+	// Forget drops every slot before it, whoever counted it.
+	Forget int64
+}
+
+// RateCount is how many decisions one client network (ratelimit.Key: an
+// IPv4 /24 or IPv6 /48, never a whole address) made in one slot.
+type RateCount struct {
+	Key  string
+	Slot int64
+	Hits int64
+}
+
 // Requests is the log of data-subject requests and their due dates (GDPR
 // Art. 12(3)). The domain (consent.SubjectRequest) validates and computes;
 // the store keeps, and refuses a second answer or extension even when two
