@@ -4,9 +4,9 @@ import (
 	"net/http"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ratelimit"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"golang.org/x/time/rate"
 )
 
 // routes is the whole HTTP surface, in one place.
@@ -114,20 +114,17 @@ func (s *Server) MetricsHandler() http.Handler {
 	return e
 }
 
-// rateLimit limits decisions per client IP; off when RateLimit is zero. Its
-// state stays in this instance's memory, unlike the sign-in throttle's: a
-// store round trip on every consent would cost the ingest hot path more than
-// an exact limit across instances is worth (behind N instances a client gets
-// up to N times the rate).
+// rateLimit limits decisions per client network (ratelimit.Key: the
+// address cut to its /24 or /48); off without a limiter. The limiter decides
+// in memory and shares its counts with the other instances in the
+// background (package ratelimit), so no decision waits for the database.
 func (s *Server) rateLimit() echo.MiddlewareFunc {
-	if s.cfg.RateLimit <= 0 {
+	if s.cfg.RateLimit == nil {
 		return func(next echo.HandlerFunc) echo.HandlerFunc { return next }
 	}
-	store := middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-		Rate: rate.Limit(s.cfg.RateLimit), Burst: int(2 * s.cfg.RateLimit),
-	})
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
-		Store: store,
+		Store:               s.cfg.RateLimit,
+		IdentifierExtractor: func(c echo.Context) (string, error) { return ratelimit.Key(c.RealIP()), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", "1")
 			return consent.Errorf(consent.ERateLimited, "too many decisions from this address; retry shortly")

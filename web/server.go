@@ -21,6 +21,7 @@ import (
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/ratelimit"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/token"
 	"github.com/labstack/echo/v4"
@@ -34,9 +35,9 @@ type Config struct {
 	Tokens *token.Codec
 	I18n   *i18n.Bundle
 	Log    *slog.Logger
-	// RateLimit is how many consent posts per second one IP may make, with a
-	// burst of twice as many; zero turns the limit off.
-	RateLimit float64
+	// RateLimit admits the decisions of each client network (see package
+	// ratelimit); nil: no limit.
+	RateLimit *ratelimit.Limiter
 	// Metrics is where the server registers its collectors.
 	Metrics *prometheus.Registry
 	// SecureCookies marks cookies the server sets as Secure even when the

@@ -34,7 +34,7 @@ func serveFlags(fs *flag.FlagSet) runner {
 	sessionKeys := fs.String("session-keys", "", "console session keys, base64, comma-separated pairs of hash key and block key (16, 24 or 32 bytes), newest first (default: the key file)")
 	signing := fs.String("signing-keys", "", "Ed25519 signing keys (32-byte seeds), base64, comma-separated, newest first; they sign the ledger's head for export (default: the key file)")
 	keysFile := fs.String("keys-file", "", "key file to read or create (default: next to the SQLite database)")
-	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client IP (0: no limit)")
+	rateLimit := fs.Float64("rate-limit", 10, "decisions per second per client network (IPv4 /24, IPv6 /48), bursts of twice as many; shared by every instance on PostgreSQL (0: no limit)")
 	secure := fs.Bool("secure-cookies", false, "mark cookies Secure although requests arrive over plain HTTP (TLS ends at a proxy)")
 	proxies := fs.String("trusted-proxies", "", "comma-separated IPs or CIDRs of the reverse proxies/CDN whose X-Forwarded-For and country header are believed (no others, loopback and private ranges included)")
 	metricsAddr := fs.String("metrics-addr", "", "serve /metrics on this address instead of --addr (for example 127.0.0.1:9090), so only the monitoring network reaches it")

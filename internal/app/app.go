@@ -21,6 +21,7 @@ import (
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/ratelimit"
 	"github.com/consentry/consentry/internal/retention"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/postgres"
@@ -40,7 +41,7 @@ type Options struct {
 	KeysFile      string   // default: next to the SQLite file; required or keys given on PostgreSQL
 	SessionKeys   [][]byte // console session key pairs (hash, block), newest first
 	SigningKeys   [][]byte // Ed25519 seeds, newest first; empty: the key file's, if any
-	RateLimit     float64  // decisions per second per IP; 0 off
+	RateLimit     float64  // decisions per second per client network (ratelimit.Key); 0 off
 	SecureCookies bool
 	BcryptCost    int // 0: bcrypt's default
 	// TrustedProxies and CountryHeader: see web.Config.
@@ -68,6 +69,8 @@ type App struct {
 	// mln and mhttp serve /metrics when Options.MetricsAddr is set.
 	mln   net.Listener
 	mhttp *http.Server
+	// stopLimiter ends the rate limiter's sync loop and waits for it.
+	stopLimiter func()
 }
 
 // OpenStore opens the store a --db value names.
@@ -144,9 +147,14 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		wopts = append(wopts, ledger.BatchTimeout(o.BatchTimeout))
 	}
 	a.Writer = ledger.NewWriter(a.Store, 16384, 1024, web.WriterObserver(reg), wopts...)
+	var limiter *ratelimit.Limiter
+	if o.RateLimit > 0 {
+		limiter = ratelimit.New(o.RateLimit)
+		a.startLimiter(limiter)
+	}
 	a.Server, err = web.New(web.Config{
 		Store: a.Store, Writer: a.Writer, Tokens: codec, I18n: bundle, Log: o.Log,
-		RateLimit: o.RateLimit, Metrics: reg, SecureCookies: o.SecureCookies,
+		RateLimit: limiter, Metrics: reg, SecureCookies: o.SecureCookies,
 		Sessions: auth.NewSessions(keys.Session...), BcryptCost: o.BcryptCost,
 		TrustedProxies: o.TrustedProxies, CountryHeader: o.CountryHeader,
 		MetricsElsewhere: o.MetricsAddr != "", Signer: keys.SigningKey(),
@@ -172,6 +180,20 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		a.mhttp = &http.Server{Handler: a.Server.MetricsHandler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 60 * time.Second}
 	}
 	return a, nil
+}
+
+// startLimiter runs the rate limiter's sync loop while the App is open:
+// with PostgreSQL it shares the counts with the other instances; on SQLite
+// (one instance) it only forgets networks that went quiet.
+func (a *App) startLimiter(l *ratelimit.Limiter) {
+	var shared store.RateCounts
+	if rc, ok := a.Store.(store.RateCounts); ok {
+		shared = rc
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); l.Run(ctx, shared, a.opts.Log) }()
+	a.stopLimiter = func() { cancel(); <-done }
 }
 
 // noSigningKey is logged at start when the deployment has no signing
@@ -355,6 +377,9 @@ func (a *App) Close() error {
 	}
 	if a.mln != nil && a.mhttp == nil {
 		a.mln.Close()
+	}
+	if a.stopLimiter != nil {
+		a.stopLimiter()
 	}
 	if a.Writer != nil {
 		a.Writer.Close()
