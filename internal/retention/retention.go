@@ -244,7 +244,10 @@ func ParseAge(s string) (time.Duration, error) {
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(s)
-	if err != nil || d <= 0 {
+	if n, nerr := strconv.Atoi(days); (nerr == nil && n <= 0) || (err == nil && d <= 0) {
+		return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is no time at all: give a period longer than zero, days like 400d or hours like 9600h", s)
+	}
+	if err != nil {
 		return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is not a period: give days like 400d, or hours like 9600h", s)
 	}
 	return d, nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -251,5 +252,20 @@ func TestRunCancelledEndsInterrupted(t *testing.T) {
 	recs, err := s.Purges(context.Background(), 1)
 	if err != nil || len(recs) != 1 || !recs[0].Done || !recs[0].Interrupted || recs[0].Count != 4 {
 		t.Errorf("record %+v, err %v", recs, err)
+	}
+}
+
+// A period of nothing is refused as such, not as something unreadable.
+func TestParseAge(t *testing.T) {
+	for in, want := range map[string]time.Duration{"400d": 400 * 24 * time.Hour, "400": 400 * 24 * time.Hour, "9600h": 9600 * time.Hour} {
+		if got, err := retention.ParseAge(in); err != nil || got != want {
+			t.Errorf("ParseAge(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for in, says := range map[string]string{"0d": "no time at all", "0h": "no time at all", "-5h": "no time at all", "soon": "not a period", "100001d": "more than"} {
+		_, err := retention.ParseAge(in)
+		if consent.ErrorCode(err) != consent.EInvalid || !strings.Contains(err.Error(), says) {
+			t.Errorf("ParseAge(%q): %v; want invalid, saying %q", in, err, says)
+		}
 	}
 }
