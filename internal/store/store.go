@@ -5,6 +5,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -111,7 +112,9 @@ type Retention interface {
 	// is a *ledger.Break. In the same transaction it records the runs,
 	// merged with the runs beside them, forgets the removed events'
 	// request IDs and adds to p's record (Count, First, Last, LastHash,
-	// Finished), which p mirrors.
+	// Finished), which p mirrors. A record already done never changes: a
+	// batch of a purge whose record was ended meanwhile removes nothing
+	// and fails (PurgeEnded).
 	PurgeBatch(ctx context.Context, p *Purge, limit int) (int, error)
 	// PurgeCount says how many events p would remove (p.Site, p.Cutoff and
 	// p.Expired say which; it need not have begun).
@@ -178,6 +181,15 @@ type Purge struct {
 	// it ended (an error, a cancel, or its process killed and its record
 	// closed by the next purge), with Count what it removed by then.
 	Done, Interrupted bool
+}
+
+// PurgeEnded is PurgeBatch's error for a purge whose record was ended
+// while it still ran: the next purge closed it as killed (retention.Close)
+// because the purge lock was free, which it should not have been (the
+// lock's PostgreSQL session ended, or its lock file was removed). The
+// record stays as a head may already have pinned it; the purge stops.
+func PurgeEnded(id int64) error {
+	return fmt.Errorf("purge #%d was ended by another purge while it ran (its purge lock was lost); nothing more removed", id)
 }
 
 // Sites are the configured sites and their published revisions.

@@ -75,10 +75,14 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n in
 		return 0, err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	if _, err := tx.Exec(ctx, `UPDATE purges SET count = count + $1, first_seq = COALESCE(first_seq, $2),
-		last_seq = $3, last_hash = $4, finished_at = $5 WHERE id = $6`,
-		len(batch), first.Seq, last.Seq, last.Hash[:], micros(now), p.ID); err != nil {
+	tag, err := tx.Exec(ctx, `UPDATE purges SET count = count + $1, first_seq = COALESCE(first_seq, $2),
+		last_seq = $3, last_hash = $4, finished_at = $5 WHERE id = $6 AND done = 0`,
+		len(batch), first.Seq, last.Seq, last.Hash[:], micros(now), p.ID)
+	if err != nil {
 		return 0, err
+	}
+	if tag.RowsAffected() != 1 {
+		return 0, store.PurgeEnded(p.ID)
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, err

@@ -82,10 +82,14 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int,
 		return 0, err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	if _, err := tx.ExecContext(ctx, `UPDATE purges SET count = count + ?, first_seq = COALESCE(first_seq, ?),
-		last_seq = ?, last_hash = ?, finished_at = ? WHERE id = ?`,
-		len(batch), first.Seq, last.Seq, last.Hash[:], micros(now), p.ID); err != nil {
+	res, err = tx.ExecContext(ctx, `UPDATE purges SET count = count + ?, first_seq = COALESCE(first_seq, ?),
+		last_seq = ?, last_hash = ?, finished_at = ? WHERE id = ? AND done = 0`,
+		len(batch), first.Seq, last.Seq, last.Hash[:], micros(now), p.ID)
+	if err != nil {
 		return 0, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return 0, errors.Join(err, store.PurgeEnded(p.ID))
 	}
 	if err := tx.Commit(); err != nil {
 		return 0, err

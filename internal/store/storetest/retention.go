@@ -448,3 +448,42 @@ func testPurgeUnfinished(t *testing.T, s store.Store) {
 	}
 	accounted()
 }
+
+// A purge record once done never changes again (a head recorded since
+// covers it): a batch of a purge whose record was ended meanwhile, as the
+// next purge ends one it believes killed when the purge lock was lost (a
+// PostgreSQL session of the lock dropped, a lock file removed), fails and
+// removes nothing, so the purge still running stops there.
+func testPurgeEndedRemovesNoMore(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	seedSites(t, s, 10, old, "shop")
+	p := store.Purge{Actor: "cli", Site: "shop", Cutoff: time.Now()}
+	if err := s.BeginPurge(ctx, &p); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PurgeBatch(ctx, &p, 3); err != nil || n != 3 {
+		t.Fatalf("purged %d, err %v", n, err)
+	}
+	ended, err := s.EndPurge(ctx, p.ID, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.PurgeBatch(ctx, &p, 3); err == nil || n != 0 {
+		t.Errorf("a batch of a purge already ended: removed %d, err %v; want an error", n, err)
+	}
+	recs, err := s.Purges(ctx, 1)
+	if err != nil || len(recs) != 1 || !reflect.DeepEqual(recs[0], ended) {
+		t.Fatalf("the ended record changed: %+v, want %+v (err %v)", recs, ended, err)
+	}
+	var v ledger.Verifier
+	if err := v.Run(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	purged, err := s.PurgedTotal(ctx)
+	if err == nil {
+		err = v.Accounted(purged)
+	}
+	if err != nil || v.Count() != 7 || purged != 3 {
+		t.Fatalf("%d events verify, %d purged, err %v; want 7 and 3", v.Count(), purged, err)
+	}
+}

@@ -69,6 +69,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PurgeDone", testPurgeDone},
 		{"PurgeLock", testPurgeLock},
 		{"PurgeUnfinished", testPurgeUnfinished},
+		{"PurgeEndedRemovesNoMore", testPurgeEndedRemovesNoMore},
 		{"BigBatchesRecordEachOnce", testBigBatches},
 	}
 	for _, tc := range tests {
