@@ -8,8 +8,6 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
-	"hash"
-	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
 )
@@ -39,41 +37,56 @@ func SealPersonal(e *consent.Event) {
 // leaves every link verifiable, while the salt stops anyone from confirming a
 // guessed IP or user agent against the digest.
 func PersonalDigest(salt []byte, p consent.Personal) [32]byte {
-	h := sha256.New()
-	h.Write(salt)
-	writeStrings(h, p.IP, p.UserAgent, p.Page)
-	return [32]byte(h.Sum(nil))
+	var buf [512]byte
+	b := append(buf[:0], salt...)
+	b = appendStrings(b, p.IP, p.UserAgent, p.Page)
+	return sha256.Sum256(b)
 }
 
 // Link is the hash of an event chained to the hash of the event before it.
-// Every recorded field except the erasable values takes part.
+// Every recorded field except the erasable values takes part. The message
+// is put together in one buffer on the stack and hashed at once: both run
+// for every event, Link in the writer's batch.
 func Link(prev [32]byte, e *consent.Event) [32]byte {
-	h := sha256.New()
-	h.Write([]byte(domain))
-	h.Write(prev[:])
-	h.Write(e.ID[:])
-	h.Write(e.ConsentID[:])
-	writeStrings(h, e.Site, string(e.Action), strings.Join(e.Granted, ","), string(e.Source),
-		e.Lang, e.Country, e.Rule)
-	var n [8]byte
-	for _, v := range []int64{int64(e.Revision), e.Time.UnixMicro(), e.Expires.UnixMicro(), int64(e.Flags())} {
-		binary.BigEndian.PutUint64(n[:], uint64(v))
-		h.Write(n[:])
+	var buf [512]byte
+	b := append(buf[:0], domain...)
+	b = append(b, prev[:]...)
+	b = append(b, e.ID[:]...)
+	b = append(b, e.ConsentID[:]...)
+	b = appendStrings(b, e.Site, string(e.Action))
+	b = binary.BigEndian.AppendUint32(b, uint32(granted(e.Granted)))
+	for i, g := range e.Granted {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, g...)
 	}
-	h.Write(e.TextsHash[:])
-	h.Write(e.PIIDigest[:])
-	return [32]byte(h.Sum(nil))
+	b = appendStrings(b, string(e.Source), e.Lang, e.Country, e.Rule)
+	for _, v := range []int64{int64(e.Revision), e.Time.UnixMicro(), e.Expires.UnixMicro(), int64(e.Flags())} {
+		b = binary.BigEndian.AppendUint64(b, uint64(v))
+	}
+	b = append(b, e.TextsHash[:]...)
+	b = append(b, e.PIIDigest[:]...)
+	return sha256.Sum256(b)
 }
 
-// writeStrings writes each string length-prefixed, so no two different lists
-// of strings hash alike.
-func writeStrings(h hash.Hash, ss ...string) {
-	var n [4]byte
-	for _, s := range ss {
-		binary.BigEndian.PutUint32(n[:], uint32(len(s)))
-		h.Write(n[:])
-		h.Write([]byte(s))
+// granted is the length of the categories joined by commas.
+func granted(cats []string) int {
+	n := max(len(cats)-1, 0)
+	for _, c := range cats {
+		n += len(c)
 	}
+	return n
+}
+
+// appendStrings appends each string length-prefixed, so no two different
+// lists of strings hash alike.
+func appendStrings(b []byte, ss ...string) []byte {
+	for _, s := range ss {
+		b = binary.BigEndian.AppendUint32(b, uint32(len(s)))
+		b = append(b, s...)
+	}
+	return b
 }
 
 // Break describes the first event, or texts snapshot, at which the ledger

@@ -37,15 +37,13 @@ func (t *Texts) Next(s consent.Snapshot) error {
 	if err := s.Check(); err != nil {
 		return &Break{Texts: name(s), Reason: "its body does not match its hash, or names another site, revision or language: it was changed"}
 	}
-	h := sha256.New()
-	h.Write([]byte(textsDomain))
-	h.Write(t.digest[:])
-	writeStrings(h, s.Site, s.Lang)
-	var n [8]byte
-	binary.BigEndian.PutUint64(n[:], uint64(s.Revision))
-	h.Write(n[:])
-	h.Write(s.Hash[:])
-	t.digest = [32]byte(h.Sum(nil))
+	var buf [256]byte
+	b := append(buf[:0], textsDomain...)
+	b = append(b, t.digest[:]...)
+	b = appendStrings(b, s.Site, s.Lang)
+	b = binary.BigEndian.AppendUint64(b, uint64(s.Revision))
+	b = append(b, s.Hash[:]...)
+	t.digest = sha256.Sum256(b)
 	t.count++
 	t.known[s.Hash] = true
 	if t.count == t.atCount {
