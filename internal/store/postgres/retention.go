@@ -292,7 +292,18 @@ func (s *Store) PurgeLock(ctx context.Context) (func(), bool, error) {
 		return nil, false, err
 	}
 	return func() {
-		conn.Exec(context.Background(), "SELECT pg_advisory_unlock($1)", int64(purgeLockKey))
+		// Bounded: a database that stopped answering must not hold up
+		// the caller (a server shutting down waits for its scheduled
+		// purge). A connection that could not unlock is closed, never
+		// pooled with the lock on it; its session's end drops the lock.
+		ctx, cancel := context.WithTimeout(context.Background(), unlockTimeout)
+		defer cancel()
+		if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", int64(purgeLockKey)); err != nil {
+			conn.Conn().Close(ctx)
+		}
 		conn.Release()
 	}, true, nil
 }
+
+// unlockTimeout bounds giving the purge lock back.
+const unlockTimeout = 5 * time.Second

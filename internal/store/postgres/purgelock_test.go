@@ -1,0 +1,88 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"os"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/jackc/pgx/v5"
+)
+
+// Giving the purge lock back never hangs on a database that stopped
+// answering (a network partition; here its session's backend is stopped
+// with SIGSTOP): a server shutting down waits for its scheduled purge's
+// release. The connection is closed instead of pooled, so the lock is not
+// left on a pooled session: it is free once the backend sees the session
+// gone.
+func TestPurgeLockReleaseUnanswered(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var release func()
+	for deadline := time.Now().Add(30 * time.Second); release == nil; time.Sleep(20 * time.Millisecond) {
+		r, ok, err := s.PurgeLock(ctx) // the lock is the database's: another package's test may hold it
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			release = r
+		} else if time.Now().After(deadline) {
+			t.Fatal("the purge lock stayed taken for 30 s")
+		}
+	}
+	other, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	var pid int
+	if err := other.QueryRow(ctx, `SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid::bigint = $1::bigint >> 32 AND objid::bigint = $1::bigint & 4294967295 AND objsubid = 1`, int64(purgeLockKey)).Scan(&pid); err != nil {
+		t.Fatal(err)
+	}
+	if err := syscall.Kill(pid, syscall.SIGSTOP); err != nil {
+		if errors.Is(err, syscall.EPERM) && os.Getenv("CI") == "" {
+			t.Skipf("cannot stop PostgreSQL's backend %d (not its owner or root): %v", pid, err)
+		}
+		t.Fatal(err)
+	}
+	stopped := true
+	cont := func() {
+		if stopped {
+			syscall.Kill(pid, syscall.SIGCONT)
+			stopped = false
+		}
+	}
+	defer cont()
+	released := make(chan struct{})
+	go func() { release(); close(released) }()
+	select {
+	case <-released:
+	case <-time.After(2 * time.Minute):
+		cont()
+		<-released
+		t.Fatal("release waited for a database that did not answer")
+	}
+	cont()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var held bool
+		if err := other.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE pid = $1 AND locktype = 'advisory')", pid).Scan(&held); err != nil {
+			t.Fatal(err)
+		}
+		if !held {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the session that held the purge lock still holds it 30 s after its release: it went back to the pool")
+		}
+	}
+}
