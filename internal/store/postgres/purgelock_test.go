@@ -10,6 +10,7 @@ import (
 
 	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // Giving the purge lock back never hangs on a database that stopped
@@ -85,4 +86,64 @@ func TestPurgeLockReleaseUnanswered(t *testing.T) {
 			t.Fatal("the session that held the purge lock still holds it 30 s after its release: it went back to the pool")
 		}
 	}
+}
+
+// The purge lock's session has short TCP keepalives while it holds the
+// lock (a holder whose machine vanished loses it within about a minute, not
+// two hours), and the connection goes back to the pool with the server's
+// defaults.
+func TestPurgeLockKeepalives(t *testing.T) {
+	ctx := context.Background()
+	s, err := Open(ctx, pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var defaults string
+	if err := s.pool.QueryRow(ctx, "SHOW tcp_keepalives_idle").Scan(&defaults); err != nil {
+		t.Fatal(err)
+	}
+	var conn *pgxpool.Conn
+	for deadline := time.Now().Add(30 * time.Second); conn == nil; time.Sleep(20 * time.Millisecond) {
+		c, ok, err := s.purgeLock(ctx) // the lock is the database's: another package's test may hold it
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			conn = c
+		} else if time.Now().After(deadline) {
+			t.Fatal("the purge lock stayed taken for 30 s")
+		}
+	}
+	var idle, interval, count string
+	if err := conn.QueryRow(ctx, "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count')").Scan(&idle, &interval, &count); err != nil {
+		t.Fatal(err)
+	}
+	pid := conn.Conn().PgConn().PID()
+	releasePurgeLock(conn)
+	if idle != "30" || interval != "10" || count != "3" {
+		t.Errorf("the lock's session keepalives: idle %s, interval %s, count %s; want 30, 10, 3 (a TCP connection)", idle, interval, count)
+	}
+	// Back in the pool with the defaults: take every idle connection and
+	// look at the one that held the lock.
+	held := s.pool.AcquireAllIdle(ctx)
+	defer func() {
+		for _, c := range held {
+			c.Release()
+		}
+	}()
+	for _, c := range held {
+		if c.Conn().PgConn().PID() != pid {
+			continue
+		}
+		var now string
+		if err := c.QueryRow(ctx, "SHOW tcp_keepalives_idle").Scan(&now); err != nil {
+			t.Fatal(err)
+		}
+		if now != defaults {
+			t.Errorf("the connection went back to the pool with keepalive idle %s, not the default %s", now, defaults)
+		}
+		return
+	}
+	t.Error("the lock's connection is not back in the pool")
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 // purgeLockKey names the advisory lock every purge holds for its length,
@@ -282,28 +283,60 @@ func (s *Store) Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap,
 // holding it was killed, so a purge record not done while the lock is
 // free belongs to a purge that is no longer running.
 func (s *Store) PurgeLock(ctx context.Context) (func(), bool, error) {
+	conn, ok, err := s.purgeLock(ctx)
+	if !ok {
+		return nil, false, err
+	}
+	return func() { releasePurgeLock(conn) }, true, nil
+}
+
+// releasePurgeLock gives the lock back. Bounded: a database that stopped
+// answering must not hold up the caller (a server shutting down waits for
+// its scheduled purge). A connection that could not unlock is closed, never
+// pooled with the lock on it; its session's end drops the lock.
+func releasePurgeLock(conn *pgxpool.Conn) {
+	ctx, cancel := context.WithTimeout(context.Background(), unlockTimeout)
+	defer cancel()
+	if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", int64(purgeLockKey)); err != nil {
+		conn.Conn().Close(ctx)
+	} else if _, err := conn.Exec(ctx, keepaliveReset); err != nil {
+		conn.Conn().Close(ctx)
+	}
+	conn.Release()
+}
+
+// purgeLock is PurgeLock's connection, holding the lock when ok. Its
+// session's TCP keepalives are short, so that the server notices within
+// about a minute a client whose machine vanished without closing the
+// connection (a kill closes it at once) and drops its lock, instead of
+// after the kernel's default two hours of purges waiting.
+func (s *Store) purgeLock(ctx context.Context) (*pgxpool.Conn, bool, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return nil, false, err
 	}
-	var ok bool
-	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", int64(purgeLockKey)).Scan(&ok); err != nil || !ok {
+	if _, err := conn.Exec(ctx, keepaliveShort); err != nil {
 		conn.Release()
 		return nil, false, err
 	}
-	return func() {
-		// Bounded: a database that stopped answering must not hold up
-		// the caller (a server shutting down waits for its scheduled
-		// purge). A connection that could not unlock is closed, never
-		// pooled with the lock on it; its session's end drops the lock.
-		ctx, cancel := context.WithTimeout(context.Background(), unlockTimeout)
-		defer cancel()
-		if _, err := conn.Exec(ctx, "SELECT pg_advisory_unlock($1)", int64(purgeLockKey)); err != nil {
+	var ok bool
+	if err := conn.QueryRow(ctx, "SELECT pg_try_advisory_lock($1)", int64(purgeLockKey)).Scan(&ok); err != nil || !ok {
+		if _, e := conn.Exec(ctx, keepaliveReset); e != nil {
 			conn.Conn().Close(ctx)
 		}
 		conn.Release()
-	}, true, nil
+		return nil, false, err
+	}
+	return conn, true, nil
 }
+
+// The purge lock session's keepalives (idle 30 s, then 3 probes 10 s
+// apart), and back to the server's defaults before the connection returns
+// to the pool. They apply to TCP connections; a Unix socket has none.
+const (
+	keepaliveShort = "SET tcp_keepalives_idle = 30; SET tcp_keepalives_interval = 10; SET tcp_keepalives_count = 3"
+	keepaliveReset = "RESET tcp_keepalives_idle; RESET tcp_keepalives_interval; RESET tcp_keepalives_count"
+)
 
 // unlockTimeout bounds giving the purge lock back.
 const unlockTimeout = 5 * time.Second
