@@ -27,18 +27,8 @@ func TestPurgeLockReleaseUnanswered(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var release func()
-	for deadline := time.Now().Add(30 * time.Second); release == nil; time.Sleep(20 * time.Millisecond) {
-		r, ok, err := s.PurgeLock(ctx) // the lock is the database's: another package's test may hold it
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok {
-			release = r
-		} else if time.Now().After(deadline) {
-			t.Fatal("the purge lock stayed taken for 30 s")
-		}
-	}
+	conn := takePurgeLock(t, s)
+	release := func() { releasePurgeLock(conn) }
 	other, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
@@ -103,18 +93,7 @@ func TestPurgeLockKeepalives(t *testing.T) {
 	if err := s.pool.QueryRow(ctx, "SHOW tcp_keepalives_idle").Scan(&defaults); err != nil {
 		t.Fatal(err)
 	}
-	var conn *pgxpool.Conn
-	for deadline := time.Now().Add(30 * time.Second); conn == nil; time.Sleep(20 * time.Millisecond) {
-		c, ok, err := s.purgeLock(ctx) // the lock is the database's: another package's test may hold it
-		if err != nil {
-			t.Fatal(err)
-		}
-		if ok {
-			conn = c
-		} else if time.Now().After(deadline) {
-			t.Fatal("the purge lock stayed taken for 30 s")
-		}
-	}
+	conn := takePurgeLock(t, s)
 	var idle, interval, count string
 	if err := conn.QueryRow(ctx, "SELECT current_setting('tcp_keepalives_idle'), current_setting('tcp_keepalives_interval'), current_setting('tcp_keepalives_count')").Scan(&idle, &interval, &count); err != nil {
 		t.Fatal(err)
@@ -146,4 +125,22 @@ func TestPurgeLockKeepalives(t *testing.T) {
 		return
 	}
 	t.Error("the lock's connection is not back in the pool")
+}
+
+// takePurgeLock takes the purge lock, waiting up to 30 s: the lock is the
+// database's, and another package's test may hold it.
+func takePurgeLock(t *testing.T, s *Store) *pgxpool.Conn {
+	t.Helper()
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		conn, ok, err := s.purgeLock(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ok {
+			return conn
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the purge lock stayed taken for 30 s")
+		}
+	}
 }
