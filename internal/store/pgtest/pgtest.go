@@ -51,6 +51,32 @@ func URL(t testing.TB) string {
 			t.Errorf("dropping schema %s: %v", schema, err)
 		}
 	})
+	return inSchema(t, base, schema)
+}
+
+// KeptURL returns a URL whose connections use schema, created if need be
+// and kept after the test: for the large stores of make scale, filled once
+// and reused.
+func KeptURL(t testing.TB, schema string) string {
+	t.Helper()
+	base := os.Getenv(EnvVar)
+	if base == "" {
+		URL(t) // skips, or fails under CI
+	}
+	ctx := context.Background()
+	conn, err := pgx.Connect(ctx, base)
+	if err != nil {
+		t.Fatalf("%s: %v", EnvVar, err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
+		t.Fatal(err)
+	}
+	return inSchema(t, base, schema)
+}
+
+// inSchema is base with its connections' search_path set to schema.
+func inSchema(t testing.TB, base, schema string) string {
 	u, err := url.Parse(base)
 	if err != nil {
 		t.Fatal(err)

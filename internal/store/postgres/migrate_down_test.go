@@ -2,15 +2,11 @@ package postgres
 
 import (
 	"context"
-	"io/fs"
 	"testing"
 
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/consentry/consentry/internal/store/storetest"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/pressly/goose/v3"
 )
 
 // Migrations 00005 to 00008 go down and up again, and the ledger stays whole.
@@ -25,17 +21,11 @@ func TestMigrationsDownAndUp(t *testing.T) {
 		return s
 	}
 	storetest.DownAndUp(t, open(), func() error {
-		cfg, err := pgx.ParseConfig(url)
+		db, p, err := testProvider(url)
 		if err != nil {
 			return err
 		}
-		db := stdlib.OpenDB(*cfg)
 		defer db.Close()
-		sub, _ := fs.Sub(migrations, "migrations")
-		p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-		if err != nil {
-			return err
-		}
 		if _, err := p.DownTo(ctx, 3); err != nil {
 			return err
 		}

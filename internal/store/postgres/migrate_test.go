@@ -2,6 +2,7 @@ package postgres
 
 import (
 	"context"
+	"database/sql"
 	"io/fs"
 	"strings"
 	"testing"
@@ -21,17 +22,11 @@ import (
 func TestMigrationFilesOldTexts(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	cfg, err := pgx.ParseConfig(url)
+	db, p, err := testProvider(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
-	sub, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := p.UpTo(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
@@ -60,44 +55,22 @@ func TestMigrationFilesOldTexts(t *testing.T) {
 func TestMigrationStoresChoicesOnce(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	cfg, err := pgx.ParseConfig(url)
+	db, p, err := testProvider(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
-	sub, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := p.UpTo(ctx, 5); err != nil {
 		t.Fatal(err)
 	}
 	events := storetest.OldShapeEvents(30)
-	for _, e := range events {
-		var (
-			ip, page, reason *string
-			salt             []byte
-			erased           *int64
-		)
-		if e.Erased == nil {
-			ip, page, salt = &e.Personal.IP, &e.Personal.Page, e.PIISalt
-		} else {
-			at := micros(e.Erased.At)
-			reason, erased = &e.Erased.Reason, &at
-		}
-		if _, err := db.Exec(`INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted, source, lang,
-			country, rule, flags, texts_hash, time, expires, ip, page, pii_salt, pii_digest, erased_at, erase_reason, hash)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, e.Seq, e.ID, e.ConsentID,
-			e.Site, e.Revision, string(e.Action), strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule,
-			e.Flags(), e.TextsHash[:], micros(e.Time), micros(e.Expires), ip, page, salt, e.PIIDigest[:], erased, reason, e.Hash[:]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	last := events[len(events)-1]
-	if _, err := db.Exec("UPDATE ledger_head SET seq = $1, hash = $2, time = $3", last.Seq, last.Hash[:], micros(last.Time)); err != nil {
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
 		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, e := range events {
+		insertOldShape(t, conn, e)
 	}
 	s, err := Open(ctx, url)
 	if err != nil {
@@ -128,17 +101,11 @@ func TestMigrationBackfillsRevisions(t *testing.T) {
 	}
 	defer s.Close()
 	storetest.RevisionBackfill(t, s, func() error {
-		cfg, err := pgx.ParseConfig(url)
+		db, p, err := testProvider(url)
 		if err != nil {
 			return err
 		}
-		db := stdlib.OpenDB(*cfg)
 		defer db.Close()
-		sub, _ := fs.Sub(migrations, "migrations")
-		p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-		if err != nil {
-			return err
-		}
 		if _, err := p.DownTo(ctx, 7); err != nil {
 			return err
 		}
@@ -156,61 +123,29 @@ func TestMigrationBackfillsRevisions(t *testing.T) {
 func TestMigrationHoldsOldWriters(t *testing.T) {
 	ctx := context.Background()
 	url := pgtest.URL(t)
-	cfg, err := pgx.ParseConfig(url)
+	db, p, err := testProvider(url)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
-	sub, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
 	if _, err := p.UpTo(ctx, 6); err != nil {
 		t.Fatal(err)
 	}
 	events := storetest.OldShapeEvents(30)
-	insert := func(q interface {
-		Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
-	}, e *consent.Event) {
-		t.Helper()
-		var (
-			ip, page, reason *string
-			salt             []byte
-			erased           *int64
-		)
-		if e.Erased == nil {
-			ip, page, salt = &e.Personal.IP, &e.Personal.Page, e.PIISalt
-		} else {
-			at := micros(e.Erased.At)
-			reason, erased = &e.Erased.Reason, &at
-		}
-		if _, err := q.Exec(ctx, `INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted, source, lang,
-			country, rule, flags, texts_hash, time, expires, ip, page, pii_salt, pii_digest, erased_at, erase_reason, hash)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, e.Seq, e.ID, e.ConsentID,
-			e.Site, e.Revision, string(e.Action), strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule,
-			e.Flags(), e.TextsHash[:], micros(e.Time), micros(e.Expires), ip, page, salt, e.PIIDigest[:], erased, reason, e.Hash[:]); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := q.Exec(ctx, "UPDATE ledger_head SET seq = $1, hash = $2, time = $3", e.Seq, e.Hash[:], micros(e.Time)); err != nil {
-			t.Fatal(err)
-		}
-	}
 	conn, err := pgx.Connect(ctx, url)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close(ctx)
 	for _, e := range events[:29] {
-		insert(conn, e)
+		insertOldShape(t, conn, e)
 	}
 	// The old instance's append, not committed yet.
 	tx, err := conn.Begin(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	insert(tx, events[29])
+	insertOldShape(t, tx, events[29])
 	migrated := make(chan error, 1)
 	go func() { _, err := p.UpTo(ctx, 7); migrated <- err }()
 	watch, err := pgx.Connect(ctx, url)
@@ -246,4 +181,51 @@ func TestMigrationHoldsOldWriters(t *testing.T) {
 	}
 	defer s.Close()
 	storetest.CheckOldShapeEvents(t, s, events)
+}
+
+// testProvider opens url and the migrations over it, for tests that move
+// the schema by hand (the store's own migrate also takes goose's lock).
+func testProvider(url string) (*sql.DB, *goose.Provider, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, nil, err
+	}
+	db := stdlib.OpenDB(*cfg)
+	sub, _ := fs.Sub(migrations, "migrations")
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, p, nil
+}
+
+// insertOldShape writes e as the code before migration 00007 did, with
+// the ledger head naming it.
+func insertOldShape(t *testing.T, q interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, e *consent.Event) {
+	t.Helper()
+	ctx := context.Background()
+	var (
+		ip, page, reason *string
+		salt             []byte
+		erased           *int64
+	)
+	if e.Erased == nil {
+		ip, page, salt = &e.Personal.IP, &e.Personal.Page, e.PIISalt
+	} else {
+		at := micros(e.Erased.At)
+		reason, erased = &e.Erased.Reason, &at
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO events (seq, id, consent_id, site_id, revision, action, granted, source, lang,
+		country, rule, flags, texts_hash, time, expires, ip, page, pii_salt, pii_digest, erased_at, erase_reason, hash)
+		VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22)`, e.Seq, e.ID, e.ConsentID,
+		e.Site, e.Revision, string(e.Action), strings.Join(e.Granted, ","), string(e.Source), e.Lang, e.Country, e.Rule,
+		e.Flags(), e.TextsHash[:], micros(e.Time), micros(e.Expires), ip, page, salt, e.PIIDigest[:], erased, reason, e.Hash[:]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := q.Exec(ctx, "UPDATE ledger_head SET seq = $1, hash = $2, time = $3", e.Seq, e.Hash[:], micros(e.Time)); err != nil {
+		t.Fatal(err)
+	}
 }

@@ -3,7 +3,6 @@ package postgres_test
 import (
 	"context"
 	"fmt"
-	"net/url"
 	"os"
 	"testing"
 
@@ -25,7 +24,7 @@ func TestScale(t *testing.T) {
 	ctx := context.Background()
 	fullURL := pgtest.URL(t)
 	if dir != "" {
-		fullURL = keptSchema(t, fmt.Sprintf("scale_%d", n))
+		fullURL = pgtest.KeptURL(t, fmt.Sprintf("scale_%d", n))
 	}
 	target := func(url string) scaletest.Target {
 		s, err := postgres.Open(ctx, url)
@@ -75,30 +74,4 @@ func TestScale(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-}
-
-// keptSchema returns a URL whose connections use schema in the database
-// pgtest.EnvVar names, creating the schema if need be and keeping it.
-func keptSchema(t *testing.T, schema string) string {
-	base := os.Getenv(pgtest.EnvVar)
-	if base == "" {
-		pgtest.URL(t) // skips, or fails under CI
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }

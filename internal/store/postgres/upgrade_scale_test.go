@@ -3,16 +3,11 @@ package postgres
 import (
 	"context"
 	"fmt"
-	"io/fs"
-	"net/url"
 	"os"
 	"testing"
 
 	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/consentry/consentry/internal/store/scaletest"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/pressly/goose/v3"
 )
 
 // TestUpgradeScale times migrations 00007 and 00008 on a store of the shape
@@ -28,7 +23,7 @@ func TestUpgradeScale(t *testing.T) {
 	ctx := context.Background()
 	u := pgtest.URL(t)
 	if dir != "" {
-		u = upgradeSchema(t, fmt.Sprintf("upgrade_%d", n))
+		u = pgtest.KeptURL(t, fmt.Sprintf("upgrade_%d", n))
 	}
 	s, err := Open(ctx, u)
 	if err != nil {
@@ -38,17 +33,11 @@ func TestUpgradeScale(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	cfg, err := pgx.ParseConfig(u)
+	db, p, err := testProvider(u)
 	if err != nil {
 		t.Fatal(err)
 	}
-	db := stdlib.OpenDB(*cfg)
 	defer db.Close()
-	sub, _ := fs.Sub(migrations, "migrations")
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-	if err != nil {
-		t.Fatal(err)
-	}
 	var lsn string
 	size := func(ctx context.Context) (size int64, note string, err error) {
 		var wal int64
@@ -73,30 +62,4 @@ func TestUpgradeScale(t *testing.T) {
 	if got, err := scaletest.Verify(ctx, s); err != nil || got != n {
 		t.Fatalf("after the upgrade verify checked %d of %d events: %v", got, n, err)
 	}
-}
-
-// upgradeSchema returns a URL whose connections use schema, created if need
-// be and kept, in the database pgtest.EnvVar names.
-func upgradeSchema(t *testing.T, schema string) string {
-	base := os.Getenv(pgtest.EnvVar)
-	if base == "" {
-		pgtest.URL(t) // skips, or fails under CI
-	}
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE SCHEMA IF NOT EXISTS "+schema); err != nil {
-		t.Fatal(err)
-	}
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
 }
