@@ -236,15 +236,15 @@ func sleep(ctx context.Context, d time.Duration) error {
 // or a Go duration ("9600h").
 func ParseAge(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
-	days := strings.TrimSuffix(s, "d")
-	if n, err := strconv.Atoi(days); err == nil && n > 0 {
+	n, nerr := strconv.Atoi(strings.TrimSuffix(s, "d"))
+	if nerr == nil && n > 0 {
 		if n > consent.MaxDays {
 			return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is more than %d days", s, consent.MaxDays)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(s)
-	if n, nerr := strconv.Atoi(days); (nerr == nil && n <= 0) || (err == nil && d <= 0) {
+	if (nerr == nil && n <= 0) || (err == nil && d <= 0) {
 		return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is no time at all: give a period longer than zero, days like 400d or hours like 9600h", s)
 	}
 	if err != nil {
