@@ -195,6 +195,67 @@ func TestWriterBatchesWhatQueued(t *testing.T) {
 	}
 }
 
+// joinStore is a Joiner that, like memStore, holds each batch at its gate
+// (where a real store waits for another instance's lock) and then joins what
+// queued meanwhile, admitting no event of site "new".
+type joinStore struct {
+	gate    chan struct{}
+	entered chan int
+	batches [][]string // the sites of each batch's events, in order
+}
+
+func (j *joinStore) AppendBatch(ctx context.Context, es []*consent.Event) error {
+	return j.AppendJoining(ctx, es, nil)
+}
+
+func (j *joinStore) AppendJoining(ctx context.Context, es []*consent.Event, join ledger.Join) error {
+	j.entered <- len(es)
+	<-j.gate
+	if join != nil {
+		es = slices.Concat(es, join(func(e *consent.Event) bool { return e.Site != "new" }))
+	}
+	var sites []string
+	for _, e := range es {
+		sites = append(sites, e.Site)
+	}
+	if len(sites) > 0 {
+		j.batches = append(j.batches, sites)
+	}
+	return nil
+}
+
+// A Joiner's batch takes in what queued while it waited for its lock, up to
+// the first event it does not admit, which starts the next batch; the
+// writer's maximum still holds, and every event is acknowledged once.
+func TestWriterJoinsWhatQueuedWhileLocked(t *testing.T) {
+	j := &joinStore{gate: make(chan struct{}), entered: make(chan int, 100)}
+	w := ledger.NewWriter(j, 100, 4, nil)
+	errs := make(chan error, 10)
+	appendSite := func(site string) {
+		n := w.QueueLen()
+		go func() { errs <- w.Append(context.Background(), &consent.Event{Site: site}) }()
+		waitQueue(w, n+1)
+	}
+	go func() { errs <- w.Append(context.Background(), &consent.Event{Site: "a"}) }()
+	if n := <-j.entered; n != 1 {
+		t.Fatalf("first batch holds %d events, want 1", n)
+	}
+	for _, site := range []string{"b", "c", "new", "d", "e", "f", "g"} {
+		appendSite(site)
+	}
+	close(j.gate)
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	want := [][]string{{"a", "b", "c"}, {"new", "d", "e", "f"}, {"g"}}
+	if !slices.EqualFunc(j.batches, want, slices.Equal) {
+		t.Errorf("batches %v, want %v: joined up to the refused event, which starts the next batch, at most 4 a batch", j.batches, want)
+	}
+}
+
 func TestWriterQueueFull(t *testing.T) {
 	m := &memStore{gate: make(chan struct{}), entered: make(chan int, 10)}
 	w := ledger.NewWriter(m, 2, 1, nil)

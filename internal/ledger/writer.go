@@ -21,6 +21,21 @@ type Appender interface {
 	AppendBatch(ctx context.Context, events []*consent.Event) error
 }
 
+// A Joiner is an Appender whose transactions may wait for a lock that other
+// instances hold (PostgreSQL's ledger head). Once it holds the lock it calls
+// join, and the events that queued while it waited commit in this
+// transaction instead of waiting for the next: with several instances
+// writing one ledger, each instance's batches stay as full as one
+// instance's, and the commits they cost no more.
+type Joiner interface {
+	AppendJoining(ctx context.Context, events []*consent.Event, join Join) error
+}
+
+// Join hands a Joiner the events queued since its batch was taken, in order,
+// as long as admit takes them (a store admits what it can write without a
+// round trip of its own); the first that admit refuses starts the next batch.
+type Join func(admit func(*consent.Event) bool) []*consent.Event
+
 // ErrQueueFull is returned by Append when the writer cannot take more work;
 // callers should tell their client to retry shortly.
 var ErrQueueFull = consent.Errorf(consent.EUnavailable, "the consent log is busy; retry shortly")
@@ -156,10 +171,39 @@ func (w *Writer) run() {
 	defer close(w.stopped)
 	batch := make([]job, 0, w.maxBatch)
 	events := make([]*consent.Event, 0, w.maxBatch)
+	var (
+		carried job  // the job a join refused: the first of the next batch
+		carry   bool // whether there is one
+	)
+	// join adds what queued since the batch was taken to it, for a Joiner.
+	join := func(admit func(*consent.Event) bool) []*consent.Event {
+		from := len(events)
+		for len(batch) < w.maxBatch && !carry {
+			select {
+			case j, ok := <-w.queue:
+				if !ok {
+					return events[from:]
+				}
+				if !admit(j.e) {
+					carried, carry = j, true
+					break
+				}
+				batch, events = append(batch, j), append(events, j.e)
+			default:
+				return events[from:]
+			}
+		}
+		return events[from:]
+	}
 	for {
-		first, ok := w.next()
-		if !ok {
-			return
+		first := carried
+		if carry {
+			carry = false
+		} else {
+			var ok bool
+			if first, ok = w.next(); !ok {
+				return
+			}
 		}
 		batch = append(batch[:0], first)
 	drain:
@@ -178,7 +222,7 @@ func (w *Writer) run() {
 		for _, j := range batch {
 			events = append(events, j.e)
 		}
-		err := w.commit(events)
+		err := w.commit(events, join)
 		if w.observer != nil {
 			w.observer(len(batch))
 		}
@@ -208,23 +252,29 @@ func (w *Writer) next() (job, bool) {
 			t.Stop()
 			return j, ok
 		case <-t.C:
-			w.commit(nil)
+			w.commit(nil, nil)
 		}
 	}
 }
 
-// commit appends events (none: a probe) within the batch deadline. Any
+// commit appends events (none: a probe) and, to a Joiner, those join adds,
+// within the batch deadline. Any
 // failure the store did not classify itself becomes EUnavailable: nothing of
 // the batch was acknowledged, so the client's answer is to retry later (with
 // the same request_id, which makes the retry safe even if the commit did land
 // after all); a 500 would tell it nothing more. The cause stays in the error
 // for the log. This is the one place every store's write failures pass, so
 // each store needs no list of its driver's error codes.
-func (w *Writer) commit(events []*consent.Event) error {
+func (w *Writer) commit(events []*consent.Event, join Join) error {
 	ctx, cancel := context.WithTimeout(context.Background(), w.timeout)
 	defer cancel()
 	w.busy.Store(time.Now().UnixNano())
-	err := w.store.AppendBatch(ctx, events)
+	var err error
+	if j, ok := w.store.(Joiner); ok && join != nil {
+		err = j.AppendJoining(ctx, events, join)
+	} else {
+		err = w.store.AppendBatch(ctx, events)
+	}
 	w.busy.Store(0)
 	var typed *consent.Error
 	if err != nil && !errors.As(err, &typed) {

@@ -3,6 +3,8 @@ package postgres
 import (
 	"context"
 	"maps"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,6 +12,7 @@ import (
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/consentry/consentry/internal/store/storetest"
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -103,5 +106,92 @@ func TestFailedBatchLeavesPoolClean(t *testing.T) {
 	}
 	if err := v.Finish(head, headHash); err != nil || v.Count() != 7 {
 		t.Fatalf("verified %d events, err %v; want 7", v.Count(), err)
+	}
+}
+
+// With another session holding the head's lock, as another instance does
+// while it commits, the writer's batch waits for it, and what queued
+// meanwhile joins that batch once the lock is granted: up to the first
+// event whose page has no number yet, which starts the next batch. A joined
+// retry answers the event recorded first.
+func TestWriterJoinsWhileHeadLocked(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	retried := storetest.Event("shop", 0)
+	retried.RequestID = uuid.Must(uuid.NewV7())
+	seed := []*consent.Event{retried, storetest.Event("shop", 1), storetest.Event("shop", 2)}
+	if err := s.AppendBatch(ctx, seed); err != nil { // numbers the user agents, page and choices
+		t.Fatal(err)
+	}
+
+	other, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close(ctx)
+	tx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "SELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE"); err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu      sync.Mutex
+		batches []int
+	)
+	w := ledger.NewWriter(s, 100, 64, func(n int) { mu.Lock(); batches = append(batches, n); mu.Unlock() })
+	defer w.Close()
+	errs := make(chan error, 10)
+	add := func(e *consent.Event) {
+		go func() { errs <- w.Append(ctx, e) }()
+	}
+	add(storetest.Event("shop", 10))
+	for blocked := 0; blocked == 0; { // until the writer's transaction waits for the lock
+		if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
+			other.PgConn().PID()).Scan(&blocked); err != nil {
+			t.Fatal(err)
+		}
+	}
+	retry := storetest.Event("shop", 11)
+	retry.RequestID = retried.RequestID
+	newPage := storetest.Event("shop", 14)
+	newPage.Personal.Page = "https://shop.example/new"
+	for i, e := range []*consent.Event{storetest.Event("shop", 11), retry, storetest.Event("shop", 13), newPage, storetest.Event("shop", 15)} {
+		add(e)
+		for w.QueueLen() < i+1 {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for range 6 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	w.Close()
+	if want := []int{4, 2}; !slices.Equal(batches, want) {
+		t.Errorf("batches %v, want %v: the three queued before the new page joined the waiting batch", batches, want)
+	}
+	if !retry.Repeat || retry.ID != retried.ID {
+		t.Errorf("the joined retry was recorded again (repeat %v, ID %v, want %v)", retry.Repeat, retry.ID, retried.ID)
+	}
+	head, headHash, err := s.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v ledger.Verifier
+	if err := v.Run(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Finish(head, headHash); err != nil || v.Count() != 8 {
+		t.Fatalf("verified %d events, err %v; want 8", v.Count(), err)
 	}
 }

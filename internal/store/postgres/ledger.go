@@ -31,7 +31,16 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 // agents, pages and choices are stored before, in transactions of their
 // own, so the lock is held for no more than the batch itself; rows of a
 // batch that then fails stay, unreferenced and harmless.
-func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
+func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error {
+	return s.AppendJoining(ctx, events, nil)
+}
+
+// AppendJoining is AppendBatch for the ledger's writer: once the head is
+// locked, join (when not nil) adds the events that queued while this
+// instance waited for another's commit, those whose user agent, page and
+// choice have their numbers already; looking up their request IDs costs
+// one round trip more.
+func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join ledger.Join) (err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, d := range []struct {
@@ -62,6 +71,14 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	head, recorded, err := lockHead(ctx, conn, ledger.RequestIDs(events))
 	if err != nil {
 		return err
+	}
+	if join != nil {
+		if more := join(s.numbered); len(more) > 0 {
+			if recorded, err = lookupRequests(ctx, conn, ledger.RequestIDs(more), recorded); err != nil {
+				return err
+			}
+			events = slices.Concat(events, more)
+		}
 	}
 	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
@@ -104,11 +121,7 @@ func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger
 	b.Queue("BEGIN")
 	b.Queue("SELECT seq, hash, time FROM ledger_head WHERE id = 1 FOR UPDATE")
 	if len(ids) > 0 {
-		keys := make([][]byte, len(ids))
-		for i := range ids {
-			keys[i] = ids[i][:]
-		}
-		b.Queue("SELECT id, seq FROM requests WHERE id = ANY($1::bytea[])", keys)
+		b.Queue(requestsQuery, requestKeys(ids))
 	}
 	br := conn.SendBatch(ctx, &b)
 	defer func() {
@@ -134,21 +147,69 @@ func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger
 	if err != nil {
 		return head, nil, err
 	}
+	recorded, err = scanRequests(rows, nil)
+	return head, recorded, err
+}
+
+// lookupRequests adds those of ids recorded already to recorded.
+func lookupRequests(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID, recorded map[uuid.UUID]int64) (map[uuid.UUID]int64, error) {
+	if len(ids) == 0 {
+		return recorded, nil
+	}
+	rows, err := conn.Query(ctx, requestsQuery, requestKeys(ids))
+	if err != nil {
+		return recorded, err
+	}
+	return scanRequests(rows, recorded)
+}
+
+// requestsQuery maps request IDs (requestKeys) recorded already to their
+// event's seq.
+const requestsQuery = "SELECT id, seq FROM requests WHERE id = ANY($1::bytea[])"
+
+func requestKeys(ids []uuid.UUID) [][]byte {
+	keys := make([][]byte, len(ids))
+	for i := range ids {
+		keys[i] = ids[i][:]
+	}
+	return keys
+}
+
+// scanRequests adds the rows of requestsQuery to recorded, and closes them.
+func scanRequests(rows pgx.Rows, recorded map[uuid.UUID]int64) (map[uuid.UUID]int64, error) {
 	defer rows.Close()
 	for rows.Next() {
 		var (
 			id  []byte
 			seq int64
 		)
-		if err = rows.Scan(&id, &seq); err != nil {
-			return head, nil, err
+		if err := rows.Scan(&id, &seq); err != nil {
+			return recorded, err
 		}
 		if recorded == nil {
 			recorded = map[uuid.UUID]int64{}
 		}
 		recorded[uuid.UUID(id)] = seq
 	}
-	return head, recorded, rows.Err()
+	return recorded, rows.Err()
+}
+
+// numbered reports whether e's user agent, page and choice have their
+// numbers in the caches already, so that e can join a batch whose
+// transaction holds the head's lock without storing them first.
+func (s *Store) numbered(e *consent.Event) bool {
+	if ua := e.Personal.UserAgent; ua != "" {
+		if _, ok := s.agents.ids[ua]; !ok {
+			return false
+		}
+	}
+	if page := e.Personal.Page; page != "" {
+		if _, ok := s.urls.ids[page]; !ok {
+			return false
+		}
+	}
+	_, ok := s.choices[store.ChoiceOf(e)]
+	return ok
 }
 
 // rollback ends a failed batch's transaction so that its connection goes
