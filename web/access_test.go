@@ -387,3 +387,23 @@ func accessAcrossInstances(t *testing.T, a, b *app.App) {
 		t.Errorf("an address blocked on one instance tries on the other: %d, want 429", status)
 	}
 }
+
+// A refused decision is told to come back when its network has a token
+// again: Retry-After 5 at 0.2 decisions a second, not a second later only
+// to be refused again.
+func TestRateLimitRetryAfter(t *testing.T) {
+	c := newConsole(t, newApp(t, 0.2)) // burst 1
+	var res *http.Response
+	for range 2 {
+		r, _ := http.NewRequest("POST", c.srv.URL+consents, strings.NewReader(`{"action":"reject_all","revision":1}`))
+		r.Header.Set("Content-Type", "text/plain")
+		var err error
+		if res, err = c.http.Do(r); err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+	}
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "5" {
+		t.Errorf("second decision at 0.2/s: %d, Retry-After %q; want 429 with 5", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strconv"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ratelimit"
@@ -126,7 +127,7 @@ func (s *Server) rateLimit() echo.MiddlewareFunc {
 		Store:               s.cfg.RateLimit,
 		IdentifierExtractor: func(c echo.Context) (string, error) { return ratelimit.Key(c.RealIP()), nil },
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
-			c.Response().Header().Set("Retry-After", "1")
+			c.Response().Header().Set("Retry-After", strconv.Itoa(s.cfg.RateLimit.RetryAfter()))
 			return consent.Errorf(consent.ERateLimited, "too many decisions from this address; retry shortly")
 		},
 	})

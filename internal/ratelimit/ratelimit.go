@@ -25,6 +25,7 @@ import (
 	"cmp"
 	"context"
 	"log/slog"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -85,6 +86,12 @@ type count struct{ slot, hits int64 }
 // many (at least one).
 func New(rate float64) *Limiter {
 	return &Limiter{rate: rate / float64(time.Second), burst: max(float64(int64(2*rate)), 1), keys: map[string]*entry{}}
+}
+
+// RetryAfter is how many whole seconds a refused key waits for its next
+// token at most: one second at a rate of one a second or more, longer below.
+func (l *Limiter) RetryAfter() int {
+	return max(int(math.Ceil(1/(l.rate*float64(time.Second)))), 1)
 }
 
 // Burst is how many decisions a key may make at once.

@@ -71,6 +71,11 @@ func TestSlowRate(t *testing.T) {
 	if !l.AllowAt("k", ms(0)) || l.AllowAt("k", ms(4000)) || !l.AllowAt("k", ms(5300)) || l.AllowAt("k", ms(5400)) {
 		t.Error("at 0.2/s: want one decision per 5 s")
 	}
+	for rate, want := range map[float64]int{0.2: 5, 0.3: 4, 1: 1, 10: 1} {
+		if got := New(rate).RetryAfter(); got != want {
+			t.Errorf("at %g/s: Retry-After %d s, want %d", rate, got, want)
+		}
+	}
 }
 
 // Sync forgets a network once its counts have left the horizon and its
