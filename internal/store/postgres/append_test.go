@@ -22,12 +22,7 @@ import (
 // batch does not find the head locked or a transaction half done.
 func TestFailedBatchLeavesPoolClean(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	s, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, url := openTest(t)
 	first := storetest.Event("shop", 0)
 	if err := s.AppendBatch(ctx, []*consent.Event{first}); err != nil {
 		t.Fatal(err)
@@ -68,18 +63,7 @@ func TestFailedBatchLeavesPoolClean(t *testing.T) {
 
 	// The first pipeline outlives its deadline, waiting for the head's row
 	// lock that another session holds.
-	other, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
-	tx, err := other.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(ctx, "SELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE"); err != nil {
-		t.Fatal(err)
-	}
+	tx := holdHead(t, url)
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	if err := s.AppendBatch(short, []*consent.Event{storetest.Event("shop", 3)}); err == nil {
@@ -116,12 +100,7 @@ func TestFailedBatchLeavesPoolClean(t *testing.T) {
 // retry answers the event recorded first.
 func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	s, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, url := openTest(t)
 	retried := storetest.Event("shop", 0)
 	retried.RequestID = uuid.Must(uuid.NewV7())
 	seed := []*consent.Event{retried, storetest.Event("shop", 1), storetest.Event("shop", 2)}
@@ -129,18 +108,7 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	other, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close(ctx)
-	tx, err := other.Begin(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tx.Exec(ctx, "SELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE"); err != nil {
-		t.Fatal(err)
-	}
+	tx := holdHead(t, url)
 	var (
 		mu      sync.Mutex
 		batches []int
@@ -154,7 +122,7 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	add(storetest.Event("shop", 10))
 	for blocked := 0; blocked == 0; { // until the writer's transaction waits for the lock
 		if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE $1 = ANY(pg_blocking_pids(pid))",
-			other.PgConn().PID()).Scan(&blocked); err != nil {
+			tx.Conn().PgConn().PID()).Scan(&blocked); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -194,4 +162,37 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	if err := v.Finish(head, headHash); err != nil || v.Count() != 8 {
 		t.Fatalf("verified %d events, err %v; want 8", v.Count(), err)
 	}
+}
+
+// holdHead locks the ledger head's row in a transaction of a session of its
+// own, as another instance's batch does while it commits.
+func holdHead(t *testing.T, url string) pgx.Tx {
+	t.Helper()
+	ctx := context.Background()
+	other, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close(ctx) })
+	tx, err := other.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := tx.Exec(ctx, "SELECT 1 FROM ledger_head WHERE id = 1 FOR UPDATE"); err != nil {
+		t.Fatal(err)
+	}
+	return tx
+}
+
+// openTest opens a store on a fresh schema (pgtest.URL), closed when the
+// test ends, and returns it with the schema's URL.
+func openTest(t *testing.T) (*Store, string) {
+	t.Helper()
+	url := pgtest.URL(t)
+	s, err := Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s, url
 }

@@ -94,12 +94,7 @@ func TestMigrationStoresChoicesOnce(t *testing.T) {
 // the ledger writer counts new ones.
 func TestMigrationBackfillsRevisions(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	s, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, url := openTest(t)
 	storetest.RevisionBackfill(t, s, func() error {
 		db, p, err := testProvider(url)
 		if err != nil {

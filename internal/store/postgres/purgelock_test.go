@@ -21,12 +21,7 @@ import (
 // gone.
 func TestPurgeLockReleaseUnanswered(t *testing.T) {
 	ctx := context.Background()
-	url := pgtest.URL(t)
-	s, err := Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s, url := openTest(t)
 	conn := takePurgeLock(t, s)
 	release := func() { releasePurgeLock(conn) }
 	other, err := pgx.Connect(ctx, url)
