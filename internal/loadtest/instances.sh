@@ -73,6 +73,7 @@ batch() { # mean batch size of the instance at $1 since its start
 }
 
 hz=$(getconf CLK_TCK)
+rates=() ratios=
 cores=$(nproc)
 printf "%-3s %10s %8s %-18s %-8s %9s %9s %9s %9s %12s\n" n consents/s non-201 "p99" "batch" "cpu app" "cpu pg" "cpu other" "cpu idle" "µs/consent"
 for round in $(seq "$ROUNDS"); do
@@ -109,8 +110,11 @@ for round in $(seq "$ROUNDS"); do
         split(p99, ps, " "); worst = ""; for (i in ps) if (ps[i] != "0") worst = worst (worst == "" ? "" : "/") ps[i]
         printf "%-3d %10.0f %8d %-18s %-8s %8.1fs %8.1fs %8.1fs %8.1fs %12.0f  of %.1fs\n", n, rate, bad, worst, bt,
           app / hz, pg / hz, (busy - app - pg) / hz, idle / hz, (app + pg) / hz / reqs * 1e6, wall * cores }'
+    rates[$n]=$rate
     stop
   done
+  ratios="$ratios $(awk -v a="${rates[1]}" -v b="${rates[2]}" 'BEGIN {printf "%.2f", b / a}')"
 done
+echo "two instances ÷ one, pair by pair (target ≥ 1):$ratios"
 echo "p99 per instance; batch: mean events per ledger transaction per instance; cpu other: wrk and anything else"
 echo "running; µs/consent: CPU time of consentry and PostgreSQL per consent recorded"
