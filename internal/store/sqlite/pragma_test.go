@@ -29,6 +29,12 @@ func TestPragmas(t *testing.T) {
 	if err := s.w.QueryRow("PRAGMA foreign_keys").Scan(&fk); err != nil || fk != 1 {
 		t.Errorf("foreign_keys %d, err %v", fk, err)
 	}
+	// A multi-row insert's statement journal stays in memory: in a file it
+	// cost the writer a write for every page past 64 KiB.
+	var temp int
+	if err := s.w.QueryRow("PRAGMA temp_store").Scan(&temp); err != nil || temp != 2 {
+		t.Errorf("writer temp_store %d (want 2, MEMORY), err %v", temp, err)
+	}
 	if err := s.r.QueryRow("PRAGMA query_only").Scan(&ro); err != nil || ro != 1 {
 		t.Errorf("reader query_only %d, err %v", ro, err)
 	}

@@ -59,7 +59,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// A new file is made in incremental auto-vacuum mode (the pragma must
 	// come before its first table), so that space freed by a retention
 	// purge can go back to the file system in small steps (Reclaim).
-	w, err := sql.Open("sqlite", dsn("&_txlock=immediate&_pragma=auto_vacuum(2)"))
+	w, err := sql.Open("sqlite", dsn("&_txlock=immediate&_pragma=auto_vacuum(2)&_pragma=temp_store(2)"))
 	if err != nil {
 		return nil, err
 	}
