@@ -38,7 +38,17 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	if err != nil {
 		return err
 	}
+	// The batch's deadline holds through the transaction, which database/sql
+	// rolls back once ctx is done (between statements); the statements
+	// themselves run without it, because the driver watches a context that
+	// can end with a goroutine and a progress handler for every statement,
+	// about a dozen a batch.
+	deadline := ctx
+	ctx = context.WithoutCancel(ctx)
 	defer func() {
+		if err != nil && deadline.Err() != nil {
+			err = fmt.Errorf("%w: %w", deadline.Err(), err)
+		}
 		if err != nil {
 			tx.Rollback()
 			// The caches may name rows the rollback removed.
