@@ -31,6 +31,57 @@ func eventsWithRequests(from, n int) []*consent.Event {
 	return events
 }
 
+// A batch of a row count the writer has no statement for yet is written in
+// chunks, and that count gets a statement of its own for the batches after
+// it, up to maxExact rows; a longer batch runs in statements of maxExact
+// rows and the rest. Every event is stored whichever way, in order, and a
+// retry of every request ID of a long batch is answered from the first.
+func TestBatchRowCounts(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	var all []*consent.Event
+	for _, n := range []int{1, 26, 26, 3, 64, 65, 130, 7} {
+		exact := n <= maxExact && s.ws != nil && s.ws.events.stmts[n] != nil
+		events := eventsWithRequests(len(all), n)
+		if err := s.AppendBatch(ctx, events); err != nil {
+			t.Fatalf("batch of %d: %v", n, err)
+		}
+		all = append(all, events...)
+		for _, m := range s.ws.multiRows()[:3] { // rollup rows depend on the events, not on n
+			if n <= maxExact && m.stmts[n] == nil {
+				t.Errorf("after a batch of %d (own statement before: %v), %d rows have no statement", n, exact, n)
+			}
+			if len(m.missing) != 0 {
+				t.Errorf("after a batch of %d, counts still to prepare: %v", n, m.missing)
+			}
+		}
+	}
+	for i, e := range all {
+		if e.Seq != int64(i+1) {
+			t.Fatalf("event %d has seq %d", i, e.Seq)
+		}
+		got, err := s.Event(ctx, e.ID)
+		if err != nil || got.Seq != e.Seq || got.Hash != e.Hash {
+			t.Fatalf("event %d stored as %+v, %v", i, got, err)
+		}
+	}
+	retries := eventsWithRequests(len(all), 130)
+	for i, r := range retries {
+		r.RequestID = all[len(all)-130-7+i].RequestID // the batch of 130
+	}
+	if err := s.AppendBatch(ctx, retries); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range retries {
+		if first := all[len(all)-130-7+i]; !r.Repeat || r.ID != first.ID || r.Seq != first.Seq {
+			t.Fatalf("retry %d answered %v (repeat %v), want the first event %v", i, r.ID, r.Repeat, first.ID)
+		}
+	}
+	if seq, _, err := s.Head(ctx); err != nil || seq != int64(len(all)) {
+		t.Fatalf("head at %d after the retries, %v; want %d", seq, err, len(all))
+	}
+}
+
 // A batch whose deadline passes fails with the deadline's error and leaves
 // nothing behind, wherever in the transaction the deadline falls (the
 // statements run without it; the transaction is rolled back once it passes).

@@ -122,54 +122,45 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	}); err != nil {
 		return err
 	}
-	return tx.Commit()
+	if err = tx.Commit(); err != nil {
+		return err
+	}
+	// Row counts this batch had no statement for are prepared now, once the
+	// transaction no longer holds the connection; a failure here leaves them
+	// to the next batch, which is committed all the same.
+	ws.prepareMissing(ctx, s.w)
+	return nil
 }
 
-// recordedRequests maps those of ids recorded already to their event's seq,
-// looking them up a chunk at a time; a short chunk repeats its first ID.
+// recordedRequests maps those of ids recorded already to their event's seq.
 func recordedRequests(ctx context.Context, tx *sql.Tx, ws *writeStmts, ids []uuid.UUID) (map[uuid.UUID]int64, error) {
 	var out map[uuid.UUID]int64
-	args := make([]any, 0, chunkSizes[0])
-	for len(ids) > 0 {
-		i := len(chunkSizes) - 1
-		for i > 0 && chunkSizes[i] < len(ids) {
-			i--
+	args := make([]any, len(ids))
+	for i := range ids {
+		args[i] = ids[i][:]
+	}
+	err := ws.recorded.run(len(ids), func(st *sql.Stmt, from, n int) error {
+		rows, err := tx.StmtContext(ctx, st).QueryContext(ctx, args[from:from+n]...)
+		if err != nil {
+			return err
 		}
-		n := min(chunkSizes[i], len(ids))
-		args = args[:0]
-		for j := range chunkSizes[i] {
-			id := ids[0]
-			if j < n {
-				id = ids[j]
-			}
-			args = append(args, id[:])
-		}
-		ids = ids[n:]
-		if err := func() error {
-			rows, err := tx.StmtContext(ctx, ws.recorded[i]).QueryContext(ctx, args...)
-			if err != nil {
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				id  []byte
+				seq int64
+			)
+			if err := rows.Scan(&id, &seq); err != nil {
 				return err
 			}
-			defer rows.Close()
-			for rows.Next() {
-				var (
-					id  []byte
-					seq int64
-				)
-				if err := rows.Scan(&id, &seq); err != nil {
-					return err
-				}
-				if out == nil {
-					out = map[uuid.UUID]int64{}
-				}
-				out[uuid.UUID(id)] = seq
+			if out == nil {
+				out = map[uuid.UUID]int64{}
 			}
-			return rows.Err()
-		}(); err != nil {
-			return nil, err
+			out[uuid.UUID(id)] = seq
 		}
-	}
-	return out, nil
+		return rows.Err()
+	})
+	return out, err
 }
 
 // PruneRequests forgets the request IDs of events before t: the days table
