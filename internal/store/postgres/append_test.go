@@ -80,17 +80,7 @@ func TestFailedBatchLeavesPoolClean(t *testing.T) {
 		}
 	}
 	idle("after the batches that followed")
-	head, headHash, err := s.Head(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v ledger.Verifier
-	if err := v.Run(ctx, s, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := v.Finish(head, headHash); err != nil || v.Count() != 7 {
-		t.Fatalf("verified %d events, err %v; want 7", v.Count(), err)
-	}
+	verifyCount(t, s, 7)
 }
 
 // With another session holding the head's lock, as another instance does
@@ -151,17 +141,7 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	if !retry.Repeat || retry.ID != retried.ID {
 		t.Errorf("the joined retry was recorded again (repeat %v, ID %v, want %v)", retry.Repeat, retry.ID, retried.ID)
 	}
-	head, headHash, err := s.Head(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var v ledger.Verifier
-	if err := v.Run(ctx, s, nil); err != nil {
-		t.Fatal(err)
-	}
-	if err := v.Finish(head, headHash); err != nil || v.Count() != 8 {
-		t.Fatalf("verified %d events, err %v; want 8", v.Count(), err)
-	}
+	verifyCount(t, s, 8)
 }
 
 // holdHead locks the ledger head's row in a transaction of a session of its
@@ -195,4 +175,22 @@ func openTest(t *testing.T) (*Store, string) {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s, url
+}
+
+// verifyCount verifies s's whole ledger up to its head and checks that it
+// holds want events.
+func verifyCount(t *testing.T, s *Store, want int64) {
+	t.Helper()
+	ctx := context.Background()
+	head, headHash, err := s.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v ledger.Verifier
+	if err := v.Run(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Finish(head, headHash); err != nil || v.Count() != want {
+		t.Fatalf("verified %d events, err %v; want %d", v.Count(), err, want)
+	}
 }
