@@ -178,20 +178,7 @@ func requestKeys(ids []uuid.UUID) [][]byte {
 // scanRequests adds the rows of requestsQuery to recorded, and closes them.
 func scanRequests(rows pgx.Rows, recorded map[uuid.UUID]int64) (map[uuid.UUID]int64, error) {
 	defer rows.Close()
-	for rows.Next() {
-		var (
-			id  []byte
-			seq int64
-		)
-		if err := rows.Scan(&id, &seq); err != nil {
-			return recorded, err
-		}
-		if recorded == nil {
-			recorded = map[uuid.UUID]int64{}
-		}
-		recorded[uuid.UUID(id)] = seq
-	}
-	return recorded, rows.Err()
+	return store.ScanRecorded(rows, recorded)
 }
 
 // numbered reports whether e's user agent, page and choice have their

@@ -145,20 +145,8 @@ func recordedRequests(ctx context.Context, tx *sql.Tx, ws *writeStmts, ids []uui
 			return err
 		}
 		defer rows.Close()
-		for rows.Next() {
-			var (
-				id  []byte
-				seq int64
-			)
-			if err := rows.Scan(&id, &seq); err != nil {
-				return err
-			}
-			if out == nil {
-				out = map[uuid.UUID]int64{}
-			}
-			out[uuid.UUID(id)] = seq
-		}
-		return rows.Err()
+		out, err = store.ScanRecorded(rows, out)
+		return err
 	})
 	return out, err
 }
