@@ -171,7 +171,7 @@ func TestBashCompletion(t *testing.T) {
 		{[]string{""}, []string{"backup", "catalog", "completion", "export", "help", "keys", "migrate-store", "purge", "serve", "sites", "user", "verify", "version"}},
 		{[]string{"purge", "--"}, []string{"--batch", "--db", "--dry-run", "--force", "--older-than", "--site", "--vacuum"}},
 		{[]string{"catalog", ""}, []string{"list", "show"}},
-		{[]string{"keys", ""}, []string{"generate", "public"}},
+		{[]string{"keys", ""}, []string{"export", "generate", "public"}},
 		{[]string{"us"}, []string{"user"}},
 		{[]string{"user", ""}, []string{"add", "passwd"}},
 		{[]string{"sites", "export", "-"}, []string{"--db"}},

@@ -35,6 +35,11 @@ new key first and keep the old ones after it, comma-separated, until the tokens 
 sessions they signed have expired. A deployment set up before signing keys existed
 adds only the CONSENTRY_SIGNING_KEYS line (the Ed25519 key that signs the ledger's
 head on the integrity page). Example: consentry keys generate > consentry.env`, flags: keysGenerateFlags},
+	{name: "keys export", summary: "print a deployment's own key set, as keys generate prints a new one",
+		more: `Moving a SQLite deployment to PostgreSQL (migrate-store), give every instance the
+SQLite deployment's keys, not new ones: the tokens, console sessions and signed heads
+it issued then go on verifying. It reads the key file beside the SQLite database, or
+--keys-file. Example: consentry keys export --db sqlite:./consentry.db > consentry.env`, flags: keysExportFlags},
 	{name: "keys public", summary: "print the public half of the deployment's Ed25519 signing keys",
 		more:    "A head signed on the integrity page carries its public key; it must be one of these.",
 		secrets: []string{"signing-keys"}, flags: keysPublicFlags},

@@ -20,6 +20,25 @@ func keysGenerateFlags(fs *flag.FlagSet) runner {
 	}
 }
 
+// keysExportFlags prints a deployment's own key set as keys generate prints
+// a new one: a SQLite deployment moved to PostgreSQL keeps its keys, so the
+// tokens, sessions and heads it signed go on verifying on every instance.
+func keysExportFlags(fs *flag.FlagSet) runner {
+	db := dbFlag(fs)
+	file := fs.String("keys-file", "", "key file to read (default: the one beside the SQLite database)")
+	return func(ctx context.Context, e *cmdEnv) error {
+		if *file == "" && app.IsPostgres(*db) {
+			return fmt.Errorf("%w: keys export reads a key file: --db sqlite:PATH or --keys-file FILE (instances on PostgreSQL have their keys in their environment already)", errUsage)
+		}
+		ks, err := app.LoadKeys(*db, *file, nil)
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprint(e.stdout, ks.Env())
+		return err
+	}
+}
+
 // signingKeys are the flags that say where a command other than serve finds
 // the deployment's signing keys: as serve does, without changing anything.
 type signingKeys struct{ file, keys *string }

@@ -30,6 +30,13 @@ func migrateStoreFlags(fs *flag.FlagSet) runner {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "copied %s into %s; verifying the ledger there…\n", *from, app.Redacted(*to))
-		return e.run(ctx, "verify", "--db", *to)
+		if err := e.run(ctx, "verify", "--db", *to); err != nil {
+			return err
+		}
+		// New keys would void every token, session and signed head the
+		// SQLite deployment issued.
+		_, err = fmt.Fprintf(e.stdout, "\nGive every instance on PostgreSQL this deployment's keys, not new ones, so that the tokens and heads it signed go on verifying:\n"+
+			"  consentry keys export --db %s > consentry.env   (add --keys-file FILE if its key file is not beside the database)\n", *from)
+		return err
 	}
 }

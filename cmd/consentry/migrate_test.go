@@ -3,12 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"net/http"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/consentry/consentry/internal/store/postgres"
@@ -119,5 +123,91 @@ func TestMigrateStoreAfterPurge(t *testing.T) {
 	defer dst.Close()
 	if gaps, err := dst.Gaps(ctx, 0, 10); err != nil || len(gaps) != 1 || gaps[0].First != 1 || gaps[0].Last != 40 {
 		t.Errorf("runs on the target %+v, err %v", gaps, err)
+	}
+}
+
+// A SQLite deployment moved to PostgreSQL keeps its keys: migrate-store says
+// how, keys export prints them, and an instance on PostgreSQL started with
+// them verifies a token the SQLite deployment issued and holds its signing
+// key. An instance given new keys, as the wrong recipe would, does not.
+func TestMovedDeploymentKeepsItsKeys(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "consentry.db")
+	old := startInstance(t, nil, "--db", "sqlite:"+path, "--demo", "--rate-limit", "0")
+	res, err := http.Post(old.url+"/api/v1/sites/demo/consents", "application/json",
+		strings.NewReader(`{"action":"accept_all","revision":1,"lang":"en"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var issued struct {
+		Token     string `json:"token"`
+		ConsentID string `json:"consent_id"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&issued); err != nil || res.StatusCode != http.StatusCreated {
+		t.Fatalf("consent on SQLite: %d %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	old.stop(t)
+
+	db := pgtest.URL(t)
+	out, err := runCLI(t, "migrate-store", "--from", "sqlite:"+path, "--to", db)
+	if err != nil || !strings.Contains(out, "consentry keys export --db sqlite:"+path+" > consentry.env") {
+		t.Fatalf("migrate-store: %v\n%s", err, out)
+	}
+	exported, err := runCLI(t, "keys", "export", "--db", "sqlite:"+path)
+	if err != nil {
+		t.Fatalf("keys export: %v\n%s", err, exported)
+	}
+	before, err := runCLI(t, "keys", "public", "--db", "sqlite:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := strings.Fields(exported)
+	for _, line := range env {
+		name, value, _ := strings.Cut(line, "=")
+		t.Setenv(name, value)
+	}
+	after, err := runCLI(t, "keys", "public", "--db", db)
+	if err != nil || after != before {
+		t.Errorf("signing key on PostgreSQL %q (%v), on SQLite %q", after, err, before)
+	}
+
+	verify := func(in *instance) (valid bool, reason string) {
+		t.Helper()
+		body, _ := json.Marshal(map[string]string{"token": issued.Token, "site": "demo"})
+		res, err := http.Post(in.url+"/api/v1/consents/verify", "application/json", bytes.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var v struct {
+			Valid     bool   `json:"valid"`
+			Reason    string `json:"reason"`
+			ConsentID string `json:"consent_id"`
+		}
+		if err := json.NewDecoder(res.Body).Decode(&v); err != nil {
+			t.Fatal(err)
+		}
+		if v.Valid && v.ConsentID != issued.ConsentID {
+			t.Errorf("consent %s, issued for %s", v.ConsentID, issued.ConsentID)
+		}
+		return v.Valid, v.Reason
+	}
+	if valid, reason := verify(startInstance(t, env, "--db", db)); !valid {
+		t.Errorf("with the exported keys the token does not verify on PostgreSQL: %s", reason)
+	}
+	if valid, _ := verify(startInstance(t, strings.Fields(config.NewKeys().Env()), "--db", db)); valid {
+		t.Error("with new keys the token still verifies: the test cannot tell")
+	}
+}
+
+// keys export needs a key file: on PostgreSQL it says where keys come from.
+func TestKeysExportNeedsAKeyFile(t *testing.T) {
+	out, err := runCLI(t, "keys", "export", "--db", "postgres://x@127.0.0.1/x")
+	if err == nil || !strings.Contains(err.Error(), "--keys-file") {
+		t.Fatalf("keys export on PostgreSQL: %v\n%s", err, out)
+	}
+	out, err = runCLI(t, "keys", "export", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"))
+	if err == nil || !strings.Contains(err.Error(), "none.keys") {
+		t.Fatalf("keys export without a key file: %v\n%s", err, out)
 	}
 }
