@@ -121,6 +121,9 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	newPage := storetest.Event("shop", 14)
 	newPage.Personal.Page = "https://shop.example/new"
 	for i, e := range []*consent.Event{storetest.Event("shop", 11), retry, storetest.Event("shop", 13), newPage, storetest.Event("shop", 15)} {
+		if e != retry {
+			e.RequestID = uuid.Must(uuid.NewV7()) // new requests join with their IDs unlooked-up
+		}
 		add(e)
 		for w.QueueLen() < i+1 {
 			time.Sleep(time.Millisecond)

@@ -15,6 +15,7 @@ import (
 	"github.com/consentry/consentry/internal/store"
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 func micros(t time.Time) int64 { return t.UnixMicro() }
@@ -38,9 +39,8 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error 
 // AppendJoining is AppendBatch for the ledger's writer: once the head is
 // locked, join (when not nil) adds the events that queued while this
 // instance waited for another's commit, those whose user agent, page and
-// choice have their numbers already; looking up their request IDs costs
-// one round trip more.
-func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join ledger.Join) (err error) {
+// choice have their numbers already.
+func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join ledger.Join) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, d := range []struct {
@@ -57,6 +57,26 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 	if err := s.storeChoices(ctx, events); err != nil {
 		return err
 	}
+	err := s.appendLocked(ctx, &events, join)
+	if errors.Is(err, errJoinedRepeat) {
+		// The batch, what joined it included, runs again with every
+		// request ID looked up first.
+		err = s.appendLocked(ctx, &events, nil)
+	}
+	return err
+}
+
+// errJoinedRepeat is appendLocked's answer when an event that joined the
+// batch repeats a request recorded before: nothing of the batch is written.
+var errJoinedRepeat = errors.New("an event that joined the batch repeats a recorded request")
+
+// appendLocked appends *events, and what join adds to them, in one
+// transaction under the head's lock. The request IDs of the events that
+// join adds are not looked up, which would be a round trip more while the
+// lock is held: a client's retry is rare, and one that joined fails the
+// batch's insert of request IDs on its unique index, so that the batch,
+// rolled back, runs again with errJoinedRepeat.
+func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join ledger.Join) (err error) {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -68,20 +88,18 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 			rollback(conn)
 		}
 	}()
-	head, recorded, err := lockHead(ctx, conn, ledger.RequestIDs(events))
+	head, recorded, err := lockHead(ctx, conn, ledger.RequestIDs(*events))
 	if err != nil {
 		return err
 	}
+	joined := false
 	if join != nil {
 		if more := join(s.numbered); len(more) > 0 {
-			if recorded, err = lookupRequests(ctx, conn, ledger.RequestIDs(more), recorded); err != nil {
-				return err
-			}
-			events = slices.Concat(events, more)
+			*events, joined = slices.Concat(*events, more), true
 		}
 	}
-	events, resolve := ledger.Repeats(events, recorded)
-	head, days := ledger.SealBatch(head, events)
+	fresh, resolve := ledger.Repeats(*events, recorded)
+	head, days := ledger.SealBatch(head, fresh)
 	// Repeats of events stored before are read in the transaction, after
 	// the lock: only a client's retry costs these round trips.
 	if err = resolve(func(seq int64) (*consent.Event, error) {
@@ -90,11 +108,15 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 		return err
 	}
 	var b pgx.Batch
-	b.Queue(appendStatement, s.appendArgs(events, days, head)...)
+	b.Queue(appendStatement, s.appendArgs(fresh, days, head)...)
 	b.Queue("COMMIT")
 	br := conn.SendBatch(ctx, &b)
 	if _, err = br.Exec(); err != nil {
 		br.Close()
+		var pe *pgconn.PgError
+		if joined && errors.As(err, &pe) && pe.ConstraintName == "requests_id_key" {
+			return errJoinedRepeat
+		}
 		return err
 	}
 	tag, err := br.Exec()
@@ -149,18 +171,6 @@ func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger
 	}
 	recorded, err = scanRequests(rows, nil)
 	return head, recorded, err
-}
-
-// lookupRequests adds those of ids recorded already to recorded.
-func lookupRequests(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID, recorded map[uuid.UUID]int64) (map[uuid.UUID]int64, error) {
-	if len(ids) == 0 {
-		return recorded, nil
-	}
-	rows, err := conn.Query(ctx, requestsQuery, requestKeys(ids))
-	if err != nil {
-		return recorded, err
-	}
-	return scanRequests(rows, recorded)
 }
 
 // requestsQuery maps request IDs (requestKeys) recorded already to their
