@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/google/uuid"
 )
@@ -47,7 +48,9 @@ func TestBatchRowCounts(t *testing.T) {
 			t.Fatalf("batch of %d: %v", n, err)
 		}
 		all = append(all, events...)
-		for _, m := range s.ws.multiRows()[:3] { // rollup rows depend on the events, not on n
+		// Rollup rows depend on the events, not on n; request IDs are looked
+		// up only when one was recorded already.
+		for _, m := range []*multiRow{s.ws.events, s.ws.requests} {
 			if n <= maxExact && m.stmts[n] == nil {
 				t.Errorf("after a batch of %d (own statement before: %v), %d rows have no statement", n, exact, n)
 			}
@@ -109,5 +112,64 @@ func TestBatchDeadline(t *testing.T) {
 	}
 	if stored == 0 {
 		t.Fatal("no batch was stored, even with a minute")
+	}
+}
+
+// A batch's request IDs are inserted as new without a lookup; when one of
+// them was recorded by an earlier batch, that first attempt is rolled back
+// whole and the batch written again with its IDs looked up: the retry is
+// answered with the event recorded first, every other event of the batch is
+// recorded once, in order, and no request ID is left behind by the attempt.
+func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	first := eventsWithRequests(0, 26)
+	if err := s.AppendBatch(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	if s.ws.recorded.stmts[26] != nil {
+		t.Fatal("a batch of new request IDs was looked up")
+	}
+	for _, at := range []int{0, 13, 25} {
+		batch := eventsWithRequests(100+at, 26)
+		batch[at].RequestID = first[at].RequestID
+		head, _, err := s.Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.AppendBatch(ctx, batch); err != nil {
+			t.Fatalf("retry at %d: %v", at, err)
+		}
+		seq := head
+		for i, e := range batch {
+			if i == at {
+				if !e.Repeat || e.ID != first[at].ID || e.Seq != first[at].Seq {
+					t.Fatalf("retry at %d answered %v seq %d (repeat %v), want %v seq %d", at, e.ID, e.Seq, e.Repeat, first[at].ID, first[at].Seq)
+				}
+				continue
+			}
+			seq++
+			if e.Repeat || e.Seq != seq {
+				t.Fatalf("batch with a retry at %d: event %d has seq %d (repeat %v), want %d", at, i, e.Seq, e.Repeat, seq)
+			}
+		}
+		var events, requests int64
+		if err := s.r.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM requests)").Scan(&events, &requests); err != nil {
+			t.Fatal(err)
+		}
+		if events != seq || requests != seq {
+			t.Fatalf("retry at %d: %d events and %d request IDs stored, want %d of each", at, events, requests, seq)
+		}
+	}
+	head, hash, err := s.Head(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v ledger.Verifier
+	if err := v.Run(ctx, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := v.Finish(head, hash); err != nil || v.Count() != 26+3*25 {
+		t.Fatalf("verify: %d events, %v; want %d", v.Count(), err, 26+3*25)
 	}
 }

@@ -23,9 +23,33 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 // reads the ledger head inside the transaction (BEGIN IMMEDIATE holds
 // SQLite's write lock from the start), seals the batch to it, inserts the
 // events, their day starts and rollup, and writes the new head.
-func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err error) {
+//
+// A batch's request IDs are almost never recorded already (only a client's
+// retry repeats one), so the batch first inserts them as if none were: the
+// unique index on requests.id looks each up anyway as it inserts it, and a
+// separate lookup of the whole list beforehand was a statement, a temporary
+// index and a probe an ID more for every batch. When one was recorded (the
+// insert fails on that index), the transaction is rolled back, nothing of
+// it written, and the batch runs again looking its IDs up first, so that a
+// retry is answered with the event recorded first.
+func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	err := s.appendBatch(ctx, events, true)
+	if errors.Is(err, errRecorded) {
+		err = s.appendBatch(ctx, events, false)
+	}
+	return err
+}
+
+// errRecorded is appendBatch's answer when, inserting a batch's request IDs
+// as new, it found one recorded already.
+var errRecorded = errors.New("a request ID of the batch was recorded already")
+
+// appendBatch is AppendBatch once; optimistic inserts the batch's request IDs
+// without looking them up first, and fails with errRecorded, having written
+// nothing, when one was recorded.
+func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimistic bool) (err error) {
 	if s.ws == nil {
 		// Prepared before the transaction: preparing on s.w needs its one
 		// connection, which the transaction would hold.
@@ -67,9 +91,36 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 	default:
 		head.Hash, head.Time = [32]byte(prev), fromMicros(headMicros)
 	}
-	recorded, err := recordedRequests(ctx, tx, ws, ledger.RequestIDs(events))
-	if err != nil {
-		return err
+	ids, withID := ledger.RequestIDs(events), 0
+	for _, e := range events {
+		if e.RequestID != uuid.Nil {
+			withID++
+		}
+	}
+	// Inserted first, with the seq each event gets when none is a repeat: a
+	// request ID that was recorded fails the insert before anything else of
+	// the batch is written. Two events of the batch with one ID take the
+	// other way, which finds and answers the repeat.
+	inserted := optimistic && len(ids) == withID
+	if inserted {
+		reqs := make([]any, 0, 2*len(ids))
+		for i, e := range events {
+			if e.RequestID != uuid.Nil {
+				reqs = append(reqs, head.Seq+int64(i)+1, e.RequestID[:])
+			}
+		}
+		if err = ws.requests.exec(ctx, tx, reqs); err != nil {
+			if isUniqueIndex(err) {
+				return errRecorded
+			}
+			return err
+		}
+	}
+	var recorded map[uuid.UUID]int64
+	if !inserted {
+		if recorded, err = recordedRequests(ctx, tx, ws, ids); err != nil {
+			return err
+		}
 	}
 	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
@@ -91,7 +142,7 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) (err e
 		rows = append(rows, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, e.Flags(),
 			micros(e.Time), micros(e.Expires), e.Personal.IP, agent, page,
 			e.PIISalt, e.PIIDigest[:], e.Hash[:])
-		if e.RequestID != uuid.Nil {
+		if e.RequestID != uuid.Nil && !inserted {
 			reqs = append(reqs, e.Seq, e.RequestID[:])
 		}
 	}
