@@ -79,9 +79,11 @@ func TestRepeatsStoredOnce(t *testing.T) {
 	}
 }
 
-// The newest event of a consent ID is an index probe, never a scan: verify
-// asks it for every token.
-func TestLastEventIsAProbe(t *testing.T) {
+// A consent ID's events, its newest and their erasure are index probes,
+// never a scan: verify asks for the newest for every token. The event whose
+// ID is the consent ID comes from events_id, the others from the partial
+// events_consent (migration 00012).
+func TestConsentLookupsAreProbes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "c.db")
 	s, err := sqlite.Open(context.Background(), path)
 	if err != nil {
@@ -93,22 +95,30 @@ func TestLastEventIsAProbe(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.Query("EXPLAIN QUERY PLAN SELECT * FROM events e WHERE e.consent_id = ? ORDER BY e.seq DESC LIMIT 1", []byte("0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+	for name, q := range map[string]string{
+		"events":  sqlite.ByConsent + " ORDER BY 1",
+		"newest":  sqlite.ByConsent + " ORDER BY 1 DESC LIMIT 1",
+		"erasure": sqlite.EraseConsent,
+	} {
+		rows, err := db.Query("EXPLAIN QUERY PLAN "+q, 1, 2, []byte("0123456789abcdef"))
+		if err != nil {
 			t.Fatal(err)
 		}
-		plan = append(plan, detail)
-	}
-	if len(plan) != 1 || !strings.Contains(plan[0], "INDEX events_consent (consent_id=?)") {
-		t.Errorf("plan %q, want one search of events_consent and no sort", plan)
+		var plan []string
+		for rows.Next() {
+			var id, parent, unused int
+			var detail string
+			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+				t.Fatal(err)
+			}
+			plan = append(plan, detail)
+		}
+		rows.Close()
+		all := strings.Join(plan, "; ")
+		if !strings.Contains(all, "INDEX events_id (id=?)") || !strings.Contains(all, "INDEX events_consent (consent_id=?)") ||
+			strings.Contains(all, "SCAN e ") || strings.HasSuffix(all, "SCAN e") || strings.Contains(all, "SCAN events") {
+			t.Errorf("%s: plan %q, want a probe of events_id and one of events_consent, no scan", name, plan)
+		}
 	}
 }
 

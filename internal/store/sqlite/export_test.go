@@ -1,0 +1,7 @@
+package sqlite
+
+// Queries whose plans tests check.
+const (
+	ByConsent    = byConsent
+	EraseConsent = eraseConsent
+)
