@@ -6,6 +6,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/config"
@@ -29,6 +30,16 @@ func keysExportFlags(fs *flag.FlagSet) runner {
 	return func(ctx context.Context, e *cmdEnv) error {
 		if *file == "" && app.IsPostgres(*db) {
 			return fmt.Errorf("%w: keys export reads a key file: --db sqlite:PATH or --keys-file FILE (instances on PostgreSQL have their keys in their environment already)", errUsage)
+		}
+		// serve prefers keys given in its environment to its key file, so
+		// a key file beside them may not be the keys that signed.
+		for _, f := range []string{"token-keys", "session-keys"} {
+			for _, name := range []string{config.EnvName(f), config.EnvName(f) + "_FILE"} {
+				if os.Getenv(name) != "" {
+					return fmt.Errorf("%s is set: this deployment's keys are the ones its environment gives serve, not a key file's; give the same %s, %s and %s to every instance",
+						name, config.EnvName("token-keys"), config.EnvName("session-keys"), config.EnvName("signing-keys"))
+				}
+			}
 		}
 		ks, err := app.LoadKeys(*db, *file, nil)
 		if err != nil {

@@ -36,7 +36,15 @@ func migrateStoreFlags(fs *flag.FlagSet) runner {
 		// New keys would void every token, session and signed head the
 		// SQLite deployment issued.
 		_, err = fmt.Fprintf(e.stdout, "\nGive every instance on PostgreSQL this deployment's keys, not new ones, so that the tokens and heads it signed go on verifying:\n"+
-			"  consentry keys export --db %s > consentry.env   (add --keys-file FILE if its key file is not beside the database)\n", *from)
+			"  consentry keys export --db %s > consentry.env   (add --keys-file FILE if its key file is not beside the database)\n", shellQuote(*from))
 		return err
 	}
+}
+
+// shellQuote quotes s for a shell command line when it needs quoting.
+func shellQuote(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./:@+=,") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
@@ -209,5 +210,28 @@ func TestKeysExportNeedsAKeyFile(t *testing.T) {
 	out, err = runCLI(t, "keys", "export", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"))
 	if err == nil || !strings.Contains(err.Error(), "none.keys") {
 		t.Fatalf("keys export without a key file: %v\n%s", err, out)
+	}
+	// serve takes keys from its environment before its key file, so a
+	// key file there may not hold the keys that signed: no export then.
+	path := filepath.Join(t.TempDir(), "c.db")
+	if _, _, err := config.LoadOrCreateKeys(app.DefaultKeysFile("sqlite:" + path)); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("CONSENTRY_SESSION_KEYS_FILE", "/run/secrets/session")
+	out, err = runCLI(t, "keys", "export", "--db", "sqlite:"+path)
+	if err == nil || out != "" || !strings.Contains(err.Error(), "CONSENTRY_SESSION_KEYS_FILE is set") {
+		t.Fatalf("keys export with keys in the environment: %v\n%s", err, out)
+	}
+}
+
+func TestShellQuote(t *testing.T) {
+	for in, want := range map[string]string{
+		"sqlite:/var/lib/consentry/c.db": "sqlite:/var/lib/consentry/c.db",
+		"sqlite:/srv/my data/c.db":       "'sqlite:/srv/my data/c.db'",
+		"sqlite:/srv/it's/c.db":          `'sqlite:/srv/it'\''s/c.db'`,
+	} {
+		if got := shellQuote(in); got != want {
+			t.Errorf("shellQuote(%q) = %s, want %s", in, got, want)
+		}
 	}
 }

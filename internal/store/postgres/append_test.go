@@ -120,7 +120,8 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	retry.RequestID = retried.RequestID
 	newPage := storetest.Event("shop", 14)
 	newPage.Personal.Page = "https://shop.example/new"
-	for i, e := range []*consent.Event{storetest.Event("shop", 11), retry, storetest.Event("shop", 13), newPage, storetest.Event("shop", 15)} {
+	queued := []*consent.Event{storetest.Event("shop", 11), retry, storetest.Event("shop", 13), newPage, storetest.Event("shop", 15)}
+	for i, e := range queued {
 		if e != retry {
 			e.RequestID = uuid.Must(uuid.NewV7()) // new requests join with their IDs unlooked-up
 		}
@@ -143,6 +144,14 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	}
 	if !retry.Repeat || retry.ID != retried.ID {
 		t.Errorf("the joined retry was recorded again (repeat %v, ID %v, want %v)", retry.Repeat, retry.ID, retried.ID)
+	}
+	// The batch ran twice: what each event was answered with is what the
+	// second run committed.
+	for _, e := range queued {
+		stored, err := s.Event(ctx, e.ID)
+		if err != nil || stored.Seq != e.Seq || stored.Hash != e.Hash {
+			t.Errorf("event answered as #%d %x, stored as %+v (%v)", e.Seq, e.Hash[:4], stored, err)
+		}
 	}
 	verifyCount(t, s, 8)
 }
