@@ -169,7 +169,8 @@ func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger
 	if err != nil {
 		return head, nil, err
 	}
-	recorded, err = scanRequests(rows, nil)
+	defer rows.Close()
+	recorded, err = store.ScanRecorded(rows, nil)
 	return head, recorded, err
 }
 
@@ -183,12 +184,6 @@ func requestKeys(ids []uuid.UUID) [][]byte {
 		keys[i] = ids[i][:]
 	}
 	return keys
-}
-
-// scanRequests adds the rows of requestsQuery to recorded, and closes them.
-func scanRequests(rows pgx.Rows, recorded map[uuid.UUID]int64) (map[uuid.UUID]int64, error) {
-	defer rows.Close()
-	return store.ScanRecorded(rows, recorded)
 }
 
 // numbered reports whether e's user agent, page and choice have their
