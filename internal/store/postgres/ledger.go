@@ -497,14 +497,21 @@ func (s *Store) Event(ctx context.Context, id uuid.UUID) (*consent.Event, error)
 func (s *Store) EventsByConsent(ctx context.Context, cid uuid.UUID) ([]*consent.Event, error) {
 	var out []*consent.Event
 	err := s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
-		"SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq", [16]byte(cid))
+		byConsent+" ORDER BY 1", [16]byte(cid))
 	return out, err
 }
 
-// LastEvent returns the newest event of one consent ID: events_consent
-// holds seq after consent_id, so this is one index probe.
+// byConsent selects the events of one consent ID ($1): the event whose ID it
+// is, when that event is its own consent's (a new visitor's first decision),
+// by events_id, and the others by events_consent, which holds only events
+// whose consent ID is not their own ID (migration 00014). Both are probes.
+const byConsent = "SELECT " + eventColumns + " WHERE e.id = $1 AND e.consent_id = $1 UNION ALL SELECT " +
+	eventColumns + " WHERE e.consent_id = $1 AND e.consent_id <> e.id"
+
+// LastEvent returns the newest event of one consent ID: two probes (see
+// byConsent), events_consent holding seq after the consent ID.
 func (s *Store) LastEvent(ctx context.Context, cid uuid.UUID) (*consent.Event, error) {
-	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.consent_id = $1 ORDER BY e.seq DESC LIMIT 1", [16]byte(cid)))
+	e, err := scanEvent(s.pool.QueryRow(ctx, byConsent+" ORDER BY 1 DESC LIMIT 1", [16]byte(cid)))
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, consent.Errorf(consent.ENotFound, "no events for consent ID %s", cid)
 	}
@@ -681,11 +688,16 @@ func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 	return body, err
 }
 
+// eraseConsent erases the personal fields of a consent ID's events ($3),
+// found as byConsent finds them.
+const eraseConsent = `UPDATE events SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL,
+	erased_at = $1, erase_reason = $2 WHERE erased_at IS NULL AND seq IN (SELECT seq FROM events WHERE id = $3 AND consent_id = $3
+	UNION ALL SELECT seq FROM events WHERE consent_id = $3 AND consent_id <> id)`
+
 // Erase removes the personal fields of a consent ID's events. The ledger
 // still verifies: it chains over their salted digest, which stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE events SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL,
-		erased_at = $1, erase_reason = $2 WHERE consent_id = $3 AND erased_at IS NULL`, micros(at), reason, [16]byte(cid))
+	tag, err := s.pool.Exec(ctx, eraseConsent, micros(at), reason, [16]byte(cid))
 	if err != nil {
 		return 0, err
 	}

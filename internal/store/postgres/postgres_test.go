@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -91,4 +92,58 @@ func TestTamperAfterPurge(t *testing.T) {
 			return err
 		}
 	})
+}
+
+// A consent ID's events, its newest and their erasure are index probes,
+// never a scan: verify asks for the newest for every token. The event whose
+// ID is the consent ID comes from events_id, the others from the partial
+// events_consent (migration 00014). Sequential scans are priced out so that
+// the few rows of a test table do not make one the cheaper plan: a query
+// the partial index cannot serve still plans one, or walks a whole index.
+func TestConsentLookupsAreProbes(t *testing.T) {
+	ctx := context.Background()
+	url := pgtest.URL(t)
+	openURL(t, url)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var def string
+	if err := conn.QueryRow(ctx, "SELECT indexdef FROM pg_indexes WHERE indexname = 'events_consent' AND schemaname = current_schema()").Scan(&def); err != nil ||
+		!strings.HasSuffix(def, "WHERE (consent_id <> id)") {
+		t.Errorf("events_consent is %q (%v), want it partial", def, err)
+	}
+	if _, err := conn.Exec(ctx, "SET enable_seqscan = off"); err != nil {
+		t.Fatal(err)
+	}
+	cid := [16]byte([]byte("0123456789abcdef"))
+	for name, q := range map[string]struct {
+		sql  string
+		args []any
+	}{
+		"events":  {postgres.ByConsent + " ORDER BY 1", []any{cid}},
+		"newest":  {postgres.ByConsent + " ORDER BY 1 DESC LIMIT 1", []any{cid}},
+		"erasure": {postgres.EraseConsent, []any{int64(1), "test", cid}},
+	} {
+		rows, err := conn.Query(ctx, "EXPLAIN "+q.sql, q.args...)
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		plan, err := pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			t.Fatal(name, err)
+		}
+		all := strings.Join(plan, "\n")
+		walks := false // a scan of events that no index condition bounds
+		for i, line := range plan {
+			if strings.Contains(line, "Scan") && strings.Contains(line, " on events") &&
+				(i+1 == len(plan) || !strings.HasPrefix(strings.TrimSpace(plan[i+1]), "Index Cond:")) {
+				walks = true
+			}
+		}
+		if walks || !strings.Contains(all, "using events_id on events") || !strings.Contains(all, "using events_consent on events") {
+			t.Errorf("%s: plan\n%s\nwant a probe of events_id and one of events_consent, no scan of events", name, all)
+		}
+	}
 }

@@ -1,0 +1,7 @@
+package postgres
+
+// Queries whose plans tests check.
+const (
+	ByConsent    = byConsent
+	EraseConsent = eraseConsent
+)
