@@ -41,6 +41,7 @@ start() {
   bases=()
   for i in $(seq "$1"); do
     demo=; [ "$i" = 1 ] && demo=--demo
+    : >"$tmp/out$i" # before the server starts: the loop below reads it at once
     "$BIN" serve $demo --addr 127.0.0.1:0 --db "$url" --rate-limit "$RATE_LIMIT" >"$tmp/out$i" 2>"$tmp/err$i" &
     pids+=($!)
     base=

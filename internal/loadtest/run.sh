@@ -24,6 +24,7 @@ if [ -z "${BIN:-}" ]; then
   go build -o "$BIN" ./cmd/consentry
 fi
 go build -o "$tmp/pace" ./internal/loadtest/pace
+: >"$tmp/out" # before the server starts: the loop below reads it at once
 "$BIN" serve --demo --addr 127.0.0.1:0 --db "sqlite:$tmp/load.db" --rate-limit "$RATE_LIMIT" >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 base=
