@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
@@ -35,7 +36,7 @@ type metrics struct {
 
 // newMetrics registers the server's collectors. The writer's batch sizes are
 // observed through WriterObserver, set up before the writer starts.
-func newMetrics(reg *prometheus.Registry, w *ledger.Writer) *metrics {
+func newMetrics(reg *prometheus.Registry, w *ledger.Writer, st store.Store) *metrics {
 	m := &metrics{
 		consents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "consentry_consents_total", Help: "Decisions recorded, by action.",
@@ -43,7 +44,10 @@ func newMetrics(reg *prometheus.Registry, w *ledger.Writer) *metrics {
 	}
 	reg.MustRegister(m.consents, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "consentry_writer_queue_length", Help: "Events waiting for the ledger writer.",
-	}, func() float64 { return float64(w.QueueLen()) }))
+	}, func() float64 { return float64(w.QueueLen()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "consentry_writer_batch_reruns_total",
+		Help: "Ledger batches run a second time because a client's retry repeated a request ID recorded already.",
+	}, func() float64 { return float64(st.Reruns()) }))
 	m.handler = echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m
 }

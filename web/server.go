@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second}}
-	s.metrics = newMetrics(cfg.Metrics, cfg.Writer)
+	s.metrics = newMetrics(cfg.Metrics, cfg.Writer, cfg.Store)
 	s.bannerVary = "Accept-Encoding, Accept-Language, Sec-GPC"
 	if cfg.CountryHeader != "" {
 		s.bannerVary += ", " + cfg.CountryHeader

@@ -39,7 +39,8 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 		b, _ := io.ReadAll(res.Body)
 		return res.StatusCode, string(b)
 	}
-	if status, body := get(m[2]); status != 200 || !strings.Contains(body, "consentry_writer_queue_length") {
+	if status, body := get(m[2]); status != 200 || !strings.Contains(body, "consentry_writer_queue_length") ||
+		!strings.Contains(body, "\nconsentry_writer_batch_reruns_total 0\n") {
 		t.Errorf("metrics listener: %d %.200s", status, body)
 	}
 	if status, _ := get(m[1] + "/metrics"); status != http.StatusNotFound {

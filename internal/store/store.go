@@ -42,6 +42,10 @@ type Ledger interface {
 	// Only the ledger writer calls it. It may move an event's Time forward
 	// so that times never go backwards along the ledger.
 	AppendBatch(ctx context.Context, events []*consent.Event) error
+	// Reruns is how many batches AppendBatch has run a second time, having
+	// met a client's retry among request IDs it wrote without looking them
+	// up (the metric consentry_writer_batch_reruns_total).
+	Reruns() uint64
 
 	// PruneRequests forgets the request IDs of events recorded before t
 	// (see consent.Event.RequestID), so that they cost no storage for ever;

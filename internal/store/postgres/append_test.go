@@ -145,8 +145,11 @@ func TestWriterJoinsWhileHeadLocked(t *testing.T) {
 	if !retry.Repeat || retry.ID != retried.ID {
 		t.Errorf("the joined retry was recorded again (repeat %v, ID %v, want %v)", retry.Repeat, retry.ID, retried.ID)
 	}
-	// The batch ran twice: what each event was answered with is what the
-	// second run committed.
+	// The batch ran twice, and the metric says so: what each event was
+	// answered with is what the second run committed.
+	if n := s.Reruns(); n != 1 {
+		t.Errorf("%d batches counted as run again, want 1", n)
+	}
 	for _, e := range queued {
 		stored, err := s.Event(ctx, e.ID)
 		if err != nil || stored.Seq != e.Seq || stored.Hash != e.Hash {

@@ -61,10 +61,14 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 	if errors.Is(err, errJoinedRepeat) {
 		// The batch, what joined it included, runs again with every
 		// request ID looked up first.
+		s.reruns.Add(1)
 		err = s.appendLocked(ctx, &events, nil)
 	}
 	return err
 }
+
+// Reruns is how many batches ran again for a retry that joined them.
+func (s *Store) Reruns() uint64 { return s.reruns.Load() }
 
 // errJoinedRepeat is appendLocked's answer when an event that joined the
 // batch repeats a request recorded before: nothing of the batch is written.

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
+	"sync/atomic"
 
 	"github.com/consentry/consentry/internal/store"
 	"github.com/jackc/pgx/v5"
@@ -35,6 +36,8 @@ type Store struct {
 	// all three are never deleted).
 	agents, urls *dictionary
 	choices      map[store.Choice]int64
+	// reruns counts the batches run again for a joined retry.
+	reruns atomic.Uint64
 }
 
 // Open connects to the database url names (postgres://…) and brings its

@@ -127,8 +127,8 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 	if err := s.AppendBatch(ctx, first); err != nil {
 		t.Fatal(err)
 	}
-	if s.ws.recorded.stmts[26] != nil {
-		t.Fatal("a batch of new request IDs was looked up")
+	if s.ws.recorded.stmts[26] != nil || s.Reruns() != 0 {
+		t.Fatalf("a batch of new request IDs was looked up (%d run again)", s.Reruns())
 	}
 	for _, at := range []int{0, 13, 25} {
 		batch := eventsWithRequests(100+at, 26)
@@ -160,6 +160,9 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 		if events != seq || requests != seq {
 			t.Fatalf("retry at %d: %d events and %d request IDs stored, want %d of each", at, events, requests, seq)
 		}
+	}
+	if n := s.Reruns(); n != 3 {
+		t.Errorf("%d batches counted as run again, want 3", n)
 	}
 	head, hash, err := s.Head(ctx)
 	if err != nil {

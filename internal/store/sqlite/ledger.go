@@ -37,10 +37,14 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error 
 	defer s.mu.Unlock()
 	err := s.appendBatch(ctx, events, true)
 	if errors.Is(err, errRecorded) {
+		s.reruns.Add(1)
 		err = s.appendBatch(ctx, events, false)
 	}
 	return err
 }
+
+// Reruns is how many batches ran again for a recorded request ID.
+func (s *Store) Reruns() uint64 { return s.reruns.Load() }
 
 // errRecorded is appendBatch's answer when, inserting a batch's request IDs
 // as new, it found one recorded already.

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"os"
 	"sync"
+	"sync/atomic"
 
 	"github.com/consentry/consentry/internal/store"
 	"github.com/pressly/goose/v3"
@@ -35,6 +36,8 @@ type Store struct {
 	choices      map[store.Choice]int64
 	// ws are the ledger writer's statements, prepared at its first batch.
 	ws *writeStmts
+	// reruns counts the batches run again for a recorded request ID.
+	reruns atomic.Uint64
 }
 
 // Open opens (creating if need be) the SQLite database at path and brings its
