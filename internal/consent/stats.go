@@ -46,15 +46,20 @@ func ParseRevisionKey(key string) (rev int, what, v string, ok bool) {
 // Rollup returns the counts that events add to the daily rollup, summed in
 // memory so that a batch costs one upsert per distinct cell.
 //
-// The revision dimension is counted apart, cheaply: the events of a batch
-// mostly share their site, day and revision, so each such group is found
-// again without hashing, and its few actions and categories are counted in
-// short lists; its keys are made once per cell, not per event.
+// It runs in the ledger writer's transaction, for every batch, so it counts
+// without hashing per event: the events of a batch mostly share their site
+// and day (and revision), so each such group is found again by comparing it
+// with the last one, and its few actions, categories, countries and
+// languages are counted in short lists; a map finds a group only when a
+// batch mixes them. The revision keys are made once per cell, not per event.
 func Rollup(events []*Event) []Count {
-	type k struct {
-		site     string
-		day      int64
-		dim, key string
+	type dk struct {
+		site string
+		day  int64
+	}
+	type dayGroup struct {
+		dk
+		actions, granted, countries, langs []KeyCount
 	}
 	type gk struct {
 		site string
@@ -65,20 +70,32 @@ func Rollup(events []*Event) []Count {
 		gk
 		actions, granted []KeyCount
 	}
-	m := map[k]int64{}
 	var (
-		groups []*group
-		byKey  map[gk]*group
-		last   *group
+		days    []*dayGroup
+		dayBy   map[dk]*dayGroup
+		lastDay *dayGroup
+		groups  []*group
+		byKey   map[gk]*group
+		last    *group
 	)
 	for _, e := range events {
 		d := Day(e.Time)
-		m[k{e.Site, d, "action", string(e.Action)}]++
-		for _, g := range e.Granted {
-			m[k{e.Site, d, "granted", g}]++
+		if key := (dk{e.Site, d}); lastDay == nil || lastDay.dk != key {
+			if dayBy == nil {
+				dayBy = map[dk]*dayGroup{}
+			}
+			if lastDay = dayBy[key]; lastDay == nil {
+				lastDay = &dayGroup{dk: key}
+				dayBy[key] = lastDay
+				days = append(days, lastDay)
+			}
 		}
-		m[k{e.Site, d, "country", e.Country}]++
-		m[k{e.Site, d, "lang", e.Lang}]++
+		bump(&lastDay.actions, string(e.Action))
+		for _, g := range e.Granted {
+			bump(&lastDay.granted, g)
+		}
+		bump(&lastDay.countries, e.Country)
+		bump(&lastDay.langs, e.Lang)
 
 		if key := (gk{e.Site, d, e.Revision}); last == nil || last.gk != key {
 			if byKey == nil {
@@ -95,9 +112,23 @@ func Rollup(events []*Event) []Count {
 			bump(&last.granted, g)
 		}
 	}
-	out := make([]Count, 0, len(m)+8*len(groups))
-	for c, n := range m {
-		out = append(out, Count{c.site, c.day, c.dim, c.key, n})
+	n := 0
+	for _, g := range days {
+		n += len(g.actions) + len(g.granted) + len(g.countries) + len(g.langs)
+	}
+	for _, g := range groups {
+		n += len(g.actions) + len(g.granted)
+	}
+	out := make([]Count, 0, n)
+	for _, g := range days {
+		for _, dim := range [...]struct {
+			name string
+			list []KeyCount
+		}{{"action", g.actions}, {"granted", g.granted}, {"country", g.countries}, {"lang", g.langs}} {
+			for _, c := range dim.list {
+				out = append(out, Count{g.site, g.day, dim.name, c.Key, c.N})
+			}
+		}
 	}
 	for _, g := range groups {
 		for _, a := range g.actions {
