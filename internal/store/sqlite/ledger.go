@@ -28,10 +28,11 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 // retry repeats one), so the batch first inserts them as if none were: the
 // unique index on requests.id looks each up anyway as it inserts it, and a
 // separate lookup of the whole list beforehand was a statement, a temporary
-// index and a probe an ID more for every batch. When one was recorded (the
-// insert fails on that index), the transaction is rolled back, nothing of
-// it written, and the batch runs again looking its IDs up first, so that a
-// retry is answered with the event recorded first.
+// index and a probe an ID more for every batch. When one was recorded, or
+// two events of the batch share one (the insert fails on that index), the
+// transaction is rolled back, nothing of it written, and the batch runs
+// again looking its IDs up first, so that a retry is answered with the event
+// recorded first.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -95,40 +96,36 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 	default:
 		head.Hash, head.Time = [32]byte(prev), fromMicros(headMicros)
 	}
-	ids, withID := ledger.RequestIDs(events), 0
-	for _, e := range events {
-		if e.RequestID != uuid.Nil {
-			withID++
-		}
-	}
 	// Inserted first, with the seq each event gets when none is a repeat: a
-	// request ID that was recorded fails the insert before anything else of
-	// the batch is written. Two events of the batch with one ID take the
-	// other way, which finds and answers the repeat.
-	inserted := optimistic && len(ids) == withID
-	if inserted {
-		reqs := make([]any, 0, 2*len(ids))
+	// request ID that was recorded, or one that two events of the batch
+	// share, fails the insert on the unique index before anything else of
+	// the batch is written, and the batch runs again the other way, which
+	// finds and answers the repeats.
+	resolve := noRepeats
+	if optimistic {
+		reqs := s.args[:0]
 		for i, e := range events {
 			if e.RequestID != uuid.Nil {
 				reqs = append(reqs, head.Seq+int64(i)+1, e.RequestID[:])
 			}
 		}
-		if err = ws.requests.exec(ctx, tx, reqs); err != nil {
+		err = ws.requests.exec(ctx, tx, reqs)
+		s.args = clearArgs(reqs)
+		if err != nil {
 			if isUniqueIndex(err) {
 				return errRecorded
 			}
 			return err
 		}
-	}
-	var recorded map[uuid.UUID]int64
-	if !inserted {
-		if recorded, err = recordedRequests(ctx, tx, ws, ids); err != nil {
+	} else {
+		recorded, err := recordedRequests(ctx, tx, ws, ledger.RequestIDs(events))
+		if err != nil {
 			return err
 		}
+		events, resolve = ledger.Repeats(events, recorded)
 	}
-	events, resolve := ledger.Repeats(events, recorded)
 	head, days := ledger.SealBatch(head, events)
-	rows := make([]any, 0, eventInsertArgs*len(events))
+	rows := s.args[:0]
 	var reqs []any
 	for _, e := range events {
 		agent, err := s.nameID(ctx, tx, s.agents, e.Personal.UserAgent)
@@ -143,14 +140,16 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		if err != nil {
 			return err
 		}
-		rows = append(rows, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, e.Flags(),
+		rows = append(rows, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, int64(e.Flags()),
 			micros(e.Time), micros(e.Expires), e.Personal.IP, agent, page,
 			e.PIISalt, e.PIIDigest[:], e.Hash[:])
-		if e.RequestID != uuid.Nil && !inserted {
+		if e.RequestID != uuid.Nil && !optimistic {
 			reqs = append(reqs, e.Seq, e.RequestID[:])
 		}
 	}
-	if err = ws.events.exec(ctx, tx, rows); err != nil {
+	err = ws.events.exec(ctx, tx, rows)
+	s.args = clearArgs(rows)
+	if err != nil {
 		return err
 	}
 	if err = ws.requests.exec(ctx, tx, reqs); err != nil {
@@ -162,11 +161,13 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		}
 	}
 	counts := consent.Rollup(events)
-	rollup := make([]any, 0, 5*len(counts))
+	rollup := s.args[:0]
 	for _, c := range counts {
 		rollup = append(rollup, c.Site, c.Day, c.Dim, c.Key, c.N)
 	}
-	if err = ws.rollup.exec(ctx, tx, rollup); err != nil {
+	err = ws.rollup.exec(ctx, tx, rollup)
+	s.args = clearArgs(rollup)
+	if err != nil {
 		return err
 	}
 	if _, err = tx.StmtContext(ctx, ws.setHead).ExecContext(ctx, head.Seq, head.Hash[:], micros(head.Time)); err != nil {
@@ -185,6 +186,18 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 	// to the next batch, which is committed all the same.
 	ws.prepareMissing(ctx, s.w)
 	return nil
+}
+
+// noRepeats is the resolve of a batch that has no repeats.
+func noRepeats(func(seq int64) (*consent.Event, error)) error { return nil }
+
+// clearArgs empties a list of statement arguments for the next statement,
+// keeping its room: a batch's arguments are many, one list reused by each
+// statement in turn saves growing a new one for each. Cleared, it holds on
+// to none of the batch's values.
+func clearArgs(args []any) []any {
+	clear(args)
+	return args[:0]
 }
 
 // recordedRequests maps those of ids recorded already to their event's seq.
@@ -240,13 +253,15 @@ type dictionary struct {
 	ids           map[string]int64
 }
 
-// nameID returns the number of v in d, storing it when it is new; NULL for "".
-func (s *Store) nameID(ctx context.Context, tx *sql.Tx, d *dictionary, v string) (sql.NullInt64, error) {
+// nameID returns the number of v in d, storing it when it is new; nil (NULL)
+// for "". The number is an argument as database/sql passes it to the driver,
+// an int64 in an any, so that it goes through no conversion.
+func (s *Store) nameID(ctx context.Context, tx *sql.Tx, d *dictionary, v string) (any, error) {
 	if v == "" {
-		return sql.NullInt64{}, nil
+		return nil, nil
 	}
 	if id, ok := d.ids[v]; ok {
-		return sql.NullInt64{Int64: id, Valid: true}, nil
+		return id, nil
 	}
 	// Most strings missing from the cache are stored already: a probe
 	// finds them without writing.
@@ -256,13 +271,13 @@ func (s *Store) nameID(ctx context.Context, tx *sql.Tx, d *dictionary, v string)
 		err = tx.QueryRowContext(ctx, fmt.Sprintf("INSERT INTO %s (%s) VALUES (?) RETURNING id", d.table, d.column), v).Scan(&id)
 	}
 	if err != nil {
-		return sql.NullInt64{}, err
+		return nil, err
 	}
 	if len(d.ids) >= dictionaryCache {
 		d.ids = map[string]int64{}
 	}
 	d.ids[v] = id
-	return sql.NullInt64{Int64: id, Valid: true}, nil
+	return id, nil
 }
 
 // choiceID returns the number of choice c, storing it when it is new.

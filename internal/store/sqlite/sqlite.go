@@ -36,8 +36,11 @@ type Store struct {
 	choices      map[store.Choice]int64
 	// ws are the ledger writer's statements, prepared at its first batch.
 	ws *writeStmts
-	// reruns counts the batches run again for a recorded request ID.
+	// reruns counts the batches run again for a recorded request ID (or one
+	// two events of the batch share).
 	reruns atomic.Uint64
+	// args is the room for the writer's statement arguments, reused.
+	args []any
 }
 
 // Open opens (creating if need be) the SQLite database at path and brings its
