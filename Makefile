@@ -106,6 +106,7 @@ fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/token/
 	$(GO) test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime $(FUZZTIME) ./internal/token/
 	$(GO) test -run '^$$' -fuzz '^FuzzSiteYAML$$' -fuzztime $(FUZZTIME) ./internal/siteyaml/
+	$(GO) test -run '^$$' -fuzz '^FuzzDecodeRequest$$' -fuzztime $(FUZZTIME) ./web/
 
 ## loadtest: the real binary under wrk -t2 -c64 (needs wrk): consents/s,
 ## /healthz/s, their ratio, latency, and p99 at 5k/s (DURATION=10s RATE=5000)

@@ -35,7 +35,7 @@ func (s *Server) postConsent(c echo.Context) error {
 		return err
 	}
 	var req consent.Request
-	if err := readJSON(c, &req); err != nil {
+	if err := readConsentRequest(c, &req); err != nil {
 		return err
 	}
 	if req.Source == consent.SourceNoJS {
