@@ -103,6 +103,7 @@ snippet-release:
 FUZZTIME ?= 1m
 fuzz:
 	$(GO) test -run '^$$' -fuzz '^FuzzDecide$$' -fuzztime $(FUZZTIME) ./internal/consent/
+	$(GO) test -run '^$$' -fuzz '^FuzzPageOf$$' -fuzztime $(FUZZTIME) ./internal/consent/
 	$(GO) test -run '^$$' -fuzz '^FuzzDecode$$' -fuzztime $(FUZZTIME) ./internal/token/
 	$(GO) test -run '^$$' -fuzz '^FuzzEncode$$' -fuzztime $(FUZZTIME) ./internal/token/
 	$(GO) test -run '^$$' -fuzz '^FuzzSiteYAML$$' -fuzztime $(FUZZTIME) ./internal/siteyaml/

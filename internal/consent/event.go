@@ -3,6 +3,7 @@ package consent
 import (
 	"net/netip"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -79,7 +80,86 @@ func TruncateIP(s string) string {
 
 // PageOf keeps the origin and path of a page URL and drops query and
 // fragment, which often carry personal data. It returns "" for a non-http URL.
+//
+// Every consent names its page, so a URL of the plain shape most are (a
+// lower-case http(s) scheme and host, a path of letters, digits and
+// "-._~/") is cut without parsing it; any other goes through net/url, and
+// FuzzPageOf holds the two ways together.
 func PageOf(raw string) string {
+	if p, ok := plainPage(raw); ok {
+		return p
+	}
+	return parsedPage(raw)
+}
+
+// plainPage is PageOf for a URL of the plain shape; ok is false for any
+// other.
+func plainPage(raw string) (page string, ok bool) {
+	var rest string
+	switch {
+	case strings.HasPrefix(raw, "https://"):
+		rest = raw[len("https://"):]
+	case strings.HasPrefix(raw, "http://"):
+		rest = raw[len("http://"):]
+	default:
+		return "", false
+	}
+	for i := 0; i < len(raw); i++ {
+		if c := raw[i]; c <= ' ' || c >= 0x7f {
+			return "", false // net/url refuses control bytes; leave the rest to it
+		}
+	}
+	i, colon := 0, -1
+	for ; i < len(rest); i++ {
+		c := rest[i]
+		if c == ':' && colon < 0 {
+			colon = i
+			continue
+		}
+		if c == '/' || c == '?' || c == '#' {
+			break
+		}
+		if colon >= 0 {
+			if c < '0' || c > '9' {
+				return "", false
+			}
+		} else if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.') {
+			return "", false
+		}
+	}
+	if i == 0 || colon == 0 || colon == i-1 {
+		return "", false // no host, or a port without digits
+	}
+	host := rest[:i]
+	j := i
+	for ; j < len(rest) && rest[j] != '?' && rest[j] != '#'; j++ {
+		c := rest[j]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' || c == '/') {
+			return "", false
+		}
+	}
+	if f := strings.IndexByte(rest[j:], '#'); f >= 0 && strings.IndexByte(rest[j+f:], '%') >= 0 {
+		return "", false // net/url unescapes a fragment and may refuse it
+	}
+	path := rest[i:j]
+	if len(path) > 512 {
+		path = path[:512]
+	}
+	scheme := raw[:len(raw)-len(rest)]
+	if (scheme == "http://" && strings.HasSuffix(host, ":80")) || (scheme == "https://" && strings.HasSuffix(host, ":443")) {
+		return scheme + host[:colon] + path, true
+	}
+	page = raw[:len(scheme)+i+len(path)]
+	if len(page) < len(raw) {
+		// A copy: the page outlives the request (the writer's cache of page
+		// numbers), and the query it leaves out may carry personal data.
+		page = strings.Clone(page)
+	}
+	return page, true
+}
+
+// parsedPage is PageOf through net/url.
+func parsedPage(raw string) string {
 	u, err := url.Parse(raw)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return ""
