@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"fmt"
+	"sync"
 
 	"github.com/consentry/consentry/internal/consent"
 )
@@ -27,9 +28,32 @@ func Seal(e *consent.Event, prev [32]byte) {
 // fields. The HTTP layer calls it before queueing an event, so that the
 // writer's transaction, which every event waits for, only chains and inserts.
 func SealPersonal(e *consent.Event) {
-	e.PIISalt = make([]byte, 16)
-	rand.Read(e.PIISalt)
+	e.PIISalt = newSalt()
 	e.PIIDigest = PersonalDigest(e.PIISalt, e.Personal)
+}
+
+// salts holds *[]byte: random bytes from crypto/rand not handed out yet.
+// Every consent takes a salt, and one read of many salts' bytes costs about
+// what the read of one did.
+var salts sync.Pool
+
+// saltsRead is how many salts' bytes one read from crypto/rand takes.
+const saltsRead = 32
+
+// newSalt returns 16 bytes from crypto/rand that no other salt shares.
+func newSalt() []byte {
+	bp, _ := salts.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	if len(*bp) < 16 {
+		*bp = make([]byte, 16*saltsRead)
+		rand.Read(*bp)
+	}
+	salt := (*bp)[:16:16]
+	*bp = (*bp)[16:]
+	salts.Put(bp)
+	return salt
 }
 
 // PersonalDigest is the salted digest of an event's personal fields. The chain

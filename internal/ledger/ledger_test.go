@@ -461,3 +461,39 @@ func TestVerifyAcrossPurgedRuns(t *testing.T) {
 		t.Errorf("broken at #%d, want #6", got)
 	}
 }
+
+// Salts are read from crypto/rand many at a time: still, every event gets
+// 16 bytes of its own, which no other event's salt shares or can overwrite,
+// also when many requests seal at once.
+func TestSealPersonalSaltsAreDistinct(t *testing.T) {
+	const workers, each = 8, 500
+	got := make([][]*consent.Event, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range each {
+				e := &consent.Event{Personal: consent.Personal{IP: "203.0.113.0", UserAgent: "ua", Page: "https://shop.example/"}}
+				ledger.SealPersonal(e)
+				got[w] = append(got[w], e)
+			}
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	for _, events := range got {
+		for _, e := range events {
+			if len(e.PIISalt) != 16 || cap(e.PIISalt) != 16 {
+				t.Fatalf("salt of %d bytes, room for %d", len(e.PIISalt), cap(e.PIISalt))
+			}
+			if seen[string(e.PIISalt)] {
+				t.Fatalf("salt %x given twice", e.PIISalt)
+			}
+			seen[string(e.PIISalt)] = true
+			if e.PIIDigest != ledger.PersonalDigest(e.PIISalt, e.Personal) {
+				t.Fatal("the digest is not over the salt the event holds")
+			}
+		}
+	}
+}
