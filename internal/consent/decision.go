@@ -100,34 +100,32 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 			return d, FieldError(EUnprocessed, "categories", "unknown category %q", k)
 		}
 	}
-	granted := map[string]bool{}
 	switch r.Action {
-	case AcceptAll:
-		for _, c := range s.Categories {
-			granted[c.Key] = !(d.GPC && c.GPC && !c.Required)
-		}
-	case RejectAll, Withdraw:
-	case Custom:
-		for k, v := range r.Categories {
-			granted[k] = v
-		}
+	case AcceptAll, RejectAll, Withdraw, Custom:
 	default:
 		return d, FieldError(EUnprocessed, "action", "unknown action %q", r.Action)
 	}
 	if r.Action != Custom && len(r.Categories) > 0 {
 		return d, FieldError(EUnprocessed, "categories", "only a custom decision names categories")
 	}
+	// Every category a request names is one of the site's (checked above),
+	// so what is granted is decided category by category of the site.
 	for _, c := range s.Categories {
+		var v bool
+		switch r.Action {
+		case AcceptAll:
+			v = !(d.GPC && c.GPC && !c.Required)
+		case Custom:
+			v = r.Categories[c.Key]
+		}
 		if c.Required {
-			granted[c.Key] = true
+			v = true
 		}
 		if c.GPC && d.GPC && where.Mode != OptIn && !c.Required {
-			granted[c.Key] = false
+			v = false
 		}
-	}
-	for k, v := range granted {
-		if v {
-			d.Granted = append(d.Granted, k)
+		if v && !slices.Contains(d.Granted, c.Key) {
+			d.Granted = append(d.Granted, c.Key)
 		}
 	}
 	sort.Strings(d.Granted)
