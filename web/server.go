@@ -191,15 +191,16 @@ func (sc *siteCache) get(ctx context.Context, id string) (*consent.Site, error) 
 // entry is the cached site with what was rendered from it. A site read
 // again keeps the old entry, answers included, while nothing in it changed.
 func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) {
-	if !consent.ValidSiteID(id) {
-		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
-	}
 	now := time.Now()
 	sc.mu.Lock()
 	c, ok := sc.m[id]
 	sc.mu.Unlock()
 	if ok && now.Sub(c.at) < sc.ttl {
 		return c, nil
+	}
+	// Only a valid ID is ever cached, so one found needs no check.
+	if !ok && !consent.ValidSiteID(id) {
+		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
 	}
 	site, err := sc.store.Site(ctx, id)
 	var typed *consent.Error
