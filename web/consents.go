@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -93,9 +94,9 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 		return nil, consent.FieldError(consent.EUnprocessed, "request_id", "was used already, for a decision on another site")
 	}
 	if !ev.Repeat {
-		s.metrics.consents.WithLabelValues(string(ev.Action)).Inc()
+		s.metrics.consent(ev.Action)
 	}
-	consentID, eventID := ev.ConsentID.String(), ev.ID.String()
+	consentID, eventID := uuidStrings(ev.ConsentID, ev.ID)
 	tok, err := s.cfg.Tokens.Encode(token.Claims{
 		ConsentID: consentID, EventID: eventID, Site: site.ID, Revision: ev.Revision, Granted: ev.Granted,
 		ConsentMode: site.ConsentModeBits(ev.Granted), Issued: ev.Time.Unix(), Expires: ev.Expires.Unix(),
@@ -122,6 +123,22 @@ func readJSON(c echo.Context, v any) error {
 		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
 	}
 	return nil
+}
+
+// uuidStrings returns a.String() and b.String() in one allocation.
+func uuidStrings(a, b uuid.UUID) (string, string) {
+	var buf [72]byte
+	for i, u := range [2]uuid.UUID{a, b} {
+		t := buf[36*i : 36*i+36]
+		hex.Encode(t[0:8], u[0:4])
+		hex.Encode(t[9:13], u[4:6])
+		hex.Encode(t[14:18], u[6:8])
+		hex.Encode(t[19:23], u[8:10])
+		hex.Encode(t[24:36], u[10:16])
+		t[8], t[13], t[18], t[23] = '-', '-', '-', '-'
+	}
+	s := string(buf[:])
+	return s[:36], s[36:]
 }
 
 func truncate(s string, n int) string {

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"testing/iotest"
 	"time"
+
+	"github.com/google/uuid"
 )
 
 // The consent answer written by hand is byte for byte what encoding/json
@@ -44,5 +46,18 @@ func TestReadBody(t *testing.T) {
 	}
 	if _, err := readBody(iotest.TimeoutReader(strings.NewReader(strings.Repeat("x", 5000)))); err == nil {
 		t.Error("a failed read passed")
+	}
+}
+
+// uuidStrings writes what uuid.UUID.String writes.
+func TestUUIDStrings(t *testing.T) {
+	for range 100 {
+		a, b := uuid.New(), uuid.Must(uuid.NewV7())
+		if x, y := uuidStrings(a, b); x != a.String() || y != b.String() {
+			t.Fatalf("%s %s, want %s %s", x, y, a, b)
+		}
+	}
+	if x, y := uuidStrings(uuid.Nil, uuid.Max); x != uuid.Nil.String() || y != uuid.Max.String() {
+		t.Fatalf("%s %s", x, y)
 	}
 }

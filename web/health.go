@@ -3,8 +3,10 @@ package web
 import (
 	"context"
 	"net/http"
+	"sync"
 	"time"
 
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/labstack/echo/v4"
@@ -31,7 +33,20 @@ func (s *Server) getReady(c echo.Context) error {
 
 type metrics struct {
 	consents *prometheus.CounterVec
+	// byAction holds the consents counter of each action counted so far
+	// (consent.Action → prometheus.Counter), found by label once rather
+	// than for every consent.
+	byAction sync.Map
 	handler  echo.HandlerFunc
+}
+
+// consent counts one decision recorded with action a.
+func (m *metrics) consent(a consent.Action) {
+	c, ok := m.byAction.Load(a)
+	if !ok {
+		c, _ = m.byAction.LoadOrStore(a, m.consents.WithLabelValues(string(a)))
+	}
+	c.(prometheus.Counter).Inc()
 }
 
 // newMetrics registers the server's collectors. The writer's batch sizes are
