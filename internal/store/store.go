@@ -36,9 +36,11 @@ type Ledger interface {
 	// the ledger (see package ledger) and adding them to the daily rollup.
 	// An event whose RequestID was recorded already, or earlier in the same
 	// batch, is not written again: it becomes the event recorded first,
-	// marked Repeat (see ledger.Repeats). Request IDs are looked up in the
+	// marked Repeat (see ledger.Repeats). Request IDs are checked in the
 	// same transaction as the insert, after the ledger's write lock, so a
-	// retry racing the first attempt is caught too.
+	// retry racing the first attempt is caught too (both stores insert them
+	// unlooked-up, and when their unique index finds one recorded, run the
+	// batch again with a lookup: Reruns).
 	// Only the ledger writer calls it. It may move an event's Time forward
 	// so that times never go backwards along the ledger.
 	AppendBatch(ctx context.Context, events []*consent.Event) error

@@ -209,3 +209,66 @@ func verifyCount(t *testing.T, s *Store, want int64) {
 		t.Fatalf("verified %d events, err %v; want %d", v.Count(), err, want)
 	}
 }
+
+// A batch's request IDs are inserted without a lookup. One that another
+// instance recorded before fails the insert on its unique index, and the
+// batch runs again with every ID looked up: the retry, at the start, the
+// middle or the end of the batch, is answered with the event recorded
+// first, the others get the next seqs, nothing is stored twice, and the
+// instance counts the batch as run again.
+func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
+	ctx := context.Background()
+	first, url := openTest(t)
+	other, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	recorded := eventsWithRequests(0, 26)
+	if err := first.AppendBatch(ctx, recorded); err != nil {
+		t.Fatal(err)
+	}
+	for _, at := range []int{0, 13, 25} {
+		batch := eventsWithRequests(100+at, 26)
+		batch[at].RequestID = recorded[at].RequestID
+		seq, _, err := other.Head(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := other.AppendBatch(ctx, batch); err != nil {
+			t.Fatalf("retry at %d: %v", at, err)
+		}
+		for i, e := range batch {
+			if i == at {
+				if !e.Repeat || e.ID != recorded[at].ID || e.Seq != recorded[at].Seq {
+					t.Fatalf("retry at %d answered %v seq %d (repeat %v), want %v seq %d", at, e.ID, e.Seq, e.Repeat, recorded[at].ID, recorded[at].Seq)
+				}
+				continue
+			}
+			seq++
+			if e.Repeat || e.Seq != seq {
+				t.Fatalf("batch with a retry at %d: event %d has seq %d (repeat %v), want %d", at, i, e.Seq, e.Repeat, seq)
+			}
+		}
+		var events, requests int64
+		if err := other.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM requests)").Scan(&events, &requests); err != nil {
+			t.Fatal(err)
+		}
+		if events != seq || requests != seq {
+			t.Fatalf("retry at %d: %d events and %d request IDs stored, want %d of each", at, events, requests, seq)
+		}
+	}
+	if a, b := first.Reruns(), other.Reruns(); a != 0 || b != 3 {
+		t.Errorf("batches run again: %d and %d, want 0 and 3", a, b)
+	}
+	verifyCount(t, other, 26+3*25)
+}
+
+func eventsWithRequests(from, n int) []*consent.Event {
+	events := make([]*consent.Event, n)
+	for i := range events {
+		events[i] = storetest.Event("shop", from+i)
+		events[i].RequestID = uuid.Must(uuid.NewV7())
+	}
+	return events
+}

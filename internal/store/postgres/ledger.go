@@ -24,10 +24,18 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 
 // AppendBatch writes events in one transaction that takes two round trips
 // while it holds the ledger head's row lock. The first pipeline begins the
-// transaction, locks and reads the head, and looks up the batch's request
-// IDs; the batch is sealed to that head in Go; the second pipeline writes
-// the events, their request IDs, day starts and rollup and the new head in
-// one statement, and commits. Writers on other instances wait on that row
+// transaction and locks and reads the head; the batch is sealed to that
+// head in Go; the second pipeline writes the events, their request IDs,
+// day starts and rollup and the new head in one statement, and commits.
+//
+// A batch's request IDs are almost never recorded already (only a client's
+// retry repeats one), so they are inserted as if none were, as on SQLite:
+// the unique index on requests.id looks each up anyway as it inserts it.
+// When one was recorded the insert fails on that index, the transaction is
+// rolled back, nothing of it written, and the batch, what joined it
+// included, runs again with every request ID looked up after the lock, so
+// that a retry is answered with the event recorded first, on whichever
+// instance that was. Writers on other instances wait on that row
 // lock, so the ledger stays one chain and the rollup exact. New user
 // agents, pages and choices are stored before, in transactions of their
 // own, so the lock is held for no more than the batch itself; rows of a
@@ -57,30 +65,26 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 	if err := s.storeChoices(ctx, events); err != nil {
 		return err
 	}
-	err := s.appendLocked(ctx, &events, join)
-	if errors.Is(err, errJoinedRepeat) {
-		// The batch, what joined it included, runs again with every
-		// request ID looked up first.
+	err := s.appendLocked(ctx, &events, join, false)
+	if errors.Is(err, errRecorded) {
 		s.reruns.Add(1)
-		err = s.appendLocked(ctx, &events, nil)
+		err = s.appendLocked(ctx, &events, nil, true)
 	}
 	return err
 }
 
-// Reruns is how many batches ran again for a retry that joined them.
+// Reruns is how many batches ran again for a recorded request ID.
 func (s *Store) Reruns() uint64 { return s.reruns.Load() }
 
-// errJoinedRepeat is appendLocked's answer when an event that joined the
-// batch repeats a request recorded before: nothing of the batch is written.
-var errJoinedRepeat = errors.New("an event that joined the batch repeats a recorded request")
+// errRecorded is appendLocked's answer when, inserting a batch's request IDs
+// without looking them up, it found one recorded already: nothing of the
+// batch is written.
+var errRecorded = errors.New("a request ID of the batch was recorded already")
 
 // appendLocked appends *events, and what join adds to them, in one
-// transaction under the head's lock. The request IDs of the events that
-// join adds are not looked up, which would be a round trip more while the
-// lock is held: a client's retry is rare, and one that joined fails the
-// batch's insert of request IDs on its unique index, so that the batch,
-// rolled back, runs again with errJoinedRepeat.
-func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join ledger.Join) (err error) {
+// transaction under the head's lock. Unless lookup, their request IDs are
+// not looked up and a recorded one fails the batch with errRecorded.
+func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join ledger.Join, lookup bool) (err error) {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return err
@@ -92,15 +96,16 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 			rollback(conn)
 		}
 	}()
-	head, recorded, err := lockHead(ctx, conn, ledger.RequestIDs(*events))
+	var ids []uuid.UUID
+	if lookup {
+		ids = ledger.RequestIDs(*events)
+	}
+	head, recorded, err := lockHead(ctx, conn, ids)
 	if err != nil {
 		return err
 	}
-	joined := false
 	if join != nil {
-		if more := join(s.numbered); len(more) > 0 {
-			*events, joined = slices.Concat(*events, more), true
-		}
+		*events = slices.Concat(*events, join(s.numbered))
 	}
 	fresh, resolve := ledger.Repeats(*events, recorded)
 	head, days := ledger.SealBatch(head, fresh)
@@ -118,8 +123,8 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 	if _, err = br.Exec(); err != nil {
 		br.Close()
 		var pe *pgconn.PgError
-		if joined && errors.As(err, &pe) && pe.ConstraintName == "requests_id_key" {
-			return errJoinedRepeat
+		if !lookup && errors.As(err, &pe) && pe.ConstraintName == "requests_id_key" {
+			return errRecorded
 		}
 		return err
 	}
@@ -138,8 +143,8 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 }
 
 // lockHead begins a transaction on conn, locks and reads the ledger head and
-// maps those of ids recorded already to their event's seq, in one round
-// trip. The lookup is a statement of its own after the lock, so its
+// maps those of ids (none unless a batch runs again) recorded already to
+// their event's seq, in one round trip. The lookup is a statement of its own after the lock, so its
 // snapshot sees what a writer that held the lock before committed: a retry
 // on another instance answers the first result.
 func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger.Head, recorded map[uuid.UUID]int64, err error) {

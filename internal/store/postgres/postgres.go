@@ -36,7 +36,7 @@ type Store struct {
 	// all three are never deleted).
 	agents, urls *dictionary
 	choices      map[store.Choice]int64
-	// reruns counts the batches run again for a joined retry.
+	// reruns counts the batches run again for a recorded request ID.
 	reruns atomic.Uint64
 }
 
