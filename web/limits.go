@@ -4,6 +4,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/labstack/echo/v4"
@@ -49,9 +50,30 @@ func bodyLimit(limit int64) echo.MiddlewareFunc {
 	}
 }
 
+// isForm reports whether r's body is a URL-encoded form. Most posts are
+// not (the snippet sends text/plain): a Content-Type of ASCII that does not
+// start with the form's media type, after white space and whatever the
+// case, cannot be one, and only another is parsed.
 func isForm(r *http.Request) bool {
-	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	return ct == "application/x-www-form-urlencoded"
+	const form = "application/x-www-form-urlencoded"
+	h := r.Header.Get("Content-Type")
+	if ascii(h) {
+		t := strings.TrimLeft(h, " \t\n\v\f\r")
+		if len(t) < len(form) || !strings.EqualFold(t[:len(form)], form) {
+			return false
+		}
+	}
+	ct, _, _ := mime.ParseMediaType(h)
+	return ct == form
+}
+
+func ascii(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 func tooLarge(limit int64) error {
