@@ -125,6 +125,9 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 			v = false
 		}
 		if v && !slices.Contains(d.Granted, c.Key) {
+			if d.Granted == nil {
+				d.Granted = make([]string, 0, len(s.Categories))
+			}
 			d.Granted = append(d.Granted, c.Key)
 		}
 	}
