@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -349,6 +351,10 @@ func (s *Store) storeNames(ctx context.Context, d *dictionary, events []*consent
 		// from the cache.
 		d.ids, missing = map[string]int64{}, slices.Collect(maps.Keys(batch))
 	}
+	// In one order on every instance: two inserting the same new strings
+	// in different orders would each wait for the other's row and one
+	// would die of a deadlock (TestNewNamesOnTwoInstances).
+	slices.Sort(missing)
 	if _, err := s.pool.Exec(ctx, fmt.Sprintf("INSERT INTO %[1]s (%[2]s) SELECT unnest($1::text[]) ON CONFLICT (%[2]s) DO NOTHING",
 		d.table, d.column), missing); err != nil {
 		return err
@@ -369,6 +375,13 @@ func (s *Store) storeNames(ctx context.Context, d *dictionary, events []*consent
 		d.ids[v] = id
 	}
 	return rows.Err()
+}
+
+// compareChoices orders choices by every field of their unique key.
+func compareChoices(a, b store.Choice) int {
+	return cmp.Or(cmp.Compare(a.Revision, b.Revision), cmp.Compare(a.Action, b.Action), cmp.Compare(a.Granted, b.Granted),
+		cmp.Compare(a.Source, b.Source), cmp.Compare(a.Lang, b.Lang), cmp.Compare(a.Country, b.Country),
+		cmp.Compare(a.Rule, b.Rule), bytes.Compare(a.TextsHash[:], b.TextsHash[:]))
 }
 
 // storeChoices makes sure every choice of the batch has a number in the
@@ -392,6 +405,7 @@ func (s *Store) storeChoices(ctx context.Context, events []*consent.Event) error
 		// from the cache.
 		s.choices, missing = map[store.Choice]int64{}, slices.Collect(maps.Keys(batch))
 	}
+	slices.SortFunc(missing, compareChoices) // one order on every instance, as in storeNames
 	var (
 		revs                                              []int32
 		actions, granted, sources, langs, countries, rule []string
