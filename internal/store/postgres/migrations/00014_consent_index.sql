@@ -1,3 +1,4 @@
+-- +goose NO TRANSACTION
 -- +goose Up
 -- As SQLite's 00012: a new visitor's consent ID is its first event's ID, so
 -- events_id already finds every first decision by its consent ID.
@@ -5,9 +6,16 @@
 -- consent IDs that name no event of their own), and a consent ID's events
 -- are two probes (byConsent). Each first decision writes one index entry
 -- fewer, inside the batch's transaction that holds the ledger head's lock.
-DROP INDEX events_consent;
-CREATE INDEX events_consent ON events (consent_id, seq) WHERE consent_id <> id;
+-- Built CONCURRENTLY, outside a transaction, so that instances go on
+-- appending while it builds; every step can run again after an
+-- interruption (a half-built index from one is dropped first).
+DROP INDEX CONCURRENTLY IF EXISTS events_consent_partial;
+CREATE INDEX CONCURRENTLY events_consent_partial ON events (consent_id, seq) WHERE consent_id <> id;
+DROP INDEX CONCURRENTLY IF EXISTS events_consent;
+ALTER INDEX events_consent_partial RENAME TO events_consent;
 
 -- +goose Down
-DROP INDEX events_consent;
-CREATE INDEX events_consent ON events (consent_id, seq);
+DROP INDEX CONCURRENTLY IF EXISTS events_consent_whole;
+CREATE INDEX CONCURRENTLY events_consent_whole ON events (consent_id, seq);
+DROP INDEX CONCURRENTLY IF EXISTS events_consent;
+ALTER INDEX events_consent_whole RENAME TO events_consent;
