@@ -61,7 +61,7 @@ func newMetrics(reg *prometheus.Registry, w *ledger.Writer, st store.Store) *met
 		Name: "consentry_writer_queue_length", Help: "Events waiting for the ledger writer.",
 	}, func() float64 { return float64(w.QueueLen()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "consentry_writer_batch_reruns_total",
-		Help: "Ledger batches run a second time because a client's retry repeated a request ID recorded already.",
+		Help: "Ledger batches run a second time because a request ID in them was recorded already or came twice (a client's retry).",
 	}, func() float64 { return float64(st.Reruns()) }))
 	m.handler = echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m

@@ -15,6 +15,10 @@ import (
 	"github.com/google/uuid"
 )
 
+// LookupsAfterRerun is how many batches after one that ran again (Reruns)
+// look their request IDs up before inserting them.
+const LookupsAfterRerun = 64
+
 // Store is the persistence of sites, the consent ledger, staff and their
 // audit trail. Not-found is always a *consent.Error with code ENotFound,
 // never nil, nil.
@@ -46,7 +50,9 @@ type Ledger interface {
 	AppendBatch(ctx context.Context, events []*consent.Event) error
 	// Reruns is how many batches AppendBatch has run a second time, having
 	// met a client's retry among request IDs it wrote without looking them
-	// up (the metric consentry_writer_batch_reruns_total).
+	// up (the metric consentry_writer_batch_reruns_total). After a rerun
+	// the next LookupsAfterRerun batches look their IDs up first, so that
+	// replaying recorded request IDs cannot make every batch run twice.
 	Reruns() uint64
 
 	// PruneRequests forgets the request IDs of events recorded before t

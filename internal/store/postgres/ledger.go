@@ -37,7 +37,8 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 // rolled back, nothing of it written, and the batch, what joined it
 // included, runs again with every request ID looked up after the lock, so
 // that a retry is answered with the event recorded first, on whichever
-// instance that was. Writers on other instances wait on that row
+// instance that was; the store.LookupsAfterRerun batches after it look
+// theirs up too (those that join them excepted). Writers on other instances wait on that row
 // lock, so the ledger stays one chain and the rollup exact. New user
 // agents, pages and choices are stored before, in transactions of their
 // own, so the lock is held for no more than the batch itself; rows of a
@@ -67,9 +68,14 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 	if err := s.storeChoices(ctx, events); err != nil {
 		return err
 	}
-	err := s.appendLocked(ctx, &events, join, false)
+	lookup := s.lookups > 0
+	if lookup {
+		s.lookups--
+	}
+	err := s.appendLocked(ctx, &events, join, lookup)
 	if errors.Is(err, errRecorded) {
 		s.reruns.Add(1)
+		s.lookups = store.LookupsAfterRerun
 		err = s.appendLocked(ctx, &events, nil, true)
 	}
 	return err

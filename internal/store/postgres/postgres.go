@@ -38,6 +38,8 @@ type Store struct {
 	choices      map[store.Choice]int64
 	// reruns counts the batches run again for a recorded request ID.
 	reruns atomic.Uint64
+	// lookups is how many batches more look their request IDs up first.
+	lookups int
 }
 
 // Open connects to the database url names (postgres://…) and brings its

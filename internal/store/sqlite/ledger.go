@@ -32,13 +32,18 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 // two events of the batch share one (the insert fails on that index), the
 // transaction is rolled back, nothing of it written, and the batch runs
 // again looking its IDs up first, so that a retry is answered with the event
-// recorded first.
+// recorded first; so do the store.LookupsAfterRerun batches after it.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	err := s.appendBatch(ctx, events, true)
+	optimistic := s.lookups == 0
+	if !optimistic {
+		s.lookups--
+	}
+	err := s.appendBatch(ctx, events, optimistic)
 	if errors.Is(err, errRecorded) {
 		s.reruns.Add(1)
+		s.lookups = store.LookupsAfterRerun
 		err = s.appendBatch(ctx, events, false)
 	}
 	return err

@@ -39,6 +39,8 @@ type Store struct {
 	// reruns counts the batches run again for a recorded request ID (or one
 	// two events of the batch share).
 	reruns atomic.Uint64
+	// lookups is how many batches more look their request IDs up first.
+	lookups int
 	// args is the room for the writer's statement arguments, reused.
 	args []any
 }
