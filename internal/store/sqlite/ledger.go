@@ -68,6 +68,9 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		}
 	}
 	ws := s.ws
+	// However the batch ends, the reused argument list keeps none of its
+	// values (IPs, salts) for longer.
+	defer func() { s.args = clearArgs(s.args[:cap(s.args)]) }()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
