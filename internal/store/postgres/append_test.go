@@ -227,12 +227,12 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { other.Close() })
-	recorded := eventsWithRequests(0, 26)
+	recorded := storetest.EventsWithRequests(0, 26)
 	if err := first.AppendBatch(ctx, recorded); err != nil {
 		t.Fatal(err)
 	}
 	for _, at := range []int{0, 13, 25} {
-		batch := eventsWithRequests(100+at, 26)
+		batch := storetest.EventsWithRequests(100+at, 26)
 		batch[at].RequestID = recorded[at].RequestID
 		seq, _, err := other.Head(ctx)
 		if err != nil {
@@ -241,18 +241,7 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 		if err := other.AppendBatch(ctx, batch); err != nil {
 			t.Fatalf("retry at %d: %v", at, err)
 		}
-		for i, e := range batch {
-			if i == at {
-				if !e.Repeat || e.ID != recorded[at].ID || e.Seq != recorded[at].Seq {
-					t.Fatalf("retry at %d answered %v seq %d (repeat %v), want %v seq %d", at, e.ID, e.Seq, e.Repeat, recorded[at].ID, recorded[at].Seq)
-				}
-				continue
-			}
-			seq++
-			if e.Repeat || e.Seq != seq {
-				t.Fatalf("batch with a retry at %d: event %d has seq %d (repeat %v), want %d", at, i, e.Seq, e.Repeat, seq)
-			}
-		}
+		seq = storetest.CheckRetried(t, batch, recorded, at, seq)
 		var events, requests int64
 		if err := other.pool.QueryRow(ctx, "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM requests)").Scan(&events, &requests); err != nil {
 			t.Fatal(err)
@@ -268,25 +257,16 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 		t.Errorf("batches run again: %d and %d, want 0 and 1", a, b)
 	}
 	for i := range store.LookupsAfterRerun - 2 {
-		if err := other.AppendBatch(ctx, eventsWithRequests(1000+i, 1)); err != nil {
+		if err := other.AppendBatch(ctx, storetest.EventsWithRequests(1000+i, 1)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	again := eventsWithRequests(2000, 2)
+	again := storetest.EventsWithRequests(2000, 2)
 	again[1].RequestID = recorded[1].RequestID
 	if err := other.AppendBatch(ctx, again); err != nil || again[1].ID != recorded[1].ID || other.Reruns() != 2 {
 		t.Errorf("a retry after the lookups: answered %v (want %v), %d reruns (want 2), %v", again[1].ID, recorded[1].ID, other.Reruns(), err)
 	}
 	verifyCount(t, other, 26+3*25+store.LookupsAfterRerun-2+1)
-}
-
-func eventsWithRequests(from, n int) []*consent.Event {
-	events := make([]*consent.Event, n)
-	for i := range events {
-		events[i] = storetest.Event("shop", from+i)
-		events[i].RequestID = uuid.Must(uuid.NewV7())
-	}
-	return events
 }
 
 // Two instances that meet the same new user agents, pages and choices in

@@ -11,7 +11,6 @@ import (
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/storetest"
-	"github.com/google/uuid"
 )
 
 func openTemp(t *testing.T) *Store {
@@ -22,15 +21,6 @@ func openTemp(t *testing.T) *Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
-}
-
-func eventsWithRequests(from, n int) []*consent.Event {
-	events := make([]*consent.Event, n)
-	for i := range events {
-		events[i] = storetest.Event("shop", from+i)
-		events[i].RequestID = uuid.Must(uuid.NewV7())
-	}
-	return events
 }
 
 // A batch of a row count the writer has no statement for yet is written in
@@ -44,7 +34,7 @@ func TestBatchRowCounts(t *testing.T) {
 	var all []*consent.Event
 	for _, n := range []int{1, 26, 26, 3, 64, 65, 130, 7} {
 		exact := n <= maxExact && s.ws != nil && s.ws.events.stmts[n] != nil
-		events := eventsWithRequests(len(all), n)
+		events := storetest.EventsWithRequests(len(all), n)
 		if err := s.AppendBatch(ctx, events); err != nil {
 			t.Fatalf("batch of %d: %v", n, err)
 		}
@@ -69,7 +59,7 @@ func TestBatchRowCounts(t *testing.T) {
 			t.Fatalf("event %d stored as %+v, %v", i, got, err)
 		}
 	}
-	retries := eventsWithRequests(len(all), 130)
+	retries := storetest.EventsWithRequests(len(all), 130)
 	for i, r := range retries {
 		r.RequestID = all[len(all)-130-7+i].RequestID // the batch of 130
 	}
@@ -93,7 +83,7 @@ func TestBatchDeadline(t *testing.T) {
 	s := openTemp(t)
 	stored := 0
 	for _, d := range []time.Duration{0, 50 * time.Microsecond, 200 * time.Microsecond, time.Millisecond, 3 * time.Millisecond, time.Minute} {
-		events := eventsWithRequests(stored, 500)
+		events := storetest.EventsWithRequests(stored, 500)
 		ctx, cancel := context.WithTimeout(context.Background(), d)
 		err := s.AppendBatch(ctx, events)
 		cancel()
@@ -124,7 +114,7 @@ func TestBatchDeadline(t *testing.T) {
 func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
-	first := eventsWithRequests(0, 26)
+	first := storetest.EventsWithRequests(0, 26)
 	if err := s.AppendBatch(ctx, first); err != nil {
 		t.Fatal(err)
 	}
@@ -132,7 +122,7 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 		t.Fatalf("a batch of new request IDs was looked up (%d run again)", s.Reruns())
 	}
 	for _, at := range []int{0, 13, 25} {
-		batch := eventsWithRequests(100+at, 26)
+		batch := storetest.EventsWithRequests(100+at, 26)
 		batch[at].RequestID = first[at].RequestID
 		head, _, err := s.Head(ctx)
 		if err != nil {
@@ -141,19 +131,7 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 		if err := s.AppendBatch(ctx, batch); err != nil {
 			t.Fatalf("retry at %d: %v", at, err)
 		}
-		seq := head
-		for i, e := range batch {
-			if i == at {
-				if !e.Repeat || e.ID != first[at].ID || e.Seq != first[at].Seq {
-					t.Fatalf("retry at %d answered %v seq %d (repeat %v), want %v seq %d", at, e.ID, e.Seq, e.Repeat, first[at].ID, first[at].Seq)
-				}
-				continue
-			}
-			seq++
-			if e.Repeat || e.Seq != seq {
-				t.Fatalf("batch with a retry at %d: event %d has seq %d (repeat %v), want %d", at, i, e.Seq, e.Repeat, seq)
-			}
-		}
+		seq := storetest.CheckRetried(t, batch, first, at, head)
 		var events, requests int64
 		if err := s.r.QueryRowContext(ctx, "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM requests)").Scan(&events, &requests); err != nil {
 			t.Fatal(err)
@@ -169,11 +147,11 @@ func TestRecordedRequestIDRetriesTheBatch(t *testing.T) {
 		t.Errorf("%d batches counted as run again, want 1", n)
 	}
 	for i := range store.LookupsAfterRerun - 2 {
-		if err := s.AppendBatch(ctx, eventsWithRequests(1000+i, 1)); err != nil {
+		if err := s.AppendBatch(ctx, storetest.EventsWithRequests(1000+i, 1)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	again := eventsWithRequests(2000, 2)
+	again := storetest.EventsWithRequests(2000, 2)
 	again[1].RequestID = first[1].RequestID
 	if err := s.AppendBatch(ctx, again); err != nil || again[1].ID != first[1].ID || s.Reruns() != 2 {
 		t.Errorf("a retry after the lookups: answered %v (want %v), %d reruns (want 2), %v", again[1].ID, first[1].ID, s.Reruns(), err)
