@@ -5,8 +5,10 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -18,6 +20,39 @@ import (
 // LookupsAfterRerun is how many batches after one that ran again (Reruns)
 // look their request IDs up before inserting them.
 const LookupsAfterRerun = 64
+
+// ErrRecorded is a store's answer when, inserting a batch's request IDs
+// without looking them up, it found one recorded already (or two events of
+// the batch sharing one): nothing of the batch is written, and it runs
+// again with the lookup.
+var ErrRecorded = errors.New("a request ID of the batch was recorded already")
+
+// Rerunner is a store's count of batches run again for ErrRecorded, and the
+// window of batches after one that look their request IDs up first. Lookup
+// and Again are called under the store's append lock; Reruns at any time.
+type Rerunner struct {
+	reruns  atomic.Uint64
+	lookups int
+}
+
+// Lookup reports whether the next batch looks its request IDs up first.
+func (r *Rerunner) Lookup() bool {
+	if r.lookups == 0 {
+		return false
+	}
+	r.lookups--
+	return true
+}
+
+// Again counts a batch that runs again, and has the LookupsAfterRerun
+// batches after it look their request IDs up first.
+func (r *Rerunner) Again() {
+	r.reruns.Add(1)
+	r.lookups = LookupsAfterRerun
+}
+
+// Reruns is how many batches ran again.
+func (r *Rerunner) Reruns() uint64 { return r.reruns.Load() }
 
 // Store is the persistence of sites, the consent ledger, staff and their
 // audit trail. Not-found is always a *consent.Error with code ENotFound,

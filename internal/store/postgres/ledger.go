@@ -38,8 +38,9 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 // included, runs again with every request ID looked up after the lock, so
 // that a retry is answered with the event recorded first, on whichever
 // instance that was; the store.LookupsAfterRerun batches after it look
-// theirs up too (those that join them excepted). Writers on other instances wait on that row
-// lock, so the ledger stays one chain and the rollup exact. New user
+// theirs up too (those that join them excepted). Writers on other
+// instances wait on that row lock, so the ledger stays one chain and the
+// rollup exact. New user
 // agents, pages and choices are stored before, in transactions of their
 // own, so the lock is held for no more than the batch itself; rows of a
 // batch that then fails stay, unreferenced and harmless.
@@ -68,30 +69,17 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 	if err := s.storeChoices(ctx, events); err != nil {
 		return err
 	}
-	lookup := s.lookups > 0
-	if lookup {
-		s.lookups--
-	}
-	err := s.appendLocked(ctx, &events, join, lookup)
-	if errors.Is(err, errRecorded) {
-		s.reruns.Add(1)
-		s.lookups = store.LookupsAfterRerun
+	err := s.appendLocked(ctx, &events, join, s.Lookup())
+	if errors.Is(err, store.ErrRecorded) {
+		s.Again()
 		err = s.appendLocked(ctx, &events, nil, true)
 	}
 	return err
 }
 
-// Reruns is how many batches ran again for a recorded request ID.
-func (s *Store) Reruns() uint64 { return s.reruns.Load() }
-
-// errRecorded is appendLocked's answer when, inserting a batch's request IDs
-// without looking them up, it found one recorded already: nothing of the
-// batch is written.
-var errRecorded = errors.New("a request ID of the batch was recorded already")
-
 // appendLocked appends *events, and what join adds to them, in one
 // transaction under the head's lock. Unless lookup, their request IDs are
-// not looked up and a recorded one fails the batch with errRecorded.
+// not looked up and a recorded one fails the batch with store.ErrRecorded.
 func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join ledger.Join, lookup bool) (err error) {
 	pc, err := s.pool.Acquire(ctx)
 	if err != nil {
@@ -132,7 +120,7 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 		br.Close()
 		var pe *pgconn.PgError
 		if !lookup && errors.As(err, &pe) && pe.ConstraintName == "requests_id_key" {
-			return errRecorded
+			return store.ErrRecorded
 		}
 		return err
 	}
@@ -152,8 +140,8 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 
 // lockHead begins a transaction on conn, locks and reads the ledger head and
 // maps those of ids (none unless a batch runs again) recorded already to
-// their event's seq, in one round trip. The lookup is a statement of its own after the lock, so its
-// snapshot sees what a writer that held the lock before committed: a retry
+// their event's seq, in one round trip. The lookup is a statement of its
+// own after the lock, so its snapshot sees what a writer that held the lock before committed: a retry
 // on another instance answers the first result.
 func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger.Head, recorded map[uuid.UUID]int64, err error) {
 	var b pgx.Batch

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"sync"
-	"sync/atomic"
 
 	"github.com/consentry/consentry/internal/store"
 	"github.com/jackc/pgx/v5"
@@ -36,10 +35,8 @@ type Store struct {
 	// all three are never deleted).
 	agents, urls *dictionary
 	choices      map[store.Choice]int64
-	// reruns counts the batches run again for a recorded request ID.
-	reruns atomic.Uint64
-	// lookups is how many batches more look their request IDs up first.
-	lookups int
+	// Rerunner counts the batches run again for a recorded request ID.
+	store.Rerunner
 }
 
 // Open connects to the database url names (postgres://…) and brings its

@@ -36,29 +36,17 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	optimistic := s.lookups == 0
-	if !optimistic {
-		s.lookups--
-	}
-	err := s.appendBatch(ctx, events, optimistic)
-	if errors.Is(err, errRecorded) {
-		s.reruns.Add(1)
-		s.lookups = store.LookupsAfterRerun
+	err := s.appendBatch(ctx, events, !s.Lookup())
+	if errors.Is(err, store.ErrRecorded) {
+		s.Again()
 		err = s.appendBatch(ctx, events, false)
 	}
 	return err
 }
 
-// Reruns is how many batches ran again for a recorded request ID.
-func (s *Store) Reruns() uint64 { return s.reruns.Load() }
-
-// errRecorded is appendBatch's answer when, inserting a batch's request IDs
-// as new, it found one recorded already.
-var errRecorded = errors.New("a request ID of the batch was recorded already")
-
 // appendBatch is AppendBatch once; optimistic inserts the batch's request IDs
-// without looking them up first, and fails with errRecorded, having written
-// nothing, when one was recorded.
+// without looking them up first, and fails with store.ErrRecorded, having
+// written nothing, when one was recorded.
 func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimistic bool) (err error) {
 	if s.ws == nil {
 		// Prepared before the transaction: preparing on s.w needs its one
@@ -121,7 +109,7 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		s.args = clearArgs(reqs)
 		if err != nil {
 			if isUniqueIndex(err) {
-				return errRecorded
+				return store.ErrRecorded
 			}
 			return err
 		}

@@ -12,7 +12,6 @@ import (
 	"net/url"
 	"os"
 	"sync"
-	"sync/atomic"
 
 	"github.com/consentry/consentry/internal/store"
 	"github.com/pressly/goose/v3"
@@ -36,11 +35,9 @@ type Store struct {
 	choices      map[store.Choice]int64
 	// ws are the ledger writer's statements, prepared at its first batch.
 	ws *writeStmts
-	// reruns counts the batches run again for a recorded request ID (or one
+	// Rerunner counts the batches run again for a recorded request ID (or one
 	// two events of the batch share).
-	reruns atomic.Uint64
-	// lookups is how many batches more look their request IDs up first.
-	lookups int
+	store.Rerunner
 	// args is the room for the writer's statement arguments, reused.
 	args []any
 }
