@@ -56,9 +56,10 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		}
 	}
 	ws := s.ws
-	// However the batch ends, the reused argument list keeps none of its
-	// values (IPs, salts) for longer.
-	defer func() { s.args = clearArgs(s.args[:cap(s.args)]) }()
+	// Each statement's arguments go in one list, s.args, reused in turn (a
+	// batch's arguments are many); however the batch ends, the list keeps
+	// none of its values (IPs, salts) for longer.
+	defer func() { clear(s.args[:cap(s.args)]) }()
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -106,7 +107,7 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 			}
 		}
 		err = ws.requests.exec(ctx, tx, reqs)
-		s.args = clearArgs(reqs)
+		s.args = reqs[:0]
 		if err != nil {
 			if isUniqueIndex(err) {
 				return store.ErrRecorded
@@ -144,7 +145,7 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		}
 	}
 	err = ws.events.exec(ctx, tx, rows)
-	s.args = clearArgs(rows)
+	s.args = rows[:0]
 	if err != nil {
 		return err
 	}
@@ -162,7 +163,7 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		rollup = append(rollup, c.Site, c.Day, c.Dim, c.Key, c.N)
 	}
 	err = ws.rollup.exec(ctx, tx, rollup)
-	s.args = clearArgs(rollup)
+	s.args = rollup[:0]
 	if err != nil {
 		return err
 	}
@@ -186,15 +187,6 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 
 // noRepeats is the resolve of a batch that has no repeats.
 func noRepeats(func(seq int64) (*consent.Event, error)) error { return nil }
-
-// clearArgs empties a list of statement arguments for the next statement,
-// keeping its room: a batch's arguments are many, one list reused by each
-// statement in turn saves growing a new one for each. Cleared, it holds on
-// to none of the batch's values.
-func clearArgs(args []any) []any {
-	clear(args)
-	return args[:0]
-}
 
 // recordedRequests maps those of ids recorded already to their event's seq.
 func recordedRequests(ctx context.Context, tx *sql.Tx, ws *writeStmts, ids []uuid.UUID) (map[uuid.UUID]int64, error) {
