@@ -84,10 +84,10 @@ scale:
 	mkdir -p $(SCALE_DIR)
 	CONSENTRY_SCALE_EVENTS=$(SCALE_EVENTS) CONSENTRY_SCALE_DIR=$(SCALE_DIR) CONSENTRY_SCALE_ROUNDS=$(SCALE_ROUNDS) $(GO) test -p 1 -count=1 -timeout 4h -run '^TestScale$$' -v ./internal/store/sqlite/ ./internal/store/postgres/
 
-## scale-upgrade: how long an upgrade across migrations 00007 and 00008 takes on a full
+## scale-upgrade: how long an upgrade from 00006 to the newest schema takes on a full
 ## store: fill SCALE_EVENTS events (SQLite file upgrade-N.db in SCALE_DIR; with
 ## CONSENTRY_TEST_POSTGRES_URL set, schema upgrade_N), take it down to 00006 (the old shape),
-## time each migration up, verify the ledger. Kept and reused like make scale's stores.
+## time each migration up on its own, verify the ledger. Kept and reused like make scale's stores.
 .PHONY: scale-upgrade
 scale-upgrade:
 	mkdir -p $(SCALE_DIR)
