@@ -9,8 +9,9 @@
 # of each instance (from /metrics), and where the machine's CPU went over
 # the run: seconds used by the consentry processes, by PostgreSQL (every
 # process of its user), by everything else (wrk, and whatever else runs on
-# the machine), and idle, out of wall time x cores. Everything runs on
-# loopback; servers and schema go away on exit.
+# the machine), and idle, out of wall time x cores. Before each run the
+# ledger's tables are vacuumed and a checkpoint is made (settle). Everything
+# runs on loopback; servers and schema go away on exit.
 #   DURATION=10s  each run     ROUNDS=2  pairs of runs     BIN=...  a prebuilt binary
 #   RATE_LIMIT=0  each instance's --rate-limit (0: off; a high one measures its cost)
 set -euo pipefail
@@ -73,6 +74,21 @@ batch() { # mean batch size of the instance at $1 since its start
   curl -fsS "$1/metrics" | awk '/^consentry_writer_batch_size_sum/ {s=$2} /^consentry_writer_batch_size_count/ {c=$2} END {if (c) printf "%.0f", s/c; else print "-"}'
 }
 
+# settle: every run starts from the same state of the database, so that no
+# run pays for the one before it: the ledger's tables vacuumed and analyzed
+# (autovacuum would otherwise start on them at random during some run) and a
+# checkpoint just made (one falls every 1 GB of WAL, about every second run,
+# and the pages first written after it go to the WAL whole).
+settle() {
+  PGOPTIONS="-c search_path=$schema" psql -q "$DB" -c "VACUUM (ANALYZE) events, requests, daily, days, ledger_head" >/dev/null
+  if [ -z "$checkpoints" ]; then :
+  elif ! psql -q "$DB" -c CHECKPOINT >/dev/null 2>"$tmp/checkpoint"; then
+    echo "note: no CHECKPOINT before each run ($(head -n1 "$tmp/checkpoint")); grant pg_checkpoint to this role (.ci/postgres does) for steadier runs" >&2
+    checkpoints=
+  fi
+}
+checkpoints=1
+
 hz=$(getconf CLK_TCK)
 rates=() ratios=
 cores=$(nproc)
@@ -83,6 +99,7 @@ for round in $(seq "$ROUNDS"); do
     for b in "${bases[@]}"; do # warm up: connections, statements, caches
       wrk -t1 -c$((64 / n)) -d2s -s internal/loadtest/consents.lua "$b/api/v1/sites/demo/consents" >/dev/null
     done
+    settle
     app0=$(cpu "${pids[@]}") pg0=$(cpu $(pgpids)) t0=$(date +%s.%N)
     read -r busy0 idle0 < <(machine)
     wrks=()
