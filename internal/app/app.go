@@ -77,14 +77,24 @@ type App struct {
 func OpenStore(ctx context.Context, db string) (store.Store, error) {
 	switch {
 	case IsPostgres(db):
-		return postgres.Open(ctx, db)
+		return opened(postgres.Open(ctx, db))
 	case strings.HasPrefix(db, "sqlite:"):
-		return sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:"))
+		return opened(sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:")))
 	case db == "":
 		return nil, errors.New("--db: empty; use sqlite:PATH or postgres://…")
 	default:
-		return sqlite.Open(ctx, db)
+		return opened(sqlite.Open(ctx, db))
 	}
+}
+
+// opened returns a store that failed to open as a nil interface, not as an
+// interface holding a nil pointer, which a later a.Store != nil would take
+// for an open store (and Close would panic on).
+func opened[S store.Store](s S, err error) (store.Store, error) {
+	if err != nil {
+		return nil, err
+	}
+	return s, nil
 }
 
 // IsPostgres reports whether a --db value names a PostgreSQL database.
