@@ -242,6 +242,8 @@ func TestFailedStartIsOneLine(t *testing.T) {
 		// nothing to close (it once panicked there, hiding the reason).
 		"no such directory": {[]string{"--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(dir, "missing", "c.db")},
 			"consentry: "},
+		"unknown scheme": {[]string{"--addr", "127.0.0.1:0", "--db", "postgress://consentry:s3cret@127.0.0.1:1/consentry"},
+			"consentry: --db: postgress://… is neither sqlite:PATH nor postgres://…\n"},
 		"PostgreSQL unreachable": {[]string{"--addr", "127.0.0.1:0", "--db", "postgres://consentry:s3cret@127.0.0.1:1/consentry"},
 			"consentry: "},
 	} {

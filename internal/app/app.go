@@ -82,6 +82,10 @@ func OpenStore(ctx context.Context, db string) (store.Store, error) {
 		return opened(sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:")))
 	case db == "":
 		return nil, errors.New("--db: empty; use sqlite:PATH or postgres://…")
+	case strings.Contains(db, "://"):
+		// Not a file name but a URL of another scheme (postgress://, say): a
+		// SQLite path it is not, and echoing it would print its password.
+		return nil, fmt.Errorf("--db: %s… is neither sqlite:PATH nor postgres://…", db[:strings.Index(db, "://")+3])
 	default:
 		return opened(sqlite.Open(ctx, db))
 	}
