@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
 	"strings"
 
 	"github.com/consentry/consentry/internal/app"
@@ -18,6 +19,11 @@ func migrateStoreFlags(fs *flag.FlagSet) runner {
 	return func(ctx context.Context, e *cmdEnv) error {
 		if !strings.HasPrefix(*from, "sqlite:") || !app.IsPostgres(*to) {
 			return fmt.Errorf("%w: migrate-store --from sqlite:PATH --to postgres://…", errUsage)
+		}
+		// Opening a SQLite path creates the file: a mistyped --from would
+		// copy an empty deployment and call it done.
+		if _, err := os.Stat(strings.TrimPrefix(*from, "sqlite:")); err != nil {
+			return fmt.Errorf("migrate-store: --from: no SQLite database there: %w", err)
 		}
 		err := copystore.Copy(ctx, strings.TrimPrefix(*from, "sqlite:"), *to, func(table string, rows int64, done bool) {
 			more := "…"

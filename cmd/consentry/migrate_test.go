@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -124,6 +125,49 @@ func TestMigrateStoreAfterPurge(t *testing.T) {
 	defer dst.Close()
 	if gaps, err := dst.Gaps(ctx, 0, 10); err != nil || len(gaps) != 1 || gaps[0].First != 1 || gaps[0].Last != 40 {
 		t.Errorf("runs on the target %+v, err %v", gaps, err)
+	}
+}
+
+// A deployment that never recorded a consent (sites and staff only) moves
+// too, and the target can append: SQLite has no ledger head row until the
+// first event, and the target must keep its own. A --from that names no
+// file is refused, not created empty and copied.
+func TestMigrateStoreWithoutEvents(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "consentry.db")
+	db := pgtest.URL(t)
+	if out, err := runCmd(t, "migrate-store", "--from", "sqlite:"+path+".typo", "--to", db); err == nil || !strings.Contains(err.Error(), "no SQLite database there") {
+		t.Fatalf("migrate-store from a missing file: %v\n%s", err, out)
+	}
+	if _, err := os.Stat(path + ".typo"); err == nil {
+		t.Error("migrate-store created the missing source")
+	}
+	src, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snaps := func(*consent.Site) []consent.Snapshot { return []consent.Snapshot{storetest.Snapshot("shop")} }
+	if _, err := src.Publish(ctx, storetest.Site("shop"), snaps); err != nil {
+		t.Fatal(err)
+	}
+	src.Close()
+	if out, err := runCmd(t, "migrate-store", "--from", "sqlite:"+path, "--to", db); err != nil || !strings.Contains(out, "ledger intact: 0 events") {
+		t.Fatalf("migrate-store: %v\n%s", err, out)
+	}
+	dst, err := postgres.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if seq, _, err := dst.Head(ctx); err != nil || seq != 0 {
+		t.Fatalf("head on the target: %d %v", seq, err)
+	}
+	e := storetest.Event("shop", 1)
+	if err := dst.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+		t.Fatalf("append on the target: %v", err)
+	}
+	if out, err := runCmd(t, "verify", "--db", db); err != nil || !strings.Contains(out, "ledger intact: 1 events") {
+		t.Fatalf("verify on the target: %v\n%s", err, out)
 	}
 }
 

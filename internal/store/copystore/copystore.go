@@ -88,8 +88,17 @@ func Copy(ctx context.Context, path, pgURL string, progress Progress) error {
 		return fmt.Errorf("migrate-store: the target already holds sites, users or events; copy into an empty database")
 	}
 	// The target's migrations seed the ledger head; the source's replaces it.
-	if _, err := wtx.Exec(ctx, "DELETE FROM ledger_head"); err != nil {
+	// A SQLite store writes its head with its first event, so one that never
+	// recorded any has none: the target then keeps its seed, without which
+	// it could append nothing.
+	var heads int
+	if err := rtx.QueryRowContext(ctx, "SELECT count(*) FROM ledger_head").Scan(&heads); err != nil {
 		return err
+	}
+	if heads > 0 {
+		if _, err := wtx.Exec(ctx, "DELETE FROM ledger_head"); err != nil {
+			return err
+		}
 	}
 	for _, t := range Order {
 		if !slices.Contains(tables, t) {
