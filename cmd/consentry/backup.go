@@ -27,7 +27,7 @@ func backup(ctx context.Context, e *cmdEnv, db, to string) error {
 	if app.IsPostgres(db) {
 		return errors.New("backup copies a SQLite database; back PostgreSQL up with its own tools (pg_dump, or your provider's snapshots and point-in-time recovery)")
 	}
-	st, err := app.OpenStore(ctx, db)
+	st, err := openExisting(ctx, db)
 	if err != nil {
 		return err
 	}

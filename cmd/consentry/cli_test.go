@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/consentry/consentry/internal/store/sqlite"
 )
 
 // consentry runs the command as a process (this test binary, as TestMain
@@ -119,7 +121,13 @@ func TestEveryFlagHasItsOwnHelp(t *testing.T) {
 }
 
 func TestExportUnknownSiteFails(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := sqlite.Open(context.Background(), path) // a deployment without that site
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db := "sqlite:" + path
 	code, out, errOut := consentry(t, "export", "--site", "nope", "--db", db)
 	if code != 1 || out != "" || !strings.Contains(errOut, `unknown site "nope"`) {
 		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and unknown site", code, out, errOut)
@@ -127,6 +135,29 @@ func TestExportUnknownSiteFails(t *testing.T) {
 	code, _, errOut = consentry(t, "sites", "export", "nope", "--db", db)
 	if code != 1 || !strings.Contains(errOut, `unknown site "nope"`) {
 		t.Errorf("sites export: exit %d, stderr %q", code, errOut)
+	}
+}
+
+// A command that reads a deployment refuses a SQLite path naming no file
+// rather than create an empty database and report on it: a mistyped path
+// must not verify as intact, back up as verified nor purge nothing and pass.
+func TestMissingDatabaseIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "typo.db")
+	for _, args := range [][]string{
+		{"verify", "--db", db},
+		{"purge", "--older-than", "400d", "--dry-run", "--db", db},
+		{"backup", "--to", filepath.Join(dir, "b.db"), "--db", db},
+		{"export", "--site", "shop", "--db", db},
+		{"sites", "export", "shop", "--db", db},
+	} {
+		code, out, errOut := consentry(t, args...)
+		if code != 1 || out != "" || !strings.Contains(errOut, "there is no SQLite database at "+filepath.Join(dir, "typo.db")) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want 1 and no database there", args[0], code, out, errOut)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("%s created %v", args[0], entries)
+		}
 	}
 }
 

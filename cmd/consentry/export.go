@@ -10,7 +10,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/export"
 )
@@ -47,7 +46,7 @@ func exportFlags(fs *flag.FlagSet) runner {
 		if !slices.Contains(export.Formats, *format) {
 			return consent.FieldError(consent.EInvalid, "format", "%q is not an export format: use csv or ndjson", *format)
 		}
-		st, err := app.OpenStore(ctx, *db)
+		st, err := openExisting(ctx, *db)
 		if err != nil {
 			return err
 		}

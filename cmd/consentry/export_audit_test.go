@@ -12,6 +12,11 @@ import (
 // entry, actor "cli", with its format and filter, as one from the console.
 func TestExportIsAudited(t *testing.T) {
 	db := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
+	made, err := app.OpenStore(context.Background(), db) // an empty deployment
+	if err != nil {
+		t.Fatal(err)
+	}
+	made.Close()
 	if code, _, errOut := consentry(t, "export", "--format", "ndjson", "--country", "FR", "--db", db); code != 0 {
 		t.Fatalf("export: exit %d, %s", code, errOut)
 	}

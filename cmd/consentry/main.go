@@ -10,12 +10,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // staff choose any IANA time zone, whatever the host has
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/store"
 )
 
 func main() {
@@ -42,3 +46,17 @@ func exitCode(err error) int {
 }
 
 var errUsage = errors.New("usage")
+
+// openExisting opens the store of a command that reads an existing
+// deployment (verify, purge, backup, export, sites export). A SQLite path
+// naming no file is refused: opening it would create an empty database, and
+// a mistyped path would then verify, back up or purge nothing and succeed.
+func openExisting(ctx context.Context, db string) (store.Store, error) {
+	if !app.IsPostgres(db) && !strings.Contains(db, "://") {
+		path := strings.TrimPrefix(db, "sqlite:")
+		if _, err := os.Stat(path); path != "" && errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("--db: there is no SQLite database at %s (serve creates one; is the path right?)", path)
+		}
+	}
+	return app.OpenStore(ctx, db)
+}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/retention"
 	"github.com/consentry/consentry/internal/store"
@@ -47,7 +46,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 		if *batch < 1 || *batch > 100000 {
 			return fmt.Errorf("%w: --batch must be 1 to 100000", errUsage)
 		}
-		st, err := app.OpenStore(ctx, *db)
+		st, err := openExisting(ctx, *db)
 		if err != nil {
 			return err
 		}

@@ -22,7 +22,7 @@ import (
 func sitesExportFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
 	return func(ctx context.Context, e *cmdEnv) error {
-		st, err := app.OpenStore(ctx, *db)
+		st, err := openExisting(ctx, *db)
 		if err != nil {
 			return err
 		}

@@ -14,7 +14,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
@@ -59,7 +58,7 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			signed = &h
 			fmt.Fprintf(e.stdout, "signed head: signature good; exported %s by %s from %s\n", h.ExportedAt.Format(time.RFC3339), h.ExportedBy, h.Instance)
 		}
-		st, err := app.OpenStore(ctx, *db)
+		st, err := openExisting(ctx, *db)
 		if err != nil {
 			return err
 		}
