@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
@@ -172,6 +173,16 @@ func TestPurgeAndRecordedHead(t *testing.T) {
 	}
 	if out, err := runCmd(t, "verify", "--db", db, "--head", head(events[20])); err != nil || !strings.Contains(out, "removed by retention purge #1") {
 		t.Errorf("head inside the run: %v %q", err, out)
+	}
+	// The audit trail does not record as unchanged a head it could not check.
+	st, err := app.OpenStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.AuditLog(context.Background(), 0, 1)
+	st.Close()
+	if want := "recorded head " + head(events[20]) + " unchanged but for its event #21, purged and no longer checkable"; err != nil || len(entries) != 1 || !strings.HasSuffix(entries[0].Detail, want) {
+		t.Errorf("audit of the head inside the run: %+v %v, want it to end %q", entries, err, want)
 	}
 	forged := events[39]
 	forged.Hash[0] ^= 1

@@ -87,6 +87,7 @@ func verifyFlags(fs *flag.FlagSet) runner {
 				err = v.Accounted(purged)
 			}
 		}
+		inRun := false // the anchor's event was purged within a run: not checkable
 		if err == nil && a.seq > 0 {
 			var got [32]byte
 			got, err = st.Hash(ctx, a.seq)
@@ -94,7 +95,7 @@ func verifyFlags(fs *flag.FlagSet) runner {
 				err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, a.hash)}
 			}
 			if consent.ErrorCode(err) == consent.ENotFound {
-				err = purgedAnchor(ctx, e, st, a)
+				inRun, err = purgedAnchor(ctx, e, st, a)
 			}
 		}
 		if err == nil && a.texts > 0 {
@@ -165,12 +166,16 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			}
 		}
 		detail := fmt.Sprintf("intact: %d events, %d texts snapshots", v.Count(), n)
+		unchanged := "unchanged"
+		if inRun {
+			unchanged = fmt.Sprintf("unchanged but for its event #%d, purged and no longer checkable", a.seq)
+		}
 		switch {
 		case *anchorFlag != "":
-			detail += "; recorded head " + *anchorFlag + " unchanged"
+			detail += "; recorded head " + *anchorFlag + " " + unchanged
 		case signed != nil:
-			detail += fmt.Sprintf("; signed head %s (exported %s by %s) unchanged", signed.Head, signed.ExportedAt.Format(time.RFC3339), signed.ExportedBy)
-			fmt.Fprintf(e.stdout, "the signed head %s is in the ledger unchanged\n", signed.Head)
+			detail += fmt.Sprintf("; signed head %s (exported %s by %s) %s", signed.Head, signed.ExportedAt.Format(time.RFC3339), signed.ExportedBy, unchanged)
+			fmt.Fprintf(e.stdout, "the signed head %s is in the ledger %s\n", signed.Head, unchanged)
 		}
 		if err := auditVerify(ctx, st, v.Last(), detail); err != nil {
 			return fmt.Errorf("recording the verification: %w", err)
@@ -305,21 +310,21 @@ func parseAnchor(s string) (anchor, error) {
 // an anchor there is still checked; one inside a run can no longer be, which
 // is said, not failed (a purge is recorded and audited, and verify has
 // checked the run's links on both sides). Any other absence is tampering.
-func purgedAnchor(ctx context.Context, e *cmdEnv, st store.Store, a anchor) error {
+func purgedAnchor(ctx context.Context, e *cmdEnv, st store.Store, a anchor) (inRun bool, err error) {
 	gaps, err := st.Gaps(ctx, a.seq-1, 1)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if len(gaps) == 0 || gaps[0].First > a.seq {
-		return &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone, and no purge records its removal"}
+		return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone, and no purge records its removal"}
 	}
 	g := gaps[0]
 	if g.Last == a.seq {
 		if g.After != a.hash {
-			return &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("it was purged with the hash %x, not the %x recorded: the ledger was rewritten up to here", g.After, a.hash)}
+			return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("it was purged with the hash %x, not the %x recorded: the ledger was rewritten up to here", g.After, a.hash)}
 		}
-		return nil
+		return false, nil
 	}
 	fmt.Fprintf(e.stdout, "note: the recorded head #%d was removed by retention purge #%d (events #%d to #%d); it can no longer be checked: record the head this prints instead\n", a.seq, g.Purge, g.First, g.Last)
-	return nil
+	return true, nil
 }
