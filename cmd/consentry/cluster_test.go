@@ -155,7 +155,7 @@ func TestTwoInstancesOneLedger(t *testing.T) {
 func TestPostgresNeedsKeys(t *testing.T) {
 	db := pgtest.URL(t)
 	err := run(context.Background(), []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, io.Discard, io.Discard)
-	if err == nil || !strings.Contains(err.Error(), "consentry keys generate") || strings.Contains(err.Error(), "\n") {
+	if err == nil || !strings.Contains(err.Error(), "consentry keys generate") || !strings.Contains(err.Error(), "consentry keys export --db sqlite:PATH") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("serve without keys: %v", err)
 	}
 	missing := t.TempDir() + "/cluster.keys"
@@ -165,6 +165,12 @@ func TestPostgresNeedsKeys(t *testing.T) {
 	}
 	if _, statErr := os.Stat(missing); statErr == nil {
 		t.Fatal("serve created the missing shared key file")
+	}
+	// Commands that need the signing key say where it comes from, a moved
+	// deployment's own included, rather than only how to make a new one.
+	err = run(context.Background(), []string{"keys", "public", "--db", db}, nil, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "CONSENTRY_SIGNING_KEYS") || !strings.Contains(err.Error(), "consentry keys export") {
+		t.Fatalf("keys public without keys: %v", err)
 	}
 }
 

@@ -68,7 +68,8 @@ func (k signingKeys) load(db string) (config.Keys, error) {
 	}
 	ks, err := app.LoadKeys(db, *k.file, list)
 	if err == nil && len(ks.Signing) == 0 {
-		err = errors.New("this deployment has no signing key: consentry keys generate makes one (CONSENTRY_SIGNING_KEYS); on SQLite, serve adds one to its key file")
+		err = errors.New("no signing key given: give the deployment's CONSENTRY_SIGNING_KEYS (or --signing-keys, or --keys-file); " +
+			"if it has none, consentry keys generate makes one (a deployment moved from SQLite keeps its own: consentry keys export --db sqlite:PATH); on SQLite, serve adds one to its key file")
 	}
 	return ks, err
 }

@@ -110,7 +110,8 @@ func IsPostgres(db string) bool {
 // configured keys: keys it made itself would differ from its peers', and a
 // token or console session signed by one instance would fail on the next.
 var ErrClusterKeys = errors.New("with PostgreSQL every instance must sign with the same keys: make them once with " +
-	"`consentry keys generate` and give every instance --token-keys and --session-keys " +
+	"`consentry keys generate` (a deployment moved from SQLite keeps its own: `consentry keys export --db sqlite:PATH`) " +
+	"and give every instance --token-keys and --session-keys " +
 	"(or CONSENTRY_TOKEN_KEYS and CONSENTRY_SESSION_KEYS, or their _FILE twins), or a shared --keys-file")
 
 // Open starts everything but serving: it opens the store, loads the keys,
