@@ -233,7 +233,8 @@ func sleep(ctx context.Context, d time.Duration) error {
 
 // ParseAge reads a retention period: days ("400d", "400", at most
 // consent.MaxDays, so that the period cannot wrap around to a short one),
-// or a Go duration ("9600h").
+// or hours ("9600h"). Minutes and seconds are refused: "18m" read as
+// minutes when months were meant would purge everything (with --force).
 func ParseAge(s string) (time.Duration, error) {
 	s = strings.TrimSpace(s)
 	n, nerr := strconv.Atoi(strings.TrimSuffix(s, "d"))
@@ -244,6 +245,9 @@ func ParseAge(s string) (time.Duration, error) {
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
 	d, err := time.ParseDuration(s)
+	if err == nil && (!strings.HasSuffix(s, "h") || strings.ContainsAny(strings.TrimSuffix(s, "h"), "hmsuµn")) {
+		err = errors.New("not in days or hours")
+	}
 	if (nerr == nil && n <= 0) || (err == nil && d <= 0) {
 		return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is no time at all: give a period longer than zero, days like 400d or hours like 9600h", s)
 	}

@@ -279,7 +279,8 @@ func TestParseAge(t *testing.T) {
 			t.Errorf("ParseAge(%q) = %v, %v; want %v", in, got, err, want)
 		}
 	}
-	for in, says := range map[string]string{"0d": "no time at all", "0h": "no time at all", "-5h": "no time at all", "soon": "not a period", "100001d": "more than"} {
+	for in, says := range map[string]string{"0d": "no time at all", "0h": "no time at all", "-5h": "no time at all", "soon": "not a period", "100001d": "more than",
+		"18m": "not a period", "30s": "not a period", "1h30m": "not a period", "1m1h": "not a period"} {
 		_, err := retention.ParseAge(in)
 		if consent.ErrorCode(err) != consent.EInvalid || !strings.Contains(err.Error(), says) {
 			t.Errorf("ParseAge(%q): %v; want invalid, saying %q", in, err, says)
