@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/store/sqlite"
@@ -41,5 +42,18 @@ func backup(ctx context.Context, e *cmdEnv, db, to string) error {
 	}
 	fmt.Fprintf(e.stdout, "backup written to %s; verifying it…\n", to)
 	// The copy stays as copied: verifying it records nothing in it.
-	return e.run(ctx, "verify", "--record=false", "--db", "sqlite:"+to)
+	if err := e.run(ctx, "verify", "--record=false", "--db", "sqlite:"+to); err != nil {
+		return err
+	}
+	// The keys are not in the database: a copy restored without them
+	// voids every token, console session and signed head it issued.
+	if keys := app.DefaultKeysFile(db); fileExists(keys) {
+		fmt.Fprintf(e.stdout, "the keys are not in the copy: keep %s with it (restored beside it as %s)\n", keys, app.DefaultKeysFile("sqlite:"+to))
+	}
+	return nil
+}
+
+func fileExists(path string) bool {
+	_, err := os.Stat(path)
+	return err == nil
 }

@@ -7,8 +7,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/store/storetest"
@@ -50,6 +53,10 @@ func TestBackupWhileWriting(t *testing.T) {
 			}
 		}
 	}()
+	keys := app.DefaultKeysFile("sqlite:" + path)
+	if _, _, err := config.LoadOrCreateKeys(keys); err != nil {
+		t.Fatal(err)
+	}
 	to := filepath.Join(dir, "backup.db")
 	var out bytes.Buffer
 	err = run(ctx, []string{"backup", "--db", "sqlite:" + path, "--to", to}, nil, &out, &out)
@@ -66,6 +73,9 @@ func TestBackupWhileWriting(t *testing.T) {
 	head, _, _ := st.Head(ctx)
 	if n < 100 || int64(n) > head {
 		t.Errorf("backup holds %d events; the source had 100 before and %d after", n, head)
+	}
+	if want := "the keys are not in the copy: keep " + keys; !strings.Contains(out.String(), want) {
+		t.Errorf("the backup does not say %q:\n%s", want, out.String())
 	}
 	if fi, err := os.Stat(to); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("backup file: %v, %v", fi.Mode(), err)
