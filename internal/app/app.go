@@ -255,7 +255,7 @@ func (a *App) keys() (config.Keys, error) {
 	}
 	switch changed {
 	case config.KeysCreated:
-		a.opts.Log.Info("generated signing keys; keep this file with the database and back it up", "file", path)
+		a.opts.Log.Info("generated the keys (tokens, console sessions, signed heads); keep this file with the database and back it up: consentry backup does not copy it", "file", path)
 	case config.KeysSigningAdded:
 		a.opts.Log.Info("added an Ed25519 signing key to the key file (for the integrity page's signed head); the other keys are unchanged", "file", path)
 	}
