@@ -92,6 +92,12 @@ func purgeFlags(fs *flag.FlagSet) runner {
 		lite, _ := st.(*sqlite.Store)
 		var sizeBefore int64
 		if lite != nil {
+			// What a running server wrote may still be in the write-ahead
+			// log: copied into the file first, the size before is the
+			// data's, not a smaller one the purge then seems to grow.
+			if err = lite.Checkpoint(ctx); err != nil {
+				return err
+			}
 			if sizeBefore, err = lite.FileSize(); err != nil {
 				return err
 			}

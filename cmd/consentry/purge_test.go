@@ -65,6 +65,29 @@ func agedFill(t *testing.T, st store.Store, nOld, nNew int) []*consent.Event {
 	return all
 }
 
+// A purge beside a running server, whose events are still in the
+// write-ahead log, reports the file's size before as the data's: the file
+// never seems to grow by a purge that removed events.
+func TestPurgeSizeBesideServer(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close() // open throughout, as a server's: its log is not merged at exit
+	agedFill(t, st, 300, 20)
+	out, err := runCmd(t, "purge", "--db", "sqlite:"+path, "--older-than", "400d", "--vacuum")
+	m := regexp.MustCompile(`database file ([\d.]+) MB → ([\d.]+) MB`).FindStringSubmatch(out)
+	if err != nil || m == nil || !strings.Contains(out, "purged 300 events") {
+		t.Fatalf("purge: %v %q", err, out)
+	}
+	before, _ := strconv.ParseFloat(m[1], 64)
+	after, _ := strconv.ParseFloat(m[2], 64)
+	if before == 0 || after > before {
+		t.Errorf("database file %s MB → %s MB: a purge that removed events cannot grow it", m[1], m[2])
+	}
+}
+
 func runCmd(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
