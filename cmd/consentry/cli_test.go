@@ -161,6 +161,20 @@ func TestMissingDatabaseIsRefused(t *testing.T) {
 	}
 }
 
+// The key commands read a key file named after a SQLite --db: a mistyped
+// PostgreSQL URL is refused as such, its password not printed as a path.
+func TestKeysRefuseUnknownScheme(t *testing.T) {
+	for _, args := range [][]string{
+		{"keys", "export", "--db", "postgress://consentry:s3cret@127.0.0.1/consentry"},
+		{"keys", "public", "--db", "postgress://consentry:s3cret@127.0.0.1/consentry"},
+	} {
+		code, out, errOut := consentry(t, args...)
+		if code == 0 || out != "" || strings.Contains(errOut, "s3cret") || !strings.Contains(errOut, "postgress://… is neither sqlite:PATH nor postgres://…") {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want a refusal without the password", args[1], code, out, errOut)
+		}
+	}
+}
+
 func TestVersion(t *testing.T) {
 	if code, out, _ := consentry(t, "version"); code != 0 || !strings.HasPrefix(out, "consentry ") {
 		t.Errorf("exit %d, %q", code, out)

@@ -52,9 +52,12 @@ var errUsage = errors.New("usage")
 // naming no file is refused: opening it would create an empty database, and
 // a mistyped path would then verify, back up or purge nothing and succeed.
 func openExisting(ctx context.Context, db string) (store.Store, error) {
-	if !app.IsPostgres(db) && !strings.Contains(db, "://") {
+	if err := app.CheckDB(db); err != nil {
+		return nil, err
+	}
+	if !app.IsPostgres(db) {
 		path := strings.TrimPrefix(db, "sqlite:")
-		if _, err := os.Stat(path); path != "" && errors.Is(err, fs.ErrNotExist) {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
 			return nil, fmt.Errorf("--db: there is no SQLite database at %s (serve creates one; is the path right?)", path)
 		}
 	}

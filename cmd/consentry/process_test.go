@@ -244,6 +244,8 @@ func TestFailedStartIsOneLine(t *testing.T) {
 			"consentry: "},
 		"unknown scheme": {[]string{"--addr", "127.0.0.1:0", "--db", "postgress://consentry:s3cret@127.0.0.1:1/consentry"},
 			"consentry: --db: postgress://… is neither sqlite:PATH nor postgres://…\n"},
+		"sqlite: without a path": {[]string{"--addr", "127.0.0.1:0", "--db", "sqlite:"},
+			"consentry: --db: sqlite: names no file; use sqlite:PATH\n"},
 		"PostgreSQL unreachable": {[]string{"--addr", "127.0.0.1:0", "--db", "postgres://consentry:s3cret@127.0.0.1:1/consentry"},
 			"consentry: "},
 	} {

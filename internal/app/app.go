@@ -75,20 +75,31 @@ type App struct {
 
 // OpenStore opens the store a --db value names.
 func OpenStore(ctx context.Context, db string) (store.Store, error) {
+	if err := CheckDB(db); err != nil {
+		return nil, err
+	}
+	if IsPostgres(db) {
+		return opened(postgres.Open(ctx, db))
+	}
+	return opened(sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:")))
+}
+
+// CheckDB refuses a --db value that names neither a SQLite file nor a
+// PostgreSQL database, without echoing it: a URL of another scheme
+// (postgress://, a typo) would otherwise be taken for a file name, and
+// its password printed in the error.
+func CheckDB(db string) error {
 	switch {
 	case IsPostgres(db):
-		return opened(postgres.Open(ctx, db))
-	case strings.HasPrefix(db, "sqlite:"):
-		return opened(sqlite.Open(ctx, strings.TrimPrefix(db, "sqlite:")))
+		return nil
 	case db == "":
-		return nil, errors.New("--db: empty; use sqlite:PATH or postgres://…")
+		return errors.New("--db: empty; use sqlite:PATH or postgres://…")
+	case db == "sqlite:":
+		return errors.New("--db: sqlite: names no file; use sqlite:PATH")
 	case strings.Contains(db, "://"):
-		// Not a file name but a URL of another scheme (postgress://, say): a
-		// SQLite path it is not, and echoing it would print its password.
-		return nil, fmt.Errorf("--db: %s… is neither sqlite:PATH nor postgres://…", db[:strings.Index(db, "://")+3])
-	default:
-		return opened(sqlite.Open(ctx, db))
+		return fmt.Errorf("--db: %s… is neither sqlite:PATH nor postgres://…", db[:strings.Index(db, "://")+3])
 	}
+	return nil
 }
 
 // opened returns a store that failed to open as a nil interface, not as an
@@ -288,6 +299,9 @@ func LoadKeys(db, keysFile string, signing [][]byte) (config.Keys, error) {
 		return config.Keys{Signing: signing}, config.CheckSigning(signing)
 	}
 	if keysFile == "" && !IsPostgres(db) {
+		if err := CheckDB(db); err != nil {
+			return config.Keys{}, err
+		}
 		keysFile = DefaultKeysFile(db)
 	}
 	if keysFile == "" {
