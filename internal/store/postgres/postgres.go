@@ -70,6 +70,16 @@ func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
 	if err != nil {
 		return err
 	}
+	// The tables go in the first schema of the search_path that exists;
+	// with none, goose's first query would fail naming its own table.
+	var schema *string
+	var path string
+	if err := db.QueryRowContext(ctx, "SELECT current_schema(), current_setting('search_path')").Scan(&schema, &path); err != nil {
+		return err
+	}
+	if schema == nil {
+		return fmt.Errorf("no schema to keep the tables in: the search_path (%s) names none that exists; create it (CREATE SCHEMA …) or leave search_path out", path)
+	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"context"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -26,6 +27,22 @@ func openURL(t *testing.T, url string) *postgres.Store {
 func open(t *testing.T) store.Store { return openURL(t, pgtest.URL(t)) }
 
 func TestConformance(t *testing.T) { storetest.Run(t, open) }
+
+// A search_path naming no schema that exists is said as such, not as
+// goose's own table missing.
+func TestOpenWithoutSchema(t *testing.T) {
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", "no_such_schema")
+	u.RawQuery = q.Encode()
+	_, err = postgres.Open(context.Background(), u.String())
+	if err == nil || !strings.Contains(err.Error(), "no schema to keep the tables in: the search_path (no_such_schema) names none that exists") {
+		t.Fatalf("open: %v", err)
+	}
+}
 
 func TestShared(t *testing.T) {
 	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
