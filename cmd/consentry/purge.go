@@ -33,7 +33,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 	site := fs.String("site", "", "only this site's events (default: every site's)")
 	dryRun := fs.Bool("dry-run", false, "say how many events would go, and change nothing")
 	batch := fs.Int("batch", retention.DefaultBatch, "events removed per transaction")
-	force := fs.Bool("force", false, "purge even decisions still in force: an --older-than shorter than a consent lifetime, and events whose consent has not expired")
+	force := fs.Bool("force", false, "purge even decisions still in force: an --older-than shorter than a consent lifetime, and events whose consent has not expired (their tokens then verify against nothing: a change of mind purged with them no longer supersedes them)")
 	vacuum := fs.Bool("vacuum", false, "SQLite: afterwards rewrite the whole file (VACUUM; blocks writes while it runs) and switch it to giving space back after every purge")
 	return func(ctx context.Context, e *cmdEnv) error {
 		if *olderThan == "" {
