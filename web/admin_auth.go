@@ -2,6 +2,7 @@ package web
 
 import (
 	"crypto/subtle"
+	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -50,7 +51,10 @@ const (
 func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		now := time.Now()
-		sess, u, csrf, ok := s.signedIn(c, now)
+		sess, u, csrf, ok, err := s.signedIn(c, now)
+		if err != nil {
+			return err
+		}
 		if !ok {
 			if c.Request().Method == http.MethodGet {
 				return c.Redirect(http.StatusSeeOther, "/admin/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
@@ -81,21 +85,28 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// signedIn finds the request's session, its user and its CSRF token.
-func (s *Server) signedIn(c echo.Context, now time.Time) (auth.Session, *auth.User, string, bool) {
+// signedIn finds the request's session, its user and its CSRF token. A
+// database that cannot be read is an error (503), not a signed-out visitor:
+// sending a signed-in user to the sign-in page, or refusing their form with
+// "sign in first", while the database is away would say they were signed out.
+func (s *Server) signedIn(c echo.Context, now time.Time) (auth.Session, *auth.User, string, bool, error) {
 	ck, err := c.Cookie(auth.SessionCookie)
 	if err != nil {
-		return auth.Session{}, nil, "", false
+		return auth.Session{}, nil, "", false, nil
 	}
 	id, csrf, ok := s.cfg.Sessions.Open(ck.Value)
 	if !ok {
-		return auth.Session{}, nil, "", false
+		return auth.Session{}, nil, "", false, nil
 	}
 	sess, u, err := s.cfg.Store.Session(c.Request().Context(), id)
-	if err != nil || u.Disabled || !sess.Live(now) {
-		return auth.Session{}, nil, "", false
+	var typed *consent.Error
+	if err != nil && !errors.As(err, &typed) {
+		return auth.Session{}, nil, "", false, consent.Wrap(consent.EUnavailable, err, "the database cannot be read right now; retry shortly")
 	}
-	return sess, u, csrf, true
+	if err != nil || u.Disabled || !sess.Live(now) {
+		return auth.Session{}, nil, "", false, nil
+	}
+	return sess, u, csrf, true, nil
 }
 
 // requireAdmin refuses a signed-in viewer.

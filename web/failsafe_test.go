@@ -9,11 +9,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/store/pgtest"
 	"github.com/jackc/pgx/v5"
@@ -105,6 +107,26 @@ func TestDatabaseGoneIs503(t *testing.T) {
 	}
 	if rec := do(a, req{"GET", "/readyz", "", nil}); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("readyz %d with the database closed", rec.Code)
+	}
+}
+
+// With the database gone, a signed-in user is told the database cannot be
+// read (503 with Retry-After), not sent to the sign-in page as if signed out,
+// and a form they send is not refused with "sign in first".
+func TestDatabaseGoneKeepsTheSessionSaid(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	token := c.pageToken()
+	a.Store.Close()
+	status, body, h := c.get("/admin/log")
+	if status != http.StatusServiceUnavailable || h.Get("Retry-After") == "" {
+		t.Errorf("GET with the database closed: %d (Location %q, Retry-After %q), want 503 with Retry-After: %.200s", status, h.Get("Location"), h.Get("Retry-After"), body)
+	}
+	status, body, _ = c.post("/admin/account/signout-everywhere", url.Values{"_csrf": {token}})
+	if status != http.StatusServiceUnavailable {
+		t.Errorf("POST with the database closed: %d, want 503: %.200s", status, body)
 	}
 }
 
