@@ -42,6 +42,14 @@ func (s *Server) postConsent(c echo.Context) error {
 	if req.Source == consent.SourceNoJS {
 		return consent.FieldError(consent.EUnprocessed, "source", "source %q is set by the server", req.Source)
 	}
+	if req.Revision > site.Revision { // published on another instance since this one read the site
+		if site, err = s.sites.atLeast(c.Request().Context(), site.ID, req.Revision); err != nil {
+			return err
+		}
+		if err := s.checkOrigin(c, site); err != nil {
+			return err
+		}
+	}
 	resp, err := s.record(c, site, req)
 	if err != nil {
 		return err

@@ -188,6 +188,24 @@ func (sc *siteCache) get(ctx context.Context, id string) (*consent.Site, error) 
 	return e.site, nil
 }
 
+// atLeast is get, but reads the site again when the cached copy is older
+// than revision rev: a visitor shown a revision that another instance has
+// just published must not be refused for this instance's cache (a 422 the
+// snippet does not retry). A request naming a revision never published
+// costs one read of the site, less than the consent it would have been.
+func (sc *siteCache) atLeast(ctx context.Context, id string, rev int) (*consent.Site, error) {
+	site, err := sc.get(ctx, id)
+	if err != nil || rev <= site.Revision {
+		return site, err
+	}
+	sc.mu.Lock()
+	if c, ok := sc.m[id]; ok && c.site == site {
+		delete(sc.m, id) // unless another request has read it again meanwhile
+	}
+	sc.mu.Unlock()
+	return sc.get(ctx, id)
+}
+
 // entry is the cached site with what was rendered from it. A site read
 // again keeps the old entry, answers included, while nothing in it changed.
 func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) {
