@@ -287,6 +287,35 @@ func TestWriterReportsFailure(t *testing.T) {
 	}
 }
 
+// The batch sizes observed (consentry_writer_batch_size, "events committed
+// per ledger transaction") count committed batches only: a batch that failed
+// while the database was away committed nothing.
+func TestWriterObservesCommittedBatchesOnly(t *testing.T) {
+	m := &memStore{fail: errors.New("connection refused")}
+	var mu sync.Mutex
+	var seen []int
+	w := ledger.NewWriter(m, 10, 10, func(n int) { mu.Lock(); seen = append(seen, n); mu.Unlock() }, ledger.ProbeEvery(time.Hour))
+	defer w.Close()
+	if err := w.Append(context.Background(), &consent.Event{}); err == nil {
+		t.Fatal("a failed commit was acknowledged")
+	}
+	mu.Lock()
+	failed := len(seen)
+	mu.Unlock()
+	if failed != 0 {
+		t.Errorf("a failed batch was observed as committed: %v", seen)
+	}
+	m.setFail(nil)
+	if err := w.Append(context.Background(), &consent.Event{}); err != nil {
+		t.Fatal(err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 || seen[0] != 1 {
+		t.Errorf("observed %v after one committed event, want [1]", seen)
+	}
+}
+
 func TestWriterKeepsTypedErrors(t *testing.T) {
 	m := &memStore{fail: consent.Errorf(consent.EUnprocessed, "refused")}
 	w := ledger.NewWriter(m, 10, 10, nil)

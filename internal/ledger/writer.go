@@ -223,7 +223,7 @@ func (w *Writer) run() {
 			events = append(events, j.e)
 		}
 		err := w.commit(events, join)
-		if w.observer != nil {
+		if w.observer != nil && err == nil { // events committed: a failed batch committed none
 			w.observer(len(batch))
 		}
 		for _, j := range batch {
