@@ -50,6 +50,14 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 	if err != nil {
 		return consent.FieldError(consent.EInvalid, "revision", "must be a revision number")
 	}
+	if rev > site.Revision { // published on another instance since this one read the site
+		if _, err := s.sites.atLeast(c.Request().Context(), site.ID, rev); err != nil {
+			return err
+		}
+		if site, ret, err = s.prefsSite(c, c.FormValue("return")); err != nil {
+			return err
+		}
+	}
 	req := consent.Request{Action: consent.Action(c.FormValue("action")), Revision: rev,
 		Lang: c.FormValue("lang"), Source: consent.SourceNoJS, Page: c.Request().Referer()}
 	if req.Action == consent.Custom {

@@ -35,4 +35,14 @@ func TestRevisionPublishedElsewhereIsAccepted(t *testing.T) {
 	if rec := do(a, req{"POST", consents, `{"action":"reject_all","revision":3}`, nil}); rec.Code != http.StatusUnprocessableEntity {
 		t.Errorf("revision 3, never published: %d %s", rec.Code, rec.Body)
 	}
+
+	// The no-JavaScript form likewise: its page came from another instance.
+	if _, err := a.Store.Publish(context.Background(), site, nil); err != nil {
+		t.Fatal(err)
+	}
+	form := req{"POST", "/p/demo", "action=reject_all&revision=3&lang=en",
+		map[string]string{"Content-Type": "application/x-www-form-urlencoded"}}
+	if rec := do(a, form); rec.Code != http.StatusOK && rec.Code != http.StatusSeeOther {
+		t.Errorf("no-JS form, revision 3 just published elsewhere: %d %.300s", rec.Code, rec.Body)
+	}
 }
