@@ -90,10 +90,10 @@ func serveFlags(fs *flag.FlagSet) runner {
 		switch {
 		case adminPassword != "":
 			fmt.Fprintf(e.stdout, "               sign in as %s with password %s\n", adminEmail, adminPassword)
-			fmt.Fprintf(e.stdout, "               (shown only this once; to set another: consentry user passwd --email %s)\n", adminEmail)
+			fmt.Fprintf(e.stdout, "               (shown only this once; to set another: consentry user passwd --db %s --email %s)\n", shellQuote(app.Redacted(*db)), adminEmail)
 		case *demo:
 			fmt.Fprintf(e.stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
-			fmt.Fprintf(e.stdout, "               (forgot it? go run ./cmd/consentry user passwd --email %s, then type a new one)\n", app.DemoAdminEmail)
+			fmt.Fprintf(e.stdout, "               (forgot it? consentry user passwd --db %s --email %s, then type a new one)\n", shellQuote(app.Redacted(*db)), app.DemoAdminEmail)
 		}
 		fmt.Fprintf(e.stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
 		fmt.Fprintf(e.stdout, "  Probes:      %s/healthz  %s/readyz\n", url, url)

@@ -48,6 +48,11 @@ func TestServePrintsWhereToLook(t *testing.T) {
 	if !regexp.MustCompile(`sign in as admin@demo\.example with password \S{12,}`).MatchString(out.String()) {
 		t.Errorf("no console credentials printed:\n%s", out.String())
 	}
+	// The way to set another password names this database: without --db,
+	// `user passwd` opens (and creates) ./consentry.db and finds no such user.
+	if !strings.Contains(out.String(), "consentry user passwd --db "+db+" --email admin@demo.example") {
+		t.Errorf("the password hint does not name the database %s:\n%s", db, out.String())
+	}
 	res, err := http.Get(m[1])
 	if err != nil {
 		t.Fatal(err)
@@ -60,5 +65,23 @@ func TestServePrintsWhereToLook(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("serve ended with %v", err)
+	}
+
+	// Started again, it names the same command (not `go run`, which needs
+	// the source), for a deployment running the binary.
+	ctx, cancel = context.WithCancel(context.Background())
+	defer cancel()
+	var again syncBuffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", db}, nil, &again, io.Discard)
+	}()
+	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(again.String(), "Press Ctrl+C") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+	}
+	if !strings.Contains(again.String(), "forgot it? consentry user passwd --db "+db+" --email admin@demo.example") {
+		t.Errorf("second start's password hint:\n%s", again.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("second serve ended with %v", err)
 	}
 }
