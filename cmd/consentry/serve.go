@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"runtime/debug"
 	"strings"
 
@@ -90,10 +91,10 @@ func serveFlags(fs *flag.FlagSet) runner {
 		switch {
 		case adminPassword != "":
 			fmt.Fprintf(e.stdout, "               sign in as %s with password %s\n", adminEmail, adminPassword)
-			fmt.Fprintf(e.stdout, "               (shown only this once; to set another: consentry user passwd --db %s --email %s)\n", shellQuote(app.Redacted(*db)), adminEmail)
+			fmt.Fprintf(e.stdout, "               (shown only this once; to set another: %s user passwd --db %s --email %s)\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)), adminEmail)
 		case *demo:
 			fmt.Fprintf(e.stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
-			fmt.Fprintf(e.stdout, "               (forgot it? consentry user passwd --db %s --email %s, then type a new one)\n", shellQuote(app.Redacted(*db)), app.DemoAdminEmail)
+			fmt.Fprintf(e.stdout, "               (forgot it? %s user passwd --db %s --email %s, then type a new one)\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)), app.DemoAdminEmail)
 		}
 		fmt.Fprintf(e.stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
 		fmt.Fprintf(e.stdout, "  Probes:      %s/healthz  %s/readyz\n", url, url)
@@ -123,4 +124,15 @@ func parsePrefixes(s string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// selfCommand is how to run this binary, started as arg0, again from
+// where it was started: as started (bin/consentry, consentry on the PATH),
+// or, under go run (make run), whose binary is a temporary file that is
+// gone once it stops, go run ./cmd/consentry.
+func selfCommand(arg0 string) string {
+	if strings.Contains(filepath.ToSlash(arg0), "/go-build") {
+		return "go run ./cmd/consentry"
+	}
+	return shellQuote(arg0)
 }

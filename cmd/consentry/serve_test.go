@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -67,8 +68,8 @@ func TestServePrintsWhereToLook(t *testing.T) {
 		t.Errorf("serve ended with %v", err)
 	}
 
-	// Started again, it names the same command (not `go run`, which needs
-	// the source), for a deployment running the binary.
+	// Started again, it names the same command, as this binary was started
+	// (selfCommand).
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
 	var again syncBuffer
@@ -77,11 +78,26 @@ func TestServePrintsWhereToLook(t *testing.T) {
 	}()
 	for deadline := time.Now().Add(20 * time.Second); !strings.Contains(again.String(), "Press Ctrl+C") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
 	}
-	if !strings.Contains(again.String(), "forgot it? consentry user passwd --db "+db+" --email admin@demo.example") {
+	if !strings.Contains(again.String(), "forgot it? "+selfCommand(os.Args[0])+" user passwd --db "+db+" --email admin@demo.example") {
 		t.Errorf("second start's password hint:\n%s", again.String())
 	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Errorf("second serve ended with %v", err)
+	}
+}
+
+// The password hints name the binary as it was started, or go run for a
+// binary go run built (make run): its temporary file is gone once it stops.
+func TestSelfCommand(t *testing.T) {
+	for arg0, want := range map[string]string{
+		"/tmp/go-build2207539/b001/exe/consentry": "go run ./cmd/consentry",
+		"bin/consentry":           "bin/consentry",
+		"consentry":               "consentry",
+		"/opt/my tools/consentry": "'/opt/my tools/consentry'",
+	} {
+		if got := selfCommand(arg0); got != want {
+			t.Errorf("selfCommand(%q) = %q, want %q", arg0, got, want)
+		}
 	}
 }
