@@ -6,6 +6,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
@@ -85,6 +87,34 @@ func TestPurgeSizeBesideServer(t *testing.T) {
 	after, _ := strconv.ParseFloat(m[2], 64)
 	if before == 0 || after > before {
 		t.Errorf("database file %s MB → %s MB: a purge that removed events cannot grow it", m[1], m[2])
+	}
+}
+
+// verify piped into a reader that stops at its first line still records
+// the verification (the integrity page's checkpoint): SIGPIPE once ended it
+// before it did, silently.
+func TestVerifyRecordsWhenOutputCut(t *testing.T) {
+	path, _ := agedLedger(t, 30, 5)
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close() // a reader gone before the first line: every write breaks the pipe
+	cmd := exec.Command(os.Args[0], "verify", "--db", "sqlite:"+path)
+	cmd.Env = append(os.Environ(), "CONSENTRY_TEST_MAIN=1")
+	cmd.Stdout = w
+	err = cmd.Run()
+	w.Close()
+	if err != nil {
+		t.Fatalf("verify with its output cut: %v", err)
+	}
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if seq, _, _, err := st.Verified(context.Background()); err != nil || seq != 35 {
+		t.Errorf("verified checkpoint at #%d (%v), want #35", seq, err)
 	}
 }
 

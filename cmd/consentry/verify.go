@@ -9,9 +9,11 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"os/signal"
 	"slices"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -36,6 +38,10 @@ func verifyFlags(fs *flag.FlagSet) runner {
 	publicKey := fs.String("public-key", "", "with --signed-head: the Ed25519 public key (base64) to trust instead of this deployment's signing keys")
 	record := fs.Bool("record", true, "record the verification in the database (the integrity page's checkpoint and the audit trail, actor cli); backup verifies its copy with --record=false, leaving it as copied")
 	return func(ctx context.Context, e *cmdEnv) error {
+		// What verify finds is recorded after it is printed: output piped
+		// into a reader that stops early (| head -1) must not end the
+		// process before it records, as SIGPIPE would.
+		signal.Ignore(syscall.SIGPIPE)
 		var a anchor
 		if *anchorFlag != "" && *signedFlag != "" {
 			return fmt.Errorf("%w: give --head or --signed-head, not both", errUsage)
