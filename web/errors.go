@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
@@ -65,6 +67,13 @@ func (s *Server) handleError(err error, c echo.Context) {
 			e.Message = m
 		}
 	}
+	if e.Code == consent.EInternal && de == nil && he == nil && s.databaseDown(c.Request().Context()) {
+		// Not a fault of ours to log as one: the database is away, and the
+		// client's answer is to retry, as /readyz already tells the load
+		// balancer (a sign-in during an outage was a 500 and an ERROR line).
+		s.cfg.Log.Warn("request failed: the database does not answer", "method", c.Request().Method, "path", c.Path(), "err", err)
+		e = &consent.Error{Code: consent.EUnavailable, Message: "the database cannot be reached right now; retry shortly"}
+	}
 	status := statusOf[e.Code]
 	if status == http.StatusInternalServerError {
 		s.cfg.Log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
@@ -94,6 +103,14 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if err := render(c, status, templates.ErrorPage(loc, status, title, e.Error())); err != nil {
 		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
+}
+
+// databaseDown reports whether the database fails to answer a ping within a
+// second: asked only when a request has failed for a reason of no known kind.
+func (s *Server) databaseDown(ctx context.Context) bool {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Second)
+	defer cancel()
+	return s.cfg.Store.Ping(ctx) != nil
 }
 
 // formError shows a validation error on the page it came from; anything

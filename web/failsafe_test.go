@@ -130,6 +130,21 @@ func TestDatabaseGoneKeepsTheSessionSaid(t *testing.T) {
 	}
 }
 
+// A sign-in while the database is away is 503 with Retry-After, not a 500
+// and an ERROR line: any failure of no known kind is, while the database
+// does not answer.
+func TestSignInWithDatabaseGoneIs503(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	csrf := c.csrf()
+	a.Store.Close()
+	status, body, h := c.post("/admin/login", url.Values{"email": {"dpo@shop.example"}, "password": {password}, "_csrf": {csrf}})
+	if status != http.StatusServiceUnavailable || h.Get("Retry-After") == "" {
+		t.Errorf("sign-in with the database closed: %d (Retry-After %q), want 503: %.200s", status, h.Get("Retry-After"), body)
+	}
+}
+
 // On PostgreSQL, the instance's connections killed under it (a failover, a
 // restarted database) give 503 with Retry-After while they fail, never 500,
 // and consents are recorded again once the pool reconnects.
