@@ -150,6 +150,7 @@ func TestMissingDatabaseIsRefused(t *testing.T) {
 		{"backup", "--to", filepath.Join(dir, "b.db"), "--db", db},
 		{"export", "--site", "shop", "--db", db},
 		{"sites", "export", "shop", "--db", db},
+		{"user", "passwd", "--email", "dpo@shop.example", "--db", db},
 	} {
 		code, out, errOut := consentry(t, args...)
 		if code != 1 || out != "" || !strings.Contains(errOut, "there is no SQLite database at "+filepath.Join(dir, "typo.db")) {

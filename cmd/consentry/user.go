@@ -44,7 +44,11 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 		return err
 	}
 	password = strings.TrimRight(password, "\r\n")
-	st, err := app.OpenStore(ctx, db)
+	open := app.OpenStore // add may make a new deployment's database
+	if verb == "passwd" {
+		open = openExisting // a user's password is in a database that exists
+	}
+	st, err := open(ctx, db)
 	if err != nil {
 		return err
 	}
