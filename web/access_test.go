@@ -303,6 +303,7 @@ func TestSignInThrottle(t *testing.T) {
 	if codes[http.StatusUnauthorized] != 11 || codes[http.StatusTooManyRequests] != 19 {
 		t.Errorf("30 guesses from one address: %v, want 11 refused, then 429", codes)
 	}
+	wantMetrics(t, a, `consentry_refused_total{code="rate_limited"} 19`)
 	entries, _ := a.Store.AuditLog(ctx, 0, 10)
 	if len(entries) != 2 || entries[0].Action != "signin_throttled" || entries[0].Count != 19 || entries[1].Action != "signin_failed" || entries[1].Count != 11 {
 		t.Errorf("audit trail after 30 guesses: %+v", entries)

@@ -207,6 +207,7 @@ func (s *Server) postLogin(c echo.Context) error {
 		}
 		view.Error = page.T.T("login_throttled")
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now)/time.Second)+1))
+		s.metrics.refusal(consent.ERateLimited)
 		return render(c, http.StatusTooManyRequests, templates.LoginPage(page, view))
 	}
 	u, err := s.cfg.Store.UserByEmail(ctx, email)

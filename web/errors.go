@@ -75,6 +75,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		e = &consent.Error{Code: consent.EUnavailable, Message: "the database cannot be reached right now; retry shortly"}
 	}
 	status := statusOf[e.Code]
+	s.metrics.refusal(e.Code)
 	if status == http.StatusInternalServerError {
 		s.cfg.Log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)
 	}

@@ -33,6 +33,10 @@ func (s *Server) getReady(c echo.Context) error {
 
 type metrics struct {
 	consents *prometheus.CounterVec
+	// refused counts answers that refused a request, by the error's code:
+	// rate_limited and unavailable are what an operator watches (a client
+	// told to slow down; a consent not kept, to retry).
+	refused *prometheus.CounterVec
 	// byAction holds the consents counter of each action counted so far
 	// (consent.Action → prometheus.Counter), found by label once rather
 	// than for every consent.
@@ -49,6 +53,9 @@ func (m *metrics) consent(a consent.Action) {
 	c.(prometheus.Counter).Inc()
 }
 
+// refusal counts one answer that refused a request with code.
+func (m *metrics) refusal(code consent.Code) { m.refused.WithLabelValues(string(code)).Inc() }
+
 // newMetrics registers the server's collectors. The writer's batch sizes are
 // observed through WriterObserver, set up before the writer starts.
 func newMetrics(reg *prometheus.Registry, w *ledger.Writer, st store.Store) *metrics {
@@ -56,8 +63,25 @@ func newMetrics(reg *prometheus.Registry, w *ledger.Writer, st store.Store) *met
 		consents: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "consentry_consents_total", Help: "Decisions recorded, by action.",
 		}, []string{"action"}),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "consentry_refused_total",
+			Help: "Requests answered with an error, by its code (rate_limited: 429, unavailable: 503 with Retry-After, internal: 500, ...).",
+		}, []string{"code"}),
 	}
-	reg.MustRegister(m.consents, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+	// The codes an operator alerts on are there from the start, at 0, so
+	// that a rate() over them has a series before the first refusal.
+	for _, c := range []consent.Code{consent.ERateLimited, consent.EUnavailable, consent.EInternal} {
+		m.refused.WithLabelValues(string(c))
+	}
+	reg.MustRegister(m.consents, m.refused, prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+		Name: "consentry_writer_alive",
+		Help: "1 while the ledger writer's last commit or probe succeeded and no batch is past its deadline (what /readyz asks of it besides a database ping), else 0.",
+	}, func() float64 {
+		if w.Alive() {
+			return 1
+		}
+		return 0
+	}), prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 		Name: "consentry_writer_queue_length", Help: "Events waiting for the ledger writer.",
 	}, func() float64 { return float64(w.QueueLen()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "consentry_writer_batch_reruns_total",

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html"
 	"io"
 	"log/slog"
@@ -204,6 +205,24 @@ func TestRateLimit(t *testing.T) {
 	if codes[0] != 201 || codes[3] != http.StatusTooManyRequests {
 		t.Errorf("codes %v: want 201 first and 429 once over the burst", codes)
 	}
+	refused := 0
+	for _, c := range codes {
+		if c == http.StatusTooManyRequests {
+			refused++
+		}
+	}
+	wantMetrics(t, a, fmt.Sprintf(`consentry_refused_total{code="rate_limited"} %d`, refused), `consentry_refused_total{code="unavailable"} 0`, "consentry_writer_alive 1")
+}
+
+// wantMetrics fails unless /metrics has every line of want.
+func wantMetrics(t *testing.T, a *app.App, want ...string) {
+	t.Helper()
+	m := do(a, req{"GET", "/metrics", "", nil}).Body.String()
+	for _, w := range want {
+		if !strings.Contains(m, w+"\n") {
+			t.Errorf("metrics lack %q", w)
+		}
+	}
 }
 
 func TestWriterGoneIs503(t *testing.T) {
@@ -216,6 +235,7 @@ func TestWriterGoneIs503(t *testing.T) {
 	if rec := do(a, req{"GET", "/readyz", "", nil}); rec.Code != http.StatusServiceUnavailable {
 		t.Errorf("readyz %d with the writer stopped", rec.Code)
 	}
+	wantMetrics(t, a, `consentry_refused_total{code="unavailable"} 1`, "consentry_writer_alive 0")
 }
 
 func TestProbes(t *testing.T) {
