@@ -104,14 +104,19 @@
   }
   ("analytics google-analytics.com googletagmanager.com hotjar.com clarity.ms matomo.cloud hs-analytics.net " +
     "marketing doubleclick.net googleadservices.com googlesyndication.com facebook.net facebook.com youtube.com " +
-    "youtube-nocookie.com vimeo.com bat.bing.com licdn.com ads.linkedin.com analytics.tiktok.com hs-scripts.com")
+    "youtube-nocookie.com google.com/maps vimeo.com bat.bing.com licdn.com ads.linkedin.com analytics.tiktok.com hs-scripts.com")
     .split(" ").reduce(function (cat, h) { if (h.indexOf(".") < 0) return h; hosts[h] = { category: cat }; return cat; }, "");
   addHosts(ui && ui.services);
-  // The service a URL loads from, or undefined.
+  // The service a URL loads from, or undefined. A host with a path
+  // ("google.com/maps": the maps embedded from www.google.com) wins over a
+  // host alone ("www.google.com": reCAPTCHA) at any depth.
   function tracker(url) {
-    var h;
-    try { h = new URL(url, location.href).hostname; } catch (e) { return; }
-    for (; h; h = h.slice(h.indexOf(".") + 1 || h.length)) if (hosts[h]) return hosts[h];
+    var u, h, k, seg;
+    try { u = new URL(url, location.href); } catch (e) { return; }
+    seg = "/" + u.pathname.split("/")[1];
+    for (k = 0; k < 2; k++) {
+      for (h = u.hostname; h; h = h.slice(h.indexOf(".") + 1 || h.length)) if (hosts[k ? h : h + seg]) return hosts[k ? h : h + seg];
+    }
   }
   // Marks an element about to load url as blocked, when url is a tracker's
   // and its category is not granted; reports whether it did.

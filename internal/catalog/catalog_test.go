@@ -127,3 +127,72 @@ func TestTags(t *testing.T) {
 		t.Errorf("GA4: %s", tag)
 	}
 }
+
+// loadsFrom is the catalog entry among entries a URL is taken for, by the
+// snippet's rule (tracker in static/consentry.js): a host with a path
+// ("google.com/maps") at any depth of the URL's host, else the host or one
+// of its parent domains.
+func loadsFrom(entries []catalog.Entry, url string) string {
+	rest := url[strings.Index(url, "//")+2:]
+	host, path, _ := strings.Cut(rest, "/")
+	host, _, _ = strings.Cut(host, "?")
+	seg, _, _ := strings.Cut(path, "/")
+	seg, _, _ = strings.Cut(seg, "?")
+	for _, withPath := range []bool{true, false} {
+		for h := host; h != ""; {
+			for _, e := range entries {
+				for _, eh := range e.Hosts {
+					if withPath && eh == h+"/"+seg || !withPath && eh == h {
+						return e.ID
+					}
+				}
+			}
+			_, h, _ = strings.Cut(h, ".")
+		}
+	}
+	return ""
+}
+
+var tagURL = regexp.MustCompile(`(?:https?:)?//[a-z0-9.-]+\.[a-z]+(?:/[^"'\s]*)?`)
+
+// TestTagsLoadFromTheirOwnHosts: every URL a catalog service's published
+// tag loads from is covered by that service's own hosts, also on a site
+// that declares the other services of its provider, so automatic blocking
+// holds the tag and a blocked iframe's placeholder names the right service:
+// the Google Maps embed (www.google.com/maps/embed) was neither held nor
+// named, and on a site with reCAPTCHA (www.google.com) it was taken for
+// reCAPTCHA, a necessary service, and loaded before consent.
+func TestTagsLoadFromTheirOwnHosts(t *testing.T) {
+	for _, e := range catalog.All() {
+		tag, ok := catalog.Tag(e.ID, consent.Necessary)
+		if !ok {
+			continue
+		}
+		var same []catalog.Entry // the service and the others of its provider
+		for _, o := range catalog.All() {
+			if o.Provider == e.Provider && o.ID != e.ID {
+				same = append(same, o)
+			}
+		}
+		for _, u := range tagURL.FindAllString(tag, -1) {
+			if strings.Contains(u, "matomo.php") { // a beacon address, not something the tag loads
+				continue
+			}
+			if got := loadsFrom([]catalog.Entry{e}, u); got != e.ID {
+				t.Errorf("%s: its tag loads %s, which its hosts %v do not cover", e.ID, u, e.Hosts)
+			}
+			if got := loadsFrom(append([]catalog.Entry{e}, same...), u); got != e.ID {
+				t.Errorf("%s: its tag loads %s, taken for %s on a site that has both", e.ID, u, got)
+			}
+		}
+	}
+	all := catalog.All()
+	for url, want := range map[string]string{
+		"https://www.google.com/maps/embed?pb=1": "google-maps", "https://maps.google.com/maps?q=x": "google-maps",
+		"https://www.google.com/recaptcha/api.js": "google-recaptcha", "https://www.youtube.com/embed/x": "youtube",
+	} {
+		if got := loadsFrom(all, url); got != want {
+			t.Errorf("%s is taken for %q, want %q", url, got, want)
+		}
+	}
+}

@@ -153,8 +153,10 @@ type Service struct {
 	PolicyURL      string   `json:"policy_url,omitempty" yaml:"policy_url,omitempty"`
 	Cookies        []Cookie `json:"cookies" yaml:"cookies,omitempty"`
 	// Hosts are where the service's scripts and iframes load from (a host
-	// covers its subdomains): the snippet's automatic blocking holds them
-	// back until the category is granted.
+	// covers its subdomains; a host with a path, like www.google.com/maps,
+	// covers that first path segment only and wins over the host alone):
+	// the snippet's automatic blocking holds them back until the category
+	// is granted, and a blocked iframe's placeholder names the service.
 	Hosts []string `json:"hosts,omitempty" yaml:"hosts,omitempty"`
 }
 
@@ -304,7 +306,7 @@ func (s *Site) Validate() error {
 		}
 		for _, h := range sv.Hosts {
 			if !hostPattern.MatchString(h) {
-				return FieldError(EInvalid, "services", "service %q: %q is not a host like www.example.com", sv.Name, h)
+				return FieldError(EInvalid, "services", "service %q: %q is not a host like www.example.com, or a host and a path like www.google.com/maps", sv.Name, h)
 			}
 		}
 		names := map[string]bool{}
@@ -357,7 +359,7 @@ func (s *Site) Validate() error {
 // match a prefix.
 var cookiePattern = regexp.MustCompile(`^[!#$%&'+\-.^_` + "`" + `|~0-9A-Za-z]+\*?$`)
 
-var hostPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+var hostPattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}(/[A-Za-z0-9._~-]+)?$`)
 
 var domainPattern = regexp.MustCompile(`^\.?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
 
