@@ -119,10 +119,11 @@
     }
   }
   // Marks an element about to load url as blocked, when url is a tracker's
-  // and its category is not granted; reports whether it did.
+  // and its category is not granted; reports whether it did. A necessary
+  // service (Stripe, reCAPTCHA) runs before any decision, as it always may.
   function hold(el, url) {
     var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.category;
-    if (!cat || has(cat)) return false;
+    if (!cat || cat === "necessary" || has(cat)) return false;
     el.setAttribute("data-consent", cat);
     el.setAttribute("data-src", url);
     if (el.tagName === "SCRIPT") el.type = "text/plain";

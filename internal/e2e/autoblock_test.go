@@ -321,3 +321,27 @@ func TestAutoblockGoogleMaps(t *testing.T) {
 	b.navigate(url)
 	b.waitVendor(v, maps, before+2)
 }
+
+// TestAutoblockRunsNecessary: under autoblock, a necessary service's script
+// (reCAPTCHA, from the catalog) runs on every page before the visitor has
+// decided: once the site's services were known (from the second page on),
+// it was held as "necessary" until a decision, so a contact form's
+// reCAPTCHA or a checkout's Stripe did not work for a visitor who had not
+// answered the banner.
+func TestAutoblockRunsNecessary(t *testing.T) {
+	b, _ := startWithVendors(t)
+	b.publishDemo("reCAPTCHA", func(s *consent.Site) {
+		e, _ := catalog.Get("google-recaptcha")
+		s.Services = append(s.Services, e.Service())
+	})
+	h := b.newHost(false)
+	url := h.page("/contact", mapsPage)
+	for _, visit := range []string{"first page", "second page", "third page"} {
+		b.navigate(url)
+		b.waitBanner()
+		b.wait("reCAPTCHA to run on the "+visit+", before any decision", `window.recaptchaRan === true`)
+	}
+	if s := b.state(); s != nil {
+		t.Errorf("the visitor decided: %+v", s)
+	}
+}
