@@ -179,6 +179,10 @@
       if (!x) return parts[i].remove();
       parts[i].textContent = x.replace("{service}", name).replace("{category}", cname).replace("{cookies}", sets);
     });
+    // Named after the embed (the iframe's title), so that a screen reader
+    // says which of several placeholders a "Load this once" belongs to.
+    box.setAttribute("role", "group");
+    box.setAttribute("aria-label", f.title || name);
     box.lang = ui.lang;
     box.dir = ui.dir;
     box.style.cssText = ui.vars;
@@ -211,7 +215,13 @@
       return;
     }
     if (el.tagName === "IFRAME") {
-      if (el.cyPh) { el.cyPh.remove(); el.cyPh = null; el.hidden = false; }
+      if (el.cyPh) {
+        // A keyboard user who pressed the placeholder's button goes on
+        // from the embed it loaded, not from the top of the page.
+        var had = el.cyPh.shadowRoot.activeElement;
+        el.cyPh.remove(); el.cyPh = null; el.hidden = false;
+        if (had) el.focus();
+      }
       // A src set on an iframe while the page is still being parsed made
       // no request in Chromium (it stayed about:blank): those get theirs
       // from applyAll at DOMContentLoaded.

@@ -218,3 +218,28 @@ func TestNonBlockingBanner(t *testing.T) {
 		t.Errorf("a click behind the open preference center reached the page (%d clicks in all)", n)
 	}
 }
+
+// TestPlaceholderKeyboard: a blocked embed's placeholder is a group named
+// after the embed (the iframe's title), and "Load this once", pressed from
+// the keyboard, leaves focus on the embed it loaded. The buttons were
+// nameless beyond "Load this once" (which embed?), and focus fell to the
+// top of the page when the placeholder went.
+func TestPlaceholderKeyboard(t *testing.T) {
+	b := start(t)
+	b.open("/demo")
+	b.waitBanner()
+	b.click("Reject all", part("reject-all"))
+	b.waitGranted("the refusal", necessary)
+	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
+	b.wait("the video's placeholder", visible(ph))
+	title := eval[string](b, `document.querySelector("iframe[data-consent]").title`)
+	if role, label := eval[string](b, ph+`.getAttribute("role") || ""`), eval[string](b, ph+`.getAttribute("aria-label") || ""`); role != "group" || label != title || title == "" {
+		t.Errorf("the placeholder is role %q named %q, want a group named after the video (%q)", role, label, title)
+	}
+	eval[bool](b, ph+`.querySelector('[data-testid="ph-once"]').focus() || true`)
+	b.key(kb.Enter)
+	b.wait("the video loaded", `!!document.querySelector("iframe[data-consent]")?.getAttribute("src")`)
+	if got := eval[string](b, `document.activeElement.tagName + " " + (document.activeElement.title || "")`); got != "IFRAME "+title {
+		t.Errorf("after loading the video from the keyboard, focus is on %q, want the video", got)
+	}
+}
