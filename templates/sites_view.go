@@ -16,6 +16,9 @@ import (
 type SitesView struct {
 	Sites []*consent.Site
 	Error string
+	// ID, Name and Origin are what the owner typed into the new-site form
+	// when it was refused, so that nothing typed is lost.
+	ID, Name, Origin string
 }
 
 // SiteView is the site editor: the draft, the live revision, what publishing

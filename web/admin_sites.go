@@ -20,12 +20,18 @@ import (
 // getSites lists the sites, with a form for a new one.
 func (s *Server) getSites(c echo.Context) error { return s.sitesPage(c, http.StatusOK, "") }
 
+// sitesPage lists the sites; after a refused new site (a POST), its form
+// keeps what the owner typed.
 func (s *Server) sitesPage(c echo.Context, status int, msg string) error {
 	sites, err := s.cfg.Store.SiteList(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return render(c, status, templates.SitesPage(s.adminT(c, currentUser(c)), templates.SitesView{Sites: sites, Error: msg}))
+	v := templates.SitesView{Sites: sites, Error: msg}
+	if c.Request().Method == http.MethodPost {
+		v.ID, v.Name, v.Origin = c.FormValue("id"), c.FormValue("name"), c.FormValue("origin")
+	}
+	return render(c, status, templates.SitesPage(s.adminT(c, currentUser(c)), v))
 }
 
 // postSites creates a site as a draft with the four built-in categories.

@@ -268,3 +268,26 @@ func TestEditorKeepsWhatWasTyped(t *testing.T) {
 		t.Error("the editor labels texts by key, or lacks colour pickers and the contrast check")
 	}
 }
+
+// TestNewSiteFormKeepsWhatWasTyped: a new site refused (its ID taken, or
+// not an ID) shows the form again with the ID, name and origin as typed;
+// they were emptied, to be typed again.
+func TestNewSiteFormKeepsWhatWasTyped(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/sites")
+	tok := csrfField.FindStringSubmatch(page)[1]
+	for _, id := range []string{"demo", "Tea Shop"} {
+		status, body, _ := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {id}, "name": {"Meadow & Moss Teas"}, "origin": {"https://teas.example/"}})
+		if status != http.StatusBadRequest {
+			t.Fatalf("new site %q: status %d, want 400", id, status)
+		}
+		for _, want := range []string{`name="id" value="` + id + `"`, `name="name" value="Meadow &amp; Moss Teas"`, `name="origin" value="https://teas.example/"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("new site %q refused: the form lacks %s", id, want)
+			}
+		}
+	}
+}
