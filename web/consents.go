@@ -122,12 +122,18 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 // snippet sends text/plain to stay a simple CORS request). A body over the
 // limit is 413, one cut short 400.
 func readJSON(c echo.Context, v any) error {
+	return decodeBody(c, func(b []byte) error { return json.Unmarshal(b, v) })
+}
+
+// decodeBody reads the request's body, within its limit, and decodes it
+// with decode, which must keep no part of it (the buffer is reused).
+func decodeBody(c echo.Context, decode func([]byte) error) error {
 	body, err := readBody(c.Request().Body)
 	if err != nil {
 		return bodyError(err)
 	}
-	defer putBuffer(body) // v holds no part of it: strings are copied
-	if err := json.Unmarshal(*body, v); err != nil {
+	defer putBuffer(body)
+	if err := decode(*body); err != nil {
 		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
 	}
 	return nil

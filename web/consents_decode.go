@@ -17,19 +17,13 @@ import (
 
 // readConsentRequest decodes a consent body into req, as readJSON would.
 func readConsentRequest(c echo.Context, req *consent.Request) error {
-	body, err := readBody(c.Request().Body)
-	if err != nil {
-		return bodyError(err)
-	}
-	defer putBuffer(body) // req holds no part of it: strings are copied
-	if decodeRequest(*body, req) {
-		return nil
-	}
-	*req = consent.Request{}
-	if err := json.Unmarshal(*body, req); err != nil {
-		return consent.Errorf(consent.EInvalid, "the body is not valid JSON: %v", err)
-	}
-	return nil
+	return decodeBody(c, func(b []byte) error { // req holds no part of b: strings are copied
+		if decodeRequest(b, req) {
+			return nil
+		}
+		*req = consent.Request{}
+		return json.Unmarshal(b, req)
+	})
 }
 
 // The keys decodeRequest knows, as bits of the set seen so far.
