@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/google/uuid"
 )
@@ -257,5 +258,42 @@ func TestReflow320(t *testing.T) {
 	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/consents/" + e.ConsentID.String(), "/admin/dashboard"} {
 		b.open(p)
 		check(p)
+	}
+}
+
+// TestCookieTablesKeepWordsWhole: on a desktop screen, the preference
+// center's cookie tables break no word across lines: the type column read
+// "Persiste/nt" and cookie names "__stripe_m/id", because every cell could
+// break anywhere (what a 320 px screen needs, TestReflow320) and the table
+// shared out its width by each column's whole text.
+func TestCookieTablesKeepWordsWhole(t *testing.T) {
+	b := start(t)
+	b.publishDemo("Stripe", func(s *consent.Site) {
+		e, _ := catalog.Get("stripe")
+		s.Services = append(s.Services, e.Service())
+	})
+	b.open("/demo")
+	b.waitBanner()
+	b.click("Customize", part("customize"))
+	b.wait("the preference center", visible(part("prefs")))
+	split := eval[[]string](b, `(() => {
+		const prefs = `+part("prefs")+`;
+		prefs.querySelectorAll("details").forEach(d => d.open = true);
+		const out = [];
+		for (const cell of prefs.querySelectorAll("td, th")) {
+			const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+			for (let n; (n = walker.nextNode());) {
+				for (const m of n.data.matchAll(/\S+/g)) {
+					const r = document.createRange();
+					r.setStart(n, m.index);
+					r.setEnd(n, m.index + m[0].length);
+					if (new Set([...r.getClientRects()].map(x => Math.round(x.top))).size > 1) out.push(m[0]);
+				}
+			}
+		}
+		return out;
+	})()`)
+	if len(split) > 0 {
+		t.Errorf("at 1280 px, the cookie tables break these words across lines: %v", split)
 	}
 }
