@@ -49,8 +49,11 @@ func catalogShowFlags(fs *flag.FlagSet) runner {
 		fmt.Fprintln(w, "COOKIE\tLIFETIME\tPURPOSE\tSOURCE (Open Cookie Database)")
 		for _, k := range e.Cookies {
 			life := fmt.Sprintf("%d days", k.Days)
-			if k.Session {
+			switch {
+			case k.Session:
 				life = "session"
+			case k.Days == 1:
+				life = "1 day"
 			}
 			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", k.Name, life, en.T(k.PurposeKey), k.Source)
 		}

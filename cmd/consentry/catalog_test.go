@@ -20,6 +20,11 @@ func TestCatalogCommands(t *testing.T) {
 			t.Errorf("catalog show youtube lacks %q: %v\n%s", want, err, out)
 		}
 	}
+	// A day is one day, not "1 days" (YouTube's GPS, Stripe's __stripe_sid).
+	out, err = cli(t, "catalog", "show", "stripe")
+	if err != nil || !strings.Contains(out, "__stripe_sid  1 day ") || strings.Contains(out, "1 days") {
+		t.Errorf("catalog show stripe: a one-day cookie: %v\n%s", err, out)
+	}
 	if _, err := cli(t, "catalog", "show", "nope"); err == nil || exitCode(err) != 2 {
 		t.Errorf("an unknown ID: %v", err)
 	}
