@@ -173,23 +173,30 @@ func cookieLines(v SiteView) string {
 	}
 	var out []string
 	for _, k := range sv.Cookies {
-		kind := "persistent"
-		if k.Session {
-			kind = "session"
-		}
-		days := k.Duration
-		if k.Days > 0 {
-			days = strconv.Itoa(k.Days)
-		} else if k.Session {
-			days = "0"
-		}
-		line := k.Name + " | " + days + " | " + kind + " | " + k.Purpose
-		if k.Domain != "" {
-			line += " | " + k.Domain
-		}
-		out = append(out, line)
+		out = append(out, CookieLine(k))
 	}
 	return strings.Join(out, "\n")
+}
+
+// CookieLine is one cookie as the service form shows it: name | days |
+// session or persistent | purpose [| domain]. A lifetime from before days
+// were counted shows as it was written ("6 months").
+func CookieLine(k consent.Cookie) string {
+	kind := "persistent"
+	if k.Session {
+		kind = "session"
+	}
+	days := k.Duration
+	if k.Days > 0 {
+		days = strconv.Itoa(k.Days)
+	} else if k.Session {
+		days = "0"
+	}
+	line := k.Name + " | " + days + " | " + kind + " | " + k.Purpose
+	if k.Domain != "" {
+		line += " | " + k.Domain
+	}
+	return line
 }
 
 func lifetimeDays(s *consent.Site) string {

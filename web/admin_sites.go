@@ -284,22 +284,39 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 	})
 }
 
-// postSiteService adds a service, or replaces the one at index n.
+// postSiteService adds a service, or replaces the one at index n. An edited
+// service keeps what the form does not show (its catalog entry, the hosts
+// automatic blocking holds back, the message keys that describe it in every
+// language), and a cookie whose line comes back as the form showed it stays
+// as it was: the form cannot say a cookie's provider, purpose key or a
+// lifetime written before days were counted ("6 months"), and rebuilding
+// it from its line would change a service nobody changed.
 func (s *Server) postSiteService(c echo.Context) error {
 	return s.editDraft(c, "service", func(d *consent.Site) error {
-		sv := consent.Service{
-			Name: strings.TrimSpace(c.FormValue("name")), Provider: strings.TrimSpace(c.FormValue("provider")),
-			Category: c.FormValue("category"), Description: strings.TrimSpace(c.FormValue("description")),
-			PolicyURL: strings.TrimSpace(c.FormValue("policy_url")),
+		n, err := strconv.Atoi(c.FormValue("index"))
+		editing := err == nil && n >= 0 && n < len(d.Services)
+		var old consent.Service
+		if editing {
+			old = d.Services[n]
 		}
+		sv := old
+		sv.Name, sv.Provider = strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("provider"))
+		sv.Category, sv.Description = c.FormValue("category"), strings.TrimSpace(c.FormValue("description"))
+		sv.PolicyURL, sv.Cookies = strings.TrimSpace(c.FormValue("policy_url")), nil
 		c.Set("typed_service", &sv) // shown again, as typed, if refused
 		for _, l := range lines(c.FormValue("cookies")) {
-			f := strings.Split(l, "|")
-			for i := range f {
-				f[i] = strings.TrimSpace(f[i])
-			}
+			f := cookieFields(l)
 			if len(f) < 4 || len(f) > 5 || (f[2] != "session" && f[2] != "persistent") {
 				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | days | session or persistent | purpose [| domain]", l)
+			}
+			if i := slices.IndexFunc(old.Cookies, func(k consent.Cookie) bool { return k.Name == f[0] }); i >= 0 &&
+				slices.Equal(f, cookieFields(templates.CookieLine(old.Cookies[i]))) {
+				k := old.Cookies[i]
+				if k.Provider == old.Provider {
+					k.Provider = sv.Provider // follows the service's, as a new line's does
+				}
+				sv.Cookies = append(sv.Cookies, k)
+				continue
 			}
 			k := consent.Cookie{Name: f[0], Provider: sv.Provider, Session: f[2] == "session", Purpose: f[3]}
 			if !k.Session {
@@ -314,13 +331,22 @@ func (s *Server) postSiteService(c echo.Context) error {
 			}
 			sv.Cookies = append(sv.Cookies, k)
 		}
-		if n, err := strconv.Atoi(c.FormValue("index")); err == nil && n >= 0 && n < len(d.Services) {
+		if editing {
 			d.Services[n] = sv
 		} else {
 			d.Services = append(d.Services, sv)
 		}
 		return nil
 	})
+}
+
+// cookieFields splits a cookie line of the service form at its bars.
+func cookieFields(l string) []string {
+	f := strings.Split(strings.TrimSpace(l), "|")
+	for i := range f {
+		f[i] = strings.TrimSpace(f[i])
+	}
+	return f
 }
 
 // postSiteCatalog adds a service from the catalog, in the category the
