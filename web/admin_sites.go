@@ -153,11 +153,38 @@ func lines(s string) []string {
 	return out
 }
 
+// asShown is a text field's value after a save: the stored text when the
+// form sent back what it showed, else what was sent, trimmed. A browser
+// sends a textarea's line breaks as CRLF and drops its first one, and the
+// handlers trim what is typed, so a text stored with a line break inside or
+// at its end (a YAML block) would otherwise change on a save that changed
+// nothing.
+func asShown(stored, sent string) string {
+	sent = strings.TrimSpace(strings.ReplaceAll(sent, "\r\n", "\n"))
+	if sent != "" && sent == strings.TrimSpace(stored) {
+		return stored
+	}
+	return sent
+}
+
+// keepShown is a choice's value after a save: the stored one when the form
+// sent back what it showed for it. A form cannot say "unset": it shows an
+// appearance or a lifetime the site leaves to the default as the default's
+// value (a colour in lower case, as a colour input has it), and storing
+// that back would turn "the default" into a copy of today's default that
+// Diff lists as a change nobody made.
+func keepShown[T comparable](stored, shown, sent T) T {
+	if sent == shown {
+		return stored
+	}
+	return sent
+}
+
 // postSiteBasics saves name, origins, lifetime, rules, Consent Mode mapping,
 // appearance and the age notice.
 func (s *Server) postSiteBasics(c echo.Context) error {
 	return s.editDraft(c, "basics", func(d *consent.Site) error {
-		d.Name = strings.TrimSpace(c.FormValue("name"))
+		d.Name = asShown(d.Name, c.FormValue("name"))
 		d.Origins = nil
 		for _, o := range lines(c.FormValue("origins")) {
 			d.Origins = append(d.Origins, cleanOrigin(o))
@@ -166,7 +193,8 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 		if err != nil || days < 1 || days > 395 {
 			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395")
 		}
-		d.Lifetime.Duration = time.Duration(days) * 24 * time.Hour
+		const day = 24 * time.Hour
+		d.Lifetime.Duration = keepShown(d.Lifetime.Duration, d.LifetimeOrDefault()/day*day, time.Duration(days)*day)
 		// Retention: empty or 0 keeps decisions for ever; Validate checks
 		// the range against the lifetime.
 		keep := 0
@@ -175,7 +203,7 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 				return consent.FieldError(consent.EInvalid, "retention", "give the number of days decisions stay in the log, or 0 to keep them for ever")
 			}
 		}
-		d.Retention.Duration = time.Duration(keep) * 24 * time.Hour
+		d.Retention.Duration = keepShown(d.Retention.Duration, d.Retention.Duration/day*day, time.Duration(keep)*day)
 		d.AgeNotice = c.FormValue("age_notice") == "1"
 		d.Rules = map[string]consent.Mode{}
 		for _, l := range lines(c.FormValue("rules")) {
@@ -196,10 +224,14 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 			}
 			d.ConsentMap[strings.TrimSpace(cat)] = strings.Fields(types)
 		}
+		was, shown := d.Appearance, d.Appearance.WithDefaults()
 		d.Appearance = consent.Appearance{
-			Layout: c.FormValue("layout"), Position: c.FormValue("position"),
-			Background: c.FormValue("background"), Text: c.FormValue("text"),
-			Accent: c.FormValue("accent"), AccentText: c.FormValue("accent_text"),
+			Layout:      keepShown(was.Layout, shown.Layout, c.FormValue("layout")),
+			Position:    keepShown(was.Position, shown.Position, c.FormValue("position")),
+			Background:  keepShown(was.Background, strings.ToLower(shown.Background), c.FormValue("background")),
+			Text:        keepShown(was.Text, strings.ToLower(shown.Text), c.FormValue("text")),
+			Accent:      keepShown(was.Accent, strings.ToLower(shown.Accent), c.FormValue("accent")),
+			AccentText:  keepShown(was.AccentText, strings.ToLower(shown.AccentText), c.FormValue("accent_text")),
 			NonBlocking: c.FormValue("non_blocking") == "1",
 		}
 		d.Signals = map[string]string{}
@@ -209,7 +241,8 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 			}
 		}
 		if lang := s.cfg.I18n.Match(c.FormValue("lang")); c.FormValue("lang") != "" {
-			l := consent.Links{Privacy: strings.TrimSpace(c.FormValue("privacy_link")), Legal: strings.TrimSpace(c.FormValue("legal_link"))}
+			was := d.Links[lang]
+			l := consent.Links{Privacy: asShown(was.Privacy, c.FormValue("privacy_link")), Legal: asShown(was.Legal, c.FormValue("legal_link"))}
 			if d.Links == nil {
 				d.Links = map[string]consent.Links{}
 			}
@@ -270,8 +303,9 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 		if d.Texts[lang] == nil {
 			d.Texts[lang] = map[string]string{}
 		}
-		for id, v := range map[string]string{"category_" + key: c.FormValue("name"), "category_" + key + "_desc": c.FormValue("description")} {
-			if v = strings.TrimSpace(v); v == "" {
+		name, desc := consent.CategoryTextKeys(key)
+		for id, v := range map[string]string{name: c.FormValue("name"), desc: c.FormValue("description")} {
+			if v = asShown(d.Texts[lang][id], v); v == "" {
 				delete(d.Texts[lang], id)
 			} else {
 				d.Texts[lang][id] = v
@@ -300,9 +334,9 @@ func (s *Server) postSiteService(c echo.Context) error {
 			old = d.Services[n]
 		}
 		sv := old
-		sv.Name, sv.Provider = strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("provider"))
-		sv.Category, sv.Description = c.FormValue("category"), strings.TrimSpace(c.FormValue("description"))
-		sv.PolicyURL, sv.Cookies = strings.TrimSpace(c.FormValue("policy_url")), nil
+		sv.Name, sv.Provider = asShown(old.Name, c.FormValue("name")), asShown(old.Provider, c.FormValue("provider"))
+		sv.Category, sv.Description = c.FormValue("category"), asShown(old.Description, c.FormValue("description"))
+		sv.PolicyURL, sv.Cookies = asShown(old.PolicyURL, c.FormValue("policy_url")), nil
 		c.Set("typed_service", &sv) // shown again, as typed, if refused
 		for _, l := range lines(c.FormValue("cookies")) {
 			f := cookieFields(l)
@@ -397,7 +431,7 @@ func (s *Server) postSiteTexts(c echo.Context) error {
 		}
 		msgs := map[string]string{}
 		for _, k := range templates.EditableTexts(d) {
-			if v := strings.TrimSpace(form.Get("t_" + k)); v != "" {
+			if v := asShown(d.Texts[lang][k], form.Get("t_"+k)); v != "" {
 				msgs[k] = v
 			}
 		}

@@ -12,8 +12,9 @@ import (
 // it: every named input, checked box, selected option and textarea, in
 // document order, with line breaks sent as CRLF (the HTML standard's form
 // submission), a colour in lower case and the first option of a select
-// where none is selected. The form is the one whose data-testid is testid.
-func formFields(t *testing.T, page, testid string) url.Values {
+// where none is selected. The form is the one whose data-testid is testid;
+// action is where it posts.
+func formFields(t *testing.T, page, testid string) (action string, fields url.Values) {
 	t.Helper()
 	doc, err := html.Parse(strings.NewReader(page))
 	if err != nil {
@@ -29,6 +30,7 @@ func formFields(t *testing.T, page, testid string) url.Values {
 	if form == nil {
 		t.Fatalf("no form %q on the page", testid)
 	}
+	action = attr(form, "action")
 	out := url.Values{}
 	add := func(name, value string) {
 		value = strings.ReplaceAll(strings.ReplaceAll(value, "\r\n", "\n"), "\n", "\r\n")
@@ -78,7 +80,7 @@ func formFields(t *testing.T, page, testid string) url.Values {
 			}
 		}
 	}
-	return out
+	return action, out
 }
 
 func cmpOr(v, def string) string {

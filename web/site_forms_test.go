@@ -4,12 +4,18 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/shown"
+	"github.com/consentry/consentry/internal/siteyaml"
 )
 
 // TestServiceEditKeepsWhatTheFormDoesNotShow: editing a catalog service's
@@ -32,7 +38,7 @@ func TestServiceEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 	edit := func(i int, change func(url.Values)) {
 		t.Helper()
 		_, page, _ := c.get("/admin/sites/demo?edit=" + strconv.Itoa(i))
-		form := formFields(t, page, "service-form")
+		_, form := formFields(t, page, "service-form")
 		change(form)
 		if status, body, _ := c.post("/admin/sites/demo/services", form); status != http.StatusSeeOther {
 			t.Fatalf("saving service %d: %d %.300s", i, status, body)
@@ -58,5 +64,94 @@ func TestServiceEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 	after, _ = a.Store.Draft(ctx, "demo")
 	if k := after.Services[own].Cookies[0]; k != (consent.Cookie{Name: "consentry", Provider: "Green Cross Pharmacy", Purpose: "Stores your consent decision", Days: 180}) {
 		t.Errorf("the consentry cookie given 180 days became %+v", k)
+	}
+}
+
+// TestUnchangedFormsChangeNothing: the demo site and each site YAML in
+// testdata/sites, published as `sites apply` does; every form of the site
+// editor (the basics, the texts and each category's name in every
+// language the site has words or links in, each service) sent back as the
+// page shows it leaves nothing to publish. A form cannot say "unset": the
+// basics show an unset look or lifetime as the default's values, colours
+// in lower case, and a browser sends a textarea's line breaks as CRLF.
+func TestUnchangedFormsChangeNothing(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	ctx := context.Background()
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := []string{"demo"}
+	files, _ := filepath.Glob("testdata/sites/*.yaml")
+	if len(files) == 0 {
+		t.Fatal("no site YAML in testdata/sites")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		site, err := siteyaml.Decode(b)
+		if err == nil {
+			err = site.Validate()
+		}
+		if err == nil {
+			err = site.ValidateTexts(bundle.Languages())
+		}
+		if err == nil {
+			_, err = a.Store.Publish(ctx, site, shown.All(bundle))
+		}
+		if err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		ids = append(ids, site.ID)
+	}
+	for _, id := range ids {
+		t.Run(id, func(t *testing.T) {
+			live, err := a.Store.Site(ctx, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			save := func(query, testid string) {
+				t.Helper()
+				before, _ := a.Store.Draft(ctx, id)
+				_, page, _ := c.get("/admin/sites/" + id + query)
+				action, form := formFields(t, page, testid)
+				if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+					t.Fatalf("%s%s, %s sent as shown: %d %.300s", id, query, testid, status, body)
+				}
+				after, _ := a.Store.Draft(ctx, id)
+				for _, ch := range consent.Diff(before, after) {
+					t.Errorf("%s%s, %s sent as shown changed %s: %q → %q", id, query, testid, ch.Path, ch.Old, ch.New)
+				}
+			}
+			langs := []string{"en"}
+			for l := range live.Texts {
+				langs = append(langs, l)
+			}
+			for l := range live.Links {
+				langs = append(langs, l)
+			}
+			slices.Sort(langs)
+			for _, l := range slices.Compact(langs) {
+				save("?lang="+l, "basics")
+				save("?lang="+l, "texts-form")
+				for _, cat := range live.Categories {
+					save("?lang="+l, "rename-"+cat.Key)
+				}
+			}
+			for i := range live.Services {
+				save("?edit="+strconv.Itoa(i), "service-form")
+			}
+			if draft, _ := a.Store.Draft(ctx, id); len(consent.Diff(live, draft)) > 0 {
+				t.Errorf("after saving every form unchanged the draft differs from the live revision: %+v", consent.Diff(live, draft))
+			}
+			if _, page, _ := c.get("/admin/sites/" + id); !strings.Contains(page, `data-testid="no-changes"`) {
+				t.Error("after saving every form unchanged, the publish form lists changes")
+			}
+		})
 	}
 }
