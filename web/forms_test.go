@@ -112,3 +112,32 @@ func textOf(n *html.Node) string {
 	}
 	return b.String()
 }
+
+// rowTexts are the rows of the table whose data-testid is testid, each as
+// its cells' text joined by " | ".
+func rowTexts(t *testing.T, page, testid string) []string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for n := range doc.Descendants() {
+		if n.Type != html.ElementNode || n.Data != "table" || attr(n, "data-testid") != testid {
+			continue
+		}
+		for tr := range n.Descendants() {
+			if tr.Type != html.ElementNode || tr.Data != "tr" {
+				continue
+			}
+			var cells []string
+			for td := range tr.ChildNodes() {
+				if td.Type == html.ElementNode && (td.Data == "td" || td.Data == "th") {
+					cells = append(cells, strings.Join(strings.Fields(textOf(td)), " "))
+				}
+			}
+			out = append(out, strings.Join(cells, " | "))
+		}
+	}
+	return out
+}

@@ -155,3 +155,43 @@ func TestUnchangedFormsChangeNothing(t *testing.T) {
 		})
 	}
 }
+
+// TestChangesSayPeriodsInDays: a retention set in the basics shows on the
+// publish form, and on the revisions' comparison once published, in days as
+// the form counts them and in the console's language, never as a Go
+// duration ("9600h0m0s").
+func TestChangesSayPeriodsInDays(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/sites/demo")
+	action, form := formFields(t, page, "basics")
+	form.Set("retention_days", "400")
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("basics: %d %.300s", status, body)
+	}
+	for lang, want := range map[string]string{
+		"en": "Keep decisions in the log for | for ever → 400 days",
+		"de": "Entscheidungen im Protokoll aufbewahrt für | unbegrenzt → 400 Tage",
+		"fr": "Décisions conservées dans le journal pendant | indéfiniment → 400 jours",
+		"es": "Decisiones conservadas en el registro durante | para siempre → 400 días",
+		"ar": "مدة الاحتفاظ بالقرارات في السجل | دائمًا → 400 يوم",
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("choosing %s: %d", lang, status)
+		}
+		_, page, _ := c.get("/admin/sites/demo")
+		if got := rowTexts(t, page, "changes"); !slices.Equal(got, []string{want}) {
+			t.Errorf("%s: the publish form lists %q, want %q", lang, got, want)
+		}
+	}
+	c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"en"}, "tz": {"UTC"}})
+	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	_, page, _ = c.get("/admin/sites/demo/diff?a=1&b=2")
+	if got, want := rowTexts(t, page, "changes"), []string{"Keep decisions in the log for | for ever → 400 days"}; !slices.Equal(got, want) {
+		t.Errorf("revisions 1 → 2 list %q, want %q", got, want)
+	}
+}

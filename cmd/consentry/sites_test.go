@@ -68,3 +68,29 @@ func TestSitesExportApplyRoundTrip(t *testing.T) {
 		t.Error("a refused file changed the site")
 	}
 }
+
+// TestSitesApplySaysPeriodsInDays: sites apply shows a retention and a
+// lifetime in days, as the YAML sets them, not as Go durations
+// ("9600h0m0s").
+func TestSitesApplySaysPeriodsInDays(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	yml, err := cli(t, "sites", "export", "demo", "--db", db)
+	if err != nil || !strings.Contains(yml, "lifetime_days: 183\n") {
+		t.Fatalf("export: %v\n%s", err, yml)
+	}
+	file := filepath.Join(dir, "site.yaml")
+	os.WriteFile(file, []byte(strings.Replace(yml, "lifetime_days: 183\n", "lifetime_days: 13 months\nretention_days: 400\n", 1)), 0o600)
+	out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--dry-run")
+	if err != nil || !strings.Contains(out, "~ lifetime: 183 days → 395 days\n") || !strings.Contains(out, "~ retention: for ever → 400 days\n") || strings.Contains(out, "h0m0s") {
+		t.Errorf("dry run: %v\n%s", err, out)
+	}
+}

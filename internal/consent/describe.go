@@ -124,7 +124,7 @@ func cookieNames(sv Service) string {
 
 // fieldWords name a configuration's fields as the editor labels them.
 var fieldWords = map[string]string{
-	"name": "Name", "origins": "Allowed origins", "lifetime": "Choice remembered for", "consent_mode": "Consent Mode",
+	"name": "Name", "origins": "Allowed origins", "lifetime": "Choice remembered for", "retention": "Keep decisions in the log for", "consent_mode": "Consent Mode",
 	"appearance": "Appearance", "rules": "Country rules", "texts": "Texts", "age_notice": "Age notice", "links": "Links",
 	"vendor_signals": "Vendor signals", "change_note": "Internal note", "what_changed": "What changed",
 	"layout": "layout", "position": "position", "background": "background colour", "text": "text colour",

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"time"
 )
 
 // Change is one difference between two configurations of a site: the path
@@ -11,21 +12,79 @@ import (
 type Change struct {
 	Path     string
 	Old, New string
+	// Field is the configuration field that changed, as Diff names it
+	// ("retention", "appearance.accent"), for a reader that words fields in
+	// its own language; "" for a line of Describe that sums up a service, a
+	// cookie or a category.
+	Field string
+	// Days marks a period of whole days, as a site owner sets one (how long
+	// a choice is remembered, how long decisions are kept): OldDays and
+	// NewDays hold it, ForEver for no end, for a reader to say in its own
+	// language; Old and New say it in English (DaysWords).
+	Days             bool
+	OldDays, NewDays int
+}
+
+// ForEver is a period with no end: a retention of zero keeps decisions for
+// ever.
+const ForEver = -1
+
+// DaysWords says a period of whole days in English, as the console's form
+// and the YAML count it: "400 days", "1 day", "for ever".
+func DaysWords(days int) string {
+	switch days {
+	case ForEver:
+		return "for ever"
+	case 1:
+		return "1 day"
+	}
+	return fmt.Sprintf("%d days", days)
+}
+
+// periods are the fields that hold a period, each with how long it is on
+// a site: in whole days (ForEver for no end), or ok false when it is not a
+// whole number of days (YAML also takes Go duration text, "4380h").
+var periods = map[string]func(*Site) (days int, ok bool){
+	// A lifetime of zero is the default's: the console shows and the banner
+	// uses that many days, and so does a change.
+	"lifetime": func(s *Site) (int, bool) { return wholeDays(s.LifetimeOrDefault()) },
+	"retention": func(s *Site) (int, bool) {
+		if s.Retention.Duration == 0 {
+			return ForEver, true
+		}
+		return wholeDays(s.Retention.Duration)
+	},
+}
+
+func wholeDays(d time.Duration) (int, bool) {
+	const day = 24 * time.Hour
+	return int(d / day), d%day == 0
 }
 
 // Diff lists what differs between two configurations, field by field, in
-// path order. Revision numbers are not compared.
+// path order. Revision numbers are not compared. A period is compared and
+// shown in days, as the owner sets it ("400 days"), never as the duration
+// it is stored as.
 func Diff(a, b *Site) []Change {
 	fa, fb := flatten(a), flatten(b)
 	var out []Change
 	for p, v := range fa {
 		if w, ok := fb[p]; !ok || w != v {
-			out = append(out, Change{Path: p, Old: v, New: fb[p]})
+			out = append(out, Change{Path: p, Field: p, Old: v, New: fb[p]})
 		}
 	}
 	for p, w := range fb {
 		if _, ok := fa[p]; !ok {
-			out = append(out, Change{Path: p, New: w})
+			out = append(out, Change{Path: p, Field: p, New: w})
+		}
+	}
+	for i, c := range out {
+		if days := periods[c.Path]; days != nil {
+			o, ook := periodOf(a, days)
+			n, nok := periodOf(b, days)
+			if ook && nok {
+				out[i].Days, out[i].OldDays, out[i].NewDays = true, o, n
+			}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
@@ -66,5 +125,19 @@ func flatten(s *Site) map[string]string {
 		delete(m, "material_revision")
 	}
 	walk("", v)
+	for p, days := range periods {
+		if n, ok := days(s); ok {
+			out[p] = DaysWords(n)
+		} // else the Go duration text it was written in
+	}
 	return out
+}
+
+// periodOf is a site's period in days; none (ok, and "" in Old or New)
+// when there is no site.
+func periodOf(s *Site, days func(*Site) (int, bool)) (int, bool) {
+	if s == nil {
+		return 0, true
+	}
+	return days(s)
 }

@@ -2,8 +2,10 @@ package consent_test
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 )
@@ -162,9 +164,9 @@ func TestDiff(t *testing.T) {
 	b.Rules = map[string]consent.Mode{"US": consent.OptOut}
 	got := consent.Diff(a, b)
 	want := []consent.Change{
-		{Path: "name", Old: "Shop", New: "Shop 2"},
-		{Path: "origins[1]", New: "https://m.shop.example"},
-		{Path: "rules.US", New: "opt-out"},
+		{Path: "name", Field: "name", Old: "Shop", New: "Shop 2"},
+		{Path: "origins[1]", Field: "origins[1]", New: "https://m.shop.example"},
+		{Path: "rules.US", Field: "rules.US", New: "opt-out"},
 	}
 	if len(got) != len(want) {
 		t.Fatalf("diff %+v", got)
@@ -176,5 +178,39 @@ func TestDiff(t *testing.T) {
 	}
 	if d := consent.Diff(a, testSite()); len(d) != 0 {
 		t.Errorf("no change, yet %+v", d)
+	}
+}
+
+// TestDiffPeriodsInDays: a lifetime or a retention changes in days, as the
+// console's form and the YAML set them, never as the duration it is
+// stored as ("9600h0m0s"); a lifetime left to the default is its 183 days.
+func TestDiffPeriodsInDays(t *testing.T) {
+	const day = 24 * time.Hour
+	for name, tc := range map[string]struct {
+		lifetime, retention [2]time.Duration
+		want                []consent.Change
+	}{
+		"retention set": {retention: [2]time.Duration{0, 400 * day}, want: []consent.Change{
+			{Path: "retention", Field: "retention", Old: "for ever", New: "400 days", Days: true, OldDays: consent.ForEver, NewDays: 400}}},
+		"retention shortened": {retention: [2]time.Duration{400 * day, 365 * day}, want: []consent.Change{
+			{Path: "retention", Field: "retention", Old: "400 days", New: "365 days", Days: true, OldDays: 400, NewDays: 365}}},
+		"lifetime from the default": {lifetime: [2]time.Duration{0, 395 * day}, want: []consent.Change{
+			{Path: "lifetime", Field: "lifetime", Old: "183 days", New: "395 days", Days: true, OldDays: 183, NewDays: 395}}},
+		"the default's lifetime written out": {lifetime: [2]time.Duration{0, consent.DefaultLifetime}},
+		"a lifetime not in whole days": {lifetime: [2]time.Duration{180 * day, 4380 * time.Hour}, want: []consent.Change{
+			{Path: "lifetime", Field: "lifetime", Old: "180 days", New: "4380h0m0s"}}},
+	} {
+		a, b := testSite(), testSite()
+		a.Lifetime.Duration, b.Lifetime.Duration = tc.lifetime[0], tc.lifetime[1]
+		a.Retention.Duration, b.Retention.Duration = tc.retention[0], tc.retention[1]
+		if got := consent.Diff(a, b); !slices.Equal(got, tc.want) {
+			t.Errorf("%s: %+v, want %+v", name, got, tc.want)
+		}
+	}
+	b := testSite()
+	b.Retention.Duration = 400 * day
+	got := consent.Describe(testSite(), b)
+	if len(got) != 1 || got[0].Path != "Keep decisions in the log for" || got[0].Old != "for ever" || got[0].New != "400 days" || !got[0].Days {
+		t.Errorf("Describe: %+v", got)
 	}
 }
