@@ -195,3 +195,40 @@ func TestChangesSayPeriodsInDays(t *testing.T) {
 		t.Errorf("revisions 1 → 2 list %q, want %q", got, want)
 	}
 }
+
+// TestPublishFormOffersKindByWhatChanged: a retention change alone is
+// offered as an editorial revision (the log's retention is nothing a visitor
+// consented to); a change to an analytics cookie's lifetime, which visitors
+// were told when they agreed, as a material one.
+func TestPublishFormOffersKindByWhatChanged(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	offered := func() string {
+		t.Helper()
+		_, page, _ := c.get("/admin/sites/demo")
+		_, form := formFields(t, page, "publish-form")
+		return form.Get("kind")
+	}
+	_, page, _ := c.get("/admin/sites/demo")
+	action, form := formFields(t, page, "basics")
+	form.Set("retention_days", "400")
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("basics: %d %.300s", status, body)
+	}
+	if got := offered(); got != "editorial" {
+		t.Errorf("a retention change is offered as %q, want editorial", got)
+	}
+	draft, _ := a.Store.Draft(context.Background(), "demo")
+	n := slices.IndexFunc(draft.Services, func(sv consent.Service) bool { return sv.Category == consent.Analytics })
+	_, page, _ = c.get("/admin/sites/demo?edit=" + strconv.Itoa(n))
+	action, form = formFields(t, page, "service-form")
+	form.Set("cookies", strings.Replace(form.Get("cookies"), "13 months", "25 months", 1))
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("service: %d %.300s", status, body)
+	}
+	if got := offered(); got != "material" {
+		t.Errorf("a change to an analytics cookie's lifetime is offered as %q, want material", got)
+	}
+}

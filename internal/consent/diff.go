@@ -23,6 +23,10 @@ type Change struct {
 	// language; Old and New say it in English (DaysWords).
 	Days             bool
 	OldDays, NewDays int
+	// Material reports whether the change alters what visitors consented
+	// to, so that publishing it asks them again by default (material.go).
+	// Describe sets it.
+	Material bool
 }
 
 // ForEver is a period with no end: a retention of zero keeps decisions for

@@ -214,3 +214,74 @@ func TestDiffPeriodsInDays(t *testing.T) {
 		t.Errorf("Describe: %+v", got)
 	}
 }
+
+// TestMaterialByDefault: what the publish form offers first follows what
+// visitors consented to (material.go): purposes, vendors, cookies with
+// their lifetimes, texts and what a grant releases are material; the log's
+// retention, how long a choice is remembered, Necessary services, the look
+// and a description added where there was none are not.
+func TestMaterialByDefault(t *testing.T) {
+	const day = 24 * time.Hour
+	base := func() *consent.Site {
+		s := testSite()
+		s.Services = []consent.Service{consent.OwnService("Shop", 0),
+			{Name: "Stats", Provider: "Stats Ltd", Category: consent.Analytics, Description: "Counts", Hosts: []string{"stats.example"},
+				Cookies: []consent.Cookie{{Name: "_s", Provider: "Stats Ltd", Purpose: "Counts", Days: 30}}},
+			{Name: "Ads", Provider: "Ads Inc", Category: consent.Marketing, Cookies: []consent.Cookie{{Name: "_a", Provider: "Ads Inc", Days: 90}}}}
+		return s
+	}
+	stats, ads := 1, 2
+	for name, tc := range map[string]struct {
+		edit     func(*consent.Site)
+		material bool
+	}{
+		"retention":              {func(s *consent.Site) { s.Retention.Duration = 400 * day }, false},
+		"choice remembered for":  {func(s *consent.Site) { s.Lifetime.Duration = 395 * day }, false},
+		"Consentry's own cookie": {func(s *consent.Site) { s.Services[0].Cookies[0].Days = 395 }, false},
+		"a necessary service added": {func(s *consent.Site) {
+			s.Services = append(s.Services, consent.Service{Name: "Cart", Category: "necessary"})
+		}, false},
+		"site name":                   {func(s *consent.Site) { s.Name = "Shop 2" }, false},
+		"origins":                     {func(s *consent.Site) { s.Origins = append(s.Origins, "https://m.shop.example") }, false},
+		"look":                        {func(s *consent.Site) { s.Appearance.Accent = "#000000" }, false},
+		"policy links":                {func(s *consent.Site) { s.Links = map[string]consent.Links{"en": {Privacy: "https://shop.example/p"}} }, false},
+		"age notice":                  {func(s *consent.Site) { s.AgeNotice = true }, false},
+		"hosts":                       {func(s *consent.Site) { s.Services[stats].Hosts = []string{"stats.example", "cdn.stats.example"} }, false},
+		"a cookie's domain":           {func(s *consent.Site) { s.Services[stats].Cookies[0].Domain = ".shop.example" }, false},
+		"a description added":         {func(s *consent.Site) { s.Services[ads].Description = "Shows ads" }, false},
+		"a cookie's purpose added":    {func(s *consent.Site) { s.Services[ads].Cookies[0].Purpose = "Shows ads" }, false},
+		"a description reworded":      {func(s *consent.Site) { s.Services[stats].Description = "Counts visits" }, true},
+		"a cookie's purpose reworded": {func(s *consent.Site) { s.Services[stats].Cookies[0].Purpose = "Counts visits" }, true},
+		"a cookie's lifetime":         {func(s *consent.Site) { s.Services[stats].Cookies[0].Days = 60 }, true},
+		"a cookie now a session one": {func(s *consent.Site) {
+			s.Services[stats].Cookies[0].Days, s.Services[stats].Cookies[0].Session = 0, true
+		}, true},
+		"a cookie added": {func(s *consent.Site) {
+			s.Services[stats].Cookies = append(s.Services[stats].Cookies, consent.Cookie{Name: "_t"})
+		}, true},
+		"a cookie removed": {func(s *consent.Site) { s.Services[stats].Cookies = nil }, true},
+		"a service added": {func(s *consent.Site) {
+			s.Services = append(s.Services, consent.Service{Name: "Chat", Category: "preferences"})
+		}, true},
+		"a service removed":          {func(s *consent.Site) { s.Services = s.Services[:2] }, true},
+		"a service's provider":       {func(s *consent.Site) { s.Services[stats].Provider = "Stats Inc" }, true},
+		"a service out of Necessary": {func(s *consent.Site) { s.Services[0].Category = consent.Analytics }, true},
+		"a category removed":         {func(s *consent.Site) { s.Categories = s.Categories[:3]; s.Services = s.Services[:2] }, true},
+		"a category off under GPC":   {func(s *consent.Site) { s.Categories[2].GPC = true }, true},
+		"banner text":                {func(s *consent.Site) { s.Texts = map[string]map[string]string{"en": {"banner_title": "Hi"}} }, true},
+		"country rule":               {func(s *consent.Site) { s.Rules = map[string]consent.Mode{"US": consent.OptOut} }, true},
+		"Consent Mode mapping":       {func(s *consent.Site) { s.ConsentMap[consent.Analytics] = []string{"analytics_storage", "ad_storage"} }, true},
+		"vendor signal":              {func(s *consent.Site) { s.Signals = map[string]string{"meta": consent.Analytics} }, true},
+		"retention and a lifetime":   {func(s *consent.Site) { s.Retention.Duration, s.Services[stats].Cookies[0].Days = 400*day, 60 }, true},
+	} {
+		a, b := base(), base()
+		tc.edit(b)
+		changes := consent.Describe(a, b)
+		if len(changes) == 0 {
+			t.Errorf("%s: no change described", name)
+		}
+		if got := consent.AnyMaterial(changes); got != tc.material {
+			t.Errorf("%s: material %v, want %v (%+v)", name, got, tc.material, changes)
+		}
+	}
+}

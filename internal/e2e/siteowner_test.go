@@ -78,6 +78,12 @@ func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
 	b.do("renaming the site again", chromedp.SetValue(chromedp.CSS("#b-name"), "Green Cross Pharmacy and Clinic"))
 	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
 	const what, internal = "We now also run a clinic, with its own booking service.", "JIRA-2291"
+	// A new name is nothing visitors consented to, so the form offers an
+	// editorial revision; the owner chooses to ask everyone again.
+	if !eval[bool](b, `document.querySelector('[data-testid="kind-editorial"]').checked`) {
+		t.Error("a new site name is offered as a material revision")
+	}
+	b.click("Material", `document.querySelector('[data-testid="kind-material"]')`)
 	b.typeInto("#wc-en", what)
 	b.typeInto("#change-note", internal)
 	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
@@ -133,5 +139,34 @@ func TestRemovedCategoryIsGone(t *testing.T) {
 	n.open("/p/demo")
 	if eval[bool](n, `document.querySelector('input[value="preferences"]') != null`) || strings.Contains(n.text("main"), "Preferences") {
 		t.Errorf("the no-JavaScript page still offers Preferences: %q", n.text("body"))
+	}
+}
+
+// TestRetentionChangeOnPublishPage: an admin sets the demo site's retention
+// in the basics and nothing else; the publish form lists that one change in
+// days, as the form and the YAML write it, in the console's language, and
+// offers an editorial revision first: how long the log keeps decisions is
+// nothing a visitor consented to.
+func TestRetentionChangeOnPublishPage(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/sites/demo")
+	b.do("keeping decisions 400 days", chromedp.SetValue(chromedp.CSS("#b-retention"), "400"))
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
+	b.shotIfAsked("site-publish-retention-en.png")
+	rows := eval[[]string](b, `[...document.querySelectorAll('[data-testid="changes"] tr')].map(r => r.innerText.replace(/\s+/g, " ").trim())`)
+	if want := []string{"Keep decisions in the log for for ever → 400 days"}; !slices.Equal(rows, want) {
+		t.Errorf("the publish form lists %q, want %q", rows, want)
+	}
+	if !eval[bool](b, `document.querySelector('[data-testid="kind-editorial"]').checked`) {
+		t.Error("a retention change alone is offered as a material revision")
+	}
+
+	b.open("/admin/account")
+	b.do("choosing German", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "de"))
+	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+	b.open("/admin/sites/demo")
+	b.shotIfAsked("site-publish-retention-de.png")
+	if got := b.text(`[data-testid="changes"]`); !strings.Contains(got, "400 Tage") || !strings.Contains(got, "unbegrenzt") {
+		t.Errorf("in German the publish form lists %q, want 400 Tage and unbegrenzt", got)
 	}
 }
