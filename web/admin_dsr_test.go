@@ -59,3 +59,28 @@ func TestEveryDSRActionIsAudited(t *testing.T) {
 		t.Errorf("a viewer erasing: %d, want 403", status)
 	}
 }
+
+// TestProofViewIsAudited: the proof of one decision shows the visitor's
+// address, browser and page, so opening it is a lookup of that visitor in
+// the audit trail, as the visitor's page is; a viewer's too.
+func TestProofViewIsAudited(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	es := demoEvents(t, a, 1)
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	viewer := newConsole(t, a)
+	viewer.login("viewer@shop.example")
+	if status, _, _ := viewer.get("/admin/events/" + es[0].ID.String()); status != http.StatusOK {
+		t.Fatalf("proof: %d", status)
+	}
+	entries, err := a.Store.AuditLog(context.Background(), 0, 1)
+	if err != nil || len(entries) != 1 {
+		t.Fatalf("audit trail: %v %v", entries, err)
+	}
+	if e := entries[0]; e.Action != "dsr_lookup" || e.Actor != "viewer@shop.example" || e.Target != es[0].ConsentID.String() ||
+		e.Detail != "proof of event "+es[0].ID.String() {
+		t.Errorf("after opening a proof the newest audit entry is %+v", e)
+	}
+}

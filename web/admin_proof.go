@@ -48,6 +48,12 @@ func (s *Server) getEvent(c echo.Context) error {
 		return err
 	}
 	view := templates.Proof{Event: e, Prev: prev, LinkOK: err == nil && ledger.Check(prev, e) == nil}
+	// The proof shows the visitor's address, browser and page: reading it
+	// is looking the visitor up, audited as the visitor's page is.
+	u := currentUser(c)
+	if err := s.audit(c, u.Email, "dsr_lookup", e.ConsentID.String(), "proof of event "+e.ID.String()); err != nil {
+		return err
+	}
 	if view.Denied, err = export.NewCatalog(ctx, s.cfg.Store).Denied(e); err != nil {
 		return err
 	}
@@ -65,5 +71,5 @@ func (s *Server) getEvent(c echo.Context) error {
 	case consent.ErrorCode(err) != consent.ENotFound:
 		return err
 	}
-	return render(c, http.StatusOK, templates.ProofPage(s.adminT(c, currentUser(c)), view))
+	return render(c, http.StatusOK, templates.ProofPage(s.adminT(c, u), view))
 }
