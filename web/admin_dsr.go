@@ -27,7 +27,14 @@ func (s *Server) consentEvents(c echo.Context) (uuid.UUID, []*consent.Event, err
 // getConsent answers a data-subject request for one consent ID: every event,
 // with export and erasure.
 func (s *Server) getConsent(c echo.Context) error {
-	id, es, err := s.consentEvents(c)
+	id, err := parseIDParam(c)
+	if err != nil {
+		return err
+	}
+	// An ID with no decisions is still a page, in the console, audited: it
+	// may be mistyped, or purged, and for an access request "nothing is held
+	// under it" is the answer the lookup gives.
+	es, err := s.cfg.Store.EventsByConsent(c.Request().Context(), id)
 	if err != nil {
 		return err
 	}
@@ -48,7 +55,11 @@ func (s *Server) getConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return render(c, http.StatusOK, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied, Request: req,
+	status := http.StatusOK
+	if len(es) == 0 {
+		status = http.StatusNotFound
+	}
+	return render(c, status, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied, Request: req,
 		Requests: about, Today: today(c)}))
 }
 

@@ -4,7 +4,9 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/auth"
 )
@@ -82,5 +84,39 @@ func TestProofViewIsAudited(t *testing.T) {
 	if e := entries[0]; e.Action != "dsr_lookup" || e.Actor != "viewer@shop.example" || e.Target != es[0].ConsentID.String() ||
 		e.Detail != "proof of event "+es[0].ID.String() {
 		t.Errorf("after opening a proof the newest audit entry is %+v", e)
+	}
+}
+
+// TestUnknownConsentIDIsAPage: a consent ID with no decisions (mistyped, or
+// purged), opened from a data-subject request, is the console's page saying
+// that nothing is held under it, with the request and the navigation, and
+// the lookup is audited: not a bare error page that ends the request's way.
+func TestUnknownConsentIDIsAPage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	id := "01a230e1-0000-7000-8000-000000000000"
+	if status, body, _ := c.post("/admin/requests", url.Values{"_csrf": {c.pageToken()}, "kind": {"access"},
+		"received": {time.Now().UTC().Format(time.DateOnly)}, "reference": {"mail 7"}, "consent_ids": {id}}); status != http.StatusSeeOther {
+		t.Fatalf("recording the request: %d %s", status, body)
+	}
+	status, page, _ := c.get("/admin/consents/" + id + "?request=1")
+	if status != http.StatusNotFound {
+		t.Errorf("an ID with no decisions: %d, want 404", status)
+	}
+	for _, want := range []string{`data-testid="no-events"`, `href="/admin/requests/1"`, `href="/admin/log"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the page of an ID with no decisions lacks %s", want)
+		}
+	}
+	for _, unwanted := range []string{`data-testid="dsr-export"`, `data-testid="erase"`} {
+		if strings.Contains(page, unwanted) {
+			t.Errorf("the page of an ID with no decisions offers %s", unwanted)
+		}
+	}
+	entries, err := a.Store.AuditLog(context.Background(), 0, 1)
+	if err != nil || len(entries) != 1 || entries[0].Action != "dsr_lookup" || entries[0].Target != id || entries[0].Detail != "request 1" {
+		t.Errorf("the lookup is audited as %+v (%v)", entries, err)
 	}
 }
