@@ -81,6 +81,9 @@ type Proof struct {
 	// TextsForged is set when the stored texts no longer match the hash the
 	// event recorded; Texts is then nil, not the forged texts.
 	TextsForged bool
+	// Newest is the consent ID's newest decision when it is not this one:
+	// the visitor changed their mind or withdrew since.
+	Newest *consent.Event
 }
 
 // Verified reports whether everything the proof shows checks out: the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
 )
 
 // TestEveryDSRActionIsAudited: looking a visitor up, exporting their records
@@ -118,5 +119,30 @@ func TestUnknownConsentIDIsAPage(t *testing.T) {
 	entries, err := a.Store.AuditLog(context.Background(), 0, 1)
 	if err != nil || len(entries) != 1 || entries[0].Action != "dsr_lookup" || entries[0].Target != id || entries[0].Detail != "request 1" {
 		t.Errorf("the lookup is audited as %+v (%v)", entries, err)
+	}
+}
+
+// TestProofSaysWhenSuperseded: the proof of a decision the visitor has since
+// replaced (a change of mind, a withdrawal) says so and links the newest
+// one, so nobody relies on it as what the visitor allows; the newest
+// decision's proof says nothing of the kind.
+func TestProofSaysWhenSuperseded(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	es := demoEvents(t, a, 2)
+	es[1].ConsentID = es[0].ConsentID
+	es[1].Action, es[1].Granted = consent.Withdraw, []string{"necessary"}
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, first, _ := c.get("/admin/events/" + es[0].ID.String())
+	if !strings.Contains(first, `data-testid="superseded"`) || !strings.Contains(first, `href="/admin/events/`+es[1].ID.String()+`"`) ||
+		!strings.Contains(first, "Withdrew consent") {
+		t.Errorf("the proof of a replaced decision does not name the withdrawal that replaced it")
+	}
+	if _, newest, _ := c.get("/admin/events/" + es[1].ID.String()); strings.Contains(newest, `data-testid="superseded"`) {
+		t.Errorf("the proof of the newest decision says it was replaced")
 	}
 }

@@ -48,6 +48,14 @@ func (s *Server) getEvent(c echo.Context) error {
 		return err
 	}
 	view := templates.Proof{Event: e, Prev: prev, LinkOK: err == nil && ledger.Check(prev, e) == nil}
+	// A proof of a decision the visitor has since replaced says so: it no
+	// longer shows what they allow.
+	switch newest, err := s.cfg.Store.LastEvent(ctx, e.ConsentID); {
+	case err != nil:
+		return err
+	case newest.ID != e.ID:
+		view.Newest = newest
+	}
 	// The proof shows the visitor's address, browser and page: reading it
 	// is looking the visitor up, audited as the visitor's page is.
 	u := currentUser(c)
