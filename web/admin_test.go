@@ -449,6 +449,11 @@ func TestDashboardCounts(t *testing.T) {
 	if status, _, _ := c.get("/admin/dashboard?from=2020-01-01&to=2026-01-01"); status != http.StatusBadRequest {
 		t.Errorf("a period over a year: %d", status)
 	}
+	// 0001-01-01 is Go's zero time: it was taken for no start, and the page
+	// showed 30 days of year 9999 with no word of the period asked for.
+	if status, _, _ := c.get("/admin/dashboard?from=0001-01-01&to=9999-12-31"); status != http.StatusBadRequest {
+		t.Errorf("a period from year 1 to 9999: %d", status)
+	}
 	// The chart's CSV: one row a day of the period, the same totals.
 	link := regexp.MustCompile(`href="(/admin/dashboard/export\?[^"]+)" data-testid="chart-csv"`).FindStringSubmatch(page)
 	if link == nil {

@@ -186,6 +186,7 @@ func TestParseLogQuery(t *testing.T) {
 	for _, tc := range []struct{ k, v string }{
 		{"from", "yesterday"}, {"to", "2026-13-01"}, {"action", "nod"}, {"source", "email"}, {"gpc", "yes"},
 		{"before", "-3"}, {"country", "FRA"}, {"site", "Not A Site"}, {"granted", "DROP TABLE"}, {"colour", "red"},
+		{"from", "0001-01-01"}, {"to", "1999-12-31"},
 	} {
 		_, err := consent.ParseLogQuery(url.Values{tc.k: {tc.v}}, time.UTC)
 		if e, ok := err.(*consent.Error); !ok || e.Field != tc.k || e.Code != consent.EInvalid {

@@ -55,6 +55,12 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 		if err != nil {
 			return t, FieldError(EInvalid, k, "%q is not a date like 2026-01-31", s)
 		}
+		// Year 1 is also Go's zero time, which means "no date": a period
+		// from 0001-01-01 would quietly lose its start (the dashboard then
+		// showed 30 days ending on "to").
+		if t.Year() < 2000 {
+			return t, FieldError(EInvalid, k, "%q is before 2000, older than any decision", s)
+		}
 		return t, nil
 	}
 	var err error
