@@ -48,7 +48,20 @@ type Log struct {
 	Denied map[uuid.UUID][]string // by event ID: the categories its revision offered and it did not grant
 	Next   int64                  // cursor of the next (older) page; 0 on the last
 	Sites  []string
-	Error  string
+	// Categories are the keys the Granted and Denied filters offer: every
+	// site's optional categories, in the sites' order.
+	Categories []string
+	Error      string
+}
+
+// categoryLabels are the Granted and Denied filters' categories, in words:
+// the names the log's columns show, not keys to type.
+func (l Log) categoryLabels(a Admin) []option {
+	var out []option
+	for _, k := range l.Categories {
+		out = append(out, option{k, CategoryName(a.T, consent.Category{Key: k})})
+	}
+	return out
 }
 
 // NextURL is the link to the next page, keeping the filters.

@@ -4,6 +4,7 @@ import (
 	"github.com/consentry/consentry/internal/export"
 	"github.com/google/uuid"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -68,6 +69,17 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 	}
 	for _, st := range sites {
 		view.Sites = append(view.Sites, st.ID)
+		for _, cat := range st.Categories {
+			if !cat.Required && !slices.Contains(view.Categories, cat.Key) {
+				view.Categories = append(view.Categories, cat.Key)
+			}
+		}
+	}
+	// A category no site offers any more is still one old decisions name.
+	for _, k := range []string{q.Granted, q.Denied} {
+		if k != "" && !slices.Contains(view.Categories, k) {
+			view.Categories = append(view.Categories, k)
+		}
 	}
 	return render(c, status, templates.LogPage(page, view))
 }
