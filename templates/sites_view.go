@@ -41,6 +41,8 @@ type SiteView struct {
 	Query       string
 	Found       []catalog.Entry
 	CatalogSize int
+	// Updates are the catalog updates the draft has not taken.
+	Updates []catalog.Update
 }
 
 // popular are the catalog services a new site most often needs, shown
@@ -76,6 +78,24 @@ func suggested(s *consent.Site, e catalog.Entry) string {
 		return e.Category
 	}
 	return ""
+}
+
+// updateField names a followed field of a catalog service in the console's
+// language.
+func updateField(a Admin, field string) string {
+	switch field {
+	case "hosts":
+		return a.T.T("a_hosts")
+	case "cookies":
+		return a.T.T("a_cookies")
+	case "policy_url":
+		return a.T.T("a_policy_url")
+	case "provider":
+		return a.T.T("a_provider")
+	case "description_key":
+		return a.T.T("a_description")
+	}
+	return a.T.T("a_name")
 }
 
 func cookieList(e catalog.Entry, n int) string {

@@ -83,6 +83,7 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	v.Query = c.QueryParam("catalog")
 	v.Found = templates.CatalogResults(v.Query)
 	v.CatalogSize, _, _ = catalog.Size()
+	v.Updates = catalog.Updates(draft)
 	if n, err := strconv.Atoi(c.QueryParam("edit")); err == nil && n >= 0 && n < len(draft.Services) {
 		v.Edit, v.EditIndex = &draft.Services[n], n
 	}
@@ -402,6 +403,16 @@ func (s *Server) postSiteCatalog(c echo.Context) error {
 			return consent.FieldError(consent.EInvalid, "catalog", "%s is on this site already", e.Name)
 		}
 		d.Services = append(d.Services, sv)
+		return nil
+	})
+}
+
+// postSiteCatalogUpdate takes the catalog's updates into the draft: every
+// field of its catalog services that follows the catalog becomes what the
+// catalog says now; publishing makes it a revision like any other change.
+func (s *Server) postSiteCatalogUpdate(c echo.Context) error {
+	return s.editDraft(c, "catalog update", func(d *consent.Site) error {
+		catalog.Refresh(d)
 		return nil
 	})
 }

@@ -90,6 +90,7 @@ func (s *Server) routes() {
 	staff.POST("/sites/:site/categories/:key/delete", s.postSiteCategoryDelete, requireAdmin)
 	staff.POST("/sites/:site/categories/:key", s.postSiteCategoryRename, requireAdmin)
 	staff.POST("/sites/:site/catalog", s.postSiteCatalog, requireAdmin)
+	staff.POST("/sites/:site/catalog/update", s.postSiteCatalogUpdate, requireAdmin)
 	staff.POST("/sites/:site/services", s.postSiteService, requireAdmin)
 	staff.POST("/sites/:site/services/:n/delete", s.postSiteServiceDelete, requireAdmin)
 	staff.POST("/sites/:site/texts", s.postSiteTexts, requireAdmin)

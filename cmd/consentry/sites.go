@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/shown"
@@ -42,8 +44,23 @@ func sitesExportFlags(fs *flag.FlagSet) runner {
 		if err != nil {
 			return err
 		}
-		_, err = e.stdout.Write(b)
-		return err
+		if _, err = e.stdout.Write(b); err != nil {
+			return err
+		}
+		// The file follows the catalog: say what applying it would take.
+		if ups := catalog.Updates(site); len(ups) > 0 {
+			fmt.Fprintf(e.stderr, "site %q has not taken %d catalog updates; this file follows the catalog, so applying it publishes them\n", id, len(ups))
+			for _, u := range ups {
+				fmt.Fprintf(e.stderr, "  %s\n", u)
+			}
+			hostsOnly := !slices.ContainsFunc(ups, func(u catalog.Update) bool { return u.Field != "hosts" })
+			if hostsOnly {
+				fmt.Fprintln(e.stderr, "publish them with: consentry sites apply -f FILE --editorial (new hosts enforce visitors' choices, they change none: nobody need be asked again)")
+			} else {
+				fmt.Fprintln(e.stderr, "publish them with: consentry sites apply -f FILE (cookies visitors were told of change: a material revision asks them again)")
+			}
+		}
+		return nil
 	}
 }
 

@@ -5,10 +5,12 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/store/sqlite"
 )
 
@@ -92,5 +94,49 @@ func TestSitesApplySaysPeriodsInDays(t *testing.T) {
 	out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--dry-run")
 	if err != nil || !strings.Contains(out, "~ lifetime: 183 days → 395 days\n") || !strings.Contains(out, "~ retention: for ever → 400 days\n") || strings.Contains(out, "h0m0s") {
 		t.Errorf("dry run: %v\n%s", err, out)
+	}
+}
+
+// TestSitesApplyTakesCatalogUpdates: a published site whose Google Maps
+// was added before the catalog learnt google.com/maps is exported following
+// the catalog, export says what applying publishes, and applying the file
+// unchanged publishes the new host (it said "no changes"). Hosts the YAML
+// set itself stay as they are.
+func TestSitesApplyTakesCatalogUpdates(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	site := app.DemoSite("https://shop.example")
+	e, _ := catalog.Get("google-maps")
+	maps := e.Service()
+	maps.Hosts = slices.DeleteFunc(maps.Hosts, func(h string) bool { return h == "google.com/maps" })
+	site.Services = append(site.Services, maps)
+	if _, err := st.Publish(context.Background(), site, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	var yml, notes bytes.Buffer
+	if err := run(context.Background(), []string{"sites", "export", "demo", "--db", db}, nil, &yml, &notes); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(yml.String(), "maps.google.com") || !strings.Contains(notes.String(), "Google Maps: hosts + google.com/maps") || !strings.Contains(notes.String(), "--editorial") {
+		t.Errorf("export:\n%s\nsaid: %s", yml.String(), notes.String())
+	}
+	file := filepath.Join(dir, "site.yaml")
+	os.WriteFile(file, yml.Bytes(), 0o600)
+	out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--editorial")
+	if err != nil || !strings.Contains(out, "google.com/maps") || !strings.Contains(out, "published revision 2") {
+		t.Fatalf("apply unchanged export: %v\n%s", err, out)
+	}
+	if yml, _ := cli(t, "sites", "export", "demo", "--db", db); strings.Contains(yml, "catalog updates") {
+		t.Errorf("updates left after applying them:\n%s", yml)
+	}
+	out, _ = cli(t, "sites", "apply", "-f", file, "--db", db)
+	if !strings.Contains(out, "no changes") {
+		t.Errorf("applying again: %s", out)
 	}
 }

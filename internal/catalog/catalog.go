@@ -114,8 +114,75 @@ func entryFor(s *consent.Site, id string) (consent.Service, bool) {
 	return e.Service(), ok
 }
 
-// Resolve fills every unset field of a site's catalog services from the
-// catalog, as `catalog: ID` in YAML asks: what the YAML sets wins.
+// Fields are the fields of a catalog service that follow the catalog: a
+// catalog update reaches a site's service in each of them unless the owner
+// set it to something else (Service.Overrides). The category is not among
+// them: it decides what a visitor consents to, so it stays the one the
+// service was added in.
+var Fields = []string{"name", "provider", "description_key", "policy_url", "hosts", "cookies"}
+
+// field is one followed field of a service and of the catalog's version.
+type field struct {
+	name     string
+	site, of any // *string, *[]string or *[]consent.Cookie
+}
+
+func fields(sv, e *consent.Service) []field {
+	return []field{
+		{"name", &sv.Name, &e.Name}, {"provider", &sv.Provider, &e.Provider},
+		{"description_key", &sv.DescriptionKey, &e.DescriptionKey}, {"policy_url", &sv.PolicyURL, &e.PolicyURL},
+		{"hosts", &sv.Hosts, &e.Hosts}, {"cookies", &sv.Cookies, &e.Cookies},
+	}
+}
+
+func (f field) unset() bool {
+	switch v := f.site.(type) {
+	case *string:
+		return *v == ""
+	case *[]string:
+		return *v == nil
+	default:
+		return *f.site.(*[]consent.Cookie) == nil
+	}
+}
+
+func (f field) same() bool {
+	switch v := f.site.(type) {
+	case *string:
+		return *v == *f.of.(*string)
+	case *[]string:
+		return slices.Equal(*v, *f.of.(*[]string))
+	default:
+		return slices.Equal(*f.site.(*[]consent.Cookie), *f.of.(*[]consent.Cookie))
+	}
+}
+
+func (f field) take() {
+	switch v := f.site.(type) {
+	case *string:
+		*v = *f.of.(*string)
+	case *[]string:
+		*v = slices.Clone(*f.of.(*[]string))
+	default:
+		*f.site.(*[]consent.Cookie) = slices.Clone(*f.of.(*[]consent.Cookie))
+	}
+}
+
+func (f field) clear() {
+	switch v := f.site.(type) {
+	case *string:
+		*v = ""
+	case *[]string:
+		*v = nil
+	default:
+		*f.site.(*[]consent.Cookie) = nil
+	}
+}
+
+// Resolve fills a site's catalog services from the catalog, as `catalog:
+// ID` in YAML asks: a field the YAML leaves out follows the catalog, one it
+// sets to something else than the catalog says is the site's own and is
+// marked so (Overrides), for export and for later catalog updates.
 func Resolve(s *consent.Site) error {
 	for i := range s.Services {
 		sv := &s.Services[i]
@@ -126,27 +193,26 @@ func Resolve(s *consent.Site) error {
 		if !ok {
 			return consent.FieldError(consent.EInvalid, "services", "service %d: %q is not in the catalog (see consentry catalog list)", i+1, sv.Catalog)
 		}
-		for _, f := range []struct{ v, def *string }{
-			{&sv.Name, &e.Name}, {&sv.Provider, &e.Provider}, {&sv.Category, &e.Category},
-			{&sv.DescriptionKey, &e.DescriptionKey}, {&sv.PolicyURL, &e.PolicyURL},
-		} {
-			if *f.v == "" {
-				*f.v = *f.def
+		if sv.Category == "" {
+			sv.Category = e.Category
+		}
+		sv.Overrides = nil
+		for _, f := range fields(sv, &e) {
+			switch {
+			case f.unset():
+				f.take()
+			case !f.same():
+				sv.Overrides = append(sv.Overrides, f.name)
 			}
-		}
-		if sv.Hosts == nil {
-			sv.Hosts = e.Hosts
-		}
-		if sv.Cookies == nil {
-			sv.Cookies = e.Cookies
 		}
 	}
 	return nil
 }
 
-// Minimize clears every field of a site's catalog services that says what
-// the catalog says, so that exported YAML shows `catalog: ID` and only
-// what the site changed. Resolve undoes it.
+// Minimize clears every field of a site's catalog services that follows
+// the catalog, so that exported YAML shows `catalog: ID` and only what the
+// site set itself: applying it again takes whatever the catalog says then,
+// newer hosts and cookies included. Resolve undoes it.
 func Minimize(s *consent.Site) {
 	for i := range s.Services {
 		sv := &s.Services[i]
@@ -154,19 +220,112 @@ func Minimize(s *consent.Site) {
 		if sv.Catalog == "" || !ok {
 			continue
 		}
-		for _, f := range []struct{ v, def *string }{
-			{&sv.Name, &e.Name}, {&sv.Provider, &e.Provider}, {&sv.Category, &e.Category},
-			{&sv.DescriptionKey, &e.DescriptionKey}, {&sv.PolicyURL, &e.PolicyURL},
-		} {
-			if *f.v == *f.def {
-				*f.v = ""
+		if sv.Category == e.Category {
+			sv.Category = ""
+		}
+		for _, f := range fields(sv, &e) {
+			if !slices.Contains(sv.Overrides, f.name) {
+				f.clear()
 			}
 		}
-		if slices.Equal(sv.Hosts, e.Hosts) {
-			sv.Hosts = nil
+		sv.Overrides = nil
+	}
+}
+
+// Update is a catalog update a site has not taken yet: a field of one of
+// its catalog services that follows the catalog and says something else
+// than the catalog now does (the catalog learnt a host, a cookie, a link).
+type Update struct {
+	Service string // the service's name on the site
+	Catalog string // its catalog ID
+	Field   string // one of Fields
+	// Added and Removed are the hosts or cookie names the update adds and
+	// removes; Old and New a changed text, or a cookie list whose facts
+	// (lifetime, purpose) changed.
+	Added, Removed []string
+	Old, New       string
+}
+
+// Updates lists the catalog updates a site has not taken, in service order.
+func Updates(s *consent.Site) []Update {
+	var out []Update
+	for i := range s.Services {
+		sv := &s.Services[i]
+		e, ok := entryFor(s, sv.Catalog)
+		if sv.Catalog == "" || !ok {
+			continue
 		}
-		if slices.Equal(sv.Cookies, e.Cookies) {
-			sv.Cookies = nil
+		for _, f := range fields(sv, &e) {
+			if slices.Contains(sv.Overrides, f.name) || f.same() {
+				continue
+			}
+			u := Update{Service: sv.Name, Catalog: sv.Catalog, Field: f.name}
+			switch v := f.site.(type) {
+			case *string:
+				u.Old, u.New = *v, *f.of.(*string)
+			case *[]string:
+				u.Added, u.Removed = added(*v, *f.of.(*[]string)), added(*f.of.(*[]string), *v)
+			default:
+				names := func(ks []consent.Cookie) []string {
+					var out []string
+					for _, k := range ks {
+						out = append(out, k.Name)
+					}
+					return out
+				}
+				old, now := names(*f.site.(*[]consent.Cookie)), names(*f.of.(*[]consent.Cookie))
+				u.Added, u.Removed = added(old, now), added(now, old)
+				if len(u.Added)+len(u.Removed) == 0 {
+					u.Old, u.New = strings.Join(old, ", "), strings.Join(now, ", ")
+				}
+			}
+			out = append(out, u)
+		}
+	}
+	return out
+}
+
+// String says the update in a line: "Google Maps: hosts + google.com/maps".
+func (u Update) String() string {
+	var b strings.Builder
+	b.WriteString(u.Service + ": " + strings.ReplaceAll(u.Field, "_", " "))
+	for _, x := range u.Added {
+		b.WriteString(" + " + x)
+	}
+	for _, x := range u.Removed {
+		b.WriteString(" - " + x)
+	}
+	if u.Old != "" || u.New != "" {
+		b.WriteString(" " + u.Old + " → " + u.New)
+	}
+	return b.String()
+}
+
+// added are the items of b that a lacks.
+func added(a, b []string) []string {
+	var out []string
+	for _, x := range b {
+		if !slices.Contains(a, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+// Refresh takes every catalog update a site has not taken (see Updates):
+// each field of its catalog services that follows the catalog becomes what
+// the catalog says now. Fields the owner set stay as they are.
+func Refresh(s *consent.Site) {
+	for i := range s.Services {
+		sv := &s.Services[i]
+		e, ok := entryFor(s, sv.Catalog)
+		if sv.Catalog == "" || !ok {
+			continue
+		}
+		for _, f := range fields(sv, &e) {
+			if !slices.Contains(sv.Overrides, f.name) {
+				f.take()
+			}
 		}
 	}
 }

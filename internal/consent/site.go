@@ -158,6 +158,12 @@ type Service struct {
 	// the snippet's automatic blocking holds them back until the category
 	// is granted, and a blocked iframe's placeholder names the service.
 	Hosts []string `json:"hosts,omitempty" yaml:"hosts,omitempty"`
+	// Overrides name the fields of a catalog service that the owner set to
+	// something else than the catalog said ("hosts", "cookies", …); every
+	// other field follows the catalog, so a catalog update (a new host) is
+	// offered to the site and taken by its next revision. Services stored
+	// before it existed have none: they follow the catalog in every field.
+	Overrides []string `json:"overrides,omitempty" yaml:"-"`
 }
 
 // Cookie is one cookie a service sets; Name may end in "*" to match a prefix.

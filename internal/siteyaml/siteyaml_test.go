@@ -1,10 +1,12 @@
 package siteyaml_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/siteyaml"
 )
@@ -73,5 +75,47 @@ func TestCatalogServices(t *testing.T) {
 	}
 	if _, err := siteyaml.Decode([]byte("id: shop\nservices:\n  - catalog: no-such-thing\n")); err == nil || !strings.Contains(err.Error(), "no-such-thing") {
 		t.Errorf("an unknown catalog ID: %v", err)
+	}
+}
+
+// TestCatalogUpdatesFollowTheCatalog: a catalog service stored before the
+// catalog learnt a host (Google Maps' google.com/maps) is exported without
+// its hosts, so applying the file takes the catalog's; the update is listed
+// and taken by Refresh. A field the YAML set itself stays the site's.
+func TestCatalogUpdatesFollowTheCatalog(t *testing.T) {
+	in := "id: shop\nname: Shop\ncategories:\n  - key: necessary\n    required: true\n  - key: marketing\n" +
+		"services:\n  - catalog: google-maps\n  - catalog: youtube\n    hosts: [youtube-nocookie.com]\n"
+	site, err := siteyaml.Decode([]byte(in))
+	if err != nil {
+		t.Fatal(err)
+	}
+	maps, yt := &site.Services[0], &site.Services[1]
+	if !slices.Contains(maps.Hosts, "google.com/maps") || len(maps.Overrides) != 0 || !slices.Equal(yt.Overrides, []string{"hosts"}) {
+		t.Fatalf("decoded: maps %v %v, youtube overrides %v", maps.Hosts, maps.Overrides, yt.Overrides)
+	}
+	// As stored when the catalog did not know google.com/maps yet.
+	maps.Hosts = slices.DeleteFunc(slices.Clone(maps.Hosts), func(h string) bool { return h == "google.com/maps" })
+
+	ups := catalog.Updates(site)
+	if len(ups) != 1 || ups[0].Catalog != "google-maps" || ups[0].Field != "hosts" || !slices.Equal(ups[0].Added, []string{"google.com/maps"}) {
+		t.Errorf("updates %+v", ups)
+	}
+	out, err := siteyaml.Encode(site)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s := string(out); strings.Contains(s, "maps.google.com") || !strings.Contains(s, "- catalog: youtube\n    hosts:\n      - youtube-nocookie.com\n") {
+		t.Errorf("export pins what follows the catalog, or loses what the site set:\n%s", s)
+	}
+	again, err := siteyaml.Decode(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := consent.Diff(site, again); len(d) != 1 || d[0].New != "google.com/maps" {
+		t.Errorf("applying the export changes %+v, want Google Maps' new host", d)
+	}
+	catalog.Refresh(site)
+	if !slices.Contains(site.Services[0].Hosts, "google.com/maps") || !slices.Equal(site.Services[1].Hosts, []string{"youtube-nocookie.com"}) || len(catalog.Updates(site)) != 0 {
+		t.Errorf("after Refresh: %v %v", site.Services[0].Hosts, site.Services[1].Hosts)
 	}
 }

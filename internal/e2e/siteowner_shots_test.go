@@ -1,0 +1,33 @@
+package e2e
+
+import (
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/catalog"
+	"github.com/consentry/consentry/internal/consent"
+)
+
+// TestSiteOwnerScreenshots writes the site editor's screens a site owner
+// meets into $CONSENTRY_SCREENSHOTS, to look at: the catalog updates a site
+// has not taken.
+func TestSiteOwnerScreenshots(t *testing.T) {
+	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
+		t.Skip("CONSENTRY_SCREENSHOTS is not set")
+	}
+	b := start(t)
+	b.publishDemo("Google Maps", func(s *consent.Site) {
+		e, _ := catalog.Get("google-maps")
+		sv := e.Service()
+		sv.Hosts = slices.DeleteFunc(sv.Hosts, func(h string) bool { return h == "google.com/maps" })
+		s.Services = append(s.Services, sv)
+		if err := b.app.Store.SaveDraft(b.ctx, s); err != nil {
+			t.Fatal(err)
+		}
+	})
+	b.signIn("/admin/sites/demo")
+	b.do("scrolling to the catalog updates", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="catalog-updates"]`)))
+	b.shotIfAsked("owner-catalog-updates.png")
+}
