@@ -391,9 +391,14 @@ func TestSealBatchChainsToHead(t *testing.T) {
 		return &consent.Event{ID: uuid.Must(uuid.NewV7()), ConsentID: uuid.Must(uuid.NewV7()), Site: "shop", Time: at, Expires: at}
 	}
 	first := []*consent.Event{mk(base), mk(base.Add(-time.Hour))} // the second was queued late
+	first[1].Expires = first[1].Time.Add(consent.DefaultLifetime)
 	head, days := ledger.SealBatch(ledger.Head{}, first)
 	if head.Seq != 2 || head.Hash != first[1].Hash || !first[1].Time.Equal(base) || !head.Time.Equal(base) {
 		t.Fatalf("head %+v, second event at %v", head, first[1].Time)
+	}
+	// Its consent lasts its lifetime from the time it is recorded at.
+	if got := first[1].Expires.Sub(first[1].Time); got != consent.DefaultLifetime {
+		t.Errorf("a late event expires %v after its recorded time, want %v", got, consent.DefaultLifetime)
 	}
 	if len(days) != 1 || days[0] != (ledger.DayStart{Day: consent.Day(base), Seq: 1}) {
 		t.Fatalf("days %+v", days)

@@ -23,7 +23,8 @@ type DayStart struct {
 }
 
 // SealBatch chains events, in order, to head: each gets the next seq, a time
-// no earlier than the event before it, and its hash. It returns the new head
+// no earlier than the event before it (its expiry moved with it, so that a
+// consent lasts its lifetime from the time recorded), and its hash. It returns the new head
 // and the days whose first event is in the batch. It does no I/O, so every
 // store appends the same way: lock the head row, SealBatch, insert the events
 // and write the new head, all in one transaction.
@@ -37,6 +38,7 @@ func SealBatch(head Head, events []*consent.Event) (Head, []DayStart) {
 		head.Seq++
 		e.Seq = head.Seq
 		if e.Time.Before(head.Time) {
+			e.Expires = e.Expires.Add(head.Time.Sub(e.Time))
 			e.Time = head.Time
 		}
 		head.Time = e.Time
