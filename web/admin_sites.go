@@ -338,6 +338,8 @@ func (s *Server) postSiteService(c echo.Context) error {
 		sv.Name, sv.Provider = asShown(old.Name, c.FormValue("name")), asShown(old.Provider, c.FormValue("provider"))
 		sv.Category, sv.Description = c.FormValue("category"), asShown(old.Description, c.FormValue("description"))
 		sv.PolicyURL, sv.Cookies = asShown(old.PolicyURL, c.FormValue("policy_url")), nil
+		// Hosts are checked as YAML's are, by the draft's validation.
+		sv.Hosts = strings.Fields(c.FormValue("hosts"))
 		c.Set("typed_service", &sv) // shown again, as typed, if refused
 		for _, l := range lines(c.FormValue("cookies")) {
 			f := cookieFields(l)

@@ -12,7 +12,7 @@ import (
 
 // TestSiteOwnerScreenshots writes the site editor's screens a site owner
 // meets into $CONSENTRY_SCREENSHOTS, to look at: the catalog updates a site
-// has not taken.
+// has not taken, a hand-added service's hosts.
 func TestSiteOwnerScreenshots(t *testing.T) {
 	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
@@ -30,4 +30,7 @@ func TestSiteOwnerScreenshots(t *testing.T) {
 	b.signIn("/admin/sites/demo")
 	b.do("scrolling to the catalog updates", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="catalog-updates"]`)))
 	b.shotIfAsked("owner-catalog-updates.png")
+	b.open("/admin/sites/demo?edit=3")
+	b.do("scrolling to the service form", chromedp.ScrollIntoView(chromedp.CSS(`#s-hosts`)))
+	b.shotIfAsked("owner-service-hosts.png")
 }
