@@ -119,6 +119,13 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg string, typed *con
 // editDraft applies one form's change to a copy of the draft and saves it
 // whole, or shows the first error and saves nothing.
 func (s *Server) editDraft(c echo.Context, what string, change func(*consent.Site) error) error {
+	return s.editDraftAt(c, what, "", change)
+}
+
+// editDraftAt is editDraft returning the owner to where they were on the
+// page (anchor, a fragment), not to its top; back from the catalog, to
+// their search.
+func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*consent.Site) error) error {
 	ctx := c.Request().Context()
 	draft, err := s.cfg.Store.Draft(ctx, c.Param("site"))
 	if err != nil {
@@ -137,9 +144,19 @@ func (s *Server) editDraft(c echo.Context, what string, change func(*consent.Sit
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what); err != nil {
 		return err
 	}
-	back := "/admin/sites/" + draft.ID
+	q := url.Values{}
 	if l := c.FormValue("lang"); l != "" {
-		back += "?lang=" + url.QueryEscape(l)
+		q.Set("lang", l)
+	}
+	if anchor == "catalog" && c.FormValue("q") != "" {
+		q.Set("catalog", c.FormValue("q"))
+	}
+	back := "/admin/sites/" + draft.ID
+	if len(q) > 0 {
+		back += "?" + q.Encode()
+	}
+	if anchor != "" {
+		back += "#" + anchor
 	}
 	return c.Redirect(http.StatusSeeOther, back)
 }
@@ -327,7 +344,7 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 // lifetime written before days were counted ("6 months"), and rebuilding
 // it from its line would change a service nobody changed.
 func (s *Server) postSiteService(c echo.Context) error {
-	return s.editDraft(c, "service", func(d *consent.Site) error {
+	return s.editDraftAt(c, "service", "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.FormValue("index"))
 		editing := err == nil && n >= 0 && n < len(d.Services)
 		var old consent.Service
@@ -389,7 +406,7 @@ func cookieFields(l string) []string {
 // postSiteCatalog adds a service from the catalog, in the category the
 // owner picked (the catalog's suggestion by default).
 func (s *Server) postSiteCatalog(c echo.Context) error {
-	return s.editDraft(c, "service from catalog", func(d *consent.Site) error {
+	return s.editDraftAt(c, "service from catalog", "catalog", func(d *consent.Site) error {
 		e, ok := catalog.Get(c.FormValue("id"))
 		if !ok {
 			return consent.FieldError(consent.EInvalid, "catalog", "%q is not in the catalog", c.FormValue("id"))
@@ -413,14 +430,14 @@ func (s *Server) postSiteCatalog(c echo.Context) error {
 // field of its catalog services that follows the catalog becomes what the
 // catalog says now; publishing makes it a revision like any other change.
 func (s *Server) postSiteCatalogUpdate(c echo.Context) error {
-	return s.editDraft(c, "catalog update", func(d *consent.Site) error {
+	return s.editDraftAt(c, "catalog update", "services", func(d *consent.Site) error {
 		catalog.Refresh(d)
 		return nil
 	})
 }
 
 func (s *Server) postSiteServiceDelete(c echo.Context) error {
-	return s.editDraft(c, "service removed", func(d *consent.Site) error {
+	return s.editDraftAt(c, "service removed", "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.Param("n"))
 		if err != nil || n < 0 || n >= len(d.Services) {
 			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n"))

@@ -26,7 +26,15 @@ func TestCatalogServiceOnBanner(t *testing.T) {
 	if got := eval[string](b, `document.querySelector('[data-testid="catalog-hotjar"] select').value`); got != analytics {
 		t.Errorf("Hotjar's category starts as %q, want the catalog's suggestion, analytics", got)
 	}
-	b.submit("Add Hotjar", `document.querySelector('[data-testid="add-hotjar"]')`, "/admin/sites/demo?lang=en")
+	b.submit("Add Hotjar", `document.querySelector('[data-testid="add-hotjar"]')`, "/admin/sites/demo?catalog=hotjar&lang=en#catalog")
+	// Back where the owner was, the catalog in view with their search, not
+	// at the top of a long page.
+	if top := eval[float64](b, `document.getElementById("catalog").getBoundingClientRect().top`); eval[float64](b, `window.scrollY`) == 0 || top < -1 || top > 100 {
+		t.Errorf("after adding Hotjar the catalog is %.0f px from the window's top (scrolled %.0f px), want at the top", top, eval[float64](b, `window.scrollY`))
+	}
+	if !strings.Contains(b.text(`[data-testid="catalog-hotjar"]`), "On this site") {
+		t.Errorf("the catalog's Hotjar row says %q after adding it", b.text(`[data-testid="catalog-hotjar"]`))
+	}
 	if row := b.text(`table[data-testid="services"] tbody`); !strings.Contains(row, "Hotjar") || !strings.Contains(row, "_hjid") {
 		t.Fatalf("the services table shows %q, want Hotjar with its cookies", row)
 	}
@@ -111,7 +119,7 @@ func TestRemovedCategoryIsGone(t *testing.T) {
 	if i < 0 {
 		t.Fatal("the demo has no Language and store service")
 	}
-	b.submit("Remove Language and store", fmt.Sprintf(`document.querySelectorAll('table[data-testid="services"] tbody tr')[%d].querySelector('form button')`, i), "/admin/sites/demo")
+	b.submit("Remove Language and store", fmt.Sprintf(`document.querySelectorAll('table[data-testid="services"] tbody tr')[%d].querySelector('form button')`, i), "/admin/sites/demo#services")
 	b.submit("Remove Preferences", `document.querySelector('[data-testid="remove-preferences"]')`, "/admin/sites/demo?lang=en")
 	if got := b.text(`[data-testid="categories"]`); strings.Contains(got, "Preferences") {
 		t.Fatalf("the categories still list Preferences: %q", got)
