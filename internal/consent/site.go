@@ -1,6 +1,8 @@
 package consent
 
 import (
+	"fmt"
+	"maps"
 	"net/url"
 	"regexp"
 	"slices"
@@ -398,7 +400,7 @@ func (s *Site) ValidateTexts(langs []string) error {
 		}
 		for k, v := range msgs {
 			if !keys[k] {
-				return FieldError(EInvalid, "texts", "%s: %q is not a text a site can change", lang, k)
+				return unknownText(lang, k, keys)
 			}
 			if strings.TrimSpace(v) == "" || utf8.RuneCountInString(v) > MaxTextLen {
 				return FieldError(EInvalid, "texts", "%s: %s must be 1 to %d characters", lang, k, MaxTextLen)
@@ -547,4 +549,42 @@ func (s *Site) RemoveCategory(key string) error {
 		}
 	}
 	return nil
+}
+
+// unknownText refuses a text key no site text has, naming the nearest
+// one (a typo such as banner_titel) and every one the site can change.
+func unknownText(lang, k string, keys map[string]bool) error {
+	valid := slices.Sorted(maps.Keys(keys))
+	near, best := "", 4 // more than three edits away is no typo
+	for _, v := range valid {
+		if d := editDistance(k, v); d < best {
+			near, best = v, d
+		}
+	}
+	msg := fmt.Sprintf("%s: %q is not a text a site can change", lang, k)
+	if near != "" {
+		msg += fmt.Sprintf(" (did you mean %q?)", near)
+	}
+	return FieldError(EInvalid, "texts", "%s; the texts are: %s", msg, strings.Join(valid, ", "))
+}
+
+// editDistance is the Levenshtein distance of two keys.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }

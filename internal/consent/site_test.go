@@ -285,3 +285,20 @@ func TestMaterialByDefault(t *testing.T) {
 		}
 	}
 }
+
+// TestUnknownTextNamesTheValidOnes: a text key with a typo is refused
+// naming the nearest valid key and listing every key the site can change,
+// its categories' included; a key far from any suggests nothing.
+func TestUnknownTextNamesTheValidOnes(t *testing.T) {
+	s := &consent.Site{Categories: append(consent.BuiltInCategories(), consent.Category{Key: "stats"})}
+	s.Texts = map[string]map[string]string{"en": {"banner_titel": "Hi"}}
+	err := s.ValidateTexts([]string{"en"})
+	if err == nil || !strings.Contains(err.Error(), `did you mean "banner_title"?`) || !strings.Contains(err.Error(), "banner_title, ") ||
+		!strings.Contains(err.Error(), "category_stats_desc") || consent.ErrorCode(err) != consent.EInvalid {
+		t.Errorf("banner_titel: %v", err)
+	}
+	s.Texts = map[string]map[string]string{"en": {"footer": "Hi"}}
+	if err := s.ValidateTexts([]string{"en"}); err == nil || strings.Contains(err.Error(), "did you mean") || !strings.Contains(err.Error(), "the texts are: ") {
+		t.Errorf("footer: %v", err)
+	}
+}
