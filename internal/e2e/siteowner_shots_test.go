@@ -12,7 +12,7 @@ import (
 
 // TestSiteOwnerScreenshots writes the site editor's screens a site owner
 // meets into $CONSENTRY_SCREENSHOTS, to look at: the catalog updates a site
-// has not taken, a hand-added service's hosts.
+// has not taken, a hand-added service's hosts, the embed page.
 func TestSiteOwnerScreenshots(t *testing.T) {
 	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
@@ -33,4 +33,6 @@ func TestSiteOwnerScreenshots(t *testing.T) {
 	b.open("/admin/sites/demo?edit=3")
 	b.do("scrolling to the service form", chromedp.ScrollIntoView(chromedp.CSS(`#s-hosts`)))
 	b.shotIfAsked("owner-service-hosts.png")
+	b.open("/admin/sites/demo/embed")
+	b.shotIfAsked("owner-embed.png")
 }
