@@ -43,6 +43,9 @@ type SiteView struct {
 	CatalogSize int
 	// Updates are the catalog updates the draft has not taken.
 	Updates []catalog.Update
+	// Assumed are origins just saved that were typed without a scheme, to
+	// which https:// was given.
+	Assumed []string
 }
 
 // popular are the catalog services a new site most often needs, shown

@@ -43,8 +43,12 @@ func (s *Server) postSites(c echo.Context) error {
 		Signals:    map[string]string{"uet": consent.Marketing, "meta": consent.Marketing},
 	}
 	site.Services = []consent.Service{consent.OwnService(site.Name, 0)}
+	back := "/admin/sites/" + site.ID
 	if o := strings.TrimSpace(c.FormValue("origin")); o != "" {
 		site.Origins = []string{cleanOrigin(o)}
+		if !strings.Contains(o, "://") {
+			back += "?assumed=" + url.QueryEscape(site.Origins[0]) // said on the next page
+		}
 	}
 	if _, err := s.cfg.Store.Draft(c.Request().Context(), site.ID); err == nil {
 		return s.sitesPage(c, http.StatusBadRequest, fmt.Sprintf("id: a site %q exists already", site.ID))
@@ -55,7 +59,7 @@ func (s *Server) postSites(c echo.Context) error {
 	if err := s.audit(c, currentUser(c).Email, "site_create", site.ID, ""); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+site.ID)
+	return c.Redirect(http.StatusSeeOther, back)
 }
 
 // siteEditor gathers what the site page shows: the draft, the live
@@ -84,6 +88,11 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	v.Found = templates.CatalogResults(v.Query)
 	v.CatalogSize, _, _ = catalog.Size()
 	v.Updates = catalog.Updates(draft)
+	for _, o := range c.QueryParams()["assumed"] {
+		if slices.Contains(draft.Origins, o) {
+			v.Assumed = append(v.Assumed, o)
+		}
+	}
 	if n, err := strconv.Atoi(c.QueryParam("edit")); err == nil && n >= 0 && n < len(draft.Services) {
 		v.Edit, v.EditIndex = &draft.Services[n], n
 	}
@@ -148,6 +157,9 @@ func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*c
 	if l := c.FormValue("lang"); l != "" {
 		q.Set("lang", l)
 	}
+	if assumed, _ := c.Get("assumed").([]string); len(assumed) > 0 {
+		q["assumed"] = assumed
+	}
 	if anchor == "catalog" && c.FormValue("q") != "" {
 		q.Set("catalog", c.FormValue("q"))
 	}
@@ -204,9 +216,14 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 	return s.editDraft(c, "basics", func(d *consent.Site) error {
 		d.Name = asShown(d.Name, c.FormValue("name"))
 		d.Origins = nil
+		var assumed []string
 		for _, o := range lines(c.FormValue("origins")) {
 			d.Origins = append(d.Origins, cleanOrigin(o))
+			if !strings.Contains(o, "://") {
+				assumed = append(assumed, cleanOrigin(o))
+			}
 		}
+		c.Set("assumed", assumed)
 		days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("lifetime_days")))
 		if err != nil || days < 1 || days > 395 {
 			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395")

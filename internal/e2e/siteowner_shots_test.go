@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"net/url"
 	"os"
 	"slices"
 	"testing"
@@ -12,7 +13,7 @@ import (
 
 // TestSiteOwnerScreenshots writes the site editor's screens a site owner
 // meets into $CONSENTRY_SCREENSHOTS, to look at: the catalog updates a site
-// has not taken, a hand-added service's hosts, the embed page.
+// has not taken, a hand-added service's hosts, the embed page, an origin given https://.
 func TestSiteOwnerScreenshots(t *testing.T) {
 	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
@@ -33,6 +34,8 @@ func TestSiteOwnerScreenshots(t *testing.T) {
 	b.open("/admin/sites/demo?edit=3")
 	b.do("scrolling to the service form", chromedp.ScrollIntoView(chromedp.CSS(`#s-hosts`)))
 	b.shotIfAsked("owner-service-hosts.png")
+	b.open("/admin/sites/demo?assumed=" + url.QueryEscape(b.base))
+	b.shotIfAsked("owner-origin-assumed.png")
 	b.open("/admin/sites/demo/embed")
 	b.shotIfAsked("owner-embed.png")
 }
