@@ -163,7 +163,8 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	for i, k := range []string{"base", "rev"} {
 		if v := params.Get(k); v != "" {
 			if revs[i], err = strconv.Atoi(v); err != nil || revs[i] < 1 {
-				view.Error, status = consent.FieldError(consent.EInvalid, k, "is not a revision number").Error(), http.StatusBadRequest
+				view.Error, status = templates.ErrorWords(page.T, consent.FieldError(consent.EInvalid, k, "%q is not a revision number", v).
+					Say("e_not_a_revision", map[string]any{"Value": v}), templates.FilterLabels), http.StatusBadRequest
 				return view, status, nil
 			}
 		}
@@ -173,7 +174,7 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	q, err := consent.ParseLogQuery(params, page.Loc)
 	switch {
 	case err != nil:
-		view.Error, status = err.Error(), statusOf[consent.ErrorCode(err)]
+		view.Error, status = templates.ErrorWords(page.T, err, templates.FilterLabels), statusOf[consent.ErrorCode(err)]
 		return view, status, nil
 	case len(sites) == 0:
 		return view, status, nil
@@ -199,10 +200,10 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	from, to := consent.Day(first), consent.Day(last)
 	switch {
 	case to < from:
-		view.Error, status = "the period ends before it starts", http.StatusBadRequest
+		view.Error, status = page.T.T("e_period_reversed"), http.StatusBadRequest
 		return view, status, nil
 	case to-from > 366:
-		view.Error, status = "the period may be at most a year", http.StatusBadRequest
+		view.Error, status = page.T.T("e_period_too_long"), http.StatusBadRequest
 		return view, status, nil
 	}
 	counts, err := s.cfg.Store.Counts(ctx, view.Site.ID, from, to)
@@ -223,7 +224,7 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	if err := offers.err; err != nil {
 		return view, 0, err
 	}
-	if err := s.compare(ctx, &view, revs, offers); err != nil {
+	if err := s.compare(ctx, page, &view, revs, offers); err != nil {
 		return view, 0, err
 	}
 	if view.Error != "" {
@@ -235,7 +236,7 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 // compare fills the dashboard's comparison of two revisions: by default the
 // current one and the one before. A revision the site never published is
 // the view's Error.
-func (s *Server) compare(ctx context.Context, view *templates.Dashboard, revs [2]int, offers *categoriesByRevision) error {
+func (s *Server) compare(ctx context.Context, page templates.Admin, view *templates.Dashboard, revs [2]int, offers *categoriesByRevision) error {
 	list, err := s.cfg.Store.Revisions(ctx, view.Site.ID)
 	if err != nil {
 		return err
@@ -260,7 +261,7 @@ func (s *Server) compare(ctx context.Context, view *templates.Dashboard, revs [2
 	}
 	for _, n := range []int{base, rev} {
 		if _, ok := published[n]; !ok {
-			view.Error = consent.Errorf(consent.ENotFound, "site %q has no published revision %d", view.Site.ID, n).Error()
+			view.Error = page.T.TData("e_no_such_revision", map[string]any{"Site": view.Site.ID, "Revision": n})
 			return nil
 		}
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -14,6 +15,10 @@ import (
 func (s *Server) getExport(c echo.Context) error {
 	u := currentUser(c)
 	q, err := consent.ParseLogQuery(c.QueryParams(), u.Location())
+	if err != nil && !strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
+		// Back on the log, whose filters these are, saying what is wrong.
+		return s.logPage(c, s.adminT(c, u), consent.LogQuery{}, err)
+	}
 	if err != nil {
 		return err
 	}

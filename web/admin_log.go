@@ -32,7 +32,8 @@ func (s *Server) getLog(c echo.Context) error {
 		if _, err := s.cfg.Store.Event(ctx, id); err == nil {
 			return c.Redirect(http.StatusSeeOther, "/admin/events/"+id.String())
 		}
-		return s.logPage(c, page, consent.LogQuery{}, consent.FieldError(consent.ENotFound, "q", "no event or consent ID %s", id))
+		return s.logPage(c, page, consent.LogQuery{}, consent.FieldError(consent.ENotFound, "q", "no event or consent ID %s", id).
+			Say("e_no_such_id", map[string]any{"Value": id.String()}))
 	}
 	q, err := consent.ParseLogQuery(c.QueryParams(), page.Loc)
 	return s.logPage(c, page, q, err)
@@ -47,7 +48,7 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 		if consent.ErrorCode(qerr) == consent.EInternal {
 			return qerr
 		}
-		view.Error, status = qerr.Error(), statusOf[consent.ErrorCode(qerr)]
+		view.Error, status = templates.ErrorWords(page.T, qerr, templates.FilterLabels), statusOf[consent.ErrorCode(qerr)]
 	} else {
 		q.Limit = pageSize + 1
 		events, err := s.cfg.Store.Log(c.Request().Context(), q)

@@ -77,7 +77,8 @@ func parseDay(c echo.Context, field string) (time.Time, error) {
 	}
 	d, err := time.Parse(time.DateOnly, v)
 	if err != nil {
-		return d, consent.FieldError(consent.EInvalid, field, "%q is not a day: use YYYY-MM-DD", clipText(v, 20))
+		return d, consent.FieldError(consent.EInvalid, field, "%q is not a day: use YYYY-MM-DD", clipText(v, 20)).
+			Say("e_not_a_day", map[string]any{"Value": clipText(v, 20)})
 	}
 	return d, nil
 }
@@ -109,7 +110,7 @@ func (s *Server) postRequests(c echo.Context) error {
 		err = s.cfg.Store.AddRequest(c.Request().Context(), r)
 	}
 	if err != nil {
-		return s.formError(err, func(msg string) error { return s.requestsPage(c, http.StatusBadRequest, form, msg) })
+		return s.formError(c, err, templates.RequestLabels, func(msg string) error { return s.requestsPage(c, http.StatusBadRequest, form, msg) })
 	}
 	detail := fmt.Sprintf("%s, received %s, due %s: %s", r.Kind, day(r.Received), day(r.Due), r.Reference)
 	if err := s.audit(c, u.Email, "request_add", requestTarget(r.ID), detail); err != nil {
@@ -127,7 +128,8 @@ func requestTarget(id int64) string { return "request " + strconv.FormatInt(id, 
 func (s *Server) request(c echo.Context) (*consent.SubjectRequest, error) {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil || id <= 0 {
-		return nil, consent.Errorf(consent.EInvalid, "%q is not a request number", clipText(c.Param("id"), 40))
+		return nil, consent.Errorf(consent.EInvalid, "%q is not a request number", clipText(c.Param("id"), 40)).
+			Say("e_not_a_request", map[string]any{"Value": clipText(c.Param("id"), 40)})
 	}
 	return s.cfg.Store.Request(c.Request().Context(), id)
 }
@@ -162,7 +164,7 @@ func (s *Server) postRequestAnswer(c echo.Context) error {
 		err = s.cfg.Store.AnswerRequest(c.Request().Context(), r.ID, *r.Answer)
 	}
 	if err != nil {
-		return s.formError(err, func(msg string) error {
+		return s.formError(c, err, templates.RequestLabels, func(msg string) error {
 			fresh, ferr := s.cfg.Store.Request(c.Request().Context(), r.ID)
 			if ferr != nil {
 				return ferr
@@ -187,7 +189,8 @@ func (s *Server) postRequestExtend(c echo.Context) error {
 	u := currentUser(c)
 	months, err := strconv.Atoi(c.FormValue("months"))
 	if err != nil {
-		err = consent.FieldError(consent.EInvalid, "months", "extend by 1 or %d months", consent.MaxExtensionMonths)
+		err = consent.FieldError(consent.EInvalid, "months", "extend by 1 or %d months", consent.MaxExtensionMonths).
+			Say("e_request_months", map[string]any{"Max": consent.MaxExtensionMonths})
 	}
 	if err == nil {
 		err = r.Extend(consent.RequestExtension{Months: months, Reason: c.FormValue("reason"), At: time.Now().UTC(), By: u.Email}, today(c))
@@ -196,7 +199,7 @@ func (s *Server) postRequestExtend(c echo.Context) error {
 		err = s.cfg.Store.ExtendRequest(c.Request().Context(), r.ID, r.Due, *r.Extension)
 	}
 	if err != nil {
-		return s.formError(err, func(msg string) error {
+		return s.formError(c, err, templates.RequestLabels, func(msg string) error {
 			fresh, ferr := s.cfg.Store.Request(c.Request().Context(), r.ID)
 			if ferr != nil {
 				return ferr
@@ -224,7 +227,8 @@ func (s *Server) forRequest(c echo.Context) (*consent.SubjectRequest, error) {
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
-		return nil, consent.FieldError(consent.EInvalid, "request", "%q is not a request number", clipText(v, 40))
+		return nil, consent.FieldError(consent.EInvalid, "request", "%q is not a request number", clipText(v, 40)).
+			Say("e_not_a_request", map[string]any{"Value": clipText(v, 40)})
 	}
 	return s.cfg.Store.Request(c.Request().Context(), id)
 }

@@ -54,7 +54,7 @@ func (s *Server) postSites(c echo.Context) error {
 		return s.sitesPage(c, http.StatusBadRequest, fmt.Sprintf("id: a site %q exists already", site.ID))
 	}
 	if err := s.cfg.Store.SaveDraft(c.Request().Context(), site); err != nil {
-		return s.formError(err, func(msg string) error { return s.sitesPage(c, http.StatusBadRequest, msg) })
+		return s.formError(c, err, nil, func(msg string) error { return s.sitesPage(c, http.StatusBadRequest, msg) })
 	}
 	if err := s.audit(c, currentUser(c).Email, "site_create", site.ID, ""); err != nil {
 		return err
@@ -142,13 +142,13 @@ func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*c
 	}
 	show := func(msg string) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
 	if err := change(draft); err != nil {
-		return s.formError(err, show)
+		return s.formError(c, err, nil, show)
 	}
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
 		return show(err.Error())
 	}
 	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
-		return s.formError(err, show)
+		return s.formError(c, err, nil, show)
 	}
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what); err != nil {
 		return err
@@ -523,7 +523,7 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	}
 	rev, err := s.cfg.Store.Publish(ctx, draft, shown.All(s.cfg.I18n))
 	if err != nil {
-		return s.formError(err, func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) })
+		return s.formError(c, err, nil, func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) })
 	}
 	s.ForgetSites()
 	kind := "material"

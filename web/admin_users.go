@@ -32,7 +32,7 @@ func (s *Server) postUsers(c echo.Context) error {
 		err = s.cfg.Store.AddUser(c.Request().Context(), u)
 	}
 	if err != nil {
-		return s.formError(err, func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) })
+		return s.formError(c, err, nil, func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) })
 	}
 	if err := s.audit(c, currentUser(c).Email, "user_add", u.Email, string(u.Role)); err != nil {
 		return err

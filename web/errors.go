@@ -93,15 +93,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	lang := s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language"))
-	if u, ok := c.Get(userKey).(*auth.User); ok {
+	u, console := c.Get(userKey).(*auth.User)
+	if console {
 		lang = s.cfg.I18n.MatchConsole(u.Lang)
 	}
 	loc := s.cfg.I18n.For(lang)
+	msg := e.Error()
+	if console {
+		msg = templates.ErrorWords(loc, e, nil)
+	}
 	title := loc.T("error_" + strconv.Itoa(status))
 	if title == "error_"+strconv.Itoa(status) {
 		title = http.StatusText(status)
 	}
-	if err := render(c, status, templates.ErrorPage(loc, status, title, e.Error())); err != nil {
+	if err := render(c, status, templates.ErrorPage(loc, status, title, msg)); err != nil {
 		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
 }
@@ -114,11 +119,17 @@ func (s *Server) databaseDown(ctx context.Context) bool {
 	return s.cfg.Store.Ping(ctx) != nil
 }
 
-// formError shows a validation error on the page it came from; anything
+// formError shows a validation error on the page it came from, in the
+// console's language and naming the field by the form's labels; anything
 // else is a real failure.
-func (s *Server) formError(err error, show func(string) error) error {
+func (s *Server) formError(c echo.Context, err error, labels templates.Labels, show func(string) error) error {
 	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
-		return show(err.Error())
+		return show(s.errorWords(c, err, labels))
 	}
 	return err
+}
+
+// errorWords is err as the signed-in user's console says it.
+func (s *Server) errorWords(c echo.Context, err error, labels templates.Labels) string {
+	return templates.ErrorWords(s.adminT(c, currentUser(c)).T, err, labels)
 }

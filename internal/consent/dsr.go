@@ -137,27 +137,27 @@ func (r *SubjectRequest) DaysLeft(today time.Time) int {
 // and sets its due date.
 func (r *SubjectRequest) Validate(today time.Time) error {
 	if !validKind(r.Kind) {
-		return FieldError(EInvalid, "kind", "choose what was asked for")
+		return FieldError(EInvalid, "kind", "choose what was asked for").Say("e_request_kind", nil)
 	}
 	if r.Received.IsZero() {
-		return FieldError(EInvalid, "received", "say on which day the request arrived")
+		return FieldError(EInvalid, "received", "say on which day the request arrived").Say("e_request_received", nil)
 	}
 	if r.Received.After(today) {
-		return FieldError(EInvalid, "received", "the day received cannot be later than today")
+		return FieldError(EInvalid, "received", "the day received cannot be later than today").Say("e_day_after_today", nil)
 	}
 	if r.Received.Year() < 2000 {
-		return FieldError(EInvalid, "received", "the day received is before 2000")
+		return FieldError(EInvalid, "received", "the day received is before 2000").Say("e_day_before_2000", nil)
 	}
 	r.Reference = strings.TrimSpace(r.Reference)
 	if r.Reference == "" || utf8.RuneCountInString(r.Reference) > maxReference {
-		return FieldError(EInvalid, "reference", "give the requester's reference or channel, in at most %d characters", maxReference)
+		return FieldError(EInvalid, "reference", "give the requester's reference or channel, in at most %d characters", maxReference).Say("e_required_max", most(maxReference))
 	}
 	r.Note = strings.TrimSpace(r.Note)
 	if utf8.RuneCountInString(r.Note) > maxRequestTxt {
-		return FieldError(EInvalid, "note", "the note has more than %d characters", maxRequestTxt)
+		return FieldError(EInvalid, "note", "the note has more than %d characters", maxRequestTxt).Say("e_too_many_characters", most(maxRequestTxt))
 	}
 	if len(r.ConsentIDs) > MaxRequestConsentIDs {
-		return FieldError(EInvalid, "consent_ids", "name at most %d consent IDs", MaxRequestConsentIDs)
+		return FieldError(EInvalid, "consent_ids", "name at most %d consent IDs", MaxRequestConsentIDs).Say("e_request_ids", most(MaxRequestConsentIDs))
 	}
 	r.Due = DueDate(r.Received, AnswerMonths)
 	return nil
@@ -180,7 +180,7 @@ func ParseConsentIDs(s string) ([]uuid.UUID, error) {
 	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == ';' || r == ' ' || r == '\n' || r == '\r' || r == '\t' }) {
 		id, err := uuid.Parse(f)
 		if err != nil {
-			return nil, FieldError(EInvalid, "consent_ids", "%q is not a consent ID", clip(f, 40))
+			return nil, FieldError(EInvalid, "consent_ids", "%q is not a consent ID", clip(f, 40)).Say("e_not_a_consent_id", value(clip(f, 40)))
 		}
 		if !seen[id] {
 			seen[id] = true
@@ -204,17 +204,18 @@ func clip(s string, n int) string {
 func (r *SubjectRequest) Extend(x RequestExtension, today time.Time) error {
 	switch {
 	case r.Answer != nil:
-		return Errorf(EUnprocessed, "request %d was answered already", r.ID)
+		return Errorf(EUnprocessed, "request %d was answered already", r.ID).Say("e_request_answered_already", nil)
 	case r.Extension != nil:
-		return Errorf(EUnprocessed, "request %d was extended already: Art. 12(3) allows one extension", r.ID)
+		return Errorf(EUnprocessed, "request %d was extended already: Art. 12(3) allows one extension", r.ID).Say("e_request_extended", nil)
 	case x.Months < 1 || x.Months > MaxExtensionMonths:
-		return FieldError(EInvalid, "months", "extend by 1 or %d months", MaxExtensionMonths)
+		return FieldError(EInvalid, "months", "extend by 1 or %d months", MaxExtensionMonths).Say("e_request_months", most(MaxExtensionMonths))
 	case today.After(r.Due):
-		return Errorf(EUnprocessed, "request %d was due on %s: an extension must be made, and the requester told, within the first month", r.ID, r.Due.Format(time.DateOnly))
+		return Errorf(EUnprocessed, "request %d was due on %s: an extension must be made, and the requester told, within the first month", r.ID, r.Due.Format(time.DateOnly)).
+			Say("e_request_extend_late", map[string]any{"Due": r.Due.Format(time.DateOnly)})
 	}
 	x.Reason = strings.TrimSpace(x.Reason)
 	if x.Reason == "" || utf8.RuneCountInString(x.Reason) > maxReason {
-		return FieldError(EInvalid, "reason", "give the reason for the delay, in at most %d characters", maxReason)
+		return FieldError(EInvalid, "reason", "give the reason for the delay, in at most %d characters", maxReason).Say("e_required_max", most(maxReason))
 	}
 	r.Extension = &x
 	r.Due = DueDate(r.Received, AnswerMonths+x.Months)
@@ -226,18 +227,22 @@ func (r *SubjectRequest) Extend(x RequestExtension, today time.Time) error {
 func (r *SubjectRequest) Answered(a RequestAnswer, today time.Time) error {
 	switch {
 	case r.Answer != nil:
-		return Errorf(EUnprocessed, "request %d was answered already", r.ID)
+		return Errorf(EUnprocessed, "request %d was answered already", r.ID).Say("e_request_answered_already", nil)
 	case a.On.IsZero():
-		return FieldError(EInvalid, "answered", "say on which day the answer went out")
+		return FieldError(EInvalid, "answered", "say on which day the answer went out").Say("e_request_answered", nil)
 	case a.On.Before(r.Received):
-		return FieldError(EInvalid, "answered", "the answer cannot predate the request (received %s)", r.Received.Format(time.DateOnly))
+		return FieldError(EInvalid, "answered", "the answer cannot predate the request (received %s)", r.Received.Format(time.DateOnly)).
+			Say("e_request_answer_early", map[string]any{"Received": r.Received.Format(time.DateOnly)})
 	case a.On.After(today):
-		return FieldError(EInvalid, "answered", "the day answered cannot be later than today")
+		return FieldError(EInvalid, "answered", "the day answered cannot be later than today").Say("e_day_after_today", nil)
 	}
 	a.Outcome = strings.TrimSpace(a.Outcome)
 	if a.Outcome == "" || utf8.RuneCountInString(a.Outcome) > maxReason {
-		return FieldError(EInvalid, "outcome", "say what the answer was, in at most %d characters", maxReason)
+		return FieldError(EInvalid, "outcome", "say what the answer was, in at most %d characters", maxReason).Say("e_required_max", most(maxReason))
 	}
 	r.Answer = &a
 	return nil
 }
+
+// most is the argument of a message that names a limit.
+func most(n int) map[string]any { return map[string]any{"Max": n} }

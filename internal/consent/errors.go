@@ -31,6 +31,12 @@ type Error struct {
 	Code    Code
 	Message string
 	Field   string
+	// Key names Message in the console's catalogue (locales/admin.*.toml)
+	// and Args fill its placeholders ({{.Value}}), so that the console can
+	// say it in its user's language; API clients and logs get Message, the
+	// English. Empty for an error no console form meets.
+	Key  string
+	Args map[string]any
 	// Err is the underlying cause, for logs and errors.Is; never shown.
 	Err error
 }
@@ -42,6 +48,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // for the logs: the person who made the request sees only the message.
 func Wrap(code Code, cause error, format string, args ...any) *Error {
 	return &Error{Code: code, Message: fmt.Sprintf(format, args...), Err: cause}
+}
+
+// Say gives e the message key and arguments a console translates it by
+// (see Key); the domain stays free of any catalogue.
+func (e *Error) Say(key string, args map[string]any) *Error {
+	e.Key, e.Args = key, args
+	return e
 }
 
 func (e *Error) Error() string {

@@ -43,7 +43,7 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 	var q LogQuery
 	for k := range v {
 		if !slices.Contains(QueryKeys, k) && k != "q" && k != "format" && k != "lang_ui" {
-			return q, FieldError(EInvalid, k, "is not a filter of the consent log")
+			return q, FieldError(EInvalid, k, "is not a filter of the consent log").Say("e_not_a_filter", nil)
 		}
 	}
 	day := func(k string) (time.Time, error) {
@@ -53,13 +53,13 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 		}
 		t, err := time.ParseInLocation("2006-01-02", s, loc)
 		if err != nil {
-			return t, FieldError(EInvalid, k, "%q is not a date like 2026-01-31", s)
+			return t, FieldError(EInvalid, k, "%q is not a date like 2026-01-31", s).Say("e_not_a_date", value(s))
 		}
 		// Year 1 is also Go's zero time, which means "no date": a period
 		// from 0001-01-01 would quietly lose its start (the dashboard then
 		// showed 30 days ending on "to").
 		if t.Year() < 2000 {
-			return t, FieldError(EInvalid, k, "%q is before 2000, older than any decision", s)
+			return t, FieldError(EInvalid, k, "%q is before 2000, older than any decision", s).Say("e_before_2000", value(s))
 		}
 		return t, nil
 	}
@@ -73,29 +73,29 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 	if !q.To.IsZero() {
 		q.To = q.To.AddDate(0, 0, 1)
 		if !q.From.IsZero() && !q.From.Before(q.To) {
-			return q, FieldError(EInvalid, "to", "must not be before from")
+			return q, FieldError(EInvalid, "to", "must not be before from").Say("e_to_before_from", nil)
 		}
 	}
 	if q.Site = v.Get("site"); q.Site != "" && !ValidSiteID(q.Site) {
-		return q, FieldError(EInvalid, "site", "%q is not a site ID", q.Site)
+		return q, FieldError(EInvalid, "site", "%q is not a site ID", q.Site).Say("e_not_a_site_id", value(q.Site))
 	}
 	if q.Action = Action(v.Get("action")); q.Action != "" && !slices.Contains(actions, q.Action) {
-		return q, FieldError(EInvalid, "action", "%q is not an action", q.Action)
+		return q, FieldError(EInvalid, "action", "%q is not an action", q.Action).Say("e_not_an_action", value(string(q.Action)))
 	}
 	if q.Source = Source(v.Get("source")); q.Source != "" && !slices.Contains(sources, q.Source) {
-		return q, FieldError(EInvalid, "source", "%q is not a source", q.Source)
+		return q, FieldError(EInvalid, "source", "%q is not a source", q.Source).Say("e_not_a_source", value(string(q.Source)))
 	}
 	for _, k := range []string{"granted", "denied"} {
 		if c := v.Get(k); c != "" && !keyPattern.MatchString(c) {
-			return q, FieldError(EInvalid, k, "%q is not a category key", c)
+			return q, FieldError(EInvalid, k, "%q is not a category key", c).Say("e_not_a_category", value(c))
 		}
 	}
 	q.Granted, q.Denied = v.Get("granted"), v.Get("denied")
 	if q.Country = strings.ToUpper(v.Get("country")); q.Country != "" && len(q.Country) != 2 {
-		return q, FieldError(EInvalid, "country", "%q is not a two-letter country code", q.Country)
+		return q, FieldError(EInvalid, "country", "%q is not a two-letter country code", q.Country).Say("e_not_a_country", value(q.Country))
 	}
 	if q.Lang = v.Get("lang"); len(q.Lang) > 16 {
-		return q, FieldError(EInvalid, "lang", "is too long")
+		return q, FieldError(EInvalid, "lang", "is too long").Say("e_too_long", nil)
 	}
 	switch g := v.Get("gpc"); g {
 	case "":
@@ -103,7 +103,7 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 		b := g == "1"
 		q.GPC = &b
 	default:
-		return q, FieldError(EInvalid, "gpc", "must be 1 or 0")
+		return q, FieldError(EInvalid, "gpc", "must be 1 or 0").Say("e_gpc", nil)
 	}
 	q.Before, err = ParseCursor(v.Get("before"))
 	return q, err
@@ -116,7 +116,7 @@ func ParseCursor(s string) (int64, error) {
 	}
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || n < 1 {
-		return 0, FieldError(EInvalid, "before", "%q is not a position in the log", s)
+		return 0, FieldError(EInvalid, "before", "%q is not a position in the log", s).Say("e_not_a_position", value(s))
 	}
 	return n, nil
 }
@@ -152,7 +152,7 @@ func (q LogQuery) Values(loc *time.Location) url.Values {
 func ParseID(s string) (uuid.UUID, error) {
 	id, err := uuid.Parse(strings.TrimSpace(s))
 	if err != nil || id == uuid.Nil {
-		return uuid.Nil, FieldError(EInvalid, "q", "%q is not a consent ID or event ID", s)
+		return uuid.Nil, FieldError(EInvalid, "q", "%q is not a consent ID or event ID", s).Say("e_not_an_id", value(s))
 	}
 	return id, nil
 }
@@ -162,3 +162,6 @@ func Day(t time.Time) int64 { return t.UTC().Unix() / 86400 }
 
 // DayStart is the first instant of a Day.
 func DayStart(d int64) time.Time { return time.Unix(d*86400, 0).UTC() }
+
+// value is the argument of a message that quotes what was typed.
+func value(s string) map[string]any { return map[string]any{"Value": s} }

@@ -1,0 +1,71 @@
+package templates
+
+import (
+	"errors"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+)
+
+// Labels name, by the input's name, the label a form shows for it, so that
+// an error names the field as the user sees it ("From", not "from"). ""
+// says the message names its subject itself. Each form has its own: an
+// input name means different things on different forms ("reason").
+type Labels map[string]string
+
+// FilterLabels are the log's, the export's and the dashboard's filters.
+var FilterLabels = Labels{
+	"q":       "",
+	"site":    "a_site",
+	"from":    "a_from",
+	"to":      "a_to",
+	"action":  "a_action",
+	"granted": "a_granted",
+	"denied":  "a_denied",
+	"source":  "a_source",
+	"country": "a_country",
+	"lang":    "a_lang",
+	"gpc":     "",
+	"before":  "",
+	"base":    "",
+	"rev":     "",
+}
+
+// RequestLabels are the data-subject request forms' fields.
+var RequestLabels = Labels{
+	"kind":        "a_request_kind",
+	"received":    "a_request_received",
+	"reference":   "a_request_reference",
+	"consent_ids": "a_request_consent_ids",
+	"note":        "a_request_note",
+	"answered":    "a_request_answered_on",
+	"outcome":     "a_request_outcome",
+	"months":      "a_request_extend_by",
+	"reason":      "a_request_extend_reason",
+	"request":     "a_request",
+}
+
+// ErrorWords is an error as the console shows it: its message in the
+// user's language when it has a key the catalogue knows, else its English,
+// after the label of the field at fault on the form. A field the form's
+// labels do not name keeps its input name, as the API reports it.
+func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
+	var e *consent.Error
+	if !errors.As(err, &e) {
+		return err.Error()
+	}
+	msg := e.Message
+	if e.Key != "" {
+		if s := t.TData(e.Key, e.Args); s != e.Key {
+			msg = s
+		}
+	}
+	label, known := labels[e.Field]
+	switch {
+	case e.Field == "" || known && label == "":
+		return msg
+	case !known:
+		return e.Field + ": " + msg
+	}
+	return t.T(label) + ": " + msg
+}

@@ -1,0 +1,176 @@
+package web_test
+
+import (
+	"encoding/json"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"html"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/i18n"
+)
+
+var errorNote = regexp.MustCompile(`data-testid="error">([^<]*)<`)
+
+// shownError is the message a console page shows in its error note.
+func shownError(t *testing.T, page string) string {
+	t.Helper()
+	m := errorNote.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("the page shows no error")
+	}
+	return html.UnescapeString(m[1])
+}
+
+// TestConsoleErrorsInItsLanguage: what the log's, the export's and the
+// dashboard's filters and the data-subject request forms refuse is said in
+// the console's language, after the field's label as the form shows it,
+// never after the input's name; an API client still gets the English with
+// the field apart.
+func TestConsoleErrorsInItsLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	setLang := func(lang string) {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language %s: %d", lang, status)
+		}
+	}
+	tomorrow := time.Now().UTC().AddDate(0, 0, 2).Format(time.DateOnly)
+	n := c.record("access", time.Now().UTC().AddDate(0, 0, -3), "letter", "")
+	get := func(path string, want int) string {
+		t.Helper()
+		status, page, _ := c.get(path)
+		if status != want {
+			t.Errorf("%s: %d, want %d", path, status, want)
+		}
+		return shownError(t, page)
+	}
+	post := func(path string, form url.Values) string {
+		t.Helper()
+		form.Set("_csrf", c.pageToken())
+		status, page, _ := c.post(path, form)
+		if status != http.StatusBadRequest {
+			t.Errorf("%s: %d, want 400", path, status)
+		}
+		return shownError(t, page)
+	}
+	record := url.Values{"kind": {"access"}, "received": {tomorrow}, "reference": {"letter"}}
+	setLang("de")
+	for _, tc := range []struct{ got, want string }{
+		{get("/admin/log?from=1999-01-01", 400), "Von: „1999-01-01“ liegt vor 2000, vor jeder Entscheidung"},
+		{get("/admin/log?from=2026-02-01&to=2026-01-01", 400), "Bis: liegt vor dem ersten Tag des Zeitraums"},
+		{get("/admin/log?granted=Statistik%20x", 400), "Erteilt: „Statistik x“ ist keine Kategorie"},
+		{get("/admin/log?q=hello", 400), "„hello“ ist weder eine Einwilligungs-ID noch eine Ereignis-ID."},
+		{get("/admin/log?q=0196a1b2-0000-7000-8000-000000000001", 404), "Es gibt kein Ereignis und keine Einwilligungs-ID 0196a1b2-0000-7000-8000-000000000001."},
+		{get("/admin/log/export?format=csv&country=DEU", 400), "Land: „DEU“ ist kein zweibuchstabiger Ländercode"},
+		{get("/admin/dashboard?to=1999-12-31", 400), "Bis: „1999-12-31“ liegt vor 2000, vor jeder Entscheidung"},
+		{get("/admin/dashboard?from=2025-01-01&to=2026-06-30", 400), "Der Zeitraum darf höchstens ein Jahr umfassen."},
+		{get("/admin/dashboard?rev=x", 400), "„x“ ist keine Versionsnummer."},
+		{post("/admin/requests", record), "Eingegangen am: darf nicht nach dem heutigen Tag liegen"},
+		{post("/admin/requests/"+n+"/answer", url.Values{"answered": {"2026-13-01"}, "outcome": {"sent"}}), "Beantwortet am: „2026-13-01“ ist kein Tag: verwenden Sie JJJJ-MM-TT"},
+		{post("/admin/requests/"+n+"/extend", url.Values{"months": {"1"}, "reason": {""}}), "Grund für die Verzögerung: erforderlich, höchstens 500 Zeichen"},
+	} {
+		if tc.got != tc.want {
+			t.Errorf("shown %q\n want %q", tc.got, tc.want)
+		}
+	}
+	// Every console language: no input name in front, no English message.
+	for _, lang := range i18n.Console {
+		setLang(lang)
+		got := []string{get("/admin/log?from=1999-01-01", 400), post("/admin/requests", record)}
+		for i, name := range []string{"from", "received"} {
+			if strings.HasPrefix(got[i], name+":") || (lang != "en" && strings.Contains(got[i], "before 2000")) ||
+				(lang != "en" && strings.Contains(got[i], "later than today")) {
+				t.Errorf("%s: %q", lang, got[i])
+			}
+		}
+		if lang == "en" && got[1] != "Received on: cannot be later than today" {
+			t.Errorf("en: %q", got[1])
+		}
+	}
+	// An API client gets the English, with the field apart.
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+"/admin/log/export?format=csv&from=1999-01-01", nil)
+	req.Header.Set("Accept", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Error struct{ Message, Field string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 400 ||
+		body.Error.Field != "from" || body.Error.Message != `"1999-01-01" is before 2000, older than any decision` {
+		t.Errorf("JSON: %d %+v %v", res.StatusCode, body, err)
+	}
+}
+
+// TestEveryErrorKeyIsTranslated reads the module's source (tests aside)
+// for every message key an error is given (Say("key", …)) and fails when a
+// console language has no text for it.
+func TestEveryErrorKeyIsTranslated(t *testing.T) {
+	keys := map[string]string{}
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok || len(call.Args) != 2 {
+				return true
+			}
+			if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Say" {
+				return true
+			}
+			lit, ok := call.Args[0].(*ast.BasicLit)
+			if !ok || lit.Kind != token.STRING {
+				t.Errorf("%s: an error's message key is not a string literal", fset.Position(call.Pos()))
+				return true
+			}
+			key, _ := strconv.Unquote(lit.Value)
+			keys[key] = fset.Position(lit.Pos()).String()
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(keys) < 30 {
+		t.Fatalf("found only %d message keys: %v", len(keys), keys)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, where := range keys {
+		for _, lang := range i18n.Console {
+			if b.For(lang).T(key) == key {
+				t.Errorf("%s: %s has no text in %s", where, key, lang)
+			}
+		}
+	}
+}
