@@ -32,12 +32,12 @@ func (s *Server) getDashboard(c echo.Context) error {
 // view=revisions (the comparison of base and rev).
 func (s *Server) getDashboardExport(c echo.Context) error {
 	page := s.adminT(c, currentUser(c))
-	view, _, err := s.dashboard(c, page)
+	view, status, err := s.dashboard(c, page)
 	if err != nil {
 		return err
 	}
 	if view.Error != "" {
-		return consent.Errorf(consent.EInvalid, "%s", view.Error)
+		return consent.Errorf(codeOf(status), "%s", view.Error)
 	}
 	if view.Site == nil {
 		return consent.Errorf(consent.ENotFound, "no site yet")
@@ -184,6 +184,12 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 		if st.ID == q.Site {
 			view.Site = st
 		}
+	}
+	if q.Site != "" && view.Site.ID != q.Site {
+		// Never another site's figures under a name that was asked for.
+		view.Site = nil
+		view.Error, status = page.T.TData("e_no_such_site", map[string]any{"Site": q.Site}), http.StatusNotFound
+		return view, status, nil
 	}
 	// The period is calendar days as the user names them, in their time
 	// zone ("today" is theirs); the rollup counts UTC days, and each date

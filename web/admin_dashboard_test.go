@@ -315,3 +315,34 @@ func TestDashboardComparesRevisions(t *testing.T) {
 		t.Errorf("an unknown view: %d, want 400", status)
 	}
 }
+
+// TestDashboardUnknownSite: a site the URL names and the console does not
+// hold is a 404 that says so, in the console's language, with no figures:
+// the first site's numbers showed under the name asked for.
+func TestDashboardUnknownSite(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	if err := a.Store.AppendBatch(context.Background(), demoEvents(t, a, 3)); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	if _, page, _ := c.get("/admin/dashboard?site=demo"); !strings.Contains(page, `data-testid="totals"`) {
+		t.Fatal("the demo's own dashboard shows no totals")
+	}
+	for _, tc := range []struct{ lang, want string }{{"en", "There is no site nosuch."}, {"de", "Es gibt keine Website nosuch."}} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language: %d", status)
+		}
+		status, page, _ := c.get("/admin/dashboard?site=nosuch")
+		if status != http.StatusNotFound || shownError(t, page) != tc.want {
+			t.Errorf("%s: %d %q", tc.lang, status, shownError(t, page))
+		}
+		if strings.Contains(page, `data-testid="totals"`) || strings.Contains(page, `data-testid="periods"`) {
+			t.Errorf("%s: another site's figures under the name asked for", tc.lang)
+		}
+	}
+	if status, _, _ := c.get("/admin/dashboard/export?site=nosuch"); status != http.StatusNotFound {
+		t.Errorf("export of no such site: %d, want 404", status)
+	}
+}
