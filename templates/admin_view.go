@@ -45,9 +45,11 @@ type Log struct {
 	Query  consent.LogQuery
 	Values url.Values
 	Events []*consent.Event
-	Denied map[uuid.UUID][]string // by event ID: the categories its revision offered and it did not grant
-	Next   int64                  // cursor of the next (older) page; 0 on the last
-	Sites  []string
+	// By event ID, in the order of its revision's categories: the
+	// categories it granted, and those its revision offered and it did not.
+	Granted, Denied map[uuid.UUID][]string
+	Next            int64 // cursor of the next (older) page; 0 on the last
+	Sites           []string
 	// Categories are the keys the Granted and Denied filters offer: every
 	// site's optional categories, in the sites' order.
 	Categories []string
@@ -90,7 +92,9 @@ type Proof struct {
 	Prev   [32]byte
 	LinkOK bool
 	Texts  *ShownTexts
-	Denied []string // the categories the event's revision offered and it did not grant
+	// In the order of the revision's categories: the categories the event
+	// granted, and those its revision offered and it did not.
+	Granted, Denied []string
 	// TextsForged is set when the stored texts no longer match the hash the
 	// event recorded; Texts is then nil, not the forged texts.
 	TextsForged bool
@@ -110,7 +114,9 @@ type ShownTexts = consent.Texts
 type ConsentView struct {
 	ID     uuid.UUID
 	Events []*consent.Event
-	Denied map[uuid.UUID][]string // by event ID: the categories its revision offered and it did not grant
+	// By event ID, in the order of its revision's categories: the
+	// categories it granted, and those its revision offered and it did not.
+	Granted, Denied map[uuid.UUID][]string
 	// Request is the data-subject request this page was opened for (from
 	// its page in the request log), or nil; it is carried into export and
 	// erasure so their audit entries name it too.

@@ -241,7 +241,7 @@ func ProofPage(a Admin, p Proof) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = field(a.T.T("a_granted"), CategoryWords(a.T, p.Event.Granted)).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = field(a.T.T("a_granted"), CategoryWords(a.T, p.Granted)).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

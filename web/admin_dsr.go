@@ -47,7 +47,7 @@ func (s *Server) getConsent(c echo.Context) error {
 	if err := s.audit(c, u.Email, "dsr_lookup", id.String(), requestDetail(req, "")); err != nil {
 		return err
 	}
-	denied, err := s.denied(c, es)
+	granted, denied, err := s.split(c, es)
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) getConsent(c echo.Context) error {
 	if len(es) == 0 {
 		status = http.StatusNotFound
 	}
-	return render(c, status, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Denied: denied, Request: req,
+	return render(c, status, templates.ConsentPage(s.adminT(c, u), templates.ConsentView{ID: id, Events: es, Granted: granted, Denied: denied, Request: req,
 		Requests: about, Today: today(c)}))
 }
 

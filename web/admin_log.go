@@ -60,7 +60,7 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 			view.Next = events[pageSize-1].Seq
 		}
 		view.Events = events
-		if view.Denied, err = s.denied(c, events); err != nil {
+		if view.Granted, view.Denied, err = s.split(c, events); err != nil {
 			return err
 		}
 	}
@@ -85,17 +85,16 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 	return render(c, status, templates.LogPage(page, view))
 }
 
-// denied names, by event ID, the categories each event's revision offered
-// and it did not grant: the Denied column.
-func (s *Server) denied(c echo.Context, es []*consent.Event) (map[uuid.UUID][]string, error) {
+// split names, by event ID, the categories each event granted and those its
+// revision offered and it did not grant, both in the revision's order: the
+// Granted and Denied columns.
+func (s *Server) split(c echo.Context, es []*consent.Event) (granted, denied map[uuid.UUID][]string, err error) {
 	cat := export.NewCatalog(c.Request().Context(), s.cfg.Store)
-	out := make(map[uuid.UUID][]string, len(es))
+	granted, denied = make(map[uuid.UUID][]string, len(es)), make(map[uuid.UUID][]string, len(es))
 	for _, e := range es {
-		d, err := cat.Denied(e)
-		if err != nil {
-			return nil, err
+		if granted[e.ID], denied[e.ID], err = cat.Split(e); err != nil {
+			return nil, nil, err
 		}
-		out[e.ID] = d
 	}
-	return out, nil
+	return granted, denied, nil
 }

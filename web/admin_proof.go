@@ -62,7 +62,7 @@ func (s *Server) getEvent(c echo.Context) error {
 	if err := s.audit(c, u.Email, "dsr_lookup", e.ConsentID.String(), "proof of event "+e.ID.String()); err != nil {
 		return err
 	}
-	if view.Denied, err = export.NewCatalog(ctx, s.cfg.Store).Denied(e); err != nil {
+	if view.Granted, view.Denied, err = export.NewCatalog(ctx, s.cfg.Store).Split(e); err != nil {
 		return err
 	}
 	// The texts are evidence too: shown only when they still hash to what

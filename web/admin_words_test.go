@@ -38,7 +38,7 @@ func TestConsoleSpeaksWords(t *testing.T) {
 	if got := cell(log, "action"); strings.Join(got, "|") != "Accepted all|Chose categories" {
 		t.Errorf("actions %q", got)
 	}
-	if got := cell(log, "granted"); strings.Join(got, "|") != "Necessary, Preferences, Analytics, Marketing|Analytics, Necessary" {
+	if got := cell(log, "granted"); strings.Join(got, "|") != "Necessary, Preferences, Analytics, Marketing|Necessary, Analytics" {
 		t.Errorf("granted %q", got)
 	}
 	if got := cell(log, "denied"); strings.Join(got, "|") != "—|Preferences, Marketing" {
@@ -72,5 +72,48 @@ func TestConsoleSpeaksWords(t *testing.T) {
 	_, dsr, _ = c.get("/admin/consents/" + es[0].ConsentID.String())
 	if got := cell(dsr, "event-count"); len(got) != 1 || got[0] != "حدث واحد لمعرّف الموافقة هذا" {
 		t.Errorf("Arabic event count %q", got)
+	}
+}
+
+// TestGrantedAndDeniedInTheSitesOrder: the log, the visitor's page and the
+// proof list a decision's granted categories in the order its revision
+// offered them, as they list the denied ones: Granted came in the order
+// recorded (alphabetical by key: "Statistik, Marketing, Notwendig,
+// Präferenzen") beside Denied in the site's.
+func TestGrantedAndDeniedInTheSitesOrder(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	es := demoEvents(t, a, 2)
+	es[0].Action, es[0].Granted = consent.AcceptAll, []string{"analytics", "marketing", "necessary", "preferences"}
+	es[1].Action, es[1].Granted = consent.Custom, []string{"marketing", "necessary"}
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != 303 {
+		t.Fatalf("language: %d", status)
+	}
+	cells := func(page, id string) string {
+		var out []string
+		for _, m := range regexp.MustCompile(`data-testid="`+id+`"[^>]*>([^<]*)<`).FindAllStringSubmatch(page, -1) {
+			out = append(out, m[1])
+		}
+		return strings.Join(out, "|")
+	}
+	_, log, _ := c.get("/admin/log")
+	if got := cells(log, "granted"); got != "Notwendig, Marketing|Notwendig, Präferenzen, Statistik, Marketing" {
+		t.Errorf("log granted %q", got)
+	}
+	if got := cells(log, "denied"); got != "Präferenzen, Statistik|—" {
+		t.Errorf("log denied %q", got)
+	}
+	_, dsr, _ := c.get("/admin/consents/" + es[1].ConsentID.String())
+	if !strings.Contains(dsr, "<td>Notwendig, Marketing</td>") || !strings.Contains(dsr, "<td>Präferenzen, Statistik</td>") {
+		t.Error("the visitor's page does not list granted and denied in the site's order")
+	}
+	_, proof, _ := c.get("/admin/events/" + es[0].ID.String())
+	if !strings.Contains(proof, "<dd>Notwendig, Präferenzen, Statistik, Marketing</dd>") {
+		t.Error("the proof does not list granted in the site's order")
 	}
 }

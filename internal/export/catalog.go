@@ -35,6 +35,16 @@ func NewCatalog(ctx context.Context, r RevisionReader) *Catalog {
 // that e did not grant. A revision no longer stored denies nothing anyone
 // can name: nil.
 func (c *Catalog) Denied(e *consent.Event) ([]string, error) {
+	_, denied, err := c.Split(e)
+	return denied, err
+}
+
+// Split lists, both in the order of the categories of e's revision (the
+// site's order when the visitor chose), the categories e granted and those
+// the revision offered that e did not: the console shows them side by side.
+// A granted category the revision does not name (a revision no longer
+// stored) follows, in the order recorded.
+func (c *Catalog) Split(e *consent.Event) (granted, denied []string, err error) {
 	key := revision{e.Site, e.Revision}
 	cats, ok := c.revs[key]
 	if !ok {
@@ -42,7 +52,7 @@ func (c *Catalog) Denied(e *consent.Event) ([]string, error) {
 		switch {
 		case consent.ErrorCode(err) == consent.ENotFound:
 		case err != nil:
-			return nil, err
+			return nil, nil, err
 		default:
 			for _, cat := range site.Categories {
 				cats = append(cats, cat.Key)
@@ -50,13 +60,19 @@ func (c *Catalog) Denied(e *consent.Event) ([]string, error) {
 		}
 		c.revs[key] = cats
 	}
-	var out []string
 	for _, k := range cats {
-		if !slices.Contains(e.Granted, k) {
-			out = append(out, k)
+		if slices.Contains(e.Granted, k) {
+			granted = append(granted, k)
+		} else {
+			denied = append(denied, k)
 		}
 	}
-	return out, nil
+	for _, k := range e.Granted {
+		if !slices.Contains(cats, k) {
+			granted = append(granted, k)
+		}
+	}
+	return granted, denied, nil
 }
 
 // Record is e's exported form with its denied categories.

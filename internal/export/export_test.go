@@ -76,3 +76,19 @@ type gone struct{}
 func (gone) Revision(context.Context, string, int) (*consent.Site, error) {
 	return nil, consent.Errorf(consent.ENotFound, "no such revision")
 }
+
+// TestSplitInTheRevisionsOrder: granted and denied both follow the
+// revision's categories; a granted category a revision no longer stored
+// names keeps the order recorded.
+func TestSplitInTheRevisionsOrder(t *testing.T) {
+	e := storetest.Event("shop", 1)
+	e.Granted = []string{"analytics", "necessary"}
+	granted, denied, err := export.NewCatalog(context.Background(), revisions{}).Split(e)
+	if err != nil || strings.Join(granted, " ") != "necessary analytics" || strings.Join(denied, " ") != "preferences marketing" {
+		t.Errorf("granted %q, denied %q, %v", granted, denied, err)
+	}
+	granted, denied, err = export.NewCatalog(context.Background(), gone{}).Split(e)
+	if err != nil || strings.Join(granted, " ") != "analytics necessary" || len(denied) != 0 {
+		t.Errorf("revision gone: granted %q, denied %q, %v", granted, denied, err)
+	}
+}
