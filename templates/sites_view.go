@@ -117,7 +117,7 @@ func cookieList(e catalog.Entry, n int) string {
 type DiffView struct {
 	Site    string
 	A, B    int
-	Changes []consent.Change
+	Changes []ChangeRow
 }
 
 // EmbedView is what a site owner pastes.
@@ -220,27 +220,6 @@ func CookieLine(k consent.Cookie) string {
 		line += " | " + k.Domain
 	}
 	return line
-}
-
-// changeWhere names what changed in the console's language where it has
-// words for the field (a_field_<field>), else as consent.Describe says it.
-func changeWhere(a Admin, c consent.Change) string {
-	if c.Field == "" {
-		return c.Path
-	}
-	return orKey(a.T, "a_field_"+c.Field, c.Path)
-}
-
-// changeValue is one side of a change: a period in days, or for ever, in
-// the console's language; anything else as consent.Describe says it.
-func changeValue(a Admin, c consent.Change, words string, days int) string {
-	switch {
-	case !c.Days:
-		return words
-	case days == consent.ForEver:
-		return a.T.T("a_for_ever")
-	}
-	return a.T.N("a_n_days", days)
 }
 
 func lifetimeDays(s *consent.Site) string {

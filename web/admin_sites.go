@@ -550,8 +550,9 @@ func (s *Server) getSiteDiff(c echo.Context) error {
 			return err
 		}
 	}
-	return render(c, http.StatusOK, templates.DiffPage(s.adminT(c, currentUser(c)), templates.DiffView{
-		Site: id, A: revs[0].Revision, B: revs[1].Revision, Changes: consent.Describe(revs[0], revs[1]),
+	a := s.adminT(c, currentUser(c))
+	return render(c, http.StatusOK, templates.DiffPage(a, templates.DiffView{
+		Site: id, A: revs[0].Revision, B: revs[1].Revision, Changes: templates.ChangeRows(a.T, revs[0], revs[1], consent.Describe(revs[0], revs[1])),
 	}))
 }
 

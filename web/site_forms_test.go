@@ -232,3 +232,74 @@ func TestPublishFormOffersKindByWhatChanged(t *testing.T) {
 		t.Errorf("a change to an analytics cookie's lifetime is offered as %q, want material", got)
 	}
 }
+
+// TestChangesInWords: the publish form says each change as a sentence in
+// the console's language: a service added from the catalog with its
+// category's name, an origin added, a category's Consent Mode types, a
+// cookie's lifetime in days, and a category's new name in the site's own
+// words; never a field's path, a list index or a category's key.
+func TestChangesInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	post := func(what, action string, form url.Values) {
+		t.Helper()
+		if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+			t.Fatalf("%s: %d %.300s", what, status, body)
+		}
+	}
+	_, page, _ := c.get("/admin/sites/demo")
+	action, form := formFields(t, page, "basics")
+	form.Set("origins", form.Get("origins")+"\nhttps://shop.example")
+	form.Set("consent_mode", strings.Replace(form.Get("consent_mode"), "marketing: ad_storage ad_user_data ad_personalization", "marketing: ad_storage", 1))
+	post("basics", action, form)
+	post("catalog", "/admin/sites/demo/catalog", url.Values{"_csrf": {c.pageToken()}, "id": {"google-analytics"}, "category": {"analytics"}})
+	draft, _ := a.Store.Draft(context.Background(), "demo")
+	n := slices.IndexFunc(draft.Services, func(sv consent.Service) bool { return sv.Name == "Demo Ads" })
+	_, page, _ = c.get("/admin/sites/demo?edit=" + strconv.Itoa(n))
+	action, form = formFields(t, page, "service-form")
+	form.Set("cookies", "_demo_ads | 30 | persistent | Ad conversion and targeting")
+	post("service", action, form)
+	post("rename", "/admin/sites/demo/categories/analytics", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "name": {"Statistik"}})
+
+	for lang, want := range map[string][]string{
+		"en": {
+			"Service Demo Ads: cookie _demo_ads: lifetime | 90 days → 30 days",
+			"Added service Google Analytics 4 to Analytics | 10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
+			"Allowed origins: added https://shop.example | ",
+			"Consent Mode: Marketing | ad_storage, ad_user_data, ad_personalization → ad_storage",
+			"Text: Category name: Analytics (Deutsch (de)) | Statistik",
+		},
+		"de": {
+			"Dienst Demo Ads: Cookie _demo_ads: Laufzeit | 90 Tage → 30 Tage",
+			"Dienst Google Analytics 4 unter Statistik hinzugefügt | 10 Cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
+			"Erlaubte Ursprünge: https://shop.example hinzugefügt | ",
+			"Consent Mode: Marketing | ad_storage, ad_user_data, ad_personalization → ad_storage",
+			"Text: Name der Kategorie: Statistik (Deutsch (de)) | Statistik",
+		},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("choosing %s: %d", lang, status)
+		}
+		_, page, _ := c.get("/admin/sites/demo")
+		if got := rowTexts(t, page, "changes"); !slices.Equal(got, want) {
+			t.Errorf("%s: the publish form lists\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+	for _, lang := range []string{"fr", "es", "ar"} {
+		c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}})
+		_, page, _ := c.get("/admin/sites/demo")
+		rows := rowTexts(t, page, "changes")
+		for _, r := range rows {
+			for _, english := range []string{"Added", "lifetime", "Allowed", " days", "a_chg", "a_field", "analytics"} {
+				if strings.Contains(r, english) {
+					t.Errorf("%s: %q says %q", lang, r, english)
+				}
+			}
+		}
+		if len(rows) != 5 {
+			t.Errorf("%s: %d rows: %q", lang, len(rows), rows)
+		}
+	}
+}

@@ -86,7 +86,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Fatalf("texts: %d", status)
 	}
 	_, page, _ := c.get("/admin/sites/pharma")
-	for _, want := range []string{"Matomo", "_pk_id.*", "Country rules: US", "Appearance: layout"} {
+	for _, want := range []string{"Matomo", "_pk_id.*", "Country rule: US", "Appearance: Layout"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the editor does not show %q", want)
 		}

@@ -224,14 +224,14 @@ func TestDescribe(t *testing.T) {
 	b.Appearance.Accent = "#000000"
 	var got []string
 	for _, c := range consent.Describe(a, &b) {
-		got = append(got, c.Path+" | "+c.Old+" | "+c.New)
+		got = append(got, c.String())
 	}
 	want := []string{
-		"Service “Stats”: cookie “_s” | 30 days  | 60 days ",
-		"Service “Stats”: cookie “_t” |  | added, session",
-		"Service “YouTube” |  | added in preferences, 1 cookies: YSC",
-		"Category “marketing” | removed | ",
-		"Appearance: button colour | #1d4ed8 | #000000",
+		"cookie Stats _s cookie_lifetime: 30 days → 60 days",
+		"cookie_added Stats _t:  → session",
+		"service_added YouTube preferences:  → YSC",
+		"category_removed marketing",
+		"field appearance accent: #1d4ed8 → #000000",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Describe:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -7,19 +7,36 @@ import (
 	"time"
 )
 
-// Change is one difference between two configurations of a site: the path
-// of a field, its old value and its new one ("" where there was none).
+// Change is one difference between two configurations of a site. Diff
+// names it by the path of a field; Describe by What happened, to what
+// (Service, Cookie, Category, Field, Item), for a reader to say it in its
+// own language.
 type Change struct {
+	// What happened: one of ChangedField, AddedService and the others
+	// (describe.go); "" from Diff.
+	What string
+	// Path is the field as Diff names it ("appearance.accent",
+	// "origins[1]"); Describe leaves it empty but for a field it has no
+	// words for.
 	Path     string
 	Old, New string
-	// Field is the configuration field that changed, as Diff names it
-	// ("retention", "appearance.accent"), for a reader that words fields in
-	// its own language; "" for a line of Describe that sums up a service, a
-	// cookie or a category.
-	Field string
+	// Values says what Old and New hold: Words, Period, CategoryKeys or
+	// YesNo.
+	Values string
+	// Field is the configuration field that changed ("retention",
+	// "consent_mode"), or the service's or cookie's ("provider",
+	// "cookie_lifetime"); Item the part of it ("https://shop.example" of
+	// the origins, "marketing" of the Consent Mode mapping, "US" of the
+	// rules, "fr banner_title" of the texts, "en privacy" of the links,
+	// "accent" of the appearance, "uet" of the vendor signals).
+	Field, Item string
+	// Service, Cookie and Category name what the change is to: a service
+	// by its name, a cookie by its name, a category by its key.
+	Service, Cookie, Category string
 	// Days marks a period of whole days, as a site owner sets one (how long
-	// a choice is remembered, how long decisions are kept): OldDays and
-	// NewDays hold it, ForEver for no end, for a reader to say in its own
+	// a choice is remembered, how long decisions are kept, a cookie's
+	// lifetime): OldDays and NewDays hold it, ForEver for no end and
+	// Session for a session cookie, for a reader to say in its own
 	// language; Old and New say it in English (DaysWords).
 	Days             bool
 	OldDays, NewDays int

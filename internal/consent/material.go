@@ -57,13 +57,6 @@ func materialField(path string) bool {
 // asked about: every category but Necessary.
 func consented(category string) bool { return category != Necessary }
 
-// materialCookie reports whether a cookie changed in what visitors were
-// told of it: its lifetime, its provider, or a purpose reworded.
-func materialCookie(a, b Cookie) bool {
-	return a.Days != b.Days || a.Session != b.Session || a.Duration != b.Duration || a.Provider != b.Provider ||
-		rewords(a.Purpose, b.Purpose) || rewords(a.PurposeKey, b.PurposeKey)
-}
-
 // rewords reports whether a text visitors read was changed or removed,
 // rather than added where there was none.
 func rewords(old, new string) bool { return old != "" && old != new }

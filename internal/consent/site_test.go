@@ -210,7 +210,7 @@ func TestDiffPeriodsInDays(t *testing.T) {
 	b := testSite()
 	b.Retention.Duration = 400 * day
 	got := consent.Describe(testSite(), b)
-	if len(got) != 1 || got[0].Path != "Keep decisions in the log for" || got[0].Old != "for ever" || got[0].New != "400 days" || !got[0].Days {
+	if len(got) != 1 || got[0].Field != "retention" || got[0].Old != "for ever" || got[0].New != "400 days" || !got[0].Days || got[0].Values != consent.Period {
 		t.Errorf("Describe: %+v", got)
 	}
 }

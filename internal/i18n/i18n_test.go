@@ -195,9 +195,12 @@ var sameAsEnglish = map[string][]string{
 
 // sameAsEnglishInConsole is sameAsEnglish for the staff console.
 var sameAsEnglishInConsole = map[string][]string{
-	"fr": {"a_nav", "a_site", "a_sites", "a_action", "a_description", "a_page", "a_services", "a_cookies", "a_position_banner"},
-	"de": {"a_name", "a_layout", "a_cookies", "a_position_banner", "a_source_banner"},
-	"es": {"a_no", "a_cookies"},
+	"fr": {"a_nav", "a_site", "a_sites", "a_action", "a_description", "a_page", "a_services", "a_cookies", "a_position_banner",
+		"a_field_consent_mode", "a_field_description", "a_field_services"},
+	"de": {"a_name", "a_layout", "a_cookies", "a_position_banner", "a_source_banner", "a_chg_field_item", "a_field_consent_mode",
+		"a_field_texts", "a_field_links", "a_field_name"},
+	"es": {"a_no", "a_cookies", "a_chg_field_item", "a_chg_cookies", "a_field_consent_mode"},
+	"ar": {"a_chg_field_item", "a_field_consent_mode"},
 }
 
 // TestNoEnglishLeft: no text is a copy of English, except the listed ones.

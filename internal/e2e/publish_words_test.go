@@ -1,0 +1,46 @@
+package e2e
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestPublishPageSaysChangesInWords: an owner adds an origin, narrows
+// Marketing's Consent Mode types and adds Google Analytics 4 from the
+// catalog; the publish page says each as a sentence, the category by its
+// name, in English and in German (screenshots site-publish-words-en/de.png
+// with CONSENTRY_SCREENSHOTS).
+func TestPublishPageSaysChangesInWords(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/sites/demo")
+	b.do("adding an origin and narrowing Marketing",
+		chromedp.SetValue(chromedp.CSS("#b-origins"), eval[string](b, `document.querySelector("#b-origins").value`)+"\nhttps://shop.example"),
+		chromedp.SetValue(chromedp.CSS("#b-cm"), strings.Replace(eval[string](b, `document.querySelector("#b-cm").value`),
+			"marketing: ad_storage ad_user_data ad_personalization", "marketing: ad_storage", 1)))
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
+	b.clickTo("Add Google Analytics 4", `document.querySelector('[data-testid="add-google-analytics"]')`)
+	b.open("/admin/sites/demo")
+	b.shotIfAsked("site-publish-words-en.png")
+	rows := eval[[]string](b, `[...document.querySelectorAll('[data-testid="changes"] tr')].map(r => r.innerText.replace(/\s+/g, " ").trim())`)
+	want := []string{
+		"Added service Google Analytics 4 to Analytics 10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
+		"Allowed origins: added https://shop.example",
+		"Consent Mode: Marketing ad_storage, ad_user_data, ad_personalization → ad_storage",
+	}
+	if !slices.Equal(rows, want) {
+		t.Errorf("the publish page lists\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
+	}
+
+	b.open("/admin/account")
+	b.do("choosing German", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "de"))
+	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+	b.open("/admin/sites/demo")
+	b.shotIfAsked("site-publish-words-de.png")
+	rows = eval[[]string](b, `[...document.querySelectorAll('[data-testid="changes"] tr')].map(r => r.innerText.replace(/\s+/g, " ").trim())`)
+	if want := "Dienst Google Analytics 4 unter Statistik hinzugefügt"; len(rows) != 3 || !strings.HasPrefix(rows[0], want) {
+		t.Errorf("in German the publish page lists %q, want first %q", rows, want)
+	}
+}

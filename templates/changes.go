@@ -1,0 +1,186 @@
+package templates
+
+import (
+	"strings"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+)
+
+// ChangeRow is one change as a site owner reads it, in the console's
+// language: what changed ("Added service Google Analytics 4 to
+// Analytics"), its old and new value where it has them, and a note
+// ("cookies: _ga, _ga_*").
+type ChangeRow struct {
+	What, Old, New, Note string
+}
+
+// ChangeRows words changes from a to b (consent.Describe) in t's language:
+// the console's publish form and revisions' comparison, and sites apply in
+// English. A category is named as visitors read it in that language, the
+// site's own name for it first.
+func ChangeRows(t *i18n.Localizer, a, b *consent.Site, cs []consent.Change) []ChangeRow {
+	w := changeWords{t: t, sites: []*consent.Site{b, a}}
+	out := make([]ChangeRow, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, w.row(c))
+	}
+	return out
+}
+
+type changeWords struct {
+	t     *i18n.Localizer
+	sites []*consent.Site // the newer first; either may be nil
+}
+
+func (w changeWords) row(c consent.Change) ChangeRow {
+	t := w.t
+	data := map[string]any{"Service": c.Service, "Cookie": c.Cookie, "Category": w.category(c.Category), "Field": w.field(c), "Item": w.item(c)}
+	r := ChangeRow{Old: w.value(c, c.Old, c.OldDays), New: w.value(c, c.New, c.NewDays)}
+	switch c.What {
+	case consent.AddedService:
+		r.New = ""
+		if c.New != "" {
+			names := strings.Split(c.New, ", ")
+			shown := names[:min(len(names), 6)]
+			if len(names) > len(shown) {
+				shown = append(shown, "…")
+			}
+			r.Note = t.ND("a_chg_cookies", len(names), map[string]any{"Names": strings.Join(shown, ", ")})
+		}
+	case consent.AddedCookie:
+		r.Note, r.New = r.New, ""
+	case consent.ChangedField:
+		if c.Item == "" {
+			return ChangeRow{What: data["Field"].(string), Old: r.Old, New: r.New}
+		}
+		r.What = t.TData("a_chg_field_item", data)
+		return r
+	case "":
+		return ChangeRow{What: c.Path, Old: c.Old, New: c.New}
+	}
+	r.What = t.TData("a_chg_"+c.What, data)
+	return r
+}
+
+// category names a category by its key.
+func (w changeWords) category(key string) string {
+	if key == "" {
+		return ""
+	}
+	name, _ := consent.CategoryTextKeys(key)
+	for _, lang := range []string{w.t.Lang, "en"} {
+		for _, s := range w.sites {
+			if s != nil && s.Texts[lang][name] != "" {
+				return s.Texts[lang][name]
+			}
+		}
+		if lang == w.t.Lang {
+			if n := orKey(w.t, name, ""); n != "" {
+				return n
+			}
+		}
+	}
+	return key
+}
+
+// field names the field that changed as the editor's form labels it.
+func (w changeWords) field(c consent.Change) string {
+	if c.Field == "" {
+		return ""
+	}
+	return orKey(w.t, "a_field_"+c.Field, c.Field)
+}
+
+// appearanceLabels are the basics form's labels of the appearance's parts.
+var appearanceLabels = map[string]string{"layout": "a_layout", "position": "a_position_banner", "background": "a_background",
+	"text": "a_text_colour", "accent": "a_accent", "accent_text": "a_accent_text", "non_blocking": "a_non_blocking"}
+
+// vendorSignals name the vendor signals as the basics form does.
+var vendorSignals = map[string]string{"uet": "Microsoft UET", "meta": "Meta Pixel (fbq)"}
+
+// item names the part of a field that changed.
+func (w changeWords) item(c consent.Change) string {
+	switch c.Field {
+	case "consent_mode":
+		return w.category(c.Item)
+	case "appearance":
+		return orKey(w.t, appearanceLabels[c.Item], c.Item)
+	case "vendor_signals":
+		if n, ok := vendorSignals[c.Item]; ok {
+			return n
+		}
+	case "links":
+		lang, which, _ := strings.Cut(c.Item, " ")
+		id := "a_privacy_link"
+		if which == "legal" {
+			id = "a_legal_link"
+		}
+		return w.t.T(id) + " (" + LanguageName(lang) + ")"
+	case "texts":
+		lang, key, _ := strings.Cut(c.Item, " ")
+		return w.text(key) + " (" + LanguageName(lang) + ")"
+	}
+	return c.Item
+}
+
+// text names a text a site may reword, as the texts form labels it.
+func (w changeWords) text(key string) string {
+	for _, s := range w.sites {
+		if s == nil {
+			continue
+		}
+		for _, cat := range s.Categories {
+			switch name, desc := consent.CategoryTextKeys(cat.Key); key {
+			case name:
+				return w.t.T("a_t_category_name") + ": " + w.category(cat.Key)
+			case desc:
+				return w.t.T("a_t_category_desc") + ": " + w.category(cat.Key)
+			}
+		}
+	}
+	return orKey(w.t, "a_t_"+key, key)
+}
+
+// value says one side of a change in the console's language: a period, a
+// category, yes or no; anything else as it is.
+func (w changeWords) value(c consent.Change, v string, days int) string {
+	switch {
+	case c.Values == consent.Period && c.Days:
+		switch days {
+		case consent.ForEver:
+			return w.t.T("a_for_ever")
+		case consent.Session:
+			return w.t.T("cookie_session")
+		}
+		return w.t.N("a_n_days", days)
+	case c.Values == consent.CategoryKeys:
+		return w.category(v)
+	case c.Values == consent.YesNo:
+		if v == "yes" {
+			return w.t.T("a_yes")
+		}
+		return w.t.T("a_no")
+	case c.Field == "purpose" || c.Field == "description":
+		return orKey(w.t, v, v) // a catalog text's message key, as visitors read it
+	}
+	return v
+}
+
+// String is the row on one line: "Name: Shop → Shop 2", "Added service
+// Hotjar to Analytics (cookies: _hjSessionUser_*)".
+func (r ChangeRow) String() string {
+	s := r.What
+	switch {
+	case r.Old != "" && r.New != "":
+		s += ": " + r.Old + " → " + r.New
+	case r.New != "":
+		s += ": " + r.New
+	case r.Old != "":
+		s += ": " + r.Old + " → —"
+	}
+	if r.Note != "" {
+		s += " (" + r.Note + ")"
+	}
+	return s
+}
