@@ -17,6 +17,7 @@ import (
 	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/siteyaml"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/templates"
 )
 
 // sitesExportFlags prints a site as YAML: config as code, to edit and
@@ -81,19 +82,34 @@ func unknownSite(id string) error {
 	return fmt.Errorf("unknown site %q: no site has this ID (the console's Sites page lists them)", id)
 }
 
-// sitesApplyFlags validates a site's YAML, shows the diff against the
-// current revision and publishes it as a new revision.
+// sitesApplyFlags validates a site's YAML, lists what changed against the
+// current revision and publishes it as a new revision, material or
+// editorial as what changed calls for unless told.
 func sitesApplyFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
 	file := fs.String("f", "", "the site's YAML file, as sites export writes it (required)")
-	dry := fs.Bool("dry-run", false, "validate and show the diff, publish nothing")
+	dry := fs.Bool("dry-run", false, "validate and list what changed, publish nothing")
 	editorial := fs.Bool("editorial", false, "publish an editorial revision (wording fixes, descriptions): nobody is asked again")
+	material := fs.Bool("material", false, "publish a material revision: every visitor who chose under an earlier revision is asked again")
 	return func(ctx context.Context, e *cmdEnv) error {
-		return apply(ctx, e.stdout, *db, *file, *dry, *editorial)
+		if *editorial && *material {
+			return fmt.Errorf("%w: --editorial and --material: choose one", errUsage)
+		}
+		kind := ""
+		switch {
+		case *editorial:
+			kind = "editorial"
+		case *material:
+			kind = "material"
+		}
+		return apply(ctx, e.stdout, *db, *file, *dry, kind)
 	}
 }
 
-func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editorial bool) error {
+// apply publishes file's site. kind is "material", "editorial", or "" for
+// what the changes call for, as the console's publish form offers it: a
+// change to what visitors consented to is material (consent.AnyMaterial).
+func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool, kind string) error {
 	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
 	}
@@ -124,26 +140,33 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
 		return err
 	}
-	changes := consent.Diff(current, site)
-	if len(changes) == 0 {
+	if len(consent.Diff(current, site)) == 0 {
 		fmt.Fprintf(stdout, "site %q: no changes; revision %d stays current\n", site.ID, current.Revision)
 		return nil
 	}
-	fmt.Fprintf(stdout, "site %q: %d changes\n", site.ID, len(changes))
-	for _, c := range changes {
-		switch {
-		case c.Old == "":
-			fmt.Fprintf(stdout, "  + %s: %s\n", c.Path, c.New)
-		case c.New == "":
-			fmt.Fprintf(stdout, "  - %s: %s\n", c.Path, c.Old)
-		default:
-			fmt.Fprintf(stdout, "  ~ %s: %s → %s\n", c.Path, c.Old, c.New)
+	changes := consent.Describe(current, site)
+	rows := templates.ChangeRows(bundle.For("en"), current, site, changes)
+	if len(rows) == 1 {
+		fmt.Fprintf(stdout, "site %q: 1 change\n", site.ID)
+	} else {
+		fmt.Fprintf(stdout, "site %q: %d changes\n", site.ID, len(rows))
+	}
+	for _, r := range rows {
+		fmt.Fprintf(stdout, "  %s\n", r)
+	}
+	if current == nil {
+		if kind == "editorial" {
+			return fmt.Errorf("%w: a site's first revision cannot be editorial", errUsage)
+		}
+		kind = "material"
+		fmt.Fprintln(stdout, "its first revision: material, shown to every visitor")
+	} else {
+		fmt.Fprintln(stdout, kindLine(kind, consent.AnyMaterial(changes)))
+		if kind == "" && !consent.AnyMaterial(changes) {
+			kind = "editorial"
 		}
 	}
-	if editorial && current == nil {
-		return fmt.Errorf("%w: a site's first revision cannot be editorial", errUsage)
-	}
-	site.PrepareRevision(current, editorial)
+	site.PrepareRevision(current, kind == "editorial")
 	if dry {
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
@@ -156,10 +179,28 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		Detail: fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), IP: "-"}); err != nil {
 		return err
 	}
-	kind := "material: visitors who chose under an earlier revision are asked again"
+	what := "material: visitors who chose under an earlier revision are asked again"
 	if site.Editorial {
-		kind = "editorial: nobody is asked again"
+		what = "editorial: nobody is asked again"
 	}
-	fmt.Fprintf(stdout, "published revision %d of site %q (%s)\n", rev, site.ID, kind)
+	fmt.Fprintf(stdout, "published revision %d of site %q (%s)\n", rev, site.ID, what)
 	return nil
+}
+
+// kindLine says which kind of revision apply publishes, why, and how to
+// choose the other, before anything is published.
+func kindLine(kind string, material bool) string {
+	switch {
+	case kind == "material" && material:
+		return "material revision: visitors who chose under an earlier revision are asked again (--editorial asks nobody)"
+	case kind == "material":
+		return "material revision, as --material asks: visitors who chose under an earlier revision are asked again, though nothing they consented to changed (without --material: editorial)"
+	case kind == "editorial" && material:
+		return "editorial revision, as --editorial asks: nobody is asked again, though what visitors consented to changed (without --editorial: material)"
+	case kind == "editorial":
+		return "editorial revision: nobody is asked again (--material asks every visitor again)"
+	case material:
+		return "material revision, as these changes alter what visitors consented to: visitors who chose under an earlier revision are asked again (--editorial asks nobody)"
+	}
+	return "editorial revision, as nothing visitors consented to changed: nobody is asked again (--material asks every visitor again)"
 }

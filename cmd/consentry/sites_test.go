@@ -47,7 +47,7 @@ func TestSitesExportApplyRoundTrip(t *testing.T) {
 	edited := strings.Replace(yml, "name: Green Cross Pharmacy (demo)", "name: Green Cross", 1) + "rules:\n  US: opt-out\n"
 	os.WriteFile(file, []byte(edited), 0o600)
 	out, err = cli(t, "sites", "apply", "-f", file, "--db", db, "--dry-run")
-	if err != nil || !strings.Contains(out, "~ name: Green Cross Pharmacy (demo) → Green Cross") || !strings.Contains(out, "+ rules.US: opt-out") || !strings.Contains(out, "nothing published") {
+	if err != nil || !strings.Contains(out, "\n  Name: Green Cross Pharmacy (demo) → Green Cross\n") || !strings.Contains(out, "\n  Country rule: US: opt-out\n") || !strings.Contains(out, "nothing published") {
 		t.Fatalf("dry run: %v %s", err, out)
 	}
 	out, err = cli(t, "sites", "apply", "-f", file, "--db", db)
@@ -92,7 +92,7 @@ func TestSitesApplySaysPeriodsInDays(t *testing.T) {
 	file := filepath.Join(dir, "site.yaml")
 	os.WriteFile(file, []byte(strings.Replace(yml, "lifetime_days: 183\n", "lifetime_days: 13 months\nretention_days: 400\n", 1)), 0o600)
 	out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--dry-run")
-	if err != nil || !strings.Contains(out, "~ lifetime: 183 days → 395 days\n") || !strings.Contains(out, "~ retention: for ever → 400 days\n") || strings.Contains(out, "h0m0s") {
+	if err != nil || !strings.Contains(out, "\n  Choice remembered for: 183 days → 395 days\n") || !strings.Contains(out, "\n  Keep decisions in the log for: for ever → 400 days\n") || strings.Contains(out, "h0m0s") {
 		t.Errorf("dry run: %v\n%s", err, out)
 	}
 }
@@ -138,5 +138,62 @@ func TestSitesApplyTakesCatalogUpdates(t *testing.T) {
 	out, _ = cli(t, "sites", "apply", "-f", file, "--db", db)
 	if !strings.Contains(out, "no changes") {
 		t.Errorf("applying again: %s", out)
+	}
+}
+
+// TestSitesApplyListsChangesAsThePublishPage: a dry run of one service
+// added from the catalog lists one line for it, in words, with its
+// category's name and no empty field, and says which kind of revision
+// would be published and how to choose the other, before anything is.
+func TestSitesApplyListsChangesAsThePublishPage(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	yml, err := cli(t, "sites", "export", "demo", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "site.yaml")
+	added := strings.Replace(yml, "services:\n", "services:\n  - catalog: google-analytics\n    category: analytics\n", 1)
+	added = strings.Replace(added, "origins:\n", "origins:\n  - https://www.shop.example\n", 1)
+	os.WriteFile(file, []byte(added), 0o600)
+	out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--dry-run")
+	want := `site "demo": 2 changes
+  Added service Google Analytics 4 to Analytics (10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …)
+  Allowed origins: added https://www.shop.example
+material revision, as these changes alter what visitors consented to: visitors who chose under an earlier revision are asked again (--editorial asks nobody)
+dry run: nothing published
+`
+	if err != nil || out != want {
+		t.Errorf("dry run: %v\n%s\nwant\n%s", err, out, want)
+	}
+
+	os.WriteFile(file, []byte(strings.Replace(yml, "origins:\n", "origins:\n  - https://www.shop.example\n", 1)), 0o600)
+	for flag, want := range map[string]string{
+		"":            "editorial revision, as nothing visitors consented to changed: nobody is asked again (--material asks every visitor again)\n",
+		"--material":  "material revision, as --material asks: visitors who chose under an earlier revision are asked again, though nothing they consented to changed (without --material: editorial)\n",
+		"--editorial": "editorial revision: nobody is asked again (--material asks every visitor again)\n",
+	} {
+		args := []string{"sites", "apply", "-f", file, "--db", db, "--dry-run"}
+		if flag != "" {
+			args = append(args, flag)
+		}
+		if out, err := cli(t, args...); err != nil || !strings.Contains(out, "\n"+want) {
+			t.Errorf("%s: %v\n%s\nwant\n%s", flag, err, out, want)
+		}
+	}
+	out, err = cli(t, "sites", "apply", "-f", file, "--db", db)
+	if err != nil || !strings.Contains(out, "published revision 2 of site \"demo\" (editorial: nobody is asked again)") {
+		t.Errorf("apply: %v\n%s", err, out)
+	}
+	if _, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--material", "--editorial"); err == nil {
+		t.Error("--material --editorial accepted")
 	}
 }
