@@ -72,7 +72,7 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 		{get("/admin/log?from=1999-01-01", 400), "Von: „1999-01-01“ liegt vor 2000, vor jeder Entscheidung"},
 		{get("/admin/log?from=2026-02-01&to=2026-01-01", 400), "Bis: liegt vor dem ersten Tag des Zeitraums"},
 		{get("/admin/log?granted=Statistik%20x", 400), "Erteilt: „Statistik x“ ist keine Kategorie"},
-		{get("/admin/log?q=hello", 400), "„hello“ ist weder eine Einwilligungs-ID noch eine Ereignis-ID."},
+		{get("/admin/log?q=hello", 400), "„hello“ ist weder eine Einwilligungs-ID noch eine Ereignis-ID noch ein Token."},
 		{get("/admin/log?q=0196a1b2-0000-7000-8000-000000000001", 404), "Es gibt kein Ereignis und keine Einwilligungs-ID 0196a1b2-0000-7000-8000-000000000001."},
 		{get("/admin/log/export?format=csv&country=DEU", 400), "Land: „DEU“ ist kein zweibuchstabiger Ländercode"},
 		{get("/admin/dashboard?to=1999-12-31", 400), "Bis: „1999-12-31“ liegt vor 2000, vor jeder Entscheidung"},

@@ -1,28 +1,45 @@
 package web
 
 import (
-	"github.com/consentry/consentry/internal/export"
-	"github.com/google/uuid"
 	"net/http"
+	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/export"
+	"github.com/consentry/consentry/internal/token"
 	"github.com/consentry/consentry/templates"
+	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
 )
 
 const pageSize = 50
 
 // getLog is the consent log: newest first, filtered by the URL, paged by
-// keyset. The search box takes an event ID or a consent ID.
+// keyset. The search box takes an event ID, a consent ID or a token.
 func (s *Server) getLog(c echo.Context) error {
 	page := s.adminT(c, currentUser(c))
 	ctx := c.Request().Context()
 	if q := strings.TrimSpace(c.QueryParam("q")); q != "" {
 		id, err := consent.ParseID(q)
 		if err != nil {
-			return s.logPage(c, page, consent.LogQuery{}, err)
+			tok, ok := tokenShaped(q)
+			if !ok {
+				return s.logPage(c, page, consent.LogQuery{}, err)
+			}
+			cl, err := s.cfg.Tokens.Identify(tok)
+			if err != nil {
+				return s.logPage(c, page, consent.LogQuery{}, consent.FieldError(consent.EInvalid, "q",
+					"this token's signature does not verify: it is not one this deployment issued, or it was altered").Say("e_token_forged", nil))
+			}
+			if id, err = uuid.Parse(cl.ConsentID); err != nil {
+				return s.logPage(c, page, consent.LogQuery{}, consent.FieldError(consent.EInvalid, "q",
+					"this token names no consent ID").Say("e_token_no_id", nil))
+			}
+			// A token names its visitor: their page, audited there.
+			return c.Redirect(http.StatusSeeOther, "/admin/consents/"+id.String())
 		}
 		// A consent ID first: a new visitor's consent ID is also its first
 		// event's ID, and whoever searches it wants the visitor's page.
@@ -97,4 +114,22 @@ func (s *Server) split(c echo.Context, es []*consent.Event) (granted, denied map
 		}
 	}
 	return granted, denied, nil
+}
+
+// tokenPattern is how a token looks: base64url of its signed value, with
+// padding, never shorter than 40 characters.
+var tokenPattern = regexp.MustCompile(`^[A-Za-z0-9_-]{40,}={0,2}$`)
+
+// tokenShaped reads a token as staff paste it: the visitor's consentry
+// cookie value or the consentry_token a site's backend holds, alone or
+// with its name ("consentry=…", "consentry_token=…") and percent-encoded as
+// in a URL. ok is false for anything that does not look like a token.
+func tokenShaped(q string) (string, bool) {
+	for _, name := range []string{token.Name + "_token=", token.Name + "="} {
+		q = strings.TrimPrefix(q, name)
+	}
+	if u, err := url.QueryUnescape(q); err == nil {
+		q = u
+	}
+	return q, tokenPattern.MatchString(q)
 }

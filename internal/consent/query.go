@@ -152,7 +152,7 @@ func (q LogQuery) Values(loc *time.Location) url.Values {
 func ParseID(s string) (uuid.UUID, error) {
 	id, err := uuid.Parse(strings.TrimSpace(s))
 	if err != nil || id == uuid.Nil {
-		return uuid.Nil, FieldError(EInvalid, "q", "%q is not a consent ID or event ID", s).Say("e_not_an_id", value(s))
+		return uuid.Nil, FieldError(EInvalid, "q", "%q is not a consent ID, event ID or token", clip(s, 60)).Say("e_not_an_id", value(clip(s, 60)))
 	}
 	return id, nil
 }

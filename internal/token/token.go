@@ -37,6 +37,8 @@ type Claims struct {
 // keys can be rotated without logging visitors out.
 type Codec struct {
 	codecs []securecookie.Codec
+	// anyAge are the same keys without the age limit, for Identify.
+	anyAge []securecookie.Codec
 	signer *signer // Encode's fast path under the newest key
 }
 
@@ -55,13 +57,14 @@ func NewCodec(keys ...[]byte) (*Codec, error) {
 		}
 		pairs = append(pairs, k, nil) // nil block key: signed, not encrypted
 	}
-	codecs := securecookie.CodecsFromPairs(pairs...)
-	for _, c := range codecs {
-		c.(*securecookie.SecureCookie).
+	codecs, anyAge := securecookie.CodecsFromPairs(pairs...), securecookie.CodecsFromPairs(pairs...)
+	for i := range codecs {
+		codecs[i].(*securecookie.SecureCookie).
 			SetSerializer(securecookie.JSONEncoder{}).
 			MaxAge(int(consent.MaxLifetime / time.Second))
+		anyAge[i].(*securecookie.SecureCookie).SetSerializer(securecookie.JSONEncoder{}).MaxAge(0)
 	}
-	return &Codec{codecs: codecs, signer: newSigner(keys[0])}, nil
+	return &Codec{codecs: codecs, anyAge: anyAge, signer: newSigner(keys[0])}, nil
 }
 
 // Encode signs claims with the newest key.
@@ -81,6 +84,19 @@ func (c *Codec) Decode(tok string, now time.Time) (Claims, error) {
 	}
 	if now.Unix() >= cl.Expires {
 		return Claims{}, consent.Errorf(consent.EInvalid, "the token expired at %s", time.Unix(cl.Expires, 0).UTC().Format(time.RFC3339))
+	}
+	return cl, nil
+}
+
+// Identify checks a token's MAC with every key and returns its claims, even
+// when it has expired: staff looking up whose token a visitor or a site's
+// backend holds want its consent ID, and an expired token still names it.
+// It fails for a token that is forged, altered or signed with an unknown
+// key. Never honour a consent on it: that is Decode's.
+func (c *Codec) Identify(tok string) (Claims, error) {
+	var cl Claims
+	if err := securecookie.DecodeMulti(Name, tok, &cl, c.anyAge...); err != nil {
+		return Claims{}, consent.Errorf(consent.EInvalid, "the token is not valid: its signature does not verify")
 	}
 	return cl, nil
 }

@@ -157,3 +157,28 @@ func BenchmarkEncode(b *testing.B) {
 		}
 	})
 }
+
+// TestIdentify: staff finding whose token it is get the claims of a genuine
+// token, an expired one included (it still names its visitor), under any
+// of the keys; a forged, altered or foreign one is refused.
+func TestIdentify(t *testing.T) {
+	old, _ := token.NewCodec(key(1))
+	cl := claims()
+	cl.Expires = time.Now().Add(-time.Hour).Unix()
+	expired, _ := old.Encode(cl)
+	c, _ := token.NewCodec(key(2), key(1))
+	if _, err := c.Decode(expired, time.Now()); err == nil {
+		t.Fatal("Decode took an expired token")
+	}
+	if got, err := c.Identify(expired); err != nil || got.ConsentID != cl.ConsentID {
+		t.Errorf("expired token: %+v %v", got, err)
+	}
+	foreign, _ := token.NewCodec(key(3))
+	other, _ := foreign.Encode(claims())
+	altered := expired[:30] + map[bool]string{true: "A", false: "B"}[expired[30] != 'A'] + expired[31:]
+	for name, tok := range map[string]string{"foreign": other, "altered": altered, "empty": ""} {
+		if _, err := c.Identify(tok); err == nil {
+			t.Errorf("%s token identified", name)
+		}
+	}
+}
