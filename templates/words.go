@@ -1,6 +1,8 @@
 package templates
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -77,4 +79,42 @@ func RequestStateWords(t *i18n.Localizer, r *consent.SubjectRequest, today time.
 		return t.T("a_request_due_today")
 	}
 	return t.N("a_request_due_in", left)
+}
+
+// The details the request log writes to the audit trail (web's
+// postRequests, postRequestAnswer, postRequestExtend), which name a kind or
+// a state by its code.
+var (
+	requestAddDetail    = regexp.MustCompile(`(?s)^([a-z_]+), received (\d{4}-\d\d-\d\d), due (\d{4}-\d\d-\d\d): (.*)$`)
+	requestAnswerDetail = regexp.MustCompile(`(?s)^answered (\d{4}-\d\d-\d\d), (answered|answered_late): (.*)$`)
+	requestExtendDetail = regexp.MustCompile(`(?s)^by (\d+) months, due (\d{4}-\d\d-\d\d): (.*)$`)
+)
+
+// AuditDetailWords is an audit entry's detail as the trail shows it: a
+// request's recording, answer or extension in words, in the console's
+// language ("Answered late on 2026-12-01: …", not "answered 2026-12-01,
+// answered_late: …"); any other detail as written. The CSV keeps what was
+// written.
+func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
+	switch action {
+	case "request_add":
+		if m := requestAddDetail.FindStringSubmatch(detail); m != nil {
+			return t.TData("a_audit_detail_add", map[string]any{"Kind": RequestKindWords(t, consent.RequestKind(m[1])),
+				"Received": m[2], "Due": m[3], "Reference": m[4]})
+		}
+	case "request_answer":
+		if m := requestAnswerDetail.FindStringSubmatch(detail); m != nil {
+			state := t.T("a_request_on_time")
+			if consent.RequestState(m[2]) == consent.StateAnsweredLate {
+				state = t.T("a_request_late")
+			}
+			return t.TData("a_audit_detail_answer", map[string]any{"State": state, "Day": m[1], "Outcome": m[3]})
+		}
+	case "request_extend":
+		if m := requestExtendDetail.FindStringSubmatch(detail); m != nil {
+			n, _ := strconv.Atoi(m[1])
+			return t.TData("a_audit_detail_extend", map[string]any{"By": t.N("a_n_months", n), "Due": m[2], "Reason": m[3]})
+		}
+	}
+	return detail
 }

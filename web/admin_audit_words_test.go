@@ -6,9 +6,11 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"html"
 	"io/fs"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/templates"
 )
@@ -154,5 +157,61 @@ func TestAuditSpeaksWords(t *testing.T) {
 	_, page, _ = c.get("/admin/audit?action=dsr_lookup")
 	if !strings.Contains(page, `data-action="dsr_lookup">Besucher nachgeschlagen`) {
 		t.Error("the audit page does not speak German")
+	}
+}
+
+// TestAuditDetailsInWords: the trail shows a request's recording, answer
+// and extension in words, in the console's language, where the detail
+// written names a kind or a state by its code ("answered 2026-12-01,
+// answered_late: …"); the CSV keeps what was written.
+func TestAuditDetailsInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	now := time.Now().UTC()
+	late := c.record("erasure", now.AddDate(0, 0, -60), "ticket 42", "")
+	open := c.record("access", now.AddDate(0, 0, -3), "letter", "")
+	for path, form := range map[string]url.Values{
+		"/admin/requests/" + late + "/answer": {"answered": {now.Format(time.DateOnly)}, "outcome": {"data erased"}},
+		"/admin/requests/" + open + "/extend": {"months": {"2"}, "reason": {"many systems"}},
+	} {
+		form.Set("_csrf", c.pageToken())
+		if status, body, _ := c.post(path, form); status != 303 {
+			t.Fatalf("%s: %d %s", path, status, body)
+		}
+	}
+	today, received := now.Format(time.DateOnly), now.AddDate(0, 0, -60).Format(time.DateOnly)
+	due := consent.DueDate(now.AddDate(0, 0, -60), 1).Format(time.DateOnly)
+	extended := consent.DueDate(now.AddDate(0, 0, -3), 3).Format(time.DateOnly)
+	details := regexp.MustCompile(`data-testid="audit-detail"><bdi>([^<]*)<`)
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"Extended by 2 months, now due on " + extended + ": many systems", "Answered late on " + today + ": data erased",
+			"Erasure (Art. 17), received on " + received + ", due on " + due + ": ticket 42"}},
+		{"de", []string{"Verlängert um 2 Monate, jetzt fällig am " + extended + ": many systems", "Verspätet beantwortet am " + today + ": data erased"}},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
+			t.Fatalf("language: %d", status)
+		}
+		_, page, _ := c.get("/admin/audit")
+		var got []string
+		for _, m := range details.FindAllStringSubmatch(page, -1) {
+			got = append(got, html.UnescapeString(m[1]))
+		}
+		for _, w := range tc.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: no %q in %q", tc.lang, w, got)
+			}
+		}
+		if strings.Contains(page, "answered_late") || strings.Contains(page, "erasure, received") {
+			t.Errorf("%s: the trail shows codes", tc.lang)
+		}
+	}
+	_, body, _ := c.get("/admin/audit/export")
+	if !strings.Contains(body, "answered "+today+", answered_late: data erased") {
+		t.Error("the CSV does not keep the detail as written")
 	}
 }
