@@ -43,7 +43,9 @@ func categoryNames(b Banner, keys []string) string {
 
 // ShownServices are a site's services as a visitor reads them in one
 // language: catalog purposes and descriptions translated, lifetimes in
-// words. The banner shows them and the texts snapshot records them.
+// words (Consentry's own cookie as long as the site remembers a choice,
+// consent.Site.AsSet). The banner shows them and the texts snapshot
+// records them.
 func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 	out := make([]consent.Service, len(site.Services))
 	for i, sv := range site.Services {
@@ -53,6 +55,7 @@ func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 		sv.Cookies = append([]consent.Cookie(nil), sv.Cookies...)
 		for j := range sv.Cookies {
 			k := &sv.Cookies[j]
+			*k = site.AsSet(*k)
 			if k.Purpose == "" && k.PurposeKey != "" {
 				k.Purpose = orKey(t, k.PurposeKey, "")
 			}

@@ -16,6 +16,7 @@ import (
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/siteyaml"
+	"golang.org/x/net/html"
 )
 
 // TestServiceEditKeepsWhatTheFormDoesNotShow: editing a catalog service's
@@ -301,5 +302,54 @@ func TestChangesInWords(t *testing.T) {
 		if len(rows) != 5 {
 			t.Errorf("%s: %d rows: %q", lang, len(rows), rows)
 		}
+	}
+}
+
+// cookieLifetimes are the preference center's cookie tables on a page:
+// each cookie's name and what its lifetime column says.
+func cookieLifetimes(t *testing.T, page string) map[string]string {
+	t.Helper()
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for tr := range doc.Descendants() {
+		if tr.Type != html.ElementNode || tr.Data != "tr" {
+			continue
+		}
+		var cells []string
+		for td := range tr.ChildNodes() {
+			if td.Type == html.ElementNode && td.Data == "td" {
+				cells = append(cells, strings.TrimSpace(textOf(td)))
+			}
+		}
+		if len(cells) == 4 {
+			out[cells[0]] = cells[2]
+		}
+	}
+	return out
+}
+
+// TestOwnCookieFollowsTheLifetime: the site remembers a choice for 30
+// days; once published, the preference center says Consentry's own cookie
+// lives 30 days, not the 183 its declaration was written with.
+func TestOwnCookieFollowsTheLifetime(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/sites/demo")
+	action, form := formFields(t, page, "basics")
+	form.Set("lifetime_days", "30")
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("basics: %d %.300s", status, body)
+	}
+	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	_, page, _ = c.get("/p/demo")
+	if got := cookieLifetimes(t, page)["consentry"]; got != "30" {
+		t.Errorf("the preference center says the consentry cookie lives %q days, want 30", got)
 	}
 }

@@ -521,6 +521,24 @@ func OwnService(provider string, lifetime time.Duration) Service {
 		Cookies: []Cookie{{Name: "consentry", Provider: provider, PurposeKey: "purpose_consent", Days: int(lifetime.Hours() / 24)}}}
 }
 
+// OwnCookie is the first-party cookie the snippet keeps a visitor's
+// decision in.
+const OwnCookie = "consentry"
+
+// AsSet is a declared cookie as the site sets it. Consentry's own cookie
+// lives as long as the site remembers a choice, whatever its declaration
+// says: it was written when the site was created (or in the YAML), and
+// changing the site's lifetime did not change it, so the preference
+// center showed 183 days for a cookie set for 30.
+func (s *Site) AsSet(k Cookie) Cookie {
+	if k.Name == OwnCookie && k.Domain == "" {
+		const day = 24 * time.Hour
+		life := s.LifetimeOrDefault()
+		k.Days, k.Duration, k.Session = int((life+day-1)/day), "", false
+	}
+	return k
+}
+
 // RemoveCategory takes a category off a site with everything that names it:
 // its Consent Mode mapping, the vendor signals it grants and its texts.
 // Necessary stays, and a category that still has services cannot go.
