@@ -43,9 +43,10 @@ func categoryNames(b Banner, keys []string) string {
 
 // ShownServices are a site's services as a visitor reads them in one
 // language: catalog purposes and descriptions translated, lifetimes in
-// words (Consentry's own cookie as long as the site remembers a choice,
-// consent.Site.AsSet). The banner shows them and the texts snapshot
-// records them.
+// days, as the cookie table's column counts them (a lifetime written before
+// days were counted, "6 months", as ParseDays reads it; Consentry's own
+// cookie as long as the site remembers a choice, consent.Site.AsSet). The
+// banner shows them and the texts snapshot records them.
 func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 	out := make([]consent.Service, len(site.Services))
 	for i, sv := range site.Services {
@@ -59,8 +60,13 @@ func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 			if k.Purpose == "" && k.PurposeKey != "" {
 				k.Purpose = orKey(t, k.PurposeKey, "")
 			}
-			if k.Days > 0 {
+			switch days, session, ok := consent.ParseDays(k.Duration); {
+			case k.Days > 0:
 				k.Duration = strconv.Itoa(k.Days)
+			case ok && !session:
+				k.Duration = strconv.Itoa(days)
+			case ok && k.Session:
+				k.Duration = "" // the type column says it
 			}
 		}
 		out[i] = sv

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/url"
 	"os"
@@ -351,5 +352,19 @@ func TestOwnCookieFollowsTheLifetime(t *testing.T) {
 	_, page, _ = c.get("/p/demo")
 	if got := cookieLifetimes(t, page)["consentry"]; got != "30" {
 		t.Errorf("the preference center says the consentry cookie lives %q days, want 30", got)
+	}
+}
+
+// TestCookieLifetimesInDays: the cookie tables' column is "Lifetime
+// (days)", and the demo's cookies, declared as "6 months", "1 year" or
+// "13 months", say their days there; a session cookie leaves it to the
+// type column.
+func TestCookieLifetimesInDays(t *testing.T) {
+	a := newApp(t, 0)
+	c := newConsole(t, a)
+	_, page, _ := c.get("/p/demo")
+	want := map[string]string{"consentry": "183", "session": "", "demo_lang": "365", "_demo_ga": "395", "_demo_ga_*": "395", "_demo_ads": "90", "_demo_video": "1"}
+	if got := cookieLifetimes(t, page); !maps.Equal(got, want) {
+		t.Errorf("the preference center's lifetimes are %q, want %q", got, want)
 	}
 }
