@@ -83,33 +83,22 @@ func unknownSite(id string) error {
 }
 
 // sitesApplyFlags validates a site's YAML, lists what changed against the
-// current revision and publishes it as a new revision, material or
-// editorial as what changed calls for unless told.
+// current revision and publishes it as a new revision: material unless
+// --editorial, as DESIGN.md's CLI has it, so that a script that applies a
+// file never stops asking visitors again without saying so. It says before
+// publishing which kind the changes call for, as the console's form does.
 func sitesApplyFlags(fs *flag.FlagSet) runner {
 	db := dbFlag(fs)
 	file := fs.String("f", "", "the site's YAML file, as sites export writes it (required)")
 	dry := fs.Bool("dry-run", false, "validate and list what changed, publish nothing")
-	editorial := fs.Bool("editorial", false, "publish an editorial revision (wording fixes, descriptions): nobody is asked again")
-	material := fs.Bool("material", false, "publish a material revision: every visitor who chose under an earlier revision is asked again")
+	editorial := fs.Bool("editorial", false, "publish an editorial revision (wording fixes, descriptions, hosts): nobody is asked again (default: material, every visitor who chose under an earlier revision is asked again)")
 	return func(ctx context.Context, e *cmdEnv) error {
-		if *editorial && *material {
-			return fmt.Errorf("%w: --editorial and --material: choose one", errUsage)
-		}
-		kind := ""
-		switch {
-		case *editorial:
-			kind = "editorial"
-		case *material:
-			kind = "material"
-		}
-		return apply(ctx, e.stdout, *db, *file, *dry, kind)
+		return apply(ctx, e.stdout, *db, *file, *dry, *editorial)
 	}
 }
 
-// apply publishes file's site. kind is "material", "editorial", or "" for
-// what the changes call for, as the console's publish form offers it: a
-// change to what visitors consented to is material (consent.AnyMaterial).
-func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool, kind string) error {
+// apply publishes file's site, as an editorial revision when editorial.
+func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editorial bool) error {
 	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
 	}
@@ -155,18 +144,14 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool, kin
 		fmt.Fprintf(stdout, "  %s\n", r)
 	}
 	if current == nil {
-		if kind == "editorial" {
+		if editorial {
 			return fmt.Errorf("%w: a site's first revision cannot be editorial", errUsage)
 		}
-		kind = "material"
 		fmt.Fprintln(stdout, "its first revision: material, shown to every visitor")
 	} else {
-		fmt.Fprintln(stdout, kindLine(kind, consent.AnyMaterial(changes)))
-		if kind == "" && !consent.AnyMaterial(changes) {
-			kind = "editorial"
-		}
+		fmt.Fprintln(stdout, kindLine(editorial, consent.AnyMaterial(changes)))
 	}
-	site.PrepareRevision(current, kind == "editorial")
+	site.PrepareRevision(current, editorial)
 	if dry {
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
@@ -187,20 +172,17 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry bool, kin
 	return nil
 }
 
-// kindLine says which kind of revision apply publishes, why, and how to
+// kindLine says which kind of revision apply publishes, whether the changes
+// call for it (consent.AnyMaterial, the console form's rule), and how to
 // choose the other, before anything is published.
-func kindLine(kind string, material bool) string {
+func kindLine(editorial, material bool) string {
 	switch {
-	case kind == "material" && material:
-		return "material revision: visitors who chose under an earlier revision are asked again (--editorial asks nobody)"
-	case kind == "material":
-		return "material revision, as --material asks: visitors who chose under an earlier revision are asked again, though nothing they consented to changed (without --material: editorial)"
-	case kind == "editorial" && material:
+	case editorial && material:
 		return "editorial revision, as --editorial asks: nobody is asked again, though what visitors consented to changed (without --editorial: material)"
-	case kind == "editorial":
-		return "editorial revision: nobody is asked again (--material asks every visitor again)"
+	case editorial:
+		return "editorial revision, as --editorial asks: nobody is asked again"
 	case material:
-		return "material revision, as these changes alter what visitors consented to: visitors who chose under an earlier revision are asked again (--editorial asks nobody)"
+		return "material revision, as these changes alter what visitors consented to: visitors who chose under an earlier revision are asked again"
 	}
-	return "editorial revision, as nothing visitors consented to changed: nobody is asked again (--material asks every visitor again)"
+	return "material revision: visitors who chose under an earlier revision are asked again, though nothing they consented to changed (--editorial asks nobody)"
 }
