@@ -2,9 +2,9 @@
 # make loadtest-instances: DESIGN.md's "on PostgreSQL, two instances >= one
 # instance's rate", on the real binary. Builds consentry, makes one key set
 # and a fresh schema in the database CONSENTRY_TEST_POSTGRES_URL names, then
-# in ROUNDS rounds alternates one instance under wrk -t2 -c64 with two
-# instances under wrk -t1 -c32 each (the same load generator and the same
-# 64 connections in total). For each run it prints consents/s (all
+# in ROUNDS rounds alternates one instance under wrk -t2 -cCONNS with two
+# instances under wrk -t1 -c(CONNS/2) each (the same load generator and the
+# same connections in total). For each run it prints consents/s (all
 # answers must be 201), the slowest instance's p99, the mean ledger batch
 # of each instance (from /metrics), and where the machine's CPU went over
 # the run: seconds used by the consentry processes, by PostgreSQL (every
@@ -14,11 +14,14 @@
 # runs on loopback; servers and schema go away on exit.
 #   DURATION=10s  each run     ROUNDS=2  pairs of runs     BIN=...  a prebuilt binary
 #   RATE_LIMIT=0  each instance's --rate-limit (0: off; a high one measures its cost)
+#   CONNS=64      wrk's connections in all (even): a closed loop, so they bound the
+#                 events one commit can carry; more of them find each setup's capacity
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
 RATE_LIMIT=${RATE_LIMIT:-0}
+CONNS=${CONNS:-64}
 DB=${CONSENTRY_TEST_POSTGRES_URL:?"set CONSENTRY_TEST_POSTGRES_URL (see .ci/postgres)"}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install -y wrk)" >&2; exit 1; }
 command -v psql >/dev/null || { echo "needs psql" >&2; exit 1; }
@@ -97,14 +100,14 @@ for round in $(seq "$ROUNDS"); do
   for n in 1 2; do
     start "$n"
     for b in "${bases[@]}"; do # warm up: connections, statements, caches
-      wrk -t1 -c$((64 / n)) -d2s -s internal/loadtest/consents.lua "$b/api/v1/sites/demo/consents" >/dev/null
+      wrk -t1 -c$((CONNS / n)) -d2s -s internal/loadtest/consents.lua "$b/api/v1/sites/demo/consents" >/dev/null
     done
     settle
     app0=$(cpu "${pids[@]}") pg0=$(cpu $(pgpids)) t0=$(date +%s.%N)
     read -r busy0 idle0 < <(machine)
     wrks=()
     for i in $(seq "$n"); do
-      wrk -t$((2 / n)) -c$((64 / n)) -d"$DURATION" --latency -s internal/loadtest/consents.lua \
+      wrk -t$((2 / n)) -c$((CONNS / n)) -d"$DURATION" --latency -s internal/loadtest/consents.lua \
         "${bases[$((i - 1))]}/api/v1/sites/demo/consents" >"$tmp/wrk$i" &
       wrks+=($!)
     done
