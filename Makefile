@@ -116,7 +116,7 @@ loadtest:
 
 ## loadtest-instances: PostgreSQL (CONSENTRY_TEST_POSTGRES_URL), one instance
 ## under wrk -t2 -c64 against two under wrk -t1 -c32 each, alternating, with
-## consents/s, p99, batch sizes and where the CPU went (DURATION=10s ROUNDS=2)
+## consents/s, p99, batch sizes and where the CPU went (DURATION=10s ROUNDS=2 CONNS=64)
 .PHONY: loadtest-instances
 loadtest-instances:
 	./internal/loadtest/instances.sh
