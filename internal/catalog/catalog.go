@@ -10,6 +10,7 @@ package catalog
 import (
 	_ "embed"
 	"encoding/json"
+	"iter"
 	"slices"
 	"strings"
 
@@ -114,6 +115,22 @@ func entryFor(s *consent.Site, id string) (consent.Service, bool) {
 	return e.Service(), ok
 }
 
+// catalogServices yields each of a site's services added from the catalog
+// (one whose entry it still has) with the catalog's version of it.
+func catalogServices(s *consent.Site) iter.Seq2[*consent.Service, consent.Service] {
+	return func(yield func(*consent.Service, consent.Service) bool) {
+		for i := range s.Services {
+			sv := &s.Services[i]
+			if sv.Catalog == "" {
+				continue
+			}
+			if e, ok := entryFor(s, sv.Catalog); ok && !yield(sv, e) {
+				return
+			}
+		}
+	}
+}
+
 // Fields are the fields of a catalog service that follow the catalog: a
 // catalog update reaches a site's service in each of them unless the owner
 // set it to something else (Service.Overrides). The category is not among
@@ -214,12 +231,7 @@ func Resolve(s *consent.Site) error {
 // site set itself: applying it again takes whatever the catalog says then,
 // newer hosts and cookies included. Resolve undoes it.
 func Minimize(s *consent.Site) {
-	for i := range s.Services {
-		sv := &s.Services[i]
-		e, ok := entryFor(s, sv.Catalog)
-		if sv.Catalog == "" || !ok {
-			continue
-		}
+	for sv, e := range catalogServices(s) {
 		if sv.Category == e.Category {
 			sv.Category = ""
 		}
@@ -249,12 +261,7 @@ type Update struct {
 // Updates lists the catalog updates a site has not taken, in service order.
 func Updates(s *consent.Site) []Update {
 	var out []Update
-	for i := range s.Services {
-		sv := &s.Services[i]
-		e, ok := entryFor(s, sv.Catalog)
-		if sv.Catalog == "" || !ok {
-			continue
-		}
+	for sv, e := range catalogServices(s) {
 		for _, f := range fields(sv, &e) {
 			if slices.Contains(sv.Overrides, f.name) || f.same() {
 				continue
@@ -316,12 +323,7 @@ func added(a, b []string) []string {
 // each field of its catalog services that follows the catalog becomes what
 // the catalog says now. Fields the owner set stay as they are.
 func Refresh(s *consent.Site) {
-	for i := range s.Services {
-		sv := &s.Services[i]
-		e, ok := entryFor(s, sv.Catalog)
-		if sv.Catalog == "" || !ok {
-			continue
-		}
+	for sv, e := range catalogServices(s) {
 		for _, f := range fields(sv, &e) {
 			if !slices.Contains(sv.Overrides, f.name) {
 				f.take()
