@@ -47,6 +47,21 @@ func newConsole(t *testing.T, a *app.App) *console {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
+// ownerOfShop signs an admin in to a new app's console and creates the
+// site "shop" (https://shop.example) there, as a site owner starts;
+// it returns the console and its form token.
+func ownerOfShop(t *testing.T) (*app.App, *console, string) {
+	a := newApp(t, 0)
+	addUser(t, a, "owner@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("owner@shop.example")
+	tok := c.pageToken()
+	if status, body, _ := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example"}}); status != http.StatusSeeOther {
+		t.Fatalf("new site: %d %.300s", status, body)
+	}
+	return a, c, tok
+}
+
 func addUser(t *testing.T, a *app.App, email string, role auth.Role) {
 	u, err := auth.NewUser(email, role, password, bcrypt.MinCost)
 	if err == nil {

@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/catalog"
 )
 
@@ -18,12 +17,7 @@ import (
 // published as a revision like any other change, and a field the owner
 // set is left alone.
 func TestCatalogUpdatesInTheConsole(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "owner@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("owner@shop.example")
-	tok := c.pageToken()
-	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example"}})
+	a, c, tok := ownerOfShop(t)
 	for _, id := range []string{"google-maps", "youtube"} {
 		if status, body, _ := c.post("/admin/sites/shop/catalog", url.Values{"_csrf": {tok}, "id": {id}}); status != http.StatusSeeOther {
 			t.Fatalf("add %s: %d %.300s", id, status, body)

@@ -8,20 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
-
-	"github.com/consentry/consentry/internal/auth"
 )
 
 // TestHandAddedServiceHosts: a service added by hand in the console is
 // given the hosts its tags load from, checked as YAML's are, so autoblock
 // can hold it; a refused host is named and the form keeps what was typed.
 func TestHandAddedServiceHosts(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "owner@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("owner@shop.example")
-	tok := c.pageToken()
-	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example"}})
+	a, c, tok := ownerOfShop(t)
 	if _, page, _ := c.get("/admin/sites/shop"); !strings.Contains(page, `name="hosts"`) {
 		t.Fatal("the service form has no hosts")
 	}
