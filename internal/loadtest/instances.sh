@@ -6,10 +6,12 @@
 # instances under wrk -t1 -c(CONNS/2) each (the same load generator and the
 # same connections in total). For each run it prints consents/s (all
 # answers must be 201), the slowest instance's p99, the mean ledger batch
-# of each instance (from /metrics), and where the machine's CPU went over
-# the run: seconds used by the consentry processes, by PostgreSQL (every
-# process of its user), by everything else (wrk, and whatever else runs on
-# the machine), and idle, out of wall time x cores. Before each run the
+# of each instance (from /metrics), the ledger transactions all instances
+# committed a second over the run (the head's lock lets one commit at a
+# time), and where the machine's CPU went over the run: seconds used by
+# the consentry processes, by PostgreSQL (every process of its user), by
+# everything else (wrk, and whatever else runs on the machine), and idle,
+# out of wall time x cores. Before each run the
 # ledger's tables are vacuumed and a checkpoint is made (settle). Everything
 # runs on loopback; servers and schema go away on exit.
 #   DURATION=10s  each run     ROUNDS=2  pairs of runs     BIN=...  a prebuilt binary
@@ -76,6 +78,13 @@ machine() { awk '/^cpu / {print $2 + $3 + $4 + $7 + $8, $5 + $6}' /proc/stat; } 
 batch() { # mean batch size of the instance at $1 since its start
   curl -fsS "$1/metrics" | awk '/^consentry_writer_batch_size_sum/ {s=$2} /^consentry_writer_batch_size_count/ {c=$2} END {if (c) printf "%.0f", s/c; else print "-"}'
 }
+commits() { # ledger transactions committed so far by all instances
+  local b n=0
+  for b in "${bases[@]}"; do
+    n=$((n + $(curl -fsS "$b/metrics" | awk '/^consentry_writer_batch_size_count/ {print $2; f=1} END {if (!f) print 0}')))
+  done
+  echo "$n"
+}
 
 # settle: every run starts from the same state of the database, so that no
 # run pays for the one before it: the ledger's tables vacuumed and analyzed
@@ -95,7 +104,7 @@ checkpoints=1
 hz=$(getconf CLK_TCK)
 rates=() ratios=
 cores=$(nproc)
-printf "%-3s %10s %8s %-18s %-8s %9s %9s %9s %9s %12s\n" n consents/s non-201 "p99" "batch" "cpu app" "cpu pg" "cpu other" "cpu idle" "µs/consent"
+printf "%-3s %10s %8s %-18s %-8s %9s %9s %9s %9s %9s %12s\n" n consents/s non-201 "p99" "batch" "commits/s" "cpu app" "cpu pg" "cpu other" "cpu idle" "µs/consent"
 for round in $(seq "$ROUNDS"); do
   for n in 1 2; do
     start "$n"
@@ -103,6 +112,7 @@ for round in $(seq "$ROUNDS"); do
       wrk -t1 -c$((CONNS / n)) -d2s -s internal/loadtest/consents.lua "$b/api/v1/sites/demo/consents" >/dev/null
     done
     settle
+    c0=$(commits)
     app0=$(cpu "${pids[@]}") pg0=$(cpu $(pgpids)) t0=$(date +%s.%N)
     read -r busy0 idle0 < <(machine)
     wrks=()
@@ -115,6 +125,7 @@ for round in $(seq "$ROUNDS"); do
     t1=$(date +%s.%N)
     read -r busy1 idle1 < <(machine)
     app1=$(cpu "${pids[@]}") pg1=$(cpu $(pgpids))
+    c1=$(commits)
     rate=0 bad=0 p99=0 batches= reqs=0
     for i in $(seq "$n"); do
       r=$(awk '/^Requests\/sec/ {print $2}' "$tmp/wrk$i")
@@ -126,10 +137,10 @@ for round in $(seq "$ROUNDS"); do
       batches="$batches$(batch "${bases[$((i - 1))]}")/"
     done
     wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN {print b - a}')
-    awk -v n="$n" -v reqs="$reqs" -v rate="$rate" -v bad="$bad" -v p99="$p99" -v bt="${batches%/}" -v hz="$hz" -v wall="$wall" -v cores="$cores" \
+    awk -v n="$n" -v reqs="$reqs" -v rate="$rate" -v bad="$bad" -v p99="$p99" -v bt="${batches%/}" -v hz="$hz" -v wall="$wall" -v cores="$cores" -v commits=$((c1 - c0)) \
       -v app=$((app1 - app0)) -v pg=$((pg1 - pg0)) -v busy=$((busy1 - busy0)) -v idle=$((idle1 - idle0)) 'BEGIN {
         split(p99, ps, " "); worst = ""; for (i in ps) if (ps[i] != "0") worst = worst (worst == "" ? "" : "/") ps[i]
-        printf "%-3d %10.0f %8d %-18s %-8s %8.1fs %8.1fs %8.1fs %8.1fs %12.0f  of %.1fs\n", n, rate, bad, worst, bt,
+        printf "%-3d %10.0f %8d %-18s %-8s %9.0f %8.1fs %8.1fs %8.1fs %8.1fs %12.0f  of %.1fs\n", n, rate, bad, worst, bt, commits / wall,
           app / hz, pg / hz, (busy - app - pg) / hz, idle / hz, (app + pg) / hz / reqs * 1e6, wall * cores }'
     rates[$n]=$rate
     stop
@@ -137,5 +148,5 @@ for round in $(seq "$ROUNDS"); do
   ratios="$ratios $(awk -v a="${rates[1]}" -v b="${rates[2]}" 'BEGIN {printf "%.2f", b / a}')"
 done
 echo "two instances ÷ one, pair by pair (target ≥ 1):$ratios"
-echo "p99 per instance; batch: mean events per ledger transaction per instance; cpu other: wrk and anything else"
+echo "p99 per instance; batch: mean events per ledger transaction per instance; commits/s: ledger transactions a second, all instances together; cpu other: wrk and anything else"
 echo "running; µs/consent: CPU time of consentry and PostgreSQL per consent recorded"
