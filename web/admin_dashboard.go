@@ -172,6 +172,10 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	}
 	delete(params, "view")
 	q, err := consent.ParseLogQuery(params, page.Loc)
+	if err == nil {
+		// Never another site's figures under a name that was asked for.
+		err = siteNamed(sites, q.Site)
+	}
 	switch {
 	case err != nil:
 		view.Error, status = templates.ErrorWords(page.T, err, templates.FilterLabels), statusOf[consent.ErrorCode(err)]
@@ -184,12 +188,6 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 		if st.ID == q.Site {
 			view.Site = st
 		}
-	}
-	if q.Site != "" && view.Site.ID != q.Site {
-		// Never another site's figures under a name that was asked for.
-		view.Site = nil
-		view.Error, status = page.T.TData("e_no_such_site", map[string]any{"Site": q.Site}), http.StatusNotFound
-		return view, status, nil
 	}
 	// The period is calendar days as the user names them, in their time
 	// zone ("today" is theirs); the rollup counts UTC days, and each date

@@ -346,3 +346,44 @@ func TestDashboardUnknownSite(t *testing.T) {
 		t.Errorf("export of no such site: %d, want 404", status)
 	}
 }
+
+// TestLogUnknownSite: the log filtered by a site the console does not hold
+// is a 404 that says so in the console's language, as the dashboard's is,
+// not a log with "no events"; its export is refused the same way, back on
+// the log for a browser and as JSON for a client that asks for it.
+func TestLogUnknownSite(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	if err := a.Store.AppendBatch(context.Background(), demoEvents(t, a, 3)); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	if status, page, _ := c.get("/admin/log?site=demo"); status != http.StatusOK || strings.Contains(page, `data-testid="error"`) {
+		t.Fatalf("the demo's own log: %d", status)
+	}
+	for _, tc := range []struct{ lang, want string }{{"en", "There is no site nosuch."}, {"de", "Es gibt keine Website nosuch."}} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language: %d", status)
+		}
+		for _, path := range []string{"/admin/log?site=nosuch", "/admin/log/export?format=csv&site=nosuch"} {
+			status, page, _ := c.get(path)
+			if status != http.StatusNotFound || shownError(t, page) != tc.want {
+				t.Errorf("%s %s: %d %q", tc.lang, path, status, shownError(t, page))
+			}
+			if strings.Contains(page, `data-testid="empty"`) {
+				t.Errorf("%s %s: says the log is empty", tc.lang, path)
+			}
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+"/admin/log/export?format=csv&site=nosuch", nil)
+	req.Header.Set("Accept", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("JSON export of no such site: %d, want 404", res.StatusCode)
+	}
+}

@@ -15,6 +15,13 @@ import (
 func (s *Server) getExport(c echo.Context) error {
 	u := currentUser(c)
 	q, err := consent.ParseLogQuery(c.QueryParams(), u.Location())
+	if err == nil {
+		sites, serr := s.cfg.Store.SiteList(c.Request().Context())
+		if serr != nil {
+			return serr
+		}
+		err = siteNamed(sites, q.Site)
+	}
 	if err != nil && !strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
 		// Back on the log, whose filters these are, saying what is wrong.
 		return s.logPage(c, s.adminT(c, u), consent.LogQuery{}, err)

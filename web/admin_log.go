@@ -61,6 +61,13 @@ func (s *Server) getLog(c echo.Context) error {
 func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuery, qerr error) error {
 	view := templates.Log{Query: q, Values: q.Values(page.Loc)}
 	status := http.StatusOK
+	sites, err := s.cfg.Store.SiteList(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	if qerr == nil {
+		qerr = siteNamed(sites, q.Site)
+	}
 	if qerr != nil {
 		if consent.ErrorCode(qerr) == consent.EInternal {
 			return qerr
@@ -81,10 +88,6 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 			return err
 		}
 	}
-	sites, err := s.cfg.Store.SiteList(c.Request().Context())
-	if err != nil {
-		return err
-	}
 	for _, st := range sites {
 		view.Sites = append(view.Sites, st.ID)
 		for _, cat := range st.Categories {
@@ -100,6 +103,17 @@ func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuer
 		}
 	}
 	return render(c, status, templates.LogPage(page, view))
+}
+
+// siteNamed refuses a site a filter names that the console does not hold:
+// the log, its export and the dashboard say so with a 404 in the console's
+// language, never "no events" or another site's figures under the name
+// asked for.
+func siteNamed(sites []*consent.Site, id string) error {
+	if id == "" || slices.ContainsFunc(sites, func(st *consent.Site) bool { return st.ID == id }) {
+		return nil
+	}
+	return consent.Errorf(consent.ENotFound, "there is no site %s", id).Say("e_no_such_site", map[string]any{"Site": id})
 }
 
 // split names, by event ID, the categories each event granted and those its
