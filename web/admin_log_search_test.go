@@ -2,8 +2,13 @@ package web_test
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
 	"net/http"
 	"net/url"
+	"strconv"
 	"testing"
 	"time"
 
@@ -64,5 +69,39 @@ func TestLogSearchTakesAToken(t *testing.T) {
 	if _, page, _ := c.get("/admin/log?q=" + url.QueryEscape(forged)); shownError(t, page) !=
 		"Die Signatur dieses Tokens lässt sich nicht prüfen: Diese Installation hat es nicht ausgestellt, oder es wurde verändert." {
 		t.Errorf("German: %q", shownError(t, page))
+	}
+}
+
+// TestOldTokenExpiredNotForged: a genuine token signed longer ago than the
+// longest consent lifetime still opens its visitor's page from the log's
+// search box, and a site's backend verifying it is told it expired, on the
+// day it did, not that its signature does not verify, which it was told
+// while the age limit of the token's codecs failed.
+func TestOldTokenExpiredNotForged(t *testing.T) {
+	signing := bytes.Repeat([]byte{7}, 32)
+	a := newApp(t, 0, func(o *app.Options) { o.TokenKeys = [][]byte{signing} })
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	rec := do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"en","page":"` + a.URL() + `/demo"}`,
+		map[string]string{"Origin": a.URL()}})
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("consent: %d %s", rec.Code, rec.Body)
+	}
+	id := decode[consentResp](t, rec).ConsentID
+	signed := time.Date(2025, 1, 10, 12, 0, 0, 0, time.UTC)
+	js, _ := json.Marshal(token.Claims{ConsentID: id, Site: "demo", Revision: 1, Granted: []string{"necessary"},
+		Issued: signed.Unix(), Expires: signed.Add(183 * 24 * time.Hour).Unix()})
+	b := strconv.FormatInt(signed.Unix(), 10) + "|" + base64.URLEncoding.EncodeToString(js)
+	m := hmac.New(sha256.New, signing)
+	m.Write([]byte(token.Name + "|" + b))
+	old := base64.URLEncoding.EncodeToString(append([]byte(b+"|"), m.Sum(nil)...))
+
+	v := decode[map[string]any](t, do(a, req{"POST", "/api/v1/consents/verify", `{"token":"` + old + `"}`, nil}))
+	if v["valid"] != false || v["reason"] != "the token expired at 2025-07-12T12:00:00Z" {
+		t.Errorf("verify: %v", v)
+	}
+	c := newConsole(t, a)
+	c.login("viewer@shop.example")
+	if status, _, h := c.get("/admin/log?q=" + url.QueryEscape(old)); status != http.StatusSeeOther || h.Get("Location") != "/admin/consents/"+id {
+		t.Errorf("searching it: %d %q", status, h.Get("Location"))
 	}
 }

@@ -76,16 +76,33 @@ func (c *Codec) Encode(cl Claims) (string, error) {
 }
 
 // Decode checks a token's MAC with every key and returns its claims. It fails
-// for a token that is forged, altered, signed with an unknown key, or expired.
+// for a token that is forged, altered, signed with an unknown key, or expired,
+// and says which: a genuine token signed longer ago than the longest consent
+// lifetime fails the codecs' age limit, not its MAC, and is said to have
+// expired, as a younger expired one is, never to have a signature that does
+// not verify.
 func (c *Codec) Decode(tok string, now time.Time) (Claims, error) {
 	var cl Claims
 	if err := securecookie.DecodeMulti(Name, tok, &cl, c.codecs...); err != nil {
+		if old, err := c.Identify(tok); err == nil {
+			return Claims{}, expired(old, now)
+		}
 		return Claims{}, consent.Errorf(consent.EInvalid, "the token is not valid: its signature does not verify")
 	}
 	if now.Unix() >= cl.Expires {
-		return Claims{}, consent.Errorf(consent.EInvalid, "the token expired at %s", time.Unix(cl.Expires, 0).UTC().Format(time.RFC3339))
+		return Claims{}, expired(cl, now)
 	}
 	return cl, nil
+}
+
+// expired is the refusal of a genuine token past its time: when it expired,
+// or, for one whose expiry has not come but that was signed longer ago than
+// any consent lasts (a clock set wrong), that it is older than that.
+func expired(cl Claims, now time.Time) error {
+	if now.Unix() < cl.Expires {
+		return consent.Errorf(consent.EInvalid, "the token was signed longer ago than the longest consent lifetime (%d days)", consent.MaxLifetime/(24*time.Hour))
+	}
+	return consent.Errorf(consent.EInvalid, "the token expired at %s", time.Unix(cl.Expires, 0).UTC().Format(time.RFC3339))
 }
 
 // Identify checks a token's MAC with every key and returns its claims, even

@@ -2,9 +2,12 @@ package token_test
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -180,5 +183,42 @@ func TestIdentify(t *testing.T) {
 		if _, err := c.Identify(tok); err == nil {
 			t.Errorf("%s token identified", name)
 		}
+	}
+}
+
+// stamped is a token as securecookie writes one signed at when, which
+// Encode cannot backdate.
+func stamped(k []byte, cl token.Claims, when time.Time) string {
+	js, _ := json.Marshal(cl)
+	b := strconv.FormatInt(when.Unix(), 10) + "|" + base64.URLEncoding.EncodeToString(js)
+	m := hmac.New(sha256.New, k)
+	m.Write([]byte(token.Name + "|" + b))
+	return base64.URLEncoding.EncodeToString(append([]byte(b+"|"), m.Sum(nil)...))
+}
+
+// TestDecodeSaysAnOldTokenExpired: a genuine token signed longer ago than
+// the longest consent lifetime is refused as expired, on the day it
+// expired, not as one whose signature does not verify (the codecs' age
+// limit failed, not its MAC); a forged one still is.
+func TestDecodeSaysAnOldTokenExpired(t *testing.T) {
+	c, _ := token.NewCodec(key(2), key(1))
+	signed := time.Date(2025, 1, 10, 12, 0, 0, 0, time.UTC)
+	cl := claims()
+	cl.Issued, cl.Expires = signed.Unix(), signed.Add(183*24*time.Hour).Unix()
+	for _, k := range []byte{1, 2} {
+		_, err := c.Decode(stamped(key(k), cl, signed), time.Now())
+		if err == nil || err.Error() != "the token expired at 2025-07-12T12:00:00Z" {
+			t.Errorf("key %d: %v", k, err)
+		}
+	}
+	if _, err := c.Decode(stamped(key(3), cl, signed), time.Now()); err == nil || !strings.Contains(err.Error(), "signature does not verify") {
+		t.Errorf("forged: %v", err)
+	}
+	cl.Expires = time.Now().Add(time.Hour).Unix() // a clock set wrong when it was signed
+	if _, err := c.Decode(stamped(key(1), cl, signed), time.Now()); err == nil || err.Error() != "the token was signed longer ago than the longest consent lifetime (395 days)" {
+		t.Errorf("not yet expired but signed too long ago: %v", err)
+	}
+	if got, err := c.Identify(stamped(key(1), cl, signed)); err != nil || got.ConsentID != cl.ConsentID {
+		t.Errorf("Identify: %+v %v", got, err)
 	}
 }
