@@ -5,6 +5,7 @@
 package templates
 
 import (
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -43,6 +44,15 @@ func (b Banner) ModalAttr() string {
 
 // Checked reports whether a category's toggle starts on.
 func (b Banner) Checked(c consent.Category) bool { return c.Required || b.Granted[c.Key] }
+
+// sentence ends a service's provider with a full stop, unless its name
+// ends in one already (Snap Inc., X Corp.), which then ends the sentence.
+func sentence(provider string) string {
+	if strings.HasSuffix(provider, ".") {
+		return provider
+	}
+	return provider + "."
+}
 
 // Prefs is the no-JavaScript preferences page: the banner's texts in a plain
 // form, or the confirmation after it was posted.

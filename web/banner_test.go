@@ -154,3 +154,24 @@ func TestAcceptEncoding(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderEndsOneSentence: the preference center says a service's
+// provider as a sentence, "Provider: Snap Inc. Measures …"; a provider whose
+// name ends in a full stop (Snap Inc., X Corp. in the catalog, the demo's
+// Demo Analytics Ltd.) gets no second one.
+func TestProviderEndsOneSentence(t *testing.T) {
+	a := newApp(t, 0)
+	prefs := decode[struct{ HTML string }](t, do(a, req{"GET", "/api/v1/sites/demo/banner?v=2&lang=en&part=prefs", "", nil}))
+	for _, want := range []string{
+		"Provider: Demo Analytics Ltd. Counts visits",
+		"Provider: Demo Ads Inc. Measures ad conversions",
+		"Provider: Demo Video LLC. Embedded health videos",
+	} {
+		if !strings.Contains(prefs.HTML, want) {
+			t.Errorf("the preference center does not say %q", want)
+		}
+	}
+	if strings.Contains(prefs.HTML, "..") {
+		t.Errorf("a doubled full stop in the preference center: …%s…", prefs.HTML[max(0, strings.Index(prefs.HTML, "..")-40):strings.Index(prefs.HTML, "..")+2])
+	}
+}
