@@ -135,3 +135,41 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 		t.Errorf("preview: %d", status)
 	}
 }
+
+// TestLayoutAndPositionInWords: the site editor's layout and position
+// choices are words in the console's language, while the form still posts
+// the codes; they showed "bar", "box", "bottom", "top" and "center" in every
+// language.
+func TestLayoutAndPositionInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	options := func(name string) []string {
+		_, body, _ := c.get("/admin/sites/demo")
+		sel := regexp.MustCompile(`(?s)<select[^>]*name="` + name + `"[^>]*>(.*?)</select>`).FindStringSubmatch(body)
+		if sel == nil {
+			t.Fatalf("no %s choice on the site editor", name)
+		}
+		var out []string
+		for _, m := range regexp.MustCompile(`<option value="([^"]*)"[^>]*>([^<]*)</option>`).FindAllStringSubmatch(sel[1], -1) {
+			out = append(out, m[1]+"="+m[2])
+		}
+		return out
+	}
+	for _, tc := range []struct{ lang, layout, position string }{
+		{"en", "bar=Bar across the page|box=Box", "bottom=Bottom|top=Top|center=Centre"},
+		{"de", "bar=Leiste über die ganze Breite|box=Kasten", "bottom=Unten|top=Oben|center=Mitte"},
+		{"ar", "bar=شريط بعرض الصفحة|box=مربّع", "bottom=في الأسفل|top=في الأعلى|center=في الوسط"},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language %s: %d", tc.lang, status)
+		}
+		if got := strings.Join(options("layout"), "|"); got != tc.layout {
+			t.Errorf("%s: layout %q, want %q", tc.lang, got, tc.layout)
+		}
+		if got := strings.Join(options("position"), "|"); got != tc.position {
+			t.Errorf("%s: position %q, want %q", tc.lang, got, tc.position)
+		}
+	}
+}
