@@ -183,7 +183,7 @@ func SitesPage(a Admin, v SitesView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" required pattern=\"[a-z0-9][a-z0-9-]{0,62}\" aria-describedby=\"ns-id-help\"> <small id=\"ns-id-help\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "\" required pattern=\"[a-z0-9][a-z0-9\\-]{0,62}\" aria-describedby=\"ns-id-help\"> <small id=\"ns-id-help\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -248,7 +248,7 @@ func SitesPage(a Admin, v SitesView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "\" type=\"url\" placeholder=\"https://shop.example\"> <button type=\"submit\" class=\"primary\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "\" inputmode=\"url\" autocapitalize=\"off\" spellcheck=\"false\" placeholder=\"https://shop.example\"> <button type=\"submit\" class=\"primary\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
