@@ -2,13 +2,17 @@ package web_test
 
 import (
 	"context"
+	"encoding/json"
 	"net/http"
 	"net/url"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/catalog"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store/storetest"
 )
 
 // TestCatalogUpdatesInTheConsole: when the catalog learns a host of a
@@ -73,5 +77,32 @@ func TestCatalogUpdatesInTheConsole(t *testing.T) {
 	}
 	if rec := do(a, req{"GET", "/api/v1/sites/shop/banner", "", nil}); !strings.Contains(rec.Body.String(), "google.com/maps") {
 		t.Error("the banner's services lack the new host")
+	}
+}
+
+// TestOldSiteShowsNoUpdatesForTheOwnersFields: a site published before
+// Consentry recorded which fields of a catalog service the owner set (its
+// stored configuration has no overrides) shows no catalog updates in the
+// site editor: its Klaviyo named "Newsletter" and loading from
+// static.klaviyo.com, and its Google Maps' hosts, are kept as stored. They
+// were listed as updates to take, which would have undone them.
+func TestOldSiteShowsNoUpdatesForTheOwnersFields(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "owner@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("owner@shop.example")
+	var old consent.Site
+	if err := json.Unmarshal(storetest.SiteBeforeOverrides, &old); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.Publish(context.Background(), &old, nil); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ := c.get("/admin/sites/shop")
+	if strings.Contains(page, `data-testid="catalog-updates"`) {
+		t.Error("the editor offers catalog updates of the owner's fields")
+	}
+	if !strings.Contains(page, "Newsletter") || !strings.Contains(page, `data-testid="no-changes"`) {
+		t.Error("the editor does not show the site as stored, with nothing to publish")
 	}
 }

@@ -97,7 +97,7 @@ func Size() (services, cookies, hosts int) {
 // validation).
 func (e Entry) Service() consent.Service {
 	sv := consent.Service{Catalog: e.ID, Name: e.Name, Provider: e.Provider, Category: e.Category,
-		DescriptionKey: e.DescriptionKey, PolicyURL: e.PolicyURL, Hosts: slices.Clone(e.Hosts)}
+		DescriptionKey: e.DescriptionKey, PolicyURL: e.PolicyURL, Hosts: slices.Clone(e.Hosts), Overrides: []string{}}
 	for _, k := range e.Cookies {
 		sv.Cookies = append(sv.Cookies, consent.Cookie{Name: k.Name, Domain: k.Domain, Provider: e.Provider,
 			PurposeKey: k.PurposeKey, Days: k.Days, Session: k.Session})
@@ -213,7 +213,7 @@ func Resolve(s *consent.Site) error {
 		if sv.Category == "" {
 			sv.Category = e.Category
 		}
-		sv.Overrides = nil
+		sv.Overrides = []string{}
 		for _, f := range fields(sv, &e) {
 			switch {
 			case f.unset():
@@ -224,6 +224,31 @@ func Resolve(s *consent.Site) error {
 		}
 	}
 	return nil
+}
+
+// InferOverrides marks, in each of a site's catalog services stored before
+// Consentry kept a service's own fields apart from those that follow the
+// catalog (Overrides nil, as such a service decodes), every field that
+// says something else than the catalog as the owner's: such a service
+// keeps each value it was stored with, in exports and through catalog
+// updates, as it did then, instead of showing an owner's field as an update
+// and losing it from an exported file. A field that differs only because
+// the catalog changed since is taken as the owner's too, so nothing is
+// changed silently; an empty field follows the catalog, as it does in YAML
+// (an empty field there is the catalog's). The stores call it on every
+// site they read.
+func InferOverrides(s *consent.Site) {
+	for sv, e := range catalogServices(s) {
+		if sv.Overrides != nil {
+			continue
+		}
+		sv.Overrides = []string{}
+		for _, f := range fields(sv, &e) {
+			if !f.unset() && !f.same() {
+				sv.Overrides = append(sv.Overrides, f.name)
+			}
+		}
+	}
 }
 
 // Minimize clears every field of a site's catalog services that follows

@@ -163,9 +163,12 @@ type Service struct {
 	// Overrides name the fields of a catalog service that the owner set to
 	// something else than the catalog said ("hosts", "cookies", …); every
 	// other field follows the catalog, so a catalog update (a new host) is
-	// offered to the site and taken by its next revision. Services stored
-	// before it existed have none: they follow the catalog in every field.
-	Overrides []string `json:"overrides,omitempty" yaml:"-"`
+	// offered to the site and taken by its next revision. A catalog
+	// service always has the list, empty when it follows the catalog in
+	// every field, and stores it so; one stored before Consentry kept them
+	// has none (nil as it decodes), and the stores take every field of it
+	// that differs from the catalog as the owner's (catalog.InferOverrides).
+	Overrides []string `json:"overrides,omitzero" yaml:"-"`
 }
 
 // Cookie is one cookie a service sets; Name may end in "*" to match a prefix.
@@ -518,7 +521,7 @@ func OwnService(provider string, lifetime time.Duration) Service {
 		lifetime = DefaultLifetime
 	}
 	return Service{Catalog: "consentry", Name: "Consentry", Provider: provider, Category: Necessary, DescriptionKey: "purpose_consent",
-		Cookies: []Cookie{{Name: "consentry", Provider: provider, PurposeKey: "purpose_consent", Days: int(lifetime.Hours() / 24)}}}
+		Overrides: []string{}, Cookies: []Cookie{{Name: "consentry", Provider: provider, PurposeKey: "purpose_consent", Days: int(lifetime.Hours() / 24)}}}
 }
 
 // OwnCookie is the first-party cookie the snippet keeps a visitor's

@@ -239,7 +239,9 @@ func PurgeEnded(id int64) error {
 	return fmt.Errorf("purge #%d was ended by another purge while it ran (its purge lock was lost); nothing more removed", id)
 }
 
-// Sites are the configured sites and their published revisions.
+// Sites are the configured sites and their published revisions. Every
+// site they return has its catalog services' overrides: those of a service
+// stored before Consentry kept them are inferred (catalog.InferOverrides).
 type Sites interface {
 	// Site returns a site as of its newest published revision.
 	Site(ctx context.Context, id string) (*consent.Site, error)

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
 )
@@ -19,6 +20,7 @@ func decodeSite(id string, rev int, config []byte) (*consent.Site, error) {
 		return nil, fmt.Errorf("site %q revision %d: %w", id, rev, err)
 	}
 	site.Revision = rev
+	catalog.InferOverrides(&site) // stored before overrides were kept
 	return &site, nil
 }
 

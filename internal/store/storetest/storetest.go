@@ -53,6 +53,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Throttle", testThrottle},
 		{"SiteList", testSiteList},
 		{"DraftsAndRevisions", testDrafts},
+		{"OverridesOfOldSites", testOverridesOfOldSites},
 		{"LastEventOfConsent", testLastEvent},
 		{"SnapshotsAtPublish", testSnapshotsAtPublish},
 		{"AddSnapshotFirstWins", testAddSnapshot},
