@@ -143,7 +143,7 @@ func (w changeWords) text(key string) string {
 }
 
 // value says one side of a change in the console's language: a period, a
-// category, yes or no; anything else as it is.
+// category, a country rule's mode, yes or no; anything else as it is.
 func (w changeWords) value(c consent.Change, v string, days int) string {
 	switch {
 	case c.Values == consent.Period && c.Days:
@@ -156,6 +156,8 @@ func (w changeWords) value(c consent.Change, v string, days int) string {
 		return w.t.N("a_n_days", days)
 	case c.Values == consent.CategoryKeys:
 		return w.category(v)
+	case c.Values == consent.Modes && v != "":
+		return RuleWords(w.t, v)
 	case c.Values == consent.YesNo:
 		if v == "yes" {
 			return w.t.T("a_yes")

@@ -368,3 +368,62 @@ func TestCookieLifetimesInDays(t *testing.T) {
 		t.Errorf("the preference center's lifetimes are %q, want %q", got, want)
 	}
 }
+
+// TestCountryRulesInWords: a country rule that changed is said with its
+// mode in the console's language on the publish form and the revisions'
+// comparison ('Länderregel: US | Opt-out (Widerspruch) → Opt-in …'), not
+// with the code the form takes ('opt-out'); the country stays its code.
+func TestCountryRulesInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	rules := func(r string) {
+		t.Helper()
+		_, page, _ := c.get("/admin/sites/demo")
+		action, form := formFields(t, page, "basics")
+		form.Set("rules", r)
+		if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+			t.Fatalf("rules %q: %d %.300s", r, status, body)
+		}
+	}
+	lang := func(l string) {
+		t.Helper()
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {l}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("choosing %s: %d", l, status)
+		}
+	}
+	rules("US opt-out\nBR notice")
+	lang("de")
+	_, page, _ := c.get("/admin/sites/demo")
+	if got, want := rowTexts(t, page, "changes"), []string{"Länderregel: BR | Nur Hinweis", "Länderregel: US | Opt-out (Widerspruch)"}; !slices.Equal(got, want) {
+		t.Errorf("publish form: %q, want %q", got, want)
+	}
+	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"material"}, "change_note": {"rules"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	rules("US opt-in")
+	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"material"}, "change_note": {"rules"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	for l, want := range map[string][]string{
+		"en": {"Country rule: BR | Notice only", "Country rule: US | Opt-out → Opt-in"},
+		"de": {"Länderregel: BR | Nur Hinweis", "Länderregel: US | Opt-out (Widerspruch) → Opt-in (vorherige Einwilligung)"},
+		"fr": nil, "es": nil, "ar": nil,
+	} {
+		lang(l)
+		_, page, _ := c.get("/admin/sites/demo/diff?a=2&b=3")
+		got := rowTexts(t, page, "changes")
+		if want != nil && !slices.Equal(got, want) {
+			t.Errorf("%s: comparison %q, want %q", l, got, want)
+		}
+		for _, r := range got {
+			if strings.Contains(r, "| opt-") || strings.Contains(r, "→ opt-") || strings.Contains(r, "notice") {
+				t.Errorf("%s: %q says the mode's code", l, r)
+			}
+		}
+		if len(got) != 2 {
+			t.Errorf("%s: %d rows", l, len(got))
+		}
+	}
+}

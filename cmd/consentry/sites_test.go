@@ -47,7 +47,7 @@ func TestSitesExportApplyRoundTrip(t *testing.T) {
 	edited := strings.Replace(yml, "name: Green Cross Pharmacy (demo)", "name: Green Cross", 1) + "rules:\n  US: opt-out\n"
 	os.WriteFile(file, []byte(edited), 0o600)
 	out, err = cli(t, "sites", "apply", "-f", file, "--db", db, "--dry-run")
-	if err != nil || !strings.Contains(out, "\n  Name: Green Cross Pharmacy (demo) → Green Cross\n") || !strings.Contains(out, "\n  Country rule: US: opt-out\n") || !strings.Contains(out, "nothing published") {
+	if err != nil || !strings.Contains(out, "\n  Name: Green Cross Pharmacy (demo) → Green Cross\n") || !strings.Contains(out, "\n  Country rule: US: Opt-out\n") || !strings.Contains(out, "nothing published") {
 		t.Fatalf("dry run: %v %s", err, out)
 	}
 	out, err = cli(t, "sites", "apply", "-f", file, "--db", db)

@@ -50,6 +50,9 @@ const (
 	CategoryKeys = "category"
 	// YesNo: "yes" or "no".
 	YesNo = "yes/no"
+	// Modes: a country rule's mode (opt-in, opt-out, notice), or "" for
+	// none.
+	Modes = "mode"
 )
 
 // Session is a cookie's lifetime that ends with the browser session.
@@ -307,7 +310,10 @@ func siteChanges(a, b *Site) []Change {
 	}
 	x.ConsentMap, y.ConsentMap = nil, nil
 	for _, k := range union(a.Rules, b.Rules) {
-		field("rules", k, string(a.Rules[k]), string(b.Rules[k]))
+		if a.Rules[k] != b.Rules[k] {
+			out = append(out, Change{What: ChangedField, Field: "rules", Item: k, Values: Modes, Old: string(a.Rules[k]), New: string(b.Rules[k]),
+				Material: materialField("rules")})
+		}
 	}
 	x.Rules, y.Rules = nil, nil
 	for _, lang := range union(a.Texts, b.Texts) {

@@ -20,8 +20,8 @@ type Change struct {
 	// words for.
 	Path     string
 	Old, New string
-	// Values says what Old and New hold: Words, Period, CategoryKeys or
-	// YesNo.
+	// Values says what Old and New hold: Words, Period, CategoryKeys,
+	// Modes or YesNo.
 	Values string
 	// Field is the configuration field that changed ("retention",
 	// "consent_mode"), or the service's or cookie's ("provider",
