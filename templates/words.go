@@ -57,6 +57,28 @@ func AuditActionWords(t *i18n.Localizer, action string) string {
 	return orKey(t, "a_audit_"+action, action)
 }
 
+// requestTarget is how the request log names a request as an audit
+// entry's target (web's requestTarget).
+var requestTarget = regexp.MustCompile(`^request (\d+)$`)
+
+// AuditTargetWords is an audit entry's target as the trail shows it: the
+// kinds of target the server names in English (a request, "request 7"; a
+// purge of every site, "all sites", retention.Target) in the console's
+// language; what staff or visitors gave (an email, a site or consent ID, a
+// format, a position in the ledger) as written. The CSV keeps what was
+// written.
+func AuditTargetWords(t *i18n.Localizer, action, target string) string {
+	switch {
+	case strings.HasPrefix(action, "request_"):
+		if m := requestTarget.FindStringSubmatch(target); m != nil {
+			return t.TData("a_audit_target_request", map[string]any{"N": m[1]})
+		}
+	case action == "purge" && target == "all sites":
+		return t.T("a_audit_target_all_sites")
+	}
+	return target
+}
+
 // RequestKindWords is what a data subject asked for, in words.
 func RequestKindWords(t *i18n.Localizer, k consent.RequestKind) string {
 	return orKey(t, "a_request_kind_"+string(k), string(k))

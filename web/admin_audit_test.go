@@ -30,7 +30,9 @@ func TestAuditSearchAndExport(t *testing.T) {
 	}
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
-	targets := func(page string) string { return strings.Join(regexpAll(page, `<td>([xy]|csv)</td>`), ",") }
+	targets := func(page string) string {
+		return strings.Join(regexpAll(page, `data-testid="audit-target"><bdi>([xy]|csv)</bdi>`), ",")
+	}
 	for _, tc := range []struct{ query, want string }{
 		{"actor=alice", "csv,x"},
 		{"action=erase", "y,x"},

@@ -20,6 +20,7 @@ import (
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/retention"
 	"github.com/consentry/consentry/templates"
 )
 
@@ -213,5 +214,47 @@ func TestAuditDetailsInWords(t *testing.T) {
 	_, body, _ := c.get("/admin/audit/export")
 	if !strings.Contains(body, "answered "+today+", answered_late: data erased") {
 		t.Error("the CSV does not keep the detail as written")
+	}
+}
+
+// TestAuditTargetsInWords: the trail's Target column says the kinds of
+// target the server names in English — a request ('request 7'), a purge of
+// every site ('all sites') — in the console's language, and what staff
+// gave (an email, a site ID) as written; the CSV keeps what was written.
+func TestAuditTargetsInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	n := c.record("access", time.Now().UTC().AddDate(0, 0, -3), "letter", "")
+	if err := a.Store.Audit(context.Background(), auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "purge",
+		Target: retention.Target(""), Detail: "purge #1: 0 events", IP: "-"}); err != nil {
+		t.Fatal(err)
+	}
+	targets := regexp.MustCompile(`data-testid="audit-target"><bdi>([^<]*)<`)
+	for _, tc := range []struct{ lang, request, all string }{
+		{"en", "Request " + n, "All sites"}, {"de", "Anfrage " + n, "Alle Websites"}, {"fr", "Demande " + n, "Tous les sites"},
+		{"es", "Solicitud " + n, "Todos los sitios"}, {"ar", "الطلب " + n, "جميع المواقع"},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
+			t.Fatalf("language: %d", status)
+		}
+		_, page, _ := c.get("/admin/audit")
+		var got []string
+		for _, m := range targets.FindAllStringSubmatch(page, -1) {
+			got = append(got, html.UnescapeString(m[1]))
+		}
+		for _, w := range []string{tc.request, tc.all, "dpo@shop.example"} {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: no target %q in %q", tc.lang, w, got)
+			}
+		}
+		if slices.Contains(got, "request "+n) || slices.Contains(got, "all sites") {
+			t.Errorf("%s: the trail shows a target in English: %q", tc.lang, got)
+		}
+	}
+	_, body, _ := c.get("/admin/audit/export")
+	if !strings.Contains(body, ",request "+n+",") || !strings.Contains(body, ",all sites,") {
+		t.Errorf("the CSV does not keep the targets as written:\n%s", body)
 	}
 }
