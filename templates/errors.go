@@ -45,6 +45,13 @@ var RequestLabels = Labels{
 	"request":     "a_request",
 }
 
+// UserLabels are the users screen's fields: a new user's, and a user's
+// role.
+var UserLabels = Labels{"email": "a_email", "role": "a_role", "password": "a_password"}
+
+// AccountLabels are the account screen's password form's fields.
+var AccountLabels = Labels{"password": "a_new_password"}
+
 // ErrorWords is an error as the console shows it: its message in the
 // user's language when it has a key the catalogue knows, else its English,
 // after the label of the field at fault on the form. A field the form's

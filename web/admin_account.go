@@ -32,7 +32,7 @@ func (s *Server) postPassword(c echo.Context) error {
 	}
 	fresh, err := auth.NewUser(u.Email, u.Role, c.FormValue("password"), s.cfg.BcryptCost)
 	if err != nil {
-		return s.formError(c, err, nil, func(msg string) error { return s.accountPage(c, http.StatusBadRequest, msg, false) })
+		return s.formError(c, err, templates.AccountLabels, func(msg string) error { return s.accountPage(c, http.StatusBadRequest, msg, false) })
 	}
 	u.PasswordHash = fresh.PasswordHash
 	if err := s.cfg.Store.UpdateUser(c.Request().Context(), u); err != nil {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"go/ast"
 	"go/parser"
@@ -11,6 +12,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -170,6 +172,78 @@ func TestEveryErrorKeyIsTranslated(t *testing.T) {
 		for _, lang := range i18n.Console {
 			if b.For(lang).T(key) == key {
 				t.Errorf("%s: %s has no text in %s", where, key, lang)
+			}
+		}
+	}
+}
+
+// TestUsersAndAccountErrorsInItsLanguage: what the users screen and the
+// account screen's password form refuse is said in the console's language,
+// after the field's label as the form shows it ('Neues Passwort:
+// mindestens 12 Zeichen'), not in English after the input's name
+// ('password: must be at least 12 characters'); the CLI's English stays.
+func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	me, err := a.Store.UserByEmail(context.Background(), "dpo@shop.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	post := func(path string, want int, form url.Values) string {
+		t.Helper()
+		form.Set("_csrf", c.pageToken())
+		status, page, _ := c.post(path, form)
+		if status != want {
+			t.Errorf("%s: %d, want %d", path, status, want)
+		}
+		return shownError(t, page)
+	}
+	user := func(email, role, pw string) url.Values {
+		return url.Values{"email": {email}, "role": {role}, "password": {pw}}
+	}
+	long := strings.Repeat("x", 12)
+	cases := func() []string {
+		return []string{
+			post("/admin/users", 400, user("no-address", "viewer", long)),
+			post("/admin/users", 400, user("new@shop.example", "root", long)),
+			post("/admin/users", 400, user("new@shop.example", "viewer", "short")),
+			post("/admin/users", 400, user("new@shop.example", "viewer", strings.Repeat("ü", 40))),
+			post("/admin/users", 400, user("dpo@shop.example", "viewer", long)),
+			post("/admin/users/"+strconv.FormatInt(me.ID, 10), 400, url.Values{"role": {"viewer"}}),
+			post("/admin/users/"+strconv.FormatInt(me.ID, 10), 400, url.Values{"role": {"root"}}),
+			post("/admin/users/nobody", 400, url.Values{"role": {"viewer"}}),
+			post("/admin/account/password", 400, url.Values{"current": {password}, "password": {"short"}}),
+		}
+	}
+	for lang, want := range map[string][]string{
+		"en": {
+			"Email: “no-address” is not an email address", "Role: “root” is not a role: choose admin or viewer",
+			"Password: at least 12 characters", "Password: at most 72 bytes", "Email: dpo@shop.example already has an account",
+			"You cannot disable yourself or give up your own admin role.", "Role: “root” is not a role: choose admin or viewer",
+			"“nobody” is not a user.", "New password: at least 12 characters",
+		},
+		"de": {
+			"E-Mail-Adresse: „no-address“ ist keine E-Mail-Adresse", "Rolle: „root“ ist keine Rolle: wählen Sie admin oder viewer",
+			"Passwort: mindestens 12 Zeichen", "Passwort: höchstens 72 Bytes", "E-Mail-Adresse: dpo@shop.example hat bereits ein Konto",
+			"Sie können sich nicht selbst deaktivieren oder Ihre eigene Administratorrolle abgeben.", "Rolle: „root“ ist keine Rolle: wählen Sie admin oder viewer",
+			"„nobody“ ist kein Benutzer.", "Neues Passwort: mindestens 12 Zeichen",
+		},
+		"fr": nil, "es": nil, "ar": nil,
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language %s: %d", lang, status)
+		}
+		got := cases()
+		if want != nil && !slices.Equal(got, want) {
+			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		for _, g := range got {
+			for _, english := range []string{"email:", "password:", "role:", "not an email", "at least", "at most", "already has", "cannot disable", "not a user"} {
+				if lang != "en" && strings.Contains(g, english) {
+					t.Errorf("%s: %q says %q", lang, g, english)
+				}
 			}
 		}
 	}

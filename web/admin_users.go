@@ -32,7 +32,7 @@ func (s *Server) postUsers(c echo.Context) error {
 		err = s.cfg.Store.AddUser(c.Request().Context(), u)
 	}
 	if err != nil {
-		return s.formError(c, err, nil, func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) })
+		return s.formError(c, err, templates.UserLabels, func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) })
 	}
 	if err := s.audit(c, currentUser(c).Email, "user_add", u.Email, string(u.Role)); err != nil {
 		return err
@@ -45,21 +45,22 @@ func (s *Server) postUsers(c echo.Context) error {
 func (s *Server) postUser(c echo.Context) error {
 	id, err := strconv.ParseInt(c.Param("id"), 10, 64)
 	if err != nil {
-		return consent.Errorf(consent.EInvalid, "%q is not a user", c.Param("id"))
+		return consent.Errorf(consent.EInvalid, "%q is not a user", c.Param("id")).Say("e_not_a_user", map[string]any{"Value": auth.Clip(c.Param("id"), 40)})
 	}
 	ctx := c.Request().Context()
 	u, err := s.cfg.Store.User(ctx, id)
 	if err != nil {
 		return err
 	}
+	show := func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) }
 	role, err := auth.ParseRole(c.FormValue("role"))
 	if err != nil {
-		return s.usersPage(c, http.StatusBadRequest, err.Error())
+		return s.formError(c, err, templates.UserLabels, show)
 	}
 	me := currentUser(c)
 	disabled := c.FormValue("disabled") == "1"
 	if u.ID == me.ID && (disabled || role != auth.Admin) {
-		return s.usersPage(c, http.StatusBadRequest, "you cannot disable yourself or give up your own admin role")
+		return s.formError(c, consent.Errorf(consent.EInvalid, "you cannot disable yourself or give up your own admin role").Say("e_lock_out", nil), nil, show)
 	}
 	u.Role, u.Disabled = role, disabled
 	if err := s.cfg.Store.UpdateUser(ctx, u); err != nil {

@@ -30,7 +30,7 @@ func ParseRole(s string) (Role, error) {
 	case Admin, Viewer:
 		return r, nil
 	}
-	return "", consent.FieldError(consent.EInvalid, "role", "%q is not a role: use admin or viewer", s)
+	return "", consent.FieldError(consent.EInvalid, "role", "%q is not a role: use admin or viewer", s).Say("e_not_a_role", map[string]any{"Value": Clip(s, 40)})
 }
 
 // User is one member of the privacy staff.
@@ -66,19 +66,21 @@ const MinPasswordLen = 12
 func NewUser(email string, role Role, password string, cost int) (*User, error) {
 	addr, err := mail.ParseAddress(email)
 	if err != nil || addr.Address != strings.TrimSpace(email) {
-		return nil, consent.FieldError(consent.EInvalid, "email", "%q is not an email address", Clip(email, MaxEmail))
+		return nil, consent.FieldError(consent.EInvalid, "email", "%q is not an email address", Clip(email, MaxEmail)).
+			Say("e_not_an_email", map[string]any{"Value": Clip(email, MaxEmail)})
 	}
 	if len(addr.Address) > MaxEmail {
-		return nil, consent.FieldError(consent.EInvalid, "email", "must be at most %d bytes", MaxEmail)
+		return nil, consent.FieldError(consent.EInvalid, "email", "must be at most %d bytes", MaxEmail).Say("e_at_most_bytes", map[string]any{"Max": MaxEmail})
 	}
 	if _, err := ParseRole(string(role)); err != nil {
 		return nil, err
 	}
 	if utf8.RuneCountInString(password) < MinPasswordLen {
-		return nil, consent.FieldError(consent.EInvalid, "password", "must be at least %d characters", MinPasswordLen)
+		return nil, consent.FieldError(consent.EInvalid, "password", "must be at least %d characters", MinPasswordLen).
+			Say("e_password_short", map[string]any{"Min": MinPasswordLen})
 	}
 	if len(password) > 72 {
-		return nil, consent.FieldError(consent.EInvalid, "password", "must be at most 72 bytes")
+		return nil, consent.FieldError(consent.EInvalid, "password", "must be at most 72 bytes").Say("e_at_most_bytes", map[string]any{"Max": 72})
 	}
 	hash, err := bcrypt.GenerateFromPassword([]byte(password), cost)
 	if err != nil {

@@ -16,7 +16,7 @@ func (s *Store) AddUser(ctx context.Context, u *auth.User) error {
 	err := s.w.QueryRowContext(ctx, `INSERT INTO users (email, password_hash, role, lang, tz, created_at)
 		VALUES (?, ?, ?, ?, ?, ?) RETURNING id`, u.Email, u.PasswordHash, string(u.Role), u.Lang, u.TZ, micros(u.CreatedAt)).Scan(&u.ID)
 	if isUnique(err) {
-		return consent.FieldError(consent.EInvalid, "email", "%s already has an account", u.Email)
+		return consent.FieldError(consent.EInvalid, "email", "%s already has an account", u.Email).Say("e_email_taken", map[string]any{"Value": u.Email})
 	}
 	return err
 }
