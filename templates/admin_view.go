@@ -197,6 +197,7 @@ type AuditView struct {
 	Entries []auth.AuditEntry
 	Next    int64
 	Filter  AuditFilter
+	Error   string // what is wrong with the filters, in words
 }
 
 // AuditFilter narrows the audit trail: who (part of an email), which action,

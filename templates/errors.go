@@ -52,6 +52,12 @@ var UserLabels = Labels{"email": "a_email", "role": "a_role", "password": "a_pas
 // AccountLabels are the account screen's password form's fields.
 var AccountLabels = Labels{"password": "a_new_password"}
 
+// AuditLabels are the audit trail's filters.
+var AuditLabels = Labels{"from": "a_from", "to": "a_to", "before": ""}
+
+// EraseLabels are the erase form's fields.
+var EraseLabels = Labels{"reason": "a_reason"}
+
 // ErrorWords is an error as the console shows it: its message in the
 // user's language when it has a key the catalogue knows, else its English,
 // after the label of the field at fault on the form. A field the form's

@@ -35,7 +35,7 @@ func parseAuditFilter(c echo.Context, loc *time.Location) (templates.AuditFilter
 		}
 		t, err := time.ParseInLocation("2006-01-02", d.v, loc)
 		if err != nil {
-			return f, consent.FieldError(consent.EInvalid, d.key, "%q is not a day: use YYYY-MM-DD", d.v)
+			return f, consent.FieldError(consent.EInvalid, d.key, "%q is not a day: use YYYY-MM-DD", d.v).Say("e_not_a_day", map[string]any{"Value": d.v})
 		}
 		*d.t = t.AddDate(0, 0, d.add)
 	}
@@ -70,14 +70,14 @@ func (s *Server) getAudit(c echo.Context) error {
 	u := currentUser(c)
 	page := s.adminT(c, u)
 	f, err := parseAuditFilter(c, page.Loc)
-	if err != nil {
-		return err
-	}
-	before, err := consent.ParseCursor(c.QueryParam("before"))
-	if err != nil {
-		return err
+	var before int64
+	if err == nil {
+		before, err = consent.ParseCursor(c.QueryParam("before"))
 	}
 	view := templates.AuditView{Filter: f}
+	if err != nil {
+		return s.auditRefused(c, page, view, err)
+	}
 	err = s.scanAudit(c.Request().Context(), f, before, func(e auth.AuditEntry) bool {
 		view.Entries = append(view.Entries, e)
 		return len(view.Entries) <= pageSize
@@ -91,13 +91,26 @@ func (s *Server) getAudit(c echo.Context) error {
 	return render(c, http.StatusOK, templates.AuditPage(page, view))
 }
 
+// auditRefused shows the trail's filters with what is wrong with them, in
+// the console's language after the field's label, and no entries.
+func (s *Server) auditRefused(c echo.Context, page templates.Admin, view templates.AuditView, err error) error {
+	return s.formError(c, err, templates.AuditLabels, func(msg string) error {
+		view.Error = msg
+		return render(c, http.StatusBadRequest, templates.AuditPage(page, view))
+	})
+}
+
 // getAuditExport downloads the filtered audit trail as CSV, with addresses
 // truncated as on the page; the export is itself audited.
 func (s *Server) getAuditExport(c echo.Context) error {
 	u := currentUser(c)
 	f, err := parseAuditFilter(c, u.Location())
 	if err != nil {
-		return err
+		if strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
+			return err
+		}
+		// Back on the trail, whose filters these are, saying what is wrong.
+		return s.auditRefused(c, s.adminT(c, u), templates.AuditView{Filter: f}, err)
 	}
 	if err := s.audit(c, u.Email, "audit_export", "csv", f.Values().Encode()); err != nil {
 		return err

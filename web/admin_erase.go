@@ -21,7 +21,9 @@ func (s *Server) postErase(c echo.Context) error {
 	}
 	reason := strings.TrimSpace(c.FormValue("reason"))
 	if reason == "" || len(reason) > 500 {
-		return consent.FieldError(consent.EInvalid, "reason", "say why, in at most 500 characters (for example the request's reference)")
+		c.Set(labelsKey, templates.EraseLabels)
+		return consent.FieldError(consent.EInvalid, "reason", "say why, in at most 500 characters (for example the request's reference)").
+			Say("e_required_max", map[string]any{"Max": 500})
 	}
 	req, err := s.forRequest(c)
 	if err != nil {

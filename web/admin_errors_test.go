@@ -248,3 +248,73 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestEraseAndAuditErrorsInItsLanguage: an erasure without a reason and
+// the audit trail's filters that are not days are refused in the console's
+// language after the field's label ('Von: „2026-13-01“ ist kein Tag …'),
+// the trail's on its own page with its filters, its export's too; an API
+// client still gets the English with the field apart.
+func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	es := demoEvents(t, a, 1)
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	erase := "/admin/consents/" + es[0].ConsentID.String() + "/erase"
+	cases := func() []string {
+		var out []string
+		for _, path := range []string{"/admin/audit?from=2026-13-01", "/admin/audit?to=1.2.2026", "/admin/audit/export?from=2026-13-01", "/admin/audit?before=x"} {
+			status, page, _ := c.get(path)
+			if status != http.StatusBadRequest || !strings.Contains(page, `data-testid="audit-filters"`) || strings.Contains(page, `data-testid="audit"`) {
+				t.Errorf("%s: %d, want 400 on the trail's page with its filters and no entries", path, status)
+			}
+			out = append(out, shownError(t, page))
+		}
+		status, page, _ := c.post(erase, url.Values{"_csrf": {c.pageToken()}, "reason": {" "}})
+		if status != http.StatusBadRequest {
+			t.Errorf("erase without a reason: %d", status)
+		}
+		return append(out, shownError(t, page))
+	}
+	for lang, want := range map[string][]string{
+		"en": {"From: “2026-13-01” is not a day: use YYYY-MM-DD", "To: “1.2.2026” is not a day: use YYYY-MM-DD",
+			"From: “2026-13-01” is not a day: use YYYY-MM-DD", "“x” is not a position in the log.",
+			"Reason (for example the request's reference): required, at most 500 characters"},
+		"de": {"Von: „2026-13-01“ ist kein Tag: verwenden Sie JJJJ-MM-TT", "Bis: „1.2.2026“ ist kein Tag: verwenden Sie JJJJ-MM-TT",
+			"Von: „2026-13-01“ ist kein Tag: verwenden Sie JJJJ-MM-TT", "„x“ ist keine Position im Protokoll.",
+			"Grund (zum Beispiel das Aktenzeichen der Anfrage): erforderlich, höchstens 500 Zeichen"},
+		"fr": nil, "es": nil, "ar": nil,
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language %s: %d", lang, status)
+		}
+		got := cases()
+		if want != nil && !slices.Equal(got, want) {
+			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		for _, g := range got {
+			for _, english := range []string{"from:", "to:", "reason:", "not a day", "say why", "required"} {
+				if lang != "en" && strings.Contains(g, english) {
+					t.Errorf("%s: %q says %q", lang, g, english)
+				}
+			}
+		}
+	}
+	req, _ := http.NewRequest(http.MethodGet, c.srv.URL+"/admin/audit/export?from=2026-13-01", nil)
+	req.Header.Set("Accept", "application/json")
+	res, err := c.http.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var body struct {
+		Error struct{ Message, Field string }
+	}
+	if err := json.NewDecoder(res.Body).Decode(&body); err != nil || res.StatusCode != 400 ||
+		body.Error.Field != "from" || body.Error.Message != `"2026-13-01" is not a day: use YYYY-MM-DD` {
+		t.Errorf("JSON: %d %+v %v", res.StatusCode, body, err)
+	}
+}

@@ -100,7 +100,8 @@ func (s *Server) handleError(err error, c echo.Context) {
 	loc := s.cfg.I18n.For(lang)
 	msg := e.Error()
 	if console {
-		msg = templates.ErrorWords(loc, e, nil)
+		labels, _ := c.Get(labelsKey).(templates.Labels)
+		msg = templates.ErrorWords(loc, e, labels)
 	}
 	title := loc.T("error_" + strconv.Itoa(status))
 	if title == "error_"+strconv.Itoa(status) {
@@ -110,6 +111,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
 }
+
+// labelsKey holds, for a handler whose refusal becomes the console's error
+// page, the labels of the form it refused (templates.Labels), so that the
+// page names the field as the form shows it.
+const labelsKey = "form_labels"
 
 // databaseDown reports whether the database fails to answer a ping within a
 // second: asked only when a request has failed for a reason of no known kind.
