@@ -130,6 +130,9 @@ type EmbedView struct {
 	// Previews are the languages previewed: English, those the site has
 	// its own texts in, and the one asked for.
 	Previews []string
+	// Live is whether the site has a published revision: until it has, its
+	// tag shows visitors no banner, and the page says so.
+	Live bool
 }
 
 // Origin is the site's own origin for the no-JavaScript return link: its

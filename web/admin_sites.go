@@ -558,10 +558,16 @@ func (s *Server) getSiteDiff(c echo.Context) error {
 
 // getSiteEmbed is what a site owner pastes, with previews of the banner.
 func (s *Server) getSiteEmbed(c echo.Context) error {
-	draft, err := s.cfg.Store.Draft(c.Request().Context(), c.Param("site"))
+	ctx := c.Request().Context()
+	draft, err := s.cfg.Store.Draft(ctx, c.Param("site"))
 	if err != nil {
 		return err
 	}
+	_, err = s.cfg.Store.Site(ctx, draft.ID)
+	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
+		return err
+	}
+	live := err == nil
 	path, integrity := s.SnippetPath()
 	base := c.Scheme() + "://" + c.Request().Host
 	more := map[string]bool{}
@@ -575,7 +581,7 @@ func (s *Server) getSiteEmbed(c echo.Context) error {
 	previews := append([]string{"en"}, slices.Sorted(maps.Keys(more))...)
 	return render(c, http.StatusOK, templates.EmbedPage(s.adminT(c, currentUser(c)), templates.EmbedView{
 		Site: draft, Base: base, Src: base + path, Integrity: integrity, Languages: s.cfg.I18n.Languages(),
-		Previews: previews,
+		Previews: previews, Live: live,
 	}))
 }
 

@@ -173,3 +173,27 @@ func TestLayoutAndPositionInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestEmbedPageSaysNothingIsLive: the embed page of a site never published
+// says that its tag shows no banner until the site is published, and links
+// to the page that publishes it; a newcomer pasted the tag straight from a
+// new site and saw nothing happen. A published site's page says nothing of
+// the kind.
+func TestEmbedPageSaysNothingIsLive(t *testing.T) {
+	_, c, tok := ownerOfShop(t)
+	note := regexp.MustCompile(`(?s)<p[^>]*data-testid="embed-not-live"[^>]*>(.*?)</p>`)
+	_, page, _ := c.get("/admin/sites/shop/embed")
+	m := note.FindStringSubmatch(page)
+	if m == nil || !strings.Contains(m[1], "no banner") || !strings.Contains(m[1], `href="/admin/sites/shop"`) {
+		t.Fatalf("the embed page of a site never published does not say so: %q", m)
+	}
+	if status, _, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"material"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	if _, page, _ = c.get("/admin/sites/shop/embed"); note.MatchString(page) {
+		t.Error("the embed page of a published site says nothing is live")
+	}
+	if _, page, _ = c.get("/admin/sites/demo/embed"); note.MatchString(page) {
+		t.Error("the demo's embed page says nothing is live")
+	}
+}
