@@ -359,7 +359,9 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 // language), and a cookie whose line comes back as the form showed it stays
 // as it was: the form cannot say a cookie's provider, purpose key or a
 // lifetime written before days were counted ("6 months"), and rebuilding
-// it from its line would change a service nobody changed.
+// it from its line would change a service nobody changed. An edited
+// catalog service stays one: the fields the owner changed are theirs, the
+// others keep following the catalog (catalog.Edited).
 func (s *Server) postSiteService(c echo.Context) error {
 	return s.editDraftAt(c, "service", "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.FormValue("index"))
@@ -375,6 +377,9 @@ func (s *Server) postSiteService(c echo.Context) error {
 		// Hosts are checked as YAML's are, by the draft's validation.
 		sv.Hosts = strings.Fields(c.FormValue("hosts"))
 		c.Set("typed_service", &sv) // shown again, as typed, if refused
+		// A catalog service's cookies that follow the catalog keep the
+		// catalog's provider, as they do from YAML.
+		followsCookies := old.Catalog != "" && !slices.Contains(old.Overrides, "cookies")
 		for _, l := range lines(c.FormValue("cookies")) {
 			f := cookieFields(l)
 			if len(f) < 4 || len(f) > 5 || (f[2] != "session" && f[2] != "persistent") {
@@ -383,7 +388,7 @@ func (s *Server) postSiteService(c echo.Context) error {
 			if i := slices.IndexFunc(old.Cookies, func(k consent.Cookie) bool { return k.Name == f[0] }); i >= 0 &&
 				slices.Equal(f, cookieFields(templates.CookieLine(old.Cookies[i]))) {
 				k := old.Cookies[i]
-				if k.Provider == old.Provider {
+				if k.Provider == old.Provider && !followsCookies {
 					k.Provider = sv.Provider // follows the service's, as a new line's does
 				}
 				sv.Cookies = append(sv.Cookies, k)
@@ -403,6 +408,7 @@ func (s *Server) postSiteService(c echo.Context) error {
 			sv.Cookies = append(sv.Cookies, k)
 		}
 		if editing {
+			catalog.Edited(d, old, &sv) // the fields changed are the owner's
 			d.Services[n] = sv
 		} else {
 			d.Services = append(d.Services, sv)

@@ -251,6 +251,35 @@ func InferOverrides(s *consent.Site) {
 	}
 }
 
+// Edited records an owner's edit of a catalog service in the console's
+// service form, from old (as stored) to sv (as saved), which keeps its
+// catalog ID: a followed field the form sent back as it showed it keeps
+// following the catalog, or stays the owner's; one the owner changed is
+// theirs when it now says something else than the catalog, and follows the
+// catalog again when it says what the catalog does, or when it was emptied
+// (it takes the catalog's, as a field left out of YAML does). A pending
+// catalog update of a field the owner did not touch stays pending.
+func Edited(s *consent.Site, old consent.Service, sv *consent.Service) {
+	e, ok := entryFor(s, sv.Catalog)
+	if sv.Catalog == "" || !ok {
+		return
+	}
+	was := fields(sv, &old)
+	sv.Overrides = []string{}
+	for i, f := range fields(sv, &e) {
+		switch {
+		case was[i].same():
+			if slices.Contains(old.Overrides, f.name) {
+				sv.Overrides = append(sv.Overrides, f.name)
+			}
+		case f.unset():
+			f.take()
+		case !f.same():
+			sv.Overrides = append(sv.Overrides, f.name)
+		}
+	}
+}
+
 // Minimize clears every field of a site's catalog services that follows
 // the catalog, so that exported YAML shows `catalog: ID` and only what the
 // site set itself: applying it again takes whatever the catalog says then,
