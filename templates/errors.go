@@ -52,6 +52,18 @@ var UserLabels = Labels{"email": "a_email", "role": "a_role", "password": "a_pas
 // AccountLabels are the account screen's password form's fields.
 var AccountLabels = Labels{"password": "a_new_password"}
 
+// SiteLabels are the site editor's fields, as its forms and the publish
+// page name them; an ID names itself in its message.
+var SiteLabels = Labels{
+	"id": "", "name": "a_field_name", "origins": "a_field_origins", "lifetime": "a_field_lifetime",
+	"retention": "a_field_retention", "rules": "a_field_rules", "consent_mode": "a_field_consent_mode",
+	"categories": "a_field_categories", "services": "a_field_services", "cookies": "a_cookies", "catalog": "a_catalog",
+	"texts": "a_field_texts", "links": "a_field_links", "vendor_signals": "a_field_vendor_signals",
+	"change_note": "a_change_note", "what_changed": "a_what_changed",
+	"appearance.layout": "a_layout", "appearance.position": "a_position_banner", "appearance.background": "a_background",
+	"appearance.text": "a_text_colour", "appearance.accent": "a_accent", "appearance.accent_text": "a_accent_text",
+}
+
 // AuditLabels are the audit trail's filters.
 var AuditLabels = Labels{"from": "a_from", "to": "a_to", "before": ""}
 

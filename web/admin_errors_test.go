@@ -318,3 +318,98 @@ func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
 		t.Errorf("JSON: %d %+v %v", res.StatusCode, body, err)
 	}
 }
+
+// TestSiteEditorErrorsInItsLanguage: what the sites screen and the site
+// editor's forms refuse — the form's own checks and the site's validation
+// behind them — is said in the console's language after the field's label
+// as the editor names it ('Länderregel: „USA“ ist kein zweibuchstabiger
+// Ländercode …'), not in English after the input's name ('rules: "USA" is
+// not a two-letter country code in capitals'); sites apply keeps the
+// English.
+func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "owner@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("owner@shop.example")
+	post := func(path string, form url.Values) string {
+		t.Helper()
+		form.Set("_csrf", c.pageToken())
+		status, page, _ := c.post(path, form)
+		if status != http.StatusBadRequest {
+			t.Errorf("%s %v: %d, want 400", path, form, status)
+		}
+		return shownError(t, page)
+	}
+	basics := func(field, value string) string {
+		t.Helper()
+		_, page, _ := c.get("/admin/sites/demo")
+		action, form := formFields(t, page, "basics")
+		form.Set(field, value)
+		return post(action, form)
+	}
+	if status, _, _ := c.post("/admin/sites/demo/catalog", url.Values{"_csrf": {c.pageToken()}, "id": {"hotjar"}, "category": {"analytics"}}); status != http.StatusSeeOther {
+		t.Fatalf("adding Hotjar: %d", status)
+	}
+	cases := func() []string {
+		return []string{
+			post("/admin/sites", url.Values{"id": {"demo"}, "name": {"Demo"}}),
+			post("/admin/sites", url.Values{"id": {"Neue Seite"}, "name": {"Neu"}}),
+			basics("lifetime_days", "0"),
+			basics("rules", "USA opt-out"),
+			basics("rules", "US"),
+			basics("rules", "US opt-sideways"),
+			basics("origins", "ftp://shop.example"),
+			basics("text", "#ffffff"),
+			post("/admin/sites/demo/categories", url.Values{"key": {"Neu"}, "name": {"Neu"}, "lang": {"de"}}),
+			post("/admin/sites/demo/categories", url.Values{"key": {"neu"}, "name": {" "}, "lang": {"de"}}),
+			post("/admin/sites/demo/categories/necessary/delete", url.Values{}),
+			post("/admin/sites/demo/services", url.Values{"name": {"Chat"}, "category": {"preferences"}, "cookies": {"chat_id | 30"}}),
+			post("/admin/sites/demo/catalog", url.Values{"id": {"hotjar"}, "category": {"analytics"}}),
+		}
+	}
+	for lang, want := range map[string][]string{
+		"en": {
+			"There is a site “demo” already.", "A site ID is 1 to 63 lower-case letters, digits or dashes.",
+			"Choice remembered for: give the number of days a choice is remembered, 1 to 395",
+			"Country rule: “USA” is not a two-letter country code in capitals",
+			"Country rule: “US”: write one rule a line, like: US opt-out",
+			"Country rule: US: “opt-sideways” is not a rule: write opt-in, opt-out or notice",
+			"Allowed origins: “ftp://shop.example” (line 1) is not an origin like https://shop.example",
+			"Text colour: the text on the background has a contrast of 1.00:1; WCAG AA needs at least 4.5:1",
+			"Categories: the key “Neu” is not lower-case letters, digits or underscores",
+			"Name: a category needs a name visitors understand", "Categories: “necessary” is required and stays",
+			"Cookies: “chat_id | 30”: write one cookie a line as: name | days | session or persistent | purpose [| domain]",
+			"Add from the catalog: Hotjar is on this site already",
+		},
+		"de": {
+			"Es gibt bereits eine Website „demo“.", "Eine Website-ID besteht aus 1 bis 63 Kleinbuchstaben, Ziffern oder Bindestrichen.",
+			"Entscheidung gespeichert für: geben Sie an, wie viele Tage eine Entscheidung gespeichert bleibt, 1 bis 395",
+			"Länderregel: „USA“ ist kein zweibuchstabiger Ländercode in Großbuchstaben",
+			"Länderregel: „US“: schreiben Sie eine Regel pro Zeile, etwa: US opt-out",
+			"Länderregel: US: „opt-sideways“ ist keine Regel: schreiben Sie opt-in, opt-out oder notice",
+			"Erlaubte Ursprünge: „ftp://shop.example“ (Zeile 1) ist kein Ursprung wie https://shop.example",
+			"Textfarbe: der Text auf dem Hintergrund hat einen Kontrast von 1.00:1; WCAG AA verlangt mindestens 4.5:1",
+			"Kategorien: der Schlüssel „Neu“ besteht nicht aus Kleinbuchstaben, Ziffern oder Unterstrichen",
+			"Name: eine Kategorie braucht einen Namen, den Besucher verstehen", "Kategorien: „necessary“ ist erforderlich und bleibt",
+			"Cookies: „chat_id | 30“: schreiben Sie ein Cookie pro Zeile als: Name | Tage | session oder persistent | Zweck [| Domain]",
+			"Aus dem Katalog hinzufügen: Hotjar ist bereits auf dieser Website",
+		},
+		"fr": nil, "es": nil, "ar": nil,
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language %s: %d", lang, status)
+		}
+		got := cases()
+		if want != nil && !slices.Equal(got, want) {
+			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		for _, g := range got {
+			for _, english := range []string{"id:", "lifetime:", "rules:", "origins:", "appearance.", "categories:", "cookies:", "catalog:",
+				"exists already", "lower-case", "give the number", "two-letter", "write one", "is not a", "contrast of", "needs a name", "on this site already"} {
+				if lang != "en" && strings.Contains(g, english) {
+					t.Errorf("%s: %q says %q", lang, g, english)
+				}
+			}
+		}
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/shown"
@@ -50,11 +51,13 @@ func (s *Server) postSites(c echo.Context) error {
 			back += "?assumed=" + url.QueryEscape(site.Origins[0]) // said on the next page
 		}
 	}
+	show := func(msg string) error { return s.sitesPage(c, http.StatusBadRequest, msg) }
 	if _, err := s.cfg.Store.Draft(c.Request().Context(), site.ID); err == nil {
-		return s.sitesPage(c, http.StatusBadRequest, fmt.Sprintf("id: a site %q exists already", site.ID))
+		return s.formError(c, consent.FieldError(consent.EInvalid, "id", "a site %q exists already", site.ID).
+			Say("e_site_exists", map[string]any{"Value": site.ID}), templates.SiteLabels, show)
 	}
 	if err := s.cfg.Store.SaveDraft(c.Request().Context(), site); err != nil {
-		return s.formError(c, err, nil, func(msg string) error { return s.sitesPage(c, http.StatusBadRequest, msg) })
+		return s.formError(c, err, templates.SiteLabels, show)
 	}
 	if err := s.audit(c, currentUser(c).Email, "site_create", site.ID, ""); err != nil {
 		return err
@@ -142,13 +145,13 @@ func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*c
 	}
 	show := func(msg string) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
 	if err := change(draft); err != nil {
-		return s.formError(c, err, nil, show)
+		return s.formError(c, err, templates.SiteLabels, show)
 	}
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
-		return show(err.Error())
+		return s.formError(c, err, templates.SiteLabels, show)
 	}
 	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
-		return s.formError(c, err, nil, show)
+		return s.formError(c, err, templates.SiteLabels, show)
 	}
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what); err != nil {
 		return err
@@ -226,7 +229,8 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 		c.Set("assumed", assumed)
 		days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("lifetime_days")))
 		if err != nil || days < 1 || days > 395 {
-			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395")
+			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395").
+				Say("e_lifetime_days", map[string]any{"Max": 395})
 		}
 		const day = 24 * time.Hour
 		d.Lifetime.Duration = keepShown(d.Lifetime.Duration, d.LifetimeOrDefault()/day*day, time.Duration(days)*day)
@@ -235,7 +239,8 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 		keep := 0
 		if v := strings.TrimSpace(c.FormValue("retention_days")); v != "" {
 			if keep, err = strconv.Atoi(v); err != nil || keep < 0 || keep > consent.MaxDays {
-				return consent.FieldError(consent.EInvalid, "retention", "give the number of days decisions stay in the log, or 0 to keep them for ever")
+				return consent.FieldError(consent.EInvalid, "retention", "give the number of days decisions stay in the log, or 0 to keep them for ever").
+					Say("e_retention_days", nil)
 			}
 		}
 		d.Retention.Duration = keepShown(d.Retention.Duration, d.Retention.Duration/day*day, time.Duration(keep)*day)
@@ -244,10 +249,12 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 		for _, l := range lines(c.FormValue("rules")) {
 			f := strings.Fields(l)
 			if len(f) != 2 {
-				return consent.FieldError(consent.EInvalid, "rules", "%q: write one rule a line, like: US opt-out", l)
+				return consent.FieldError(consent.EInvalid, "rules", "%q: write one rule a line, like: US opt-out", l).
+					Say("e_rule_line", map[string]any{"Value": auth.Clip(l, 80)})
 			}
 			if _, dup := d.Rules[strings.ToUpper(f[0])]; dup {
-				return consent.FieldError(consent.EInvalid, "rules", "%s has two rules", strings.ToUpper(f[0]))
+				return consent.FieldError(consent.EInvalid, "rules", "%s has two rules", strings.ToUpper(f[0])).
+					Say("e_rule_twice", map[string]any{"Value": auth.Clip(strings.ToUpper(f[0]), 80)})
 			}
 			d.Rules[strings.ToUpper(f[0])] = consent.Mode(f[1])
 		}
@@ -255,7 +262,8 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 		for _, l := range lines(c.FormValue("consent_mode")) {
 			cat, types, ok := strings.Cut(l, ":")
 			if !ok {
-				return consent.FieldError(consent.EInvalid, "consent_mode", "%q: write one category a line, like: analytics: analytics_storage", l)
+				return consent.FieldError(consent.EInvalid, "consent_mode", "%q: write one category a line, like: analytics: analytics_storage", l).
+					Say("e_consent_mode_line", map[string]any{"Value": auth.Clip(l, 80)})
 			}
 			d.ConsentMap[strings.TrimSpace(cat)] = strings.Fields(types)
 		}
@@ -304,7 +312,7 @@ func (s *Server) postSiteCategory(c echo.Context) error {
 		}
 		name, desc := strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("description"))
 		if name == "" {
-			return consent.FieldError(consent.EInvalid, "name", "a category needs a name visitors understand")
+			return consent.FieldError(consent.EInvalid, "name", "a category needs a name visitors understand").Say("e_category_name", nil)
 		}
 		nameKey, descKey := consent.CategoryTextKeys(key)
 		d.Texts[lang][nameKey] = name
@@ -329,7 +337,7 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 	return s.editDraft(c, "category renamed", func(d *consent.Site) error {
 		key := c.Param("key")
 		if _, ok := d.Category(key); !ok {
-			return consent.FieldError(consent.EInvalid, "categories", "no category %q", key)
+			return consent.FieldError(consent.EInvalid, "categories", "no category %q", key).Say("e_no_category", map[string]any{"Value": auth.Clip(key, 80)})
 		}
 		lang := s.cfg.I18n.Match(c.FormValue("lang"))
 		if d.Texts == nil {
@@ -383,7 +391,8 @@ func (s *Server) postSiteService(c echo.Context) error {
 		for _, l := range lines(c.FormValue("cookies")) {
 			f := cookieFields(l)
 			if len(f) < 4 || len(f) > 5 || (f[2] != "session" && f[2] != "persistent") {
-				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | days | session or persistent | purpose [| domain]", l)
+				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | days | session or persistent | purpose [| domain]", l).
+					Say("e_cookie_line", map[string]any{"Value": auth.Clip(l, 80)})
 			}
 			if i := slices.IndexFunc(old.Cookies, func(k consent.Cookie) bool { return k.Name == f[0] }); i >= 0 &&
 				slices.Equal(f, cookieFields(templates.CookieLine(old.Cookies[i]))) {
@@ -398,7 +407,8 @@ func (s *Server) postSiteService(c echo.Context) error {
 			if !k.Session {
 				days, _, ok := consent.ParseDays(f[1])
 				if !ok || days < 1 {
-					return consent.FieldError(consent.EInvalid, "cookies", "%q: %q is not a lifetime: give the number of days, like 395", l, f[1])
+					return consent.FieldError(consent.EInvalid, "cookies", "%q: %q is not a lifetime: give the number of days, like 395", l, f[1]).
+						Say("e_cookie_lifetime", map[string]any{"Line": auth.Clip(l, 80), "Value": auth.Clip(f[1], 40)})
 				}
 				k.Days = days
 			}
@@ -432,17 +442,19 @@ func (s *Server) postSiteCatalog(c echo.Context) error {
 	return s.editDraftAt(c, "service from catalog", "catalog", func(d *consent.Site) error {
 		e, ok := catalog.Get(c.FormValue("id"))
 		if !ok {
-			return consent.FieldError(consent.EInvalid, "catalog", "%q is not in the catalog", c.FormValue("id"))
+			return consent.FieldError(consent.EInvalid, "catalog", "%q is not in the catalog", c.FormValue("id")).
+				Say("e_not_in_catalog", map[string]any{"Value": auth.Clip(c.FormValue("id"), 80)})
 		}
 		sv := e.Service()
 		if cat := c.FormValue("category"); cat != "" {
 			sv.Category = cat
 		}
 		if _, ok := d.Category(sv.Category); !ok {
-			return consent.FieldError(consent.EInvalid, "catalog", "%s: this site has no category %q; pick one of its own", e.Name, sv.Category)
+			return consent.FieldError(consent.EInvalid, "catalog", "%s: this site has no category %q; pick one of its own", e.Name, sv.Category).
+				Say("e_catalog_category", map[string]any{"Service": e.Name, "Value": auth.Clip(sv.Category, 80)})
 		}
 		if slices.ContainsFunc(d.Services, func(x consent.Service) bool { return x.Catalog == e.ID }) {
-			return consent.FieldError(consent.EInvalid, "catalog", "%s is on this site already", e.Name)
+			return consent.FieldError(consent.EInvalid, "catalog", "%s is on this site already", e.Name).Say("e_catalog_twice", map[string]any{"Service": e.Name})
 		}
 		d.Services = append(d.Services, sv)
 		return nil
@@ -463,7 +475,7 @@ func (s *Server) postSiteServiceDelete(c echo.Context) error {
 	return s.editDraftAt(c, "service removed", "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.Param("n"))
 		if err != nil || n < 0 || n >= len(d.Services) {
-			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n"))
+			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n")).Say("e_no_service", map[string]any{"Value": auth.Clip(c.Param("n"), 80)})
 		}
 		d.Services = slices.Delete(d.Services, n, n+1)
 		return nil
@@ -476,7 +488,7 @@ func (s *Server) postSiteTexts(c echo.Context) error {
 	return s.editDraft(c, "texts", func(d *consent.Site) error {
 		lang := c.FormValue("lang")
 		if !slices.Contains(s.cfg.I18n.Languages(), lang) {
-			return consent.FieldError(consent.EInvalid, "texts", "%q is not a supported language", lang)
+			return consent.FieldError(consent.EInvalid, "texts", "%q is not a supported language", lang).Say("e_not_a_language", map[string]any{"Value": auth.Clip(lang, 80)})
 		}
 		form, err := c.FormParams()
 		if err != nil {
@@ -524,12 +536,13 @@ func (s *Server) postSitePublish(c echo.Context) error {
 		}
 	}
 	draft.PrepareRevision(live, editorial)
+	show := func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) }
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
-		return s.sitePage(c, http.StatusBadRequest, err.Error())
+		return s.formError(c, err, templates.SiteLabels, show)
 	}
 	rev, err := s.cfg.Store.Publish(ctx, draft, shown.All(s.cfg.I18n))
 	if err != nil {
-		return s.formError(c, err, nil, func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) })
+		return s.formError(c, err, templates.SiteLabels, show)
 	}
 	s.ForgetSites()
 	kind := "material"
@@ -550,7 +563,7 @@ func (s *Server) getSiteDiff(c echo.Context) error {
 	for i, k := range []string{"a", "b"} {
 		n, err := strconv.Atoi(c.QueryParam(k))
 		if err != nil || n < 1 {
-			return consent.FieldError(consent.EInvalid, k, "give a revision number")
+			return consent.FieldError(consent.EInvalid, k, "give a revision number").Say("e_not_a_revision", map[string]any{"Value": auth.Clip(c.QueryParam(k), 40)})
 		}
 		if revs[i], err = s.cfg.Store.Revision(ctx, id, n); err != nil {
 			return err

@@ -44,7 +44,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 	for name, tc := range map[string]struct {
 		key, value, want string
 	}{
-		"low contrast":                 {"text", "#eeeeee", "appearance.text"},
+		"low contrast":                 {"text", "#eeeeee", "Text colour: the text on the background has a contrast"},
 		"bad origin":                   {"origins", "ftp://pharma.example", "origins"},
 		"bad rule":                     {"rules", "US maybe", "rules"},
 		"bad lifetime":                 {"lifetime_days", "900", "lifetime"},

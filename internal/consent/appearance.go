@@ -47,17 +47,17 @@ const MinContrast = 4.5
 func (a Appearance) Validate() error {
 	a = a.WithDefaults()
 	if a.Layout != "bar" && a.Layout != "box" {
-		return FieldError(EInvalid, "appearance.layout", "%q is not a layout: use bar or box", a.Layout)
+		return FieldError(EInvalid, "appearance.layout", "%q is not a layout: use bar or box", a.Layout).Say("e_not_a_layout", value(clip(a.Layout, 60)))
 	}
 	if a.Position != "bottom" && a.Position != "top" && !(a.Layout == "box" && a.Position == "center") {
 		return FieldError(EInvalid, "appearance.position", "%q is not a position for a %s: use bottom or top%s", a.Position, a.Layout,
-			map[bool]string{true: " or center", false: ""}[a.Layout == "box"])
+			map[bool]string{true: " or center", false: ""}[a.Layout == "box"]).Say("e_banner_position", value(clip(a.Position, 60)))
 	}
 	for _, c := range []struct{ field, v string }{
 		{"background", a.Background}, {"text", a.Text}, {"accent", a.Accent}, {"accent_text", a.AccentText},
 	} {
 		if !hexColour.MatchString(c.v) {
-			return FieldError(EInvalid, "appearance."+c.field, "%q is not a colour like #1d4ed8", c.v)
+			return FieldError(EInvalid, "appearance."+c.field, "%q is not a colour like #1d4ed8", c.v).Say("e_not_a_colour", value(clip(c.v, 60)))
 		}
 	}
 	for _, p := range []struct{ field, fg, bg, what string }{
@@ -65,7 +65,12 @@ func (a Appearance) Validate() error {
 		{"accent_text", a.AccentText, a.Accent, "button text on the buttons"},
 	} {
 		if r := Contrast(p.fg, p.bg); r < MinContrast {
-			return FieldError(EInvalid, "appearance."+p.field, "%s has a contrast of %.2f:1; WCAG AA needs at least %.1f:1", p.what, r, MinContrast)
+			err := FieldError(EInvalid, "appearance."+p.field, "%s has a contrast of %.2f:1; WCAG AA needs at least %.1f:1", p.what, r, MinContrast)
+			ratios := map[string]any{"Ratio": fmt.Sprintf("%.2f", r), "Min": fmt.Sprintf("%.1f", MinContrast)}
+			if p.field == "text" {
+				return err.Say("e_contrast_text", ratios)
+			}
+			return err.Say("e_contrast_buttons", ratios)
 		}
 	}
 	return nil

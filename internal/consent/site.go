@@ -252,115 +252,132 @@ func ValidSiteID(id string) bool { return siteIDPattern.MatchString(id) }
 // Validate checks a site configuration and names the first field at fault.
 func (s *Site) Validate() error {
 	if !ValidSiteID(s.ID) {
-		return FieldError(EInvalid, "id", "must be 1-63 lower-case letters, digits or dashes")
+		return FieldError(EInvalid, "id", "must be 1-63 lower-case letters, digits or dashes").Say("e_site_id", nil)
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		return FieldError(EInvalid, "name", "is required")
+		return FieldError(EInvalid, "name", "is required").Say("e_required", nil)
 	}
 	for i, o := range s.Origins {
 		if NormalizeOrigin(o) != o {
-			return FieldError(EInvalid, "origins", "%q (entry %d) is not an origin like https://shop.example", o, i+1)
+			return FieldError(EInvalid, "origins", "%q (entry %d) is not an origin like https://shop.example", o, i+1).
+				Say("e_not_an_origin", map[string]any{"Value": clip(o, 60), "N": i + 1})
 		}
 	}
 	seen := map[string]bool{}
 	for _, c := range s.Categories {
 		if !keyPattern.MatchString(c.Key) {
-			return FieldError(EInvalid, "categories", "key %q must be lower-case letters, digits or underscores", c.Key)
+			return FieldError(EInvalid, "categories", "key %q must be lower-case letters, digits or underscores", c.Key).
+				Say("e_category_key", value(clip(c.Key, 60)))
 		}
 		if seen[c.Key] {
-			return FieldError(EInvalid, "categories", "duplicate key %q", c.Key)
+			return FieldError(EInvalid, "categories", "duplicate key %q", c.Key).Say("e_category_twice", value(c.Key))
 		}
 		seen[c.Key] = true
 	}
 	if len(s.Categories) > MaxCategories {
-		return FieldError(EInvalid, "categories", "at most %d categories", MaxCategories)
+		return FieldError(EInvalid, "categories", "at most %d categories", MaxCategories).Say("e_too_many_categories", most(MaxCategories))
 	}
 	if !seen[Necessary] {
-		return FieldError(EInvalid, "categories", "the %q category is required", Necessary)
+		return FieldError(EInvalid, "categories", "the %q category is required", Necessary).Say("e_necessary_required", value(Necessary))
 	}
 	for _, sv := range s.Services {
 		if !seen[sv.Category] {
-			return FieldError(EInvalid, "services", "service %q names unknown category %q", sv.Name, sv.Category)
+			return FieldError(EInvalid, "services", "service %q names unknown category %q", sv.Name, sv.Category).
+				Say("e_service_category", map[string]any{"Service": sv.Name, "Value": clip(sv.Category, 60)})
 		}
 	}
 	for cat, types := range s.ConsentMap {
 		if !seen[cat] {
-			return FieldError(EInvalid, "consent_mode", "unknown category %q", cat)
+			return FieldError(EInvalid, "consent_mode", "unknown category %q", cat).Say("e_unknown_category", value(clip(cat, 60)))
 		}
 		for _, t := range types {
 			if !slices.Contains(ConsentModeTypes, t) {
-				return FieldError(EInvalid, "consent_mode", "unknown Consent Mode type %q", t)
+				return FieldError(EInvalid, "consent_mode", "unknown Consent Mode type %q", t).Say("e_unknown_consent_type", value(clip(t, 60)))
 			}
 		}
 	}
 	if s.Lifetime.Duration < 0 || s.Lifetime.Duration > MaxLifetime {
-		return FieldError(EInvalid, "lifetime", "must be between 0 (default) and 13 months")
+		return FieldError(EInvalid, "lifetime", "must be between 0 (default) and 13 months").Say("e_lifetime_range", nil)
 	}
 	if r := s.Retention.Duration; r != 0 && (r < s.LifetimeOrDefault() || r > MaxRetention) {
 		return FieldError(EInvalid, "retention", "must be 0 (keep for ever) or from the consent lifetime (%d days) to %d days: a decision in force keeps its proof",
-			int(s.LifetimeOrDefault()/(24*time.Hour)), int(MaxRetention/(24*time.Hour)))
+			int(s.LifetimeOrDefault()/(24*time.Hour)), int(MaxRetention/(24*time.Hour))).
+			Say("e_retention_range", map[string]any{"Lifetime": int(s.LifetimeOrDefault() / (24 * time.Hour)), "Max": int(MaxRetention / (24 * time.Hour))})
 	}
 	for country, m := range s.Rules {
 		if !ValidCountry(country) {
-			return FieldError(EInvalid, "rules", "%q is not a two-letter country code in capitals", country)
+			return FieldError(EInvalid, "rules", "%q is not a two-letter country code in capitals", country).Say("e_rule_country", value(clip(country, 60)))
 		}
 		if m != OptIn && m != OptOut && m != Notice {
-			return FieldError(EInvalid, "rules", "%s: %q is not a mode: use opt-in, opt-out or notice", country, m)
+			return FieldError(EInvalid, "rules", "%s: %q is not a mode: use opt-in, opt-out or notice", country, m).
+				Say("e_rule_mode", map[string]any{"Country": country, "Value": clip(string(m), 60)})
 		}
 	}
 	for i, sv := range s.Services {
 		if strings.TrimSpace(sv.Name) == "" {
-			return FieldError(EInvalid, "services", "service %d has no name", i+1)
+			return FieldError(EInvalid, "services", "service %d has no name", i+1).Say("e_service_no_name", map[string]any{"N": i + 1})
 		}
 		if sv.PolicyURL != "" && !strings.HasPrefix(sv.PolicyURL, "https://") && !strings.HasPrefix(sv.PolicyURL, "http://") {
-			return FieldError(EInvalid, "services", "service %q: the privacy policy link must be an http(s) URL", sv.Name)
+			return FieldError(EInvalid, "services", "service %q: the privacy policy link must be an http(s) URL", sv.Name).
+				Say("e_service_policy_url", map[string]any{"Service": sv.Name})
 		}
 		for _, h := range sv.Hosts {
 			if !hostPattern.MatchString(h) {
-				return FieldError(EInvalid, "services", "service %q: %q is not a host like www.example.com, or a host and a path like www.google.com/maps", sv.Name, h)
+				return FieldError(EInvalid, "services", "service %q: %q is not a host like www.example.com, or a host and a path like www.google.com/maps", sv.Name, h).
+					Say("e_service_host", map[string]any{"Service": sv.Name, "Value": clip(h, 60)})
 			}
 		}
 		names := map[string]bool{}
 		for _, k := range sv.Cookies {
 			if k.Days < 0 || k.Days > 3650 {
-				return FieldError(EInvalid, "services", "service %q, cookie %q: a lifetime is 0 to 3650 days", sv.Name, k.Name)
+				return FieldError(EInvalid, "services", "service %q, cookie %q: a lifetime is 0 to 3650 days", sv.Name, k.Name).
+					Say("e_cookie_days", map[string]any{"Service": sv.Name, "Cookie": k.Name})
 			}
 			if k.Session && k.Days > 0 {
-				return FieldError(EInvalid, "services", "service %q, cookie %q: a session cookie has no lifetime in days", sv.Name, k.Name)
+				return FieldError(EInvalid, "services", "service %q, cookie %q: a session cookie has no lifetime in days", sv.Name, k.Name).
+					Say("e_cookie_session_days", map[string]any{"Service": sv.Name, "Cookie": k.Name})
 			}
 			if !cookiePattern.MatchString(k.Name) {
-				return FieldError(EInvalid, "services", "service %q: %q is not a cookie name or a prefix ending in *", sv.Name, k.Name)
+				return FieldError(EInvalid, "services", "service %q: %q is not a cookie name or a prefix ending in *", sv.Name, k.Name).
+					Say("e_cookie_name", map[string]any{"Service": sv.Name, "Value": clip(k.Name, 60)})
 			}
 			if k.Domain != "" && !domainPattern.MatchString(k.Domain) {
-				return FieldError(EInvalid, "services", "service %q, cookie %q: %q is not a domain like .shop.example", sv.Name, k.Name, k.Domain)
+				return FieldError(EInvalid, "services", "service %q, cookie %q: %q is not a domain like .shop.example", sv.Name, k.Name, k.Domain).
+					Say("e_cookie_domain", map[string]any{"Service": sv.Name, "Cookie": k.Name, "Value": clip(k.Domain, 60)})
 			}
 			if names[k.Name] {
-				return FieldError(EInvalid, "services", "service %q lists cookie %q twice", sv.Name, k.Name)
+				return FieldError(EInvalid, "services", "service %q lists cookie %q twice", sv.Name, k.Name).
+					Say("e_cookie_twice", map[string]any{"Service": sv.Name, "Cookie": k.Name})
 			}
 			names[k.Name] = true
 		}
 	}
 	if len(s.ChangeNote) > 300 {
-		return FieldError(EInvalid, "change_note", "must be at most 300 characters")
+		return FieldError(EInvalid, "change_note", "must be at most 300 characters").Say("e_too_many_characters", most(300))
 	}
 	for sig, cat := range s.Signals {
 		if !slices.Contains(VendorSignals, sig) {
-			return FieldError(EInvalid, "vendor_signals", "%q is not a vendor signal: use %s", sig, strings.Join(VendorSignals, " or "))
+			return FieldError(EInvalid, "vendor_signals", "%q is not a vendor signal: use %s", sig, strings.Join(VendorSignals, " or ")).
+				Say("e_vendor_signal", value(clip(sig, 60)))
 		}
 		if !seen[cat] {
-			return FieldError(EInvalid, "vendor_signals", "%s: unknown category %q", sig, cat)
+			return FieldError(EInvalid, "vendor_signals", "%s: unknown category %q", sig, cat).Say("e_signal_category", map[string]any{"Signal": sig, "Value": clip(cat, 60)})
 		}
 	}
 	for lang, l := range s.Links {
 		for _, u := range []struct{ field, v string }{{"privacy", l.Privacy}, {"legal", l.Legal}} {
 			if u.v != "" && !strings.HasPrefix(u.v, "https://") && !strings.HasPrefix(u.v, "http://") {
-				return FieldError(EInvalid, "links", "%s: the %s link must be an http(s) URL", lang, u.field)
+				err := FieldError(EInvalid, "links", "%s: the %s link must be an http(s) URL", lang, u.field)
+				if u.field == "legal" {
+					return err.Say("e_legal_link_url", map[string]any{"Lang": lang})
+				}
+				return err.Say("e_privacy_link_url", map[string]any{"Lang": lang})
 			}
 		}
 	}
 	for lang, t := range s.WhatChanged {
 		if len(t) > 500 {
-			return FieldError(EInvalid, "what_changed", "%s: must be at most 500 characters", lang)
+			return FieldError(EInvalid, "what_changed", "%s: must be at most 500 characters", lang).Say("e_lang_too_many_characters", map[string]any{"Lang": lang, "Max": 500})
 		}
 	}
 	return s.Appearance.Validate()
@@ -388,25 +405,29 @@ func (s *Site) ValidateTexts(langs []string) error {
 	for _, m := range []map[string]Links{s.Links} {
 		for lang := range m {
 			if !slices.Contains(langs, lang) {
-				return FieldError(EInvalid, "links", "%q is not a supported language (%s)", lang, strings.Join(langs, ", "))
+				return FieldError(EInvalid, "links", "%q is not a supported language (%s)", lang, strings.Join(langs, ", ")).
+					Say("e_not_a_language", value(clip(lang, 60)))
 			}
 		}
 	}
 	for lang := range s.WhatChanged {
 		if !slices.Contains(langs, lang) {
-			return FieldError(EInvalid, "what_changed", "%q is not a supported language (%s)", lang, strings.Join(langs, ", "))
+			return FieldError(EInvalid, "what_changed", "%q is not a supported language (%s)", lang, strings.Join(langs, ", ")).
+				Say("e_not_a_language", value(clip(lang, 60)))
 		}
 	}
 	for lang, msgs := range s.Texts {
 		if !slices.Contains(langs, lang) {
-			return FieldError(EInvalid, "texts", "%q is not a supported language (%s)", lang, strings.Join(langs, ", "))
+			return FieldError(EInvalid, "texts", "%q is not a supported language (%s)", lang, strings.Join(langs, ", ")).
+				Say("e_not_a_language", value(clip(lang, 60)))
 		}
 		for k, v := range msgs {
 			if !keys[k] {
 				return unknownText(lang, k, keys)
 			}
 			if strings.TrimSpace(v) == "" || utf8.RuneCountInString(v) > MaxTextLen {
-				return FieldError(EInvalid, "texts", "%s: %s must be 1 to %d characters", lang, k, MaxTextLen)
+				return FieldError(EInvalid, "texts", "%s: %s must be 1 to %d characters", lang, k, MaxTextLen).
+					Say("e_text_length", map[string]any{"Lang": lang, "Key": k, "Max": MaxTextLen})
 			}
 		}
 	}
@@ -547,13 +568,13 @@ func (s *Site) AsSet(k Cookie) Cookie {
 // Necessary stays, and a category that still has services cannot go.
 func (s *Site) RemoveCategory(key string) error {
 	if key == Necessary {
-		return FieldError(EInvalid, "categories", "%q is required and stays", key)
+		return FieldError(EInvalid, "categories", "%q is required and stays", key).Say("e_category_stays", value(key))
 	}
 	if _, ok := s.Category(key); !ok {
-		return FieldError(EInvalid, "categories", "no category %q", key)
+		return FieldError(EInvalid, "categories", "no category %q", key).Say("e_no_category", value(clip(key, 60)))
 	}
 	if len(s.ServicesIn(key)) > 0 {
-		return FieldError(EInvalid, "categories", "%q still has services: move or remove them first", key)
+		return FieldError(EInvalid, "categories", "%q still has services: move or remove them first", key).Say("e_category_in_use", value(key))
 	}
 	s.Categories = slices.DeleteFunc(s.Categories, func(c Category) bool { return c.Key == key })
 	delete(s.ConsentMap, key)
