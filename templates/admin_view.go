@@ -107,6 +107,10 @@ type Proof struct {
 // ledger link and the texts shown.
 func (p Proof) Verified() bool { return p.LinkOK && p.Texts != nil && !p.TextsForged }
 
+// dirOf is a visitor language's writing direction, for texts shown to a
+// visitor inside a console page that may run the other way.
+func dirOf(lang string) string { return i18n.Language{Code: lang}.Dir() }
+
 // ShownTexts is the stored snapshot of the texts shown.
 type ShownTexts = consent.Texts
 

@@ -1,0 +1,57 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store/storetest"
+)
+
+// TestProofTextsInTheirDirection: the proof's "what the visitor was shown"
+// is laid out in the direction of the language it was shown in, whatever
+// the console's: an Arabic visitor's banner reads right to left in an
+// English console, a French one left to right in an Arabic console. It took
+// the console's direction, so an Arabic banner's full stops and «quotes»
+// stood at the wrong ends and its buttons in the wrong order.
+func TestProofTextsInTheirDirection(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	ids := map[string]string{}
+	for i, lang := range []string{"ar", "fr"} {
+		shown, err := a.Store.Snapshot(ctx, "demo", 1, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := storetest.Event("demo", i)
+		e.Lang, e.TextsHash = lang, shown.Hash
+		if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		ids[lang] = e.ID.String()
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	texts := regexp.MustCompile(`<div[^>]*data-testid="texts"[^>]*>`)
+	dir := regexp.MustCompile(`\bdir="([^"]*)"`)
+	for _, tc := range []struct{ console, visitor, want string }{
+		{"en", "ar", "rtl"}, {"en", "fr", "ltr"}, {"ar", "fr", "ltr"}, {"ar", "ar", "rtl"},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.console}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language %s: %d", tc.console, status)
+		}
+		_, page, _ := c.get("/admin/events/" + ids[tc.visitor])
+		div := texts.FindString(page)
+		if div == "" {
+			t.Fatalf("%s console: no texts on the proof of a %s visitor's decision", tc.console, tc.visitor)
+		}
+		if m := dir.FindStringSubmatch(div); m == nil || m[1] != tc.want {
+			t.Errorf("%s console, %s visitor: the texts shown are %s, want dir=%q", tc.console, tc.visitor, div, tc.want)
+		}
+	}
+}
