@@ -197,3 +197,37 @@ func TestEmbedPageSaysNothingIsLive(t *testing.T) {
 		t.Error("the demo's embed page says nothing is live")
 	}
 }
+
+// TestEmbedCodeReadsLeftToRight: the embed page's code — the tag, the
+// examples and each service's tag — reads left to right in a right-to-left
+// console too; in Arabic the blocks took the page's direction, so a line
+// showed as 'script src="…" … <' and 'crossorigin="anonymous" … </script<'.
+func TestEmbedCodeReadsLeftToRight(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	tok := c.pageToken()
+	if status, _, _ := c.post("/admin/sites/demo/catalog", url.Values{"_csrf": {tok}, "id": {"hotjar"}, "category": {"analytics"}}); status != http.StatusSeeOther {
+		t.Fatalf("adding Hotjar: %d", status)
+	}
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {tok}, "lang": {"ar"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+		t.Fatalf("language: %d", status)
+	}
+	_, page, _ := c.get("/admin/sites/demo/embed")
+	pres := regexp.MustCompile(`<pre[^>]*>`).FindAllString(page, -1)
+	testids := map[string]bool{}
+	for _, p := range pres {
+		if m := regexp.MustCompile(`data-testid="([^"]*)"`).FindStringSubmatch(p); m != nil {
+			testids[m[1]] = true
+		}
+		if !strings.Contains(p, `dir="ltr"`) {
+			t.Errorf("code block %s takes the Arabic page's direction", p)
+		}
+	}
+	for _, id := range []string{"embed-tag", "embed-examples", "service-tag"} {
+		if !testids[id] {
+			t.Errorf("no %s code block on the embed page", id)
+		}
+	}
+}
