@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -17,7 +18,8 @@ import (
 // the console's: an Arabic visitor's banner reads right to left in an
 // English console, a French one left to right in an Arabic console. It took
 // the console's direction, so an Arabic banner's full stops and «quotes»
-// stood at the wrong ends and its buttons in the wrong order.
+// stood at the wrong ends and its buttons in the wrong order. The console's
+// own words among them keep the console's language and direction.
 func TestProofTextsInTheirDirection(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
@@ -52,6 +54,14 @@ func TestProofTextsInTheirDirection(t *testing.T) {
 		}
 		if m := dir.FindStringSubmatch(div); m == nil || m[1] != tc.want {
 			t.Errorf("%s console, %s visitor: the texts shown are %s, want dir=%q", tc.console, tc.visitor, div, tc.want)
+		}
+		// Inside them, the console's own "every text, exactly as shown" is
+		// in the console's language and direction.
+		after := page[strings.Index(page, div):]
+		summary := regexp.MustCompile(`<summary[^>]*>`).FindString(after)
+		wantDir := map[string]string{"en": "ltr", "ar": "rtl"}[tc.console]
+		if !strings.Contains(summary, `lang="`+tc.console+`"`) || !strings.Contains(summary, `dir="`+wantDir+`"`) {
+			t.Errorf("%s console, %s visitor: the console's summary among the texts shown is %s, want lang=%q dir=%q", tc.console, tc.visitor, summary, tc.console, wantDir)
 		}
 	}
 }
