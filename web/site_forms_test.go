@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -29,6 +30,7 @@ func TestServiceEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
 	ctx := context.Background()
+	publishWithTextLifetimes(t, a)
 	_, page, _ := c.get("/admin/sites/demo")
 	tok := csrfField.FindStringSubmatch(page)[1]
 	if status, body, _ := c.post("/admin/sites/demo/catalog", url.Values{"_csrf": {tok}, "id": {"google-analytics"}}); status != http.StatusSeeOther {
@@ -57,8 +59,8 @@ func TestServiceEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 	if got := consent.Diff(before, after); len(got) != 1 || got[0].Path != "services["+strconv.Itoa(n)+"].description" {
 		t.Errorf("editing one description changed %+v", got)
 	}
-	// The demo's own cookie says "6 months", from before lifetimes were
-	// counted in days; its line saved as shown keeps it so.
+	// The demo's own cookie says "6 months", as stored before lifetimes
+	// were counted in days; its line saved as shown keeps it so.
 	if k := after.Services[own].Cookies[0]; k != before.Services[own].Cookies[0] {
 		t.Errorf("the consentry cookie saved unchanged became %+v, was %+v", k, before.Services[own].Cookies[0])
 	}
@@ -226,7 +228,7 @@ func TestPublishFormOffersKindByWhatChanged(t *testing.T) {
 	n := slices.IndexFunc(draft.Services, func(sv consent.Service) bool { return sv.Category == consent.Analytics })
 	_, page, _ = c.get("/admin/sites/demo?edit=" + strconv.Itoa(n))
 	action, form = formFields(t, page, "service-form")
-	form.Set("cookies", strings.Replace(form.Get("cookies"), "13 months", "25 months", 1))
+	form.Set("cookies", strings.Replace(form.Get("cookies"), "| 395 |", "| 760 |", 1))
 	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
 		t.Fatalf("service: %d %.300s", status, body)
 	}
@@ -356,12 +358,13 @@ func TestOwnCookieFollowsTheLifetime(t *testing.T) {
 }
 
 // TestCookieLifetimesInDays: the cookie tables' column is "Lifetime
-// (days)", and the demo's cookies, declared as "6 months", "1 year" or
-// "13 months", say their days there; a session cookie leaves it to the
-// type column.
+// (days)", and the cookies of a demo site stored before lifetimes were
+// counted in days, declared as "6 months", "1 year" or "13 months", say
+// their days there; a session cookie leaves it to the type column.
 func TestCookieLifetimesInDays(t *testing.T) {
 	a := newApp(t, 0)
 	c := newConsole(t, a)
+	publishWithTextLifetimes(t, a)
 	_, page, _ := c.get("/p/demo")
 	want := map[string]string{"consentry": "183", "session": "", "demo_lang": "365", "_demo_ga": "395", "_demo_ga_*": "395", "_demo_ads": "90", "_demo_video": "1"}
 	if got := cookieLifetimes(t, page); !maps.Equal(got, want) {
@@ -426,4 +429,27 @@ func TestCountryRulesInWords(t *testing.T) {
 			t.Errorf("%s: %d rows", l, len(got))
 		}
 	}
+}
+
+// publishWithTextLifetimes publishes the demo site as a demo stored before
+// cookie lifetimes were counted in days had it: "6 months", "Session",
+// "1 year", "13 months", "90 days" and "1 day", as text.
+func publishWithTextLifetimes(t *testing.T, a *app.App) {
+	t.Helper()
+	ctx := context.Background()
+	site, err := a.Store.Site(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := map[string]string{"consentry": "6 months", "session": "Session", "demo_lang": "1 year", "_demo_ga": "13 months",
+		"_demo_ga_*": "13 months", "_demo_ads": "90 days", "_demo_video": "1 day"}
+	for i := range site.Services {
+		for j, k := range site.Services[i].Cookies {
+			site.Services[i].Cookies[j].Days, site.Services[i].Cookies[j].Duration = 0, text[k.Name]
+		}
+	}
+	if _, err := a.Store.Publish(ctx, site, nil); err != nil {
+		t.Fatal(err)
+	}
+	a.Server.ForgetSites()
 }

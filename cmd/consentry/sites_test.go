@@ -195,3 +195,52 @@ dry run: nothing published
 		t.Errorf("apply: %v\n%s", err, out)
 	}
 }
+
+// TestDemoStoresLifetimesInDays: the demo site `serve --demo` publishes
+// stores its cookies' lifetimes in whole days, as the catalog, YAML and
+// the console do, so its export says `days:` (a session cookie
+// `session: true`) like any other site's, and applying the export back
+// lists no changes. It stored '6 months', '1 year', '13 months' as text
+// and exported them as `duration:`, a field the README's YAML does not
+// have.
+func TestDemoStoresLifetimesInDays(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
+		t.Fatal(err)
+	}
+	site, err := st.Site(context.Background(), "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	for _, sv := range site.Services {
+		for _, k := range sv.Cookies {
+			if k.Duration != "" || (k.Days > 0) == k.Session {
+				t.Errorf("the demo stores cookie %s with days %d, session %t, duration %q", k.Name, k.Days, k.Session, k.Duration)
+			}
+		}
+	}
+	yml, err := cli(t, "sites", "export", "demo", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"        purpose: Stores your consent decision\n        days: 183\n", "        purpose: Basket and sign-in\n        session: true\n",
+		"        purpose: Your language and store\n        days: 365\n", "        purpose: Distinguishes visitors\n        days: 395\n", "        purpose: Viewing history for ads\n        days: 1\n"} {
+		if !strings.Contains(yml, want) {
+			t.Errorf("the demo's export lacks\n%s", want)
+		}
+	}
+	if strings.Contains(yml, "duration:") {
+		t.Errorf("the demo's export has a duration:\n%s", yml)
+	}
+	file := filepath.Join(dir, "site.yaml")
+	os.WriteFile(file, []byte(yml), 0o600)
+	if out, err := cli(t, "sites", "apply", "-f", file, "--db", db); err != nil || !strings.Contains(out, "no changes; revision 1 stays current") {
+		t.Errorf("applying the demo's export: %v\n%s", err, out)
+	}
+}

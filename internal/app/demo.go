@@ -19,6 +19,8 @@ import (
 )
 
 // DemoSite is the demo pharmacy's configuration, allowing the given origins.
+// Its cookies' lifetimes are whole days, as the catalog, YAML and the
+// console store them.
 func DemoSite(origins ...string) *consent.Site {
 	return &consent.Site{
 		ID: web.DemoSite, Name: "Green Cross Pharmacy (demo)", Origins: origins,
@@ -26,27 +28,27 @@ func DemoSite(origins ...string) *consent.Site {
 		Services: []consent.Service{
 			{Name: "Consentry", Provider: "Green Cross Pharmacy", Category: consent.Necessary,
 				Description: "Remembers your cookie choice.",
-				Cookies:     []consent.Cookie{{Name: "consentry", Provider: "Green Cross Pharmacy", Purpose: "Stores your consent decision", Duration: "6 months"}}},
+				Cookies:     []consent.Cookie{{Name: "consentry", Provider: "Green Cross Pharmacy", Purpose: "Stores your consent decision", Days: 183}}},
 			{Name: "Shop session", Provider: "Green Cross Pharmacy", Category: consent.Necessary,
 				Description: "Keeps your basket and sign-in while you shop.",
-				Cookies:     []consent.Cookie{{Name: "session", Provider: "Green Cross Pharmacy", Purpose: "Basket and sign-in", Duration: "Session", Session: true}}},
+				Cookies:     []consent.Cookie{{Name: "session", Provider: "Green Cross Pharmacy", Purpose: "Basket and sign-in", Session: true}}},
 			{Name: "Language and store", Provider: "Green Cross Pharmacy", Category: consent.Preferences,
 				Description: "Remembers your language and your nearest store.",
-				Cookies:     []consent.Cookie{{Name: "demo_lang", Provider: "Green Cross Pharmacy", Purpose: "Your language and store", Duration: "1 year"}}},
+				Cookies:     []consent.Cookie{{Name: "demo_lang", Provider: "Green Cross Pharmacy", Purpose: "Your language and store", Days: 365}}},
 			{Name: "Demo Analytics", Provider: "Demo Analytics Ltd.", Category: consent.Analytics,
 				Description: "Counts visits and pages viewed (a stand-in for Google Analytics).",
 				PolicyURL:   "https://analytics.example/privacy",
 				Cookies: []consent.Cookie{
-					{Name: "_demo_ga", Provider: "Demo Analytics Ltd.", Purpose: "Distinguishes visitors", Duration: "13 months"},
-					{Name: "_demo_ga_*", Provider: "Demo Analytics Ltd.", Purpose: "Keeps the session state", Duration: "13 months"},
+					{Name: "_demo_ga", Provider: "Demo Analytics Ltd.", Purpose: "Distinguishes visitors", Days: 395},
+					{Name: "_demo_ga_*", Provider: "Demo Analytics Ltd.", Purpose: "Keeps the session state", Days: 395},
 				}},
 			{Name: "Demo Ads", Provider: "Demo Ads Inc.", Category: consent.Marketing,
 				Description: "Measures ad conversions and shows you ads on other sites.",
 				PolicyURL:   "https://ads.example/privacy",
-				Cookies:     []consent.Cookie{{Name: "_demo_ads", Provider: "Demo Ads Inc.", Purpose: "Ad conversion and targeting", Duration: "90 days"}}},
+				Cookies:     []consent.Cookie{{Name: "_demo_ads", Provider: "Demo Ads Inc.", Purpose: "Ad conversion and targeting", Days: 90}}},
 			{Name: "Demo Video", Provider: "Demo Video LLC", Category: consent.Marketing,
 				Description: "Embedded health videos; the player tracks viewing for advertising.",
-				Cookies:     []consent.Cookie{{Name: "_demo_video", Provider: "Demo Video LLC", Purpose: "Viewing history for ads", Duration: "1 day"}}},
+				Cookies:     []consent.Cookie{{Name: "_demo_video", Provider: "Demo Video LLC", Purpose: "Viewing history for ads", Days: 1}}},
 		},
 		Lifetime:   consent.Duration{Duration: consent.DefaultLifetime},
 		ConsentMap: consent.DefaultConsentMap(),
