@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -149,5 +150,29 @@ func TestOldKeyFileGainsSigningKey(t *testing.T) {
 	c.login("viewer@shop.example")
 	if _, page, _ := c.get("/admin/integrity"); !strings.Contains(page, base64.StdEncoding.EncodeToString(keys.SigningPublic()[0])) {
 		t.Error("the integrity page does not show the added key")
+	}
+}
+
+// TestIntegrityKeysReadLeftToRight: the ledger head and the public signing
+// key, which staff copy and compare by eye, read left to right in the Arabic
+// console; the key's base64 padding stood at its start there
+// ("=uRoQk4…84LU" for "uRoQk4…84LU=").
+func TestIntegrityKeysReadLeftToRight(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"ar"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+		t.Fatalf("language: %d", status)
+	}
+	_, page, _ := c.get("/admin/integrity")
+	for _, id := range []string{"head", "public-key"} {
+		code := regexp.MustCompile(`<code[^>]*data-testid="` + id + `"[^>]*>`).FindString(page)
+		if code == "" {
+			t.Fatalf("no %s on the integrity page", id)
+		}
+		if !strings.Contains(code, `dir="ltr"`) {
+			t.Errorf("%s takes the Arabic page's direction: %s", id, code)
+		}
 	}
 }
