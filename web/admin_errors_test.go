@@ -413,3 +413,28 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteEditorUnknownSiteInItsLanguage: the site editor of a site, or a
+// revision of it, that does not exist is a 404 that says so in the
+// console's language, as the dashboard's and the log's are ('Es gibt keine
+// Website nosuch.'), not the store's English ('no site "nosuch"').
+func TestSiteEditorUnknownSiteInItsLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "owner@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("owner@shop.example")
+	for lang, want := range map[string][]string{
+		"en": {"There is no site nosuch.", "There is no site nosuch.", "Site demo has no published revision 9."},
+		"de": {"Es gibt keine Website nosuch.", "Es gibt keine Website nosuch.", "Die Website demo hat keine veröffentlichte Version 9."},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language %s: %d", lang, status)
+		}
+		for i, path := range []string{"/admin/sites/nosuch", "/admin/sites/nosuch/embed", "/admin/sites/demo/diff?a=1&b=9"} {
+			status, page, _ := c.get(path)
+			if got := shownError(t, page); status != http.StatusNotFound || got != want[i] {
+				t.Errorf("%s %s: %d %q, want 404 %q", lang, path, status, got, want[i])
+			}
+		}
+	}
+}

@@ -39,9 +39,10 @@ func (s *Store) Revision(ctx context.Context, id string, n int) (*consent.Site, 
 		ORDER BY number DESC LIMIT 1`, id, n).Scan(&rev, &config)
 	if errors.Is(err, pgx.ErrNoRows) {
 		if n > 0 {
-			return nil, consent.Errorf(consent.ENotFound, "site %q has no revision %d", id, n)
+			return nil, consent.Errorf(consent.ENotFound, "site %q has no revision %d", id, n).
+				Say("e_no_such_revision", map[string]any{"Site": id, "Revision": n})
 		}
-		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
+		return nil, consent.Errorf(consent.ENotFound, "no site %q", id).Say("e_no_such_site", map[string]any{"Site": id})
 	}
 	if err != nil {
 		return nil, err
@@ -110,7 +111,7 @@ func (s *Store) Draft(ctx context.Context, id string) (*consent.Site, error) {
 	var draft []byte
 	err := s.pool.QueryRow(ctx, "SELECT draft FROM sites WHERE id = $1", id).Scan(&draft)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no site %q", id)
+		return nil, consent.Errorf(consent.ENotFound, "no site %q", id).Say("e_no_such_site", map[string]any{"Site": id})
 	}
 	if err != nil {
 		return nil, err
