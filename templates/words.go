@@ -110,13 +110,21 @@ var (
 	requestAddDetail    = regexp.MustCompile(`(?s)^([a-z_]+), received (\d{4}-\d\d-\d\d), due (\d{4}-\d\d-\d\d): (.*)$`)
 	requestAnswerDetail = regexp.MustCompile(`(?s)^answered (\d{4}-\d\d-\d\d), (answered|answered_late): (.*)$`)
 	requestExtendDetail = regexp.MustCompile(`(?s)^by (\d+) months, due (\d{4}-\d\d-\d\d): (.*)$`)
+	// The details a visitor's lookup, export and erasure write (web's
+	// requestDetail, postErase, getProof): the request they answered
+	// first, when there is one.
+	forRequestDetail = regexp.MustCompile(`(?s)^request (\d+)(?:; (.*))?$`)
+	erasedDetail     = regexp.MustCompile(`(?s)^(\d+) events: (.*)$`)
+	proofDetail      = regexp.MustCompile(`^proof of event ([0-9a-f-]{36})$`)
 )
 
 // AuditDetailWords is an audit entry's detail as the trail shows it: a
-// request's recording, answer or extension in words, in the console's
-// language ("Answered late on 2026-12-01: …", not "answered 2026-12-01,
-// answered_late: …"); any other detail as written. The CSV keeps what was
-// written.
+// request's recording, answer or extension, and the request a visitor's
+// lookup, export or erasure answered, the events erased and the proof
+// looked at, in words, in the console's language ("Answered late on
+// 2026-12-01: …", not "answered 2026-12-01, answered_late: …"; "Anfrage 7;
+// 3 Ereignisse gelöscht: …", not "request 7; 3 events: …"); any other
+// detail as written. The CSV keeps what was written.
 func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 	switch action {
 	case "request_add":
@@ -132,6 +140,21 @@ func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 			}
 			return t.TData("a_audit_detail_answer", map[string]any{"State": state, "Day": m[1], "Outcome": m[3]})
 		}
+	case "dsr_lookup", "dsr_export", "erase":
+		var words []string
+		if m := forRequestDetail.FindStringSubmatch(detail); m != nil {
+			words, detail = append(words, t.TData("a_audit_target_request", map[string]any{"N": m[1]})), m[2]
+		}
+		if m := erasedDetail.FindStringSubmatch(detail); m != nil && action == "erase" {
+			n, _ := strconv.Atoi(m[1])
+			detail = t.ND("a_audit_detail_erased", n, map[string]any{"Reason": m[2]})
+		} else if m := proofDetail.FindStringSubmatch(detail); m != nil {
+			detail = t.TData("a_audit_detail_proof", map[string]any{"Event": m[1]})
+		}
+		if detail != "" {
+			words = append(words, detail)
+		}
+		return strings.Join(words, "; ")
 	case "request_extend":
 		if m := requestExtendDetail.FindStringSubmatch(detail); m != nil {
 			n, _ := strconv.Atoi(m[1])

@@ -258,3 +258,59 @@ func TestAuditTargetsInWords(t *testing.T) {
 		t.Errorf("the CSV does not keep the targets as written:\n%s", body)
 	}
 }
+
+// TestAuditDSRDetailsInWords: a visitor's lookup, proof, export and erasure
+// are shown in the trail with the request they answered, the proof looked
+// at and the events erased in the console's language ('Anfrage 1;
+// Personenbezogene Daten von 2 Ereignissen gelöscht: …'), not in the
+// English they were written with ('request 1; 2 events: …'); the CSV keeps
+// what was written.
+func TestAuditDSRDetailsInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	es := demoEvents(t, a, 3)
+	es[2].ConsentID = es[0].ConsentID
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	n := c.record("erasure", time.Now().UTC().AddDate(0, 0, -3), "letter", es[0].ConsentID.String())
+	visitor := "/admin/consents/" + es[0].ConsentID.String()
+	for _, path := range []string{visitor + "?request=" + n, visitor + "/export?request=" + n, "/admin/events/" + es[1].ID.String()} {
+		if status, _, _ := c.get(path); status != 200 {
+			t.Fatalf("%s: %d", path, status)
+		}
+	}
+	if status, _, _ := c.post(visitor+"/erase", url.Values{"_csrf": {c.pageToken()}, "reason": {"letter of 1 March"}, "request": {n}, "confirm": {"yes"}}); status != 303 {
+		t.Fatalf("erase: %d", status)
+	}
+	details := regexp.MustCompile(`data-action="([a-z_]+)"[^§]*?data-testid="audit-detail"><bdi>([^<]*)<`)
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"erase: Request " + n + "; Personal data of 2 events erased: letter of 1 March", "dsr_lookup: Proof of event " + es[1].ID.String(),
+			"dsr_export: Request " + n, "dsr_lookup: Request " + n}},
+		{"de", []string{"erase: Anfrage " + n + "; Personenbezogene Daten von 2 Ereignissen gelöscht: letter of 1 March",
+			"dsr_lookup: Nachweis des Ereignisses " + es[1].ID.String(), "dsr_export: Anfrage " + n, "dsr_lookup: Anfrage " + n}},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
+			t.Fatalf("language: %d", status)
+		}
+		_, page, _ := c.get("/admin/audit?action=")
+		var got []string
+		for _, m := range details.FindAllStringSubmatch(page, -1) {
+			if strings.HasPrefix(m[1], "dsr_") || m[1] == "erase" {
+				got = append(got, m[1]+": "+html.UnescapeString(m[2]))
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s:\n%s\nwant\n%s", tc.lang, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+		}
+	}
+	_, body, _ := c.get("/admin/audit/export")
+	if !strings.Contains(body, ",request "+n+"; 2 events: letter of 1 March,") || !strings.Contains(body, ",proof of event "+es[1].ID.String()+",") {
+		t.Errorf("the CSV does not keep the details as written:\n%s", body)
+	}
+}
