@@ -214,6 +214,7 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 			post("/admin/users/"+strconv.FormatInt(me.ID, 10), 400, url.Values{"role": {"viewer"}}),
 			post("/admin/users/"+strconv.FormatInt(me.ID, 10), 400, url.Values{"role": {"root"}}),
 			post("/admin/users/nobody", 400, url.Values{"role": {"viewer"}}),
+			post("/admin/users/99999", 404, url.Values{"role": {"viewer"}}),
 			post("/admin/account/password", 400, url.Values{"current": {password}, "password": {"short"}}),
 		}
 	}
@@ -222,13 +223,13 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 			"Email: “no-address” is not an email address", "Role: “root” is not a role: choose admin or viewer",
 			"Password: at least 12 characters", "Password: at most 72 bytes", "Email: dpo@shop.example already has an account",
 			"You cannot disable yourself or give up your own admin role.", "Role: “root” is not a role: choose admin or viewer",
-			"“nobody” is not a user.", "New password: at least 12 characters",
+			"“nobody” is not a user.", "There is no such user.", "New password: at least 12 characters",
 		},
 		"de": {
 			"E-Mail-Adresse: „no-address“ ist keine E-Mail-Adresse", "Rolle: „root“ ist keine Rolle: wählen Sie admin oder viewer",
 			"Passwort: mindestens 12 Zeichen", "Passwort: höchstens 72 Bytes", "E-Mail-Adresse: dpo@shop.example hat bereits ein Konto",
 			"Sie können sich nicht selbst deaktivieren oder Ihre eigene Administratorrolle abgeben.", "Rolle: „root“ ist keine Rolle: wählen Sie admin oder viewer",
-			"„nobody“ ist kein Benutzer.", "Neues Passwort: mindestens 12 Zeichen",
+			"„nobody“ ist kein Benutzer.", "Diesen Benutzer gibt es nicht.", "Neues Passwort: mindestens 12 Zeichen",
 		},
 		"fr": nil, "es": nil, "ar": nil,
 	} {
@@ -240,7 +241,7 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 		for _, g := range got {
-			for _, english := range []string{"email:", "password:", "role:", "not an email", "at least", "at most", "already has", "cannot disable", "not a user"} {
+			for _, english := range []string{"email:", "password:", "role:", "not an email", "at least", "at most", "already has", "cannot disable", "not a user", "no such user"} {
 				if lang != "en" && strings.Contains(g, english) {
 					t.Errorf("%s: %q says %q", lang, g, english)
 				}

@@ -41,7 +41,7 @@ func scanUser(row pgx.Row, more ...any) (*auth.User, error) {
 func (s *Store) user(ctx context.Context, where string, arg any) (*auth.User, error) {
 	u, err := scanUser(s.pool.QueryRow(ctx, userColumns+" WHERE "+where, arg))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no such user")
+		return nil, consent.Errorf(consent.ENotFound, "no such user").Say("e_no_such_user", nil)
 	}
 	return u, err
 }
@@ -85,7 +85,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 	defer tx.Rollback(ctx)
 	var oldHash string
 	if err := tx.QueryRow(ctx, `SELECT password_hash FROM users WHERE id = $1 FOR UPDATE`, u.ID).Scan(&oldHash); errors.Is(err, pgx.ErrNoRows) {
-		return consent.Errorf(consent.ENotFound, "no such user")
+		return consent.Errorf(consent.ENotFound, "no such user").Say("e_no_such_user", nil)
 	} else if err != nil {
 		return err
 	}

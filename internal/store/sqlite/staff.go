@@ -41,7 +41,7 @@ func scanUser(row interface{ Scan(...any) error }, more ...any) (*auth.User, err
 func (s *Store) user(ctx context.Context, where string, arg any) (*auth.User, error) {
 	u, err := scanUser(s.r.QueryRowContext(ctx, userColumns+" WHERE "+where, arg))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no such user")
+		return nil, consent.Errorf(consent.ENotFound, "no such user").Say("e_no_such_user", nil)
 	}
 	return u, err
 }
@@ -85,7 +85,7 @@ func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 	defer tx.Rollback()
 	var oldHash string
 	if err := tx.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = ?`, u.ID).Scan(&oldHash); errors.Is(err, sql.ErrNoRows) {
-		return consent.Errorf(consent.ENotFound, "no such user")
+		return consent.Errorf(consent.ENotFound, "no such user").Say("e_no_such_user", nil)
 	} else if err != nil {
 		return err
 	}
