@@ -102,3 +102,29 @@ func TestServiceEditRecordsOverrides(t *testing.T) {
 		t.Errorf("YouTube named as the catalog names it: %+v", sv)
 	}
 }
+
+// TestEmptiedServiceFieldFollowsTheCatalog: a catalog service's hosts
+// emptied in the service form follow the catalog again, as an emptied name
+// does and as README says ("An empty field follows the catalog"); they were
+// kept as the owner's empty list, so autoblock held nothing of the service
+// back while the exported file, which cannot say an empty list, brought the
+// catalog's hosts back on the next apply.
+func TestEmptiedServiceFieldFollowsTheCatalog(t *testing.T) {
+	a, c, tok := ownerOfShop(t)
+	if status, body, _ := c.post("/admin/sites/shop/catalog", url.Values{"_csrf": {tok}, "id": {"youtube"}}); status != http.StatusSeeOther {
+		t.Fatalf("add youtube: %d %.300s", status, body)
+	}
+	d, _ := a.Store.Draft(context.Background(), "shop")
+	yt := len(d.Services) - 1
+	_, page, _ := c.get("/admin/sites/shop?edit=" + strconv.Itoa(yt))
+	action, form := formFields(t, page, "service-form")
+	form.Set("hosts", "")
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("saving YouTube without hosts: %d %.300s", status, body)
+	}
+	d, _ = a.Store.Draft(context.Background(), "shop")
+	entry, _ := catalog.Get("youtube")
+	if sv := d.Services[yt]; len(sv.Overrides) != 0 || !slices.Equal(sv.Hosts, entry.Hosts) {
+		t.Errorf("YouTube with its hosts emptied: hosts %q, overrides %q; want the catalog's %q and none", sv.Hosts, sv.Overrides, entry.Hosts)
+	}
+}

@@ -152,14 +152,17 @@ func fields(sv, e *consent.Service) []field {
 	}
 }
 
+// unset reports an empty field, which follows the catalog. An empty list
+// is as empty as none: the service form sends hosts emptied as one, and
+// neither JSON nor YAML keeps it apart from none.
 func (f field) unset() bool {
 	switch v := f.site.(type) {
 	case *string:
 		return *v == ""
 	case *[]string:
-		return *v == nil
+		return len(*v) == 0
 	default:
-		return *f.site.(*[]consent.Cookie) == nil
+		return len(*f.site.(*[]consent.Cookie)) == 0
 	}
 }
 
