@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/templates"
@@ -20,7 +21,7 @@ func (s *Server) postErase(c echo.Context) error {
 		return err
 	}
 	reason := strings.TrimSpace(c.FormValue("reason"))
-	if reason == "" || len(reason) > 500 {
+	if reason == "" || utf8.RuneCountInString(reason) > 500 { // characters, as the message and the form's maxlength say
 		c.Set(labelsKey, templates.EraseLabels)
 		return consent.FieldError(consent.EInvalid, "reason", "say why, in at most 500 characters (for example the request's reference)").
 			Say("e_required_max", map[string]any{"Max": 500})

@@ -17,6 +17,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/i18n"
@@ -436,6 +437,36 @@ func TestSiteEditorUnknownSiteInItsLanguage(t *testing.T) {
 			if got := shownError(t, page); status != http.StatusNotFound || got != want[i] {
 				t.Errorf("%s %s: %d %q, want 404 %q", lang, path, status, got, want[i])
 			}
+		}
+	}
+}
+
+// TestEraseReasonCountsCharacters: an erasure's reason may be 500
+// characters, as the form's maxlength and the refusal ('at most 500
+// characters') say, in any script: it was 500 bytes, so 200 characters of
+// Chinese (600 bytes), which the form let through, were refused as too long,
+// and so was the reason the form fills in from a request whose reference is
+// in such a script.
+func TestEraseReasonCountsCharacters(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	es := demoEvents(t, a, 1)
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	erase := "/admin/consents/" + es[0].ConsentID.String() + "/erase"
+	for _, tc := range []struct {
+		reason string
+		want   int
+	}{
+		{strings.Repeat("請", 200), http.StatusOK},
+		{strings.Repeat("ü", 500), http.StatusOK},
+		{strings.Repeat("ü", 501), http.StatusBadRequest},
+	} {
+		if status, _, _ := c.post(erase, url.Values{"_csrf": {c.pageToken()}, "reason": {tc.reason}}); status != tc.want {
+			t.Errorf("a reason of %d characters (%d bytes): %d, want %d", utf8.RuneCountInString(tc.reason), len(tc.reason), status, tc.want)
 		}
 	}
 }
