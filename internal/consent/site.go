@@ -352,7 +352,7 @@ func (s *Site) Validate() error {
 			names[k.Name] = true
 		}
 	}
-	if len(s.ChangeNote) > 300 {
+	if utf8.RuneCountInString(s.ChangeNote) > 300 { // characters, as the message and the form's maxlength say
 		return FieldError(EInvalid, "change_note", "must be at most 300 characters").Say("e_too_many_characters", most(300))
 	}
 	for sig, cat := range s.Signals {
@@ -376,7 +376,7 @@ func (s *Site) Validate() error {
 		}
 	}
 	for lang, t := range s.WhatChanged {
-		if len(t) > 500 {
+		if utf8.RuneCountInString(t) > 500 {
 			return FieldError(EInvalid, "what_changed", "%s: must be at most 500 characters", lang).Say("e_lang_too_many_characters", map[string]any{"Lang": lang, "Max": 500})
 		}
 	}

@@ -302,3 +302,30 @@ func TestUnknownTextNamesTheValidOnes(t *testing.T) {
 		t.Errorf("footer: %v", err)
 	}
 }
+
+// TestWhatChangedAndChangeNoteCountCharacters: the "what changed" text a
+// visitor reads (500) and the change note (300) are counted in characters,
+// as their refusals and the publish form's maxlength count them, in every
+// script: they were counted in bytes, so an Arabic or Chinese text well
+// within the form's limit could not be published.
+func TestWhatChangedAndChangeNoteCountCharacters(t *testing.T) {
+	for _, tc := range []struct {
+		name, note, ar string
+		field          string
+	}{
+		{"Arabic what changed, 500 characters", "", strings.Repeat("ت", 500), ""},
+		{"Chinese change note, 300 characters", strings.Repeat("改", 300), "", ""},
+		{"what changed, 501 characters", "", strings.Repeat("ت", 501), "what_changed"},
+		{"change note, 301 characters", strings.Repeat("改", 301), "", "change_note"},
+	} {
+		s := testSite()
+		s.ChangeNote = tc.note
+		if tc.ar != "" {
+			s.WhatChanged = map[string]string{"ar": tc.ar}
+		}
+		err := s.Validate()
+		if tc.field == "" && err != nil || tc.field != "" && (err == nil || err.(*consent.Error).Field != tc.field) {
+			t.Errorf("%s: err %v, want field %q", tc.name, err, tc.field)
+		}
+	}
+}
