@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
@@ -129,6 +130,9 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
 		return err
 	}
+	if current == nil {
+		return create(ctx, st, stdout, bundle, site, file, dry, editorial)
+	}
 	if len(consent.Diff(current, site)) == 0 {
 		fmt.Fprintf(stdout, "site %q: no changes; revision %d stays current\n", site.ID, current.Revision)
 		return nil
@@ -143,25 +147,14 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	for _, r := range rows {
 		fmt.Fprintf(stdout, "  %s\n", r)
 	}
-	if current == nil {
-		if editorial {
-			return fmt.Errorf("%w: a site's first revision cannot be editorial", errUsage)
-		}
-		fmt.Fprintln(stdout, "its first revision: material, shown to every visitor")
-	} else {
-		fmt.Fprintln(stdout, kindLine(editorial, consent.AnyMaterial(changes)))
-	}
+	fmt.Fprintln(stdout, kindLine(editorial, consent.AnyMaterial(changes)))
 	site.PrepareRevision(current, editorial)
 	if dry {
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
 	}
-	rev, err := st.Publish(ctx, site, shown.All(bundle))
+	rev, err := publish(ctx, st, bundle, site, file)
 	if err != nil {
-		return err
-	}
-	if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
-		Detail: fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), IP: "-"}); err != nil {
 		return err
 	}
 	what := "material: visitors who chose under an earlier revision are asked again"
@@ -170,6 +163,53 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	}
 	fmt.Fprintf(stdout, "published revision %d of site %q (%s)\n", rev, site.ID, what)
 	return nil
+}
+
+// create publishes a site the store does not have yet as its first
+// revision. It says what the revision holds rather than listing changes:
+// there was no earlier value to change from and no visitor to ask again.
+func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.Bundle, site *consent.Site, file string, dry, editorial bool) error {
+	if editorial {
+		return fmt.Errorf("%w: a site's first revision cannot be editorial", errUsage)
+	}
+	t := bundle.For("en")
+	cats := make([]string, 0, len(site.Categories))
+	for _, c := range site.Categories {
+		cats = append(cats, templates.CategoryName(t, c))
+	}
+	services, cookies := make([]string, 0, len(site.Services)), 0
+	for _, sv := range site.Services {
+		services, cookies = append(services, sv.Name), cookies+len(sv.Cookies)
+	}
+	fmt.Fprintf(stdout, "site %q is new: creating it, its first revision holds\n", site.ID)
+	fmt.Fprintf(stdout, "  Name: %s\n", site.Name)
+	fmt.Fprintf(stdout, "  Categories: %s\n", strings.Join(cats, ", "))
+	fmt.Fprintf(stdout, "  Services: %d (%s), %d cookies\n", len(services), strings.Join(services, ", "), cookies)
+	if len(site.Origins) > 0 {
+		fmt.Fprintf(stdout, "  Allowed origins: %s\n", strings.Join(site.Origins, ", "))
+	}
+	site.PrepareRevision(nil, false)
+	if dry {
+		fmt.Fprintln(stdout, "dry run: nothing created, nothing published")
+		return nil
+	}
+	rev, err := publish(ctx, st, bundle, site, file)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "created site %q and published its revision %d, shown to every visitor\n", site.ID, rev)
+	return nil
+}
+
+// publish stores site's next revision, with what each language shows, and
+// audits it as the command line's doing.
+func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, site *consent.Site, file string) (int, error) {
+	rev, err := st.Publish(ctx, site, shown.All(bundle))
+	if err != nil {
+		return 0, err
+	}
+	return rev, st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
+		Detail: fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), IP: "-"})
 }
 
 // kindLine says which kind of revision apply publishes, whether the changes

@@ -244,3 +244,53 @@ func TestDemoStoresLifetimesInDays(t *testing.T) {
 		t.Errorf("applying the demo's export: %v\n%s", err, out)
 	}
 }
+
+// TestSitesApplyNewSiteSaysItCreatesIt: applying the YAML of a site the
+// store does not have says it creates the site and what its first revision
+// holds; it listed every field as a change from a value there never was
+// ("Choice remembered for: 183 days → 180 days", a bare "id: blog") and
+// said visitors who chose under an earlier revision are asked again.
+func TestSitesApplyNewSiteSaysItCreatesIt(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	yml, err := cli(t, "sites", "export", "demo", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yml = strings.Replace(strings.Replace(yml, "id: demo\n", "id: blog\n", 1), "lifetime_days: 183\n", "lifetime_days: 180\n", 1)
+	file := filepath.Join(dir, "blog.yaml")
+	os.WriteFile(file, []byte(yml), 0o600)
+	if out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--editorial"); err == nil || !strings.Contains(err.Error(), "first revision cannot be editorial") {
+		t.Errorf("an editorial first revision: %v\n%s", err, out)
+	}
+	for _, dry := range []bool{true, false} {
+		args := []string{"sites", "apply", "-f", file, "--db", db}
+		want := []string{"site \"blog\" is new: creating it", "\n  Services: 6 (Consentry, ", "\n  Allowed origins: https://shop.example\n",
+			"created site \"blog\" and published its revision 1, shown to every visitor\n"}
+		if dry {
+			args, want = append(args, "--dry-run"), append(want[:3:3], "dry run: nothing created, nothing published\n")
+		}
+		out, err := cli(t, args...)
+		if err != nil {
+			t.Fatalf("apply (dry run %t): %v\n%s", dry, err, out)
+		}
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("apply (dry run %t) does not say %q:\n%s", dry, w, out)
+			}
+		}
+		for _, bad := range []string{"→", "\n  id: blog", "asked again", "earlier revision"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("apply of a new site (dry run %t) says %q:\n%s", dry, bad, out)
+			}
+		}
+	}
+}
