@@ -113,7 +113,7 @@ func (s *Server) signedIn(c echo.Context, now time.Time) (auth.Session, *auth.Us
 func requireAdmin(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if !currentUser(c).Can(auth.Admin) {
-			return consent.Errorf(consent.EForbidden, "only an admin may do this")
+			return consent.Errorf(consent.EForbidden, "only an admin may do this").Say("e_only_admin", nil)
 		}
 		return next(c)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
@@ -92,24 +93,44 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.JSON(status, b)
 		return
 	}
-	lang := s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language"))
-	u, console := c.Get(userKey).(*auth.User)
-	if console {
-		lang = s.cfg.I18n.MatchConsole(u.Lang)
+	if u, ok := c.Get(userKey).(*auth.User); ok {
+		s.consoleError(c, u, status, e, he != nil && de == nil)
+		return
 	}
-	loc := s.cfg.I18n.For(lang)
-	msg := e.Error()
-	if console {
-		labels, _ := c.Get(labelsKey).(templates.Labels)
-		msg = templates.ErrorWords(loc, e, labels)
+	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language")))
+	if err := render(c, status, templates.ErrorPage(loc, status, statusTitle(loc, status), e.Error())); err != nil {
+		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
+}
+
+// consoleError shows a signed-in user's failed console page inside the
+// console, in the user's language, with its navigation and a way back, so
+// that a refusal or a mistyped address is no dead end. Echo's own errors
+// (no such route) carry only the status's English name, which the title
+// already says: the console says what it means instead.
+func (s *Server) consoleError(c echo.Context, u *auth.User, status int, e *consent.Error, echoOwn bool) {
+	a := s.adminT(c, u)
+	labels, _ := c.Get(labelsKey).(templates.Labels)
+	msg := templates.ErrorWords(a.T, e, labels)
+	if echoOwn && strings.EqualFold(e.Message, http.StatusText(status)) {
+		msg = ""
+		if status == http.StatusNotFound {
+			msg = a.T.T("a_error_no_page")
+		}
+	}
+	title := strconv.Itoa(status) + " · " + statusTitle(a.T, status)
+	if err := render(c, status, templates.ConsoleErrorPage(a, title, msg)); err != nil {
+		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
+	}
+}
+
+// statusTitle is an error page's title: what the status means, in words.
+func statusTitle(loc *i18n.Localizer, status int) string {
 	title := loc.T("error_" + strconv.Itoa(status))
 	if title == "error_"+strconv.Itoa(status) {
 		title = http.StatusText(status)
 	}
-	if err := render(c, status, templates.ErrorPage(loc, status, title, msg)); err != nil {
-		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
-	}
+	return title
 }
 
 // labelsKey holds, for a handler whose refusal becomes the console's error
