@@ -148,6 +148,13 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		fmt.Fprintf(stdout, "  %s\n", r)
 	}
 	fmt.Fprintln(stdout, kindLine(editorial, consent.AnyMaterial(changes)))
+	note, text := site.DropCarried(current)
+	if text && !editorial {
+		fmt.Fprintf(stdout, "what_changed is revision %d's, not written for this one: visitors asked again are not told it again (write this revision's in the file)\n", current.Revision)
+	}
+	if note {
+		fmt.Fprintf(stdout, "change_note is revision %d's: left out of this one\n", current.Revision)
+	}
 	site.PrepareRevision(current, editorial)
 	if dry {
 		fmt.Fprintln(stdout, "dry run: nothing published")

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/url"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -55,8 +56,9 @@ func DemoSite(origins ...string) *consent.Site {
 	}
 }
 
-// seedDemo publishes the demo site on first start, and a new revision when
-// the server now answers on an origin the site does not allow yet.
+// seedDemo publishes the demo site on first start, and a new editorial
+// revision when the server now answers on an origin the site does not
+// allow yet.
 func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base string, log *slog.Logger) error {
 	u, err := url.Parse(base)
 	if err != nil {
@@ -71,13 +73,19 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 	if err != nil {
 		return err
 	}
-	if site.Revision > 0 && !slices.ContainsFunc(origins, func(o string) bool { return !site.AllowsOrigin(o) }) {
-		return nil
-	}
-	for _, o := range origins {
-		if !site.AllowsOrigin(o) {
-			site.Origins = append(site.Origins, o)
+	if site.Revision > 0 {
+		added := slices.DeleteFunc(origins, site.AllowsOrigin)
+		if len(added) == 0 {
+			return nil
 		}
+		// A new address changes nothing a visitor consented to: an
+		// editorial revision, which asks nobody again and tells nobody of
+		// the last material change as if it were new.
+		next := *site
+		next.Origins = slices.Concat(site.Origins, added)
+		next.ChangeNote = "serve --demo now also answers on " + strings.Join(added, " and ")
+		next.PrepareRevision(site, true)
+		site = &next
 	}
 	rev, err := st.Publish(ctx, site, shown.All(bundle))
 	if err != nil {

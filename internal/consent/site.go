@@ -534,6 +534,24 @@ func (s *Site) PrepareRevision(live *Site, editorial bool) {
 	}
 }
 
+// DropCarried removes from s the internal note and the "what changed" text
+// that are the same as live's: carried over from live (a file exported
+// from it and applied again), not written for the revision s is about to
+// become, which would tell every returning visitor of the last change as
+// if it were new. It reports which it removed.
+func (s *Site) DropCarried(live *Site) (note, whatChanged bool) {
+	if live == nil {
+		return false, false
+	}
+	if note = s.ChangeNote != "" && s.ChangeNote == live.ChangeNote; note {
+		s.ChangeNote = ""
+	}
+	if whatChanged = len(s.WhatChanged) > 0 && maps.Equal(s.WhatChanged, live.WhatChanged); whatChanged {
+		s.WhatChanged = nil
+	}
+	return note, whatChanged
+}
+
 // OwnService is Consentry itself, declared under Necessary on every new
 // site: its first-party cookie holds the visitor's signed decision for as
 // long as the site remembers one.

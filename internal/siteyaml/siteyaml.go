@@ -19,6 +19,10 @@ func Encode(site *consent.Site) ([]byte, error) {
 	s := *site
 	s.Services = slices.Clone(site.Services)
 	catalog.Minimize(&s)
+	// A revision's note and "what changed" text are what its publisher
+	// wrote about that revision, not the site's configuration: a file to
+	// edit and apply again leaves them to be written for the next one.
+	s.ChangeNote, s.WhatChanged = "", nil
 	var b bytes.Buffer
 	b.WriteString("# Consentry site configuration. Apply with: consentry sites apply -f FILE\n")
 	enc := yaml.NewEncoder(&b)
