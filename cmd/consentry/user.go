@@ -54,6 +54,7 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 	}
 	defer st.Close()
 	entry := auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Target: strings.ToLower(email), IP: "-"}
+	var said string // what happened, in words
 	if verb == "add" {
 		r, err := auth.ParseRole(role)
 		if err != nil {
@@ -67,6 +68,7 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 			return err
 		}
 		entry.Action, entry.Detail = "user_add", string(r)
+		said = fmt.Sprintf("added %s %s", r, u.Email)
 	} else {
 		u, err := st.UserByEmail(ctx, email)
 		if err != nil {
@@ -81,10 +83,11 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 			return err
 		}
 		entry.Action = "user_passwd"
+		said = "changed the password of " + u.Email
 	}
 	if err := st.Audit(ctx, entry); err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "%s: done for %s\n", verb, strings.ToLower(email))
+	fmt.Fprintln(stdout, said)
 	return nil
 }
