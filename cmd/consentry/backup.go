@@ -6,6 +6,8 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/store/sqlite"
@@ -48,7 +50,9 @@ func backup(ctx context.Context, e *cmdEnv, db, to string) error {
 	// The keys are not in the database: a copy restored without them
 	// voids every token, console session and signed head it issued.
 	if keys := app.DefaultKeysFile(db); fileExists(keys) {
-		fmt.Fprintf(e.stdout, "the keys are not in the copy: keep %s with it (restored beside it as %s)\n", keys, app.DefaultKeysFile("sqlite:"+to))
+		fmt.Fprintf(e.stdout, "the key file is NOT in the backup: copy %s to %s and keep it with the backup;\n"+
+			"a restored database needs its key file beside it, named after it (as %s beside %s)\n",
+			keys, app.DefaultKeysFile("sqlite:"+to), filepath.Base(keys), filepath.Base(strings.TrimPrefix(db, "sqlite:")))
 	}
 	return nil
 }

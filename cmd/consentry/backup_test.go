@@ -53,10 +53,6 @@ func TestBackupWhileWriting(t *testing.T) {
 			}
 		}
 	}()
-	keys := app.DefaultKeysFile("sqlite:" + path)
-	if _, _, err := config.LoadOrCreateKeys(keys); err != nil {
-		t.Fatal(err)
-	}
 	to := filepath.Join(dir, "backup.db")
 	var out bytes.Buffer
 	err = run(ctx, []string{"backup", "--db", "sqlite:" + path, "--to", to}, nil, &out, &out)
@@ -74,13 +70,44 @@ func TestBackupWhileWriting(t *testing.T) {
 	if n < 100 || int64(n) > head {
 		t.Errorf("backup holds %d events; the source had 100 before and %d after", n, head)
 	}
-	if want := "the keys are not in the copy: keep " + keys; !strings.Contains(out.String(), want) {
-		t.Errorf("the backup does not say %q:\n%s", want, out.String())
-	}
 	if fi, err := os.Stat(to); err != nil || fi.Mode().Perm() != 0o600 {
 		t.Errorf("backup file: %v, %v", fi.Mode(), err)
 	}
 	if err := run(ctx, []string{"backup", "--db", "sqlite:" + path, "--to", to}, nil, &out, &out); err == nil {
 		t.Error("a second backup overwrote the first")
+	}
+}
+
+// TestBackupSaysTheKeyFileIsNotInIt: the key file is not copied, and the
+// backup says so, and where a copy of it goes, rather than name a key file
+// beside the backup as if one had been written there.
+func TestBackupSaysTheKeyFileIsNotInIt(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	path := filepath.Join(dir, "consentry.db")
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	keys := app.DefaultKeysFile("sqlite:" + path)
+	if _, _, err := config.LoadOrCreateKeys(keys); err != nil {
+		t.Fatal(err)
+	}
+	to := filepath.Join(dir, "consentry-2026-12-01.db")
+	var out bytes.Buffer
+	if err := run(ctx, []string{"backup", "--db", "sqlite:" + path, "--to", to}, nil, &out, &out); err != nil {
+		t.Fatalf("backup: %v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"the key file is NOT in the backup: copy " + keys + " to " + filepath.Join(dir, "consentry-2026-12-01.keys") + " and keep it with the backup;\n",
+		"a restored database needs its key file beside it, named after it (as consentry.keys beside consentry.db)\n",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("the backup does not say %q:\n%s", want, out.String())
+		}
+	}
+	if fileExists(filepath.Join(dir, "consentry-2026-12-01.keys")) {
+		t.Error("the backup wrote a key file")
 	}
 }
