@@ -29,6 +29,7 @@ const (
 	chromiumPath = "/usr/bin/chromium"
 	testTimeout  = 60 * time.Second // one test: server, browser and all its steps
 	waitTimeout  = 10 * time.Second // one wait for the page to reach a state
+	axeTimeout   = 30 * time.Second // one axe-core audit of a page: over 10 s on a machine at load 10
 )
 
 // requireChromium skips the test when Debian's Chromium is missing, except
@@ -212,7 +213,14 @@ func (b *browser) open(path string) {
 // eval evaluates a JavaScript expression (awaiting a promise) in the page.
 func eval[T any](b *browser, expr string) T {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, waitTimeout) // a promise may never settle
+	return evalWithin[T](b, waitTimeout, expr)
+}
+
+// evalWithin is eval for work that takes longer than a wait, such as a
+// whole page's accessibility audit on a busy machine.
+func evalWithin[T any](b *browser, limit time.Duration, expr string) T {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, limit) // a promise may never settle
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
