@@ -346,9 +346,6 @@ func siteChanges(a, b *Site) []Change {
 		}
 	}
 	x.Signals, y.Signals = nil, nil
-	// Set at publishing, said on the form itself: not a change of the
-	// draft's.
-	x.ChangeNote, y.ChangeNote, x.WhatChanged, y.WhatChanged = "", "", nil, nil
 	for _, c := range Diff(&x, &y) {
 		c.What, c.Material = ChangedField, materialField(c.Field)
 		out = append(out, c)

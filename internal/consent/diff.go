@@ -141,9 +141,14 @@ func flatten(s *Site) map[string]string {
 		}
 	}
 	if m, ok := v.(map[string]any); ok {
-		// How a revision was published is not part of what it says.
+		// How a revision was published is not part of what it says, nor
+		// what its publisher wrote about it (the internal note, the "what
+		// changed" text): those are written for one revision, and an export
+		// leaves them out, so their absence from the next is no change.
 		delete(m, "editorial")
 		delete(m, "material_revision")
+		delete(m, "change_note")
+		delete(m, "what_changed")
 	}
 	walk("", v)
 	for p, days := range periods {

@@ -1,0 +1,47 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/store/sqlite"
+)
+
+// TestSitesExportWithoutWhatChangedAppliesBackUnchanged: the export of a
+// site whose current revision has a note and a "what changed" text, which
+// the export leaves out, applies back with no changes. Their absence was
+// taken for a change ("what_changed.en: We now use Hotjar. → —"), so
+// applying an untouched export published a material revision that asked
+// every visitor again.
+func TestSitesExportWithoutWhatChangedAppliesBackUnchanged(t *testing.T) {
+	dir := t.TempDir()
+	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	if _, err := st.Publish(ctx, app.DemoSite("https://shop.example"), nil); err != nil {
+		t.Fatal(err)
+	}
+	site := app.DemoSite("https://shop.example")
+	site.Name = "Green Cross"
+	site.ChangeNote, site.WhatChanged = "Added Hotjar", map[string]string{"en": "We now use Hotjar."}
+	if _, err := st.Publish(ctx, site, nil); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	yml, err := cli(t, "sites", "export", "demo", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(dir, "site.yaml")
+	os.WriteFile(file, []byte(yml), 0o600)
+	if out, err := cli(t, "sites", "apply", "-f", file, "--db", db); err != nil || !strings.Contains(out, "no changes; revision 2 stays current") {
+		t.Errorf("applying the untouched export: %v\n%s", err, out)
+	}
+}
