@@ -63,8 +63,15 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	}
 	// A new file is made in incremental auto-vacuum mode (the pragma must
 	// come before its first table), so that space freed by a retention
-	// purge can go back to the file system in small steps (Reclaim).
-	w, err := sql.Open("sqlite", dsn("&_txlock=immediate&_pragma=auto_vacuum(2)&_pragma=temp_store(2)"))
+	// purge can go back to the file system in small steps (Reclaim). Only
+	// a new one: the pragma takes the write lock, so a command opening the
+	// database beside a busy server (backup, verify, export) would wait
+	// for its writer, which SQLite hands the lock back to in no order.
+	extra := "&_txlock=immediate&_pragma=temp_store(2)"
+	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
+		extra += "&_pragma=auto_vacuum(2)"
+	}
+	w, err := sql.Open("sqlite", dsn(extra))
 	if err != nil {
 		return nil, err
 	}
