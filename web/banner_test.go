@@ -163,9 +163,9 @@ func TestProviderEndsOneSentence(t *testing.T) {
 	a := newApp(t, 0)
 	prefs := decode[struct{ HTML string }](t, do(a, req{"GET", "/api/v1/sites/demo/banner?v=2&lang=en&part=prefs", "", nil}))
 	for _, want := range []string{
-		"Provider: Demo Analytics Ltd. Counts visits",
-		"Provider: Demo Ads Inc. Measures ad conversions",
-		"Provider: Demo Video LLC. Embedded health videos",
+		"Provider: Demo Analytics Ltd. Tells visitors apart",
+		"Provider: Demo Ads Inc. Shows you ads",
+		"Provider: Demo Video LLC. Plays embedded videos",
 	} {
 		if !strings.Contains(prefs.HTML, want) {
 			t.Errorf("the preference center does not say %q", want)

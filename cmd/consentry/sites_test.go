@@ -229,8 +229,8 @@ func TestDemoStoresLifetimesInDays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{"        purpose: Stores your consent decision\n        days: 183\n", "        purpose: Basket and sign-in\n        session: true\n",
-		"        purpose: Your language and store\n        days: 365\n", "        purpose: Distinguishes visitors\n        days: 395\n", "        purpose: Viewing history for ads\n        days: 1\n"} {
+	for _, want := range []string{"  - catalog: consentry\n", "        purpose_key: purpose_session\n        session: true\n",
+		"        purpose_key: purpose_settings\n        days: 365\n", "        purpose_key: purpose_visitor_id\n        days: 395\n", "        purpose_key: purpose_ads\n        days: 1\n"} {
 		if !strings.Contains(yml, want) {
 			t.Errorf("the demo's export lacks\n%s", want)
 		}

@@ -21,35 +21,36 @@ import (
 
 // DemoSite is the demo pharmacy's configuration, allowing the given origins.
 // Its cookies' lifetimes are whole days, as the catalog, YAML and the
-// console store them.
+// console store them. Consentry's own service is the catalog's, as on a
+// site created in the console, and the other services say what they do
+// with the catalog's purposes, so every visitor reads them in their own
+// language (English text written here reached Arabic and German visitors
+// as it was).
 func DemoSite(origins ...string) *consent.Site {
+	const (
+		name     = "Green Cross Pharmacy (demo)"
+		pharmacy = "Green Cross Pharmacy"
+	)
 	return &consent.Site{
-		ID: web.DemoSite, Name: "Green Cross Pharmacy (demo)", Origins: origins,
+		ID: web.DemoSite, Name: name, Origins: origins,
 		Categories: consent.BuiltInCategories(),
 		Services: []consent.Service{
-			{Name: "Consentry", Provider: "Green Cross Pharmacy", Category: consent.Necessary,
-				Description: "Remembers your cookie choice.",
-				Cookies:     []consent.Cookie{{Name: "consentry", Provider: "Green Cross Pharmacy", Purpose: "Stores your consent decision", Days: 183}}},
-			{Name: "Shop session", Provider: "Green Cross Pharmacy", Category: consent.Necessary,
-				Description: "Keeps your basket and sign-in while you shop.",
-				Cookies:     []consent.Cookie{{Name: "session", Provider: "Green Cross Pharmacy", Purpose: "Basket and sign-in", Session: true}}},
-			{Name: "Language and store", Provider: "Green Cross Pharmacy", Category: consent.Preferences,
-				Description: "Remembers your language and your nearest store.",
-				Cookies:     []consent.Cookie{{Name: "demo_lang", Provider: "Green Cross Pharmacy", Purpose: "Your language and store", Days: 365}}},
-			{Name: "Demo Analytics", Provider: "Demo Analytics Ltd.", Category: consent.Analytics,
-				Description: "Counts visits and pages viewed (a stand-in for Google Analytics).",
-				PolicyURL:   "https://analytics.example/privacy",
+			consent.OwnService(name, consent.DefaultLifetime),
+			{Name: "Shop session", Provider: pharmacy, Category: consent.Necessary, DescriptionKey: "purpose_session",
+				Cookies: []consent.Cookie{{Name: "session", Provider: pharmacy, PurposeKey: "purpose_session", Session: true}}},
+			{Name: "Language and store", Provider: pharmacy, Category: consent.Preferences, DescriptionKey: "purpose_settings",
+				Cookies: []consent.Cookie{{Name: "demo_lang", Provider: pharmacy, PurposeKey: "purpose_settings", Days: 365}}},
+			{Name: "Demo Analytics", Provider: "Demo Analytics Ltd.", Category: consent.Analytics, DescriptionKey: "purpose_visitor_id",
+				PolicyURL: "https://analytics.example/privacy",
 				Cookies: []consent.Cookie{
-					{Name: "_demo_ga", Provider: "Demo Analytics Ltd.", Purpose: "Distinguishes visitors", Days: 395},
-					{Name: "_demo_ga_*", Provider: "Demo Analytics Ltd.", Purpose: "Keeps the session state", Days: 395},
+					{Name: "_demo_ga", Provider: "Demo Analytics Ltd.", PurposeKey: "purpose_visitor_id", Days: 395},
+					{Name: "_demo_ga_*", Provider: "Demo Analytics Ltd.", PurposeKey: "purpose_behaviour", Days: 395},
 				}},
-			{Name: "Demo Ads", Provider: "Demo Ads Inc.", Category: consent.Marketing,
-				Description: "Measures ad conversions and shows you ads on other sites.",
-				PolicyURL:   "https://ads.example/privacy",
-				Cookies:     []consent.Cookie{{Name: "_demo_ads", Provider: "Demo Ads Inc.", Purpose: "Ad conversion and targeting", Days: 90}}},
-			{Name: "Demo Video", Provider: "Demo Video LLC", Category: consent.Marketing,
-				Description: "Embedded health videos; the player tracks viewing for advertising.",
-				Cookies:     []consent.Cookie{{Name: "_demo_video", Provider: "Demo Video LLC", Purpose: "Viewing history for ads", Days: 1}}},
+			{Name: "Demo Ads", Provider: "Demo Ads Inc.", Category: consent.Marketing, DescriptionKey: "purpose_ads",
+				PolicyURL: "https://ads.example/privacy",
+				Cookies:   []consent.Cookie{{Name: "_demo_ads", Provider: "Demo Ads Inc.", PurposeKey: "purpose_conversion", Days: 90}}},
+			{Name: "Demo Video", Provider: "Demo Video LLC", Category: consent.Marketing, DescriptionKey: "purpose_video",
+				Cookies: []consent.Cookie{{Name: "_demo_video", Provider: "Demo Video LLC", PurposeKey: "purpose_ads", Days: 1}}},
 		},
 		Lifetime:   consent.Duration{Duration: consent.DefaultLifetime},
 		ConsentMap: consent.DefaultConsentMap(),
