@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store/sqlite"
 )
 
@@ -30,6 +31,7 @@ func TestSitesExportWithoutWhatChangedAppliesBackUnchanged(t *testing.T) {
 	}
 	site := app.DemoSite("https://shop.example")
 	site.Name = "Green Cross"
+	site.Services[0] = consent.OwnService(site.Name, site.Lifetime.Duration) // Consentry's own service names the site, as the catalog's does
 	site.ChangeNote, site.WhatChanged = "Added Hotjar", map[string]string{"en": "We now use Hotjar."}
 	if _, err := st.Publish(ctx, site, nil); err != nil {
 		t.Fatal(err)
