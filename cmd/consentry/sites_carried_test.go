@@ -9,7 +9,6 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
-	"github.com/consentry/consentry/internal/store/sqlite"
 )
 
 // TestSitesApplyDoesNotRepeatWhatChanged: a site's export leaves out the
@@ -18,16 +17,8 @@ import (
 // tells returning visitors nothing of the last change as if it were new:
 // the text is not the new revision's, and the tool says so.
 func TestSitesApplyDoesNotRepeatWhatChanged(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + filepath.Join(dir, "c.db")
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, db, st := demoDB(t)
 	ctx := context.Background()
-	if _, err := st.Publish(ctx, app.DemoSite("https://shop.example"), nil); err != nil {
-		t.Fatal(err)
-	}
 	site := app.DemoSite("https://shop.example")
 	site.Name = "Green Cross"
 	site.Services[0] = consent.OwnService(site.Name, site.Lifetime.Duration) // Consentry's own service names the site, as the catalog's does
@@ -35,7 +26,6 @@ func TestSitesApplyDoesNotRepeatWhatChanged(t *testing.T) {
 	if _, err := st.Publish(ctx, site, nil); err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
 
 	yml, err := cli(t, "sites", "export", "demo", "--db", db)
 	if err != nil || !strings.Contains(yml, "name: Green Cross\n") {
@@ -54,11 +44,6 @@ func TestSitesApplyDoesNotRepeatWhatChanged(t *testing.T) {
 		!strings.Contains(out, "what_changed is revision 2's") || !strings.Contains(out, "change_note is revision 2's") {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
-	st, err = sqlite.Open(ctx, filepath.Join(dir, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
 	got, err := st.Site(ctx, "demo")
 	if err != nil || got.Revision != 3 || got.Name != "Green Cross Pharmacy" {
 		t.Fatalf("site: %+v %v", got, err)

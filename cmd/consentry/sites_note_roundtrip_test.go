@@ -9,7 +9,6 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
-	"github.com/consentry/consentry/internal/store/sqlite"
 )
 
 // TestSitesExportWithoutWhatChangedAppliesBackUnchanged: the export of a
@@ -19,16 +18,8 @@ import (
 // applying an untouched export published a material revision that asked
 // every visitor again.
 func TestSitesExportWithoutWhatChangedAppliesBackUnchanged(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + filepath.Join(dir, "c.db")
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	dir, db, st := demoDB(t)
 	ctx := context.Background()
-	if _, err := st.Publish(ctx, app.DemoSite("https://shop.example"), nil); err != nil {
-		t.Fatal(err)
-	}
 	site := app.DemoSite("https://shop.example")
 	site.Name = "Green Cross"
 	site.Services[0] = consent.OwnService(site.Name, site.Lifetime.Duration) // Consentry's own service names the site, as the catalog's does
@@ -36,7 +27,6 @@ func TestSitesExportWithoutWhatChangedAppliesBackUnchanged(t *testing.T) {
 	if _, err := st.Publish(ctx, site, nil); err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
 	yml, err := cli(t, "sites", "export", "demo", "--db", db)
 	if err != nil {
 		t.Fatal(err)

@@ -21,17 +21,25 @@ func cli(t *testing.T, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func TestSitesExportApplyRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + filepath.Join(dir, "c.db")
+// demoDB makes a SQLite database in a new temporary folder with the demo
+// site published (revision 1), and returns the folder, the database as
+// --db names it and the store, open until the test ends.
+func demoDB(t *testing.T) (dir, db string, st *sqlite.Store) {
+	t.Helper()
+	dir = t.TempDir()
 	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { st.Close() })
 	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
+	return dir, "sqlite:" + filepath.Join(dir, "c.db"), st
+}
+
+func TestSitesExportApplyRoundTrip(t *testing.T) {
+	dir, db, _ := demoDB(t)
 
 	yml, err := cli(t, "sites", "export", "demo", "--db", db)
 	if err != nil || !strings.Contains(yml, "id: demo") {
@@ -75,16 +83,7 @@ func TestSitesExportApplyRoundTrip(t *testing.T) {
 // lifetime in days, as the YAML sets them, not as Go durations
 // ("9600h0m0s").
 func TestSitesApplySaysPeriodsInDays(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + filepath.Join(dir, "c.db")
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	dir, db, _ := demoDB(t)
 	yml, err := cli(t, "sites", "export", "demo", "--db", db)
 	if err != nil || !strings.Contains(yml, "lifetime_days: 183\n") {
 		t.Fatalf("export: %v\n%s", err, yml)
@@ -117,7 +116,6 @@ func TestSitesApplyTakesCatalogUpdates(t *testing.T) {
 	if _, err := st.Publish(context.Background(), site, nil); err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
 
 	var yml, notes bytes.Buffer
 	if err := run(context.Background(), []string{"sites", "export", "demo", "--db", db}, nil, &yml, &notes); err != nil {
@@ -146,16 +144,7 @@ func TestSitesApplyTakesCatalogUpdates(t *testing.T) {
 // category's name and no empty field, and says which kind of revision
 // would be published and how to choose the other, before anything is.
 func TestSitesApplyListsChangesAsThePublishPage(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + filepath.Join(dir, "c.db")
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	dir, db, _ := demoDB(t)
 	yml, err := cli(t, "sites", "export", "demo", "--db", db)
 	if err != nil {
 		t.Fatal(err)
@@ -204,20 +193,11 @@ dry run: nothing published
 // and exported them as `duration:`, a field the README's YAML does not
 // have.
 func TestDemoStoresLifetimesInDays(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + filepath.Join(dir, "c.db")
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
-		t.Fatal(err)
-	}
+	dir, db, st := demoDB(t)
 	site, err := st.Site(context.Background(), "demo")
 	if err != nil {
 		t.Fatal(err)
 	}
-	st.Close()
 	for _, sv := range site.Services {
 		for _, k := range sv.Cookies {
 			if k.Duration != "" || (k.Days > 0) == k.Session {
@@ -251,16 +231,7 @@ func TestDemoStoresLifetimesInDays(t *testing.T) {
 // ("Choice remembered for: 183 days → 180 days", a bare "id: blog") and
 // said visitors who chose under an earlier revision are asked again.
 func TestSitesApplyNewSiteSaysItCreatesIt(t *testing.T) {
-	dir := t.TempDir()
-	db := "sqlite:" + filepath.Join(dir, "c.db")
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := st.Publish(context.Background(), app.DemoSite("https://shop.example"), nil); err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
+	dir, db, _ := demoDB(t)
 	yml, err := cli(t, "sites", "export", "demo", "--db", db)
 	if err != nil {
 		t.Fatal(err)
