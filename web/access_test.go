@@ -149,10 +149,7 @@ func (c *console) attempt(email, pw string) (int, http.Header) {
 // TestSignOutEndsEveryCopy: a copy of the session cookie dies with the
 // session it names.
 func TestSignOutEndsEveryCopy(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	thief := newConsole(t, a)
 	u, _ := url.Parse(c.srv.URL + "/admin/")
 	thief.http.Jar.SetCookies(u, c.http.Jar.Cookies(u))

@@ -166,10 +166,7 @@ func TestAuditSpeaksWords(t *testing.T) {
 // written names a kind or a state by its code ("answered 2026-12-01,
 // answered_late: …"); the CSV keeps what was written.
 func TestAuditDetailsInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	now := time.Now().UTC()
 	late := c.record("erasure", now.AddDate(0, 0, -60), "ticket 42", "")
 	open := c.record("access", now.AddDate(0, 0, -3), "letter", "")
@@ -222,10 +219,7 @@ func TestAuditDetailsInWords(t *testing.T) {
 // every site ('all sites') — in the console's language, and what staff
 // gave (an email, a site ID) as written; the CSV keeps what was written.
 func TestAuditTargetsInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	n := c.record("access", time.Now().UTC().AddDate(0, 0, -3), "letter", "")
 	if err := a.Store.Audit(context.Background(), auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "purge",
 		Target: retention.Target(""), Detail: "purge #1: 0 events", IP: "-"}); err != nil {

@@ -212,10 +212,7 @@ func TestDashboardOptInRates(t *testing.T) {
 // ledger writer), some on the old revision after the new one was
 // published, counted under the revision each visitor was shown.
 func TestDashboardComparesRevisions(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Viewer)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Viewer)
 	if _, page, _ := c.get("/admin/dashboard?site=demo"); !strings.Contains(page, `data-testid="compare-none"`) {
 		t.Error("with one revision the dashboard does not say there is nothing to compare")
 	}

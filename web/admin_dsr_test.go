@@ -93,10 +93,7 @@ func TestProofViewIsAudited(t *testing.T) {
 // that nothing is held under it, with the request and the navigation, and
 // the lookup is audited: not a bare error page that ends the request's way.
 func TestUnknownConsentIDIsAPage(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	id := "01a230e1-0000-7000-8000-000000000000"
 	if status, body, _ := c.post("/admin/requests", url.Values{"_csrf": {c.pageToken()}, "kind": {"access"},
 		"received": {time.Now().UTC().Format(time.DateOnly)}, "reference": {"mail 7"}, "consent_ids": {id}}); status != http.StatusSeeOther {

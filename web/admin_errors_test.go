@@ -41,10 +41,7 @@ func shownError(t *testing.T, page string) string {
 // never after the input's name; an API client still gets the English with
 // the field apart.
 func TestConsoleErrorsInItsLanguage(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	setLang := func(lang string) {
 		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
 			t.Fatalf("language %s: %d", lang, status)
@@ -184,10 +181,7 @@ func TestEveryErrorKeyIsTranslated(t *testing.T) {
 // mindestens 12 Zeichen'), not in English after the input's name
 // ('password: must be at least 12 characters'); the CLI's English stays.
 func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	me, err := a.Store.UserByEmail(context.Background(), "dpo@shop.example")
 	if err != nil {
 		t.Fatal(err)
@@ -329,10 +323,7 @@ func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
 // not a two-letter country code in capitals'); sites apply keeps the
 // English.
 func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "owner@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("owner@shop.example")
+	_, c := signedIn(t, "owner@shop.example", auth.Admin)
 	post := func(path string, form url.Values) string {
 		t.Helper()
 		form.Set("_csrf", c.pageToken())
@@ -421,10 +412,7 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 // console's language, as the dashboard's and the log's are ('Es gibt keine
 // Website nosuch.'), not the store's English ('no site "nosuch"').
 func TestSiteEditorUnknownSiteInItsLanguage(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "owner@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("owner@shop.example")
+	_, c := signedIn(t, "owner@shop.example", auth.Admin)
 	for lang, want := range map[string][]string{
 		"en": {"There is no site nosuch.", "There is no site nosuch.", "Site demo has no published revision 9."},
 		"de": {"Es gibt keine Website nosuch.", "Es gibt keine Website nosuch.", "Die Website demo hat keine veröffentlichte Version 9."},

@@ -158,10 +158,7 @@ func TestOldKeyFileGainsSigningKey(t *testing.T) {
 // console; the key's base64 padding stood at its start there
 // ("=uRoQk4…84LU" for "uRoQk4…84LU=").
 func TestIntegrityKeysReadLeftToRight(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"ar"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
 		t.Fatalf("language: %d", status)
 	}

@@ -47,14 +47,20 @@ func newConsole(t *testing.T, a *app.App) *console {
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
 }
 
+// signedIn is a new app's console with a user of role signed in by email.
+func signedIn(t *testing.T, email string, role auth.Role) (*app.App, *console) {
+	a := newApp(t, 0)
+	addUser(t, a, email, role)
+	c := newConsole(t, a)
+	c.login(email)
+	return a, c
+}
+
 // ownerOfShop signs an admin in to a new app's console and creates the
 // site "shop" (https://shop.example) there, as a site owner starts;
 // it returns the console and its form token.
 func ownerOfShop(t *testing.T) (*app.App, *console, string) {
-	a := newApp(t, 0)
-	addUser(t, a, "owner@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("owner@shop.example")
+	a, c := signedIn(t, "owner@shop.example", auth.Admin)
 	tok := c.pageToken()
 	if status, body, _ := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example"}}); status != http.StatusSeeOther {
 		t.Fatalf("new site: %d %.300s", status, body)
@@ -549,10 +555,7 @@ func TestReceipt(t *testing.T) {
 // TestConsoleLanguages: the language setting offers every console language
 // by its own name, and choosing one turns the console into it.
 func TestConsoleLanguages(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, body, _ := c.get("/admin/log")
 	for _, want := range []string{`<option value="en" lang="en" selected>English</option>`, `<option value="ar" lang="ar">العربية</option>`,
 		`<option value="fr" lang="fr">français</option>`, `<option value="de" lang="de">Deutsch</option>`, `<option value="es" lang="es">español</option>`} {
@@ -577,10 +580,7 @@ func TestConsoleLanguages(t *testing.T) {
 // officer picks "Analytics" rather than typing it and being told that
 // "Analytics" is not a category key; the choice made stays selected.
 func TestLogCategoryFiltersAreChoices(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "viewer@shop.example", auth.Viewer)
-	c := newConsole(t, a)
-	c.login("viewer@shop.example")
+	_, c := signedIn(t, "viewer@shop.example", auth.Viewer)
 	status, page, _ := c.get("/admin/log?denied=marketing")
 	if status != http.StatusOK {
 		t.Fatalf("log: %d", status)

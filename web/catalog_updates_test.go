@@ -87,10 +87,7 @@ func TestCatalogUpdatesInTheConsole(t *testing.T) {
 // static.klaviyo.com, and its Google Maps' hosts, are kept as stored. They
 // were listed as updates to take, which would have undone them.
 func TestOldSiteShowsNoUpdatesForTheOwnersFields(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "owner@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("owner@shop.example")
+	a, c := signedIn(t, "owner@shop.example", auth.Admin)
 	var old consent.Site
 	if err := json.Unmarshal(storetest.SiteBeforeOverrides, &old); err != nil {
 		t.Fatal(err)

@@ -114,10 +114,7 @@ func TestDatabaseGoneIs503(t *testing.T) {
 // read (503 with Retry-After), not sent to the sign-in page as if signed out,
 // and a form they send is not refused with "sign in first".
 func TestDatabaseGoneKeepsTheSessionSaid(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	token := c.pageToken()
 	a.Store.Close()
 	status, body, h := c.get("/admin/log")

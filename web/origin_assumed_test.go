@@ -13,10 +13,7 @@ import (
 // new site or under Basics, is saved with https:// and the next page says
 // so, naming it; one typed with its scheme is saved as typed, silently.
 func TestOriginWithoutSchemeIsSaid(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "owner@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("owner@shop.example")
+	a, c := signedIn(t, "owner@shop.example", auth.Admin)
 	tok := c.pageToken()
 	_, _, h := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"Shop.example"}})
 	_, page, _ := c.get(h.Get("Location"))

@@ -25,10 +25,7 @@ import (
 // description keeps its catalog entry, hosts and message keys, and every
 // cookie whose line comes back as shown; an edited line is that cookie anew.
 func TestServiceEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	ctx := context.Background()
 	publishWithTextLifetimes(t, a)
 	_, page, _ := c.get("/admin/sites/demo")
@@ -79,10 +76,7 @@ func TestServiceEditKeepsWhatTheFormDoesNotShow(t *testing.T) {
 // basics show an unset look or lifetime as the default's values, colours
 // in lower case, and a browser sends a textarea's line breaks as CRLF.
 func TestUnchangedFormsChangeNothing(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	ctx := context.Background()
 	bundle, err := i18n.Load()
 	if err != nil {
@@ -165,10 +159,7 @@ func TestUnchangedFormsChangeNothing(t *testing.T) {
 // the form counts them and in the console's language, never as a Go
 // duration ("9600h0m0s").
 func TestChangesSayPeriodsInDays(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, page, _ := c.get("/admin/sites/demo")
 	action, form := formFields(t, page, "basics")
 	form.Set("retention_days", "400")
@@ -205,10 +196,7 @@ func TestChangesSayPeriodsInDays(t *testing.T) {
 // consented to); a change to an analytics cookie's lifetime, which visitors
 // were told when they agreed, as a material one.
 func TestPublishFormOffersKindByWhatChanged(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	offered := func() string {
 		t.Helper()
 		_, page, _ := c.get("/admin/sites/demo")
@@ -243,10 +231,7 @@ func TestPublishFormOffersKindByWhatChanged(t *testing.T) {
 // cookie's lifetime in days, and a category's new name in the site's own
 // words; never a field's path, a list index or a category's key.
 func TestChangesInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	post := func(what, action string, form url.Values) {
 		t.Helper()
 		if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
@@ -356,10 +341,7 @@ func cookieLifetimes(t *testing.T, page string) map[string]string {
 // days; once published, the preference center says Consentry's own cookie
 // lives 30 days, not the 183 its declaration was written with.
 func TestOwnCookieFollowsTheLifetime(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, page, _ := c.get("/admin/sites/demo")
 	action, form := formFields(t, page, "basics")
 	form.Set("lifetime_days", "30")
@@ -395,10 +377,7 @@ func TestCookieLifetimesInDays(t *testing.T) {
 // comparison ('Länderregel: US | Opt-out (Widerspruch) → Opt-in …'), not
 // with the code the form takes ('opt-out'); the country stays its code.
 func TestCountryRulesInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	rules := func(r string) {
 		t.Helper()
 		_, page, _ := c.get("/admin/sites/demo")

@@ -16,10 +16,7 @@ import (
 // decisions current; a material one brings the banner back with what
 // changed in the visitor's language and never the internal note.
 func TestEditorialRevisionDoesNotNag(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, page, _ := c.get("/admin/sites")
 	tok := csrfField.FindStringSubmatch(page)[1]
 	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://Shop.example/"}})
@@ -149,10 +146,7 @@ func TestBannerStateForTheSnippet(t *testing.T) {
 // necessary can be renamed and removed, and with it its mapping, signals
 // and texts.
 func TestCatalogAndCategoriesInTheConsole(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, page, _ := c.get("/admin/sites")
 	tok := csrfField.FindStringSubmatch(page)[1]
 	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"shop.example"}})
@@ -201,10 +195,7 @@ func TestCatalogAndCategoriesInTheConsole(t *testing.T) {
 // TestEmbedPage: the site's own origin in the no-JavaScript link, and its
 // catalog services' tags rewritten to wait for consent.
 func TestEmbedPage(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, page, _ := c.get("/admin/sites")
 	tok := csrfField.FindStringSubmatch(page)[1]
 	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example/"}})
@@ -232,10 +223,7 @@ func TestEmbedPage(t *testing.T) {
 // owner typed and names the field; the basics form sets the links of the
 // language being edited, a non-blocking banner and the vendor signals.
 func TestEditorKeepsWhatWasTyped(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, page, _ := c.get("/admin/sites")
 	tok := csrfField.FindStringSubmatch(page)[1]
 	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example"}})
@@ -273,10 +261,7 @@ func TestEditorKeepsWhatWasTyped(t *testing.T) {
 // not an ID) shows the form again with the ID, name and origin as typed;
 // they were emptied, to be typed again.
 func TestNewSiteFormKeepsWhatWasTyped(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	_, page, _ := c.get("/admin/sites")
 	tok := csrfField.FindStringSubmatch(page)[1]
 	for _, id := range []string{"demo", "Tea Shop"} {

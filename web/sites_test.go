@@ -16,10 +16,7 @@ import (
 )
 
 func TestSiteEditorDraftPublish(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	token := func(path string) string {
 		_, body, _ := c.get(path)
 		return csrfField.FindStringSubmatch(body)[1]
@@ -141,10 +138,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 // the codes; they showed "bar", "box", "bottom", "top" and "center" in every
 // language.
 func TestLayoutAndPositionInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	options := func(name string) []string {
 		_, body, _ := c.get("/admin/sites/demo")
 		sel := regexp.MustCompile(`(?s)<select[^>]*name="` + name + `"[^>]*>(.*?)</select>`).FindStringSubmatch(body)
@@ -203,10 +197,7 @@ func TestEmbedPageSaysNothingIsLive(t *testing.T) {
 // console too; in Arabic the blocks took the page's direction, so a line
 // showed as 'script src="…" … <' and 'crossorigin="anonymous" … </script<'.
 func TestEmbedCodeReadsLeftToRight(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	tok := c.pageToken()
 	if status, _, _ := c.post("/admin/sites/demo/catalog", url.Values{"_csrf": {tok}, "id": {"hotjar"}, "category": {"analytics"}}); status != http.StatusSeeOther {
 		t.Fatalf("adding Hotjar: %d", status)
