@@ -8,6 +8,7 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/retention"
 )
 
 // The console says what happened in words; the records, exports and filters
@@ -63,7 +64,7 @@ var requestTarget = regexp.MustCompile(`^request (\d+)$`)
 
 // AuditTargetWords is an audit entry's target as the trail shows it: the
 // kinds of target the server names in English (a request, "request 7"; a
-// purge of every site, "all sites", retention.Target) in the console's
+// purge of every site, retention.AllSites) in the console's
 // language; what staff or visitors gave (an email, a site or consent ID, a
 // format, a position in the ledger) as written. The CSV keeps what was
 // written.
@@ -73,7 +74,7 @@ func AuditTargetWords(t *i18n.Localizer, action, target string) string {
 		if m := requestTarget.FindStringSubmatch(target); m != nil {
 			return t.TData("a_audit_target_request", map[string]any{"N": m[1]})
 		}
-	case action == "purge" && target == "all sites":
+	case action == "purge" && target == retention.AllSites:
 		return t.T("a_audit_target_all_sites")
 	}
 	return target

@@ -253,6 +253,44 @@ func TestAuditTargetsInWords(t *testing.T) {
 	}
 }
 
+// TestAllSitesIsWrittenOnce: the audit target of a purge of every site is
+// written in one place (retention.AllSites), which the purge writes and
+// the trail translates, so the two cannot drift apart.
+func TestAllSitesIsWrittenOnce(t *testing.T) {
+	var where []string
+	fset := token.NewFileSet()
+	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			return err
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+				if s, _ := strconv.Unquote(lit.Value); s == retention.AllSites {
+					where = append(where, fset.Position(lit.Pos()).String())
+				}
+			}
+			return true
+		})
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(where) != 1 {
+		t.Errorf("%q is written %d times, want once (retention.AllSites): %s", retention.AllSites, len(where), strings.Join(where, ", "))
+	}
+}
+
 // TestAuditDSRDetailsInWords: a visitor's lookup, proof, export and erasure
 // are shown in the trail with the request they answered, the proof looked
 // at and the events erased in the console's language ('Anfrage 1;

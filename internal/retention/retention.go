@@ -157,10 +157,14 @@ func Audit(ctx context.Context, st store.Store, p store.Purge) error {
 		Detail: Describe(p), IP: "-"})
 }
 
-// Target names what a purge covered: a site, or every site.
+// AllSites is the audit target of a purge of every site, as the trail and
+// its CSV keep it; the console shows it in its own language.
+const AllSites = "all sites"
+
+// Target names what a purge covered: a site, or every site (AllSites).
 func Target(site string) string {
 	if site == "" {
-		return "all sites"
+		return AllSites
 	}
 	return site
 }
