@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/retention"
@@ -50,6 +51,16 @@ func CategoryWords(t *i18n.Localizer, keys []string) string {
 		names[i] = CategoryName(t, consent.Category{Key: k})
 	}
 	return strings.Join(names, ", ")
+}
+
+// roles are the roles a console user can have, the least first: a new
+// user is a viewer unless chosen otherwise.
+var roles = []auth.Role{auth.Viewer, auth.Admin}
+
+// RoleWords is a console user's role in words: admin is "Administrator".
+// Forms and the users' store keep the code.
+func RoleWords(t *i18n.Localizer, r auth.Role) string {
+	return orKey(t, "a_role_"+string(r), string(r))
 }
 
 // AuditActionWords is what an audit entry's action did, in words:
