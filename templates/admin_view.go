@@ -251,6 +251,10 @@ var AuditActions = []string{"signin", "signin_failed", "signin_throttled", "sign
 type UsersView struct {
 	Users []*auth.User
 	Error string
+	// Email and Role are what the admin typed into the new-user form when
+	// it was refused, so that nothing typed is lost; never the password.
+	Email string
+	Role  auth.Role
 }
 
 func hexOf(b [32]byte) string { return hex.EncodeToString(b[:]) }

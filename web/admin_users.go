@@ -11,17 +11,22 @@ import (
 	"golang.org/x/crypto/bcrypt"
 )
 
-func (s *Server) getUsers(c echo.Context) error { return s.usersPage(c, http.StatusOK, "") }
+func (s *Server) getUsers(c echo.Context) error {
+	return s.usersPage(c, http.StatusOK, templates.UsersView{})
+}
 
-func (s *Server) usersPage(c echo.Context, status int, msg string) error {
+// usersPage shows the users, with v's error and what was typed.
+func (s *Server) usersPage(c echo.Context, status int, v templates.UsersView) error {
 	users, err := s.cfg.Store.Users(c.Request().Context())
 	if err != nil {
 		return err
 	}
-	return render(c, status, templates.UsersPage(s.adminT(c, currentUser(c)), templates.UsersView{Users: users, Error: msg}))
+	v.Users = users
+	return render(c, status, templates.UsersPage(s.adminT(c, currentUser(c)), v))
 }
 
-// postUsers adds a user; a bad field shows its message on the page.
+// postUsers adds a user; a bad field shows its message on the page, with
+// the email and role as typed (the password is typed again).
 func (s *Server) postUsers(c echo.Context) error {
 	role, err := auth.ParseRole(c.FormValue("role"))
 	var u *auth.User
@@ -32,7 +37,11 @@ func (s *Server) postUsers(c echo.Context) error {
 		err = s.cfg.Store.AddUser(c.Request().Context(), u)
 	}
 	if err != nil {
-		return s.formError(c, err, templates.UserLabels, func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) })
+		typed := templates.UsersView{Email: auth.Clip(c.FormValue("email"), 1024), Role: role}
+		return s.formError(c, err, templates.UserLabels, func(msg string) error {
+			typed.Error = msg
+			return s.usersPage(c, http.StatusBadRequest, typed)
+		})
 	}
 	if err := s.audit(c, currentUser(c).Email, "user_add", u.Email, string(u.Role)); err != nil {
 		return err
@@ -52,7 +61,7 @@ func (s *Server) postUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	show := func(msg string) error { return s.usersPage(c, http.StatusBadRequest, msg) }
+	show := func(msg string) error { return s.usersPage(c, http.StatusBadRequest, templates.UsersView{Error: msg}) }
 	role, err := auth.ParseRole(c.FormValue("role"))
 	if err != nil {
 		return s.formError(c, err, templates.UserLabels, show)

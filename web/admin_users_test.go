@@ -51,3 +51,33 @@ func TestUsersRolesInWords(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedNewUserKeepsWhatWasTyped: a new user refused (an address that
+// is none, a weak password, an address already a user's) comes back with
+// the email and role as typed, and never the password.
+func TestRefusedNewUserKeepsWhatWasTyped(t *testing.T) {
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	strong := "correct horse battery staple"
+	form := regexp.MustCompile(`(?s)<form[^>]*data-testid="add-user".*?</form>`)
+	for _, tc := range []struct{ email, role, password string }{
+		{"no-address", "admin", strong},
+		{"new@shop.example", "admin", "short"},
+		{"dpo@shop.example", "viewer", strong},
+		{`"quoted"<b>@shop.example`, "admin", "short"},
+	} {
+		status, page, _ := c.post("/admin/users", url.Values{"_csrf": {c.pageToken()}, "email": {tc.email}, "role": {tc.role}, "password": {tc.password}})
+		if status != 400 {
+			t.Fatalf("%q: %d", tc.email, status)
+		}
+		f := form.FindString(page)
+		if !strings.Contains(f, `id="nu-email" name="email" type="email" value="`+html.EscapeString(tc.email)+`"`) {
+			t.Errorf("%q refused: the form lost the email:\n%s", tc.email, f)
+		}
+		if !strings.Contains(f, `<option value="`+tc.role+`" selected>`) {
+			t.Errorf("%q refused: the form lost the role %s", tc.email, tc.role)
+		}
+		if strings.Contains(page, tc.password) {
+			t.Errorf("%q refused: the page shows the password typed", tc.email)
+		}
+	}
+}
