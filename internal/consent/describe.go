@@ -62,10 +62,11 @@ const Session = -2
 // line as a site owner thinks of it: a service added with its cookies, not
 // one line per field; an allowed origin added, not a list index. Each
 // change says whether it is material (material.go). A nil a is a site's
-// first revision.
+// first revision: everything in b is new but its ID, which names the site
+// and never changes, so it is no change.
 func Describe(a, b *Site) []Change {
 	if a == nil {
-		a = &Site{}
+		a = &Site{ID: b.ID}
 	}
 	var out []Change
 	out = append(out, serviceChanges(a, b)...)
