@@ -367,7 +367,8 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 // language), and a cookie whose line comes back as the form showed it stays
 // as it was: the form cannot say a cookie's provider, purpose key or a
 // lifetime written before days were counted ("6 months"), and rebuilding
-// it from its line would change a service nobody changed. An edited
+// it from its line would change a service nobody changed. A line edited
+// elsewhere than its purpose keeps the cookie's purpose key. An edited
 // catalog service stays one: the fields the owner changed are theirs, the
 // others keep following the catalog (catalog.Edited).
 func (s *Server) postSiteService(c echo.Context) error {
@@ -394,8 +395,8 @@ func (s *Server) postSiteService(c echo.Context) error {
 				return consent.FieldError(consent.EInvalid, "cookies", "%q: write one cookie a line as: name | days | session or persistent | purpose [| domain]", l).
 					Say("e_cookie_line", map[string]any{"Value": auth.Clip(l, 80)})
 			}
-			if i := slices.IndexFunc(old.Cookies, func(k consent.Cookie) bool { return k.Name == f[0] }); i >= 0 &&
-				slices.Equal(f, cookieFields(templates.CookieLine(old.Cookies[i]))) {
+			i := slices.IndexFunc(old.Cookies, func(k consent.Cookie) bool { return k.Name == f[0] })
+			if i >= 0 && slices.Equal(f, cookieFields(templates.CookieLine(old.Cookies[i]))) {
 				k := old.Cookies[i]
 				if k.Provider == old.Provider && !followsCookies {
 					k.Provider = sv.Provider // follows the service's, as a new line's does
@@ -404,6 +405,13 @@ func (s *Server) postSiteService(c echo.Context) error {
 				continue
 			}
 			k := consent.Cookie{Name: f[0], Provider: sv.Provider, Session: f[2] == "session", Purpose: f[3]}
+			if i >= 0 && f[3] == strings.TrimSpace(old.Cookies[i].Purpose) {
+				// The purpose is as the form showed it (empty for one
+				// given by a message key): the owner changed another
+				// part of the line, and the key keeps the purpose in
+				// every visitor language.
+				k.Purpose, k.PurposeKey = old.Cookies[i].Purpose, old.Cookies[i].PurposeKey
+			}
 			if !k.Session {
 				days, _, ok := consent.ParseDays(f[1])
 				if !ok || days < 1 {
