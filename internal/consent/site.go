@@ -176,7 +176,7 @@ type Cookie struct {
 	Name     string `json:"name" yaml:"name"`
 	Domain   string `json:"domain,omitempty" yaml:"domain,omitempty"` // "" for the site's own host
 	Provider string `json:"provider" yaml:"provider"`
-	Purpose  string `json:"purpose" yaml:"purpose"`
+	Purpose  string `json:"purpose" yaml:"purpose,omitempty"`
 	// PurposeKey names a visitor message giving the purpose in every
 	// language; Purpose, when set, wins.
 	PurposeKey string `json:"purpose_key,omitempty" yaml:"purpose_key,omitempty"`
