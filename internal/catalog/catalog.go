@@ -316,11 +316,13 @@ type Update struct {
 }
 
 // Updates lists the catalog updates a site has not taken, in service order.
+// Cookies that differ only in naming the service's provider, which an
+// update of the provider changes, are part of that update, not one more.
 func Updates(s *consent.Site) []Update {
 	var out []Update
 	for sv, e := range catalogServices(s) {
 		for _, f := range fields(sv, &e) {
-			if slices.Contains(sv.Overrides, f.name) || f.same() {
+			if slices.Contains(sv.Overrides, f.name) || f.same() || f.name == "cookies" && followsProvider(sv, &e) {
 				continue
 			}
 			u := Update{Service: sv.Name, Catalog: sv.Catalog, Field: f.name}
@@ -347,6 +349,22 @@ func Updates(s *consent.Site) []Update {
 		}
 	}
 	return out
+}
+
+// followsProvider reports a service whose provider follows the catalog and
+// is to change, and whose cookies differ from the catalog's only in
+// naming that provider: taking the provider's update takes theirs.
+func followsProvider(sv, e *consent.Service) bool {
+	if slices.Contains(sv.Overrides, "provider") || sv.Provider == e.Provider {
+		return false
+	}
+	ks := slices.Clone(sv.Cookies)
+	for i := range ks {
+		if ks[i].Provider == sv.Provider {
+			ks[i].Provider = e.Provider
+		}
+	}
+	return slices.Equal(ks, e.Cookies)
 }
 
 // String says the update in a line: "Google Maps: hosts + google.com/maps".
