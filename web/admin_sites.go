@@ -147,6 +147,7 @@ func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*c
 	if err := change(draft); err != nil {
 		return s.formError(c, err, templates.SiteLabels, show)
 	}
+	catalog.FollowSite(draft) // renamed, or given another lifetime
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
 		return s.formError(c, err, templates.SiteLabels, show)
 	}

@@ -115,6 +115,44 @@ func entryFor(s *consent.Site, id string) (consent.Service, bool) {
 	return e.Service(), ok
 }
 
+// ofSite is Consentry's own service sv as its site now makes it (e, its
+// entryFor): a provider that follows is the site's name, and so is each
+// cookie's that named the service's provider, and its own cookie, when
+// the cookies follow, lives as long as the site remembers a choice. It
+// returns any other service as it is.
+func ofSite(sv, e consent.Service) consent.Service {
+	if sv.Catalog != "consentry" {
+		return sv
+	}
+	sv.Cookies = slices.Clone(sv.Cookies)
+	if !slices.Contains(sv.Overrides, "provider") {
+		for i := range sv.Cookies {
+			if sv.Cookies[i].Provider == sv.Provider {
+				sv.Cookies[i].Provider = e.Provider
+			}
+		}
+		sv.Provider = e.Provider
+	}
+	if !slices.Contains(sv.Overrides, "cookies") {
+		for i, k := range sv.Cookies {
+			if k.Name == consent.OwnCookie && k.Domain == "" && !k.Session {
+				sv.Cookies[i].Days, sv.Cookies[i].Duration = e.Cookies[0].Days, ""
+			}
+		}
+	}
+	return sv
+}
+
+// FollowSite brings Consentry's own service along with its site, renamed
+// or given another lifetime: it is derived from the site, not from the
+// catalog, so that change is the site's, not a catalog update to take. A
+// field the owner set stays theirs.
+func FollowSite(s *consent.Site) {
+	for sv, e := range catalogServices(s) {
+		*sv = ofSite(*sv, e)
+	}
+}
+
 // catalogServices yields each of a site's services added from the catalog
 // (one whose entry it still has) with the catalog's version of it.
 func catalogServices(s *consent.Site) iter.Seq2[*consent.Service, consent.Service] {
@@ -245,8 +283,12 @@ func InferOverrides(s *consent.Site) {
 		if sv.Overrides != nil {
 			continue
 		}
+		// Consentry's own service says the site's name and lifetime as
+		// they were when it was stored: those were the site's, not the
+		// owner's choice for the service.
+		now := ofSite(*sv, e)
 		sv.Overrides = []string{}
-		for _, f := range fields(sv, &e) {
+		for _, f := range fields(&now, &e) {
 			if !f.unset() && !f.same() {
 				sv.Overrides = append(sv.Overrides, f.name)
 			}
@@ -322,7 +364,8 @@ func Updates(s *consent.Site) []Update {
 	var out []Update
 	for sv, e := range catalogServices(s) {
 		for _, f := range fields(sv, &e) {
-			if slices.Contains(sv.Overrides, f.name) || f.same() || f.name == "cookies" && followsProvider(sv, &e) {
+			if slices.Contains(sv.Overrides, f.name) || f.same() || f.name == "cookies" && followsProvider(sv, &e) ||
+				f.name == "cookies" && slices.Equal(ofSite(*sv, e).Cookies, e.Cookies) {
 				continue
 			}
 			u := Update{Service: sv.Name, Catalog: sv.Catalog, Field: f.name}
