@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"crypto/rand"
+	"embed"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/url"
@@ -59,7 +61,8 @@ func DemoSite(origins ...string) *consent.Site {
 
 // seedDemo publishes the demo site on first start, and a new editorial
 // revision when the server now answers on an origin the site does not
-// allow yet.
+// allow yet, or when the site is still one an earlier Consentry published
+// and a new demo's services say more (earlierDemo).
 func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base string, log *slog.Logger) error {
 	u, err := url.Parse(base)
 	if err != nil {
@@ -75,16 +78,28 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 		return err
 	}
 	if site.Revision > 0 {
-		added := slices.DeleteFunc(origins, site.AllowsOrigin)
-		if len(added) == 0 {
+		// A new address, or the services' texts in every visitor
+		// language, change nothing a visitor consented to: an editorial
+		// revision, which asks nobody again and tells nobody of the last
+		// material change as if it were new.
+		next := *site
+		var notes []string
+		if added := slices.DeleteFunc(origins, site.AllowsOrigin); len(added) > 0 {
+			next.Origins = slices.Concat(site.Origins, added)
+			notes = append(notes, "serve --demo now also answers on "+strings.Join(added, " and "))
+		}
+		earlier, err := earlierDemo(ctx, st, site)
+		if err != nil {
+			return err
+		}
+		if earlier {
+			next.Services = DemoSite().Services
+			notes = append(notes, "the demo's services are a new demo's, which say what they do in every visitor language")
+		}
+		if len(notes) == 0 {
 			return nil
 		}
-		// A new address changes nothing a visitor consented to: an
-		// editorial revision, which asks nobody again and tells nobody of
-		// the last material change as if it were new.
-		next := *site
-		next.Origins = slices.Concat(site.Origins, added)
-		next.ChangeNote = "serve --demo now also answers on " + strings.Join(added, " and ")
+		next.ChangeNote = strings.Join(notes, "; ")
 		next.PrepareRevision(site, true)
 		site = &next
 	}
@@ -120,4 +135,43 @@ func seedAdmin(ctx context.Context, st store.Store, cost int, show func(email, p
 		show(u.Email, password)
 	}
 	return nil
+}
+
+// earlierDemos holds the demo site as earlier Consentry versions
+// published it, origins aside, written by their DemoSite: its services in
+// English, with lifetimes as text (lifetimes-as-text.json) and then in
+// days (english-texts.json).
+//
+//go:embed demo_earlier/*.json
+var earlierDemos embed.FS
+
+// earlierDemo reports a demo site that is still the demo's own as an
+// earlier Consentry published it (any origins), with no edit in its
+// draft: one whose services a new demo's replace without touching
+// anything an owner did.
+func earlierDemo(ctx context.Context, st store.Store, live *consent.Site) (bool, error) {
+	files, err := earlierDemos.ReadDir("demo_earlier")
+	if err != nil {
+		return false, err
+	}
+	for _, f := range files {
+		b, err := earlierDemos.ReadFile("demo_earlier/" + f.Name())
+		if err != nil {
+			return false, err
+		}
+		var was consent.Site
+		if err := json.Unmarshal(b, &was); err != nil {
+			return false, err
+		}
+		was.Origins = live.Origins
+		if len(consent.Diff(&was, live)) > 0 {
+			continue
+		}
+		draft, err := st.Draft(ctx, live.ID)
+		if err != nil {
+			return false, err
+		}
+		return len(consent.Diff(live, draft)) == 0, nil
+	}
+	return false, nil
 }
