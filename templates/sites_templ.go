@@ -3797,9 +3797,9 @@ func EmbedPage(a Admin, v EmbedView) templ.Component {
 <script type="text/plain" data-consent="marketing">/* runs once marketing is granted */</script>
 <iframe data-consent="marketing" data-src="https://video.example/embed/1" title="Video"></iframe>
 <button data-consent-open>Cookie settings</button>
-<noscript><a href="` + v.Base + `/p/` + v.Site.ID + `?return=` + v.Origin() + `/">Cookie settings</a></noscript>`)
+<noscript><a href="` + v.NoScriptURL() + `">Cookie settings</a></noscript>`)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 461, Col: 113}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 461, Col: 75}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var243))
 			if templ_7745c5c3_Err != nil {

@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"net/url"
 	"slices"
 	"sort"
 	"strconv"
@@ -135,13 +136,16 @@ type EmbedView struct {
 	Live bool
 }
 
-// Origin is the site's own origin for the no-JavaScript return link: its
-// first allowed origin, or a stand-in to replace.
-func (v EmbedView) Origin() string {
+// NoScriptURL is the no-JavaScript preferences page of the site, returning
+// to the site's own origin (its first allowed origin, or a stand-in to
+// replace): the return address is a query value, so it is encoded as one
+// (https%3A%2F%2Fshop.example%2F), as an owner's copy must be.
+func (v EmbedView) NoScriptURL() string {
+	origin := "https://YOUR-SITE"
 	if len(v.Site.Origins) > 0 {
-		return v.Site.Origins[0]
+		origin = v.Site.Origins[0]
 	}
-	return "https://YOUR-SITE"
+	return v.Base + "/p/" + url.PathEscape(v.Site.ID) + "?" + url.Values{"return": {origin + "/"}}.Encode()
 }
 
 // ServiceTag is a site's service with its vendor's tag, rewritten to wait

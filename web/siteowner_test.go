@@ -206,7 +206,7 @@ func TestEmbedPage(t *testing.T) {
 	}
 	_, page, _ = c.get("/admin/sites/shop/embed")
 	for _, want := range []string{
-		"/p/shop?return=https://shop.example/&#34;&gt;",
+		"/p/shop?return=https%3A%2F%2Fshop.example%2F&#34;&gt;",
 		`data-consent=&#34;analytics&#34; async data-src=&#34;https://www.googletagmanager.com/gtag/js?id=G-XXXXXXXXXX&#34;`,
 		`data-consent=&#34;marketing&#34; data-src=&#34;https://www.youtube-nocookie.com/embed/VIDEO_ID&#34;`,
 	} {
