@@ -93,6 +93,9 @@ type Receipt struct {
 	ConsentID string
 	Rows      []ReceiptRow
 	JSON      string // the same receipt as a JSON download
+	// Refused says, in the visitor's language, why the link shows no
+	// receipt (its token expired or is not valid); "" when it shows one.
+	Refused string
 }
 
 // ReceiptRow is one decision, its texts already translated.

@@ -17,12 +17,23 @@ import (
 // getReceipt lets a visitor download the record of their own decisions: the
 // token proves whose they are.
 func (s *Server) getReceipt(c echo.Context) error {
+	// A browser following a link asks for HTML; a download anchor, fetch
+	// and other clients do not, and get the JSON as before.
+	page := c.QueryParam("format") != "json" && strings.Contains(c.Request().Header.Get("Accept"), "text/html")
 	cl, err := s.cfg.Tokens.Decode(c.QueryParam("token"), time.Now())
 	if err != nil {
+		if page {
+			// A genuine token that Decode refuses has expired.
+			_, err := s.cfg.Tokens.Identify(c.QueryParam("token"))
+			return s.receiptRefused(c, err == nil)
+		}
 		return err
 	}
 	id, err := uuid.Parse(cl.ConsentID)
 	if err != nil {
+		if page {
+			return s.receiptRefused(c, false)
+		}
 		return consent.Errorf(consent.EInvalid, "the token names no consent ID")
 	}
 	es, err := s.cfg.Store.EventsByConsent(c.Request().Context(), id)
@@ -33,9 +44,7 @@ func (s *Server) getReceipt(c echo.Context) error {
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Add("Vary", "Accept, Accept-Language")
-	// A browser following a link asks for HTML; a download anchor, fetch
-	// and other clients do not, and get the JSON as before.
-	if c.QueryParam("format") != "json" && strings.Contains(c.Request().Header.Get("Accept"), "text/html") {
+	if page {
 		return render(c, http.StatusOK, templates.ReceiptPage(s.receiptView(c, cl.Site, id, es)))
 	}
 	doc, err := s.portability(c, id, es)
@@ -44,6 +53,24 @@ func (s *Server) getReceipt(c echo.Context) error {
 	}
 	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-receipt-%s.json"`, id))
 	return c.JSONPretty(http.StatusOK, doc, "  ")
+}
+
+// receiptRefused tells a visitor whose receipt link carries no token this
+// server honours, in their language, why it shows nothing: its token has
+// expired (genuine, past its time), or is not valid (altered, cut short,
+// not signed here). The API's English error is for programs; a person
+// following the link gets a page they can read.
+func (s *Server) receiptRefused(c echo.Context, expired bool) error {
+	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
+	msg := loc.T("receipt_token_invalid")
+	if expired {
+		msg = loc.T("receipt_token_expired")
+	}
+	h := c.Response().Header()
+	h.Set("Cache-Control", "no-store")
+	h.Set("Referrer-Policy", "no-referrer")
+	h.Add("Vary", "Accept, Accept-Language")
+	return render(c, http.StatusBadRequest, templates.ReceiptPage(templates.Receipt{T: loc, Refused: msg}))
 }
 
 // receiptView translates a visitor's decisions into their language: the one

@@ -1,11 +1,17 @@
 package web_test
 
 import (
+	"bytes"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/token"
 )
 
 // TestReceiptPage: a browser following the receipt link gets a page in the
@@ -56,6 +62,57 @@ func TestReceiptPage(t *testing.T) {
 			!strings.Contains(rec.Header().Get("Content-Disposition"), "consent-receipt-"+first.ConsentID+".json") || !strings.Contains(rec.Body.String(), `"action": "reject_all"`) {
 			t.Errorf("%s: %d %q %q", what, rec.Code, rec.Header().Get("Content-Type"), rec.Header().Get("Content-Disposition"))
 		}
+	}
+}
+
+// TestReceiptRefusalInVisitorsLanguage: a receipt link whose token this
+// server cannot read tells the visitor why on a page in their language: an
+// altered or foreign token is not valid, a genuine one past its time has
+// expired. It was the API's English JSON ('the token is not valid: its
+// signature does not verify') whatever the visitor's language; programs
+// still get that.
+func TestReceiptRefusalInVisitorsLanguage(t *testing.T) {
+	signing := bytes.Repeat([]byte{7}, 32)
+	a := newApp(t, 0, func(o *app.Options) { o.TokenKeys = [][]byte{signing} })
+	resp := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"de"}`, nil}))
+	codec, _ := token.NewCodec(signing)
+	expired, _ := codec.Encode(token.Claims{ConsentID: resp.ConsentID, Site: "demo", Revision: 1, Granted: []string{"necessary"},
+		Issued: time.Now().Add(-200 * 24 * time.Hour).Unix(), Expires: time.Now().Add(-time.Hour).Unix()})
+	altered := resp.Token[:len(resp.Token)-4] + "AAAA"
+	if altered == resp.Token {
+		altered = resp.Token[:len(resp.Token)-4] + "BBBB"
+	}
+	for _, tc := range []struct{ tok, accept, lang, want string }{
+		{altered, "de-DE,de;q=0.9", "", "Dieser Link kann Ihre Auswahl nicht anzeigen"},
+		{"", "de", "", "Dieser Link kann Ihre Auswahl nicht anzeigen"},
+		{expired, "fr", "", "Ce lien a expiré"},
+		{expired, "en", "ja", "このリンクの有効期限が切れました"},
+		{altered, "ar", "", "لا يمكن لهذا الرابط عرض اختياراتك"},
+	} {
+		path := "/api/v1/consents/receipt?token=" + url.QueryEscape(tc.tok)
+		if tc.lang != "" {
+			path += "&lang=" + tc.lang
+		}
+		rec := do(a, req{"GET", path, "", map[string]string{"Accept": "text/html,*/*;q=0.8", "Accept-Language": tc.accept}})
+		body := rec.Body.String()
+		if rec.Code != http.StatusBadRequest || !strings.HasPrefix(rec.Header().Get("Content-Type"), "text/html") {
+			t.Errorf("%s: %d %q %.300s", tc.accept, rec.Code, rec.Header().Get("Content-Type"), body)
+			continue
+		}
+		m := regexp.MustCompile(`(?s)data-testid="receipt-refused">([^<]*)<`).FindStringSubmatch(body)
+		if m == nil || !strings.Contains(html.UnescapeString(m[1]), tc.want) {
+			t.Errorf("%s%s: the refusal does not say %q: %q", tc.accept, tc.lang, tc.want, m)
+		}
+		if strings.Contains(body, "token") || strings.Contains(body, "signature") {
+			t.Errorf("%s: the page speaks English: %.500s", tc.accept, body)
+		}
+		if rec.Header().Get("Cache-Control") != "no-store" || rec.Header().Get("Referrer-Policy") != "no-referrer" {
+			t.Errorf("refusal headers %v", rec.Header())
+		}
+	}
+	rec := do(a, req{"GET", "/api/v1/consents/receipt?token=" + url.QueryEscape(altered), "", map[string]string{"Accept-Language": "de"}})
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "signature does not verify") {
+		t.Errorf("a program asking for the receipt with an altered token: %d %s", rec.Code, rec.Body)
 	}
 }
 
