@@ -93,6 +93,8 @@ type Receipt struct {
 	ConsentID string
 	Rows      []ReceiptRow
 	JSON      string // the same receipt as a JSON download
+	Site      string // the site's name; "" when the site is gone
+	Back      string // the way back to the site, on an allowed origin; "" when none
 	// Refused says, in the visitor's language, why the link shows no
 	// receipt (its token expired or is not valid); "" when it shows one.
 	Refused string

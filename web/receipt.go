@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -85,11 +86,31 @@ func (s *Server) receiptView(c echo.Context, siteID string, id uuid.UUID, es []*
 	q := c.QueryParams()
 	q.Set("format", "json")
 	v := templates.Receipt{T: loc, ConsentID: id.String(), JSON: c.Request().URL.Path + "?" + q.Encode()}
+	if site != nil {
+		v.Site, v.Back = site.Name, backToSite(site, es)
+	}
 	for _, e := range slices.Backward(es) {
 		v.Rows = append(v.Rows, templates.ReceiptRow{Time: e.Time, Revision: e.Revision,
 			Choice: loc.T("action_" + string(e.Action)), Allowed: allowedNames(loc, site, e.Granted)})
 	}
 	return v
+}
+
+// backToSite is where the receipt's way back goes: the page the visitor
+// last decided on, when it is on one of the site's allowed origins, else
+// the first of those; "" when the site allows none. Never anywhere else:
+// what an event's page says was sent by the visitor's browser.
+func backToSite(site *consent.Site, es []*consent.Event) string {
+	for _, e := range slices.Backward(es) {
+		u, err := url.Parse(e.Personal.Page)
+		if err == nil && u.User == nil && site.AllowsOrigin(u.Scheme+"://"+u.Host) {
+			return (&url.URL{Scheme: u.Scheme, Host: u.Host, Path: u.Path}).String()
+		}
+	}
+	if len(site.Origins) > 0 {
+		return site.Origins[0] + "/"
+	}
+	return ""
 }
 
 // allowedNames lists the categories a decision granted beyond the required

@@ -65,6 +65,44 @@ func TestReceiptPage(t *testing.T) {
 	}
 }
 
+// TestReceiptNamesTheSiteAndLinksBack: the receipt names the site the
+// choices were made on and links back to it: to the page the visitor last
+// decided on when that is on an origin the site allows, else to the site's
+// first allowed origin, never to a page elsewhere (a page address is what
+// the visitor's browser sent). It said "on this site" on Consentry's own
+// address and offered no way back.
+func TestReceiptNamesTheSiteAndLinksBack(t *testing.T) {
+	a := newApp(t, 0)
+	html := map[string]string{"Accept": "text/html,*/*;q=0.8"}
+	back := regexp.MustCompile(`<a class="cy-target" href="([^"]*)" data-testid="receipt-back">([^<]*)</a>`)
+	first := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"fr","page":"` + a.URL() + `/demo/basket?item=3"}`, nil}))
+	body := do(a, req{"GET", "/api/v1/consents/receipt?token=" + url.QueryEscape(first.Token), "", html}).Body.String()
+	if m := regexp.MustCompile(`data-testid="receipt-site">([^<]*)<`).FindStringSubmatch(body); m == nil ||
+		m[1] != "Voici les choix enregistrés sous votre identifiant de consentement sur le site Green Cross Pharmacy (demo), du plus récent au plus ancien." {
+		t.Errorf("the receipt does not name the site: %q", m)
+	}
+	if m := back.FindStringSubmatch(body); m == nil || m[1] != a.URL()+"/demo/basket" || m[2] != "Retour au site" {
+		t.Errorf("the way back is %q, want the page decided on, %s/demo/basket", m, a.URL())
+	}
+	for _, page := range []string{"https://evil.example/phish", "javascript:alert(1)", ""} {
+		next := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"reject_all","revision":1,"lang":"fr","consent_id":"` + first.ConsentID + `","page":"` + page + `"}`, nil}))
+		body := do(a, req{"GET", "/api/v1/consents/receipt?token=" + url.QueryEscape(next.Token), "", html}).Body.String()
+		if m := back.FindStringSubmatch(body); m == nil || m[1] != a.URL()+"/demo/basket" {
+			t.Errorf("after a decision on %q, the way back is %q, want the last page on an allowed origin", page, m)
+		}
+	}
+	// A visitor who never decided on an allowed page goes back to the
+	// site's first allowed origin.
+	other := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"reject_all","revision":1,"lang":"en","page":"https://evil.example/"}`, nil}))
+	body = do(a, req{"GET", "/api/v1/consents/receipt?token=" + url.QueryEscape(other.Token), "", html}).Body.String()
+	if m := back.FindStringSubmatch(body); m == nil || m[1] != a.URL()+"/" || m[2] != "Back to the site" {
+		t.Errorf("the way back of a visitor who decided elsewhere is %q, want %s/", m, a.URL())
+	}
+	if strings.Contains(body, "evil.example") {
+		t.Error("the receipt links to a page on an origin the site does not allow")
+	}
+}
+
 // TestReceiptRefusalInVisitorsLanguage: a receipt link whose token this
 // server cannot read tells the visitor why on a page in their language: an
 // altered or foreign token is not valid, a genuine one past its time has
