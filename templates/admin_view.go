@@ -116,7 +116,9 @@ type ShownTexts = consent.Texts
 
 // ConsentView is a data-subject request: one consent ID's events.
 type ConsentView struct {
-	ID     uuid.UUID
+	ID uuid.UUID
+	// Events are oldest first, as the store keeps them; the page lists them
+	// newest first, as the log and the visitor's receipt do.
 	Events []*consent.Event
 	// By event ID, in the order of its revision's categories: the
 	// categories it granted, and those its revision offered and it did not.

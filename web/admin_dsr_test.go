@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -141,5 +143,39 @@ func TestProofSaysWhenSuperseded(t *testing.T) {
 	}
 	if _, newest, _ := c.get("/admin/events/" + es[1].ID.String()); strings.Contains(newest, `data-testid="superseded"`) {
 		t.Errorf("the proof of the newest decision says it was replaced")
+	}
+}
+
+// TestVisitorPageNewestFirst: a visitor's page in the console lists their
+// decisions newest first, as the log and the visitor's own receipt do, and
+// so does the erasure's confirmation; it listed them oldest first, so the
+// standing choice was at the bottom of a long history.
+func TestVisitorPageNewestFirst(t *testing.T) {
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	first := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"en"}`, nil}))
+	for _, body := range []string{`"action":"custom","categories":{"analytics":true}`, `"action":"reject_all"`} {
+		if rec := do(a, req{"POST", consents, `{` + body + `,"revision":1,"lang":"en","consent_id":"` + first.ConsentID + `"}`, nil}); rec.Code != http.StatusCreated {
+			t.Fatalf("%s: %d %s", body, rec.Code, rec.Body)
+		}
+	}
+	actions := regexp.MustCompile(`(?s)<tr><td>(?:<a [^>]*>)?[^<]*(?:</a>)?</td><td>([^<]*)</td>`)
+	path := "/admin/consents/" + first.ConsentID
+	_, page, _ := c.get(path)
+	table := page[strings.Index(page, `data-testid="history"`):]
+	var got []string
+	for _, m := range actions.FindAllStringSubmatch(table, -1) {
+		got = append(got, m[1])
+	}
+	if want := []string{"Rejected all", "Chose categories", "Accepted all"}; !slices.Equal(got, want) {
+		t.Errorf("the visitor's page lists %q, want newest first %q", got, want)
+	}
+	_, page, _ = c.post(path+"/erase", url.Values{"_csrf": {c.pageToken()}, "reason": {"DSR-9"}})
+	table = page[strings.Index(page, `data-testid="erase-preview"`):]
+	got = nil
+	for _, m := range actions.FindAllStringSubmatch(table, -1) {
+		got = append(got, m[1])
+	}
+	if want := []string{"Rejected all", "Chose categories", "Accepted all"}; !slices.Equal(got, want) {
+		t.Errorf("the erasure's confirmation lists %q, want newest first %q", got, want)
 	}
 }
