@@ -7,6 +7,7 @@ package templates
 import (
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -45,13 +46,18 @@ func (b Banner) ModalAttr() string {
 // Checked reports whether a category's toggle starts on.
 func (b Banner) Checked(c consent.Category) bool { return c.Required || b.Granted[c.Key] }
 
-// sentence ends a service's provider with a full stop, unless its name
-// ends in one already (Snap Inc., X Corp.), which then ends the sentence.
-func sentence(provider string) string {
-	if strings.HasSuffix(provider, ".") {
-		return provider
+// providerSentence says who provides a service as a sentence of the
+// visitor's language, its full stop the language's own, followed by the
+// service's description as the language follows a sentence ("Provider:
+// Google. Counts visits.", "提供方：Google。统计访问次数。"); a name that ends a
+// sentence itself (Snap Inc., X Corp., Joomla!) takes the sentence without
+// a mark of its own, as a second one would read "Joomla!." or "Snap Inc.。".
+func providerSentence(t *i18n.Localizer, provider, description string) string {
+	key := "prefs_provider_sentence"
+	if r, _ := utf8.DecodeLastRuneInString(provider); strings.ContainsRune(".!?…。！？", r) {
+		key = "prefs_provider_named"
 	}
-	return provider + "."
+	return strings.TrimSpace(t.TData(key, map[string]any{"Provider": provider, "Description": description}))
 }
 
 // Prefs is the no-JavaScript preferences page: the banner's texts in a plain

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -150,6 +151,46 @@ func TestAcceptEncoding(t *testing.T) {
 			rec := do(a, req{"GET", p, "", map[string]string{"Accept-Encoding": tc.ae}})
 			if got := rec.Header().Get("Content-Encoding"); got != tc.want || rec.Header().Get("Content-Length") != strconv.Itoa(rec.Body.Len()) {
 				t.Errorf("%s with Accept-Encoding %q: encoding %q, length %q for %d bytes; want %q", p, tc.ae, got, rec.Header().Get("Content-Length"), rec.Body.Len(), tc.want)
+			}
+		}
+	}
+}
+
+// TestProviderSentenceInTheLanguage: who provides a service is a sentence
+// of the visitor's language, ending in its own full stop ("提供方：Google。"),
+// and a provider whose name ends a sentence itself (Joomla!, Snap Inc.)
+// gets none of its own: it read "Provider: Joomla!." in every language, and
+// a Chinese or Japanese visitor got "提供方: Google. 区分访客" with a Latin
+// colon, full stop and space glued to the name.
+func TestProviderSentenceInTheLanguage(t *testing.T) {
+	a, c, tok := ownerOfShop(t)
+	for _, id := range []string{"joomla", "snapchat-pixel", "google-analytics"} {
+		if status, body, _ := c.post("/admin/sites/shop/catalog", url.Values{"_csrf": {tok}, "id": {id}}); status != http.StatusSeeOther {
+			t.Fatalf("add %s: %d %.300s", id, status, body)
+		}
+	}
+	if status, _, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"material"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	for _, tc := range []struct {
+		lang          string
+		want, unwants []string
+	}{
+		{"en", []string{"Provider: Joomla! ", "Provider: Snap Inc. ", "Provider: Google. "}, []string{"Joomla!.", "Inc.."}},
+		{"zh-Hans", []string{"提供方：Joomla! ", "提供方：Snap Inc. ", "提供方：Google。区分访客"}, []string{"Joomla!。", "Inc.。", "Joomla!.", "提供方: ", "。 "}},
+		{"ja", []string{"提供元：Joomla! ", "提供元：Google。訪問数を"}, []string{"Joomla!。", "Joomla!.", "Google.", "。 "}},
+		{"fr", []string{"Fournisseur : Joomla! ", "Fournisseur : Google. "}, []string{"Joomla!."}},
+		{"hi", []string{"प्रदाता: Google। "}, []string{"Google. "}},
+	} {
+		prefs := decode[struct{ HTML string }](t, do(a, req{"GET", "/api/v1/sites/shop/banner?v=2&lang=" + tc.lang + "&part=prefs", "", nil}))
+		for _, want := range tc.want {
+			if !strings.Contains(prefs.HTML, want) {
+				t.Errorf("%s: the preference center does not say %q", tc.lang, want)
+			}
+		}
+		for _, unwant := range tc.unwants {
+			if i := strings.Index(prefs.HTML, unwant); i >= 0 {
+				t.Errorf("%s: the preference center says %q: …%s…", tc.lang, unwant, prefs.HTML[max(0, i-40):i+len(unwant)])
 			}
 		}
 	}
