@@ -196,3 +196,44 @@ func TestTagsLoadFromTheirOwnHosts(t *testing.T) {
 		}
 	}
 }
+
+// TestHotjarCookiesSayWhatTheyDo: Hotjar's cookies say what each does, not
+// the purpose of the Open Cookie Database's category they are filed under:
+// the ones that tell its visitors apart across visits (_hjSessionUser_,
+// _hjid) and count sessions say so, those remembering that a visitor closed
+// a survey or poll say they remember a setting, and recording, sampling and
+// storage checks say they record how pages are used. The database files
+// most of them under Functional, whose generic purpose, "Remembers your
+// settings, such as language or player volume", the catalog gave a visitor
+// ID kept for a year. _hjptid, set on hotjar.com for Hotjar's own staff and
+// never on a customer's site, is not listed. Each cookie still names the
+// database row its facts come from.
+func TestHotjarCookiesSayWhatTheyDo(t *testing.T) {
+	e, ok := catalog.Get("hotjar")
+	if !ok {
+		t.Fatal("no Hotjar in the catalog")
+	}
+	want := map[string]string{
+		"_hjSessionUser_*": "purpose_visitor_id", "_hjid": "purpose_visitor_id", "_hjFirstSeen": "purpose_visitor_id",
+		"_hjSession_*": "purpose_behaviour", "_hjIncludedInSessionSample*": "purpose_behaviour", "_hjTLDTest": "purpose_behaviour",
+		"_hjCookieTest": "purpose_behaviour", "hjViewportId": "purpose_behaviour",
+		"_hjClosedSurveyInvites": "purpose_settings", "_hjDonePolls": "purpose_settings", "_hjShownFeedbackMessage": "purpose_settings",
+	}
+	for _, k := range e.Cookies {
+		if k.Name == "_hjptid" {
+			t.Error("Hotjar lists _hjptid, which only Hotjar's own site sets")
+		}
+		if w, ok := want[k.Name]; ok {
+			if k.PurposeKey != w {
+				t.Errorf("Hotjar's %s says %s, want %s", k.Name, k.PurposeKey, w)
+			}
+			delete(want, k.Name)
+		}
+		if k.Source == "" {
+			t.Errorf("Hotjar's %s names no Open Cookie Database row", k.Name)
+		}
+	}
+	for name := range want {
+		t.Errorf("Hotjar lists no %s", name)
+	}
+}

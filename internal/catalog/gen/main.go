@@ -65,9 +65,10 @@ var kinds = map[string][]string{
 	"marketing":   {"Marketing"},
 }
 
-// purpose is a cookie's purpose text: the service's own when the database
-// files the cookie under the service's kind, else the generic one of the
-// database's category.
+// purpose is a cookie's purpose text, unless services.txt names one
+// (name=purpose_…): the service's own when the database files the cookie
+// under the service's kind, else the generic one of the database's
+// category.
 func purpose(e catalog.Entry, ocdCategory string) string {
 	if slices.Contains(kinds[e.Category], ocdCategory) {
 		return e.DescriptionKey
@@ -133,12 +134,19 @@ func run(services, ocdPath, out string) error {
 		e := catalog.Entry{ID: f[0], Name: f[1], Provider: f[2], Category: f[3], DescriptionKey: f[4], Hosts: strings.Fields(f[6]), PolicyURL: f[8]}
 		var keep []string
 		byCategory := ""
+		purposes := map[string]string{} // a cookie's own purpose, where the service's or the database's category's would be wrong
 		for _, k := range strings.Fields(f[7]) {
 			if strings.HasPrefix(k, "@") {
 				byCategory = k[1:]
-			} else {
-				keep = append(keep, k)
+				continue
 			}
+			if name, key, ok := strings.Cut(k, "="); ok {
+				if !strings.HasPrefix(key, "purpose_") {
+					return fmt.Errorf("%s:%d: %s: %q is no purpose", services, n, f[0], key)
+				}
+				k, purposes[name] = name, key
+			}
+			keep = append(keep, k)
 		}
 		seen := map[string]bool{}
 		for _, p := range strings.Split(f[5], ",") {
@@ -157,6 +165,9 @@ func run(services, ocdPath, out string) error {
 				}
 				seen[r.name] = true
 				k := catalog.Cookie{Name: r.name, Days: min(days, 3650), Session: session, PurposeKey: purpose(e, r.category), Source: r.id}
+				if key, ok := purposes[r.name]; ok {
+					k.PurposeKey = key
+				}
 				if r.prefix {
 					k.Name += "*"
 				}
