@@ -237,3 +237,19 @@ func TestHotjarCookiesSayWhatTheyDo(t *testing.T) {
 		t.Errorf("Hotjar lists no %s", name)
 	}
 }
+
+// TestTagPlaceholdersAreNotConsentrys: no vendor's tag has a placeholder
+// named SITE_ID, which is what the embed code calls Consentry's own site ID
+// (data-site="SITE_ID"): Hotjar's tag said hjid:SITE_ID, and an owner put
+// their Consentry site there. Hotjar's names its own: HOTJAR_SITE_ID.
+func TestTagPlaceholdersAreNotConsentrys(t *testing.T) {
+	bare := regexp.MustCompile(`(^|[^A-Z_])SITE_ID\b`)
+	for _, e := range catalog.All() {
+		if tag, ok := catalog.Tag(e.ID, "analytics"); ok && bare.MatchString(tag) {
+			t.Errorf("%s: the tag has a bare SITE_ID placeholder: %s", e.ID, tag)
+		}
+	}
+	if tag, _ := catalog.Tag("hotjar", "analytics"); !strings.Contains(tag, "hjid:HOTJAR_SITE_ID,") {
+		t.Errorf("Hotjar's tag does not name its own site ID: %s", tag)
+	}
+}
