@@ -406,3 +406,23 @@ func TestMatch(t *testing.T) {
 		t.Errorf("English singular: %q", got)
 	}
 }
+
+// gluedCategory is a quoted category name joined to a word by a hyphen
+// („Marketing“-Cookies), where a line breaks.
+var gluedCategory = regexp.MustCompile(`\{\{\.Category\}\}\PL?-`)
+
+// TestBlockedEmbedKeepsTheCategoryWhole: a blocked embed's placeholder does
+// not join the quoted category name to "cookies" with a hyphen. The
+// placeholder is narrow, so the line broke there, at a phone's width and at
+// a desktop's alike: "… bis Sie „Marketing“-" above "Cookies erlauben." in
+// German, and the same in Danish, Finnish, Icelandic, Norwegian, Dutch and
+// Swedish; they now say "cookies of the category „Marketing“".
+func TestBlockedEmbedKeepsTheCategoryWhole(t *testing.T) {
+	for _, l := range i18n.Visitor {
+		for _, id := range []string{"ph_blocked", "ph_allow"} {
+			if text := visitor(t, l.Code)[id]["other"]; gluedCategory.MatchString(text) {
+				t.Errorf("%s: %s joins the category to a word with a hyphen: %q", l.Code, id, text)
+			}
+		}
+	}
+}
