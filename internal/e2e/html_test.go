@@ -104,6 +104,7 @@ func TestValidHTML(t *testing.T) {
 	page("/demo", 200)
 	page("/p/demo", 200)
 	page("/api/v1/consents/receipt?token="+url.QueryEscape(tok), 200)
+	page("/api/v1/consents/receipt?token="+url.QueryEscape(tok[:len(tok)-4])+"AAAA", 400) // its refusal, in words
 	fragment("/api/v1/sites/demo/banner?v=2")
 	fragment("/api/v1/sites/demo/banner?v=2&part=prefs")
 	fragment("/api/v1/sites/demo/banner") // as builds released before v=2 get it
