@@ -2,7 +2,6 @@ package templates
 
 import (
 	"strconv"
-	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -30,7 +29,7 @@ func orKey(t *i18n.Localizer, id, fallback string) string {
 	return fallback
 }
 
-// categoryNames lists translated category names, comma separated.
+// categoryNames lists translated category names, as the language lists.
 func categoryNames(b Banner, keys []string) string {
 	var out []string
 	for _, k := range keys {
@@ -38,7 +37,7 @@ func categoryNames(b Banner, keys []string) string {
 			out = append(out, CategoryName(b.T, c))
 		}
 	}
-	return strings.Join(out, ", ")
+	return b.T.List(out)
 }
 
 // ShownServices are a site's services as a visitor reads them in one

@@ -50,7 +50,7 @@ func CategoryWords(t *i18n.Localizer, keys []string) string {
 	for i, k := range keys {
 		names[i] = CategoryName(t, consent.Category{Key: k})
 	}
-	return strings.Join(names, ", ")
+	return t.List(names)
 }
 
 // roles are the roles a console user can have, the least first: a new

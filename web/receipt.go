@@ -137,5 +137,5 @@ func allowedNames(loc *i18n.Localizer, site *consent.Site, granted []string) str
 	if len(names) == 0 {
 		return loc.T("page_only_necessary")
 	}
-	return strings.Join(names, ", ")
+	return loc.List(names)
 }

@@ -216,6 +216,21 @@ func (l *Localizer) Num(n int64) string {
 	return l.num.Sprint(number.Decimal(n))
 }
 
+// List joins items as the language separates the items of a list: by the
+// Arabic comma in Arabic, Persian and Urdu ("تفضيلات، تحليلات"), by the
+// enumeration comma in Chinese and Japanese ("偏好、营销"), else by a
+// comma and a space.
+func (l *Localizer) List(items []string) string {
+	sep := ", "
+	switch l.Lang {
+	case "ar", "fa", "ur":
+		sep = "، "
+	case "zh-Hans", "zh-Hant", "ja":
+		sep = "、"
+	}
+	return strings.Join(items, sep)
+}
+
 // With returns a new localizer whose T prefers overrides (message ID → text),
 // such as a site's own wording, to the bundle's messages.
 func (l *Localizer) With(overrides map[string]string) *Localizer {
