@@ -128,15 +128,19 @@ var (
 	forRequestDetail = regexp.MustCompile(`(?s)^request (\d+)(?:; (.*))?$`)
 	erasedDetail     = regexp.MustCompile(`(?s)^(\d+) events: (.*)$`)
 	proofDetail      = regexp.MustCompile(`^proof of event ([0-9a-f-]{36})$`)
+	// The detail a user's change writes (web's postUser): the role and
+	// whether the user is disabled, by their codes.
+	userChangeDetail = regexp.MustCompile(`^role=([a-z]+) disabled=(true|false)$`)
 )
 
 // AuditDetailWords is an audit entry's detail as the trail shows it: a
 // request's recording, answer or extension, and the request a visitor's
 // lookup, export or erasure answered, the events erased and the proof
-// looked at, in words, in the console's language ("Answered late on
-// 2026-12-01: …", not "answered 2026-12-01, answered_late: …"; "Anfrage 7;
-// 3 Ereignisse gelöscht: …", not "request 7; 3 events: …"); any other
-// detail as written. The CSV keeps what was written.
+// looked at, and a user's role and state as added or changed, in words, in
+// the console's language ("Answered late on 2026-12-01: …", not "answered
+// 2026-12-01, answered_late: …"; "Anfrage 7; 3 Ereignisse gelöscht: …",
+// not "request 7; 3 events: …"; "Rolle: Betrachter; Status: Aktiv", not
+// "role=viewer disabled=false"); any other detail as written. The CSV keeps what was written.
 func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 	switch action {
 	case "request_add":
@@ -167,6 +171,19 @@ func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 			words = append(words, detail)
 		}
 		return strings.Join(words, "; ")
+	case "user_add":
+		// The new user's role (web's postUsers, consentry user add).
+		if r, err := auth.ParseRole(detail); err == nil {
+			return RoleWords(t, r)
+		}
+	case "user_change":
+		if m := userChangeDetail.FindStringSubmatch(detail); m != nil {
+			state := t.T("a_active")
+			if m[2] == "true" {
+				state = t.T("a_disabled")
+			}
+			return t.TData("a_audit_detail_user", map[string]any{"Role": RoleWords(t, auth.Role(m[1])), "State": state})
+		}
 	case "request_extend":
 		if m := requestExtendDetail.FindStringSubmatch(detail); m != nil {
 			n, _ := strconv.Atoi(m[1])
