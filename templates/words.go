@@ -131,16 +131,23 @@ var (
 	// The detail a user's change writes (web's postUser): the role and
 	// whether the user is disabled, by their codes.
 	userChangeDetail = regexp.MustCompile(`^role=([a-z]+) disabled=(true|false)$`)
+	// The details a publication writes: from the console (web's
+	// postSitePublish) its kind and note, from sites apply its file and
+	// whether it is editorial.
+	publishDetail     = regexp.MustCompile(`(?s)^revision (\d+) \((material|editorial)\): (.*)$`)
+	publishFileDetail = regexp.MustCompile(`(?s)^revision (\d+) from (.*), editorial (true|false)$`)
 )
 
 // AuditDetailWords is an audit entry's detail as the trail shows it: a
 // request's recording, answer or extension, and the request a visitor's
 // lookup, export or erasure answered, the events erased and the proof
-// looked at, and a user's role and state as added or changed, in words, in
-// the console's language ("Answered late on 2026-12-01: …", not "answered
-// 2026-12-01, answered_late: …"; "Anfrage 7; 3 Ereignisse gelöscht: …",
-// not "request 7; 3 events: …"; "Rolle: Betrachter; Status: Aktiv", not
-// "role=viewer disabled=false"); any other detail as written. The CSV keeps what was written.
+// looked at, a user's role and state as added or changed, and a published
+// revision's kind, in words, in the console's language ("Answered late on
+// 2026-12-01: …", not "answered 2026-12-01, answered_late: …"; "Anfrage 7;
+// 3 Ereignisse gelöscht: …", not "request 7; 3 events: …"; "Rolle:
+// Betrachter; Status: Aktiv", not "role=viewer disabled=false"; "Revision
+// 2, redaktionell: …", not "revision 2 (editorial): …"); any other detail
+// as written. The CSV keeps what was written.
 func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 	switch action {
 	case "request_add":
@@ -183,6 +190,21 @@ func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 				state = t.T("a_disabled")
 			}
 			return t.TData("a_audit_detail_user", map[string]any{"Role": RoleWords(t, auth.Role(m[1])), "State": state})
+		}
+	case "publish":
+		if m := publishDetail.FindStringSubmatch(detail); m != nil {
+			data := map[string]any{"N": m[1], "Kind": t.T("a_revision_" + m[2]), "Note": m[3]}
+			if m[3] == "" {
+				return t.TData("a_audit_detail_publish_bare", data)
+			}
+			return t.TData("a_audit_detail_publish", data)
+		}
+		if m := publishFileDetail.FindStringSubmatch(detail); m != nil {
+			kind := "a_revision_material"
+			if m[3] == "true" {
+				kind = "a_revision_editorial"
+			}
+			return t.TData("a_audit_detail_publish_file", map[string]any{"N": m[1], "Kind": t.T(kind), "File": m[2]})
 		}
 	case "request_extend":
 		if m := requestExtendDetail.FindStringSubmatch(detail); m != nil {
