@@ -138,16 +138,27 @@ var (
 	publishFileDetail = regexp.MustCompile(`(?s)^revision (\d+) from (.*), editorial (true|false)$`)
 )
 
+// siteEdits are the parts of a site's draft the editor saves (web's
+// editDraft and editDraftAt), as a site_edit audit entry names them, with
+// their words: the editor's heading of a part, or what was done to it.
+var siteEdits = map[string]string{
+	"basics": "a_basics", "texts": "a_texts",
+	"category": "a_audit_edit_category", "category removed": "a_audit_edit_category_removed", "category renamed": "a_audit_edit_category_renamed",
+	"service": "a_audit_edit_service", "service from catalog": "a_audit_edit_service_catalog",
+	"catalog update": "a_audit_edit_catalog_update", "service removed": "a_audit_edit_service_removed",
+}
+
 // AuditDetailWords is an audit entry's detail as the trail shows it: a
 // request's recording, answer or extension, and the request a visitor's
 // lookup, export or erasure answered, the events erased and the proof
-// looked at, a user's role and state as added or changed, and a published
-// revision's kind, in words, in the console's language ("Answered late on
-// 2026-12-01: …", not "answered 2026-12-01, answered_late: …"; "Anfrage 7;
-// 3 Ereignisse gelöscht: …", not "request 7; 3 events: …"; "Rolle:
-// Betrachter; Status: Aktiv", not "role=viewer disabled=false"; "Revision
-// 2, redaktionell: …", not "revision 2 (editorial): …"); any other detail
-// as written. The CSV keeps what was written.
+// looked at, a user's role and state as added or changed, a published
+// revision's kind and the part of a site's draft saved, in words, in the
+// console's language ("Answered late on 2026-12-01: …", not "answered
+// 2026-12-01, answered_late: …"; "Anfrage 7; 3 Ereignisse gelöscht: …",
+// not "request 7; 3 events: …"; "Rolle: Betrachter; Status: Aktiv", not
+// "role=viewer disabled=false"; "Revision 2, redaktionell: …", not
+// "revision 2 (editorial): …"; "Grundeinstellungen", not "basics"); any
+// other detail as written. The CSV keeps what was written.
 func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 	switch action {
 	case "request_add":
@@ -205,6 +216,10 @@ func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 				kind = "a_revision_editorial"
 			}
 			return t.TData("a_audit_detail_publish_file", map[string]any{"N": m[1], "Kind": t.T(kind), "File": m[2]})
+		}
+	case "site_edit":
+		if id, ok := siteEdits[detail]; ok {
+			return t.T(id)
 		}
 	case "request_extend":
 		if m := requestExtendDetail.FindStringSubmatch(detail); m != nil {

@@ -1,0 +1,69 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"testing"
+
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/templates"
+)
+
+// TestAuditSiteEditsInWords: every part of a site's draft the editor saves
+// (web's editDraft and editDraftAt) has words in every console language,
+// which the trail shows as the detail of "Edited a site's draft"
+// ('Grundeinstellungen', 'Dienst aus dem Katalog hinzugefügt'); it showed
+// the code the server writes ('basics', 'service from catalog'). The CSV
+// keeps what was written.
+func TestAuditSiteEditsInWords(t *testing.T) {
+	src, err := os.ReadFile("admin_sites.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parts []string
+	for _, m := range regexp.MustCompile(`editDraft(?:At)?\(c, "([^"]+)"`).FindAllSubmatch(src, -1) {
+		parts = append(parts, string(m[1]))
+	}
+	if !slices.Contains(parts, "basics") || !slices.Contains(parts, "service from catalog") {
+		t.Fatalf("the source scan found %q: it no longer sees how the editor names what it saves", parts)
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range i18n.Console {
+		seen := map[string]string{}
+		for _, p := range parts {
+			w := templates.AuditDetailWords(b.For(lang), "site_edit", p)
+			if w == p {
+				t.Errorf("%s: the draft's part %q has no words", lang, p)
+			}
+			if other, ok := seen[w]; ok {
+				t.Errorf("%s: %q and %q both read %q", lang, other, p, w)
+			}
+			seen[w] = p
+		}
+	}
+
+	_, c, tok := ownerOfShop(t)
+	_, page, _ := c.get("/admin/sites/shop")
+	action, form := formFields(t, page, "basics")
+	if status, _, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("saving the basics: %d", status)
+	}
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {tok}, "lang": {"de"}, "tz": {"UTC"}}); status != 303 {
+		t.Fatalf("language: %d", status)
+	}
+	_, page, _ = c.get("/admin/audit?action=site_edit")
+	m := regexp.MustCompile(`data-testid="audit-detail"><bdi>([^<]*)<`).FindStringSubmatch(page)
+	if m == nil || html.UnescapeString(m[1]) != "Grundeinstellungen" {
+		t.Errorf("the trail's detail of saving the basics is %q, want Grundeinstellungen", m)
+	}
+	if _, body, _ := c.get("/admin/audit/export"); !regexp.MustCompile(`,site_edit,shop,basics,`).MatchString(body) {
+		t.Errorf("the CSV does not keep the detail as written:\n%s", body)
+	}
+}
