@@ -131,7 +131,11 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		return err
 	}
 	if current == nil {
-		return create(ctx, st, stdout, bundle, site, file, dry, editorial)
+		draft, err := st.Draft(ctx, site.ID)
+		if err != nil && consent.ErrorCode(err) != consent.ENotFound {
+			return err
+		}
+		return create(ctx, st, stdout, bundle, draft, site, file, dry, editorial)
 	}
 	if len(consent.Diff(current, site)) == 0 {
 		fmt.Fprintf(stdout, "site %q: no changes; revision %d stays current\n", site.ID, current.Revision)
@@ -172,10 +176,12 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	return nil
 }
 
-// create publishes a site the store does not have yet as its first
-// revision. It says what the revision holds rather than listing changes:
-// there was no earlier value to change from and no visitor to ask again.
-func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.Bundle, site *consent.Site, file string, dry, editorial bool) error {
+// create publishes a site that has no revision yet as its first. It says
+// what the revision holds rather than listing changes: there was no
+// earlier revision to change from and no visitor to ask again. A site
+// begun in the console has a draft (draft, else nil): publishing replaces
+// it, so create says so and lists where the file differs from it.
+func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.Bundle, draft, site *consent.Site, file string, dry, editorial bool) error {
 	if editorial {
 		return fmt.Errorf("%w: a site's first revision cannot be editorial", errUsage)
 	}
@@ -188,23 +194,49 @@ func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.
 	for _, sv := range site.Services {
 		services, cookies = append(services, sv.Name), cookies+len(sv.Cookies)
 	}
-	fmt.Fprintf(stdout, "site %q is new: creating it, its first revision holds\n", site.ID)
+	if draft != nil {
+		fmt.Fprintf(stdout, "site %q exists only as a draft in the console, never published: publishing the file as its first revision, which holds\n", site.ID)
+	} else {
+		fmt.Fprintf(stdout, "site %q is new: creating it, its first revision holds\n", site.ID)
+	}
 	fmt.Fprintf(stdout, "  Name: %s\n", site.Name)
 	fmt.Fprintf(stdout, "  Categories: %s\n", strings.Join(cats, ", "))
 	fmt.Fprintf(stdout, "  Services: %d (%s), %d cookies\n", len(services), strings.Join(services, ", "), cookies)
 	if len(site.Origins) > 0 {
 		fmt.Fprintf(stdout, "  Allowed origins: %s\n", strings.Join(site.Origins, ", "))
 	}
+	if draft != nil {
+		rows := templates.ChangeRows(t, draft, site, consent.Describe(draft, site))
+		switch len(rows) {
+		case 0:
+			fmt.Fprintln(stdout, "the file matches the console's draft")
+		case 1:
+			fmt.Fprintln(stdout, "1 change from the console's draft (publishing replaces the draft with the file):")
+		default:
+			fmt.Fprintf(stdout, "%d changes from the console's draft (publishing replaces the draft with the file):\n", len(rows))
+		}
+		for _, r := range rows {
+			fmt.Fprintf(stdout, "  %s\n", r)
+		}
+	}
 	site.PrepareRevision(nil, false)
 	if dry {
-		fmt.Fprintln(stdout, "dry run: nothing created, nothing published")
+		if draft != nil {
+			fmt.Fprintln(stdout, "dry run: nothing published, the console's draft stays as it is")
+		} else {
+			fmt.Fprintln(stdout, "dry run: nothing created, nothing published")
+		}
 		return nil
 	}
 	rev, err := publish(ctx, st, bundle, site, file)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "created site %q and published its revision %d, shown to every visitor\n", site.ID, rev)
+	if draft != nil {
+		fmt.Fprintf(stdout, "published site %q, until now a draft, as its revision %d, shown to every visitor\n", site.ID, rev)
+	} else {
+		fmt.Fprintf(stdout, "created site %q and published its revision %d, shown to every visitor\n", site.ID, rev)
+	}
 	return nil
 }
 

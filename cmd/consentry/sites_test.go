@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/catalog"
@@ -263,5 +264,61 @@ func TestSitesApplyNewSiteSaysItCreatesIt(t *testing.T) {
 				t.Errorf("apply of a new site (dry run %t) says %q:\n%s", dry, bad, out)
 			}
 		}
+	}
+}
+
+// TestSitesApplyDraftOnlySiteSaysItPublishesTheDraft: applying the YAML of
+// a site begun in the console and never published says the site exists as
+// a draft and is published as its first revision, and where the file
+// changes that draft (publishing replaces it); it called the site new and
+// said it was creating it.
+func TestSitesApplyDraftOnlySiteSaysItPublishesTheDraft(t *testing.T) {
+	dir, db, st := demoDB(t)
+	draft := app.DemoSite("https://blog.example")
+	draft.ID = "blog"
+	if err := st.SaveDraft(context.Background(), draft); err != nil {
+		t.Fatal(err)
+	}
+	yml, err := cli(t, "sites", "export", "blog", "--db", db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	same, changed := filepath.Join(dir, "same.yaml"), filepath.Join(dir, "changed.yaml")
+	os.WriteFile(same, []byte(yml), 0o600)
+	os.WriteFile(changed, []byte(strings.Replace(yml, "lifetime_days: 183\n", "lifetime_days: 180\n", 1)), 0o600)
+	for _, tc := range []struct {
+		file string
+		dry  bool
+		want []string
+	}{
+		{same, true, []string{"the file matches the console's draft\n", "dry run: nothing published, the console's draft stays as it is\n"}},
+		{changed, true, []string{"2 changes from the console's draft (publishing replaces the draft with the file):\n" +
+			"  Service Consentry: cookie consentry: lifetime: 183 days → 180 days\n  Choice remembered for: 183 days → 180 days\n",
+			"dry run: nothing published, the console's draft stays as it is\n"}},
+		{changed, false, []string{"2 changes from the console's draft", "published site \"blog\", until now a draft, as its revision 1, shown to every visitor\n"}},
+	} {
+		args := []string{"sites", "apply", "-f", tc.file, "--db", db}
+		if tc.dry {
+			args = append(args, "--dry-run")
+		}
+		out, err := cli(t, args...)
+		if err != nil {
+			t.Fatalf("apply %s (dry run %t): %v\n%s", filepath.Base(tc.file), tc.dry, err, out)
+		}
+		want := append([]string{"site \"blog\" exists only as a draft in the console, never published: publishing the file as its first revision, which holds\n",
+			"\n  Allowed origins: https://blog.example\n"}, tc.want...)
+		for _, w := range want {
+			if !strings.Contains(out, w) {
+				t.Errorf("apply %s (dry run %t) does not say %q:\n%s", filepath.Base(tc.file), tc.dry, w, out)
+			}
+		}
+		for _, bad := range []string{"is new", "creating", "created", "asked again", "earlier revision"} {
+			if strings.Contains(out, bad) {
+				t.Errorf("apply %s (dry run %t) of a draft says %q:\n%s", filepath.Base(tc.file), tc.dry, bad, out)
+			}
+		}
+	}
+	if s, err := st.Site(context.Background(), "blog"); err != nil || s.Revision != 1 || s.LifetimeOrDefault() != 180*24*time.Hour {
+		t.Errorf("published: %+v %v", s, err)
 	}
 }
