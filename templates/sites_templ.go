@@ -1195,9 +1195,9 @@ func SitePage(a Admin, v SiteView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var75 string
-			templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(contrast(v.Draft.Appearance.WithDefaults().Text, v.Draft.Appearance.WithDefaults().Background))
+			templ_7745c5c3_Var75, templ_7745c5c3_Err = templ.JoinStringErrs(contrast(a.T, v.Draft.Appearance.WithDefaults().Text, v.Draft.Appearance.WithDefaults().Background))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 146, Col: 185}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 146, Col: 190}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var75))
 			if templ_7745c5c3_Err != nil {
@@ -1210,7 +1210,7 @@ func SitePage(a Admin, v SiteView) templ.Component {
 			var templ_7745c5c3_Var76 string
 			templ_7745c5c3_Var76, templ_7745c5c3_Err = templ.JoinStringErrs(a.T.T("a_accent_text"))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 146, Col: 215}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 146, Col: 220}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var76))
 			if templ_7745c5c3_Err != nil {
@@ -1221,9 +1221,9 @@ func SitePage(a Admin, v SiteView) templ.Component {
 				return templ_7745c5c3_Err
 			}
 			var templ_7745c5c3_Var77 string
-			templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(contrast(v.Draft.Appearance.WithDefaults().AccentText, v.Draft.Appearance.WithDefaults().Accent))
+			templ_7745c5c3_Var77, templ_7745c5c3_Err = templ.JoinStringErrs(contrast(a.T, v.Draft.Appearance.WithDefaults().AccentText, v.Draft.Appearance.WithDefaults().Accent))
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 146, Col: 316}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `templates/sites.templ`, Line: 146, Col: 326}
 			}
 			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var77))
 			if templ_7745c5c3_Err != nil {

@@ -240,14 +240,15 @@ func retentionDays(s *consent.Site) string {
 
 func sortStrings(s []string) { sort.Strings(s) }
 
-// contrast is the WCAG contrast of two colours, as "4.5:1 ✓" or "2.1:1 ✗".
-func contrast(fg, bg string) string {
+// contrast is the WCAG contrast of two colours, as "4.5:1 ✓" or "2.1:1 ✗",
+// with the console language's decimal separator ("4,5:1 ✓" in German).
+func contrast(t *i18n.Localizer, fg, bg string) string {
 	r := consent.Contrast(fg, bg)
 	mark := "✓"
 	if r < consent.MinContrast {
 		mark = "✗"
 	}
-	return strconv.FormatFloat(r, 'f', 1, 64) + ":1 " + mark
+	return t.Dec(r, 1) + ":1 " + mark
 }
 
 // textLabel names an editable text as the owner sees it on the banner:

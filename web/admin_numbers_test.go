@@ -125,3 +125,27 @@ func TestIntegrityGroupsCounts(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteEditorContrastInTheConsolesNumbers: the site editor's contrast
+// ratios are written with the console language's decimal separator
+// ("4,5:1" in German, French and Spanish), not always with a point.
+func TestSiteEditorContrastInTheConsolesNumbers(t *testing.T) {
+	_, c, _ := ownerOfShop(t)
+	ratios := regexp.MustCompile(`\d+(?:[.,]\d)?:1`)
+	contrast := regexp.MustCompile(`(?s)data-testid="contrast">.*?</p>`)
+	for _, tc := range []struct{ lang, sep string }{{"en", "."}, {"de", ","}, {"fr", ","}, {"es", ","}, {"ar", "."}} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
+			t.Fatalf("language: %d", status)
+		}
+		_, page, _ := c.get("/admin/sites/shop")
+		got := ratios.FindAllString(contrast.FindString(page), -1)
+		if len(got) != 3 { // what WCAG asks, then the text's and the accent's
+			t.Fatalf("%s: the contrast line shows %q, want three ratios", tc.lang, got)
+		}
+		for _, r := range got {
+			if !regexp.MustCompile(`^\d+` + regexp.QuoteMeta(tc.sep) + `\d:1$`).MatchString(r) {
+				t.Errorf("%s: contrast %q, want one decimal after %q", tc.lang, r, tc.sep)
+			}
+		}
+	}
+}

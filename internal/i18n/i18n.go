@@ -231,6 +231,16 @@ func (l *Localizer) List(items []string) string {
 	return strings.Join(items, sep)
 }
 
+// Dec is a number with digits decimals for people to read, with the
+// language's decimal separator and grouping: 4.5 in English, 4,5 in German
+// and French. Like Num, never for anything a machine reads.
+func (l *Localizer) Dec(f float64, digits int) string {
+	if l.num == nil {
+		return strconv.FormatFloat(f, 'f', digits, 64)
+	}
+	return l.num.Sprint(number.Decimal(f, number.Scale(digits)))
+}
+
 // With returns a new localizer whose T prefers overrides (message ID → text),
 // such as a site's own wording, to the bundle's messages.
 func (l *Localizer) With(overrides map[string]string) *Localizer {

@@ -80,3 +80,27 @@ func TestPluralGrouped(t *testing.T) {
 		t.Errorf("ND = %q, want %q", got, want)
 	}
 }
+
+// Decimals use the language's decimal separator and grouping, in Latin
+// digits: the site editor's contrast ratios.
+func TestDec(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		lang string
+		f    float64
+		want string
+	}{
+		{"en", 4.54, "4.5"}, {"en", 21, "21.0"}, {"en", 1234.56, "1,234.6"},
+		{"de", 4.54, "4,5"}, {"de", 1234.56, "1.234,6"},
+		{"fr", 4.54, "4,5"}, {"fr", 1234.56, "1\u00a0234,6"},
+		{"es", 4.54, "4,5"},
+		{"ar", 4.54, "4.5"}, {"ar", 1234.56, "1,234.6"},
+	} {
+		if got := b.For(tc.lang).Dec(tc.f, 1); got != tc.want {
+			t.Errorf("%s: Dec(%v, 1) = %q, want %q", tc.lang, tc.f, got, tc.want)
+		}
+	}
+}
