@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
@@ -254,14 +255,29 @@ func contrast(t *i18n.Localizer, fg, bg string) string {
 // textLabel names an editable text as the owner sees it on the banner:
 // "Banner heading", "Category name: Analytics".
 func textLabel(a Admin, v SiteView, key string) string {
-	for _, c := range v.Draft.Categories {
-		name := CategoryName(v.Defaults.With(v.Draft.Texts[v.Lang]), c)
-		switch key {
-		case "category_" + c.Key:
-			return a.T.T("a_t_category_name") + ": " + name
-		case "category_" + c.Key + "_desc":
-			return a.T.T("a_t_category_desc") + ": " + name
+	return TextLabel(a.T, v.Defaults, v.Draft, v.Lang, key)
+}
+
+// TextLabel is how the site editor's texts form labels the text key of
+// site in lang, in the console's language (t): "Banner heading",
+// "Category name: Analytics", the category named as it is in lang
+// (defaults holds that language's default texts). An error that names a
+// text by its key names it so.
+func TextLabel(t, defaults *i18n.Localizer, site *consent.Site, lang, key string) string {
+	for _, c := range site.Categories {
+		name, desc := consent.CategoryTextKeys(c.Key)
+		if key != name && key != desc {
+			continue
 		}
+		// A name refused as too long is not repeated in the label.
+		called := CategoryName(defaults, c)
+		if own := site.Texts[lang][name]; strings.TrimSpace(own) != "" && utf8.RuneCountInString(own) <= consent.MaxTextLen {
+			called = own
+		}
+		if key == name {
+			return t.T("a_t_category_name") + ": " + called
+		}
+		return t.T("a_t_category_desc") + ": " + called
 	}
-	return a.T.T("a_t_" + key)
+	return orKey(t, "a_t_"+key, key)
 }

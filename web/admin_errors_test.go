@@ -458,3 +458,34 @@ func TestEraseReasonCountsCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestTextTooLongNamesItsLabel: a site's text refused as too long is named
+// as the texts form labels it ("Überschrift des Banners", "Category name:
+// Analytics"), in the console's language, not by its key ("banner_title",
+// "category_analytics"); a category name refused is not repeated in it.
+func TestTextTooLongNamesItsLabel(t *testing.T) {
+	_, c, tok := ownerOfShop(t)
+	long := strings.Repeat("x", 2001)
+	for _, tc := range []struct {
+		console, path string
+		form          url.Values
+		want          string
+	}{
+		{"en", "/admin/sites/shop/texts", url.Values{"lang": {"de"}, "t_banner_title": {long}}, "Text: de: “Banner heading” must be 1 to 2000 characters"},
+		{"de", "/admin/sites/shop/texts", url.Values{"lang": {"fr"}, "t_banner_title": {long}}, "Text: fr: „Überschrift des Banners“ muss 1 bis 2000 Zeichen lang sein"},
+		{"en", "/admin/sites/shop/texts", url.Values{"lang": {"de"}, "t_category_analytics_desc": {long}}, "Text: de: “Category description: Statistik” must be 1 to 2000 characters"},
+		{"fr", "/admin/sites/shop/categories/analytics", url.Values{"lang": {"en"}, "name": {long}}, "Texte: en : « Nom de la catégorie: Analytics » doit compter de 1 à 2000 caractères"},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {tok}, "lang": {tc.console}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language: %d", status)
+		}
+		tc.form.Set("_csrf", tok)
+		status, page, _ := c.post(tc.path, tc.form)
+		if status != http.StatusBadRequest {
+			t.Fatalf("%s %v: %d", tc.path, tc.form.Get("lang"), status)
+		}
+		if got := shownError(t, page); got != tc.want {
+			t.Errorf("%s console: the error says\n%q\nwant\n%q", tc.console, got, tc.want)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -145,14 +146,14 @@ func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*c
 	}
 	show := func(msg string) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
 	if err := change(draft); err != nil {
-		return s.formError(c, err, templates.SiteLabels, show)
+		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}
 	catalog.FollowSite(draft) // renamed, or given another lifetime
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
-		return s.formError(c, err, templates.SiteLabels, show)
+		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}
 	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
-		return s.formError(c, err, templates.SiteLabels, show)
+		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what); err != nil {
 		return err
@@ -175,6 +176,23 @@ func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*c
 		back += "#" + anchor
 	}
 	return c.Redirect(http.StatusSeeOther, back)
+}
+
+// textsLabelled is err naming the text it is about ({{.Key}} of
+// e_text_length) as the texts form labels it, "Banner heading", not by its
+// key, "title"; any other error as it is. The API's English message keeps
+// the key.
+func (s *Server) textsLabelled(c echo.Context, site *consent.Site, err error) error {
+	var e *consent.Error
+	if !errors.As(err, &e) || e.Key != "e_text_length" {
+		return err
+	}
+	lang, _ := e.Args["Lang"].(string)
+	key, _ := e.Args["Key"].(string)
+	labelled := *e
+	labelled.Args = maps.Clone(e.Args)
+	labelled.Args["Key"] = templates.TextLabel(s.adminT(c, currentUser(c)).T, s.cfg.I18n.For(lang), site, lang, key)
+	return &labelled
 }
 
 func lines(s string) []string {
@@ -547,11 +565,11 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	draft.PrepareRevision(live, editorial)
 	show := func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) }
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
-		return s.formError(c, err, templates.SiteLabels, show)
+		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}
 	rev, err := s.cfg.Store.Publish(ctx, draft, shown.All(s.cfg.I18n))
 	if err != nil {
-		return s.formError(c, err, templates.SiteLabels, show)
+		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}
 	s.ForgetSites()
 	kind := "material"
