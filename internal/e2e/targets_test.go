@@ -1,0 +1,60 @@
+package e2e
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// crowded lists the targets (links, buttons, fields) in the cells matched
+// by cells that are smaller than 24×24 CSS px, and the pairs sharing a cell
+// that are closer than 8 px to each other, so that a touch meant for one
+// lands on the other (WCAG 2.2, 2.5.8 Target Size, with room to spare).
+func (b *browser) crowded(cells string) []string {
+	b.t.Helper()
+	return eval[[]string](b, fmt.Sprintf(`(() => {
+		const out = [], name = e => e.tagName.toLowerCase() + " " + JSON.stringify(e.textContent.trim());
+		for (const cell of document.querySelectorAll(%q)) {
+			const ts = [...cell.querySelectorAll("a[href], button, select, input:not([type=hidden]), textarea, summary")];
+			// A box in its label is touched through the label.
+			const rs = ts.map(t => (t.closest("label") || t).getBoundingClientRect());
+			ts.forEach((t, i) => {
+				if (rs[i].width < 24 || rs[i].height < 24)
+					out.push(name(t) + " is " + Math.round(rs[i].width) + "×" + Math.round(rs[i].height) + " px");
+				for (let j = i + 1; j < ts.length; j++) {
+					const a = rs[i], c = rs[j];
+					const dx = Math.max(0, c.left - a.right, a.left - c.right), dy = Math.max(0, c.top - a.bottom, a.top - c.bottom);
+					if (Math.hypot(dx, dy) < 8) out.push(name(t) + " and " + name(ts[j]) + " are " + Math.hypot(dx, dy).toFixed(1) + " px apart");
+				}
+			});
+		}
+		return out;
+	})()`, cells))
+}
+
+// TestConsoleListTargetsApart: the site editor's services list puts its
+// Edit link and Remove button apart, each big enough to touch, in English
+// and in Arabic (right to left); so do the users list's role, disabled and
+// save controls. Edit and Remove touched.
+func TestConsoleListTargetsApart(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/sites/demo")
+	for _, lang := range []string{"en", "ar"} {
+		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		for _, p := range []struct{ path, cells string }{
+			{"/admin/sites/demo", `[data-testid="services"] td`},
+			{"/admin/users", `[data-testid="users"] td`},
+		} {
+			b.open(p.path)
+			if n := eval[int](b, fmt.Sprintf(`document.querySelectorAll(%q).length`, p.cells)); n == 0 {
+				t.Fatalf("%s (%s) has no %s", p.path, lang, p.cells)
+			}
+			if out := b.crowded(p.cells); len(out) > 0 {
+				t.Errorf("%s (%s): %s", p.path, lang, strings.Join(out, "; "))
+			}
+		}
+	}
+}
