@@ -91,6 +91,30 @@ func AuditTargetWords(t *i18n.Localizer, action, target string) string {
 	return target
 }
 
+// purgeWords is a purge's record, matched by purgeDetail, in words: how
+// many events it removed, from before when, the run of the chain it
+// removed and the ledger's head when it began, in the console's language;
+// sequence numbers, hashes and the time as written.
+func purgeWords(t *i18n.Localizer, m []string) string {
+	n, _ := strconv.Atoi(m[2])
+	cutoff := m[3]
+	if at, err := time.Parse(time.RFC3339, cutoff); err == nil {
+		cutoff = at.UTC().Format("2006-01-02 15:04:05") + " UTC"
+	}
+	words := []string{t.TData("a_audit_detail_purge", map[string]any{"N": m[1], "Removed": t.N("a_n_purged", n), "Cutoff": cutoff})}
+	if m[4] != "" {
+		words = append(words, t.TData("a_audit_detail_purge_run", map[string]any{"First": m[4], "Last": m[5], "Hash": m[6]}))
+	}
+	words = append(words, t.TData("a_audit_detail_purge_head", map[string]any{"Seq": m[7], "Hash": m[8]}))
+	if m[9] != "" {
+		words = append(words, t.T("a_purge_stopped"))
+	}
+	if m[10] != "" {
+		words = append(words, t.TData("a_audit_detail_purge_closed", map[string]any{"By": m[10]}))
+	}
+	return strings.Join(words, "; ")
+}
+
 // RequestKindWords is what a data subject asked for, in words.
 func RequestKindWords(t *i18n.Localizer, k consent.RequestKind) string {
 	return orKey(t, "a_request_kind_"+string(k), string(k))
@@ -136,6 +160,10 @@ var (
 	// whether it is editorial.
 	publishDetail     = regexp.MustCompile(`(?s)^revision (\d+) \((material|editorial)\): (.*)$`)
 	publishFileDetail = regexp.MustCompile(`(?s)^revision (\d+) from (.*), editorial (true|false)$`)
+	// A purge's record (retention.Describe), closed by a later purge when
+	// it was stopped (retention.Close).
+	purgeDetail = regexp.MustCompile(`^purge #(\d+): (\d+) events before (\S+?)(?:, #(\d+) to #(\d+), the newest hashing ([0-9a-f]+))?` +
+		`; ledger head at the start #(\d+) ([0-9a-f]+)(; stopped before it ended)?(?:; closed by (.+))?$`)
 )
 
 // siteEdits are the parts of a site's draft the editor saves (web's
@@ -149,16 +177,18 @@ var siteEdits = map[string]string{
 }
 
 // AuditDetailWords is an audit entry's detail as the trail shows it: a
-// request's recording, answer or extension, and the request a visitor's
+// request's recording, answer or extension, the request a visitor's
 // lookup, export or erasure answered, the events erased and the proof
 // looked at, a user's role and state as added or changed, a published
-// revision's kind and the part of a site's draft saved, in words, in the
-// console's language ("Answered late on 2026-12-01: …", not "answered
-// 2026-12-01, answered_late: …"; "Anfrage 7; 3 Ereignisse gelöscht: …",
-// not "request 7; 3 events: …"; "Rolle: Betrachter; Status: Aktiv", not
-// "role=viewer disabled=false"; "Revision 2, redaktionell: …", not
-// "revision 2 (editorial): …"; "Grundeinstellungen", not "basics"); any
-// other detail as written. The CSV keeps what was written.
+// revision's kind, the part of a site's draft saved and what a purge
+// removed, in words, in the console's language ("Answered late on
+// 2026-12-01: …", not "answered 2026-12-01, answered_late: …"; "Anfrage 7;
+// 3 Ereignisse gelöscht: …", not "request 7; 3 events: …"; "Rolle:
+// Betrachter; Status: Aktiv", not "role=viewer disabled=false"; "Revision
+// 2, redaktionell: …", not "revision 2 (editorial): …";
+// "Grundeinstellungen", not "basics"; "Bereinigung #2: 6 Ereignisse
+// entfernt …", not "purge #2: 6 events before …"); any other detail as
+// written. The CSV keeps what was written.
 func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 	switch action {
 	case "request_add":
@@ -220,6 +250,10 @@ func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 	case "site_edit":
 		if id, ok := siteEdits[detail]; ok {
 			return t.T(id)
+		}
+	case "purge":
+		if m := purgeDetail.FindStringSubmatch(detail); m != nil {
+			return purgeWords(t, m)
 		}
 	case "request_extend":
 		if m := requestExtendDetail.FindStringSubmatch(detail); m != nil {

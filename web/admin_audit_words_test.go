@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -21,6 +22,7 @@ import (
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/retention"
+	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/templates"
 )
 
@@ -344,5 +346,82 @@ func TestAuditDSRDetailsInWords(t *testing.T) {
 	_, body, _ := c.get("/admin/audit/export")
 	if !strings.Contains(body, ",request "+n+"; 2 events: letter of 1 March,") || !strings.Contains(body, ",proof of event "+es[1].ID.String()+",") {
 		t.Errorf("the CSV does not keep the details as written:\n%s", body)
+	}
+}
+
+// TestAuditPurgeDetailsInWords: the trail shows what a purge removed in the
+// console's language ('Bereinigung #2: 6 Ereignisse entfernt (vor dem …)'),
+// a purge stopped before it ended and closed by the next one too, not the
+// English its record was written in ('purge #2: 6 events before …'); the
+// CSV keeps what was written.
+func TestAuditPurgeDetailsInWords(t *testing.T) {
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	batch := demoEvents(t, a, 12)
+	old := time.Now().UTC().AddDate(-2, 0, 0)
+	for i, e := range batch[:8] {
+		e.Time = old.Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
+	}
+	if err := a.Store.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	cutoff := time.Date(2025, 6, 1, 12, 30, 0, 0, time.UTC)
+	if cutoff.Before(old.Add(8 * time.Second)) {
+		cutoff = time.Now().UTC().AddDate(-1, 0, 0).Truncate(time.Second)
+	}
+	killed := store.Purge{Actor: "scheduler", Site: "demo", Cutoff: cutoff}
+	if err := a.Store.BeginPurge(ctx, &killed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.PurgeBatch(ctx, &killed, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := retention.Close(ctx, a.Store, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := retention.Run(ctx, a.Store, retention.Options{Cutoff: cutoff, Actor: "cli"})
+	if err != nil || p.Count != 6 {
+		t.Fatalf("purge: %+v, %v", p, err)
+	}
+	if err := retention.Audit(ctx, a.Store, p); err != nil {
+		t.Fatal(err)
+	}
+	at := cutoff.Format("2006-01-02 15:04:05") + " UTC"
+	run := fmt.Sprintf("#3 to #8, the newest hashing %x", p.LastHash)
+	head := fmt.Sprintf("#12 %x", p.HeadHash)
+	details := regexp.MustCompile(`data-action="purge"[^§]*?data-testid="audit-detail"><bdi>([^<]*)<`)
+	for _, tc := range []struct {
+		lang string
+		want []string
+	}{
+		{"en", []string{"Purge #2: 6 events removed (before " + at + "); events " + run + "; ledger head at the start: " + head,
+			"Purge #1: 2 events removed (before " + at + "); events #1 to #2, the newest hashing "}},
+		{"de", []string{"Bereinigung #2: 6 Ereignisse entfernt (vor dem " + at + "); Ereignisse #3 bis #8, Hash des neuesten ",
+			"Bereinigung #1: 2 Ereignisse entfernt (vor dem " + at + "); "}},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
+			t.Fatalf("language: %d", status)
+		}
+		_, page, _ := c.get("/admin/audit?action=purge")
+		var got []string
+		for _, m := range details.FindAllStringSubmatch(page, -1) {
+			got = append(got, html.UnescapeString(m[1]))
+		}
+		if len(got) != 2 || !strings.HasPrefix(got[0], tc.want[0]) || !strings.HasPrefix(got[1], tc.want[1]) {
+			t.Errorf("%s: the purges say\n%s\nwant them to begin\n%s", tc.lang, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
+			continue
+		}
+		closed := map[string]string{"en": "; stopped before it ended; record closed by cli", "de": "; vor dem Ende abgebrochen; Eintrag abgeschlossen von cli"}[tc.lang]
+		if !strings.HasSuffix(got[1], closed) {
+			t.Errorf("%s: the closed purge says %q, want it to end %q", tc.lang, got[1], closed)
+		}
+		if strings.Contains(page, "events before") || strings.Contains(page, "ledger head at the start #") {
+			t.Errorf("%s: the trail shows a purge's record as written", tc.lang)
+		}
+	}
+	_, body, _ := c.get("/admin/audit/export?action=purge")
+	if !strings.Contains(body, retention.Describe(p)) {
+		t.Errorf("the CSV does not keep the purge's record as written:\n%s", body)
 	}
 }
