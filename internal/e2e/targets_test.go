@@ -58,3 +58,31 @@ func TestConsoleListTargetsApart(t *testing.T) {
 		}
 	}
 }
+
+// TestUsersDisabledBoxLinedUp: on the users list, each user's Disabled box
+// stands level with its word, in English and in Arabic; it sat at the top
+// of a 32 px field, above the word.
+func TestUsersDisabledBoxLinedUp(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/users")
+	for _, lang := range []string{"en", "ar"} {
+		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		b.open("/admin/users")
+		off := eval[[]float64](b, `[...document.querySelectorAll('[data-testid="users"] input[name="disabled"]')].map(box => {
+			const text = [...box.closest("label").childNodes].find(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+			const r = document.createRange();
+			r.selectNodeContents(text);
+			const w = r.getBoundingClientRect(), c = box.getBoundingClientRect();
+			return Math.abs((c.top + c.bottom) / 2 - (w.top + w.bottom) / 2);
+		})`)
+		if len(off) == 0 {
+			t.Fatalf("users (%s): no Disabled box", lang)
+		}
+		for _, d := range off {
+			if d > 2 {
+				t.Errorf("users (%s): the Disabled box stands %.1f px off its word's middle", lang, d)
+			}
+		}
+	}
+}
