@@ -489,3 +489,24 @@ func TestTextTooLongNamesItsLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusedTextsKeepWhatWasTyped: a language's texts refused (one too
+// long) come back in that language's form with everything typed, not in
+// the English form with the French typing gone.
+func TestRefusedTextsKeepWhatWasTyped(t *testing.T) {
+	_, c, tok := ownerOfShop(t)
+	long := strings.Repeat("x", 2001)
+	status, page, _ := c.post("/admin/sites/shop/texts", url.Values{"_csrf": {tok}, "lang": {"fr"}, "t_banner_title": {long}, "t_banner_body": {"Nous utilisons des cookies"}})
+	if status != http.StatusBadRequest {
+		t.Fatalf("%d", status)
+	}
+	form := regexp.MustCompile(`(?s)<form id="texts"[^>]*data-testid="texts-form" lang="([^"]*)".*?</form>`).FindStringSubmatch(page)
+	if form == nil || form[1] != "fr" {
+		t.Fatalf("the refused French texts come back in another language's form (%.120q)", form)
+	}
+	for _, want := range []string{`name="t_banner_title"`, ">" + long + "</textarea>", ">Nous utilisons des cookies</textarea>"} {
+		if !strings.Contains(form[0], want) {
+			t.Errorf("the refused French texts lack %.80q", want)
+		}
+	}
+}

@@ -75,7 +75,9 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	if err != nil {
 		return templates.SiteView{}, err
 	}
-	v := templates.SiteView{Draft: draft, Languages: s.cfg.I18n.Languages(), Lang: s.cfg.I18n.Match(c.QueryParam("lang"))}
+	// The language whose texts are edited: the page's, or the refused
+	// form's, so that what was typed shows again.
+	v := templates.SiteView{Draft: draft, Languages: s.cfg.I18n.Languages(), Lang: s.cfg.I18n.Match(c.FormValue("lang"))}
 	live, err := s.cfg.Store.Site(ctx, id)
 	switch {
 	case err == nil:
