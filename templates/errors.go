@@ -2,6 +2,7 @@ package templates
 
 import (
 	"errors"
+	"maps"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -81,7 +82,13 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
 	}
 	msg := e.Message
 	if e.Key != "" {
-		if s := t.TData(e.Key, e.Args); s != e.Key {
+		args := maps.Clone(e.Args)
+		for k, v := range args {
+			if d, ok := v.(consent.Decimal); ok {
+				args[k] = t.Dec(d.Value, d.Digits) // "4,48" in German
+			}
+		}
+		if s := t.TData(e.Key, args); s != e.Key {
 			msg = s
 		}
 	}

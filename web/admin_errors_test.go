@@ -381,7 +381,7 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 			"Länderregel: „US“: schreiben Sie eine Regel pro Zeile, etwa: US opt-out",
 			"Länderregel: US: „opt-sideways“ ist keine Regel: schreiben Sie opt-in, opt-out oder notice",
 			"Erlaubte Ursprünge: „ftp://shop.example“ (Zeile 1) ist kein Ursprung wie https://shop.example",
-			"Textfarbe: der Text auf dem Hintergrund hat einen Kontrast von 1.00:1; WCAG AA verlangt mindestens 4.5:1",
+			"Textfarbe: der Text auf dem Hintergrund hat einen Kontrast von 1,00:1; WCAG AA verlangt mindestens 4,5:1",
 			"Kategorien: der Schlüssel „Neu“ besteht nicht aus Kleinbuchstaben, Ziffern oder Unterstrichen",
 			"Name: eine Kategorie braucht einen Namen, den Besucher verstehen", "Kategorien: „necessary“ ist erforderlich und bleibt",
 			"Cookies: „chat_id | 30“: schreiben Sie ein Cookie pro Zeile als: Name | Tage | session oder persistent | Zweck [| Domain]",

@@ -149,3 +149,25 @@ func TestSiteEditorContrastInTheConsolesNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestContrastErrorInTheConsolesNumbers: a colour refused for too little
+// contrast names the ratios with the console language's decimal separator
+// ("4,48:1 … 4,5:1" in German), as the line under the colours does.
+func TestContrastErrorInTheConsolesNumbers(t *testing.T) {
+	_, c, tok := ownerOfShop(t)
+	basics := url.Values{"_csrf": {tok}, "name": {"Shop"}, "origins": {"https://shop.example"}, "lifetime_days": {"183"}, "layout": {"bar"},
+		"position": {"bottom"}, "background": {"#ffffff"}, "text": {"#777777"}, "accent": {"#1d4ed8"}, "accent_text": {"#ffffff"}}
+	for _, tc := range []struct{ lang, ratio, min string }{{"en", "4.48:1", "4.5:1"}, {"de", "4,48:1", "4,5:1"}, {"fr", "4,48:1", "4,5:1"}} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {tok}, "lang": {tc.lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language: %d", status)
+		}
+		status, page, _ := c.post("/admin/sites/shop/basics", basics)
+		if status != http.StatusBadRequest {
+			t.Fatalf("%s: #777777 on white: %d, want 400", tc.lang, status)
+		}
+		msg := html.UnescapeString(regexp.MustCompile(`data-testid="error">([^<]*)<`).FindStringSubmatch(page)[1])
+		if !strings.Contains(msg, tc.ratio) || !strings.Contains(msg, tc.min) {
+			t.Errorf("%s: the error says %q, want %s and %s", tc.lang, msg, tc.ratio, tc.min)
+		}
+	}
+}

@@ -66,7 +66,7 @@ func (a Appearance) Validate() error {
 	} {
 		if r := Contrast(p.fg, p.bg); r < MinContrast {
 			err := FieldError(EInvalid, "appearance."+p.field, "%s has a contrast of %.2f:1; WCAG AA needs at least %.1f:1", p.what, r, MinContrast)
-			ratios := map[string]any{"Ratio": fmt.Sprintf("%.2f", r), "Min": fmt.Sprintf("%.1f", MinContrast)}
+			ratios := map[string]any{"Ratio": Decimal{r, 2}, "Min": Decimal{MinContrast, 1}}
 			if p.field == "text" {
 				return err.Say("e_contrast_text", ratios)
 			}

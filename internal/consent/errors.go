@@ -6,6 +6,7 @@ package consent
 import (
 	"errors"
 	"fmt"
+	"strconv"
 )
 
 // Code classifies an Error so that the HTTP layer can map it to a status in
@@ -40,6 +41,16 @@ type Error struct {
 	// Err is the underlying cause, for logs and errors.Is; never shown.
 	Err error
 }
+
+// Decimal is a number with Digits decimals in an error's Args, which the
+// console writes with its language's decimal separator ("4,48" in German);
+// as text it is written with a point.
+type Decimal struct {
+	Value  float64
+	Digits int
+}
+
+func (d Decimal) String() string { return strconv.FormatFloat(d.Value, 'f', d.Digits, 64) }
 
 // Unwrap gives errors.Is and errors.As the cause.
 func (e *Error) Unwrap() error { return e.Err }
