@@ -1,6 +1,7 @@
 package templates
 
 import (
+	"math"
 	"net/url"
 	"slices"
 	"sort"
@@ -242,14 +243,17 @@ func retentionDays(s *consent.Site) string {
 func sortStrings(s []string) { sort.Strings(s) }
 
 // contrast is the WCAG contrast of two colours, as "4.5:1 ✓" or "2.1:1 ✗",
-// with the console language's decimal separator ("4,5:1 ✓" in German).
+// with the console language's decimal separator ("4,5:1 ✓" in German). It
+// is cut, not rounded, to one decimal: WCAG's thresholds are not rounded,
+// and 4.48:1 shown as "4.5:1 ✗" beside "needs 4.5:1" would contradict
+// itself.
 func contrast(t *i18n.Localizer, fg, bg string) string {
 	r := consent.Contrast(fg, bg)
 	mark := "✓"
 	if r < consent.MinContrast {
 		mark = "✗"
 	}
-	return t.Dec(r, 1) + ":1 " + mark
+	return t.Dec(math.Floor(r*10)/10, 1) + ":1 " + mark
 }
 
 // textLabel names an editable text as the owner sees it on the banner:

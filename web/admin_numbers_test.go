@@ -171,3 +171,20 @@ func TestContrastErrorInTheConsolesNumbers(t *testing.T) {
 		}
 	}
 }
+
+// TestSiteEditorContrastIsCutNotRounded: a contrast just under WCAG's 4.5:1
+// (#777777 on white, 4.48:1, refused, the editor showing what was typed) is
+// shown as 4.4:1 ✗, not as "4.5:1 ✗" beside "needs 4.5:1".
+func TestSiteEditorContrastIsCutNotRounded(t *testing.T) {
+	_, c, tok := ownerOfShop(t)
+	basics := url.Values{"_csrf": {tok}, "name": {"Shop"}, "origins": {"https://shop.example"}, "lifetime_days": {"183"}, "layout": {"bar"},
+		"position": {"bottom"}, "background": {"#ffffff"}, "text": {"#777777"}, "accent": {"#1d4ed8"}, "accent_text": {"#ffffff"}}
+	status, page, _ := c.post("/admin/sites/shop/basics", basics)
+	if status != http.StatusBadRequest {
+		t.Fatalf("#777777 on white: %d, want 400", status)
+	}
+	line := html.UnescapeString(regexp.MustCompile(`(?s)data-testid="contrast">.*?</p>`).FindString(page))
+	if !strings.Contains(line, "4.4:1 ✗") || strings.Contains(line, "4.5:1 ✗") {
+		t.Errorf("#777777 on white (4.48:1) is shown as %q, want 4.4:1 ✗", line)
+	}
+}
