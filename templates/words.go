@@ -180,15 +180,15 @@ var siteEdits = map[string]string{
 // request's recording, answer or extension, the request a visitor's
 // lookup, export or erasure answered, the events erased and the proof
 // looked at, a user's role and state as added or changed, a published
-// revision's kind, the part of a site's draft saved and what a purge
-// removed, in words, in the console's language ("Answered late on
-// 2026-12-01: …", not "answered 2026-12-01, answered_late: …"; "Anfrage 7;
-// 3 Ereignisse gelöscht: …", not "request 7; 3 events: …"; "Rolle:
-// Betrachter; Status: Aktiv", not "role=viewer disabled=false"; "Revision
-// 2, redaktionell: …", not "revision 2 (editorial): …";
-// "Grundeinstellungen", not "basics"; "Bereinigung #2: 6 Ereignisse
-// entfernt …", not "purge #2: 6 events before …"); any other detail as
-// written. The CSV keeps what was written.
+// revision's kind, the part of a site's draft saved, what a purge removed
+// and a ledger found intact, in words, in the console's language
+// ("Answered late on 2026-12-01: …", not "answered 2026-12-01,
+// answered_late: …"; "Anfrage 7; 3 Ereignisse gelöscht: …", not "request
+// 7; 3 events: …"; "Rolle: Betrachter; Status: Aktiv", not "role=viewer
+// disabled=false"; "Revision 2, redaktionell: …", not "revision 2
+// (editorial): …"; "Grundeinstellungen", not "basics"; "Bereinigung #2: 6
+// Ereignisse entfernt …", not "purge #2: 6 events before …"; "Intakt",
+// not "intact"); any other detail as written. The CSV keeps what was written.
 func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 	switch action {
 	case "request_add":
@@ -246,6 +246,13 @@ func AuditDetailWords(t *i18n.Localizer, action, detail string) string {
 				kind = "a_revision_editorial"
 			}
 			return t.TData("a_audit_detail_publish_file", map[string]any{"N": m[1], "Kind": t.T(kind), "File": m[2]})
+		}
+	case "verify":
+		// The console's verification that found the ledger intact (web's
+		// postIntegrity); a break is said as found, and the command
+		// line's report with its counts as written.
+		if detail == "intact" {
+			return t.T("a_audit_detail_intact")
 		}
 	case "site_edit":
 		if id, ok := siteEdits[detail]; ok {
