@@ -5,12 +5,9 @@ import (
 	"encoding/csv"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"html"
-	"io/fs"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -35,21 +32,12 @@ import (
 func writtenAuditActions(t *testing.T) map[string]string {
 	t.Helper()
 	found := map[string]string{}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	fset, files := moduleSource(t)
+	for _, sf := range files {
+		if strings.Contains(sf.path, "storetest") {
+			continue
 		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") || strings.Contains(path, "storetest") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
+		f := sf.file
 		literal := func(e ast.Expr, what string) {
 			if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				code, _ := strconv.Unquote(lit.Value)
@@ -91,10 +79,6 @@ func writtenAuditActions(t *testing.T) map[string]string {
 				return true
 			})
 		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	return found
 }
@@ -260,22 +244,9 @@ func TestAuditTargetsInWords(t *testing.T) {
 // the trail translates, so the two cannot drift apart.
 func TestAllSitesIsWrittenOnce(t *testing.T) {
 	var where []string
-	fset := token.NewFileSet()
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
+	fset, files := moduleSource(t)
+	for _, sf := range files {
+		ast.Inspect(sf.file, func(n ast.Node) bool {
 			if lit, ok := n.(*ast.BasicLit); ok && lit.Kind == token.STRING {
 				if s, _ := strconv.Unquote(lit.Value); s == retention.AllSites {
 					where = append(where, fset.Position(lit.Pos()).String())
@@ -283,10 +254,6 @@ func TestAllSitesIsWrittenOnce(t *testing.T) {
 			}
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(where) != 1 {
 		t.Errorf("%q is written %d times, want once (retention.AllSites): %s", retention.AllSites, len(where), strings.Join(where, ", "))

@@ -4,13 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"html"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -122,22 +119,9 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 // console language has no text for it.
 func TestEveryErrorKeyIsTranslated(t *testing.T) {
 	keys := map[string]string{}
-	fset := token.NewFileSet()
-	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() && (d.Name() == "node_modules" || d.Name() == "testdata" || strings.HasPrefix(d.Name(), ".")) && path != ".." {
-			return filepath.SkipDir
-		}
-		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
-			return nil
-		}
-		f, err := parser.ParseFile(fset, path, nil, 0)
-		if err != nil {
-			return err
-		}
-		ast.Inspect(f, func(n ast.Node) bool {
+	fset, files := moduleSource(t)
+	for _, sf := range files {
+		ast.Inspect(sf.file, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
 			if !ok || len(call.Args) != 2 {
 				return true
@@ -154,10 +138,6 @@ func TestEveryErrorKeyIsTranslated(t *testing.T) {
 			keys[key] = fset.Position(lit.Pos()).String()
 			return true
 		})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
 	if len(keys) < 30 {
 		t.Fatalf("found only %d message keys: %v", len(keys), keys)
