@@ -168,7 +168,6 @@ func TestAuditDetailsInWords(t *testing.T) {
 	today, received := now.Format(time.DateOnly), now.AddDate(0, 0, -60).Format(time.DateOnly)
 	due := consent.DueDate(now.AddDate(0, 0, -60), 1).Format(time.DateOnly)
 	extended := consent.DueDate(now.AddDate(0, 0, -3), 3).Format(time.DateOnly)
-	details := regexp.MustCompile(`data-testid="audit-detail"><bdi>([^<]*)<`)
 	for _, tc := range []struct {
 		lang string
 		want []string
@@ -177,14 +176,7 @@ func TestAuditDetailsInWords(t *testing.T) {
 			"Erasure (Art. 17), received on " + received + ", due on " + due + ": ticket 42"}},
 		{"de", []string{"Verlängert um 2 Monate, jetzt fällig am " + extended + ": many systems", "Verspätet beantwortet am " + today + ": data erased"}},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
-			t.Fatalf("language: %d", status)
-		}
-		_, page, _ := c.get("/admin/audit")
-		var got []string
-		for _, m := range details.FindAllStringSubmatch(page, -1) {
-			got = append(got, html.UnescapeString(m[1]))
-		}
+		got, page := auditDetails(t, c, tc.lang, "")
 		for _, w := range tc.want {
 			if !slices.Contains(got, w) {
 				t.Errorf("%s: no %q in %q", tc.lang, w, got)
@@ -324,17 +316,9 @@ func TestAuditDSRDetailsInWords(t *testing.T) {
 func TestAuditPurgeDetailsInWords(t *testing.T) {
 	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	ctx := context.Background()
-	batch := demoEvents(t, a, 12)
-	old := time.Now().UTC().AddDate(-2, 0, 0)
-	for i, e := range batch[:8] {
-		e.Time = old.Add(time.Duration(i) * time.Second)
-		e.Expires = e.Time.Add(consent.DefaultLifetime)
-	}
-	if err := a.Store.AppendBatch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
+	batch := appendEightOld(t, a)
 	cutoff := time.Date(2025, 6, 1, 12, 30, 0, 0, time.UTC)
-	if cutoff.Before(old.Add(8 * time.Second)) {
+	if !cutoff.After(batch[7].Time) {
 		cutoff = time.Now().UTC().AddDate(-1, 0, 0).Truncate(time.Second)
 	}
 	killed := store.Purge{Actor: "scheduler", Site: "demo", Cutoff: cutoff}
@@ -357,7 +341,6 @@ func TestAuditPurgeDetailsInWords(t *testing.T) {
 	at := cutoff.Format("2006-01-02 15:04:05") + " UTC"
 	run := fmt.Sprintf("#3 to #8, the newest hashing %x", p.LastHash)
 	head := fmt.Sprintf("#12 %x", p.HeadHash)
-	details := regexp.MustCompile(`data-action="purge"[^§]*?data-testid="audit-detail"><bdi>([^<]*)<`)
 	for _, tc := range []struct {
 		lang string
 		want []string
@@ -367,14 +350,7 @@ func TestAuditPurgeDetailsInWords(t *testing.T) {
 		{"de", []string{"Bereinigung #2: 6 Ereignisse entfernt (vor dem " + at + "); Ereignisse #3 bis #8, Hash des neuesten ",
 			"Bereinigung #1: 2 Ereignisse entfernt (vor dem " + at + "); "}},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
-			t.Fatalf("language: %d", status)
-		}
-		_, page, _ := c.get("/admin/audit?action=purge")
-		var got []string
-		for _, m := range details.FindAllStringSubmatch(page, -1) {
-			got = append(got, html.UnescapeString(m[1]))
-		}
+		got, page := auditDetails(t, c, tc.lang, "?action=purge")
 		if len(got) != 2 || !strings.HasPrefix(got[0], tc.want[0]) || !strings.HasPrefix(got[1], tc.want[1]) {
 			t.Errorf("%s: the purges say\n%s\nwant them to begin\n%s", tc.lang, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			continue
@@ -392,3 +368,20 @@ func TestAuditPurgeDetailsInWords(t *testing.T) {
 		t.Errorf("the CSV does not keep the purge's record as written:\n%s", body)
 	}
 }
+
+// auditDetails switches c's console to lang and reads the details column
+// of the audit trail's page (query filters it) as shown; and the page.
+func auditDetails(t *testing.T, c *console, lang, query string) ([]string, string) {
+	t.Helper()
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != 303 {
+		t.Fatalf("language %s: %d", lang, status)
+	}
+	_, page, _ := c.get("/admin/audit" + query)
+	var got []string
+	for _, m := range auditDetail.FindAllStringSubmatch(page, -1) {
+		got = append(got, html.UnescapeString(m[1]))
+	}
+	return got, page
+}
+
+var auditDetail = regexp.MustCompile(`data-testid="audit-detail"><bdi>([^<]*)<`)

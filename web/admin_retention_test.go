@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/retention"
@@ -25,15 +26,7 @@ func TestIntegrityAfterPurge(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	ctx := context.Background()
-	batch := demoEvents(t, a, 12)
-	old := time.Now().UTC().AddDate(-2, 0, 0)
-	for i, e := range batch[:8] {
-		e.Time = old.Add(time.Duration(i) * time.Second)
-		e.Expires = e.Time.Add(consent.DefaultLifetime)
-	}
-	if err := a.Store.AppendBatch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
+	batch := appendEightOld(t, a)
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
 	_, page, _ := c.get("/admin/integrity")
@@ -118,4 +111,20 @@ func TestIntegrityKilledPurge(t *testing.T) {
 		!regexp.MustCompile(`data-testid="head">\d+:[0-9a-f]{64}:\d+:[0-9a-f]{64}:1:`).MatchString(page) {
 		t.Fatalf("the closed purge on the integrity page: %s", page)
 	}
+}
+
+// appendEightOld appends twelve demo events to a's ledger, the first eight
+// two years old (for a purge to take), and returns them.
+func appendEightOld(t *testing.T, a *app.App) []*consent.Event {
+	t.Helper()
+	batch := demoEvents(t, a, 12)
+	old := time.Now().UTC().AddDate(-2, 0, 0)
+	for i, e := range batch[:8] {
+		e.Time = old.Add(time.Duration(i) * time.Second)
+		e.Expires = e.Time.Add(consent.DefaultLifetime)
+	}
+	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	return batch
 }

@@ -1,9 +1,7 @@
 package web_test
 
 import (
-	"html"
 	"net/url"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -31,7 +29,6 @@ func TestAuditUserDetailsInWords(t *testing.T) {
 	if status, body, _ := c.post("/admin/users/"+strconv.FormatInt(users[i].ID, 10), url.Values{"_csrf": {c.pageToken()}, "role": {"admin"}, "disabled": {"1"}}); status != 303 {
 		t.Fatalf("changing the user: %d %.300s", status, body)
 	}
-	details := regexp.MustCompile(`data-testid="audit-detail"><bdi>([^<]*)<`)
 	for _, tc := range []struct{ lang, added, changed string }{
 		{"en", "Viewer", "Role: Administrator; state: Disabled"},
 		{"de", "Betrachter", "Rolle: Administrator; Status: Deaktiviert"},
@@ -39,14 +36,7 @@ func TestAuditUserDetailsInWords(t *testing.T) {
 		{"es", "Lector", "Rol: Administrador; estado: Desactivado"},
 		{"ar", "مشاهد", "الدور: مسؤول؛ الحالة: معطَّل"},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
-			t.Fatalf("language: %d", status)
-		}
-		_, page, _ := c.get("/admin/audit")
-		var got []string
-		for _, m := range details.FindAllStringSubmatch(page, -1) {
-			got = append(got, html.UnescapeString(m[1]))
-		}
+		got, _ := auditDetails(t, c, tc.lang, "")
 		if !slices.Contains(got, tc.added) || !slices.Contains(got, tc.changed) {
 			t.Errorf("%s: the trail's details are %q, want %q and %q", tc.lang, got, tc.added, tc.changed)
 		}
