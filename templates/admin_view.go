@@ -269,7 +269,7 @@ func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
 // groups digits: 8,888,257 in English, 8.888.257 in German.
 func count[T int | int64](a Admin, n T) string { return a.T.Num(int64(n)) }
 
-func pct(f float64) string { return strconv.FormatFloat(100*f, 'f', 1, 64) + "%" }
+func pct(t *i18n.Localizer, f float64) string { return t.Pct(f, 1) }
 
 func orDash(s string) string {
 	if s == "" {

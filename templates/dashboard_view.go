@@ -1,11 +1,13 @@
 package templates
 
 import (
+	"math"
 	"net/url"
 	"strconv"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 )
 
 // Dashboard is a site's decisions over a period, its opt-in rates over
@@ -113,18 +115,19 @@ var categoryStyle = []struct{ Color, Dash string }{
 
 func styleOf(i int) struct{ Color, Dash string } { return categoryStyle[i%len(categoryStyle)] }
 
-// ppDiff is b minus a in percentage points, signed, one decimal, isolated
-// left to right so that its sign stays in front in right-to-left text.
-func ppDiff(a, b float64) string {
-	d := 100 * (b - a)
-	s := strconv.FormatFloat(d, 'f', 1, 64)
+// ppDiff is b minus a in percentage points, signed, one decimal in the
+// language's numbers, isolated left to right so that its sign stays in
+// front in right-to-left text.
+func ppDiff(t *i18n.Localizer, a, b float64) string {
+	d := math.Round(1000*(b-a)) / 10
+	s := t.Dec(math.Abs(d), 1)
 	switch {
-	case s == "0.0" || s == "-0.0":
-		s = "±0.0"
+	case d == 0:
+		s = "±" + s
 	case d > 0:
 		s = "+" + s
 	default:
-		s = "−" + s[1:]
+		s = "−" + s
 	}
 	return "\u2066" + s + "\u2069"
 }
@@ -143,7 +146,7 @@ func (c *Comparison) rows(a Admin) []compareLine {
 		case !offered:
 			return a.T.T("a_not_offered"), false
 		}
-		return pct(rate), true
+		return pct(a.T, rate), true
 	}
 	line := func(id, label string, offA, offB bool, ra, rb float64) compareLine {
 		l := compareLine{ID: id, Label: label, Diff: "—"}
@@ -151,7 +154,7 @@ func (c *Comparison) rows(a Admin) []compareLine {
 		l.A, okA = cell(c.A, offA, ra)
 		l.B, okB = cell(c.B, offB, rb)
 		if okA && okB {
-			l.Diff = a.T.TData("a_pp", map[string]any{"N": ppDiff(ra, rb)})
+			l.Diff = a.T.TData("a_pp", map[string]any{"N": ppDiff(a.T, ra, rb)})
 		}
 		return l
 	}

@@ -19,7 +19,8 @@ import (
 
 // The dashboard shows counts grouped as the user's language groups digits:
 // the tiles, the y-axis, the bars' tooltips, the table under the chart and
-// the chart's description. What machines read (the chart's data attribute,
+// the chart's description; its percentages as the language writes them
+// (33,3 % in German and French). What machines read (the chart's data attribute,
 // the CSV export) keeps plain digits.
 func TestDashboardGroupsCounts(t *testing.T) {
 	a := newApp(t, 0)
@@ -51,12 +52,12 @@ func TestDashboardGroupsCounts(t *testing.T) {
 		return html.UnescapeString(m[1])
 	}
 	for _, tc := range []struct {
-		lang, total, each, top, desc string
+		lang, total, each, top, desc, rate string
 	}{
-		{"en", "12,345", "4,115", "15,000", "12,345 decisions from"},
-		{"de", "12.345", "4.115", "15.000", "12.345 Entscheidungen vom"},
-		{"fr", "12\u00a0345", "4\u00a0115", "15\u00a0000", "12\u00a0345 décisions du"},
-		{"ar", "12,345", "4,115", "15,000", "12,345"},
+		{"en", "12,345", "4,115", "15,000", "12,345 decisions from", "33.3%"},
+		{"de", "12.345", "4.115", "15.000", "12.345 Entscheidungen vom", "33,3\u00a0%"},
+		{"fr", "12\u00a0345", "4\u00a0115", "15\u00a0000", "12\u00a0345 décisions du", "33,3\u00a0%"},
+		{"ar", "12,345", "4,115", "15,000", "12,345", "33.3\u200e%\u200e"},
 	} {
 		if status, body, _ := c.post("/admin/me", url.Values{"lang": {tc.lang}, "tz": {"UTC"}, "_csrf": {c.pageToken()}}); status != http.StatusSeeOther {
 			t.Fatalf("setting %s: %d %s", tc.lang, status, body)
@@ -85,6 +86,9 @@ func TestDashboardGroupsCounts(t *testing.T) {
 		}
 		if m := regexp.MustCompile(`<desc id="chart-desc">([^<]*)<`).FindStringSubmatch(text); m == nil || !strings.Contains(m[1], tc.desc) {
 			t.Errorf("%s: chart description %q, want it to contain %q", tc.lang, m, tc.desc)
+		}
+		if m := regexp.MustCompile(`data-testid="rate-marketing">([^<]*)<`).FindStringSubmatch(text); m == nil || m[1] != tc.rate {
+			t.Errorf("%s: marketing's grant rate %q, want %q", tc.lang, m, tc.rate)
 		}
 		if !strings.Contains(page, `data-top="15000"`) {
 			t.Errorf("%s: the chart's data-top is not plain digits", tc.lang)

@@ -241,6 +241,16 @@ func (l *Localizer) Dec(f float64, digits int) string {
 	return l.num.Sprint(number.Decimal(f, number.Scale(digits)))
 }
 
+// Pct is a fraction as a percentage with digits decimals for people to
+// read, as the language writes one: 42.5% in English, 42,5 % in German and
+// French. Like Num, never for anything a machine reads.
+func (l *Localizer) Pct(f float64, digits int) string {
+	if l.num == nil {
+		return strconv.FormatFloat(100*f, 'f', digits, 64) + "%"
+	}
+	return l.num.Sprint(number.Percent(f, number.Scale(digits)))
+}
+
 // With returns a new localizer whose T prefers overrides (message ID → text),
 // such as a site's own wording, to the bundle's messages.
 func (l *Localizer) With(overrides map[string]string) *Localizer {
