@@ -41,10 +41,7 @@ func (s *Server) getReceipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h := c.Response().Header()
-	h.Set("Cache-Control", "no-store")
-	h.Set("Referrer-Policy", "no-referrer")
-	h.Add("Vary", "Accept, Accept-Language")
+	receiptHeaders(c)
 	if page {
 		return render(c, http.StatusOK, templates.ReceiptPage(s.receiptView(c, cl.Site, id, es)))
 	}
@@ -52,7 +49,7 @@ func (s *Server) getReceipt(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-receipt-%s.json"`, id))
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-receipt-%s.json"`, id))
 	return c.JSONPretty(http.StatusOK, doc, "  ")
 }
 
@@ -67,11 +64,17 @@ func (s *Server) receiptRefused(c echo.Context, expired bool) error {
 	if expired {
 		msg = loc.T("receipt_token_expired")
 	}
+	receiptHeaders(c)
+	return render(c, http.StatusBadRequest, templates.ReceiptPage(templates.Receipt{T: loc, Refused: msg}))
+}
+
+// receiptHeaders keeps a receipt, or its refusal, out of every cache and
+// its token out of any Referer, and names what the answer depends on.
+func receiptHeaders(c echo.Context) {
 	h := c.Response().Header()
 	h.Set("Cache-Control", "no-store")
 	h.Set("Referrer-Policy", "no-referrer")
 	h.Add("Vary", "Accept, Accept-Language")
-	return render(c, http.StatusBadRequest, templates.ReceiptPage(templates.Receipt{T: loc, Refused: msg}))
 }
 
 // receiptView translates a visitor's decisions into their language: the one
