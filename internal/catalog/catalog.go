@@ -126,11 +126,7 @@ func ofSite(sv, e consent.Service) consent.Service {
 	}
 	sv.Cookies = slices.Clone(sv.Cookies)
 	if !slices.Contains(sv.Overrides, "provider") {
-		for i := range sv.Cookies {
-			if sv.Cookies[i].Provider == sv.Provider {
-				sv.Cookies[i].Provider = e.Provider
-			}
-		}
+		renameProvider(sv.Cookies, sv.Provider, e.Provider)
 		sv.Provider = e.Provider
 	}
 	if !slices.Contains(sv.Overrides, "cookies") {
@@ -402,12 +398,18 @@ func followsProvider(sv, e *consent.Service) bool {
 		return false
 	}
 	ks := slices.Clone(sv.Cookies)
+	renameProvider(ks, sv.Provider, e.Provider)
+	return slices.Equal(ks, e.Cookies)
+}
+
+// renameProvider gives the cookies that name provider from the provider to
+// instead, as a service's cookies follow its provider.
+func renameProvider(ks []consent.Cookie, from, to string) {
 	for i := range ks {
-		if ks[i].Provider == sv.Provider {
-			ks[i].Provider = e.Provider
+		if ks[i].Provider == from {
+			ks[i].Provider = to
 		}
 	}
-	return slices.Equal(ks, e.Cookies)
 }
 
 // String says the update in a line: "Google Maps: hosts + google.com/maps".
