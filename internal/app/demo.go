@@ -62,7 +62,8 @@ func DemoSite(origins ...string) *consent.Site {
 // seedDemo publishes the demo site on first start, and a new editorial
 // revision when the server now answers on an origin the site does not
 // allow yet, or when the site is still one an earlier Consentry published
-// and a new demo's services say more (earlierDemo).
+// and a new demo's services say more (earlierDemo). A draft the owner was
+// editing outlives the publication (keepDraft).
 func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base string, log *slog.Logger) error {
 	u, err := url.Parse(base)
 	if err != nil {
@@ -73,6 +74,16 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 	if consent.ErrorCode(err) == consent.ENotFound {
 		site, err = DemoSite(origins...), nil
 		site.Revision = 0
+	}
+	if err != nil {
+		return err
+	}
+	draft, err := st.Draft(ctx, web.DemoSite)
+	switch {
+	case consent.ErrorCode(err) == consent.ENotFound:
+		draft, err = nil, nil
+	case err == nil && site.Revision > 0 && len(consent.Diff(site, draft)) == 0:
+		draft = nil // nothing unpublished
 	}
 	if err != nil {
 		return err
@@ -108,6 +119,28 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 		return errors.Join(errors.New("publishing the demo site"), err)
 	}
 	log.Info("published demo site", "site", site.ID, "revision", rev, "origins", site.Origins, "at", time.Now().UTC().Format(time.RFC3339))
+	return keepDraft(ctx, st, draft, site.Origins, log)
+}
+
+// keepDraft saves again the draft an owner was editing, which publishing
+// discarded: nothing typed in the site editor is lost by starting the demo
+// elsewhere. The draft is given the addresses the demo now answers on, so
+// that publishing it later does not refuse the demo's own pages; the log
+// says so, as the editor shows only the owner's own changes pending.
+func keepDraft(ctx context.Context, st store.Store, draft *consent.Site, origins []string, log *slog.Logger) error {
+	if draft == nil {
+		return nil
+	}
+	added := slices.DeleteFunc(slices.Clone(origins), draft.AllowsOrigin)
+	draft.Origins = slices.Concat(draft.Origins, added)
+	if err := st.SaveDraft(ctx, draft); err != nil {
+		return errors.Join(errors.New("keeping the demo site's unpublished draft"), err)
+	}
+	if len(added) > 0 {
+		log.Info("kept the demo site's unpublished draft, which now also allows the demo's addresses", "site", draft.ID, "added", added)
+	} else {
+		log.Info("kept the demo site's unpublished draft", "site", draft.ID)
+	}
 	return nil
 }
 
