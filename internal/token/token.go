@@ -8,6 +8,8 @@ package token
 
 import (
 	"errors"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -82,6 +84,7 @@ func (c *Codec) Encode(cl Claims) (string, error) {
 // expired, as a younger expired one is, never to have a signature that does
 // not verify.
 func (c *Codec) Decode(tok string, now time.Time) (Claims, error) {
+	tok = unescape(tok)
 	var cl Claims
 	if err := securecookie.DecodeMulti(Name, tok, &cl, c.codecs...); err != nil {
 		if old, err := c.Identify(tok); err == nil {
@@ -93,6 +96,20 @@ func (c *Codec) Decode(tok string, now time.Time) (Claims, error) {
 		return Claims{}, expired(cl, now)
 	}
 	return cl, nil
+}
+
+// unescape reads a token as the browser sends the cookie the snippet wrote:
+// the snippet stores it with encodeURIComponent, which writes the base64
+// padding "=" as "%3D", and neither Go nor most backends undo that when they
+// read a cookie. The MAC is checked on what this returns, so it trusts
+// nothing more.
+func unescape(tok string) string {
+	if strings.Contains(tok, "%") {
+		if u, err := url.PathUnescape(tok); err == nil {
+			return u
+		}
+	}
+	return tok
 }
 
 // expired is the refusal of a genuine token past its time: when it expired,
@@ -111,6 +128,7 @@ func expired(cl Claims, now time.Time) error {
 // It fails for a token that is forged, altered or signed with an unknown
 // key. Never honour a consent on it: that is Decode's.
 func (c *Codec) Identify(tok string) (Claims, error) {
+	tok = unescape(tok)
 	var cl Claims
 	if err := securecookie.DecodeMulti(Name, tok, &cl, c.anyAge...); err != nil {
 		return Claims{}, consent.Errorf(consent.EInvalid, "the token is not valid: its signature does not verify")
