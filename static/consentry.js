@@ -96,9 +96,13 @@
   // released on grant like any marked element. A host covers its
   // subdomains. Built in: the best-known trackers; the site's own services
   // (the banner answer's "services" with their hosts) are added to them and
-  // kept for later pages, with the placeholder's texts (ui).
+  // kept for later pages, with the placeholder's texts (ui). Those texts
+  // are in the language of the page that fetched them (q, what it asked
+  // for): a page asking for another keeps the hosts, shows no placeholder
+  // yet, and fetches its own texts with the revision check.
   var auto = me && me.hasAttribute("data-autoblock"), hosts = {}, ui = null;
   try { ui = JSON.parse(localStorage.getItem("consentry:ui:" + site)); } catch (e) { /* storage off */ }
+  if (ui && ui.q !== lang()) ui.texts = 0;
   function addHosts(svcs) {
     (svcs || []).forEach(function (v) { v.hosts.forEach(function (h) { hosts[h] = v; }); });
   }
@@ -379,8 +383,11 @@
 
   // Fetches the banner. With rev set, the server answers 204 while that
   // revision is current: a returning visitor's one small, cacheable request.
+  // With ui=1 too (no texts kept for this page's language), it answers the
+  // texts alone instead of the 204.
   function load(rev, part) {
-    var q = "?v=2&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") + (rev ? "&rev=" + rev : "") + (part || "");
+    var q = "?v=2&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") +
+      (rev ? "&rev=" + rev + (ui && ui.texts ? "" : "&ui=1") : "") + (part || "");
     return fetch(api + "/banner" + q).then(function (res) {
       if (res.status === 204) return null;
       if (!res.ok) throw new Error("consentry: banner " + res.status);
@@ -390,30 +397,29 @@
 
   // Mounts the banner in a shadow root of its own, styled by the stylesheet
   // on Consentry's origin (cached, immutable) and the site's colours set
-  // through the CSSOM; resolves once the stylesheet has loaded.
+  // through the CSSOM; resolves once the stylesheet has loaded. An answer
+  // without html (ui=1) brings the texts alone, and resolves with nothing.
   function mount(data) {
+    // Kept for later pages, which may not fetch the banner: the reopen
+    // label, the placeholders' texts and the site's tracker hosts.
+    ui = { q: lang(), texts: data.texts, css: base + data.stylesheet, vars: data.vars, lang: data.lang, dir: data.dir,
+      names: {}, reopen: data.reopen, services: data.services, signals: data.signals };
+    data.categories.forEach(function (c) { ui.names[c.key] = c.name; });
+    addHosts(data.services);
+    try { localStorage.setItem("consentry:ui:" + site, JSON.stringify(ui)); } catch (e) { /* storage off */ }
+    applyAll();
+    if (!data.html) return;
     var host = d.createElement("div");
     host.setAttribute("data-consentry", "");
     var root = host.attachShadow({ mode: "open" });
     root.innerHTML = data.html;
     root.firstChild.style.cssText = data.vars;
-    var link = sheet(base + data.stylesheet);
+    var link = sheet(ui.css);
     var styled = new Promise(function (r) { link.onload = link.onerror = r; });
     root.insertBefore(link, root.firstChild);
     if (banner) banner.host.remove();
     banner = { data: data, root: root, host: host };
     cover(false);
-    // Kept for later pages, which may not fetch the banner: the reopen
-    // label, the placeholders' texts and the site's tracker hosts.
-    ui = { texts: data.texts, css: link.href, vars: data.vars, lang: data.lang, dir: data.dir, names: {},
-      services: data.services, signals: data.signals };
-    data.categories.forEach(function (c) { ui.names[c.key] = c.name; });
-    addHosts(data.services);
-    try {
-      localStorage.setItem("consentry:reopen", data.reopen);
-      localStorage.setItem("consentry:ui:" + site, JSON.stringify(ui));
-    } catch (e) { /* storage off */ }
-    applyAll();
     root.addEventListener("click", onClick);
     root.addEventListener("keydown", onKey);
     (d.body || d.documentElement).appendChild(host);
@@ -586,8 +592,7 @@
     if (fabHost) return;
     fabHost = d.createElement("div");
     var root = fabHost.attachShadow({ mode: "open" });
-    var label = "Cookie settings";
-    try { label = localStorage.getItem("consentry:reopen") || label; } catch (e) { /* storage off */ }
+    var label = ui && ui.reopen || "Cookie settings";
     fabHost.style.cssText = "position:fixed;z-index:2147483646;bottom:16px;inset-inline-start:16px";
     var b = fabBtn = d.createElement("button");
     b.type = "button";

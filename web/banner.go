@@ -86,7 +86,12 @@ type bannerCookie struct {
 // getBanner answers the snippet: the banner and preference center in the
 // visitor's language with the state it needs. With ?rev=N it answers 204
 // while N is the site's current revision, so that a returning visitor's
-// check is one small, cacheable request.
+// check is one small, cacheable request. With ui=1 as well (the snippet
+// keeps no texts for the language this page asks for), a current revision
+// gets the banner state without its HTML instead of the 204: the
+// placeholders' texts, category names and reopen label in this page's
+// language, which a visitor who decided on a page in another language has
+// not got.
 //
 // With v=2 (every build since the strict-CSP one) the answer names the
 // stylesheet's immutable URL and the site's colours instead of inlining
@@ -107,7 +112,8 @@ func (s *Server) getBanner(c echo.Context) error {
 	h.Set("Vary", s.bannerVary)
 	gpc := gpcOf(c) || c.QueryParam("gpc") == "1"
 	where := s.jurisdiction(c, site)
-	changed := false
+	changed, textsOnly := false, false
+	legacy := c.QueryParam("v") == ""
 	if rev := c.QueryParam("rev"); rev != "" {
 		n, err := strconv.Atoi(rev)
 		if err != nil {
@@ -118,14 +124,16 @@ func (s *Server) getBanner(c echo.Context) error {
 		// opt-out to a decision made before it was on.
 		// An editorial revision asks nobody again: a decision stands until
 		// the next material revision.
-		if site.Current(n) && !(gpc && where.Mode == consent.OptOut) {
+		current := site.Current(n) && !(gpc && where.Mode == consent.OptOut)
+		if current && (legacy || c.QueryParam("ui") != "1") {
 			h.Set("Cache-Control", "public, max-age=300")
 			return c.NoContent(http.StatusNoContent)
 		}
+		textsOnly = current
 		changed = n < site.Material()
 	}
 	lang := s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
-	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: c.QueryParam("v") == "", prefs: c.QueryParam("part") == "prefs"}
+	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: legacy, prefs: c.QueryParam("part") == "prefs", texts: textsOnly}
 	a, ok := e.banners.Load(key)
 	if !ok {
 		loc := s.cfg.I18n.For(lang).With(site.Texts[lang])
@@ -153,6 +161,9 @@ type bannerKey struct {
 	// the first answer carries only the first layer, which keeps the bytes
 	// before the banner shows low.
 	prefs bool
+	// texts asks for the state without HTML (a current revision with
+	// ui=1): the texts a returning visitor's snippet keeps, in one language.
+	texts bool
 }
 
 // bannerAnswer is a banner answer ready to send, plain and compressed.
@@ -177,8 +188,10 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		frag = templates.PrefsDialog(view)
 	}
 	var html bytes.Buffer
-	if err := frag.Render(c.Request().Context(), &html); err != nil {
-		return nil, err
+	if !key.texts {
+		if err := frag.Render(c.Request().Context(), &html); err != nil {
+			return nil, err
+		}
 	}
 	if key.prefs && !key.legacy {
 		return newBannerAnswer(prefsPart{HTML: html.String()})

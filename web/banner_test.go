@@ -71,6 +71,35 @@ func TestBannerShapes(t *testing.T) {
 	}
 }
 
+// TestRevisionCheckBringsThePagesTexts: a returning visitor's revision check
+// with ui=1 (its snippet keeps no texts for the language this page asks
+// for) gets, while the revision is current, the placeholders' texts, the
+// category names and the reopen label in that language and no banner; without
+// ui=1, and from builds before v=2, it stays a 204. A stale revision gets the
+// banner whatever ui says.
+func TestRevisionCheckBringsThePagesTexts(t *testing.T) {
+	a := newApp(t, 0)
+	const path = "/api/v1/sites/demo/banner"
+	rec := do(a, req{"GET", path + "?v=2&lang=fr&rev=1&ui=1", "", nil})
+	texts := decode[struct {
+		HTML, Lang, Reopen string
+		Texts              map[string]string
+		Categories         []struct{ Key, Name string }
+	}](t, rec)
+	if rec.Code != 200 || texts.HTML != "" || texts.Lang != "fr" || texts.Reopen != "Paramètres des cookies" ||
+		!strings.HasPrefix(texts.Texts["ph_blocked"], "Ce contenu de {service}") || len(texts.Categories) != 4 || texts.Categories[3].Name != "Marketing" {
+		t.Errorf("rev=1&ui=1 in French: %d %+v", rec.Code, texts)
+	}
+	for _, q := range []string{"?v=2&lang=fr&rev=1", "?lang=fr&rev=1&ui=1"} {
+		if rec := do(a, req{"GET", path + q, "", nil}); rec.Code != http.StatusNoContent {
+			t.Errorf("%s: %d, want 204", q, rec.Code)
+		}
+	}
+	if shape := decode[bannerShape](t, do(a, req{"GET", path + "?v=2&lang=fr&rev=0&ui=1", "", nil})); !strings.Contains(shape.HTML, `data-testid="banner"`) {
+		t.Error("rev=0&ui=1: a stale revision must get the banner")
+	}
+}
+
 // TestBannerCompressedCachedAndVaried: the answer is gzipped for clients that
 // accept it, names every header it depends on in Vary (the revision check
 // too), answers 304 to its ETag, and changes when a new revision is

@@ -219,6 +219,38 @@ func TestNonBlockingBanner(t *testing.T) {
 	}
 }
 
+// TestPlaceholderInThePagesLanguage: a returning visitor's placeholders and
+// "Cookie settings" button speak the language the page asks for, as the
+// banner does, not the language of the page they decided on: a refusal on
+// the German page left German placeholders on the French page of the same
+// site, kept from the last banner the snippet fetched.
+func TestPlaceholderInThePagesLanguage(t *testing.T) {
+	b := start(t)
+	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
+	b.open("/demo?lang=de")
+	b.waitBanner()
+	b.click("Alle ablehnen", part("reject-all"))
+	b.waitGranted("the refusal", necessary)
+	for _, tc := range []struct{ lang, blocked, reopen string }{
+		{"de", "Dieser Inhalt von", "Cookie-Einstellungen"},
+		{"fr", "Ce contenu de", "Paramètres des cookies"},
+		{"de", "Dieser Inhalt von", "Cookie-Einstellungen"},
+	} {
+		b.open("/demo?lang=" + tc.lang)
+		b.wait("the video's placeholder", visible(ph))
+		b.wait("the reopen button", visible(reopenButton))
+		if txt, lang := eval[string](b, ph+`.textContent`), eval[string](b, ph+`.lang`); !strings.Contains(txt, tc.blocked) || lang != tc.lang {
+			t.Errorf("on the %s page the placeholder (lang %q) says %q, want %q", tc.lang, lang, txt, tc.blocked)
+		}
+		if label := eval[string](b, reopenButton+`.getAttribute("aria-label")`); label != tc.reopen {
+			t.Errorf("on the %s page the reopen button is %q, want %q", tc.lang, label, tc.reopen)
+		}
+	}
+	if b.isVisible(part("banner")) {
+		t.Error("the banner came back on a page in another language")
+	}
+}
+
 // TestPlaceholderKeyboard: a blocked embed's placeholder is a group named
 // after the embed (the iframe's title), and "Load this once", pressed from
 // the keyboard, leaves focus on the embed it loaded. The buttons were
