@@ -137,10 +137,11 @@ func clearSessionCookie(c echo.Context) {
 	c.SetCookie(&http.Cookie{Name: auth.SessionCookie, Path: "/admin", MaxAge: -1, HttpOnly: true})
 }
 
-// audit appends to the audit trail; a failure to audit fails the request.
-func (s *Server) audit(c echo.Context, actor, action, target, detail string) error {
+// audit appends to the audit trail, the detail in English and in words
+// (auth.AuditEntry); a failure to audit fails the request.
+func (s *Server) audit(c echo.Context, actor, action, target, detail string, words ...auth.Words) error {
 	return s.cfg.Store.Audit(c.Request().Context(), auth.AuditEntry{
-		Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, Detail: detail, IP: c.RealIP(),
+		Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, Detail: detail, Words: words, IP: c.RealIP(),
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/export"
 	"github.com/consentry/consentry/templates"
@@ -44,7 +45,8 @@ func (s *Server) getConsent(c echo.Context) error {
 	}
 	u := currentUser(c)
 	// Looking a visitor up is part of answering their request: audited.
-	if err := s.audit(c, u.Email, "dsr_lookup", id.String(), requestDetail(req, "")); err != nil {
+	detail, said := requestDetail(req, "")
+	if err := s.audit(c, u.Email, "dsr_lookup", id.String(), detail, said...); err != nil {
 		return err
 	}
 	granted, denied, err := s.split(c, es)
@@ -75,7 +77,8 @@ func (s *Server) getConsentExport(c echo.Context) error {
 		return err
 	}
 	u := currentUser(c)
-	if err := s.audit(c, u.Email, "dsr_export", id.String(), requestDetail(req, "")); err != nil {
+	detail, said := requestDetail(req, "")
+	if err := s.audit(c, u.Email, "dsr_export", id.String(), detail, said...); err != nil {
 		return err
 	}
 	doc, err := s.portability(c, id, es)
@@ -86,17 +89,18 @@ func (s *Server) getConsentExport(c echo.Context) error {
 	return c.JSONPretty(http.StatusOK, doc, "  ")
 }
 
-// requestDetail is an audit entry's detail for a data-subject action taken
-// for a request from the log: the request named first, so the trail shows
-// what each action answered.
-func requestDetail(r *consent.SubjectRequest, detail string) string {
+// requestDetail is an audit entry's detail, in English and in words, for a
+// data-subject action taken for a request from the log: the request named
+// first, so the trail shows what each action answered.
+func requestDetail(r *consent.SubjectRequest, detail string, said ...auth.Words) (string, []auth.Words) {
 	if r == nil {
-		return detail
+		return detail, said
 	}
+	said = append([]auth.Words{auth.Say("a_audit_target_request", map[string]auth.Words{"N": auth.WrittenInt(r.ID)})}, said...)
 	if detail == "" {
-		return requestTarget(r.ID)
+		return requestTarget(r.ID), said
 	}
-	return requestTarget(r.ID) + "; " + detail
+	return requestTarget(r.ID) + "; " + detail, said
 }
 
 type portable struct {

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
@@ -40,7 +41,9 @@ func (s *Server) postErase(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, u.Email, "erase", id.String(), requestDetail(req, fmt.Sprintf("%d events: %s", n, reason))); err != nil {
+	detail, said := requestDetail(req, fmt.Sprintf("%d events: %s", n, reason),
+		auth.SayN("a_audit_detail_erased", int(n), map[string]auth.Words{"Reason": auth.Written(reason)}))
+	if err := s.audit(c, u.Email, "erase", id.String(), detail, said...); err != nil {
 		return err
 	}
 	back := "/admin/consents/" + id.String()

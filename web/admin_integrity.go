@@ -165,11 +165,11 @@ func (s *Server) postIntegrity(c echo.Context) error {
 	}
 	view.Ran, view.Checked, view.Break, view.More = true, v.Count(), brk, !done && brk == nil
 	u := currentUser(c)
-	detail := "intact"
+	detail, said := "intact", []auth.Words{auth.Say("a_audit_detail_intact", nil)}
 	if brk != nil {
-		detail = brk.Error()
+		detail, said = brk.Error(), nil
 	}
-	if err := s.audit(c, u.Email, "verify", strconv.FormatInt(view.Seq, 10), detail); err != nil {
+	if err := s.audit(c, u.Email, "verify", strconv.FormatInt(view.Seq, 10), detail, said...); err != nil {
 		return err
 	}
 	view.By = u.Email

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/templates"
 	"github.com/google/uuid"
@@ -113,7 +114,9 @@ func (s *Server) postRequests(c echo.Context) error {
 		return s.formError(c, err, templates.RequestLabels, func(msg string) error { return s.requestsPage(c, http.StatusBadRequest, form, msg) })
 	}
 	detail := fmt.Sprintf("%s, received %s, due %s: %s", r.Kind, day(r.Received), day(r.Due), r.Reference)
-	if err := s.audit(c, u.Email, "request_add", requestTarget(r.ID), detail); err != nil {
+	said := auth.Say("a_audit_detail_add", map[string]auth.Words{"Kind": auth.SayCode("a_request_kind_", string(r.Kind)),
+		"Received": auth.Written(day(r.Received)), "Due": auth.Written(day(r.Due)), "Reference": auth.Written(r.Reference)})
+	if err := s.audit(c, u.Email, "request_add", requestTarget(r.ID), detail, said); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/requests/"+strconv.FormatInt(r.ID, 10))
@@ -173,7 +176,13 @@ func (s *Server) postRequestAnswer(c echo.Context) error {
 		})
 	}
 	detail := fmt.Sprintf("answered %s, %s: %s", day(r.Answer.On), r.State(today(c)), r.Answer.Outcome)
-	if err := s.audit(c, u.Email, "request_answer", requestTarget(r.ID), detail); err != nil {
+	state := auth.Say("a_request_on_time", nil)
+	if r.State(today(c)) == consent.StateAnsweredLate {
+		state = auth.Say("a_request_late", nil)
+	}
+	said := auth.Say("a_audit_detail_answer", map[string]auth.Words{"State": state, "Day": auth.Written(day(r.Answer.On)),
+		"Outcome": auth.Written(r.Answer.Outcome)})
+	if err := s.audit(c, u.Email, "request_answer", requestTarget(r.ID), detail, said); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/requests/"+strconv.FormatInt(r.ID, 10))
@@ -208,7 +217,9 @@ func (s *Server) postRequestExtend(c echo.Context) error {
 		})
 	}
 	detail := fmt.Sprintf("by %d months, due %s: %s", months, day(r.Due), r.Extension.Reason)
-	if err := s.audit(c, u.Email, "request_extend", requestTarget(r.ID), detail); err != nil {
+	said := auth.Say("a_audit_detail_extend", map[string]auth.Words{"By": auth.SayN("a_n_months", months, nil),
+		"Due": auth.Written(day(r.Due)), "Reason": auth.Written(r.Extension.Reason)})
+	if err := s.audit(c, u.Email, "request_extend", requestTarget(r.ID), detail, said); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/requests/"+strconv.FormatInt(r.ID, 10))

@@ -131,16 +131,36 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg string, typed *con
 	return render(c, status, templates.SitePage(s.adminT(c, currentUser(c)), v))
 }
 
+// siteEdit is a part of a site's draft that one of the editor's forms
+// saves, as its site_edit audit entry names it: in English (the detail)
+// and in words, the editor's heading of the part or what was done to it.
+type siteEdit struct {
+	what string
+	said auth.Words
+}
+
+var (
+	editBasics          = siteEdit{"basics", auth.Say("a_basics", nil)}
+	editTexts           = siteEdit{"texts", auth.Say("a_texts", nil)}
+	editCategory        = siteEdit{"category", auth.Say("a_audit_edit_category", nil)}
+	editCategoryRemoved = siteEdit{"category removed", auth.Say("a_audit_edit_category_removed", nil)}
+	editCategoryRenamed = siteEdit{"category renamed", auth.Say("a_audit_edit_category_renamed", nil)}
+	editService         = siteEdit{"service", auth.Say("a_audit_edit_service", nil)}
+	editServiceCatalog  = siteEdit{"service from catalog", auth.Say("a_audit_edit_service_catalog", nil)}
+	editCatalogUpdate   = siteEdit{"catalog update", auth.Say("a_audit_edit_catalog_update", nil)}
+	editServiceRemoved  = siteEdit{"service removed", auth.Say("a_audit_edit_service_removed", nil)}
+)
+
 // editDraft applies one form's change to a copy of the draft and saves it
 // whole, or shows the first error and saves nothing.
-func (s *Server) editDraft(c echo.Context, what string, change func(*consent.Site) error) error {
+func (s *Server) editDraft(c echo.Context, what siteEdit, change func(*consent.Site) error) error {
 	return s.editDraftAt(c, what, "", change)
 }
 
 // editDraftAt is editDraft returning the owner to where they were on the
 // page (anchor, a fragment), not to its top; back from the catalog, to
 // their search.
-func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*consent.Site) error) error {
+func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, change func(*consent.Site) error) error {
 	ctx := c.Request().Context()
 	draft, err := s.cfg.Store.Draft(ctx, c.Param("site"))
 	if err != nil {
@@ -157,7 +177,7 @@ func (s *Server) editDraftAt(c echo.Context, what, anchor string, change func(*c
 	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
 		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}
-	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what); err != nil {
+	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what.what, what.said); err != nil {
 		return err
 	}
 	q := url.Values{}
@@ -237,7 +257,7 @@ func keepShown[T comparable](stored, shown, sent T) T {
 // postSiteBasics saves name, origins, lifetime, rules, Consent Mode mapping,
 // appearance and the age notice.
 func (s *Server) postSiteBasics(c echo.Context) error {
-	return s.editDraft(c, "basics", func(d *consent.Site) error {
+	return s.editDraft(c, editBasics, func(d *consent.Site) error {
 		d.Name = asShown(d.Name, c.FormValue("name"))
 		d.Origins = nil
 		var assumed []string
@@ -321,7 +341,7 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 
 // postSiteCategory adds a custom category, named in the chosen language.
 func (s *Server) postSiteCategory(c echo.Context) error {
-	return s.editDraft(c, "category", func(d *consent.Site) error {
+	return s.editDraft(c, editCategory, func(d *consent.Site) error {
 		key := strings.TrimSpace(c.FormValue("key"))
 		d.Categories = append(d.Categories, consent.Category{Key: key, GPC: c.FormValue("gpc") == "1"})
 		lang := s.cfg.I18n.Match(c.FormValue("lang"))
@@ -347,7 +367,7 @@ func (s *Server) postSiteCategory(c echo.Context) error {
 // postSiteCategoryDelete removes a category that no service uses; only
 // necessary stays.
 func (s *Server) postSiteCategoryDelete(c echo.Context) error {
-	return s.editDraft(c, "category removed", func(d *consent.Site) error {
+	return s.editDraft(c, editCategoryRemoved, func(d *consent.Site) error {
 		return d.RemoveCategory(c.Param("key"))
 	})
 }
@@ -355,7 +375,7 @@ func (s *Server) postSiteCategoryDelete(c echo.Context) error {
 // postSiteCategoryRename renames a category and rewords its description in
 // one language.
 func (s *Server) postSiteCategoryRename(c echo.Context) error {
-	return s.editDraft(c, "category renamed", func(d *consent.Site) error {
+	return s.editDraft(c, editCategoryRenamed, func(d *consent.Site) error {
 		key := c.Param("key")
 		if _, ok := d.Category(key); !ok {
 			return consent.FieldError(consent.EInvalid, "categories", "no category %q", key).Say("e_no_category", map[string]any{"Value": auth.Clip(key, 80)})
@@ -393,7 +413,7 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 // catalog service stays one: the fields the owner changed are theirs, the
 // others keep following the catalog (catalog.Edited).
 func (s *Server) postSiteService(c echo.Context) error {
-	return s.editDraftAt(c, "service", "services", func(d *consent.Site) error {
+	return s.editDraftAt(c, editService, "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.FormValue("index"))
 		editing := err == nil && n >= 0 && n < len(d.Services)
 		var old consent.Service
@@ -468,7 +488,7 @@ func cookieFields(l string) []string {
 // postSiteCatalog adds a service from the catalog, in the category the
 // owner picked (the catalog's suggestion by default).
 func (s *Server) postSiteCatalog(c echo.Context) error {
-	return s.editDraftAt(c, "service from catalog", "catalog", func(d *consent.Site) error {
+	return s.editDraftAt(c, editServiceCatalog, "catalog", func(d *consent.Site) error {
 		e, ok := catalog.Get(c.FormValue("id"))
 		if !ok {
 			return consent.FieldError(consent.EInvalid, "catalog", "%q is not in the catalog", c.FormValue("id")).
@@ -494,14 +514,14 @@ func (s *Server) postSiteCatalog(c echo.Context) error {
 // field of its catalog services that follows the catalog becomes what the
 // catalog says now; publishing makes it a revision like any other change.
 func (s *Server) postSiteCatalogUpdate(c echo.Context) error {
-	return s.editDraftAt(c, "catalog update", "services", func(d *consent.Site) error {
+	return s.editDraftAt(c, editCatalogUpdate, "services", func(d *consent.Site) error {
 		catalog.Refresh(d)
 		return nil
 	})
 }
 
 func (s *Server) postSiteServiceDelete(c echo.Context) error {
-	return s.editDraftAt(c, "service removed", "services", func(d *consent.Site) error {
+	return s.editDraftAt(c, editServiceRemoved, "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.Param("n"))
 		if err != nil || n < 0 || n >= len(d.Services) {
 			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n")).Say("e_no_service", map[string]any{"Value": auth.Clip(c.Param("n"), 80)})
@@ -514,7 +534,7 @@ func (s *Server) postSiteServiceDelete(c echo.Context) error {
 // postSiteTexts saves one language's own wording; an empty field goes back
 // to the default text.
 func (s *Server) postSiteTexts(c echo.Context) error {
-	return s.editDraft(c, "texts", func(d *consent.Site) error {
+	return s.editDraft(c, editTexts, func(d *consent.Site) error {
 		lang := c.FormValue("lang")
 		if !slices.Contains(s.cfg.I18n.Languages(), lang) {
 			return consent.FieldError(consent.EInvalid, "texts", "%q is not a supported language", lang).Say("e_not_a_language", map[string]any{"Value": auth.Clip(lang, 80)})
@@ -578,7 +598,13 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	if draft.Editorial {
 		kind = "editorial"
 	}
-	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote)); err != nil {
+	args := map[string]auth.Words{"N": auth.WrittenInt(rev), "Kind": auth.SayCode("a_revision_", kind)}
+	said := auth.Say("a_audit_detail_publish_bare", args)
+	if draft.ChangeNote != "" {
+		args["Note"] = auth.Written(draft.ChangeNote)
+		said = auth.Say("a_audit_detail_publish", args)
+	}
+	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+draft.ID)

@@ -43,7 +43,7 @@ func (s *Server) postUsers(c echo.Context) error {
 			return s.usersPage(c, http.StatusBadRequest, typed)
 		})
 	}
-	if err := s.audit(c, currentUser(c).Email, "user_add", u.Email, string(u.Role)); err != nil {
+	if err := s.audit(c, currentUser(c).Email, "user_add", u.Email, string(u.Role), u.Role.Words()); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/users")
@@ -75,7 +75,12 @@ func (s *Server) postUser(c echo.Context) error {
 	if err := s.cfg.Store.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	if err := s.audit(c, me.Email, "user_change", u.Email, "role="+string(role)+" disabled="+strconv.FormatBool(disabled)); err != nil {
+	state := auth.Say("a_active", nil)
+	if disabled {
+		state = auth.Say("a_disabled", nil)
+	}
+	said := auth.Say("a_audit_detail_user", map[string]auth.Words{"Role": role.Words(), "State": state})
+	if err := s.audit(c, me.Email, "user_change", u.Email, "role="+string(role)+" disabled="+strconv.FormatBool(disabled), said); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/users")

@@ -6,29 +6,30 @@ import (
 	"net/url"
 	"os"
 	"regexp"
-	"slices"
 	"testing"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/templates"
 )
 
 // TestAuditSiteEditsInWords: every part of a site's draft the editor saves
-// (web's editDraft and editDraftAt) has words in every console language,
-// which the trail shows as the detail of "Edited a site's draft"
-// ('Grundeinstellungen', 'Dienst aus dem Katalog hinzugefügt'); it showed
-// the code the server writes ('basics', 'service from catalog'). The CSV
-// keeps what was written.
+// (web's siteEdit) has words in every console language, which the trail
+// shows as the detail of "Edited a site's draft" ('Grundeinstellungen',
+// 'Dienst aus dem Katalog hinzugefügt'), each part's its own, and an entry
+// written before the words were kept (migration 00015) reads as one
+// written since; it showed the code the server writes ('basics', 'service
+// from catalog'). The CSV keeps what was written.
 func TestAuditSiteEditsInWords(t *testing.T) {
 	src, err := os.ReadFile("admin_sites.go")
 	if err != nil {
 		t.Fatal(err)
 	}
-	var parts []string
-	for _, m := range regexp.MustCompile(`editDraft(?:At)?\(c, "([^"]+)"`).FindAllSubmatch(src, -1) {
-		parts = append(parts, string(m[1]))
+	parts := map[string]string{}
+	for _, m := range regexp.MustCompile(`siteEdit\{"([^"]+)", auth\.Say\("([^"]+)", nil\)\}`).FindAllSubmatch(src, -1) {
+		parts[string(m[1])] = string(m[2])
 	}
-	if !slices.Contains(parts, "basics") || !slices.Contains(parts, "service from catalog") {
+	if parts["basics"] == "" || parts["service from catalog"] == "" {
 		t.Fatalf("the source scan found %q: it no longer sees how the editor names what it saves", parts)
 	}
 	b, err := i18n.Load()
@@ -37,15 +38,18 @@ func TestAuditSiteEditsInWords(t *testing.T) {
 	}
 	for _, lang := range i18n.Console {
 		seen := map[string]string{}
-		for _, p := range parts {
-			w := templates.AuditDetailWords(b.For(lang), "site_edit", p)
-			if w == p {
+		for p, key := range parts {
+			w := templates.AuditDetailWords(b.For(lang), auth.AuditEntry{Action: "site_edit", Detail: p, Words: []auth.Words{auth.Say(key, nil)}})
+			if w == p || w == key {
 				t.Errorf("%s: the draft's part %q has no words", lang, p)
 			}
 			if other, ok := seen[w]; ok {
 				t.Errorf("%s: %q and %q both read %q", lang, other, p, w)
 			}
 			seen[w] = p
+			if old := templates.LegacyAuditDetailWords(b.For(lang), "site_edit", p); old != w {
+				t.Errorf("%s: the draft's part %q reads %q written before 00015, %q since", lang, p, old, w)
+			}
 		}
 	}
 

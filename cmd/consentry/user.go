@@ -67,7 +67,7 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 		if err := st.AddUser(ctx, u); err != nil {
 			return err
 		}
-		entry.Action, entry.Detail = "user_add", string(r)
+		entry.Action, entry.Detail, entry.Words = "user_add", string(r), []auth.Words{r.Words()}
 		said = fmt.Sprintf("added %s %s", r, u.Email)
 	} else {
 		u, err := st.UserByEmail(ctx, email)

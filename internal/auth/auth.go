@@ -33,6 +33,9 @@ func ParseRole(s string) (Role, error) {
 	return "", consent.FieldError(consent.EInvalid, "role", "%q is not a role: use admin or viewer", s).Say("e_not_a_role", map[string]any{"Value": Clip(s, 40)})
 }
 
+// Words are the role in the console's words: admin is "Administrator".
+func (r Role) Words() Words { return SayCode("a_role_", string(r)) }
+
 // User is one member of the privacy staff.
 type User struct {
 	ID           int64
@@ -118,7 +121,12 @@ type AuditEntry struct {
 	Actor  string // email, or "-" before sign-in
 	Action string // signin, signin_failed, signout, export, erase, user_add, ...
 	Target string
+	// Detail is what happened, in English: the CSV and the command line
+	// read it. Words say the same in the console's catalogue, sentence by
+	// sentence, for the trail to show in each staff member's language;
+	// none on an entry written before migration 00015 kept them.
 	Detail string
+	Words  []Words
 	IP     string
 	// Count is how many times it happened; a repeated failure is one entry
 	// counted up (see store.Staff.AuditRepeat), Last the newest time.
@@ -152,6 +160,13 @@ func Clip(s string, n int) string {
 func (e AuditEntry) Clipped() AuditEntry {
 	e.Actor, e.Target = Clip(e.Actor, MaxEmail), Clip(e.Target, MaxEmail)
 	e.Action, e.IP, e.Detail = Clip(e.Action, MaxField), Clip(e.IP, MaxField), Clip(e.Detail, MaxDetail)
+	if e.Words != nil {
+		words := make([]Words, len(e.Words))
+		for i, w := range e.Words {
+			words[i] = w.clipped()
+		}
+		e.Words = words
+	}
 	if e.Count < 1 {
 		e.Count = 1
 	}

@@ -132,7 +132,8 @@ func Close(ctx context.Context, st store.Store, by string) ([]store.Purge, error
 		}
 		closed = append(closed, p)
 		if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: p.Actor, Action: "purge", Target: Target(p.Site),
-			Detail: Describe(p) + "; closed by " + by, IP: "-"}); err != nil {
+			Detail: Describe(p) + "; closed by " + by, Words: append(Words(p), auth.Say("a_audit_detail_purge_closed", map[string]auth.Words{"By": auth.Written(by)})),
+			IP: "-"}); err != nil {
 			return closed, err
 		}
 	}
@@ -154,7 +155,7 @@ func Audit(ctx context.Context, st store.Store, p store.Purge) error {
 		return nil
 	}
 	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: p.Actor, Action: "purge", Target: Target(p.Site),
-		Detail: Describe(p), IP: "-"})
+		Detail: Describe(p), Words: Words(p), IP: "-"})
 }
 
 // AllSites is the audit target of a purge of every site, as the trail and
@@ -180,6 +181,24 @@ func Describe(p store.Purge) string {
 		s += "; stopped before it ended"
 	}
 	return s
+}
+
+// Words are p's record as Describe writes it, in the console's words,
+// sentence by sentence: the trail shows them in each staff member's
+// language. The sequence numbers, hashes and cut-off (UTC) as written.
+func Words(p store.Purge) []auth.Words {
+	words := []auth.Words{auth.Say("a_audit_detail_purge", map[string]auth.Words{"N": auth.WrittenInt(p.ID),
+		"Removed": auth.SayN("a_n_purged", int(p.Count), nil), "Cutoff": auth.Written(p.Cutoff.UTC().Format("2006-01-02 15:04:05") + " UTC")})}
+	if p.Count > 0 {
+		words = append(words, auth.Say("a_audit_detail_purge_run", map[string]auth.Words{"First": auth.WrittenInt(p.First),
+			"Last": auth.WrittenInt(p.Last), "Hash": auth.Written(fmt.Sprintf("%x", p.LastHash))}))
+	}
+	words = append(words, auth.Say("a_audit_detail_purge_head", map[string]auth.Words{"Seq": auth.WrittenInt(p.HeadSeq),
+		"Hash": auth.Written(fmt.Sprintf("%x", p.HeadHash))}))
+	if p.Interrupted {
+		words = append(words, auth.Say("a_purge_stopped", nil))
+	}
+	return words
 }
 
 // Reclaimer is a store that can give the space purges freed back to the

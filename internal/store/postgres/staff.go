@@ -3,12 +3,14 @@ package postgres
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // AddUser creates a user.
@@ -104,9 +106,18 @@ func (s *Store) UpdateUser(ctx context.Context, u *auth.User) error {
 
 // Audit appends an entry to the audit trail.
 func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
-	e = e.Clipped()
-	_, err := s.pool.Exec(ctx, `INSERT INTO audit (time, actor, action, target, detail, ip, count) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-		micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.IP, e.Count)
+	return insertAudit(ctx, s.pool, e.Clipped())
+}
+
+func insertAudit(ctx context.Context, db interface {
+	Exec(context.Context, string, ...any) (pgconn.CommandTag, error)
+}, e auth.AuditEntry) error {
+	words, err := e.WordsJSON()
+	if err != nil {
+		return err
+	}
+	_, err = db.Exec(ctx, `INSERT INTO audit (time, actor, action, target, detail, words, ip, count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+		micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, words, e.IP, e.Count)
 	return err
 }
 
@@ -133,8 +144,7 @@ func (s *Store) AuditRepeat(ctx context.Context, e auth.AuditEntry, since time.T
 		WHERE action = $1 AND target = $2 AND ip = $3 ORDER BY seq DESC LIMIT 1`, e.Action, e.Target, e.IP).Scan(&seq, &actor, &last)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows) || err == nil && (actor != e.Actor || last < micros(since)):
-		_, err = tx.Exec(ctx, `INSERT INTO audit (time, actor, action, target, detail, ip, count) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-			micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.IP, e.Count)
+		err = insertAudit(ctx, tx, e)
 	case err == nil:
 		_, err = tx.Exec(ctx, `UPDATE audit SET count = count + 1, last_time = GREATEST(COALESCE(last_time, time), $1) WHERE seq = $2`, micros(e.Time), seq)
 	}
@@ -149,7 +159,7 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]auth.A
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.pool.Query(ctx, `SELECT seq, time, actor, action, target, detail, ip, count, COALESCE(last_time, time) FROM audit
+	rows, err := s.pool.Query(ctx, `SELECT seq, time, actor, action, target, detail, words, ip, count, COALESCE(last_time, time) FROM audit
 		WHERE seq < $1 ORDER BY seq DESC LIMIT $2`, before, limit)
 	if err != nil {
 		return nil, err
@@ -160,11 +170,15 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]auth.A
 		var (
 			e       auth.AuditEntry
 			t, last int64
+			words   *string
 		)
-		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.IP, &e.Count, &last); err != nil {
+		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.Target, &e.Detail, &words, &e.IP, &e.Count, &last); err != nil {
 			return nil, err
 		}
 		e.Time, e.Last = fromMicros(t), fromMicros(last)
+		if e.Words, err = auth.ParseWords(words); err != nil {
+			return nil, fmt.Errorf("audit entry #%d: %w", e.Seq, err)
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -110,8 +111,12 @@ func (s *Store) Audit(ctx context.Context, e auth.AuditEntry) error {
 func insertAudit(ctx context.Context, db interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 }, e auth.AuditEntry) error {
-	_, err := db.ExecContext(ctx, `INSERT INTO audit (time, actor, action, target, detail, ip, count) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, e.IP, e.Count)
+	words, err := e.WordsJSON()
+	if err != nil {
+		return err
+	}
+	_, err = db.ExecContext(ctx, `INSERT INTO audit (time, actor, action, target, detail, words, ip, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		micros(e.Time), e.Actor, e.Action, e.Target, e.Detail, words, e.IP, e.Count)
 	return err
 }
 
@@ -148,7 +153,7 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]auth.A
 	if before <= 0 {
 		before = 1<<63 - 1
 	}
-	rows, err := s.r.QueryContext(ctx, `SELECT seq, time, actor, action, target, detail, ip, count, COALESCE(last_time, time) FROM audit
+	rows, err := s.r.QueryContext(ctx, `SELECT seq, time, actor, action, target, detail, words, ip, count, COALESCE(last_time, time) FROM audit
 		WHERE seq < ? ORDER BY seq DESC LIMIT ?`, before, limit)
 	if err != nil {
 		return nil, err
@@ -159,11 +164,17 @@ func (s *Store) AuditLog(ctx context.Context, before int64, limit int) ([]auth.A
 		var (
 			e       auth.AuditEntry
 			t, last int64
+			words   sql.NullString
 		)
-		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.Target, &e.Detail, &e.IP, &e.Count, &last); err != nil {
+		if err := rows.Scan(&e.Seq, &t, &e.Actor, &e.Action, &e.Target, &e.Detail, &words, &e.IP, &e.Count, &last); err != nil {
 			return nil, err
 		}
 		e.Time, e.Last = fromMicros(t), fromMicros(last)
+		if words.Valid {
+			if e.Words, err = auth.ParseWords(&words.String); err != nil {
+				return nil, fmt.Errorf("audit entry #%d: %w", e.Seq, err)
+			}
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"AuditTrail", testAudit},
 		{"AuditRepeatCountsUp", testAuditRepeat},
 		{"AuditClipsLengths", testAuditClips},
+		{"AuditKeepsWords", testAuditWords},
 		{"Sessions", testSessions},
 		{"PasswordChangeEndsSessions", testPasswordEndsSessions},
 		{"Throttle", testThrottle},
@@ -745,6 +746,54 @@ func testAuditClips(t *testing.T, s store.Store) {
 	}
 	if g := page[0]; !strings.HasPrefix(g.Target, "ab\uFFFDx") {
 		t.Errorf("stored %q…, want NUL dropped and invalid UTF-8 replaced", g.Target[:8])
+	}
+}
+
+// testAuditWords: an entry's Words (migration 00015) read back as written,
+// nested arguments and plural counts included, from Audit and from the
+// first AuditRepeat of a failure; an entry without them reads back with
+// none (as one written before 00015), and their texts are clipped as
+// Detail is.
+func testAuditWords(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	at := time.Now().UTC().Truncate(time.Microsecond)
+	words := []auth.Words{
+		auth.Say("a_audit_target_request", map[string]auth.Words{"N": auth.WrittenInt(7)}),
+		auth.SayN("a_audit_detail_erased", 2, map[string]auth.Words{"Reason": auth.Written("letter of 1 March")}),
+		auth.Say("a_audit_detail_user", map[string]auth.Words{"Role": auth.SayCode("a_role_", "viewer"), "State": auth.Say("a_active", nil)}),
+	}
+	long := "a\x00b\xff" + strings.Repeat("x", 10000)
+	for _, e := range []auth.AuditEntry{
+		{Time: at, Actor: "dpo@shop.example", Action: "erase", Target: "c1", Detail: "request 7; 2 events: letter of 1 March", Words: words, IP: "-"},
+		{Time: at, Actor: "dpo@shop.example", Action: "signout", Target: "dpo@shop.example", IP: "-"},
+		{Time: at, Actor: "dpo@shop.example", Action: "export", Target: "csv", Detail: long, Words: []auth.Words{auth.Written(long)}, IP: "-"},
+	} {
+		if err := s.Audit(ctx, e); err != nil {
+			t.Fatal(err)
+		}
+	}
+	failed := auth.AuditEntry{Time: at, Actor: "x@shop.example", Action: "signin_failed", Target: "x@shop.example", IP: "192.0.2.1",
+		Words: []auth.Words{auth.Say("a_audit_detail_intact", nil)}}
+	for range 2 {
+		if err := s.AuditRepeat(ctx, failed, at.Add(-time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	page, err := s.AuditLog(ctx, 0, 10)
+	if err != nil || len(page) != 4 {
+		t.Fatalf("%d entries, %v", len(page), err)
+	}
+	if !reflect.DeepEqual(page[3].Words, words) || page[3].Detail != "request 7; 2 events: letter of 1 March" {
+		t.Errorf("words read back as\n%+v\nwant\n%+v", page[3].Words, words)
+	}
+	if page[2].Words != nil {
+		t.Errorf("an entry without words reads back with %+v", page[2].Words)
+	}
+	if w := page[1].Words; len(w) != 1 || len(w[0].Text) > auth.MaxDetail || !strings.HasPrefix(w[0].Text, "ab\uFFFDx") {
+		t.Errorf("a long text in words is not clipped as a detail is: %d bytes", len(w[0].Text))
+	}
+	if page[0].Count != 2 || !reflect.DeepEqual(page[0].Words, failed.Words) {
+		t.Errorf("a repeated entry: count %d, words %+v", page[0].Count, page[0].Words)
 	}
 }
 
