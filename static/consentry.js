@@ -170,7 +170,7 @@
     if (f.cyPh || !ui || !ui.texts || allowed(f) || !f.parentNode) return;
     var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.texts;
     var svc = tracker(url) || {}, name = f.getAttribute("data-service") || svc.name || new URL(url, location.href).hostname;
-    var sets = (svc.cookies || []).join(", "), cname = ui.names[cat] || cat;
+    var sets = (svc.cookies || []).join(t.sep), cname = ui.names[cat] || cat;
     var p = f.cyPh = d.createElement("div"), r = f.getBoundingClientRect();
     p.setAttribute("data-consentry-placeholder", "");
     p.style.cssText = "display:inline-block;vertical-align:top;max-width:100%;width:" + (r.width || 300) + "px;height:" + (r.height || 150) + "px";

@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
+	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 )
 
@@ -248,6 +249,32 @@ func TestPlaceholderInThePagesLanguage(t *testing.T) {
 	}
 	if b.isVisible(part("banner")) {
 		t.Error("the banner came back on a page in another language")
+	}
+}
+
+// TestPlaceholderListsCookiesInTheLanguage: the cookies a blocked embed's
+// placeholder names are separated as the page's language separates a list:
+// by the Arabic comma in Arabic, the enumeration comma in Japanese. The
+// snippet joined them with ", " in every language.
+func TestPlaceholderListsCookiesInTheLanguage(t *testing.T) {
+	b := start(t)
+	b.publishDemo("YouTube", func(s *consent.Site) {
+		e, _ := catalog.Get("youtube")
+		s.Services = append(s.Services, e.Service())
+	})
+	h := b.newHost(false)
+	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
+	for _, tc := range []struct{ lang, sep string }{{"ar", "، "}, {"ja", "、"}, {"de", ", "}} {
+		url := h.page("/video-"+tc.lang, `<!DOCTYPE html><html lang="`+tc.lang+`"><head><meta charset="utf-8"><title>Video</title>
+<script src="{{consentry}}/c.js" data-site="demo"></script></head><body>
+<iframe data-consent="marketing" data-src="https://www.youtube.com/embed/M7lc1UVf-VE" title="Video" width="560" height="315"></iframe>
+</body></html>`)
+		b.navigate(url)
+		b.wait("the video's placeholder", visible(ph))
+		cookies := eval[string](b, ph+`.querySelectorAll("p")[1]?.textContent || ""`)
+		if !strings.Contains(cookies, "GPS"+tc.sep+"VISITOR_INFO1_LIVE"+tc.sep+"PREF") {
+			t.Errorf("%s: the placeholder names the cookies as %q, want them separated by %q", tc.lang, cookies, tc.sep)
+		}
 	}
 }
 

@@ -221,14 +221,19 @@ func (l *Localizer) Num(n int64) string {
 // enumeration comma in Chinese and Japanese ("偏好、营销"), else by a
 // comma and a space.
 func (l *Localizer) List(items []string) string {
-	sep := ", "
+	return strings.Join(items, l.ListSep())
+}
+
+// ListSep is what List puts between two items, for a list the visitor's
+// browser joins (the cookies a blocked embed's placeholder names).
+func (l *Localizer) ListSep() string {
 	switch l.Lang {
 	case "ar", "fa", "ur":
-		sep = "، "
+		return "، "
 	case "zh-Hans", "zh-Hant", "ja":
-		sep = "、"
+		return "、"
 	}
-	return strings.Join(items, sep)
+	return ", "
 }
 
 // Dec is a number with digits decimals for people to read, with the
