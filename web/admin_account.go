@@ -56,7 +56,7 @@ func (s *Server) postSignOutEverywhere(c echo.Context) error {
 		return err
 	}
 	clearSessionCookie(c)
-	if err := s.audit(c, u.Email, "signout_everywhere", u.Email, fmt.Sprintf("sessions=%d", n)); err != nil {
+	if err := s.audit(c, u.Email, "signout_everywhere", u.Email, fmt.Sprintf("sessions=%d", n), auth.SayN("a_audit_detail_sessions", int(n), nil)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/login")

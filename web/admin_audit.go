@@ -112,7 +112,7 @@ func (s *Server) getAuditExport(c echo.Context) error {
 		// Back on the trail, whose filters these are, saying what is wrong.
 		return s.auditRefused(c, s.adminT(c, u), templates.AuditView{Filter: f}, err)
 	}
-	if err := s.audit(c, u.Email, "audit_export", "csv", f.Values().Encode()); err != nil {
+	if err := s.audit(c, u.Email, "audit_export", "csv", f.Values().Encode(), filterWords(f.Values(), auditFilterLabels, "a_audit_")...); err != nil {
 		return err
 	}
 	h := c.Response().Header()

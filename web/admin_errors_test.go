@@ -115,18 +115,19 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 }
 
 // TestEveryErrorKeyIsTranslated reads the module's source (tests aside)
-// for every message key an error is given (Say("key", …)) and fails when a
-// console language has no text for it.
+// for every message key an error or an audit entry's words are given
+// (Say("key", …), auth.SayN("key", n, …)) and fails when a console
+// language has no text for it.
 func TestEveryErrorKeyIsTranslated(t *testing.T) {
 	keys := map[string]string{}
 	fset, files := moduleSource(t)
 	for _, sf := range files {
 		ast.Inspect(sf.file, func(n ast.Node) bool {
 			call, ok := n.(*ast.CallExpr)
-			if !ok || len(call.Args) != 2 {
+			if !ok {
 				return true
 			}
-			if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Say" {
+			if sel, ok := call.Fun.(*ast.SelectorExpr); !ok || !(sel.Sel.Name == "Say" && len(call.Args) == 2 || sel.Sel.Name == "SayN" && len(call.Args) == 3) {
 				return true
 			}
 			lit, ok := call.Args[0].(*ast.BasicLit)

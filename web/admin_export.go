@@ -34,7 +34,7 @@ func (s *Server) getExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, u.Email, "export", format, q.Values(time.UTC).Encode()); err != nil {
+	if err := s.audit(c, u.Email, "export", format, q.Values(time.UTC).Encode(), LogFilterWords(q.Values(time.UTC))...); err != nil {
 		return err
 	}
 	ext := map[string]string{"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}

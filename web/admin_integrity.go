@@ -205,7 +205,7 @@ func (s *Server) getSignedHead(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, u.Email, "head_export", strconv.FormatInt(v.Head, 10), h.Head); err != nil {
+	if err := s.audit(c, u.Email, "head_export", strconv.FormatInt(v.Head, 10), h.Head, auth.Written(h.Head)); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consentry-head-%d-%s.json"`, v.Head, h.ExportedAt.Format("20060102-150405")))

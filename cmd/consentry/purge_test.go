@@ -17,10 +17,12 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/store/storetest"
+	"github.com/consentry/consentry/templates"
 )
 
 // agedLedger writes, into a fresh SQLite file, nOld events two years old,
@@ -236,6 +238,10 @@ func TestPurgeAndRecordedHead(t *testing.T) {
 	st.Close()
 	if want := "recorded head " + head(events[20]) + " unchanged but for its event #21, purged and no longer checkable"; err != nil || len(entries) != 1 || !strings.HasSuffix(entries[0].Detail, want) {
 		t.Errorf("audit of the head inside the run: %+v %v, want it to end %q", entries, err, want)
+	} else if b, err := i18n.Load(); err != nil {
+		t.Fatal(err)
+	} else if want := "; aufgezeichneter Kopf " + head(events[20]) + " unverändert bis auf sein Ereignis #21, das bereinigt wurde und nicht mehr prüfbar ist"; !strings.HasSuffix(templates.AuditDetailWords(b.For("de"), entries[0]), want) {
+		t.Errorf("the trail in German says %q, want it to end %q", templates.AuditDetailWords(b.For("de"), entries[0]), want)
 	}
 	forged := events[39]
 	forged.Hash[0] ^= 1

@@ -172,18 +172,25 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			}
 		}
 		detail := fmt.Sprintf("intact: %d events, %d texts snapshots", v.Count(), n)
-		unchanged := "unchanged"
+		said := []auth.Words{auth.Say("a_audit_detail_verified", map[string]auth.Words{"Events": auth.SayN("a_audit_n_events", int(v.Count()), nil),
+			"Texts": auth.SayN("a_audit_n_snapshots", int(n), nil)})}
+		unchanged, unchangedSaid := "unchanged", auth.Say("a_audit_detail_unchanged", nil)
 		if inRun {
 			unchanged = fmt.Sprintf("unchanged but for its event #%d, purged and no longer checkable", a.seq)
+			unchangedSaid = auth.Say("a_audit_detail_unchanged_but", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)})
 		}
 		switch {
 		case *anchorFlag != "":
 			detail += "; recorded head " + *anchorFlag + " " + unchanged
+			said = append(said, auth.Say("a_audit_detail_head_recorded", map[string]auth.Words{"Head": auth.Written(*anchorFlag), "Unchanged": unchangedSaid}))
 		case signed != nil:
-			detail += fmt.Sprintf("; signed head %s (exported %s by %s) %s", signed.Head, signed.ExportedAt.Format(time.RFC3339), signed.ExportedBy, unchanged)
+			at := signed.ExportedAt.Format(time.RFC3339)
+			detail += fmt.Sprintf("; signed head %s (exported %s by %s) %s", signed.Head, at, signed.ExportedBy, unchanged)
+			said = append(said, auth.Say("a_audit_detail_head_signed", map[string]auth.Words{"Head": auth.Written(signed.Head),
+				"At": auth.Written(at), "By": auth.Written(signed.ExportedBy), "Unchanged": unchangedSaid}))
 			fmt.Fprintf(e.stdout, "the signed head %s is in the ledger %s\n", signed.Head, unchanged)
 		}
-		if err := auditVerify(ctx, st, v.Last(), detail); err != nil {
+		if err := auditVerify(ctx, st, v.Last(), detail, said...); err != nil {
 			return fmt.Errorf("recording the verification: %w", err)
 		}
 		return nil
@@ -219,12 +226,12 @@ func unfinishedPurges(ctx context.Context, e *cmdEnv, st store.Store) error {
 // auditVerify records a verification from the command line in the audit
 // trail, actor "cli", as the console records its own: the integrity page
 // names the newest verification's actor.
-func auditVerify(ctx context.Context, st store.Store, last *consent.Event, detail string) error {
+func auditVerify(ctx context.Context, st store.Store, last *consent.Event, detail string, said ...auth.Words) error {
 	var seq int64
 	if last != nil {
 		seq = last.Seq
 	}
-	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "verify", Target: strconv.FormatInt(seq, 10), Detail: detail})
+	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "verify", Target: strconv.FormatInt(seq, 10), Detail: detail, Words: said})
 }
 
 // openSignedHead reads a signed head file and checks its signature, and

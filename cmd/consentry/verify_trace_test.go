@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/templates"
 )
 
 // trace reads what a verification left behind: the checkpoint and the
@@ -51,6 +53,16 @@ func TestVerifyLeavesATrace(t *testing.T) {
 	}
 	if e.Actor != "cli" || e.Action != "verify" || e.Target != "10" || e.Detail != "intact: 10 events, 2 texts snapshots" {
 		t.Errorf("audit entry %+v", e)
+	}
+	// The trail says it in the console's language, from its words.
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"en": "Intact: 10 events, 2 texts snapshots", "de": "Intakt: 10 Ereignisse, 2 Text-Schnappschüsse"} {
+		if got := templates.AuditDetailWords(b.For(lang), e); got != want {
+			t.Errorf("%s: the trail says %q, want %q", lang, got, want)
+		}
 	}
 
 	// --record=false (as backup verifies its copy) leaves nothing behind.
