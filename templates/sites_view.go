@@ -199,15 +199,33 @@ func consentMap(s *consent.Site) string {
 }
 
 func cookieLines(v SiteView) string {
-	sv := v.Edit
-	if v.EditCookies != "" || sv == nil {
+	if v.EditCookies != "" || v.Edit == nil {
 		return v.EditCookies
 	}
 	var out []string
-	for _, k := range sv.Cookies {
+	for _, k := range svc(v).Cookies {
 		out = append(out, CookieLine(k))
 	}
 	return strings.Join(out, "\n")
+}
+
+// InForm is a service as the service form shows it in the language being
+// edited: a description and cookie purposes given by message keys (a
+// catalog service's, the demo's) in that language's words, as visitors
+// read them, not as empty fields. The handler compares what comes back
+// with it, so a text sent back as shown keeps its key, and every visitor
+// still reads it in their own language.
+func InForm(t *i18n.Localizer, sv consent.Service) consent.Service {
+	if sv.Description == "" && sv.DescriptionKey != "" {
+		sv.Description = orKey(t, sv.DescriptionKey, "")
+	}
+	sv.Cookies = slices.Clone(sv.Cookies)
+	for i, k := range sv.Cookies {
+		if k.Purpose == "" && k.PurposeKey != "" {
+			sv.Cookies[i].Purpose = orKey(t, k.PurposeKey, "")
+		}
+	}
+	return sv
 }
 
 // CookieLine is one cookie as the service form shows it: name | days |

@@ -408,10 +408,13 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 // language), and a cookie whose line comes back as the form showed it stays
 // as it was: the form cannot say a cookie's provider, purpose key or a
 // lifetime written before days were counted ("6 months"), and rebuilding
-// it from its line would change a service nobody changed. A line edited
-// elsewhere than its purpose keeps the cookie's purpose key. An edited
-// catalog service stays one: the fields the owner changed are theirs, the
-// others keep following the catalog (catalog.Edited).
+// it from its line would change a service nobody changed. A description
+// or purpose given by a message key shows in the words of the language
+// being edited (templates.InForm): sent back as shown, it keeps its key,
+// so visitors read it in their own language; a line edited elsewhere
+// than its purpose keeps the cookie's purpose key. An edited catalog
+// service stays one: the fields the owner changed are theirs, the others
+// keep following the catalog (catalog.Edited).
 func (s *Server) postSiteService(c echo.Context) error {
 	return s.editDraftAt(c, editService, "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.FormValue("index"))
@@ -420,9 +423,14 @@ func (s *Server) postSiteService(c echo.Context) error {
 		if editing {
 			old = d.Services[n]
 		}
+		lang := s.cfg.I18n.Match(c.FormValue("lang"))
+		shown := templates.InForm(s.cfg.I18n.For(lang).With(d.Texts[lang]), old)
 		sv := old
 		sv.Name, sv.Provider = asShown(old.Name, c.FormValue("name")), asShown(old.Provider, c.FormValue("provider"))
-		sv.Category, sv.Description = c.FormValue("category"), asShown(old.Description, c.FormValue("description"))
+		sv.Category, sv.Description = c.FormValue("category"), asShown(shown.Description, c.FormValue("description"))
+		if sv.Description == shown.Description {
+			sv.Description = old.Description // "" when the key says it
+		}
 		sv.PolicyURL, sv.Cookies = asShown(old.PolicyURL, c.FormValue("policy_url")), nil
 		// Hosts are checked as YAML's are, by the draft's validation.
 		sv.Hosts = strings.Fields(c.FormValue("hosts"))
@@ -437,7 +445,7 @@ func (s *Server) postSiteService(c echo.Context) error {
 					Say("e_cookie_line", map[string]any{"Value": auth.Clip(l, 80)})
 			}
 			i := slices.IndexFunc(old.Cookies, func(k consent.Cookie) bool { return k.Name == f[0] })
-			if i >= 0 && slices.Equal(f, cookieFields(templates.CookieLine(old.Cookies[i]))) {
+			if i >= 0 && slices.Equal(f, cookieFields(templates.CookieLine(shown.Cookies[i]))) {
 				k := old.Cookies[i]
 				if k.Provider == old.Provider && !followsCookies {
 					k.Provider = sv.Provider // follows the service's, as a new line's does
@@ -446,11 +454,11 @@ func (s *Server) postSiteService(c echo.Context) error {
 				continue
 			}
 			k := consent.Cookie{Name: f[0], Provider: sv.Provider, Session: f[2] == "session", Purpose: f[3]}
-			if i >= 0 && f[3] == strings.TrimSpace(old.Cookies[i].Purpose) {
-				// The purpose is as the form showed it (empty for one
-				// given by a message key): the owner changed another
-				// part of the line, and the key keeps the purpose in
-				// every visitor language.
+			if i >= 0 && f[3] == strings.TrimSpace(shown.Cookies[i].Purpose) {
+				// The purpose is as the form showed it (in the edited
+				// language's words for one given by a message key): the
+				// owner changed another part of the line, and the key
+				// keeps the purpose in every visitor language.
 				k.Purpose, k.PurposeKey = old.Cookies[i].Purpose, old.Cookies[i].PurposeKey
 			}
 			if !k.Session {
