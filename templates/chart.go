@@ -193,12 +193,13 @@ func (a *axes) countTicks(top int64, t *i18n.Localizer) {
 	}
 }
 
-// percentTicks makes gridlines at 0, 25, 50, 75 and 100 %.
-func (a *axes) percentTicks() {
+// percentTicks makes gridlines at 0, 25, 50, 75 and 100 %, labelled as
+// the console's language writes a percentage ("75 %" in German and French).
+func (a *axes) percentTicks(t *i18n.Localizer) {
 	a.yTop = 1
 	a.YTicks = nil
 	for i := 0; i <= 4; i++ {
-		a.YTicks = append(a.YTicks, yTick{Y: a.Y(float64(i) / 4), Label: strconv.Itoa(25*i) + "%"})
+		a.YTicks = append(a.YTicks, yTick{Y: a.Y(float64(i) / 4), Label: t.Pct(float64(i)/4, 0)})
 	}
 }
 

@@ -97,7 +97,7 @@ func (d Dashboard) decisionsChart(a Admin) (axes, []bar) {
 // optInChart lays out each optional category's opt-in rate.
 func (d Dashboard) optInChart(a Admin) (axes, []line) {
 	ax := newAxes(a.T.Dir() == "rtl", d.Days(), d.From, newDates(a.T))
-	ax.percentTicks()
+	ax.percentTicks(a.T)
 	var lines []line
 	for _, s := range d.OptIn {
 		lines = append(lines, ax.optInLine(s, d.From))

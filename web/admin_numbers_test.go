@@ -20,7 +20,8 @@ import (
 // The dashboard shows counts grouped as the user's language groups digits:
 // the tiles, the y-axis, the bars' tooltips, the table under the chart and
 // the chart's description; its percentages as the language writes them
-// (33,3 % in German and French). What machines read (the chart's data attribute,
+// (33,3 % in German and French), the opt-in chart's y-axis too (25 %; it
+// was '25%' in every language). What machines read (the chart's data attribute,
 // the CSV export) keeps plain digits.
 func TestDashboardGroupsCounts(t *testing.T) {
 	a := newApp(t, 0)
@@ -52,12 +53,12 @@ func TestDashboardGroupsCounts(t *testing.T) {
 		return html.UnescapeString(m[1])
 	}
 	for _, tc := range []struct {
-		lang, total, each, top, desc, rate string
+		lang, total, each, top, desc, rate, quarter string
 	}{
-		{"en", "12,345", "4,115", "15,000", "12,345 decisions from", "33.3%"},
-		{"de", "12.345", "4.115", "15.000", "12.345 Entscheidungen vom", "33,3\u00a0%"},
-		{"fr", "12\u00a0345", "4\u00a0115", "15\u00a0000", "12\u00a0345 décisions du", "33,3\u00a0%"},
-		{"ar", "12,345", "4,115", "15,000", "12,345", "33.3\u200e%\u200e"},
+		{"en", "12,345", "4,115", "15,000", "12,345 decisions from", "33.3%", "25%"},
+		{"de", "12.345", "4.115", "15.000", "12.345 Entscheidungen vom", "33,3\u00a0%", "25\u00a0%"},
+		{"fr", "12\u00a0345", "4\u00a0115", "15\u00a0000", "12\u00a0345 décisions du", "33,3\u00a0%", "25\u00a0%"},
+		{"ar", "12,345", "4,115", "15,000", "12,345", "33.3\u200e%\u200e", "25\u200e%\u200e"},
 	} {
 		if status, body, _ := c.post("/admin/me", url.Values{"lang": {tc.lang}, "tz": {"UTC"}, "_csrf": {c.pageToken()}}); status != http.StatusSeeOther {
 			t.Fatalf("setting %s: %d %s", tc.lang, status, body)
@@ -76,6 +77,9 @@ func TestDashboardGroupsCounts(t *testing.T) {
 		}
 		if y := texts(page, "chart-y", "ytick"); len(y) == 0 || y[len(y)-1] != tc.top {
 			t.Errorf("%s: y labels %q, want the top one %q", tc.lang, y, tc.top)
+		}
+		if y := texts(page, "optin-y", "ytick"); len(y) != 5 || y[1] != tc.quarter {
+			t.Errorf("%s: the opt-in chart's y labels %q, want the second %q", tc.lang, y, tc.quarter)
 		}
 		text := html.UnescapeString(page)
 		if !strings.Contains(text, ": "+tc.each+"</title>") {

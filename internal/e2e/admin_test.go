@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/google/uuid"
@@ -544,12 +545,17 @@ func TestConsoleViewerCannotErase(t *testing.T) {
 // beside its own label, on the side the reading starts from, nearer to it
 // than to any other label, and has the colour of its action's bars (or its
 // category's line); and over 7, 30, 90 and 365 days no two axis labels
-// overlap, each stays inside its chart, and the dates run the way the page
-// reads (right to left in Arabic).
+// overlap, each stays inside its chart, the y-axes start at zero as the
+// language writes it (a count, a percentage: '0‎%‎' in Arabic), and the
+// dates run the way the page reads (right to left in Arabic).
 func TestDashboardLegendRTL(t *testing.T) {
 	b := start(t)
 	b.seedHistory(400, 30, 12)
 	b.signIn("/admin/dashboard")
+	words, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, lang := range []string{"en", "ar"} {
 		if lang == "ar" {
 			b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
@@ -593,9 +599,12 @@ func TestDashboardLegendRTL(t *testing.T) {
 		if len(links) != 4 {
 			t.Fatalf("%s: %d period links, want 4", lang, len(links))
 		}
+		// The y-axes' zeros as the user reads them in the language: a
+		// count, and a percentage ("0%", "0‎%‎" in Arabic).
+		zero, _ := json.Marshal(map[string]string{"chart": words.For(lang).Num(0), "optin": words.For(lang).Pct(0, 0)})
 		for i, link := range links {
 			b.open(link)
-			problems := eval[[]string](b, `(() => {
+			problems := eval[[]string](b, `((zero) => {
 				const out = [];
 				const rtl = document.documentElement.dir === "rtl";
 				const overlap = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
@@ -604,7 +613,7 @@ func TestDashboardLegendRTL(t *testing.T) {
 					const x = [...document.querySelectorAll('[data-testid="' + id + '-x"] text.xtick')];
 					const y = [...document.querySelectorAll('[data-testid="' + id + '-y"] text.ytick')];
 					if (x.length < 2) out.push(id + ": " + x.length + " date labels");
-					if (y.length < 2 || y[0].textContent.trim() !== "0" && y[0].textContent.trim() !== "0%") out.push(id + ": the y-axis does not start at 0: " + y.map(e => e.textContent));
+					if (y.length < 2 || y[0].textContent !== zero[id]) out.push(id + ": the y-axis does not start at " + zero[id] + ": " + y.map(e => e.textContent));
 					const all = [...x, ...y, ...document.querySelectorAll('[data-testid="' + id + '-x"] text.xsub')];
 					const boxes = all.map(e => e.getBoundingClientRect());
 					boxes.forEach((r, i) => {
@@ -619,7 +628,7 @@ func TestDashboardLegendRTL(t *testing.T) {
 					}
 				}
 				return out;
-			})()`)
+			})(`+string(zero)+`)`)
 			for _, p := range problems {
 				t.Errorf("%s, period %d: %s", lang, i, p)
 			}
