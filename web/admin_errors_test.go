@@ -160,7 +160,9 @@ func TestEveryErrorKeyIsTranslated(t *testing.T) {
 // account screen's password form refuse is said in the console's language,
 // after the field's label as the form shows it ('Neues Passwort:
 // mindestens 12 Zeichen'), not in English after the input's name
-// ('password: must be at least 12 characters'); the CLI's English stays.
+// ('password: must be at least 12 characters'), a role in words
+// ('Administrator oder Betrachter', not 'admin oder viewer'); the CLI's
+// English stays.
 func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	me, err := a.Store.UserByEmail(context.Background(), "dpo@shop.example")
@@ -196,15 +198,15 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 	}
 	for lang, want := range map[string][]string{
 		"en": {
-			"Email: “no-address” is not an email address", "Role: “root” is not a role: choose admin or viewer",
+			"Email: “no-address” is not an email address", "Role: “root” is not a role: choose Administrator or Viewer",
 			"Password: at least 12 characters", "Password: at most 72 bytes", "Email: dpo@shop.example already has an account",
-			"You cannot disable yourself or give up your own admin role.", "Role: “root” is not a role: choose admin or viewer",
+			"You cannot disable yourself or give up your own admin role.", "Role: “root” is not a role: choose Administrator or Viewer",
 			"“nobody” is not a user.", "There is no such user.", "New password: at least 12 characters",
 		},
 		"de": {
-			"E-Mail-Adresse: „no-address“ ist keine E-Mail-Adresse", "Rolle: „root“ ist keine Rolle: wählen Sie admin oder viewer",
+			"E-Mail-Adresse: „no-address“ ist keine E-Mail-Adresse", "Rolle: „root“ ist keine Rolle: wählen Sie Administrator oder Betrachter",
 			"Passwort: mindestens 12 Zeichen", "Passwort: höchstens 72 Bytes", "E-Mail-Adresse: dpo@shop.example hat bereits ein Konto",
-			"Sie können sich nicht selbst deaktivieren oder Ihre eigene Administratorrolle abgeben.", "Rolle: „root“ ist keine Rolle: wählen Sie admin oder viewer",
+			"Sie können sich nicht selbst deaktivieren oder Ihre eigene Administratorrolle abgeben.", "Rolle: „root“ ist keine Rolle: wählen Sie Administrator oder Betrachter",
 			"„nobody“ ist kein Benutzer.", "Diesen Benutzer gibt es nicht.", "Neues Passwort: mindestens 12 Zeichen",
 		},
 		"fr": nil, "es": nil, "ar": nil,
@@ -217,6 +219,9 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 		for _, g := range got {
+			if strings.Contains(g, "viewer") {
+				t.Errorf("%s: %q names a role by its code", lang, g)
+			}
 			for _, english := range []string{"email:", "password:", "role:", "not an email", "at least", "at most", "already has", "cannot disable", "not a user", "no such user"} {
 				if lang != "en" && strings.Contains(g, english) {
 					t.Errorf("%s: %q says %q", lang, g, english)
