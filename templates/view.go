@@ -90,6 +90,9 @@ type Demo struct {
 	T    *i18n.Localizer
 	Site string
 	NoJS string // the no-JavaScript preferences page, returning here
+	// Video names the service the demo's video comes from, as the site
+	// declares it, for the placeholder to name (its address is the demo's own).
+	Video string
 }
 
 // Receipt is a visitor's own record as a page: every decision of their

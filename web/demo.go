@@ -14,6 +14,11 @@ import (
 // DemoSite is the ID of the site `serve --demo` seeds.
 const DemoSite = "demo"
 
+// DemoVideo is the name of the demo site's video service, which its
+// video's placeholder names: the video comes from the demo's own address,
+// which named no service ("This content from 127.0.0.1 is blocked").
+const DemoVideo = "Demo Video"
+
 // getDemo serves the demo shop. Coming back from the no-JavaScript page with
 // ?consentry_token=, it does what a site's backend does: checks the token
 // and sets it as a first-party cookie.
@@ -30,7 +35,7 @@ func (s *Server) getDemo(c echo.Context) error {
 	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
 	self := c.Scheme() + "://" + c.Request().Host
 	noJS := "/p/" + DemoSite + "?" + url.Values{"return": {self + "/demo"}, "lang": {loc.Lang}}.Encode()
-	return render(c, http.StatusOK, templates.DemoPage(templates.Demo{T: loc, Site: DemoSite, NoJS: noJS}))
+	return render(c, http.StatusOK, templates.DemoPage(templates.Demo{T: loc, Site: DemoSite, NoJS: noJS, Video: DemoVideo}))
 }
 
 // getDemoVideo stands for a third-party video player, which sets its own

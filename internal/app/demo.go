@@ -51,7 +51,7 @@ func DemoSite(origins ...string) *consent.Site {
 			{Name: "Demo Ads", Provider: "Demo Ads Inc.", Category: consent.Marketing, DescriptionKey: "purpose_ads",
 				PolicyURL: "https://ads.example/privacy",
 				Cookies:   []consent.Cookie{{Name: "_demo_ads", Provider: "Demo Ads Inc.", PurposeKey: "purpose_conversion", Days: 90}}},
-			{Name: "Demo Video", Provider: "Demo Video LLC", Category: consent.Marketing, DescriptionKey: "purpose_video",
+			{Name: web.DemoVideo, Provider: "Demo Video LLC", Category: consent.Marketing, DescriptionKey: "purpose_video",
 				Cookies: []consent.Cookie{{Name: "_demo_video", Provider: "Demo Video LLC", PurposeKey: "purpose_ads", Days: 1}}},
 		},
 		Lifetime:   consent.Duration{Duration: consent.DefaultLifetime},

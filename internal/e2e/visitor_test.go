@@ -278,6 +278,29 @@ func TestPlaceholderListsCookiesInTheLanguage(t *testing.T) {
 	}
 }
 
+// TestDemoVideoPlaceholderNamesItsService: the demo's held-back video names
+// the service the demo site declares for it, in each language; it said
+// "This content from 127.0.0.1 is blocked", the address the demo runs on.
+func TestDemoVideoPlaceholderNamesItsService(t *testing.T) {
+	b := start(t)
+	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "This content from Demo Video is blocked"},
+		{"de", "Dieser Inhalt von Demo Video ist blockiert"},
+	} {
+		b.open("/demo?lang=" + tc.lang)
+		if tc.lang == "en" {
+			b.waitBanner()
+			b.click("Reject all", part("reject-all"))
+			b.waitGranted("the refusal", necessary)
+		}
+		b.wait("the video's placeholder", visible(ph))
+		if txt := eval[string](b, ph+`.textContent`); !strings.Contains(txt, tc.want) || strings.Contains(txt, "127.0.0.1") {
+			t.Errorf("%s: the demo video's placeholder says %q, want %q", tc.lang, txt, tc.want)
+		}
+	}
+}
+
 // TestPlaceholderKeyboard: a blocked embed's placeholder is a group named
 // after the embed (the iframe's title), and "Load this once", pressed from
 // the keyboard, leaves focus on the embed it loaded. The buttons were
