@@ -86,3 +86,42 @@ func TestUsersDisabledBoxLinedUp(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleBoxesLinedUp: the site editor's radio buttons (material or
+// editorial) and checkboxes (the banner leaving the page usable, the age
+// notice, a category's GPC) are boxes of their own size standing level
+// with the first line of their label, in English and in Arabic. The
+// console's rule for fields (32 px high, padded) made each radio button
+// sit 10 px above its words and stretched each checkbox across its column,
+// its box drawn in the middle, away from the label.
+func TestConsoleBoxesLinedUp(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/sites/demo")
+	b.do("keeping decisions 400 days", chromedp.SetValue(chromedp.CSS("#b-retention"), "400"))
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
+	for _, lang := range []string{"en", "ar"} {
+		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		b.open("/admin/sites/demo")
+		out := eval[[]string](b, `(() => {
+			const out = [], boxes = [...document.querySelectorAll('main input[type=radio], main input[type=checkbox]')];
+			if (boxes.length < 5) out.push("only " + boxes.length + " boxes");
+			for (const box of boxes) {
+				const label = box.closest("label") || document.querySelector('label[for="' + box.id + '"]');
+				const text = [...label.childNodes].find(n => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+				const r = document.createRange();
+				r.selectNodeContents(text);
+				const line = r.getClientRects()[0], c = box.getBoundingClientRect();
+				const off = Math.abs((c.top + c.bottom) / 2 - (line.top + line.bottom) / 2);
+				const name = (box.id || box.value) + " (" + label.textContent.trim().slice(0, 30) + ")";
+				if (off > 2) out.push(name + " stands " + off.toFixed(1) + " px off its label's first line");
+				if (c.width > 24 || c.height > 24) out.push(name + " is " + Math.round(c.width) + "×" + Math.round(c.height) + " px");
+			}
+			return out;
+		})()`)
+		for _, o := range out {
+			t.Errorf("site editor (%s): %s", lang, o)
+		}
+	}
+	b.shotIfAsked("console-boxes-lined-up-ar.png")
+}
