@@ -114,6 +114,14 @@ func RequestStateWords(t *i18n.Localizer, r *consent.SubjectRequest, today time.
 	return t.N("a_request_due_in", left)
 }
 
+// ActorWords is who did what an audit entry records, as the trail shows
+// it (auth.ActorWords): the command line and the server's scheduled purges
+// in the console's language, a staff member by their email.
+func ActorWords(t *i18n.Localizer, actor string) string {
+	s, _ := say(t, auth.ActorWords(actor))
+	return s
+}
+
 // AuditDetailWords is an audit entry's detail as the trail shows it: its
 // Words in the console's language, sentence after sentence ("Anfrage 7;
 // Personenbezogene Daten von 3 Ereignissen gelöscht: …"), each argument as

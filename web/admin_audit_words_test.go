@@ -355,7 +355,7 @@ func TestAuditPurgeDetailsInWords(t *testing.T) {
 			t.Errorf("%s: the purges say\n%s\nwant them to begin\n%s", tc.lang, strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			continue
 		}
-		closed := map[string]string{"en": "; stopped before it ended; record closed by cli", "de": "; vor dem Ende abgebrochen; Eintrag abgeschlossen von cli"}[tc.lang]
+		closed := map[string]string{"en": "; stopped before it ended; record closed by Command line", "de": "; vor dem Ende abgebrochen; Eintrag abgeschlossen von Kommandozeile"}[tc.lang]
 		if !strings.HasSuffix(got[1], closed) {
 			t.Errorf("%s: the closed purge says %q, want it to end %q", tc.lang, got[1], closed)
 		}

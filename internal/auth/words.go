@@ -85,3 +85,13 @@ func ParseWords(s *string) ([]Words, error) {
 	var ws []Words
 	return ws, json.Unmarshal([]byte(*s), &ws)
 }
+
+// ActorWords are who did what an audit entry records, in words: the
+// command line ("cli") and the server's scheduled purges ("scheduler") in
+// the console's language, a staff member's email as written.
+func ActorWords(actor string) Words {
+	if actor == "cli" || actor == "scheduler" {
+		return SayCode("a_actor_", actor)
+	}
+	return Written(actor)
+}

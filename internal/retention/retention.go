@@ -132,7 +132,7 @@ func Close(ctx context.Context, st store.Store, by string) ([]store.Purge, error
 		}
 		closed = append(closed, p)
 		if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: p.Actor, Action: "purge", Target: Target(p.Site),
-			Detail: Describe(p) + "; closed by " + by, Words: append(Words(p), auth.Say("a_audit_detail_purge_closed", map[string]auth.Words{"By": auth.Written(by)})),
+			Detail: Describe(p) + "; closed by " + by, Words: append(Words(p), auth.Say("a_audit_detail_purge_closed", map[string]auth.Words{"By": auth.ActorWords(by)})),
 			IP: "-"}); err != nil {
 			return closed, err
 		}
