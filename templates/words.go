@@ -123,8 +123,10 @@ func ActorWords(t *i18n.Localizer, actor string) string {
 }
 
 // AuditDetailWords is an audit entry's detail as the trail shows it: its
-// Words in the console's language, sentence after sentence ("Anfrage 7;
-// Personenbezogene Daten von 3 Ereignissen gelöscht: …"), each argument as
+// Words in the console's language, sentence after sentence, separated as
+// the language separates them ("Anfrage 7; Personenbezogene Daten von 3
+// Ereignissen gelöscht: …", by the Arabic semicolon in Arabic, which keeps
+// a Latin value between two sentences in its place), each argument as
 // written or in words in turn. An entry written before Words were kept
 // (migration 00015) is read by LegacyAuditDetailWords; one whose words name
 // a message this build does not have shows its Detail as written. The CSV
@@ -141,7 +143,12 @@ func AuditDetailWords(t *i18n.Localizer, e auth.AuditEntry) string {
 		}
 		said[i] = s
 	}
-	return strings.Join(said, "; ")
+	sep := "; "
+	switch t.Lang {
+	case "ar", "fa", "ur":
+		sep = "؛ "
+	}
+	return strings.Join(said, sep)
 }
 
 // say is w in the console's language, and false when w names a message

@@ -16,7 +16,8 @@ import (
 // akzeptiert; Land: DE; GPC: ja; Quelle: Banner'), in the console's
 // language; they were the English the server writes ('sessions=1',
 // 'action=accept_all&country=DE&gpc=1&source=banner'). The CSV keeps what
-// was written.
+// was written. In Arabic the filters are separated by the Arabic
+// semicolon.
 func TestAuditSessionsAndFiltersInWords(t *testing.T) {
 	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	for _, path := range []string{"/admin/log/export?format=csv&action=accept_all&source=banner&gpc=1&country=DE",
@@ -35,6 +36,9 @@ func TestAuditSessionsAndFiltersInWords(t *testing.T) {
 	}{
 		{"en", []string{"1 session ended", "Action: Looked up a visitor; Who: dpo", "Action: Accepted all; Country: DE; GPC: yes; Source: Banner"}},
 		{"de", []string{"1 Sitzung beendet", "Aktion: Besucher nachgeschlagen; Wer: dpo", "Aktion: Alle akzeptiert; Land: DE; GPC: ja; Quelle: Banner"}},
+		// The Arabic semicolon, not a Latin one, which would join "DE" and
+		// "GPC" into one run read left to right.
+		{"ar", []string{"أُنهيت جلسة واحدة", "الإجراء: قبول الكل؛ البلد: DE؛ GPC: نعم؛ المصدر: الشريط"}},
 	} {
 		got, _ := auditDetails(t, c, tc.lang, "")
 		for _, w := range tc.want {
