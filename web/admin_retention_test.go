@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/hex"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -40,11 +41,22 @@ func TestIntegrityAfterPurge(t *testing.T) {
 		t.Fatalf("purge: %+v, %v", p, err)
 	}
 	_, page, _ = c.get("/admin/integrity")
-	for _, want := range []string{"Events in the ledger: 4<", `data-testid="purged-by">cli<`, "all sites", "8 events removed",
+	for _, want := range []string{"Events in the ledger: 4<", `data-testid="purged-by">cli<`, `data-testid="purge-site">All sites<`, "8 events removed",
 		`data-testid="purge-anchor">8:` + hex.EncodeToString(batch[7].Hash[:])} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the integrity page lacks %q", want)
 		}
+	}
+	// A purge of every site is named in the words the audit trail names
+	// it with, one message (a second, 'all sites', said it apart).
+	if status, body, _ := c.post("/admin/me", url.Values{"lang": {"de"}, "tz": {"UTC"}, "_csrf": {token}}); status != http.StatusSeeOther {
+		t.Fatalf("choosing German: %d %s", status, body)
+	}
+	if _, de, _ := c.get("/admin/integrity"); !strings.Contains(de, `data-testid="purge-site">Alle Websites<`) {
+		t.Errorf("the German integrity page names the purged sites otherwise than 'Alle Websites'")
+	}
+	if status, body, _ := c.post("/admin/me", url.Values{"lang": {"en"}, "tz": {"UTC"}, "_csrf": {token}}); status != http.StatusSeeOther {
+		t.Fatalf("choosing English: %d %s", status, body)
 	}
 	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}})
 	if strings.Contains(page, `data-testid="broken"`) || !strings.Contains(page, batch[11].ID.String()) || !strings.Contains(page, `data-testid="checked">`) {
