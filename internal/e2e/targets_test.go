@@ -148,3 +148,32 @@ func TestIntegrityButtonsApart(t *testing.T) {
 	}
 	b.shotIfAsked("integrity-buttons-ar.png")
 }
+
+// TestConsoleCardsSpacedByTheirPadding: inside every card of the console's
+// screens (the site editor, the embed page, the sites list, the account
+// page), the blocks it holds start and end at its padding, at a desktop's width
+// and a phone's; a heading's own top margin doubled the space at the top
+// of the site editor's Publish card and of the catalog (40 px above, 16 px
+// below).
+func TestConsoleCardsSpacedByTheirPadding(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/sites/demo")
+	for _, width := range []int64{1280, 360} {
+		b.do("setting the viewport", chromedp.EmulateViewport(width, 800))
+		for _, path := range []string{"/admin/sites/demo", "/admin/sites/demo/embed", "/admin/sites", "/admin/account"} {
+			b.open(path)
+			out := eval[[]string](b, `[...document.querySelectorAll(".card")].flatMap(card => {
+				const kids = [...card.children].filter(k => k.getClientRects().length > 0 && getComputedStyle(k).display !== "inline");
+				if (kids.length === 0) return [];
+				const c = card.getBoundingClientRect(), s = getComputedStyle(card);
+				const top = Math.min(...kids.map(k => k.getBoundingClientRect().top)) - (c.top + parseFloat(s.borderTopWidth) + parseFloat(s.paddingTop));
+				const bottom = (c.bottom - parseFloat(s.borderBottomWidth) - parseFloat(s.paddingBottom)) - Math.max(...kids.map(k => k.getBoundingClientRect().bottom));
+				const name = card.dataset.testid || card.id || card.tagName.toLowerCase();
+				return Math.abs(top) > 1 || Math.abs(bottom) > 1 ? [name + ": " + top.toFixed(1) + " px more space at the top, " + bottom.toFixed(1) + " px at the bottom"] : [];
+			})`)
+			for _, o := range out {
+				t.Errorf("%s at %d px: %s", path, width, o)
+			}
+		}
+	}
+}
