@@ -216,6 +216,9 @@ func verifies(t *testing.T, db string) {
 
 // A failed start (the port is taken, the database cannot be opened) ends the
 // process with status 1 and says why: no panic, no stack, nothing created.
+// A port another program holds says how to choose another (a newcomer's
+// make run on a machine already serving 8080 said only "address already in
+// use").
 func TestFailedStartIsOneLine(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -234,7 +237,8 @@ func TestFailedStartIsOneLine(t *testing.T) {
 		want string
 	}{
 		"port in use": {[]string{"--addr", ln.Addr().String(), "--db", "sqlite:" + filepath.Join(dir, "c.db")},
-			"consentry: listen " + ln.Addr().String() + ": address already in use\n"},
+			"consentry: listen " + ln.Addr().String() + ": address already in use: another program listens there; " +
+				"choose another address with --addr HOST:PORT (make run ADDR=HOST:PORT)\n"},
 		"bad address": {[]string{"--addr", "127.0.0.1:99999", "--db", "sqlite:" + filepath.Join(dir, "c.db")},
 			"consentry: listen 127.0.0.1:99999: invalid port\n"},
 		// The store fails to open after the listener is bound: the failed

@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -139,11 +140,11 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	}(a)
 	// Bind first: a taken port is the commonest failed start, and it should
 	// say so before a key file or a database is created.
-	if a.ln, err = listen(o.Addr); err != nil {
+	if a.ln, err = listen(o.Addr, "--addr HOST:PORT (make run ADDR=HOST:PORT)"); err != nil {
 		return nil, err
 	}
 	if o.MetricsAddr != "" {
-		if a.mln, err = listen(o.MetricsAddr); err != nil {
+		if a.mln, err = listen(o.MetricsAddr, "--metrics-addr HOST:PORT"); err != nil {
 			return nil, fmt.Errorf("--metrics-addr: %w", err)
 		}
 	}
@@ -377,8 +378,10 @@ func (a *App) Run(ctx context.Context) error {
 const ShutdownGrace = 10 * time.Second
 
 // listen binds addr and, when it cannot, says why in one plain line:
-// "listen 127.0.0.1:8080: address already in use".
-func listen(addr string) (net.Listener, error) {
+// "listen 127.0.0.1:8080: address already in use", and for a port another
+// program holds (the commonest failed start, for a newcomer too) how to
+// choose another: the flag, given as choose.
+func listen(addr, choose string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err == nil {
 		return ln, nil
@@ -389,6 +392,8 @@ func listen(addr string) (net.Listener, error) {
 		ae  *net.AddrError
 	)
 	switch {
+	case errors.As(err, &sys) && errors.Is(sys.Err, syscall.EADDRINUSE):
+		return nil, fmt.Errorf("listen %s: %w: another program listens there; choose another address with %s", addr, sys.Err, choose)
 	case errors.As(err, &sys):
 		return nil, fmt.Errorf("listen %s: %w", addr, sys.Err)
 	case errors.As(err, &ae):
