@@ -167,7 +167,7 @@ func (s *Server) postIntegrity(c echo.Context) error {
 	u := currentUser(c)
 	detail, said := "intact", []auth.Words{auth.Say("a_audit_detail_intact", nil)}
 	if brk != nil {
-		detail, said = brk.Error(), nil
+		detail, said = brk.Error(), brk.Words()
 	}
 	if err := s.audit(c, u.Email, "verify", strconv.FormatInt(view.Seq, 10), detail, said...); err != nil {
 		return err

@@ -127,7 +127,11 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			if errors.As(err, &brk) && *record {
 				// A finding is audited too, so the trail shows who looked
 				// and what they found; the checkpoint stays where it was.
-				if aerr := auditVerify(ctx, st, v.Last(), "TAMPERED: "+brk.Error()); aerr != nil {
+				var said []auth.Words
+				if w := brk.Words(); w != nil {
+					said = []auth.Words{auth.Say("a_audit_detail_tampered", map[string]auth.Words{"Break": w[0]})}
+				}
+				if aerr := auditVerify(ctx, st, v.Last(), "TAMPERED: "+brk.Error(), said...); aerr != nil {
 					return errors.Join(err, aerr)
 				}
 			}

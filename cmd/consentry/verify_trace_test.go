@@ -86,4 +86,8 @@ func TestVerifyLeavesATrace(t *testing.T) {
 	if e.Actor != "cli" || e.Action != "verify" || e.Target != "6" || !strings.HasPrefix(e.Detail, "TAMPERED: ") || !strings.Contains(e.Detail, events[6].ID.String()) {
 		t.Errorf("the finding is audited as %+v", e)
 	}
+	// The trail says where and why in the console's language.
+	if got, want := templates.AuditDetailWords(b.For("de"), e), "Manipuliert: Protokoll unterbrochen bei Ereignis #7 ("+events[6].ID.String()+"): sein Hash passt nicht"; !strings.HasPrefix(got, want) {
+		t.Errorf("the trail says %q, want it to begin %q", got, want)
+	}
 }

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sync"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 )
 
@@ -124,6 +125,24 @@ type Break struct {
 	Texts string
 	// Purges names the purge records that fail, when they are what fails.
 	Purges string
+	// Why is Reason in the console's words, and Where names what fails in
+	// them when it is not event #Seq (ID); none where the console's
+	// verification cannot meet the break (Words).
+	Why, Where auth.Words
+}
+
+// Words are the break as the audit trail says it in the console's
+// language ("Protokoll beschädigt bei Ereignis #7 (…): …"), or none when
+// it has no words, where Error is read as written.
+func (b *Break) Words() []auth.Words {
+	if b.Why.Key == "" {
+		return nil
+	}
+	where := b.Where
+	if where.Key == "" {
+		where = auth.Say("a_break_at_event", map[string]auth.Words{"Seq": auth.WrittenInt(b.Seq), "ID": auth.Written(b.ID)})
+	}
+	return []auth.Words{auth.Say("a_break", map[string]auth.Words{"At": where, "Reason": b.Why})}
 }
 
 func (b *Break) Error() string {
@@ -139,14 +158,14 @@ func (b *Break) Error() string {
 // Check verifies one event given the hash of the event before it. It returns
 // nil when the event is intact.
 func Check(prev [32]byte, e *consent.Event) *Break {
-	brk := func(format string, args ...any) *Break {
-		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...)}
+	brk := func(why auth.Words, format string, args ...any) *Break {
+		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...), Why: why}
 	}
 	if e.Erased == nil && PersonalDigest(e.PIISalt, e.Personal) != e.PIIDigest {
-		return brk("its personal fields do not match their digest")
+		return brk(auth.Say("a_break_personal", nil), "its personal fields do not match their digest")
 	}
 	if Link(prev, e) != e.Hash {
-		return brk("its hash does not match its content and the event before it: this event was changed, or the one before it was changed or removed")
+		return brk(auth.Say("a_break_hash", nil), "its hash does not match its content and the event before it: this event was changed, or the one before it was changed or removed")
 	}
 	return nil
 }
@@ -180,20 +199,22 @@ func VerifierAfter(seq int64, hash [32]byte) *Verifier {
 
 // Next checks the next event in ledger order.
 func (v *Verifier) Next(e *consent.Event) error {
-	brk := func(format string, args ...any) error {
-		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...)}
+	brk := func(why auth.Words, format string, args ...any) error {
+		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...), Why: why}
 	}
 	switch {
 	case e.Seq <= v.seq:
-		return brk("it is still stored, but a purge recorded events up to #%d as removed: the purge record was forged or the event put back", v.seq)
+		return brk(auth.Say("a_break_put_back", map[string]auth.Words{"Seq": auth.WrittenInt(v.seq)}),
+			"it is still stored, but a purge recorded events up to #%d as removed: the purge record was forged or the event put back", v.seq)
 	case e.Seq > v.seq+1:
-		return brk("%s, and no purge records the removal", missing(v.seq+1, e.Seq-1))
+		return brk(missingWords(v.seq+1, e.Seq-1), "%s, and no purge records the removal", missing(v.seq+1, e.Seq-1))
 	}
 	if b := Check(v.prev, e); b != nil {
 		return b
 	}
 	if v.Texts != nil && !v.Texts.known[e.TextsHash] {
-		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf("it names texts snapshot %x, which is not stored: the texts it was shown were replaced or removed", e.TextsHash)}
+		return brk(auth.Say("a_break_no_texts", map[string]auth.Words{"Hash": auth.Written(fmt.Sprintf("%x", e.TextsHash))}),
+			"it names texts snapshot %x, which is not stored: the texts it was shown were replaced or removed", e.TextsHash)
 	}
 	v.prev, v.seq = e.Hash, e.Seq
 	v.count++
@@ -215,20 +236,24 @@ func (v *Verifier) Gap(g Gap) error {
 		v.purged += g.Last - g.First + 1
 		return nil
 	}
-	brk := func(seq int64, format string, args ...any) error {
-		return &Break{Seq: seq, ID: fmt.Sprintf("purged run #%d to #%d", g.First, g.Last), Reason: fmt.Sprintf(format, args...)}
+	brk := func(seq int64, why auth.Words, format string, args ...any) error {
+		return &Break{Seq: seq, ID: fmt.Sprintf("purged run #%d to #%d", g.First, g.Last), Reason: fmt.Sprintf(format, args...), Why: why,
+			Where: auth.Say("a_break_at_run", map[string]auth.Words{"Seq": auth.WrittenInt(seq), "First": auth.WrittenInt(g.First), "Last": auth.WrittenInt(g.Last)})}
 	}
 	switch {
 	case g.First <= v.seq:
-		return brk(g.First, "a purge record claims these events were removed, but event #%d is still stored or recorded purged twice: the purge record was forged", v.seq)
+		return brk(g.First, auth.Say("a_break_run_forged", map[string]auth.Words{"Seq": auth.WrittenInt(v.seq)}),
+			"a purge record claims these events were removed, but event #%d is still stored or recorded purged twice: the purge record was forged", v.seq)
 	case g.First > v.seq+1:
-		return brk(v.seq+1, "%s, and no purge records the removal", missing(v.seq+1, g.First-1))
+		return brk(v.seq+1, missingWords(v.seq+1, g.First-1), "%s, and no purge records the removal", missing(v.seq+1, g.First-1))
 	case g.Before != v.prev:
-		id := "none"
-		if v.last != nil && v.last.Seq == v.seq {
-			id = v.last.ID.String()
+		b := v.lastBreak()
+		b.Reason = fmt.Sprintf("its hash is not the one recorded when the events after it (#%d to #%d) were purged: it was changed", g.First, g.Last)
+		b.Why = auth.Say("a_break_run_hash", map[string]auth.Words{"First": auth.WrittenInt(g.First), "Last": auth.WrittenInt(g.Last)})
+		if v.last == nil || v.last.Seq != v.seq {
+			b.Seq, b.ID, b.Where = v.seq, "none", auth.Say("a_break_at_seq", map[string]auth.Words{"Seq": auth.WrittenInt(v.seq)})
 		}
-		return &Break{Seq: v.seq, ID: id, Reason: fmt.Sprintf("its hash is not the one recorded when the events after it (#%d to #%d) were purged: it was changed", g.First, g.Last)}
+		return b
 	}
 	v.prev, v.seq, v.resumed = g.After, g.Last, false
 	v.purged += g.Last - g.First + 1
@@ -241,11 +266,19 @@ func (v *Verifier) Finish(headSeq int64, headHash [32]byte) error {
 	if v.prev == headHash && v.seq == headSeq {
 		return nil
 	}
-	seq, id := int64(0), "none"
-	if v.last != nil {
-		seq, id = v.last.Seq, v.last.ID.String()
+	b := v.lastBreak()
+	b.Reason = fmt.Sprintf("the ledger ends here but its head records event #%d: newer events were removed", headSeq)
+	b.Why = auth.Say("a_break_head", map[string]auth.Words{"Seq": auth.WrittenInt(headSeq)})
+	return b
+}
+
+// lastBreak is a break at the newest event verified, or at #0 (none)
+// before any.
+func (v *Verifier) lastBreak() *Break {
+	if v.last == nil {
+		return &Break{ID: "none", Where: auth.Say("a_break_at_seq", map[string]auth.Words{"Seq": auth.WrittenInt(0)})}
 	}
-	return &Break{Seq: seq, ID: id, Reason: fmt.Sprintf("the ledger ends here but its head records event #%d: newer events were removed", headSeq)}
+	return &Break{Seq: v.last.Seq, ID: v.last.ID.String()}
 }
 
 // Accounted checks, after a walk from the first event to the head, that
@@ -257,11 +290,10 @@ func (v *Verifier) Accounted(purged int64) error {
 	if v.purged == purged {
 		return nil
 	}
-	seq, id := int64(0), "none"
-	if v.last != nil {
-		seq, id = v.last.Seq, v.last.ID.String()
-	}
-	return &Break{Seq: seq, ID: id, Reason: fmt.Sprintf("the purged runs account for %d removed events, but the purge records for %d: a run was forged or a purge record changed", v.purged, purged)}
+	b := v.lastBreak()
+	b.Reason = fmt.Sprintf("the purged runs account for %d removed events, but the purge records for %d: a run was forged or a purge record changed", v.purged, purged)
+	b.Why = auth.Say("a_break_purged_count", map[string]auth.Words{"Runs": auth.WrittenInt(v.purged), "Records": auth.WrittenInt(purged)})
+	return b
 }
 
 // Count is how many events have verified so far.
@@ -284,4 +316,13 @@ func missing(first, last int64) string {
 		return fmt.Sprintf("the event before it, #%d, was removed", first)
 	}
 	return fmt.Sprintf("the events before it, #%d to #%d, were removed", first, last)
+}
+
+// missingWords is missing's reason, with no purge recording the removal,
+// in words.
+func missingWords(first, last int64) auth.Words {
+	if first == last {
+		return auth.Say("a_break_missing_one", map[string]auth.Words{"Seq": auth.WrittenInt(first)})
+	}
+	return auth.Say("a_break_missing_run", map[string]auth.Words{"First": auth.WrittenInt(first), "Last": auth.WrittenInt(last)})
 }

@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/templates"
 	"github.com/google/uuid"
 )
 
@@ -47,11 +50,21 @@ func TestVerifyIntact(t *testing.T) {
 	}
 }
 
+// brokenAt is where err, a ledger break, says the ledger is broken. Its
+// words, as the audit trail shows them in English, must say what its
+// error says.
 func brokenAt(t *testing.T, err error) int64 {
 	t.Helper()
 	var b *ledger.Break
 	if !errors.As(err, &b) {
 		t.Fatalf("err = %v, want a ledger break", err)
+	}
+	bundle, lerr := i18n.Load()
+	if lerr != nil {
+		t.Fatal(lerr)
+	}
+	if got, want := templates.AuditDetailWords(bundle.For("en"), auth.AuditEntry{Detail: "?", Words: b.Words()}), "L"+b.Error()[1:]; got != want {
+		t.Errorf("the break's words say\n%q\nits error\n%q", got, want)
 	}
 	return b.Seq
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 )
 
@@ -35,7 +36,9 @@ func NewTexts(anchorCount int64) *Texts {
 // Next checks the next snapshot in stored order.
 func (t *Texts) Next(s consent.Snapshot) error {
 	if err := s.Check(); err != nil {
-		return &Break{Texts: name(s), Reason: "its body does not match its hash, or names another site, revision or language: it was changed"}
+		return &Break{Texts: name(s), Reason: "its body does not match its hash, or names another site, revision or language: it was changed",
+			Why: auth.Say("a_break_texts_body", nil), Where: auth.Say("a_break_at_texts", map[string]auth.Words{"Hash": auth.Written(fmt.Sprintf("%x", s.Hash)),
+				"Site": auth.Written(s.Site), "N": auth.WrittenInt(s.Revision), "Lang": auth.Written(s.Lang)})}
 	}
 	var buf [256]byte
 	b := append(buf[:0], textsDomain...)
