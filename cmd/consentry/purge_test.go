@@ -36,6 +36,7 @@ func agedLedger(t *testing.T, nOld, nNew int) (string, []*consent.Event) {
 		t.Fatal(err)
 	}
 	defer st.Close()
+	t.Cleanup(func() { findingsSayTheirError(t, path) })
 	return path, agedFill(t, st, nOld, nNew)
 }
 
@@ -400,6 +401,20 @@ func TestPurgeRecordsPinnedByHead(t *testing.T) {
 	var b *ledger.Break
 	if !errors.As(err, &b) || exitCode(err) != 1 || !strings.Contains(out, "TAMPERED: ledger broken at purge records 1 to 1") {
 		t.Fatalf("err %v, output %q", err, out)
+	}
+	// The trail says the finding in the console's language.
+	st, err := app.OpenStore(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	entries, err := st.AuditLog(context.Background(), 0, 1)
+	st.Close()
+	bundle, berr := i18n.Load()
+	if err != nil || berr != nil || len(entries) != 1 {
+		t.Fatalf("%v %v %d", err, berr, len(entries))
+	}
+	if got, want := templates.AuditDetailWords(bundle.For("de"), entries[0]), "Manipuliert: Protokoll unterbrochen bei Bereinigungseinträgen 1 bis 1: ihr Digest ist jetzt "; !strings.HasPrefix(got, want) {
+		t.Errorf("the trail says %q, want it to begin %q", got, want)
 	}
 }
 

@@ -98,7 +98,9 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			var got [32]byte
 			got, err = st.Hash(ctx, a.seq)
 			if err == nil && got != a.hash {
-				err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, a.hash)}
+				err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, a.hash),
+					Where: auth.Say("a_break_at_head", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)}), Why: auth.Say("a_break_head_rewritten", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", got)),
+						"Recorded": auth.Written(fmt.Sprintf("%x", a.hash))})}
 			}
 			if consent.ErrorCode(err) == consent.ENotFound {
 				inRun, err = purgedAnchor(ctx, e, st, a)
@@ -333,12 +335,15 @@ func purgedAnchor(ctx context.Context, e *cmdEnv, st store.Store, a anchor) (inR
 		return false, err
 	}
 	if len(gaps) == 0 || gaps[0].First > a.seq {
-		return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone, and no purge records its removal"}
+		return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone, and no purge records its removal",
+			Where: auth.Say("a_break_at_head", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)}), Why: auth.Say("a_break_head_gone", nil)}
 	}
 	g := gaps[0]
 	if g.Last == a.seq {
 		if g.After != a.hash {
-			return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("it was purged with the hash %x, not the %x recorded: the ledger was rewritten up to here", g.After, a.hash)}
+			return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("it was purged with the hash %x, not the %x recorded: the ledger was rewritten up to here", g.After, a.hash),
+				Where: auth.Say("a_break_at_head", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)}), Why: auth.Say("a_break_head_purged", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", g.After)),
+					"Recorded": auth.Written(fmt.Sprintf("%x", a.hash))})}
 		}
 		return false, nil
 	}

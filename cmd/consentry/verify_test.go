@@ -13,9 +13,11 @@ import (
 	"testing"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/store/storetest"
+	"github.com/consentry/consentry/templates"
 )
 
 // ledgerOf writes n events through the real writer into a fresh SQLite file
@@ -45,7 +47,38 @@ func ledgerOf(t *testing.T, n int) (string, []*consent.Event) {
 	}
 	w.Close()
 	st.Close()
+	t.Cleanup(func() { findingsSayTheirError(t, path) })
 	return path, events
+}
+
+// findingsSayTheirError checks, when a test is done with the database at
+// path, that every verification that found the ledger broken and gave its
+// finding words says in them, as the trail shows them in English, what its
+// detail says.
+func findingsSayTheirError(t *testing.T, path string) {
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	defer st.Close()
+	entries, err := st.AuditLog(context.Background(), 0, 1000)
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if e.Action != "verify" || e.Words == nil || !strings.HasPrefix(e.Detail, "TAMPERED: ") {
+			continue
+		}
+		if got, want := templates.AuditDetailWords(b.For("en"), e), "Tampered: L"+strings.TrimPrefix(e.Detail, "TAMPERED: l"); got != want {
+			t.Errorf("a finding's words say\n%q\nits detail\n%q", got, want)
+		}
+	}
 }
 
 func runVerify(t *testing.T, path string) (string, error) {

@@ -68,10 +68,15 @@ func (t *Texts) Head() (int64, [32]byte) { return t.count, t.digest }
 // must fold into the same digest today.
 func (t *Texts) Anchored(count int64, digest [32]byte) error {
 	if t.at == nil || t.atCount != count {
-		return &Break{Texts: fmt.Sprintf("#%d", count), Reason: fmt.Sprintf("the recorded head names %d texts snapshots, but only %d are stored: snapshots were removed", count, t.count)}
+		return &Break{Texts: fmt.Sprintf("#%d", count), Reason: fmt.Sprintf("the recorded head names %d texts snapshots, but only %d are stored: snapshots were removed", count, t.count),
+			Where: auth.Say("a_break_at_texts_n", map[string]auth.Words{"N": auth.WrittenInt(count)}),
+			Why:   auth.Say("a_break_texts_count", map[string]auth.Words{"Head": auth.WrittenInt(count), "Stored": auth.WrittenInt(t.count)})}
 	}
 	if *t.at != digest {
-		return &Break{Texts: fmt.Sprintf("1 to %d", count), Reason: fmt.Sprintf("their digest is now %x, not the %x recorded: a snapshot was rewritten", *t.at, digest)}
+		return &Break{Texts: fmt.Sprintf("1 to %d", count), Reason: fmt.Sprintf("their digest is now %x, not the %x recorded: a snapshot was rewritten", *t.at, digest),
+			Where: auth.Say("a_break_at_texts_upto", map[string]auth.Words{"N": auth.WrittenInt(count)}),
+			Why: auth.Say("a_break_texts_digest", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", *t.at)),
+				"Recorded": auth.Written(fmt.Sprintf("%x", digest))})}
 	}
 	return nil
 }

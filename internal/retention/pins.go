@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"fmt"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 )
@@ -80,10 +81,15 @@ func (p *Pins) Head() (int64, [32]byte) { return p.count, p.digest }
 // count done purge records must fold into the same digest today.
 func (p *Pins) Anchored(count int64, digest [32]byte) error {
 	if p.at == nil || p.atCount != count {
-		return &ledger.Break{Purges: "the purge records", Reason: fmt.Sprintf("the recorded head names %d done purges, but only %d are recorded: purge records were removed", count, p.count)}
+		return &ledger.Break{Purges: "the purge records", Reason: fmt.Sprintf("the recorded head names %d done purges, but only %d are recorded: purge records were removed", count, p.count),
+			Where: auth.Say("a_break_at_purges", nil),
+			Why:   auth.Say("a_break_pins_count", map[string]auth.Words{"Head": auth.WrittenInt(count), "Stored": auth.WrittenInt(p.count)})}
 	}
 	if *p.at != digest {
-		return &ledger.Break{Purges: fmt.Sprintf("purge records 1 to %d", count), Reason: fmt.Sprintf("their digest is now %x, not the %x recorded: a purge record was changed or one was added among them, as to back a forged run", *p.at, digest)}
+		return &ledger.Break{Purges: fmt.Sprintf("purge records 1 to %d", count), Reason: fmt.Sprintf("their digest is now %x, not the %x recorded: a purge record was changed or one was added among them, as to back a forged run", *p.at, digest),
+			Where: auth.Say("a_break_at_purges_upto", map[string]auth.Words{"N": auth.WrittenInt(count)}),
+			Why: auth.Say("a_break_pins_digest", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", *p.at)),
+				"Recorded": auth.Written(fmt.Sprintf("%x", digest))})}
 	}
 	return nil
 }

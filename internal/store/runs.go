@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 )
@@ -62,7 +63,7 @@ func RecordRuns(batch []*consent.Event, purge int64, r Runs) error {
 		}
 		for _, e := range run {
 			if b := ledger.Check(prev, e); b != nil {
-				b.Reason = "not purged: " + b.Reason
+				b.Reason, b.Why = "not purged: "+b.Reason, auth.Words{} // its words would not say so
 				return b
 			}
 			prev = e.Hash
