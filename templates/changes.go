@@ -116,10 +116,10 @@ func (w changeWords) item(c consent.Change) string {
 		if which == "legal" {
 			id = "a_legal_link"
 		}
-		return w.t.T(id) + " (" + LanguageName(lang) + ")"
+		return w.t.T(id) + InLanguage(lang)
 	case "texts":
 		lang, key, _ := strings.Cut(c.Item, " ")
-		return w.text(key) + " (" + LanguageName(lang) + ")"
+		return w.text(key) + InLanguage(lang)
 	}
 	return c.Item
 }

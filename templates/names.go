@@ -84,14 +84,29 @@ func shownIn(b Banner, category string) []consent.Service {
 	return out
 }
 
-// LanguageName is a language's name in itself ("Deutsch"), with its code.
+// LanguageName is a language's name in itself ("Deutsch"), with its code:
+// "Deutsch (de)".
 func LanguageName(code string) string {
-	tag, err := language.Parse(code)
-	if err != nil {
-		return code
-	}
-	if n := display.Self.Name(tag); n != "" {
+	if n := selfName(code); n != "" {
 		return n + " (" + code + ")"
 	}
 	return code
+}
+
+// InLanguage is what a label says after its text to name the language it
+// is for, in one pair of parentheses: " (Deutsch, de)", not " (Deutsch (de))".
+func InLanguage(code string) string {
+	if n := selfName(code); n != "" {
+		return " (" + n + ", " + code + ")"
+	}
+	return " (" + code + ")"
+}
+
+// selfName is a language's name in itself, or "" for a code it cannot read.
+func selfName(code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return ""
+	}
+	return display.Self.Name(tag)
 }

@@ -276,14 +276,14 @@ func TestChangesInWords(t *testing.T) {
 			"Added service Google Analytics 4 to Analytics | 10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
 			"Allowed origins: added https://shop.example | ",
 			"Consent Mode: Marketing | ad_storage, ad_user_data, ad_personalization → ad_storage",
-			"Text: Category name: Analytics (Deutsch (de)) | Statistik",
+			"Text: Category name: Analytics (Deutsch, de) | Statistik",
 		},
 		"de": {
 			"Dienst Demo Ads: Cookie _demo_ads: Laufzeit | 90 Tage → 30 Tage",
 			"Dienst Google Analytics 4 unter Statistik hinzugefügt | 10 Cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
 			"Erlaubte Ursprünge: https://shop.example hinzugefügt | ",
 			"Consent Mode: Marketing | ad_storage, ad_user_data, ad_personalization → ad_storage",
-			"Text: Name der Kategorie: Statistik (Deutsch (de)) | Statistik",
+			"Text: Name der Kategorie: Statistik (Deutsch, de) | Statistik",
 		},
 	} {
 		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
