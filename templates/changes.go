@@ -133,9 +133,9 @@ func (w changeWords) text(key string) string {
 		for _, cat := range s.Categories {
 			switch name, desc := consent.CategoryTextKeys(cat.Key); key {
 			case name:
-				return w.t.T("a_t_category_name") + ": " + w.category(cat.Key)
+				return w.t.T("a_t_category_name") + w.t.Colon() + w.category(cat.Key)
 			case desc:
-				return w.t.T("a_t_category_desc") + ": " + w.category(cat.Key)
+				return w.t.T("a_t_category_desc") + w.t.Colon() + w.category(cat.Key)
 			}
 		}
 	}

@@ -97,7 +97,7 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
 	case e.Field == "" || known && label == "":
 		return msg
 	case !known:
-		return e.Field + ": " + msg
+		return e.Field + t.Colon() + msg
 	}
-	return t.T(label) + ": " + msg
+	return t.T(label) + t.Colon() + msg
 }

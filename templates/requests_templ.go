@@ -61,7 +61,7 @@ func consentURL(r *consent.SubjectRequest, id string) string {
 }
 
 func extensionLabel(a Admin, x *consent.RequestExtension) string {
-	return a.T.N("a_n_months", x.Months) + ": " + x.Reason + " (" + x.By + ", " + a.Time(x.At) + ")"
+	return a.T.N("a_n_months", x.Months) + a.T.Colon() + x.Reason + " (" + x.By + ", " + a.Time(x.At) + ")"
 }
 
 // stateClass colours a request's state; the state is always said in words
@@ -1512,7 +1512,7 @@ func eraseReason(a Admin, r *consent.SubjectRequest) string {
 	if r == nil {
 		return ""
 	}
-	return a.T.T("a_request") + " #" + itoa(r.ID) + ": " + r.Reference
+	return a.T.T("a_request") + " #" + itoa(r.ID) + a.T.Colon() + r.Reference
 }
 
 func requestField(r *consent.SubjectRequest) templ.Component {

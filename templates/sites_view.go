@@ -297,9 +297,9 @@ func TextLabel(t, defaults *i18n.Localizer, site *consent.Site, lang, key string
 			called = own
 		}
 		if key == name {
-			return t.T("a_t_category_name") + ": " + called
+			return t.T("a_t_category_name") + t.Colon() + called
 		}
-		return t.T("a_t_category_desc") + ": " + called
+		return t.T("a_t_category_desc") + t.Colon() + called
 	}
 	return orKey(t, "a_t_"+key, key)
 }

@@ -42,7 +42,7 @@ func TestAuditPublishDetailsInWords(t *testing.T) {
 	}{
 		{"en", []string{"Revision 1, material", "Revision 2, editorial: JIRA-7", "Revision 3, material, from blog.yaml"}},
 		{"de", []string{"Revision 1, wesentlich", "Revision 2, redaktionell: JIRA-7", "Revision 3, wesentlich, aus blog.yaml"}},
-		{"fr", []string{"Révision 1, substantielle", "Révision 2, rédactionnelle : JIRA-7", "Révision 3, substantielle, depuis blog.yaml"}},
+		{"fr", []string{"Révision 1, substantielle", "Révision 2, rédactionnelle\u202f: JIRA-7", "Révision 3, substantielle, depuis blog.yaml"}},
 		{"es", []string{"Revisión 1, sustancial", "Revisión 2, editorial: JIRA-7", "Revisión 3, sustancial, desde blog.yaml"}},
 		{"ar", []string{"المراجعة 1، جوهرية", "المراجعة 2، تحريرية: JIRA-7", "المراجعة 3، جوهرية، من blog.yaml"}},
 	} {

@@ -47,7 +47,7 @@ func TestAuditVerifyBreakInWords(t *testing.T) {
 	for _, tc := range []struct{ lang, want string }{
 		{"en", "Ledger broken at event " + at + ": its hash does not match its content and the event before it: this event was changed, or the one before it was changed or removed"},
 		{"de", "Protokoll unterbrochen bei Ereignis " + at + ": sein Hash passt nicht zu seinem Inhalt und dem Ereignis davor: Dieses Ereignis wurde geändert, oder das davor wurde geändert oder entfernt"},
-		{"fr", "Registre rompu à l’événement " + at + " : son empreinte ne correspond pas à son contenu et à l’événement qui le précède : cet événement a été modifié, ou le précédent a été modifié ou supprimé"},
+		{"fr", "Registre rompu à l’événement " + at + "\u202f: son empreinte ne correspond pas à son contenu et à l’événement qui le précède\u202f: cet événement a été modifié, ou le précédent a été modifié ou supprimé"},
 	} {
 		if got, _ := auditDetails(t, c, tc.lang, "?action=verify"); !slices.Equal(got, []string{tc.want}) {
 			t.Errorf("%s: the trail says the verification found\n%q\nwant\n%q", tc.lang, got, tc.want)

@@ -236,6 +236,18 @@ func (l *Localizer) ListSep() string {
 	return ", "
 }
 
+// Colon is what joins a label to its value ("Reason: …"): French puts a
+// narrow no-break space before the colon ("Motif : …"), which keeps the
+// colon from starting a line; other languages nothing. Every label joined
+// to a value is joined by it, and French texts that hold a colon write
+// the same space.
+func (l *Localizer) Colon() string {
+	if l.Lang == "fr" {
+		return "\u202f: "
+	}
+	return ": "
+}
+
 // Dec is a number with digits decimals for people to read, with the
 // language's decimal separator and grouping: 4.5 in English, 4,5 in German
 // and French. Like Num, never for anything a machine reads.
