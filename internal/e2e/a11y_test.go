@@ -240,7 +240,9 @@ func (b *browser) overflowing() []string {
 // TestReflow320: at 320 CSS px wide, the banner and the preference center
 // (services unfolded, their cookie tables included) fit the screen in
 // English and Arabic, and so do the console's forms: nothing needs
-// scrolling sideways but the console's data tables.
+// scrolling sideways but the console's data tables. The site editor's and
+// the requests' forms set their labels beside their fields, the longest
+// label as wide as the page (899 px at 320 on the site editor).
 func TestReflow320(t *testing.T) {
 	b := start(t)
 	b.do("narrowing the viewport", chromedp.EmulateViewport(320, 640))
@@ -271,7 +273,8 @@ func TestReflow320(t *testing.T) {
 	b.open("/admin/login")
 	check("the sign-in page")
 	b.signIn("/admin/log")
-	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/consents/" + e.ConsentID.String(), "/admin/dashboard"} {
+	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/consents/" + e.ConsentID.String(), "/admin/dashboard",
+		"/admin/requests", "/admin/sites", "/admin/sites/demo", "/admin/sites/demo?edit=3", "/admin/sites/demo/embed", "/admin/integrity"} {
 		b.open(p)
 		check(p)
 	}
