@@ -3,6 +3,7 @@ package e2e
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -131,5 +132,89 @@ func TestNoJSPageTargets(t *testing.T) {
 	status := eval[int](b, `fetch("/favicon.ico").then(r => r.status)`)
 	if status != 200 {
 		t.Errorf("/favicon.ico answers %d", status)
+	}
+}
+
+// brokenWords is the expression of the ordinary words (not cookie names,
+// which may break anywhere) in the cookie tables under root that a line
+// break cuts in two, and of the tables wider than their box.
+const brokenWords = `((root) => {
+	const out = [];
+	const lines = (r) => new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size;
+	for (const cell of root.querySelectorAll("th, td")) {
+		const w = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+		for (let n; (n = w.nextNode()); ) {
+			if (n.parentElement.closest("code")) continue;
+			for (const m of n.data.matchAll(/[^\s\-\u2010\u2011\/]+/g)) {
+				const r = document.createRange();
+				r.setStart(n, m.index);
+				r.setEnd(n, m.index + m[0].length);
+				if (lines(r) > 1) out.push("word " + JSON.stringify(m[0]));
+			}
+		}
+	}
+	for (const t of root.querySelectorAll("table")) {
+		const box = t.parentElement.getBoundingClientRect(), r = t.getBoundingClientRect();
+		if (r.width > box.width + 0.5) out.push("a table " + Math.round(r.width) + " px wide in " + Math.round(box.width));
+	}
+	return out;
+})`
+
+// TestCookieTablesBreakNoWord: on a 360 px phone, the cookie tables of the
+// page without JavaScript and of the preference center fit the screen in
+// every visitor language without cutting an ordinary word in two (a cookie
+// name may break anywhere); the banner's text keeps the "Cookie settings"
+// button's name it quotes on one line ('„Cookie-Einstellungen“' in German)
+// and a Bengali suffix joined by a hyphen with its word, at any width. The
+// tables broke words anywhere below 700 px ('Persiste|nt'). Chinese,
+// Japanese, Korean and Thai, whose lines break between syllables or
+// letters by the browser's own rules, are not checked for words.
+func TestCookieTablesBreakNoWord(t *testing.T) {
+	b := start(t)
+	b.do("narrowing the viewport", chromedp.EmulateViewport(360, 740))
+	for _, l := range i18n.Visitor {
+		b.open("/p/demo?lang=" + l.Code)
+		eval[int](b, `[...document.querySelectorAll("details")].map(d => d.open = true).length`)
+		out := eval[[]string](b, brokenWords+`(document.querySelector("main"))`)
+		if slices.Contains([]string{"zh-Hans", "zh-Hant", "ja", "ko", "th"}, l.Code) {
+			out = slices.DeleteFunc(out, func(s string) bool { return strings.HasPrefix(s, "word ") })
+		}
+		if len(out) > 0 {
+			t.Errorf("%s, the page without JavaScript at 360 px: %s", l.Code, strings.Join(out, "; "))
+		}
+	}
+	for _, lang := range []string{"en", "de", "fi"} {
+		b.open("/demo?lang=" + lang)
+		b.waitBanner()
+		b.click("Customize", part("customize"))
+		b.wait("the preference center", visible(part("prefs")))
+		eval[int](b, `[...`+part("prefs")+`.querySelectorAll("details")].map(d => d.open = true).length`)
+		if out := eval[[]string](b, brokenWords+`(`+part("prefs")+`)`); len(out) > 0 {
+			t.Errorf("%s, the preference center at 360 px: %s", lang, strings.Join(out, "; "))
+		}
+	}
+	// The banner's text as the page without JavaScript shows it, in widths
+	// from a phone's to a tablet's.
+	for lang, joined := range map[string]string{
+		"de": "„Cookie.Einstellungen“", "hu": "„Süti.beállítások”", "nl": "‘Cookie.instellingen’", "ro": "cookie.uri”",
+		"mt": "tal.cookies”", "sq": "cookie.ve”", "bn": "”.এ",
+	} {
+		b.open("/p/demo?lang=" + lang)
+		split := eval[[]int](b, `((re) => {
+			const p = document.querySelector("main > p"), main = document.querySelector("main"), n = p.firstChild, out = [];
+			const m = n.data.match(re);
+			if (!m) return [-1];
+			const r = document.createRange();
+			r.setStart(n, m.index);
+			r.setEnd(n, m.index + m[0].length);
+			for (let w = 200; w <= 720; w += 2) {
+				main.style.width = w + "px";
+				if (new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size > 1) out.push(w);
+			}
+			return out;
+		})(new RegExp(`+strconv.Quote(joined)+`))`)
+		if len(split) > 0 {
+			t.Errorf("%s: the banner's text breaks %s across lines (at %v px; -1: not found)", lang, joined, split)
+		}
 	}
 }
