@@ -120,6 +120,23 @@ func TestEveryLanguageFits(t *testing.T) {
 	}
 }
 
+// TestNoJSPageBackLinkFirst: on the page without JavaScript, "Back to the
+// site" comes first, above the heading, where a page's way back is looked
+// for (and first for the keyboard); it sat under the last button, below
+// every category, on a phone several screens down.
+func TestNoJSPageBackLinkFirst(t *testing.T) {
+	b := start(t)
+	for _, w := range []int64{360, 1280} {
+		b.do("setting the viewport", chromedp.EmulateViewport(w, 800))
+		b.open("/p/demo?lang=de&return=" + b.base + "/demo")
+		got := eval[[]float64](b, `[`+onPage("back")+`.getBoundingClientRect().bottom, document.querySelector("h1").getBoundingClientRect().top, `+
+			`document.querySelector("main").firstElementChild.contains(`+onPage("back")+`) ? 1 : 0]`)
+		if got[0] > got[1] || got[0] > 800 || got[2] != 1 {
+			t.Errorf("at %d px the way back ends at y %.0f, the heading starts at %.0f (first in the page: %v); want it first, above the heading", w, got[0], got[1], got[2] == 1)
+		}
+	}
+}
+
 // TestNoJSPageTargets: on the page without JavaScript, "Back to the site"
 // is at least 24 px high, and the origin's favicon is no 404.
 func TestNoJSPageTargets(t *testing.T) {
