@@ -98,7 +98,20 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language")))
-	if err := render(c, status, templates.ErrorPage(loc, status, statusTitle(loc, status), e.Error())); err != nil {
+	msg := e.Error()
+	if strings.HasPrefix(c.Request().URL.Path, "/p/") {
+		// The page without JavaScript speaks the visitor's language, the one
+		// its address or form asked for, and so does its refusal: a detail
+		// the visitor's catalogue has no sentence for is left to the title.
+		loc = s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().PostForm.Get("lang"), c.Request().Header.Get("Accept-Language")))
+		msg = ""
+		if e.Key != "" {
+			if t := loc.TData(e.Key, e.Args); t != e.Key {
+				msg = t
+			}
+		}
+	}
+	if err := render(c, status, templates.ErrorPage(loc, status, statusTitle(loc, status), msg)); err != nil {
 		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
 }

@@ -44,11 +44,11 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 		return err
 	}
 	if o := c.Request().Header.Get("Origin"); o != "" && o != c.Scheme()+"://"+c.Request().Host {
-		return consent.Errorf(consent.EForbidden, "this form can only be posted from its own page")
+		return consent.Errorf(consent.EForbidden, "this form can only be posted from its own page").Say("page_error_origin", nil)
 	}
 	rev, err := strconv.Atoi(c.FormValue("revision"))
 	if err != nil {
-		return consent.FieldError(consent.EInvalid, "revision", "must be a revision number")
+		return consent.FieldError(consent.EInvalid, "revision", "must be a revision number").Say("page_error_form", nil)
 	}
 	if rev > site.Revision { // published on another instance since this one read the site
 		if _, err := s.sites.atLeast(c.Request().Context(), site.ID, rev); err != nil {
@@ -71,7 +71,9 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 		}
 	}
 	resp, err := s.record(c, site, req)
-	if err != nil {
+	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
+		return consent.Wrap(code, err, "%s", err.Error()).Say("page_error_form", nil)
+	} else if err != nil {
 		return err
 	}
 	s.setTokenCookie(c, resp.Token, resp.ExpiresAt)
@@ -91,15 +93,19 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 }
 
 // prefsSite loads the site and checks that the return URL, if any, is on
-// one of its allowed origins.
+// one of its allowed origins. Its refusals name the sentence (page_error_…)
+// their error page says them by in the visitor's language.
 func (s *Server) prefsSite(c echo.Context, ret string) (*consent.Site, *url.URL, error) {
 	site, err := s.sites.get(c.Request().Context(), c.Param("site"))
+	if consent.ErrorCode(err) == consent.ENotFound {
+		return nil, nil, consent.Wrap(consent.ENotFound, err, "%s", err.Error()).Say("page_error_site", nil)
+	}
 	if err != nil || ret == "" {
 		return site, nil, err
 	}
 	u, err := url.Parse(ret)
 	if err != nil || !u.IsAbs() || !site.AllowsOrigin(u.Scheme+"://"+u.Host) {
-		return nil, nil, consent.FieldError(consent.EForbidden, "return", "%q is not on an origin site %q allows", ret, site.ID)
+		return nil, nil, consent.FieldError(consent.EForbidden, "return", "%q is not on an origin site %q allows", ret, site.ID).Say("page_error_return", nil)
 	}
 	return site, u, nil
 }
