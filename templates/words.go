@@ -8,6 +8,7 @@ import (
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/retention"
 )
 
@@ -120,6 +121,17 @@ func RequestStateWords(t *i18n.Localizer, r *consent.SubjectRequest, today time.
 func ActorWords(t *i18n.Localizer, actor string) string {
 	s, _ := say(t, auth.ActorWords(actor))
 	return s
+}
+
+// BreakWords is a broken ledger as the integrity page says it: the break's
+// words in the console's language ("Protokoll unterbrochen bei Ereignis #7
+// (…): …"), as the audit trail says them, or "The ledger is broken: " and
+// its error as written where it has none.
+func BreakWords(t *i18n.Localizer, b *ledger.Break) string {
+	if w := b.Words(); w != nil {
+		return AuditDetailWords(t, auth.AuditEntry{Words: w, Detail: b.Error()})
+	}
+	return t.T("a_broken") + t.Colon() + b.Error()
 }
 
 // AuditDetailWords is an audit entry's detail as the trail shows it: its

@@ -43,7 +43,7 @@ func TestIntegrityShowsCLIVerification(t *testing.T) {
 	c := newConsole(t, a)
 	c.login("viewer@shop.example")
 	_, page, _ := c.get("/admin/integrity")
-	if !strings.Contains(page, `data-testid="verified-by">cli<`) || strings.Contains(page, `data-testid="cli-finding"`) {
+	if !strings.Contains(page, `data-testid="verified-by">Command line<`) || strings.Contains(page, `data-testid="cli-finding"`) {
 		t.Error("the integrity page does not name the command line as the last to verify")
 	}
 	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at.Add(30 * time.Second), Actor: "cli", Action: "verify", Target: "1",
@@ -52,8 +52,60 @@ func TestIntegrityShowsCLIVerification(t *testing.T) {
 	}
 	_, page, _ = c.get("/admin/integrity")
 	if !strings.Contains(page, `data-testid="cli-finding"`) || !strings.Contains(page, "TAMPERED: event #2 changed") ||
-		!strings.Contains(page, `data-testid="verified-by">cli<`) {
+		!strings.Contains(page, `data-testid="verified-by">Command line<`) {
 		t.Error("a command-line finding newer than the checkpoint does not show")
+	}
+}
+
+// TestIntegrityInWords: the integrity page says who verified and what a
+// verification found in the console's language, as the audit trail does: a
+// German administrator reads "Kommandozeile" for the command line, the
+// command line's finding as consentry verify writes it, and a break the
+// console's own verification finds, in German; they were "cli" and the
+// English written for the CSV.
+func TestIntegrityInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	batch := demoEvents(t, a, 3)
+	ctx := context.Background()
+	if err := a.Store.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Add(-time.Minute)
+	if err := a.Store.SetVerified(ctx, batch[0].Seq, batch[0].Hash, at); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at, Actor: "cli", Action: "verify", Target: "1", Detail: "intact: 1 events, 1 texts snapshots"}); err != nil {
+		t.Fatal(err)
+	}
+	// As cmd/consentry's auditVerify writes a finding.
+	brk := &ledger.Break{Seq: 2, ID: batch[1].ID.String(), Reason: "its hash does not match", Why: auth.Say("a_break_hash", nil)}
+	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at.Add(time.Second), Actor: "cli", Action: "verify", Target: "1",
+		Detail: "TAMPERED: " + brk.Error(), Words: []auth.Words{auth.Say("a_audit_detail_tampered", map[string]auth.Words{"Break": brk.Words()[0]})}}); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/integrity")
+	token := csrfField.FindStringSubmatch(page)[1]
+	if status, body, _ := c.post("/admin/me", url.Values{"lang": {"de"}, "tz": {"UTC"}, "_csrf": {token}}); status != http.StatusSeeOther {
+		t.Fatalf("choosing German: %d %s", status, body)
+	}
+	_, page, _ = c.get("/admin/integrity")
+	for _, want := range []string{`data-testid="verified-by">Kommandozeile<`, "(Kommandozeile, ",
+		"<bdi>Manipuliert: Protokoll unterbrochen bei Ereignis #2 (" + batch[1].ID.String() + "): sein Hash passt nicht"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the German integrity page lacks %q", want)
+		}
+	}
+	db := appDB(t, a)
+	if _, err := db.Exec(`UPDATE events SET expires = expires + 1 WHERE seq = 3`); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})
+	want := `data-testid="broken">Protokoll unterbrochen bei Ereignis #3 (` + batch[2].ID.String() + `): sein Hash passt nicht`
+	if !strings.Contains(page, want) {
+		t.Errorf("the console's own verification does not say the break in German: want %q in\n%s", want, page)
 	}
 }
 

@@ -41,7 +41,7 @@ func TestIntegrityAfterPurge(t *testing.T) {
 		t.Fatalf("purge: %+v, %v", p, err)
 	}
 	_, page, _ = c.get("/admin/integrity")
-	for _, want := range []string{"Events in the ledger: 4<", `data-testid="purged-by">cli<`, `data-testid="purge-site">All sites<`, "8 events removed",
+	for _, want := range []string{"Events in the ledger: 4<", `data-testid="purged-by">Command line<`, `data-testid="purge-site">All sites<`, "8 events removed",
 		`data-testid="purge-anchor">8:` + hex.EncodeToString(batch[7].Hash[:])} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the integrity page lacks %q", want)

@@ -102,6 +102,18 @@ func (c *console) csrf() string {
 	return m[1]
 }
 
+// appDB opens the app's SQLite file beside its store, for a test to change
+// what only a tamperer or time would; it closes when the test ends.
+func appDB(t *testing.T, a *app.App) *sql.DB {
+	t.Helper()
+	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(a.DB(), "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func (c *console) post(path string, form url.Values) (int, string, http.Header) {
 	c.t.Helper()
 	res, err := c.http.PostForm(c.srv.URL+path, form)
