@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -228,11 +227,7 @@ func TestPasswordChangeEndsOtherSessions(t *testing.T) {
 func TestSessionTimeoutsServerSide(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
-	db, err := sql.Open("sqlite", strings.TrimPrefix(a.DB(), "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := appDB(t, a)
 	for _, col := range []string{"seen_at", "started_at"} {
 		c := newConsole(t, a)
 		c.login("dpo@shop.example")

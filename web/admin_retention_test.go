@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/hex"
 	"net/http"
 	"net/url"
@@ -71,11 +70,7 @@ func TestIntegrityAfterPurge(t *testing.T) {
 	}
 	// A fresh event removed and a run forged in its place under the
 	// existing purge: the runs then account for more than the records.
-	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(a.DB(), "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := appDB(t, a)
 	if _, err := db.Exec(`DELETE FROM events WHERE seq = 10; INSERT INTO purged (first_seq, last_seq, before_hash, after_hash, purge_id)
 		VALUES (10, 10, ?, ?, ?)`, batch[8].Hash[:], batch[9].Hash[:], p.ID); err != nil {
 		t.Fatal(err)

@@ -536,11 +536,7 @@ func TestIntegrityPage(t *testing.T) {
 	if _, later, _ := c.get("/admin/integrity"); !strings.Contains(page, `data-testid="verified-by">viewer@shop.example<`) || !strings.Contains(later, `data-testid="verified-by">viewer@shop.example<`) {
 		t.Error("the integrity page does not say who verified last")
 	}
-	db, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(a.DB(), "sqlite:"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := appDB(t, a)
 	if _, err := db.Exec(`INSERT INTO choices (revision, action, granted, source, lang, country, rule, texts_hash)
 		SELECT revision, 'accept_all', granted, source, lang, country, rule, texts_hash FROM choices WHERE id = (SELECT choice_id FROM events WHERE seq = 4);
 		UPDATE events SET choice_id = last_insert_rowid() WHERE seq = 4`); err != nil {
