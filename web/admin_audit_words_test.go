@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -315,28 +316,14 @@ func TestAuditDSRDetailsInWords(t *testing.T) {
 // CSV keeps what was written.
 func TestAuditPurgeDetailsInWords(t *testing.T) {
 	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
-	ctx := context.Background()
 	batch := appendEightOld(t, a)
 	cutoff := time.Date(2025, 6, 1, 12, 30, 0, 0, time.UTC)
 	if !cutoff.After(batch[7].Time) {
 		cutoff = time.Now().UTC().AddDate(-1, 0, 0).Truncate(time.Second)
 	}
-	killed := store.Purge{Actor: "scheduler", Site: "demo", Cutoff: cutoff}
-	if err := a.Store.BeginPurge(ctx, &killed); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Store.PurgeBatch(ctx, &killed, 2); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := retention.Close(ctx, a.Store, "cli"); err != nil {
-		t.Fatal(err)
-	}
-	p, err := retention.Run(ctx, a.Store, retention.Options{Cutoff: cutoff, Actor: "cli"})
-	if err != nil || p.Count != 6 {
-		t.Fatalf("purge: %+v, %v", p, err)
-	}
-	if err := retention.Audit(ctx, a.Store, p); err != nil {
-		t.Fatal(err)
+	p := killedThenPurged(t, a, cutoff)
+	if p.Count != 6 {
+		t.Fatalf("purge: %+v", p)
 	}
 	at := cutoff.Format("2006-01-02 15:04:05") + " UTC"
 	run := fmt.Sprintf("#3 to #8, the newest hashing %x", p.LastHash)
@@ -385,3 +372,30 @@ func auditDetails(t *testing.T, c *console, lang, query string) ([]string, strin
 }
 
 var auditDetail = regexp.MustCompile(`data-testid="audit-detail"><bdi>([^<]*)<`)
+
+// killedThenPurged leaves a purge of the demo site by the scheduler stopped
+// after a batch of two events, closes it from the command line, then purges
+// every site before cutoff from the command line, as written to the audit
+// trail; it returns the second purge.
+func killedThenPurged(t *testing.T, a *app.App, cutoff time.Time) store.Purge {
+	t.Helper()
+	ctx := context.Background()
+	killed := store.Purge{Actor: "scheduler", Site: "demo", Cutoff: cutoff}
+	if err := a.Store.BeginPurge(ctx, &killed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.Store.PurgeBatch(ctx, &killed, 2); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := retention.Close(ctx, a.Store, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	p, err := retention.Run(ctx, a.Store, retention.Options{Cutoff: cutoff, Actor: "cli"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := retention.Audit(ctx, a.Store, p); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/config"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 )
 
@@ -28,18 +30,8 @@ import (
 func TestIntegrityShowsCLIVerification(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "viewer@shop.example", auth.Viewer)
-	batch := demoEvents(t, a, 3)
+	_, at := verifiedByCLI(t, a, 3)
 	ctx := context.Background()
-	if err := a.Store.AppendBatch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
-	at := time.Now().UTC().Add(-time.Minute)
-	if err := a.Store.SetVerified(ctx, batch[2].Seq, batch[2].Hash, at); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at, Actor: "cli", Action: "verify", Target: "3", Detail: "intact: 3 events, 1 texts snapshots"}); err != nil {
-		t.Fatal(err)
-	}
 	c := newConsole(t, a)
 	c.login("viewer@shop.example")
 	_, page, _ := c.get("/admin/integrity")
@@ -66,18 +58,8 @@ func TestIntegrityShowsCLIVerification(t *testing.T) {
 func TestIntegrityInWords(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
-	batch := demoEvents(t, a, 3)
+	batch, at := verifiedByCLI(t, a, 1)
 	ctx := context.Background()
-	if err := a.Store.AppendBatch(ctx, batch); err != nil {
-		t.Fatal(err)
-	}
-	at := time.Now().UTC().Add(-time.Minute)
-	if err := a.Store.SetVerified(ctx, batch[0].Seq, batch[0].Hash, at); err != nil {
-		t.Fatal(err)
-	}
-	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at, Actor: "cli", Action: "verify", Target: "1", Detail: "intact: 1 events, 1 texts snapshots"}); err != nil {
-		t.Fatal(err)
-	}
 	// As cmd/consentry's auditVerify writes a finding.
 	brk := &ledger.Break{Seq: 2, ID: batch[1].ID.String(), Reason: "its hash does not match", Why: auth.Say("a_break_hash", nil)}
 	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at.Add(time.Second), Actor: "cli", Action: "verify", Target: "1",
@@ -107,6 +89,28 @@ func TestIntegrityInWords(t *testing.T) {
 	if !strings.Contains(page, want) {
 		t.Errorf("the console's own verification does not say the break in German: want %q in\n%s", want, page)
 	}
+}
+
+// verifiedByCLI appends three demo events and records, a minute ago, a
+// verification by consentry verify that found the first upTo intact: its
+// checkpoint and its audit entry, actor cli.
+func verifiedByCLI(t *testing.T, a *app.App, upTo int) ([]*consent.Event, time.Time) {
+	t.Helper()
+	batch := demoEvents(t, a, 3)
+	ctx := context.Background()
+	if err := a.Store.AppendBatch(ctx, batch); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().UTC().Add(-time.Minute)
+	last := batch[upTo-1]
+	if err := a.Store.SetVerified(ctx, last.Seq, last.Hash, at); err != nil {
+		t.Fatal(err)
+	}
+	n := strconv.Itoa(upTo)
+	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at, Actor: "cli", Action: "verify", Target: n, Detail: "intact: " + n + " events, 1 texts snapshots"}); err != nil {
+		t.Fatal(err)
+	}
+	return batch, at
 }
 
 // TestSignedHeadExport: the integrity page publishes the signing key and

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"html"
 	"regexp"
 	"slices"
@@ -10,8 +9,6 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/auth"
-	"github.com/consentry/consentry/internal/retention"
-	"github.com/consentry/consentry/internal/store"
 )
 
 // TestAuditActorsInWords: the trail's Who column names the command line
@@ -22,26 +19,9 @@ import (
 // written.
 func TestAuditActorsInWords(t *testing.T) {
 	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
-	ctx := context.Background()
 	appendEightOld(t, a)
 	cutoff := time.Now().UTC().AddDate(-1, 0, 0).Truncate(time.Second)
-	killed := store.Purge{Actor: "scheduler", Site: "demo", Cutoff: cutoff}
-	if err := a.Store.BeginPurge(ctx, &killed); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := a.Store.PurgeBatch(ctx, &killed, 2); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := retention.Close(ctx, a.Store, "cli"); err != nil {
-		t.Fatal(err)
-	}
-	p, err := retention.Run(ctx, a.Store, retention.Options{Cutoff: cutoff, Actor: "cli"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := retention.Audit(ctx, a.Store, p); err != nil {
-		t.Fatal(err)
-	}
+	killedThenPurged(t, a, cutoff)
 	actors := regexp.MustCompile(`data-testid="audit-actor">([^<]*)<`)
 	for _, tc := range []struct{ lang, cli, scheduler, closed string }{
 		{"en", "Command line", "Scheduler", "; record closed by Command line"},

@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/consent"
-	"github.com/consentry/consentry/internal/i18n"
-	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/web"
 )
 
@@ -23,15 +20,7 @@ import (
 // editor and not yet published was gone.
 func TestDemoOnAnotherAddressKeepsTheDraft(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	bundle, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, bundle := demoStore(t)
 	var logged bytes.Buffer
 	log := slog.New(slog.NewTextHandler(&logged, nil))
 	if err := seedDemo(ctx, st, bundle, "http://127.0.0.1:8080", log); err != nil {

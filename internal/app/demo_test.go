@@ -18,15 +18,7 @@ import (
 // current, and are not told of its change again.
 func TestDemoOnAnotherAddressAsksNobodyAgain(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	bundle, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	st, bundle := demoStore(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	if err := seedDemo(ctx, st, bundle, "http://127.0.0.1:8080", log); err != nil {
 		t.Fatal(err)
@@ -62,4 +54,20 @@ func TestDemoOnAnotherAddressAsksNobodyAgain(t *testing.T) {
 	if got.ChangeNote == "" || got.Name != "Green Cross" {
 		t.Errorf("note %q, name %q", got.ChangeNote, got.Name)
 	}
+}
+
+// demoStore is a fresh SQLite store, closed when the test ends, and the
+// message bundle the demo's texts come from.
+func demoStore(t *testing.T) (*sqlite.Store, *i18n.Bundle) {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "c.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st, bundle
 }
