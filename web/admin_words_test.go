@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -115,5 +116,26 @@ func TestGrantedAndDeniedInTheSitesOrder(t *testing.T) {
 	_, proof, _ := c.get("/admin/events/" + es[0].ID.String())
 	if !strings.Contains(proof, "<dd>Notwendig, Präferenzen, Statistik, Marketing</dd>") {
 		t.Error("the proof does not list granted in the site's order")
+	}
+}
+
+// TestLogCountryUnknownIsDash: an event whose country the server did not
+// know (no trusted proxy header) shows "—" in the log's Country column, as
+// the event's proof does; the cell was empty, as if the page had not
+// loaded it.
+func TestLogCountryUnknownIsDash(t *testing.T) {
+	a, c := signedIn(t, "dpo@shop.example", auth.Viewer)
+	batch := demoEvents(t, a, 2)
+	batch[0].Country, batch[1].Country = "", "DE"
+	if err := a.Store.AppendBatch(context.Background(), batch); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ := c.get("/admin/log")
+	var got []string
+	for _, m := range regexp.MustCompile(`data-testid="country">([^<]*)<`).FindAllStringSubmatch(page, -1) {
+		got = append(got, m[1])
+	}
+	if want := []string{"DE", "—"}; !slices.Equal(got, want) {
+		t.Errorf("the log's Country column reads %q, newest first; want %q", got, want)
 	}
 }
