@@ -75,6 +75,15 @@ func TestReceipt(t *testing.T) {
 	if !b.isVisible(onPage("receipt-json")) {
 		t.Error("the receipt page offers no JSON download")
 	}
+	// On a phone its cells stack, each under its column's name, as the
+	// cookie tables do: the names the hidden header row holds.
+	b.do("narrowing the viewport", chromedp.EmulateViewport(360, 740))
+	labels := eval[[]string](b, `[...`+onPage("receipt-rows")+`.tBodies[0].rows[0].cells].map(td => getComputedStyle(td, "::before").content)`)
+	heads := eval[[]string](b, `[...`+onPage("receipt-rows")+`.tHead.rows[0].cells].map(th => JSON.stringify(th.textContent))`)
+	if len(heads) != 4 || !slices.Equal(labels, heads) || b.isVisible(onPage("receipt-rows")+`.tHead`) {
+		t.Errorf("at 360 px the receipt's cells are labelled %q, want their columns' names %q", labels, heads)
+	}
+	b.do("widening the viewport", chromedp.EmulateViewport(1280, 800))
 	if src, err := axeSource(); err == nil {
 		b.checkAxe(string(src), "the receipt page")
 	}
