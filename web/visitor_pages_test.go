@@ -35,7 +35,7 @@ func TestReceiptPage(t *testing.T) {
 		}
 	}
 	// Newest first: the refusal, then the acceptance of everything.
-	rows := regexp.MustCompile(`(?s)<tr><td><time[^>]*>[^<]*</time></td><td>1</td><td>([^<]*)</td><td>([^<]*)</td></tr>`).FindAllStringSubmatch(body, -1)
+	rows := regexp.MustCompile(`(?s)<tr><td[^>]*><time[^>]*>[^<]*</time></td><td[^>]*>1</td><td[^>]*>([^<]*)</td><td[^>]*>([^<]*)</td></tr>`).FindAllStringSubmatch(body, -1)
 	if len(rows) != 2 || rows[0][1] != "Alle abgelehnt" || rows[0][2] != "Nur die notwendigen Cookies" ||
 		rows[1][1] != "Alle akzeptiert" || rows[1][2] != "Präferenzen, Statistik, Marketing" {
 		t.Errorf("receipt rows %q", rows)
