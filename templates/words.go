@@ -155,12 +155,7 @@ func AuditDetailWords(t *i18n.Localizer, e auth.AuditEntry) string {
 		}
 		said[i] = s
 	}
-	sep := "; "
-	switch t.Lang {
-	case "ar", "fa", "ur":
-		sep = "؛ "
-	}
-	return strings.Join(said, sep)
+	return strings.Join(said, t.Semicolon())
 }
 
 // say is w in the console's language, and false when w names a message

@@ -236,6 +236,17 @@ func (l *Localizer) ListSep() string {
 	return ", "
 }
 
+// Semicolon is what separates two sentences of one line (an audit entry's
+// details): the Arabic semicolon in the languages written in Arabic script,
+// which keeps a Latin value between two sentences in its place.
+func (l *Localizer) Semicolon() string {
+	switch l.Lang {
+	case "ar", "fa", "ur":
+		return "؛ "
+	}
+	return "; "
+}
+
 // Colon is what joins a label to its value ("Reason: …"): French puts a
 // narrow no-break space before the colon ("Motif : …"), which keeps the
 // colon from starting a line; other languages nothing. Every label joined
