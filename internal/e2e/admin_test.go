@@ -65,6 +65,15 @@ func (b *browser) decide(testid string, granted ...string) *state {
 	return b.waitGranted(testid, granted...)
 }
 
+// draftRetention signs in to the demo site's editor and saves its
+// retention as 400 days: a draft, with one change to publish.
+func (b *browser) draftRetention() {
+	b.t.Helper()
+	b.signIn("/admin/sites/demo")
+	b.do("keeping decisions 400 days", chromedp.SetValue(chromedp.CSS("#b-retention"), "400"))
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
+}
+
 // signIn signs in to the console with the demo admin's email and password
 // through the sign-in form, starting from the page at path, and checks that
 // it lands there.

@@ -54,9 +54,7 @@ func TestPublishPageSaysChangesInWords(t *testing.T) {
 // site-publish-editorial/material.png with CONSENTRY_SCREENSHOTS).
 func TestWhatChangedOnlyForMaterial(t *testing.T) {
 	b := start(t)
-	b.signIn("/admin/sites/demo")
-	b.do("keeping decisions 400 days", chromedp.SetValue(chromedp.CSS("#b-retention"), "400"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
+	b.draftRetention()
 	b.disableJS()
 	b.open("/admin/sites/demo")
 	box := `document.querySelector('[data-testid="what-changed"] textarea')`

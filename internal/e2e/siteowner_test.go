@@ -157,9 +157,7 @@ func TestRemovedCategoryIsGone(t *testing.T) {
 // nothing a visitor consented to.
 func TestRetentionChangeOnPublishPage(t *testing.T) {
 	b := start(t)
-	b.signIn("/admin/sites/demo")
-	b.do("keeping decisions 400 days", chromedp.SetValue(chromedp.CSS("#b-retention"), "400"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
+	b.draftRetention()
 	b.shotIfAsked("site-publish-retention-en.png")
 	rows := eval[[]string](b, `[...document.querySelectorAll('[data-testid="changes"] tr')].map(r => r.innerText.replace(/\s+/g, " ").trim())`)
 	if want := []string{"Keep decisions in the log for for ever → 400 days"}; !slices.Equal(rows, want) {

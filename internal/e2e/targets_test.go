@@ -96,9 +96,7 @@ func TestUsersDisabledBoxLinedUp(t *testing.T) {
 // its box drawn in the middle, away from the label.
 func TestConsoleBoxesLinedUp(t *testing.T) {
 	b := start(t)
-	b.signIn("/admin/sites/demo")
-	b.do("keeping decisions 400 days", chromedp.SetValue(chromedp.CSS("#b-retention"), "400"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
+	b.draftRetention()
 	for _, lang := range []string{"en", "ar"} {
 		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
 		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
