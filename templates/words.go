@@ -10,6 +10,7 @@ import (
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/retention"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // The console says what happened in words; the records, exports and filters
@@ -160,7 +161,7 @@ func AuditDetailWords(t *i18n.Localizer, e auth.AuditEntry) string {
 
 // say is w in the console's language, and false when w names a message
 // the catalogue does not have and gives no text to show instead.
-func say(t *i18n.Localizer, w auth.Words) (string, bool) {
+func say(t *i18n.Localizer, w words.Words) (string, bool) {
 	if w.Key == "" {
 		return w.Text, true
 	}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
@@ -56,7 +57,7 @@ func (s *Server) postSignOutEverywhere(c echo.Context) error {
 		return err
 	}
 	clearSessionCookie(c)
-	if err := s.audit(c, u.Email, "signout_everywhere", u.Email, fmt.Sprintf("sessions=%d", n), auth.SayN("a_audit_detail_sessions", int(n), nil)); err != nil {
+	if err := s.audit(c, u.Email, "signout_everywhere", u.Email, fmt.Sprintf("sessions=%d", n), words.SayN("a_audit_detail_sessions", int(n), nil)); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/login")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
@@ -112,7 +113,7 @@ func (s *Server) getAuditExport(c echo.Context) error {
 		// Back on the trail, whose filters these are, saying what is wrong.
 		return s.auditRefused(c, s.adminT(c, u), templates.AuditView{Filter: f}, err)
 	}
-	if err := s.audit(c, u.Email, "audit_export", "csv", f.Values().Encode(), filterWords(f.Values(), auditFilterLabels, "a_audit_")...); err != nil {
+	if err := s.audit(c, u.Email, "audit_export", "csv", f.Values().Encode(), words.Filters(f.Values(), auditFilterLabels, "a_audit_")...); err != nil {
 		return err
 	}
 	h := c.Response().Header()

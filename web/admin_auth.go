@@ -11,6 +11,7 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
@@ -139,9 +140,9 @@ func clearSessionCookie(c echo.Context) {
 
 // audit appends to the audit trail, the detail in English and in words
 // (auth.AuditEntry); a failure to audit fails the request.
-func (s *Server) audit(c echo.Context, actor, action, target, detail string, words ...auth.Words) error {
+func (s *Server) audit(c echo.Context, actor, action, target, detail string, said ...words.Words) error {
 	return s.cfg.Store.Audit(c.Request().Context(), auth.AuditEntry{
-		Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, Detail: detail, Words: words, IP: c.RealIP(),
+		Time: time.Now().UTC(), Actor: actor, Action: action, Target: target, Detail: detail, Words: said, IP: c.RealIP(),
 	})
 }
 

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/export"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -92,11 +92,11 @@ func (s *Server) getConsentExport(c echo.Context) error {
 // requestDetail is an audit entry's detail, in English and in words, for a
 // data-subject action taken for a request from the log: the request named
 // first, so the trail shows what each action answered.
-func requestDetail(r *consent.SubjectRequest, detail string, said ...auth.Words) (string, []auth.Words) {
+func requestDetail(r *consent.SubjectRequest, detail string, said ...words.Words) (string, []words.Words) {
 	if r == nil {
 		return detail, said
 	}
-	said = append([]auth.Words{auth.Say("a_audit_target_request", map[string]auth.Words{"N": auth.WrittenInt(r.ID)})}, said...)
+	said = append([]words.Words{words.Say("a_audit_target_request", map[string]words.Words{"N": words.WrittenInt(r.ID)})}, said...)
 	if detail == "" {
 		return requestTarget(r.ID), said
 	}

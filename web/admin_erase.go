@@ -8,8 +8,8 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
@@ -42,7 +42,7 @@ func (s *Server) postErase(c echo.Context) error {
 		return err
 	}
 	detail, said := requestDetail(req, fmt.Sprintf("%d events: %s", n, reason),
-		auth.SayN("a_audit_detail_erased", int(n), map[string]auth.Words{"Reason": auth.Written(reason)}))
+		words.SayN("a_audit_detail_erased", int(n), map[string]words.Words{"Reason": words.Written(reason)}))
 	if err := s.audit(c, u.Email, "erase", id.String(), detail, said...); err != nil {
 		return err
 	}

@@ -116,7 +116,7 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 
 // TestEveryErrorKeyIsTranslated reads the module's source (tests aside)
 // for every message key an error or an audit entry's words are given
-// (Say("key", …), auth.SayN("key", n, …)) and fails when a console
+// (Say("key", …), words.SayN("key", n, …)) and fails when a console
 // language has no text for it.
 func TestEveryErrorKeyIsTranslated(t *testing.T) {
 	keys := map[string]string{}

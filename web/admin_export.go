@@ -8,6 +8,7 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/export"
+	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
 
@@ -34,7 +35,7 @@ func (s *Server) getExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, u.Email, "export", format, q.Values(time.UTC).Encode(), LogFilterWords(q.Values(time.UTC))...); err != nil {
+	if err := s.audit(c, u.Email, "export", format, q.Values(time.UTC).Encode(), templates.LogFilterWords(q.Values(time.UTC))...); err != nil {
 		return err
 	}
 	ext := map[string]string{"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}

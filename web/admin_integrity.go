@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/words"
 	"net/http"
 	"strconv"
 	"strings"
@@ -165,7 +166,7 @@ func (s *Server) postIntegrity(c echo.Context) error {
 	}
 	view.Ran, view.Checked, view.Break, view.More = true, v.Count(), brk, !done && brk == nil
 	u := currentUser(c)
-	detail, said := "intact", []auth.Words{auth.Say("a_audit_detail_intact", nil)}
+	detail, said := "intact", []words.Words{words.Say("a_audit_detail_intact", nil)}
 	if brk != nil {
 		detail, said = brk.Error(), brk.Words()
 	}
@@ -205,7 +206,7 @@ func (s *Server) getSignedHead(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.audit(c, u.Email, "head_export", strconv.FormatInt(v.Head, 10), h.Head, auth.Written(h.Head)); err != nil {
+	if err := s.audit(c, u.Email, "head_export", strconv.FormatInt(v.Head, 10), h.Head, words.Written(h.Head)); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consentry-head-%d-%s.json"`, v.Head, h.ExportedAt.Format("20060102-150405")))

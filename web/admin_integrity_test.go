@@ -20,6 +20,7 @@ import (
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // TestIntegrityShowsCLIVerification: a verification by consentry verify
@@ -61,9 +62,9 @@ func TestIntegrityInWords(t *testing.T) {
 	batch, at := verifiedByCLI(t, a, 1)
 	ctx := context.Background()
 	// As cmd/consentry's auditVerify writes a finding.
-	brk := &ledger.Break{Seq: 2, ID: batch[1].ID.String(), Reason: "its hash does not match", Why: auth.Say("a_break_hash", nil)}
+	brk := &ledger.Break{Seq: 2, ID: batch[1].ID.String(), Reason: "its hash does not match", Why: words.Say("a_break_hash", nil)}
 	if err := a.Store.Audit(ctx, auth.AuditEntry{Time: at.Add(time.Second), Actor: "cli", Action: "verify", Target: "1",
-		Detail: "TAMPERED: " + brk.Error(), Words: []auth.Words{auth.Say("a_audit_detail_tampered", map[string]auth.Words{"Break": brk.Words()[0]})}}); err != nil {
+		Detail: "TAMPERED: " + brk.Error(), Words: []words.Words{words.Say("a_audit_detail_tampered", map[string]words.Words{"Break": brk.Words()[0]})}}); err != nil {
 		t.Fatal(err)
 	}
 	c := newConsole(t, a)

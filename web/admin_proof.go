@@ -6,9 +6,9 @@ import (
 	"github.com/consentry/consentry/internal/export"
 	"net/http"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -60,7 +60,7 @@ func (s *Server) getEvent(c echo.Context) error {
 	// The proof shows the visitor's address, browser and page: reading it
 	// is looking the visitor up, audited as the visitor's page is.
 	u := currentUser(c)
-	said := auth.Say("a_audit_detail_proof", map[string]auth.Words{"Event": auth.Written(e.ID.String())})
+	said := words.Say("a_audit_detail_proof", map[string]words.Words{"Event": words.Written(e.ID.String())})
 	if err := s.audit(c, u.Email, "dsr_lookup", e.ConsentID.String(), "proof of event "+e.ID.String(), said); err != nil {
 		return err
 	}

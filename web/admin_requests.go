@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/google/uuid"
 	"github.com/labstack/echo/v4"
@@ -114,8 +114,8 @@ func (s *Server) postRequests(c echo.Context) error {
 		return s.formError(c, err, templates.RequestLabels, func(msg string) error { return s.requestsPage(c, http.StatusBadRequest, form, msg) })
 	}
 	detail := fmt.Sprintf("%s, received %s, due %s: %s", r.Kind, day(r.Received), day(r.Due), r.Reference)
-	said := auth.Say("a_audit_detail_add", map[string]auth.Words{"Kind": auth.SayCode("a_request_kind_", string(r.Kind)),
-		"Received": auth.Written(day(r.Received)), "Due": auth.Written(day(r.Due)), "Reference": auth.Written(r.Reference)})
+	said := words.Say("a_audit_detail_add", map[string]words.Words{"Kind": words.SayCode("a_request_kind_", string(r.Kind)),
+		"Received": words.Written(day(r.Received)), "Due": words.Written(day(r.Due)), "Reference": words.Written(r.Reference)})
 	if err := s.audit(c, u.Email, "request_add", requestTarget(r.ID), detail, said); err != nil {
 		return err
 	}
@@ -176,12 +176,12 @@ func (s *Server) postRequestAnswer(c echo.Context) error {
 		})
 	}
 	detail := fmt.Sprintf("answered %s, %s: %s", day(r.Answer.On), r.State(today(c)), r.Answer.Outcome)
-	state := auth.Say("a_request_on_time", nil)
+	state := words.Say("a_request_on_time", nil)
 	if r.State(today(c)) == consent.StateAnsweredLate {
-		state = auth.Say("a_request_late", nil)
+		state = words.Say("a_request_late", nil)
 	}
-	said := auth.Say("a_audit_detail_answer", map[string]auth.Words{"State": state, "Day": auth.Written(day(r.Answer.On)),
-		"Outcome": auth.Written(r.Answer.Outcome)})
+	said := words.Say("a_audit_detail_answer", map[string]words.Words{"State": state, "Day": words.Written(day(r.Answer.On)),
+		"Outcome": words.Written(r.Answer.Outcome)})
 	if err := s.audit(c, u.Email, "request_answer", requestTarget(r.ID), detail, said); err != nil {
 		return err
 	}
@@ -217,8 +217,8 @@ func (s *Server) postRequestExtend(c echo.Context) error {
 		})
 	}
 	detail := fmt.Sprintf("by %d months, due %s: %s", months, day(r.Due), r.Extension.Reason)
-	said := auth.Say("a_audit_detail_extend", map[string]auth.Words{"By": auth.SayN("a_n_months", months, nil),
-		"Due": auth.Written(day(r.Due)), "Reason": auth.Written(r.Extension.Reason)})
+	said := words.Say("a_audit_detail_extend", map[string]words.Words{"By": words.SayN("a_n_months", months, nil),
+		"Due": words.Written(day(r.Due)), "Reason": words.Written(r.Extension.Reason)})
 	if err := s.audit(c, u.Email, "request_extend", requestTarget(r.ID), detail, said); err != nil {
 		return err
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/shown"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
 )
@@ -136,19 +137,19 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg string, typed *con
 // and in words, the editor's heading of the part or what was done to it.
 type siteEdit struct {
 	what string
-	said auth.Words
+	said words.Words
 }
 
 var (
-	editBasics          = siteEdit{"basics", auth.Say("a_basics", nil)}
-	editTexts           = siteEdit{"texts", auth.Say("a_texts", nil)}
-	editCategory        = siteEdit{"category", auth.Say("a_audit_edit_category", nil)}
-	editCategoryRemoved = siteEdit{"category removed", auth.Say("a_audit_edit_category_removed", nil)}
-	editCategoryRenamed = siteEdit{"category renamed", auth.Say("a_audit_edit_category_renamed", nil)}
-	editService         = siteEdit{"service", auth.Say("a_audit_edit_service", nil)}
-	editServiceCatalog  = siteEdit{"service from catalog", auth.Say("a_audit_edit_service_catalog", nil)}
-	editCatalogUpdate   = siteEdit{"catalog update", auth.Say("a_audit_edit_catalog_update", nil)}
-	editServiceRemoved  = siteEdit{"service removed", auth.Say("a_audit_edit_service_removed", nil)}
+	editBasics          = siteEdit{"basics", words.Say("a_basics", nil)}
+	editTexts           = siteEdit{"texts", words.Say("a_texts", nil)}
+	editCategory        = siteEdit{"category", words.Say("a_audit_edit_category", nil)}
+	editCategoryRemoved = siteEdit{"category removed", words.Say("a_audit_edit_category_removed", nil)}
+	editCategoryRenamed = siteEdit{"category renamed", words.Say("a_audit_edit_category_renamed", nil)}
+	editService         = siteEdit{"service", words.Say("a_audit_edit_service", nil)}
+	editServiceCatalog  = siteEdit{"service from catalog", words.Say("a_audit_edit_service_catalog", nil)}
+	editCatalogUpdate   = siteEdit{"catalog update", words.Say("a_audit_edit_catalog_update", nil)}
+	editServiceRemoved  = siteEdit{"service removed", words.Say("a_audit_edit_service_removed", nil)}
 )
 
 // editDraft applies one form's change to a copy of the draft and saves it
@@ -606,11 +607,11 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	if draft.Editorial {
 		kind = "editorial"
 	}
-	args := map[string]auth.Words{"N": auth.WrittenInt(rev), "Kind": auth.SayCode("a_revision_", kind)}
-	said := auth.Say("a_audit_detail_publish_bare", args)
+	args := map[string]words.Words{"N": words.WrittenInt(rev), "Kind": words.SayCode("a_revision_", kind)}
+	said := words.Say("a_audit_detail_publish_bare", args)
 	if draft.ChangeNote != "" {
-		args["Note"] = auth.Written(draft.ChangeNote)
-		said = auth.Say("a_audit_detail_publish", args)
+		args["Note"] = words.Written(draft.ChangeNote)
+		said = words.Say("a_audit_detail_publish", args)
 	}
 	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said); err != nil {
 		return err

@@ -6,9 +6,9 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
-	"golang.org/x/crypto/bcrypt"
 )
 
 func (s *Server) getUsers(c echo.Context) error {
@@ -75,16 +75,13 @@ func (s *Server) postUser(c echo.Context) error {
 	if err := s.cfg.Store.UpdateUser(ctx, u); err != nil {
 		return err
 	}
-	state := auth.Say("a_active", nil)
+	state := words.Say("a_active", nil)
 	if disabled {
-		state = auth.Say("a_disabled", nil)
+		state = words.Say("a_disabled", nil)
 	}
-	said := auth.Say("a_audit_detail_user", map[string]auth.Words{"Role": role.Words(), "State": state})
+	said := words.Say("a_audit_detail_user", map[string]words.Words{"Role": role.Words(), "State": state})
 	if err := s.audit(c, me.Email, "user_change", u.Email, "role="+string(role)+" disabled="+strconv.FormatBool(disabled), said); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/users")
 }
-
-// BcryptCost is the password hashing cost in production.
-const BcryptCost = bcrypt.DefaultCost

@@ -14,7 +14,7 @@ import (
 )
 
 // TestAuditLegacyEntriesReadAsBefore: every detail the console's writers
-// and a purge put in the audit trail carries its words (auth.Words,
+// and a purge put in the audit trail carries its words (words.Words,
 // migration 00015), and an entry written before 00015 — the same English,
 // no words — reads on the trail exactly as the one written since, in
 // English and in German: the old entries keep showing as they did.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 )
 
@@ -26,7 +27,7 @@ func TestAuditSiteEditsInWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	parts := map[string]string{}
-	for _, m := range regexp.MustCompile(`siteEdit\{"([^"]+)", auth\.Say\("([^"]+)", nil\)\}`).FindAllSubmatch(src, -1) {
+	for _, m := range regexp.MustCompile(`siteEdit\{"([^"]+)", words\.Say\("([^"]+)", nil\)\}`).FindAllSubmatch(src, -1) {
 		parts[string(m[1])] = string(m[2])
 	}
 	if parts["basics"] == "" || parts["service from catalog"] == "" {
@@ -39,7 +40,7 @@ func TestAuditSiteEditsInWords(t *testing.T) {
 	for _, lang := range i18n.Console {
 		seen := map[string]string{}
 		for p, key := range parts {
-			w := templates.AuditDetailWords(b.For(lang), auth.AuditEntry{Action: "site_edit", Detail: p, Words: []auth.Words{auth.Say(key, nil)}})
+			w := templates.AuditDetailWords(b.For(lang), auth.AuditEntry{Action: "site_edit", Detail: p, Words: []words.Words{words.Say(key, nil)}})
 			if w == p || w == key {
 				t.Errorf("%s: the draft's part %q has no words", lang, p)
 			}

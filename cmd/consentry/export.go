@@ -12,7 +12,7 @@ import (
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/export"
-	"github.com/consentry/consentry/web"
+	"github.com/consentry/consentry/templates"
 )
 
 // exportFilters are the console log's filters (consent.QueryKeys) that
@@ -64,7 +64,7 @@ func exportFlags(fs *flag.FlagSet) runner {
 		}
 		// An export from the command line is audited as one from the console.
 		if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "export", Target: *format,
-			Detail: q.Values(time.UTC).Encode(), Words: web.LogFilterWords(q.Values(time.UTC)), IP: "-"}); err != nil {
+			Detail: q.Values(time.UTC).Encode(), Words: templates.LogFilterWords(q.Values(time.UTC)), IP: "-"}); err != nil {
 			return err
 		}
 		if err := st.Export(ctx, q, enc.Encode); err != nil {

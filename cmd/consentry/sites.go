@@ -18,6 +18,7 @@ import (
 	"github.com/consentry/consentry/internal/shown"
 	"github.com/consentry/consentry/internal/siteyaml"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/consentry/consentry/templates"
 )
 
@@ -247,13 +248,13 @@ func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, site *con
 	if err != nil {
 		return 0, err
 	}
-	kind := auth.Say("a_revision_material", nil)
+	kind := words.Say("a_revision_material", nil)
 	if site.Editorial {
-		kind = auth.Say("a_revision_editorial", nil)
+		kind = words.Say("a_revision_editorial", nil)
 	}
-	said := auth.Say("a_audit_detail_publish_file", map[string]auth.Words{"N": auth.WrittenInt(rev), "Kind": kind, "File": auth.Written(file)})
+	said := words.Say("a_audit_detail_publish_file", map[string]words.Words{"N": words.WrittenInt(rev), "Kind": kind, "File": words.Written(file)})
 	return rev, st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
-		Detail: fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), Words: []auth.Words{said}, IP: "-"})
+		Detail: fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), Words: []words.Words{said}, IP: "-"})
 }
 
 // kindLine says which kind of revision apply publishes, whether the changes

@@ -11,7 +11,7 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
-	"github.com/consentry/consentry/web"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // userAddFlags adds a console user. Passwords come from standard input,
@@ -60,21 +60,21 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 		if err != nil {
 			return err
 		}
-		u, err := auth.NewUser(email, r, password, web.BcryptCost)
+		u, err := auth.NewUser(email, r, password, auth.BcryptCost)
 		if err != nil {
 			return err
 		}
 		if err := st.AddUser(ctx, u); err != nil {
 			return err
 		}
-		entry.Action, entry.Detail, entry.Words = "user_add", string(r), []auth.Words{r.Words()}
+		entry.Action, entry.Detail, entry.Words = "user_add", string(r), []words.Words{r.Words()}
 		said = fmt.Sprintf("added %s %s", r, u.Email)
 	} else {
 		u, err := st.UserByEmail(ctx, email)
 		if err != nil {
 			return err
 		}
-		fresh, err := auth.NewUser(u.Email, u.Role, password, web.BcryptCost)
+		fresh, err := auth.NewUser(u.Email, u.Role, password, auth.BcryptCost)
 		if err != nil {
 			return err
 		}

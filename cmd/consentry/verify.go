@@ -21,6 +21,7 @@ import (
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/retention"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // verify walks the whole ledger and every stored texts snapshot. The chain
@@ -99,8 +100,8 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			got, err = st.Hash(ctx, a.seq)
 			if err == nil && got != a.hash {
 				err = &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("its hash is now %x, not the %x recorded: the ledger was rewritten up to here", got, a.hash),
-					Where: auth.Say("a_break_at_head", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)}), Why: auth.Say("a_break_head_rewritten", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", got)),
-						"Recorded": auth.Written(fmt.Sprintf("%x", a.hash))})}
+					Where: words.Say("a_break_at_head", map[string]words.Words{"Seq": words.WrittenInt(a.seq)}), Why: words.Say("a_break_head_rewritten", map[string]words.Words{"Now": words.Written(fmt.Sprintf("%x", got)),
+						"Recorded": words.Written(fmt.Sprintf("%x", a.hash))})}
 			}
 			if consent.ErrorCode(err) == consent.ENotFound {
 				inRun, err = purgedAnchor(ctx, e, st, a)
@@ -129,9 +130,9 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			if errors.As(err, &brk) && *record {
 				// A finding is audited too, so the trail shows who looked
 				// and what they found; the checkpoint stays where it was.
-				var said []auth.Words
+				var said []words.Words
 				if w := brk.Words(); w != nil {
-					said = []auth.Words{auth.Say("a_audit_detail_tampered", map[string]auth.Words{"Break": w[0]})}
+					said = []words.Words{words.Say("a_audit_detail_tampered", map[string]words.Words{"Break": w[0]})}
 				}
 				if aerr := auditVerify(ctx, st, v.Last(), "TAMPERED: "+brk.Error(), said...); aerr != nil {
 					return errors.Join(err, aerr)
@@ -178,22 +179,22 @@ func verifyFlags(fs *flag.FlagSet) runner {
 			}
 		}
 		detail := fmt.Sprintf("intact: %d events, %d texts snapshots", v.Count(), n)
-		said := []auth.Words{auth.Say("a_audit_detail_verified", map[string]auth.Words{"Events": auth.SayN("a_audit_n_events", int(v.Count()), nil),
-			"Texts": auth.SayN("a_audit_n_snapshots", int(n), nil)})}
-		unchanged, unchangedSaid := "unchanged", auth.Say("a_audit_detail_unchanged", nil)
+		said := []words.Words{words.Say("a_audit_detail_verified", map[string]words.Words{"Events": words.SayN("a_audit_n_events", int(v.Count()), nil),
+			"Texts": words.SayN("a_audit_n_snapshots", int(n), nil)})}
+		unchanged, unchangedSaid := "unchanged", words.Say("a_audit_detail_unchanged", nil)
 		if inRun {
 			unchanged = fmt.Sprintf("unchanged but for its event #%d, purged and no longer checkable", a.seq)
-			unchangedSaid = auth.Say("a_audit_detail_unchanged_but", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)})
+			unchangedSaid = words.Say("a_audit_detail_unchanged_but", map[string]words.Words{"Seq": words.WrittenInt(a.seq)})
 		}
 		switch {
 		case *anchorFlag != "":
 			detail += "; recorded head " + *anchorFlag + " " + unchanged
-			said = append(said, auth.Say("a_audit_detail_head_recorded", map[string]auth.Words{"Head": auth.Written(*anchorFlag), "Unchanged": unchangedSaid}))
+			said = append(said, words.Say("a_audit_detail_head_recorded", map[string]words.Words{"Head": words.Written(*anchorFlag), "Unchanged": unchangedSaid}))
 		case signed != nil:
 			at := signed.ExportedAt.Format(time.RFC3339)
 			detail += fmt.Sprintf("; signed head %s (exported %s by %s) %s", signed.Head, at, signed.ExportedBy, unchanged)
-			said = append(said, auth.Say("a_audit_detail_head_signed", map[string]auth.Words{"Head": auth.Written(signed.Head),
-				"At": auth.Written(at), "By": auth.Written(signed.ExportedBy), "Unchanged": unchangedSaid}))
+			said = append(said, words.Say("a_audit_detail_head_signed", map[string]words.Words{"Head": words.Written(signed.Head),
+				"At": words.Written(at), "By": words.Written(signed.ExportedBy), "Unchanged": unchangedSaid}))
 			fmt.Fprintf(e.stdout, "the signed head %s is in the ledger %s\n", signed.Head, unchanged)
 		}
 		if err := auditVerify(ctx, st, v.Last(), detail, said...); err != nil {
@@ -232,7 +233,7 @@ func unfinishedPurges(ctx context.Context, e *cmdEnv, st store.Store) error {
 // auditVerify records a verification from the command line in the audit
 // trail, actor "cli", as the console records its own: the integrity page
 // names the newest verification's actor.
-func auditVerify(ctx context.Context, st store.Store, last *consent.Event, detail string, said ...auth.Words) error {
+func auditVerify(ctx context.Context, st store.Store, last *consent.Event, detail string, said ...words.Words) error {
 	var seq int64
 	if last != nil {
 		seq = last.Seq
@@ -336,14 +337,14 @@ func purgedAnchor(ctx context.Context, e *cmdEnv, st store.Store, a anchor) (inR
 	}
 	if len(gaps) == 0 || gaps[0].First > a.seq {
 		return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: "the recorded event is gone, and no purge records its removal",
-			Where: auth.Say("a_break_at_head", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)}), Why: auth.Say("a_break_head_gone", nil)}
+			Where: words.Say("a_break_at_head", map[string]words.Words{"Seq": words.WrittenInt(a.seq)}), Why: words.Say("a_break_head_gone", nil)}
 	}
 	g := gaps[0]
 	if g.Last == a.seq {
 		if g.After != a.hash {
 			return false, &ledger.Break{Seq: a.seq, ID: "recorded head", Reason: fmt.Sprintf("it was purged with the hash %x, not the %x recorded: the ledger was rewritten up to here", g.After, a.hash),
-				Where: auth.Say("a_break_at_head", map[string]auth.Words{"Seq": auth.WrittenInt(a.seq)}), Why: auth.Say("a_break_head_purged", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", g.After)),
-					"Recorded": auth.Written(fmt.Sprintf("%x", a.hash))})}
+				Where: words.Say("a_break_at_head", map[string]words.Words{"Seq": words.WrittenInt(a.seq)}), Why: words.Say("a_break_head_purged", map[string]words.Words{"Now": words.Written(fmt.Sprintf("%x", g.After)),
+					"Recorded": words.Written(fmt.Sprintf("%x", a.hash))})}
 		}
 		return false, nil
 	}

@@ -160,7 +160,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 		return nil, err
 	}
 	if o.BcryptCost == 0 {
-		o.BcryptCost = web.BcryptCost
+		o.BcryptCost = auth.BcryptCost
 		a.opts.BcryptCost = o.BcryptCost
 	}
 	bundle, err := i18n.Load()

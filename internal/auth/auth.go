@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 	"golang.org/x/crypto/bcrypt"
 )
 
@@ -34,7 +35,7 @@ func ParseRole(s string) (Role, error) {
 }
 
 // Words are the role in the console's words: admin is "Administrator".
-func (r Role) Words() Words { return SayCode("a_role_", string(r)) }
+func (r Role) Words() words.Words { return words.SayCode("a_role_", string(r)) }
 
 // User is one member of the privacy staff.
 type User struct {
@@ -63,6 +64,9 @@ func (u *User) Can(r Role) bool {
 
 // MinPasswordLen is the shortest password accepted.
 const MinPasswordLen = 12
+
+// BcryptCost is the password hashing cost in production.
+const BcryptCost = bcrypt.DefaultCost
 
 // NewUser checks an email, role and password and returns the user with the
 // password hashed at the given bcrypt cost.
@@ -126,7 +130,7 @@ type AuditEntry struct {
 	// sentence, for the trail to show in each staff member's language;
 	// none on an entry written before migration 00015 kept them.
 	Detail string
-	Words  []Words
+	Words  []words.Words
 	IP     string
 	// Count is how many times it happened; a repeated failure is one entry
 	// counted up (see store.Staff.AuditRepeat), Last the newest time.
@@ -161,11 +165,11 @@ func (e AuditEntry) Clipped() AuditEntry {
 	e.Actor, e.Target = Clip(e.Actor, MaxEmail), Clip(e.Target, MaxEmail)
 	e.Action, e.IP, e.Detail = Clip(e.Action, MaxField), Clip(e.IP, MaxField), Clip(e.Detail, MaxDetail)
 	if e.Words != nil {
-		words := make([]Words, len(e.Words))
+		ws := make([]words.Words, len(e.Words))
 		for i, w := range e.Words {
-			words[i] = w.clipped()
+			ws[i] = clipped(w)
 		}
-		e.Words = words
+		e.Words = ws
 	}
 	if e.Count < 1 {
 		e.Count = 1

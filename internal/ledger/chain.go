@@ -10,8 +10,8 @@ import (
 	"fmt"
 	"sync"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 )
 
 const domain = "consentry-ledger-v1"
@@ -128,21 +128,21 @@ type Break struct {
 	// Why is Reason in the console's words, and Where names what fails in
 	// them when it is not event #Seq (ID); none where the console's
 	// verification cannot meet the break (Words).
-	Why, Where auth.Words
+	Why, Where words.Words
 }
 
 // Words are the break as the audit trail says it in the console's
 // language ("Protokoll beschädigt bei Ereignis #7 (…): …"), or none when
 // it has no words, where Error is read as written.
-func (b *Break) Words() []auth.Words {
+func (b *Break) Words() []words.Words {
 	if b.Why.Key == "" {
 		return nil
 	}
 	where := b.Where
 	if where.Key == "" {
-		where = auth.Say("a_break_at_event", map[string]auth.Words{"Seq": auth.WrittenInt(b.Seq), "ID": auth.Written(b.ID)})
+		where = words.Say("a_break_at_event", map[string]words.Words{"Seq": words.WrittenInt(b.Seq), "ID": words.Written(b.ID)})
 	}
-	return []auth.Words{auth.Say("a_break", map[string]auth.Words{"At": where, "Reason": b.Why})}
+	return []words.Words{words.Say("a_break", map[string]words.Words{"At": where, "Reason": b.Why})}
 }
 
 func (b *Break) Error() string {
@@ -158,14 +158,14 @@ func (b *Break) Error() string {
 // Check verifies one event given the hash of the event before it. It returns
 // nil when the event is intact.
 func Check(prev [32]byte, e *consent.Event) *Break {
-	brk := func(why auth.Words, format string, args ...any) *Break {
+	brk := func(why words.Words, format string, args ...any) *Break {
 		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...), Why: why}
 	}
 	if e.Erased == nil && PersonalDigest(e.PIISalt, e.Personal) != e.PIIDigest {
-		return brk(auth.Say("a_break_personal", nil), "its personal fields do not match their digest")
+		return brk(words.Say("a_break_personal", nil), "its personal fields do not match their digest")
 	}
 	if Link(prev, e) != e.Hash {
-		return brk(auth.Say("a_break_hash", nil), "its hash does not match its content and the event before it: this event was changed, or the one before it was changed or removed")
+		return brk(words.Say("a_break_hash", nil), "its hash does not match its content and the event before it: this event was changed, or the one before it was changed or removed")
 	}
 	return nil
 }
@@ -199,12 +199,12 @@ func VerifierAfter(seq int64, hash [32]byte) *Verifier {
 
 // Next checks the next event in ledger order.
 func (v *Verifier) Next(e *consent.Event) error {
-	brk := func(why auth.Words, format string, args ...any) error {
+	brk := func(why words.Words, format string, args ...any) error {
 		return &Break{Seq: e.Seq, ID: e.ID.String(), Reason: fmt.Sprintf(format, args...), Why: why}
 	}
 	switch {
 	case e.Seq <= v.seq:
-		return brk(auth.Say("a_break_put_back", map[string]auth.Words{"Seq": auth.WrittenInt(v.seq)}),
+		return brk(words.Say("a_break_put_back", map[string]words.Words{"Seq": words.WrittenInt(v.seq)}),
 			"it is still stored, but a purge recorded events up to #%d as removed: the purge record was forged or the event put back", v.seq)
 	case e.Seq > v.seq+1:
 		return brk(missingWords(v.seq+1, e.Seq-1), "%s, and no purge records the removal", missing(v.seq+1, e.Seq-1))
@@ -213,7 +213,7 @@ func (v *Verifier) Next(e *consent.Event) error {
 		return b
 	}
 	if v.Texts != nil && !v.Texts.known[e.TextsHash] {
-		return brk(auth.Say("a_break_no_texts", map[string]auth.Words{"Hash": auth.Written(fmt.Sprintf("%x", e.TextsHash))}),
+		return brk(words.Say("a_break_no_texts", map[string]words.Words{"Hash": words.Written(fmt.Sprintf("%x", e.TextsHash))}),
 			"it names texts snapshot %x, which is not stored: the texts it was shown were replaced or removed", e.TextsHash)
 	}
 	v.prev, v.seq = e.Hash, e.Seq
@@ -236,22 +236,22 @@ func (v *Verifier) Gap(g Gap) error {
 		v.purged += g.Last - g.First + 1
 		return nil
 	}
-	brk := func(seq int64, why auth.Words, format string, args ...any) error {
+	brk := func(seq int64, why words.Words, format string, args ...any) error {
 		return &Break{Seq: seq, ID: fmt.Sprintf("purged run #%d to #%d", g.First, g.Last), Reason: fmt.Sprintf(format, args...), Why: why,
-			Where: auth.Say("a_break_at_run", map[string]auth.Words{"Seq": auth.WrittenInt(seq), "First": auth.WrittenInt(g.First), "Last": auth.WrittenInt(g.Last)})}
+			Where: words.Say("a_break_at_run", map[string]words.Words{"Seq": words.WrittenInt(seq), "First": words.WrittenInt(g.First), "Last": words.WrittenInt(g.Last)})}
 	}
 	switch {
 	case g.First <= v.seq:
-		return brk(g.First, auth.Say("a_break_run_forged", map[string]auth.Words{"Seq": auth.WrittenInt(v.seq)}),
+		return brk(g.First, words.Say("a_break_run_forged", map[string]words.Words{"Seq": words.WrittenInt(v.seq)}),
 			"a purge record claims these events were removed, but event #%d is still stored or recorded purged twice: the purge record was forged", v.seq)
 	case g.First > v.seq+1:
 		return brk(v.seq+1, missingWords(v.seq+1, g.First-1), "%s, and no purge records the removal", missing(v.seq+1, g.First-1))
 	case g.Before != v.prev:
 		b := v.lastBreak()
 		b.Reason = fmt.Sprintf("its hash is not the one recorded when the events after it (#%d to #%d) were purged: it was changed", g.First, g.Last)
-		b.Why = auth.Say("a_break_run_hash", map[string]auth.Words{"First": auth.WrittenInt(g.First), "Last": auth.WrittenInt(g.Last)})
+		b.Why = words.Say("a_break_run_hash", map[string]words.Words{"First": words.WrittenInt(g.First), "Last": words.WrittenInt(g.Last)})
 		if v.last == nil || v.last.Seq != v.seq {
-			b.Seq, b.ID, b.Where = v.seq, "none", auth.Say("a_break_at_seq", map[string]auth.Words{"Seq": auth.WrittenInt(v.seq)})
+			b.Seq, b.ID, b.Where = v.seq, "none", words.Say("a_break_at_seq", map[string]words.Words{"Seq": words.WrittenInt(v.seq)})
 		}
 		return b
 	}
@@ -268,7 +268,7 @@ func (v *Verifier) Finish(headSeq int64, headHash [32]byte) error {
 	}
 	b := v.lastBreak()
 	b.Reason = fmt.Sprintf("the ledger ends here but its head records event #%d: newer events were removed", headSeq)
-	b.Why = auth.Say("a_break_head", map[string]auth.Words{"Seq": auth.WrittenInt(headSeq)})
+	b.Why = words.Say("a_break_head", map[string]words.Words{"Seq": words.WrittenInt(headSeq)})
 	return b
 }
 
@@ -276,7 +276,7 @@ func (v *Verifier) Finish(headSeq int64, headHash [32]byte) error {
 // before any.
 func (v *Verifier) lastBreak() *Break {
 	if v.last == nil {
-		return &Break{ID: "none", Where: auth.Say("a_break_at_seq", map[string]auth.Words{"Seq": auth.WrittenInt(0)})}
+		return &Break{ID: "none", Where: words.Say("a_break_at_seq", map[string]words.Words{"Seq": words.WrittenInt(0)})}
 	}
 	return &Break{Seq: v.last.Seq, ID: v.last.ID.String()}
 }
@@ -292,7 +292,7 @@ func (v *Verifier) Accounted(purged int64) error {
 	}
 	b := v.lastBreak()
 	b.Reason = fmt.Sprintf("the purged runs account for %d removed events, but the purge records for %d: a run was forged or a purge record changed", v.purged, purged)
-	b.Why = auth.Say("a_break_purged_count", map[string]auth.Words{"Runs": auth.WrittenInt(v.purged), "Records": auth.WrittenInt(purged)})
+	b.Why = words.Say("a_break_purged_count", map[string]words.Words{"Runs": words.WrittenInt(v.purged), "Records": words.WrittenInt(purged)})
 	return b
 }
 
@@ -320,9 +320,9 @@ func missing(first, last int64) string {
 
 // missingWords is missing's reason, with no purge recording the removal,
 // in words.
-func missingWords(first, last int64) auth.Words {
+func missingWords(first, last int64) words.Words {
 	if first == last {
-		return auth.Say("a_break_missing_one", map[string]auth.Words{"Seq": auth.WrittenInt(first)})
+		return words.Say("a_break_missing_one", map[string]words.Words{"Seq": words.WrittenInt(first)})
 	}
-	return auth.Say("a_break_missing_run", map[string]auth.Words{"First": auth.WrittenInt(first), "Last": auth.WrittenInt(last)})
+	return words.Say("a_break_missing_run", map[string]words.Words{"First": words.WrittenInt(first), "Last": words.WrittenInt(last)})
 }

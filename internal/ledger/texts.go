@@ -6,8 +6,8 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 )
 
 const textsDomain = "consentry-texts-v1"
@@ -37,8 +37,8 @@ func NewTexts(anchorCount int64) *Texts {
 func (t *Texts) Next(s consent.Snapshot) error {
 	if err := s.Check(); err != nil {
 		return &Break{Texts: name(s), Reason: "its body does not match its hash, or names another site, revision or language: it was changed",
-			Why: auth.Say("a_break_texts_body", nil), Where: auth.Say("a_break_at_texts", map[string]auth.Words{"Hash": auth.Written(fmt.Sprintf("%x", s.Hash)),
-				"Site": auth.Written(s.Site), "N": auth.WrittenInt(s.Revision), "Lang": auth.Written(s.Lang)})}
+			Why: words.Say("a_break_texts_body", nil), Where: words.Say("a_break_at_texts", map[string]words.Words{"Hash": words.Written(fmt.Sprintf("%x", s.Hash)),
+				"Site": words.Written(s.Site), "N": words.WrittenInt(s.Revision), "Lang": words.Written(s.Lang)})}
 	}
 	var buf [256]byte
 	b := append(buf[:0], textsDomain...)
@@ -69,14 +69,14 @@ func (t *Texts) Head() (int64, [32]byte) { return t.count, t.digest }
 func (t *Texts) Anchored(count int64, digest [32]byte) error {
 	if t.at == nil || t.atCount != count {
 		return &Break{Texts: fmt.Sprintf("#%d", count), Reason: fmt.Sprintf("the recorded head names %d texts snapshots, but only %d are stored: snapshots were removed", count, t.count),
-			Where: auth.Say("a_break_at_texts_n", map[string]auth.Words{"N": auth.WrittenInt(count)}),
-			Why:   auth.Say("a_break_texts_count", map[string]auth.Words{"Head": auth.WrittenInt(count), "Stored": auth.WrittenInt(t.count)})}
+			Where: words.Say("a_break_at_texts_n", map[string]words.Words{"N": words.WrittenInt(count)}),
+			Why:   words.Say("a_break_texts_count", map[string]words.Words{"Head": words.WrittenInt(count), "Stored": words.WrittenInt(t.count)})}
 	}
 	if *t.at != digest {
 		return &Break{Texts: fmt.Sprintf("1 to %d", count), Reason: fmt.Sprintf("their digest is now %x, not the %x recorded: a snapshot was rewritten", *t.at, digest),
-			Where: auth.Say("a_break_at_texts_upto", map[string]auth.Words{"N": auth.WrittenInt(count)}),
-			Why: auth.Say("a_break_texts_digest", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", *t.at)),
-				"Recorded": auth.Written(fmt.Sprintf("%x", digest))})}
+			Where: words.Say("a_break_at_texts_upto", map[string]words.Words{"N": words.WrittenInt(count)}),
+			Why: words.Say("a_break_texts_digest", map[string]words.Words{"Now": words.Written(fmt.Sprintf("%x", *t.at)),
+				"Recorded": words.Written(fmt.Sprintf("%x", digest))})}
 	}
 	return nil
 }

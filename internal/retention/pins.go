@@ -6,9 +6,9 @@ import (
 	"encoding/binary"
 	"fmt"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/words"
 )
 
 const pinsDomain = "consentry-purges-v1"
@@ -82,14 +82,14 @@ func (p *Pins) Head() (int64, [32]byte) { return p.count, p.digest }
 func (p *Pins) Anchored(count int64, digest [32]byte) error {
 	if p.at == nil || p.atCount != count {
 		return &ledger.Break{Purges: "the purge records", Reason: fmt.Sprintf("the recorded head names %d done purges, but only %d are recorded: purge records were removed", count, p.count),
-			Where: auth.Say("a_break_at_purges", nil),
-			Why:   auth.Say("a_break_pins_count", map[string]auth.Words{"Head": auth.WrittenInt(count), "Stored": auth.WrittenInt(p.count)})}
+			Where: words.Say("a_break_at_purges", nil),
+			Why:   words.Say("a_break_pins_count", map[string]words.Words{"Head": words.WrittenInt(count), "Stored": words.WrittenInt(p.count)})}
 	}
 	if *p.at != digest {
 		return &ledger.Break{Purges: fmt.Sprintf("purge records 1 to %d", count), Reason: fmt.Sprintf("their digest is now %x, not the %x recorded: a purge record was changed or one was added among them, as to back a forged run", *p.at, digest),
-			Where: auth.Say("a_break_at_purges_upto", map[string]auth.Words{"N": auth.WrittenInt(count)}),
-			Why: auth.Say("a_break_pins_digest", map[string]auth.Words{"Now": auth.Written(fmt.Sprintf("%x", *p.at)),
-				"Recorded": auth.Written(fmt.Sprintf("%x", digest))})}
+			Where: words.Say("a_break_at_purges_upto", map[string]words.Words{"N": words.WrittenInt(count)}),
+			Why: words.Say("a_break_pins_digest", map[string]words.Words{"Now": words.Written(fmt.Sprintf("%x", *p.at)),
+				"Recorded": words.Written(fmt.Sprintf("%x", digest))})}
 	}
 	return nil
 }

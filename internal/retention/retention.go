@@ -22,6 +22,7 @@ import (
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // DefaultBatch is how many events one purge transaction removes: about
@@ -132,7 +133,7 @@ func Close(ctx context.Context, st store.Store, by string) ([]store.Purge, error
 		}
 		closed = append(closed, p)
 		if err := st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: p.Actor, Action: "purge", Target: Target(p.Site),
-			Detail: Describe(p) + "; closed by " + by, Words: append(Words(p), auth.Say("a_audit_detail_purge_closed", map[string]auth.Words{"By": auth.ActorWords(by)})),
+			Detail: Describe(p) + "; closed by " + by, Words: append(Words(p), words.Say("a_audit_detail_purge_closed", map[string]words.Words{"By": auth.ActorWords(by)})),
 			IP: "-"}); err != nil {
 			return closed, err
 		}
@@ -186,19 +187,19 @@ func Describe(p store.Purge) string {
 // Words are p's record as Describe writes it, in the console's words,
 // sentence by sentence: the trail shows them in each staff member's
 // language. The sequence numbers, hashes and cut-off (UTC) as written.
-func Words(p store.Purge) []auth.Words {
-	words := []auth.Words{auth.Say("a_audit_detail_purge", map[string]auth.Words{"N": auth.WrittenInt(p.ID),
-		"Removed": auth.SayN("a_n_purged", int(p.Count), nil), "Cutoff": auth.Written(p.Cutoff.UTC().Format("2006-01-02 15:04:05") + " UTC")})}
+func Words(p store.Purge) []words.Words {
+	said := []words.Words{words.Say("a_audit_detail_purge", map[string]words.Words{"N": words.WrittenInt(p.ID),
+		"Removed": words.SayN("a_n_purged", int(p.Count), nil), "Cutoff": words.Written(p.Cutoff.UTC().Format("2006-01-02 15:04:05") + " UTC")})}
 	if p.Count > 0 {
-		words = append(words, auth.Say("a_audit_detail_purge_run", map[string]auth.Words{"First": auth.WrittenInt(p.First),
-			"Last": auth.WrittenInt(p.Last), "Hash": auth.Written(fmt.Sprintf("%x", p.LastHash))}))
+		said = append(said, words.Say("a_audit_detail_purge_run", map[string]words.Words{"First": words.WrittenInt(p.First),
+			"Last": words.WrittenInt(p.Last), "Hash": words.Written(fmt.Sprintf("%x", p.LastHash))}))
 	}
-	words = append(words, auth.Say("a_audit_detail_purge_head", map[string]auth.Words{"Seq": auth.WrittenInt(p.HeadSeq),
-		"Hash": auth.Written(fmt.Sprintf("%x", p.HeadHash))}))
+	said = append(said, words.Say("a_audit_detail_purge_head", map[string]words.Words{"Seq": words.WrittenInt(p.HeadSeq),
+		"Hash": words.Written(fmt.Sprintf("%x", p.HeadHash))}))
 	if p.Interrupted {
-		words = append(words, auth.Say("a_purge_stopped", nil))
+		said = append(said, words.Say("a_purge_stopped", nil))
 	}
-	return words
+	return said
 }
 
 // Reclaimer is a store that can give the space purges freed back to the

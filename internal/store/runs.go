@@ -3,9 +3,9 @@ package store
 import (
 	"fmt"
 
-	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // Runs is what RecordRuns asks of a store, inside the transaction of one
@@ -63,7 +63,7 @@ func RecordRuns(batch []*consent.Event, purge int64, r Runs) error {
 		}
 		for _, e := range run {
 			if b := ledger.Check(prev, e); b != nil {
-				b.Reason, b.Why = "not purged: "+b.Reason, auth.Words{} // its words would not say so
+				b.Reason, b.Why = "not purged: "+b.Reason, words.Words{} // its words would not say so
 				return b
 			}
 			prev = e.Hash

@@ -18,6 +18,7 @@ import (
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/words"
 	"github.com/google/uuid"
 )
 
@@ -757,23 +758,23 @@ func testAuditClips(t *testing.T, s store.Store) {
 func testAuditWords(t *testing.T, s store.Store) {
 	ctx := context.Background()
 	at := time.Now().UTC().Truncate(time.Microsecond)
-	words := []auth.Words{
-		auth.Say("a_audit_target_request", map[string]auth.Words{"N": auth.WrittenInt(7)}),
-		auth.SayN("a_audit_detail_erased", 2, map[string]auth.Words{"Reason": auth.Written("letter of 1 March")}),
-		auth.Say("a_audit_detail_user", map[string]auth.Words{"Role": auth.SayCode("a_role_", "viewer"), "State": auth.Say("a_active", nil)}),
+	said := []words.Words{
+		words.Say("a_audit_target_request", map[string]words.Words{"N": words.WrittenInt(7)}),
+		words.SayN("a_audit_detail_erased", 2, map[string]words.Words{"Reason": words.Written("letter of 1 March")}),
+		words.Say("a_audit_detail_user", map[string]words.Words{"Role": words.SayCode("a_role_", "viewer"), "State": words.Say("a_active", nil)}),
 	}
 	long := "a\x00b\xff" + strings.Repeat("x", 10000)
 	for _, e := range []auth.AuditEntry{
-		{Time: at, Actor: "dpo@shop.example", Action: "erase", Target: "c1", Detail: "request 7; 2 events: letter of 1 March", Words: words, IP: "-"},
+		{Time: at, Actor: "dpo@shop.example", Action: "erase", Target: "c1", Detail: "request 7; 2 events: letter of 1 March", Words: said, IP: "-"},
 		{Time: at, Actor: "dpo@shop.example", Action: "signout", Target: "dpo@shop.example", IP: "-"},
-		{Time: at, Actor: "dpo@shop.example", Action: "export", Target: "csv", Detail: long, Words: []auth.Words{auth.Written(long)}, IP: "-"},
+		{Time: at, Actor: "dpo@shop.example", Action: "export", Target: "csv", Detail: long, Words: []words.Words{words.Written(long)}, IP: "-"},
 	} {
 		if err := s.Audit(ctx, e); err != nil {
 			t.Fatal(err)
 		}
 	}
 	failed := auth.AuditEntry{Time: at, Actor: "x@shop.example", Action: "signin_failed", Target: "x@shop.example", IP: "192.0.2.1",
-		Words: []auth.Words{auth.Say("a_audit_detail_intact", nil)}}
+		Words: []words.Words{words.Say("a_audit_detail_intact", nil)}}
 	for range 2 {
 		if err := s.AuditRepeat(ctx, failed, at.Add(-time.Minute)); err != nil {
 			t.Fatal(err)
@@ -783,8 +784,8 @@ func testAuditWords(t *testing.T, s store.Store) {
 	if err != nil || len(page) != 4 {
 		t.Fatalf("%d entries, %v", len(page), err)
 	}
-	if !reflect.DeepEqual(page[3].Words, words) || page[3].Detail != "request 7; 2 events: letter of 1 March" {
-		t.Errorf("words read back as\n%+v\nwant\n%+v", page[3].Words, words)
+	if !reflect.DeepEqual(page[3].Words, said) || page[3].Detail != "request 7; 2 events: letter of 1 March" {
+		t.Errorf("words read back as\n%+v\nwant\n%+v", page[3].Words, said)
 	}
 	if page[2].Words != nil {
 		t.Errorf("an entry without words reads back with %+v", page[2].Words)
