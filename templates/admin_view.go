@@ -54,6 +54,9 @@ type Log struct {
 	// site's optional categories, in the sites' order.
 	Categories []string
 	Error      string
+	// Search is what the search box found nothing for, shown again in it
+	// beside the error so that a typo can be corrected, not typed anew.
+	Search string
 }
 
 // categoryLabels are the Granted and Denied filters' categories, in words:

@@ -59,7 +59,9 @@ func (s *Server) getLog(c echo.Context) error {
 // logPage renders the log; a bad filter shows its message with a 400 and
 // no results, never a 500.
 func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuery, qerr error) error {
-	view := templates.Log{Query: q, Values: q.Values(page.Loc)}
+	// A search reaches the page only when it found nothing: the box keeps
+	// what was typed, beside the error.
+	view := templates.Log{Query: q, Values: q.Values(page.Loc), Search: strings.TrimSpace(c.QueryParam("q"))}
 	status := http.StatusOK
 	sites, err := s.cfg.Store.SiteList(c.Request().Context())
 	if err != nil {

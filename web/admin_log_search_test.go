@@ -105,3 +105,26 @@ func TestOldTokenExpiredNotForged(t *testing.T) {
 		t.Errorf("searching it: %d %q", status, h.Get("Location"))
 	}
 }
+
+// TestLogSearchKeepsWhatWasTyped: a search that finds nothing — not an ID
+// or a token, an ID the log does not hold, a forged token — shows its error
+// with what was typed still in the box, to correct; the box was emptied.
+func TestLogSearchKeepsWhatWasTyped(t *testing.T) {
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	foreign, _ := token.NewCodec(bytes.Repeat([]byte{8}, 32))
+	forged, _ := foreign.Encode(token.Claims{ConsentID: "01900000-0000-7000-8000-000000000001", Site: "demo", Revision: 1,
+		Expires: time.Now().Add(time.Hour).Unix()})
+	for name, q := range map[string]string{
+		"typo": "01900000-0000-7000-8000-00000000000", "unknown ID": "01900000-0000-7000-8000-000000000001",
+		"forged token": forged, "words": "Jane <Doe> & co",
+	} {
+		status, page, _ := c.get("/admin/log?q=" + url.QueryEscape("  "+q+" "))
+		if status == http.StatusSeeOther {
+			t.Fatalf("%s: found", name)
+		}
+		shownError(t, page)
+		if _, fields := formFields(t, page, "search"); fields.Get("q") != q {
+			t.Errorf("%s: the box holds %q, want %q", name, fields.Get("q"), q)
+		}
+	}
+}
