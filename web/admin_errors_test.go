@@ -460,7 +460,7 @@ func TestTextTooLongNamesItsLabel(t *testing.T) {
 		{"en", "/admin/sites/shop/texts", url.Values{"lang": {"de"}, "t_banner_title": {long}}, "Text: de: “Banner heading” must be 1 to 2000 characters"},
 		{"de", "/admin/sites/shop/texts", url.Values{"lang": {"fr"}, "t_banner_title": {long}}, "Text: fr: „Überschrift des Banners“ muss 1 bis 2000 Zeichen lang sein"},
 		{"en", "/admin/sites/shop/texts", url.Values{"lang": {"de"}, "t_category_analytics_desc": {long}}, "Text: de: “Category description: Statistik” must be 1 to 2000 characters"},
-		{"fr", "/admin/sites/shop/categories/analytics", url.Values{"lang": {"en"}, "name": {long}}, "Texte\u202f: en\u202f: « Nom de la catégorie\u202f: Analytics » doit compter de 1 à 2000 caractères"},
+		{"fr", "/admin/sites/shop/categories/analytics", url.Values{"lang": {"en"}, "name": {long}}, "Texte\u202f: en\u202f: «\u202fNom de la catégorie\u202f: Analytics\u202f» doit compter de 1 à 2000 caractères"},
 	} {
 		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {tok}, "lang": {tc.console}, "tz": {"UTC"}}); status != http.StatusSeeOther {
 			t.Fatalf("language: %d", status)

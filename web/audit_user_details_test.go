@@ -32,7 +32,7 @@ func TestAuditUserDetailsInWords(t *testing.T) {
 	for _, tc := range []struct{ lang, added, changed string }{
 		{"en", "Viewer", "Role: Administrator; state: Disabled"},
 		{"de", "Betrachter", "Rolle: Administrator; Status: Deaktiviert"},
-		{"fr", "Lecteur", "Rôle\u202f: Administrateur ; état\u202f: Désactivé"},
+		{"fr", "Lecteur", "Rôle\u202f: Administrateur\u202f; état\u202f: Désactivé"},
 		{"es", "Lector", "Rol: Administrador; estado: Desactivado"},
 		{"ar", "مشاهد", "الدور: مسؤول؛ الحالة: معطَّل"},
 	} {

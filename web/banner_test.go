@@ -208,7 +208,7 @@ func TestProviderSentenceInTheLanguage(t *testing.T) {
 		{"en", []string{"Provider: Joomla! ", "Provider: Snap Inc. ", "Provider: Google. "}, []string{"Joomla!.", "Inc.."}},
 		{"zh-Hans", []string{"提供方：Joomla! ", "提供方：Snap Inc. ", "提供方：Google。区分访客"}, []string{"Joomla!。", "Inc.。", "Joomla!.", "提供方: ", "。 "}},
 		{"ja", []string{"提供元：Joomla! ", "提供元：Google。訪問数を"}, []string{"Joomla!。", "Joomla!.", "Google.", "。 "}},
-		{"fr", []string{"Fournisseur : Joomla! ", "Fournisseur : Google. "}, []string{"Joomla!."}},
+		{"fr", []string{"Fournisseur\u202f: Joomla! ", "Fournisseur\u202f: Google. "}, []string{"Joomla!."}},
 		{"hi", []string{"प्रदाता: Google। "}, []string{"Google. "}},
 	} {
 		prefs := decode[struct{ HTML string }](t, do(a, req{"GET", "/api/v1/sites/shop/banner?v=2&lang=" + tc.lang + "&part=prefs", "", nil}))

@@ -238,11 +238,14 @@ func (l *Localizer) ListSep() string {
 
 // Semicolon is what separates two sentences of one line (an audit entry's
 // details): the Arabic semicolon in the languages written in Arabic script,
-// which keeps a Latin value between two sentences in its place.
+// which keeps a Latin value between two sentences in its place; in French
+// a semicolon with a narrow no-break space before it, as Colon.
 func (l *Localizer) Semicolon() string {
 	switch l.Lang {
 	case "ar", "fa", "ur":
 		return "؛ "
+	case "fr":
+		return "\u202f; "
 	}
 	return "; "
 }
@@ -250,8 +253,9 @@ func (l *Localizer) Semicolon() string {
 // Colon is what joins a label to its value ("Reason: …"): French puts a
 // narrow no-break space before the colon ("Motif : …"), which keeps the
 // colon from starting a line; other languages nothing. Every label joined
-// to a value is joined by it, and French texts that hold a colon write
-// the same space.
+// to a value is joined by it, on the console's pages and the visitor's,
+// and French texts write the same space before their own : ; ? ! and »
+// and after « (TestFrenchPunctuationHasItsSpace).
 func (l *Localizer) Colon() string {
 	if l.Lang == "fr" {
 		return "\u202f: "
