@@ -34,6 +34,8 @@ type SiteView struct {
 	Languages []string
 	Lang      string          // the language whose texts are being edited
 	Defaults  *i18n.Localizer // the default texts in that language
+	// Edit is the service the form shows: the one of the draft at
+	// EditIndex being edited, or one refused when added (EditIndex -1).
 	Edit      *consent.Service
 	EditIndex int
 	// EditCookies are the cookie lines as typed, shown again when refused.
@@ -302,4 +304,13 @@ func TextLabel(t, defaults *i18n.Localizer, site *consent.Site, lang, key string
 		return t.T("a_t_category_desc") + t.Colon() + called
 	}
 	return orKey(t, "a_t_"+key, key)
+}
+
+// Editing names the draft's service the service form edits, as the draft
+// holds it (not as typed in a refused edit), and false when the form adds one.
+func (v SiteView) Editing() (string, bool) {
+	if v.Edit == nil || v.EditIndex < 0 || v.EditIndex >= len(v.Draft.Services) {
+		return "", false
+	}
+	return v.Draft.Services[v.EditIndex].Name, true
 }
