@@ -63,7 +63,7 @@ func DemoSite(origins ...string) *consent.Site {
 // revision when the server now answers on an origin the site does not
 // allow yet, or when the site is still one an earlier Consentry published
 // and a new demo's services say more (earlierDemo). A draft the owner was
-// editing outlives the publication (keepDraft).
+// editing outlives the publication, in the same transaction (keepDraft).
 func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base string, log *slog.Logger) error {
 	u, err := url.Parse(base)
 	if err != nil {
@@ -114,34 +114,38 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 		next.PrepareRevision(site, true)
 		site = &next
 	}
-	rev, err := st.Publish(ctx, site, shown.All(bundle))
+	added := keepDraft(draft, site.Origins)
+	rev, err := st.PublishKeeping(ctx, site, shown.All(bundle), draft)
 	if err != nil {
+		if draft != nil {
+			return errors.Join(errors.New("publishing the demo site and keeping its unpublished draft (nothing changed)"), err)
+		}
 		return errors.Join(errors.New("publishing the demo site"), err)
 	}
 	log.Info("published demo site", "site", site.ID, "revision", rev, "origins", site.Origins, "at", time.Now().UTC().Format(time.RFC3339))
-	return keepDraft(ctx, st, draft, site.Origins, log)
+	switch {
+	case draft == nil:
+	case len(added) > 0:
+		log.Info("kept the demo site's unpublished draft, which now also allows the demo's addresses", "site", draft.ID, "added", added)
+	default:
+		log.Info("kept the demo site's unpublished draft", "site", draft.ID)
+	}
+	return nil
 }
 
-// keepDraft saves again the draft an owner was editing, which publishing
-// discarded: nothing typed in the site editor is lost by starting the demo
-// elsewhere. The draft is given the addresses the demo now answers on, so
-// that publishing it later does not refuse the demo's own pages; the log
-// says so, as the editor shows only the owner's own changes pending.
-func keepDraft(ctx context.Context, st store.Store, draft *consent.Site, origins []string, log *slog.Logger) error {
+// keepDraft gives the draft an owner was editing, which the publication
+// keeps (store.Sites.PublishKeeping: nothing typed in the site editor is
+// lost by starting the demo elsewhere), the addresses the demo now answers
+// on, so that publishing it later does not refuse the demo's own pages,
+// and returns those it added: the log says so, as the editor shows only
+// the owner's own changes pending.
+func keepDraft(draft *consent.Site, origins []string) []string {
 	if draft == nil {
 		return nil
 	}
 	added := slices.DeleteFunc(slices.Clone(origins), draft.AllowsOrigin)
 	draft.Origins = slices.Concat(draft.Origins, added)
-	if err := st.SaveDraft(ctx, draft); err != nil {
-		return errors.Join(errors.New("keeping the demo site's unpublished draft"), err)
-	}
-	if len(added) > 0 {
-		log.Info("kept the demo site's unpublished draft, which now also allows the demo's addresses", "site", draft.ID, "added", added)
-	} else {
-		log.Info("kept the demo site's unpublished draft", "site", draft.ID)
-	}
-	return nil
+	return added
 }
 
 // DemoAdminEmail is the account `serve --demo` creates for the console.

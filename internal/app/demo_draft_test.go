@@ -3,12 +3,17 @@ package app
 import (
 	"bytes"
 	"context"
+	"database/sql"
+	"encoding/json"
 	"log/slog"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/web"
 )
 
@@ -64,5 +69,57 @@ func TestDemoOnAnotherAddressKeepsTheDraft(t *testing.T) {
 	}
 	if !strings.Contains(logged.String(), "kept the demo site's unpublished draft") || !strings.Contains(logged.String(), "http://127.0.0.1:8093") {
 		t.Errorf("the log says %q", logged.String())
+	}
+}
+
+// TestDemoDraftKeptOrNothingPublished: when the draft an owner was editing
+// cannot be kept (here one an earlier Consentry saved, whose origin with a
+// path this one refuses), serve --demo on a new address stops with an error
+// and changes nothing: the draft stays as stored, byte for byte, and no
+// revision is published. The publication and the draft's save were two
+// steps, and the draft was gone when the second failed.
+func TestDemoDraftKeptOrNothingPublished(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	bundle, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	if err := seedDemo(ctx, st, bundle, "http://127.0.0.1:8080", log); err != nil {
+		t.Fatal(err)
+	}
+	draft, err := st.Draft(ctx, web.DemoSite)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft.Name = "Green Cross, Main Street"
+	draft.Origins = append(draft.Origins, "https://green-cross.example/shop")
+	stored, err := json.Marshal(draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "UPDATE sites SET draft = ? WHERE id = ?", stored, web.DemoSite); err != nil {
+		t.Fatal(err)
+	}
+	if err := seedDemo(ctx, st, bundle, "http://127.0.0.1:8093", log); err == nil {
+		t.Fatal("the demo started with a draft it could not keep")
+	}
+	var kept []byte
+	if err := db.QueryRowContext(ctx, "SELECT draft FROM sites WHERE id = ?", web.DemoSite).Scan(&kept); err != nil || !bytes.Equal(kept, stored) {
+		t.Errorf("the draft became %q (%v); want it as stored", kept, err)
+	}
+	if live, err := st.Site(ctx, web.DemoSite); err != nil || live.Revision != 1 || live.AllowsOrigin("http://127.0.0.1:8093") {
+		t.Errorf("the live site is revision %d, origins %v (%v); want 1, unchanged", live.Revision, live.Origins, err)
 	}
 }

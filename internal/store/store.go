@@ -253,6 +253,13 @@ type Sites interface {
 	// to the new number): what visitors will be shown. texts may be nil;
 	// a snapshot missing is made when first needed (see AddSnapshot).
 	Publish(ctx context.Context, s *consent.Site, texts func(*consent.Site) []consent.Snapshot) (int, error)
+	// PublishKeeping is Publish that keeps the draft being edited: in the
+	// same transaction it stores draft as the draft of the revision after
+	// the one it publishes, validated as SaveDraft does, so that a
+	// revision published around the owner's work (serve --demo on a new
+	// address) either happens with their draft kept or not at all. A nil
+	// draft is discarded, as Publish does.
+	PublishKeeping(ctx context.Context, s *consent.Site, texts func(*consent.Site) []consent.Snapshot, draft *consent.Site) (int, error)
 	// Draft returns the draft of a site's next revision, or a copy of the
 	// newest revision when nothing has been edited since.
 	Draft(ctx context.Context, id string) (*consent.Site, error)

@@ -149,10 +149,20 @@ func (s *Store) SaveDraft(ctx context.Context, site *consent.Site) error {
 // from another instance waits, and its MAX(number) (a new snapshot per
 // statement in READ COMMITTED) sees this revision: numbers never collide.
 func (s *Store) Publish(ctx context.Context, site *consent.Site, texts func(*consent.Site) []consent.Snapshot) (int, error) {
+	return s.PublishKeeping(ctx, site, texts, nil)
+}
+
+// PublishKeeping is Publish that stores draft as the site's draft in the
+// same transaction, instead of discarding it.
+func (s *Store) PublishKeeping(ctx context.Context, site *consent.Site, texts func(*consent.Site) []consent.Snapshot, draft *consent.Site) (int, error) {
 	if err := site.Validate(); err != nil {
 		return 0, err
 	}
 	config, err := json.Marshal(site)
+	if err != nil {
+		return 0, err
+	}
+	name, kept, err := store.KeptDraft(site, draft)
 	if err != nil {
 		return 0, err
 	}
@@ -163,8 +173,8 @@ func (s *Store) Publish(ctx context.Context, site *consent.Site, texts func(*con
 	}
 	defer tx.Rollback(context.Background())
 	now := micros(time.Now())
-	if _, err := tx.Exec(ctx, `INSERT INTO sites (id, name, created_at) VALUES ($1, $2, $3)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, draft = NULL`, site.ID, site.Name, now); err != nil {
+	if _, err := tx.Exec(ctx, `INSERT INTO sites (id, name, created_at, draft) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, draft = excluded.draft`, site.ID, name, now, kept); err != nil {
 		return 0, err
 	}
 	var rev int

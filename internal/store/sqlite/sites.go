@@ -147,10 +147,20 @@ func (s *Store) SaveDraft(ctx context.Context, site *consent.Site) error {
 // Publish freezes the configuration as the site's next revision, with the
 // texts snapshots of it that texts makes, in one transaction.
 func (s *Store) Publish(ctx context.Context, site *consent.Site, texts func(*consent.Site) []consent.Snapshot) (int, error) {
+	return s.PublishKeeping(ctx, site, texts, nil)
+}
+
+// PublishKeeping is Publish that stores draft as the site's draft in the
+// same transaction, instead of discarding it.
+func (s *Store) PublishKeeping(ctx context.Context, site *consent.Site, texts func(*consent.Site) []consent.Snapshot, draft *consent.Site) (int, error) {
 	if err := site.Validate(); err != nil {
 		return 0, err
 	}
 	config, err := json.Marshal(site)
+	if err != nil {
+		return 0, err
+	}
+	name, kept, err := store.KeptDraft(site, draft)
 	if err != nil {
 		return 0, err
 	}
@@ -161,8 +171,8 @@ func (s *Store) Publish(ctx context.Context, site *consent.Site, texts func(*con
 	}
 	defer tx.Rollback()
 	now := micros(time.Now())
-	if _, err := tx.ExecContext(ctx, `INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)
-		ON CONFLICT (id) DO UPDATE SET name = excluded.name, draft = NULL`, site.ID, site.Name, now); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO sites (id, name, created_at, draft) VALUES (?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, draft = excluded.draft`, site.ID, name, now, kept); err != nil {
 		return 0, err
 	}
 	var rev int

@@ -55,6 +55,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Throttle", testThrottle},
 		{"SiteList", testSiteList},
 		{"DraftsAndRevisions", testDrafts},
+		{"PublishKeepsDraft", testPublishKeepsDraft},
 		{"OverridesOfOldSites", testOverridesOfOldSites},
 		{"LastEventOfConsent", testLastEvent},
 		{"SnapshotsAtPublish", testSnapshotsAtPublish},
