@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"slices"
 	"strings"
@@ -226,6 +227,27 @@ func TestNonBlockingBanner(t *testing.T) {
 	b.settle()
 	if n := eval[int](b, `window.behindClicks || 0`); n != 1 {
 		t.Errorf("a click behind the open preference center reached the page (%d clicks in all)", n)
+	}
+}
+
+// TestPreferenceCenterCentred: the preference center stands in the middle
+// of the screen, left to right as right to left, on a phone and on a
+// desktop: as far from the left edge as from the right, from the top as
+// from the bottom.
+func TestPreferenceCenterCentred(t *testing.T) {
+	b := start(t)
+	for _, lang := range []string{"en", "ar"} {
+		for _, w := range []int64{360, 1280} {
+			b.do("setting the viewport", chromedp.EmulateViewport(w, 740))
+			b.open("/demo?lang=" + lang)
+			b.waitBanner()
+			b.click("Customize", part("customize"))
+			b.wait("the preference center", visible(part("prefs")))
+			m := eval[[]float64](b, `((r) => [r.left, innerWidth - r.right, r.top, innerHeight - r.bottom])(`+part("prefs")+`.getBoundingClientRect())`)
+			if math.Abs(m[0]-m[1]) > 1 || math.Abs(m[2]-m[3]) > 1 || m[0] < 0 || m[2] < 0 {
+				t.Errorf("%s at %d px: the preference center is %.1f px from the left, %.1f from the right, %.1f from the top, %.1f from the bottom", lang, w, m[0], m[1], m[2], m[3])
+			}
+		}
 	}
 }
 
