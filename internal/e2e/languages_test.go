@@ -154,11 +154,13 @@ func TestNoJSPageTargets(t *testing.T) {
 
 // brokenWords is the expression of the ordinary words (not cookie names,
 // which may break anywhere) in the cookie tables under root that a line
-// break cuts in two, and of the tables wider than their box.
-const brokenWords = `((root) => {
+// break cuts in two, and of the tables wider than their box; given a
+// selector as well, of the words in the elements it selects instead of
+// the tables' cells.
+const brokenWords = `((root, blocks = "th, td") => {
 	const out = [];
 	const lines = (r) => new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top))).size;
-	for (const cell of root.querySelectorAll("th, td")) {
+	for (const cell of root.querySelectorAll(blocks)) {
 		const w = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
 		for (let n; (n = w.nextNode()); ) {
 			if (n.parentElement.closest("code")) continue;
@@ -177,6 +179,38 @@ const brokenWords = `((root) => {
 	return out;
 })`
 
+// koreanText is every element of the banner, the preference center and the
+// page without JavaScript that holds a text of its own.
+const koreanText = `"h1, h2, h3, p, label, summary, th, td, button, .cy-on, a"`
+
+// TestKoreanBreaksBetweenWords: on a 360 px phone, Korean text breaks its
+// lines only between words, at the spaces that separate them, as Korean is
+// written, never between two syllables of one word: the banner's text,
+// the preference center's and the page without JavaScript's, their cookie
+// tables included. Each word is a range of the page whose client rects
+// must all stand on one line. Lines broke anywhere between syllables
+// ('개|선에', '셀 수 있|도록').
+func TestKoreanBreaksBetweenWords(t *testing.T) {
+	b := start(t)
+	b.do("narrowing the viewport", chromedp.EmulateViewport(360, 740))
+	b.open("/p/demo?lang=ko")
+	eval[int](b, `[...document.querySelectorAll("details")].map(d => d.open = true).length`)
+	if out := eval[[]string](b, brokenWords+`(document.querySelector("main"), `+koreanText+`)`); len(out) > 0 {
+		t.Errorf("the page without JavaScript: %s", strings.Join(out, "; "))
+	}
+	b.open("/demo?lang=ko")
+	b.waitBanner()
+	if out := eval[[]string](b, brokenWords+`(`+part("banner")+`, `+koreanText+`)`); len(out) > 0 {
+		t.Errorf("the banner: %s", strings.Join(out, "; "))
+	}
+	b.click("Customize", part("customize"))
+	b.wait("the preference center", visible(part("prefs")))
+	eval[int](b, `[...`+part("prefs")+`.querySelectorAll("details")].map(d => d.open = true).length`)
+	if out := eval[[]string](b, brokenWords+`(`+part("prefs")+`, `+koreanText+`)`); len(out) > 0 {
+		t.Errorf("the preference center: %s", strings.Join(out, "; "))
+	}
+}
+
 // TestCookieTablesBreakNoWord: on a 360 px phone, the cookie tables of the
 // page without JavaScript and of the preference center fit the screen in
 // every visitor language without cutting an ordinary word in two (a cookie
@@ -184,8 +218,9 @@ const brokenWords = `((root) => {
 // button's name it quotes on one line ('„Cookie-Einstellungen“' in German)
 // and a Bengali suffix joined by a hyphen with its word, at any width. The
 // tables broke words anywhere below 700 px ('Persiste|nt'). Chinese,
-// Japanese, Korean and Thai, whose lines break between syllables or
-// letters by the browser's own rules, are not checked for words.
+// Japanese and Thai, whose lines break between syllables or letters by
+// the browser's own rules, are not checked for words; Korean is, in all
+// its text, by TestKoreanBreaksBetweenWords.
 func TestCookieTablesBreakNoWord(t *testing.T) {
 	b := start(t)
 	b.do("narrowing the viewport", chromedp.EmulateViewport(360, 740))
