@@ -99,6 +99,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 	}
 	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language")))
 	msg := e.Error()
+	if he != nil && de == nil && strings.EqualFold(e.Message, http.StatusText(status)) {
+		// Echo's own refusal (no page at this address) carries only its
+		// status's English name, which the title says in the visitor's words.
+		msg = ""
+	}
 	if strings.HasPrefix(c.Request().URL.Path, "/p/") {
 		// The page without JavaScript speaks the visitor's language, the one
 		// its address or form asked for, and so does its refusal: a detail

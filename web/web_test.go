@@ -526,6 +526,27 @@ func TestBannerEveryLanguage(t *testing.T) {
 	}
 }
 
+// TestUnknownAddressSaysNoEnglish: an address Consentry has no page at is
+// a 404 titled in the visitor's language and says nothing else; its one line
+// was Echo's English "Not Found" under a German or Japanese title.
+func TestUnknownAddressSaysNoEnglish(t *testing.T) {
+	a := newApp(t, 0)
+	for _, tc := range []struct{ lang, want string }{
+		{"de-DE,de;q=0.9", "Diese Seite existiert nicht."},
+		{"ja", "このページは存在しません。"},
+		{"", "This page does not exist."},
+	} {
+		for _, path := range []string{"/no/such/page", "/demo/nosuch", "/static/nosuch.css"} {
+			rec := do(a, req{"GET", path, "", map[string]string{"Accept-Language": tc.lang, "Accept": "text/html"}})
+			body := rec.Body.String()
+			if rec.Code != http.StatusNotFound || !strings.Contains(body, tc.want) || strings.Contains(body, "Not Found") ||
+				strings.Contains(body, `data-testid="error"`) {
+				t.Errorf("%s, Accept-Language %q: %d, want 404 titled %q and nothing else:\n%s", path, tc.lang, rec.Code, tc.want, body)
+			}
+		}
+	}
+}
+
 // TestErrorPageInVisitorLanguage: a visitor's error page is titled in their
 // language.
 func TestErrorPageInVisitorLanguage(t *testing.T) {
