@@ -76,6 +76,11 @@ func (s *Server) handleError(err error, c echo.Context) {
 		e = &consent.Error{Code: consent.EUnavailable, Message: "the database cannot be reached right now; retry shortly"}
 	}
 	status := statusOf[e.Code]
+	if he != nil && de == nil && he.Code == http.StatusMethodNotAllowed {
+		// A method the address does not take: 405 with the Allow header
+		// Echo set, which a 400 ("the request could not be read") belied.
+		status = he.Code
+	}
 	s.metrics.refusal(e.Code)
 	if status == http.StatusInternalServerError {
 		s.cfg.Log.Error("request failed", "method", c.Request().Method, "path", c.Path(), "err", err)

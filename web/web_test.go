@@ -547,6 +547,23 @@ func TestUnknownAddressSaysNoEnglish(t *testing.T) {
 	}
 }
 
+// TestWrongMethodIs405: a method an address does not take is answered 405
+// with the methods it does take (Allow), to a program as JSON and to a
+// browser as a page; it was 400, "the request could not be read", beside
+// the same Allow header.
+func TestWrongMethodIs405(t *testing.T) {
+	a := newApp(t, 0)
+	for _, tc := range []struct{ method, path, accept string }{
+		{"POST", "/healthz", ""}, {"DELETE", "/demo", "text/html"}, {"PUT", "/c.js", ""},
+		{"POST", "/demo", "application/json"},
+	} {
+		rec := do(a, req{tc.method, tc.path, "", map[string]string{"Accept": tc.accept}})
+		if rec.Code != http.StatusMethodNotAllowed || !strings.Contains(rec.Header().Get("Allow"), "GET") {
+			t.Errorf("%s %s: %d, Allow %q; want 405 allowing GET", tc.method, tc.path, rec.Code, rec.Header().Get("Allow"))
+		}
+	}
+}
+
 // TestErrorPageInVisitorLanguage: a visitor's error page is titled in their
 // language.
 func TestErrorPageInVisitorLanguage(t *testing.T) {
