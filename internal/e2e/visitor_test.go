@@ -251,6 +251,35 @@ func TestPreferenceCenterCentred(t *testing.T) {
 	}
 }
 
+// TestReopenButtonLeavesTheFooterClear: at the end of the demo shop, the
+// floating "Cookie settings" button does not cover the footer's own
+// "Cookie settings" button, on a phone or a desktop, left to right or right
+// to left: the page leaves room for it below its last line. On a 360 px
+// phone it covered the start of the footer's button, in Arabic its first
+// word.
+func TestReopenButtonLeavesTheFooterClear(t *testing.T) {
+	b := start(t)
+	b.open("/demo")
+	b.waitBanner()
+	b.click("Reject all", part("reject-all"))
+	b.waitGranted("the refusal", necessary)
+	for _, lang := range []string{"en", "fr", "ar"} {
+		for _, w := range []int64{360, 1280} {
+			b.do("setting the viewport", chromedp.EmulateViewport(w, 740))
+			b.open("/demo?lang=" + lang)
+			b.wait("the reopen button", visible(reopenButton))
+			m := eval[[]float64](b, `(() => {
+				scrollTo(0, document.documentElement.scrollHeight);
+				const f = `+reopenButton+`.getBoundingClientRect(), o = `+onPage("open-settings")+`.getBoundingClientRect();
+				return [f.left, f.top, f.right, f.bottom, o.left, o.top, o.right, o.bottom];
+			})()`)
+			if m[0] < m[6] && m[4] < m[2] && m[1] < m[7] && m[5] < m[3] {
+				t.Errorf("%s at %d px: the floating button %v covers the footer's button %v", lang, w, m[:4], m[4:])
+			}
+		}
+	}
+}
+
 // TestPlaceholderInThePagesLanguage: a returning visitor's placeholders and
 // "Cookie settings" button speak the language the page asks for, as the
 // banner does, not the language of the page they decided on: a refusal on
