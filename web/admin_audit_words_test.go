@@ -394,7 +394,7 @@ func killedThenPurged(t *testing.T, a *app.App, cutoff time.Time) store.Purge {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := retention.Audit(ctx, a.Store, p); err != nil {
+	if err := retention.Audit(ctx, a.Store, p, nil); err != nil {
 		t.Fatal(err)
 	}
 	return p

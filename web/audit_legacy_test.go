@@ -48,7 +48,7 @@ func TestAuditLegacyEntriesReadAsBefore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := retention.Audit(ctx, a.Store, p); err != nil {
+	if err := retention.Audit(ctx, a.Store, p, nil); err != nil {
 		t.Fatal(err)
 	}
 

@@ -111,7 +111,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 				}
 			}})
 		// Whatever was removed is audited, also when the purge stopped early.
-		if aerr := retention.Audit(ctx, st, p); aerr != nil && err == nil {
+		if aerr := retention.Audit(ctx, st, p, err); aerr != nil && err == nil {
 			err = aerr
 		}
 		if err != nil {

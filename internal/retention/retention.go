@@ -21,6 +21,7 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/words"
 )
@@ -150,13 +151,22 @@ func Plan(o Options, now time.Time) store.Purge {
 	return p
 }
 
-// Audit records a purge that removed something in the audit trail.
-func Audit(ctx context.Context, st store.Store, p store.Purge) error {
+// Audit records a purge that removed something in the audit trail, or
+// began to: stopped is what Run returned, and when it is evidence that
+// failed to verify (a *ledger.Break) the entry says so after the record,
+// in English and in words, so that staff read in the console why the purge
+// stopped and where the ledger is broken.
+func Audit(ctx context.Context, st store.Store, p store.Purge, stopped error) error {
 	if p.ID == 0 {
 		return nil
 	}
+	detail, said := Describe(p), Words(p)
+	var b *ledger.Break
+	if errors.As(stopped, &b) {
+		detail, said = detail+"; "+b.Error(), append(said, b.Words()...)
+	}
 	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: p.Actor, Action: "purge", Target: Target(p.Site),
-		Detail: Describe(p), Words: Words(p), IP: "-"})
+		Detail: detail, Words: said, IP: "-"})
 }
 
 // AllSites is the audit target of a purge of every site, as the trail and

@@ -38,7 +38,7 @@ func Round(ctx context.Context, st store.Store, now time.Time) (purges []store.P
 			continue
 		}
 		p, err := Run(ctx, st, Options{Site: s.ID, Cutoff: now.Add(-s.Retention.Duration), Actor: "scheduler"})
-		if aerr := Audit(ctx, st, p); err == nil {
+		if aerr := Audit(ctx, st, p, err); err == nil {
 			err = aerr
 		}
 		if err != nil {

@@ -57,13 +57,14 @@ func RecordRuns(batch []*consent.Event, purge int64, r Runs) error {
 				return err
 			}
 			if !ok {
-				return &ledger.Break{Seq: g.First - 1, ID: "before the purge", Reason: "this event is missing and no purge records its removal; run consentry verify"}
+				return &ledger.Break{Seq: g.First - 1, ID: "before the purge", Reason: "this event is missing and no purge records its removal; run consentry verify",
+					Where: words.Say("a_break_at_before_purge", map[string]words.Words{"Seq": words.WrittenInt(g.First - 1)}), Why: words.Say("a_break_purge_missing", nil)}
 			}
 			g.Before, prev = h, h
 		}
 		for _, e := range run {
 			if b := ledger.Check(prev, e); b != nil {
-				b.Reason, b.Why = "not purged: "+b.Reason, words.Words{} // its words would not say so
+				b.Reason, b.Why = "not purged: "+b.Reason, notPurged(b.Why)
 				return b
 			}
 			prev = e.Hash
@@ -74,7 +75,8 @@ func RecordRuns(batch []*consent.Event, purge int64, r Runs) error {
 		}
 		if right != nil {
 			if right.Before != g.After {
-				return &ledger.Break{Seq: last.Seq, ID: last.ID.String(), Reason: fmt.Sprintf("not purged: its hash is not the one recorded when the events after it (#%d to #%d) were purged: it was changed", right.First, right.Last)}
+				return &ledger.Break{Seq: last.Seq, ID: last.ID.String(), Reason: fmt.Sprintf("not purged: its hash is not the one recorded when the events after it (#%d to #%d) were purged: it was changed", right.First, right.Last),
+					Why: notPurged(words.Say("a_break_run_hash", map[string]words.Words{"First": words.WrittenInt(right.First), "Last": words.WrittenInt(right.Last)}))}
 			}
 			g.Last, g.After = right.Last, right.After
 			remove = append(remove, right.First)
@@ -84,4 +86,10 @@ func RecordRuns(batch []*consent.Event, purge int64, r Runs) error {
 		}
 	}
 	return nil
+}
+
+// notPurged is why a purge stopped at a break, in words: why the event
+// does not verify, after "not purged", as its Reason says it.
+func notPurged(why words.Words) words.Words {
+	return words.Say("a_break_not_purged", map[string]words.Words{"Reason": why})
 }
