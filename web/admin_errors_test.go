@@ -264,7 +264,7 @@ func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
 	for lang, want := range map[string][]string{
 		"en": {"From: “2026-13-01” is not a day: use YYYY-MM-DD", "To: “1.2.2026” is not a day: use YYYY-MM-DD",
 			"From: “2026-13-01” is not a day: use YYYY-MM-DD", "“x” is not a position in the log.",
-			"Reason (for example the request's reference): required, at most 500 characters"},
+			"Reason (for example the request’s reference): required, at most 500 characters"},
 		"de": {"Von: „2026-13-01“ ist kein Tag: verwenden Sie JJJJ-MM-TT", "Bis: „1.2.2026“ ist kein Tag: verwenden Sie JJJJ-MM-TT",
 			"Von: „2026-13-01“ ist kein Tag: verwenden Sie JJJJ-MM-TT", "„x“ ist keine Position im Protokoll.",
 			"Grund (zum Beispiel das Aktenzeichen der Anfrage): erforderlich, höchstens 500 Zeichen"},
