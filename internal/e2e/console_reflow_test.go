@@ -35,7 +35,7 @@ func TestConsoleFits320(t *testing.T) {
 			b.do("choosing the console's language", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
 			b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
 			for _, p := range []string{"/admin/log", "/admin/log?action=nonsense", c.event, c.consent, c.consent + "?request=" + c.requestID, c.request,
-				"/admin/requests", "/admin/integrity", "/admin/audit", "/admin/users",
+				"/admin/dashboard", "/admin/requests", "/admin/integrity", "/admin/audit", "/admin/users",
 				"/admin/sites", "/admin/sites/demo", "/admin/sites/demo?edit=3", "/admin/sites/demo/embed", "/admin/sites/demo/diff", "/admin/account"} {
 				b.open(p)
 				fits(p)
