@@ -10,7 +10,6 @@ import (
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/retention"
-	"github.com/consentry/consentry/internal/words"
 )
 
 // The console says what happened in words; the records, exports and filters
@@ -120,19 +119,24 @@ func RequestStateWords(t *i18n.Localizer, r *consent.SubjectRequest, today time.
 // it (auth.ActorWords): the command line and the server's scheduled purges
 // in the console's language, a staff member by their email.
 func ActorWords(t *i18n.Localizer, actor string) string {
-	s, _ := say(t, auth.ActorWords(actor))
-	return s
+	return Actor(t, actor).String()
+}
+
+// Actor is ActorWords for a page: an email in a <bdi> of its own.
+func Actor(t *i18n.Localizer, actor string) Phrase {
+	p, _ := say(t, auth.ActorWords(actor))
+	return p
 }
 
 // BreakWords is a broken ledger as the integrity page says it: the break's
 // words in the console's language ("Protokoll unterbrochen bei Ereignis #7
 // (…): …"), as the audit trail says them, or "The ledger is broken: " and
 // its error as written where it has none.
-func BreakWords(t *i18n.Localizer, b *ledger.Break) string {
+func BreakWords(t *i18n.Localizer, b *ledger.Break) Phrase {
 	if w := b.Words(); w != nil {
-		return AuditDetailWords(t, auth.AuditEntry{Words: w, Detail: b.Error()})
+		return AuditDetail(t, auth.AuditEntry{Words: w, Detail: b.Error()})
 	}
-	return t.T("a_broken") + t.Colon() + b.Error()
+	return Phrase{{text: t.T("a_broken") + t.Colon()}, {text: b.Error(), written: true}}
 }
 
 // AuditDetailWords is an audit entry's detail as the trail shows it: its
@@ -145,42 +149,25 @@ func BreakWords(t *i18n.Localizer, b *ledger.Break) string {
 // a message this build does not have shows its Detail as written. The CSV
 // keeps what was written.
 func AuditDetailWords(t *i18n.Localizer, e auth.AuditEntry) string {
-	if len(e.Words) == 0 {
-		return LegacyAuditDetailWords(t, e.Action, e.Detail)
-	}
-	said := make([]string, len(e.Words))
-	for i, w := range e.Words {
-		s, ok := say(t, w)
-		if !ok {
-			return e.Detail
-		}
-		said[i] = s
-	}
-	return strings.Join(said, t.Semicolon())
+	return AuditDetail(t, e).String()
 }
 
-// say is w in the console's language, and false when w names a message
-// the catalogue does not have and gives no text to show instead.
-func say(t *i18n.Localizer, w words.Words) (string, bool) {
-	if w.Key == "" {
-		return w.Text, true
+// AuditDetail is AuditDetailWords for a page: each value as written (an
+// event ID, an email, a hash) in a <bdi> of its own.
+func AuditDetail(t *i18n.Localizer, e auth.AuditEntry) Phrase {
+	if len(e.Words) == 0 {
+		return Phrase{{text: LegacyAuditDetailWords(t, e.Action, e.Detail)}}
 	}
-	args := make(map[string]any, len(w.Args))
-	for k, a := range w.Args {
-		s, ok := say(t, a)
+	var out Phrase
+	for i, w := range e.Words {
+		p, ok := say(t, w)
 		if !ok {
-			return "", false
+			return Phrase{{text: e.Detail, written: true}}
 		}
-		args[k] = s
+		if i > 0 {
+			out = out.words(t.Semicolon())
+		}
+		out = append(out, p...)
 	}
-	var s string
-	if w.Count != nil {
-		s = t.ND(w.Key, *w.Count, args)
-	} else {
-		s = t.TData(w.Key, args)
-	}
-	if s == w.Key {
-		return w.Text, w.Text != ""
-	}
-	return s, true
+	return out
 }

@@ -76,7 +76,7 @@ func TestIntegrityInWords(t *testing.T) {
 	}
 	_, page, _ = c.get("/admin/integrity")
 	for _, want := range []string{`data-testid="verified-by">Kommandozeile<`, "(Kommandozeile, ",
-		"<bdi>Manipuliert: Protokoll unterbrochen bei Ereignis #2 (" + batch[1].ID.String() + "): sein Hash passt nicht"} {
+		"<bdi>Manipuliert: Protokoll unterbrochen bei Ereignis #2 (<bdi class=\"whole\">" + batch[1].ID.String() + "</bdi>): sein Hash passt nicht"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the German integrity page lacks %q", want)
 		}
@@ -86,7 +86,7 @@ func TestIntegrityInWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}, "full": {"1"}})
-	want := `data-testid="broken">Protokoll unterbrochen bei Ereignis #3 (` + batch[2].ID.String() + `): sein Hash passt nicht`
+	want := `data-testid="broken">Protokoll unterbrochen bei Ereignis #3 (<bdi class="whole">` + batch[2].ID.String() + `</bdi>): sein Hash passt nicht`
 	if !strings.Contains(page, want) {
 		t.Errorf("the console's own verification does not say the break in German: want %q in\n%s", want, page)
 	}

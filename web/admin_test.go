@@ -533,7 +533,7 @@ func TestIntegrityPage(t *testing.T) {
 	if !strings.Contains(page, "#10") || !strings.Contains(page, batch[9].ID.String()) || strings.Contains(page, `data-testid="broken"`) {
 		t.Fatal("verification does not say intact up to event #10")
 	}
-	if _, later, _ := c.get("/admin/integrity"); !strings.Contains(page, `data-testid="verified-by">viewer@shop.example<`) || !strings.Contains(later, `data-testid="verified-by">viewer@shop.example<`) {
+	if _, later, _ := c.get("/admin/integrity"); !strings.Contains(page, `data-testid="verified-by"><bdi class="whole">viewer@shop.example<`) || !strings.Contains(later, `data-testid="verified-by"><bdi class="whole">viewer@shop.example<`) {
 		t.Error("the integrity page does not say who verified last")
 	}
 	db := appDB(t, a)

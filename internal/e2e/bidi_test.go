@@ -6,7 +6,9 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // TestRequestTextsKeepTheirOrderInArabic: in the Arabic console, what staff
@@ -53,4 +55,57 @@ func TestRequestTextsKeepTheirOrderInArabic(t *testing.T) {
 	b.open("/admin/requests/" + strconv.FormatInt(r.ID, 10))
 	inOrder("the request's page", r.Reference)
 	inOrder("the request's page", r.Note)
+}
+
+// TestAuditIDInParenthesesArabic: in the Arabic console, an event ID in
+// parentheses inside an audit entry's detail ('السجل مكسور عند الحدث #7
+// (01a2…): …') reads in its own order and has the opening parenthesis on
+// its right (where an Arabic sentence opens one) and the closing one on its
+// left, and it stays on one line with its parentheses. The ID's hyphens
+// took the sentence's direction: its parts stood in reverse order, over
+// two lines. (A phone's line has no room for a UUID.)
+func TestAuditIDInParenthesesArabic(t *testing.T) {
+	b := start(t)
+	const id = "01a2334c-6d5d-7d38-bc02-77bf69afc480"
+	at := words.Say("a_break_at_event", map[string]words.Words{"Seq": words.WrittenInt(7), "ID": words.Written(id)})
+	if err := b.app.Store.Audit(b.ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "verify", Target: "9",
+		Detail: "TAMPERED: ledger broken at event #7 (" + id + "): …", IP: "-", Words: []words.Words{
+			words.Say("a_audit_detail_tampered", map[string]words.Words{"Break": words.Say("a_break", map[string]words.Words{"At": at, "Reason": words.Say("a_break_hash", nil)})}),
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	b.signIn("/admin/audit")
+	b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
+	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+	const width = 1280 // the window of every browser test
+	b.open("/admin/audit?action=verify")
+	// Each character's box, from "(" before the ID to ")" after it.
+	boxes := eval[[][]float64](b, `(() => {
+		const id = `+strconv.Quote(id)+`, cell = document.querySelector('[data-testid="audit-detail"]');
+		const chars = [], w = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+		for (let n; (n = w.nextNode());) for (let i = 0; i < n.data.length; i++) chars.push([n, i]);
+		const at = chars.map(([n, i]) => n.data[i]).join("").indexOf(id);
+		if (at < 1) return [];
+		return chars.slice(at - 1, at + id.length + 1).map(([n, i]) => {
+			const r = document.createRange(); r.setStart(n, i); r.setEnd(n, i + 1);
+			const b = r.getBoundingClientRect(); return [b.left, b.right, b.top];
+		});
+	})()`)
+	if len(boxes) != len(id)+2 {
+		t.Fatalf("at %d px the Arabic trail does not show %q in its detail", width, id)
+	}
+	open, first, last, closing := boxes[0], boxes[1], boxes[len(boxes)-2], boxes[len(boxes)-1]
+	for i, c := range boxes {
+		if c[2] != first[2] {
+			t.Errorf("at %d px, %q breaks across lines: its character %d is at y=%.0f, its first at y=%.0f", width, "("+id+")", i, c[2], first[2])
+			break
+		}
+	}
+	if first[0] > last[0] {
+		t.Errorf("at %d px, %s reads backwards: its first character at x=%.0f, its last at x=%.0f", width, id, first[0], last[0])
+	}
+	if open[0] < last[1]-0.5 || closing[1] > first[0]+0.5 {
+		t.Errorf("at %d px, the parentheses around %s face the wrong way: '(' at x=%.0f–%.0f and ')' at x=%.0f–%.0f, the ID from x=%.0f to %.0f",
+			width, id, open[0], open[1], closing[0], closing[1], first[0], last[1])
+	}
 }

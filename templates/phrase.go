@@ -1,0 +1,119 @@
+package templates
+
+import (
+	"context"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/a-h/templ"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/words"
+)
+
+// Phrase is a message in the console's language with the values it shows
+// as written kept apart (an event or consent ID, an email, a hash, a URL,
+// a day), so that a page isolates each in <bdi>: in an Arabic sentence an
+// ID between parentheses otherwise takes the sentence's direction, its
+// parentheses turned the wrong way and its parts reordered.
+type Phrase []piece
+
+// piece is a run of a Phrase: the message's own words, or a value as
+// written.
+type piece struct {
+	text    string
+	written bool
+}
+
+// String is the Phrase as plain text, for a test or a title.
+func (p Phrase) String() string {
+	var b strings.Builder
+	for _, x := range p {
+		b.WriteString(x.text)
+	}
+	return b.String()
+}
+
+// Render writes the Phrase as HTML, escaped, each value as written in a
+// <bdi> of its own, which keeps its own direction. One no longer than
+// whole (an ID, an email) is not broken at its hyphens where a line has
+// room for it, its parentheses kept with it (admin.css: bdi.whole); a
+// longer one (a hash, a ledger head) wraps.
+func (p Phrase) Render(_ context.Context, w io.Writer) error {
+	var b strings.Builder
+	for _, x := range p {
+		switch {
+		case x.written && utf8.RuneCountInString(x.text) <= whole:
+			b.WriteString(`<bdi class="whole">` + templ.EscapeString(x.text) + "</bdi>")
+		case x.written:
+			b.WriteString("<bdi>" + templ.EscapeString(x.text) + "</bdi>")
+		default:
+			b.WriteString(templ.EscapeString(x.text))
+		}
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+// whole is how long a value as written may be and still be kept on one
+// line: a UUID is 36 characters, most emails fewer than 40.
+const whole = 40
+
+// slot marks where an argument goes in a message while it is translated:
+// characters of Unicode's private use area, which no translation holds.
+var slot = regexp.MustCompile("\uE000([0-9]+)\uE001")
+
+// say is w in the console's language, and false when w names a message
+// the catalogue does not have and gives no text to show instead. Each
+// argument is said in turn and takes its place whole, its values as
+// written still apart. A number alone is not kept apart: digits keep their
+// order in any sentence, and a "#" before them goes with them ("#7"),
+// which an isolate would undo.
+func say(t *i18n.Localizer, w words.Words) (Phrase, bool) {
+	if w.Key == "" {
+		return Phrase{{text: w.Text, written: strings.Trim(w.Text, "0123456789") != ""}}, true
+	}
+	args := make(map[string]any, len(w.Args))
+	said := make([]Phrase, 0, len(w.Args))
+	for k, a := range w.Args {
+		p, ok := say(t, a)
+		if !ok {
+			return nil, false
+		}
+		args[k] = "\uE000" + strconv.Itoa(len(said)) + "\uE001"
+		said = append(said, p)
+	}
+	var s string
+	if w.Count != nil {
+		s = t.ND(w.Key, *w.Count, args)
+	} else {
+		s = t.TData(w.Key, args)
+	}
+	if s == w.Key {
+		return Phrase{{text: w.Text, written: true}}, w.Text != ""
+	}
+	var out Phrase
+	at := 0
+	for _, m := range slot.FindAllStringSubmatchIndex(s, -1) {
+		out = out.words(s[at:m[0]])
+		n, _ := strconv.Atoi(s[m[2]:m[3]])
+		out = append(out, said[n]...)
+		at = m[1]
+	}
+	return out.words(s[at:]), true
+}
+
+// Around is p between the words before and after.
+func (p Phrase) Around(before, after string) Phrase {
+	return append(Phrase{}.words(before), p...).words(after)
+}
+
+// words is p with the message's own words s after it, if any.
+func (p Phrase) words(s string) Phrase {
+	if s == "" {
+		return p
+	}
+	return append(p, piece{text: s})
+}
