@@ -25,7 +25,7 @@ var FilterLabels = Labels{
 	"denied":  "a_denied",
 	"source":  "a_source",
 	"country": "a_country",
-	"lang":    "a_lang",
+	"lang":    "a_language",
 	"gpc":     "",
 	"before":  "",
 	"base":    "",

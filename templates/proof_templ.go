@@ -253,7 +253,7 @@ func ProofPage(a Admin, p Proof) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = field(a.T.T("a_lang"), p.Event.Lang).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = field(a.T.T("a_language"), p.Event.Lang).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

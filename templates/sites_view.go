@@ -97,13 +97,13 @@ func updateField(a Admin, field string) string {
 	case "cookies":
 		return a.T.T("a_cookies")
 	case "policy_url":
-		return a.T.T("a_policy_url")
+		return a.T.T("a_privacy_link")
 	case "provider":
 		return a.T.T("a_provider")
 	case "description_key":
 		return a.T.T("a_description")
 	}
-	return a.T.T("a_name")
+	return a.T.T("a_field_name")
 }
 
 func cookieList(e catalog.Entry, n int) string {
