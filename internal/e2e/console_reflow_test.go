@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -45,5 +47,39 @@ func TestConsoleFits320(t *testing.T) {
 			b.clickTo("Erase", `document.querySelector('form[data-testid="erase"] button[type="submit"]')`)
 			fits("the erase confirmation")
 		})
+	}
+}
+
+// TestConsoleListsStackOnAPhone: at 320 px the log, the audit trail and
+// the requests stack each row's cells, each under its column's name, as
+// the receipt does, in English and Arabic: every cell is on screen and
+// names its column. The tables scrolled sideways inside their box, the
+// audit trail's detail and the log's choices out of sight.
+func TestConsoleListsStackOnAPhone(t *testing.T) {
+	b, c := axeConsole(t)
+	b.signIn("/admin/log")
+	b.open(c.consent) // an entry in the trail with a target and a detail
+	b.do("narrowing the viewport", chromedp.EmulateViewport(320, 640))
+	for _, lang := range []string{"en", "ar"} {
+		b.do("choosing the console's language", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		for _, p := range []struct{ path, table string }{{"/admin/log", "log"}, {"/admin/audit", "audit"}, {"/admin/requests", "requests"}} {
+			b.open(p.path)
+			bad := eval[[]string](b, `(() => {
+				const table = document.querySelector('[data-testid=`+strconv.Quote(p.table)+`]'), out = [];
+				const heads = [...table.querySelectorAll("thead th")].map(th => th.textContent.trim());
+				for (const row of table.tBodies[0].rows) {
+					[...row.cells].forEach((td, i) => {
+						const r = td.getBoundingClientRect(), label = getComputedStyle(td, "::before").content;
+						if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push("cell " + i + " at x=" + Math.round(r.left) + "–" + Math.round(r.right));
+						if (label !== JSON.stringify(heads[i])) out.push("cell " + i + " labelled " + label + ", its column " + heads[i]);
+					});
+				}
+				return out.length ? out : (table.tBodies[0].rows.length ? [] : ["no rows"]);
+			})()`)
+			if len(bad) > 0 {
+				t.Errorf("at 320 px (%s), %s does not stack: %s", lang, p.path, strings.Join(bad[:min(len(bad), 4)], "; "))
+			}
+		}
 	}
 }
