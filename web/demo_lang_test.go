@@ -51,3 +51,24 @@ func TestDemoSpeaksTheVisitorsLanguage(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoPricesInTheVisitorsLanguage: the demo shop writes its prices as
+// the visitor's language writes a price in euros (i18n.Localizer.Euros):
+// "7,90 €" in French, "€ 7,90" in Dutch, the amount then the sign in
+// Arabic; it wrote "€7.90" in every language.
+func TestDemoPricesInTheVisitorsLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	for lang, want := range map[string][]string{
+		"en": {"<span>€7.90</span>", "<span>€12.50</span>", "<span>€9.99</span>"},
+		"fr": {"<span>7,90\u00a0€</span>", "<span>12,50\u00a0€</span>", "<span>9,99\u00a0€</span>"},
+		"nl": {"<span>€\u00a07,90</span>"},
+		"ar": {"<span>\u200f7.90\u00a0€</span>"},
+	} {
+		page := html.UnescapeString(do(a, req{"GET", "/demo?lang=" + lang, "", nil}).Body.String())
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("%s: the demo shop does not show %q", lang, w)
+			}
+		}
+	}
+}
