@@ -83,3 +83,21 @@ func TestConsoleListsStackOnAPhone(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleHeaderOnAPhone: at 320 px the console's header puts its
+// navigation under Consentry's name, its links side by side, so a page's
+// title starts within the top 250 px, in English, German and Arabic; beside
+// the name the links stood one a line, the title at 290 px (334 in German).
+func TestConsoleHeaderOnAPhone(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/log")
+	b.do("narrowing the viewport", chromedp.EmulateViewport(320, 640))
+	for _, lang := range []string{"en", "de", "ar"} {
+		b.do("choosing the console's language", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		b.open("/admin/log")
+		if y := eval[float64](b, `document.querySelector("main h1").getBoundingClientRect().top`); y > 250 {
+			t.Errorf("at 320 px (%s), the page's title starts at y=%.0f, below the header", lang, y)
+		}
+	}
+}
