@@ -3,7 +3,6 @@ package templates
 import (
 	"encoding/hex"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -286,15 +285,6 @@ func day(t time.Time) string {
 		return ""
 	}
 	return t.Format("2006-01-02")
-}
-
-func sortedKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // AccountView is the signed-in user's own page.

@@ -1,0 +1,31 @@
+package templates
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+)
+
+// shownText is one text a visitor was shown, named for staff.
+type shownText struct{ Label, Text string }
+
+// shownTexts are every text of the snapshot a visitor was shown, each
+// named as the site editor labels it, in the console's language ("“Accept
+// all” button", not banner_accept), in the editor's order, then those the
+// editor does not offer by key; a text this build has no label for (one an
+// older Consentry showed) keeps its key.
+func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
+	keys := slices.DeleteFunc(slices.Clone(consent.TextKeys), func(k string) bool { _, ok := texts.Messages[k]; return !ok })
+	for _, k := range slices.Sorted(maps.Keys(texts.Messages)) {
+		if !slices.Contains(consent.TextKeys, k) {
+			keys = append(keys, k)
+		}
+	}
+	out := make([]shownText, len(keys))
+	for i, k := range keys {
+		out[i] = shownText{orKey(t, "a_t_"+k, k), texts.Messages[k]}
+	}
+	return out
+}
