@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -108,4 +109,45 @@ func TestAuditIDInParenthesesArabic(t *testing.T) {
 		t.Errorf("at %d px, the parentheses around %s face the wrong way: '(' at x=%.0f–%.0f and ')' at x=%.0f–%.0f, the ID from x=%.0f to %.0f",
 			width, id, open[0], open[1], closing[0], closing[1], first[0], last[1])
 	}
+}
+
+// TestFieldsReadInTheirOwnDirection: a console field reads what it holds in
+// that text's own direction, line by line, whatever the console's: in the
+// Arabic console a service's English description read ".Keeps your visit
+// …", its full stop at the start, and in the English console editing the
+// Arabic texts an Arabic description ended in a full stop on the right.
+// Every text field and text area of the site editor, with a service open,
+// resolves its direction from its text (unicode-bidi: plaintext); numbers
+// keep the console's alignment.
+func TestFieldsReadInTheirOwnDirection(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/sites/demo?edit=1")
+	check := func(what string) {
+		t.Helper()
+		got := eval[[]string](b, `[...document.querySelectorAll("main input, main textarea")]
+			.filter(e => e.type !== "hidden" && e.offsetParent !== null)
+			.map(e => (e.id || e.name) + ":" + e.type + ":" + getComputedStyle(e).unicodeBidi)`)
+		if len(got) < 10 {
+			t.Fatalf("%s: only %d fields: %q", what, len(got), got)
+		}
+		for _, f := range got {
+			typ, bidi := f, ""
+			if i := strings.LastIndex(f, ":"); i >= 0 {
+				typ, bidi = f[:i], f[i+1:]
+			}
+			text := !strings.HasSuffix(typ, ":number") && !strings.HasSuffix(typ, ":color") && !strings.HasSuffix(typ, ":checkbox") &&
+				!strings.HasSuffix(typ, ":date") && !strings.HasSuffix(typ, ":password")
+			if text && bidi != "plaintext" || !text && bidi == "plaintext" {
+				t.Errorf("%s: %s reads its text with unicode-bidi %s", what, f, bidi)
+			}
+		}
+	}
+	check("the English console")
+	b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
+	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+	b.open("/admin/sites/demo?edit=1")
+	if d := eval[string](b, `document.querySelector("#s-desc").value`); !strings.HasPrefix(d, "Keeps your visit") {
+		t.Fatalf("the service's description is %q, want the English one", d)
+	}
+	check("the Arabic console")
 }
