@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/consentry/consentry/internal/auth"
@@ -56,5 +57,36 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 	}
 	if regexp.MustCompile(`<dt[^>]*>[a-z]+_[a-z_]+</dt>`).MatchString(page) {
 		t.Errorf("the proof names a text by its key: %q", regexp.MustCompile(`<dt[^>]*>[a-z]+_[a-z_]+</dt>`).FindAllString(page, -1))
+	}
+}
+
+// TestProofCategoriesInTheVisitorsPunctuation: on the proof, each category
+// a French visitor was shown is joined to its description as French joins
+// them, by a narrow no-break space and a colon ('Nécessaires : …'), as the
+// banner showed them; it was an English colon ('Nécessaires: …').
+func TestProofCategoriesInTheVisitorsPunctuation(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	ids := map[string]string{}
+	for i, lang := range []string{"fr", "de"} {
+		shown, err := a.Store.Snapshot(ctx, "demo", 1, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := storetest.Event("demo", i)
+		e.Lang, e.TextsHash = lang, shown.Hash
+		if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		ids[lang] = e.ID.String()
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	for lang, want := range map[string]string{"fr": "<li><strong>Nécessaires</strong>\u202f: Indispensables", "de": "<li><strong>Notwendig</strong>: "} {
+		_, page, _ := c.get("/admin/events/" + ids[lang])
+		if !strings.Contains(html.UnescapeString(page), want) {
+			t.Errorf("a %s visitor's categories on the proof: %q, want %q", lang, regexp.MustCompile(`<li><strong>[^<]*</strong>[^<]{0,20}`).FindAllString(html.UnescapeString(page), 2), want)
+		}
 	}
 }

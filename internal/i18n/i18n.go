@@ -256,8 +256,12 @@ func (l *Localizer) Semicolon() string {
 // to a value is joined by it, on the console's pages and the visitor's,
 // and French texts write the same space before their own : ; ? ! and »
 // and after « (TestFrenchPunctuationHasItsSpace).
-func (l *Localizer) Colon() string {
-	if l.Lang == "fr" {
+func (l *Localizer) Colon() string { return Colon(l.Lang) }
+
+// Colon is Localizer.Colon of lang, for a text in a language no localizer
+// at hand speaks: the visitor's, on a console page.
+func Colon(lang string) string {
+	if lang == "fr" {
 		return "\u202f: "
 	}
 	return ": "
