@@ -91,6 +91,12 @@ func AuditTargetWords(t *i18n.Localizer, action, target string) string {
 	return target
 }
 
+// AuditTarget is AuditTargetWords for a page, in a <bdi> of its own, which
+// a consent or event ID does not leave broken at a hyphen.
+func AuditTarget(t *i18n.Localizer, action, target string) Phrase {
+	return Phrase{{text: AuditTargetWords(t, action, target), written: true}}
+}
+
 // RequestKindWords is what a data subject asked for, in words.
 func RequestKindWords(t *i18n.Localizer, k consent.RequestKind) string {
 	return orKey(t, "a_request_kind_"+string(k), string(k))

@@ -31,7 +31,7 @@ func TestAuditSearchAndExport(t *testing.T) {
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
 	targets := func(page string) string {
-		return strings.Join(regexpAll(page, `data-testid="audit-target"><bdi>([xy]|csv)</bdi>`), ",")
+		return strings.Join(regexpAll(page, `data-testid="audit-target"><bdi[^>]*>([xy]|csv)</bdi>`), ",")
 	}
 	for _, tc := range []struct{ query, want string }{
 		{"actor=alice", "csv,x"},

@@ -204,7 +204,7 @@ func TestAuditTargetsInWords(t *testing.T) {
 		Target: retention.Target(""), Detail: "purge #1: 0 events", IP: "-"}); err != nil {
 		t.Fatal(err)
 	}
-	targets := regexp.MustCompile(`data-testid="audit-target"><bdi>([^<]*)<`)
+	targets := regexp.MustCompile(`data-testid="audit-target"><bdi[^>]*>([^<]*)<`)
 	for _, tc := range []struct{ lang, request, all string }{
 		{"en", "Request " + n, "All sites"}, {"de", "Anfrage " + n, "Alle Websites"}, {"fr", "Demande " + n, "Tous les sites"},
 		{"es", "Solicitud " + n, "Todos los sitios"}, {"ar", "الطلب " + n, "جميع المواقع"},

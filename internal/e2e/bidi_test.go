@@ -64,12 +64,14 @@ func TestRequestTextsKeepTheirOrderInArabic(t *testing.T) {
 // its right (where an Arabic sentence opens one) and the closing one on its
 // left, and it stays on one line with its parentheses. The ID's hyphens
 // took the sentence's direction: its parts stood in reverse order, over
-// two lines. (A phone's line has no room for a UUID.)
+// two lines. A consent ID as the entry's target, alone in its cell, is not
+// broken at a hyphen either. (A phone's line has no room for a UUID.)
 func TestAuditIDInParenthesesArabic(t *testing.T) {
 	b := start(t)
 	const id = "01a2334c-6d5d-7d38-bc02-77bf69afc480"
 	at := words.Say("a_break_at_event", map[string]words.Words{"Seq": words.WrittenInt(7), "ID": words.Written(id)})
-	if err := b.app.Store.Audit(b.ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "verify", Target: "9",
+	const target = "01a2334c-7e5e-7d38-bc02-77bf69afc481" // as a lookup names a consent ID
+	if err := b.app.Store.Audit(b.ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "verify", Target: target,
 		Detail: "TAMPERED: ledger broken at event #7 (" + id + "): …", IP: "-", Words: []words.Words{
 			words.Say("a_audit_detail_tampered", map[string]words.Words{"Break": words.Say("a_break", map[string]words.Words{"At": at, "Reason": words.Say("a_break_hash", nil)})}),
 		}}); err != nil {
@@ -104,6 +106,12 @@ func TestAuditIDInParenthesesArabic(t *testing.T) {
 	}
 	if first[0] > last[0] {
 		t.Errorf("at %d px, %s reads backwards: its first character at x=%.0f, its last at x=%.0f", width, id, first[0], last[0])
+	}
+	if lines := eval[int](b, `(() => {
+		const r = document.createRange(); r.selectNodeContents(document.querySelector('[data-testid="audit-target"]'));
+		return new Set([...r.getClientRects()].map(x => Math.round(x.top))).size;
+	})()`); lines != 1 {
+		t.Errorf("at %d px, the target %s takes %d lines: it breaks at a hyphen", width, target, lines)
 	}
 	if open[0] < last[1]-0.5 || closing[1] > first[0]+0.5 {
 		t.Errorf("at %d px, the parentheses around %s face the wrong way: '(' at x=%.0f–%.0f and ')' at x=%.0f–%.0f, the ID from x=%.0f to %.0f",
