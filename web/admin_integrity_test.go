@@ -48,6 +48,14 @@ func TestIntegrityShowsCLIVerification(t *testing.T) {
 		!strings.Contains(page, `data-testid="verified-by">Command line<`) {
 		t.Error("a command-line finding newer than the checkpoint does not show")
 	}
+	// Who found it and when, then a colon, then what: the space and the
+	// colon were lost to the isolates (60d6d30), which read "…found the
+	// ledger broken(Command line, …)TAMPERED".
+	finding := regexp.MustCompile(`data-testid="cli-finding">(.*?)</p>`).FindStringSubmatch(page)
+	if finding == nil || !regexp.MustCompile(`broken \(Command line, [^)]+\): <bdi>TAMPERED`).MatchString(finding[1]) ||
+		strings.Contains(finding[1], "Colon") {
+		t.Errorf("the finding reads %q; want who and when in parentheses, a colon, then what was found", finding)
+	}
 }
 
 // TestIntegrityInWords: the integrity page says who verified and what a
