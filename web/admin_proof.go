@@ -6,6 +6,7 @@ import (
 	"github.com/consentry/consentry/internal/export"
 	"net/http"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/words"
@@ -17,7 +18,8 @@ import (
 func parseIDParam(c echo.Context) (uuid.UUID, error) {
 	id, err := uuid.Parse(c.Param("id"))
 	if err != nil {
-		return uuid.Nil, consent.Errorf(consent.EInvalid, "%q is not an ID", c.Param("id"))
+		return uuid.Nil, consent.Errorf(consent.EInvalid, "%q is not an ID", c.Param("id")).
+			Say("e_not_an_id_in_address", map[string]any{"Value": auth.Clip(c.Param("id"), 60)})
 	}
 	return id, nil
 }
