@@ -35,7 +35,8 @@ func (s *Server) csrf() echo.MiddlewareFunc {
 	})
 }
 
-var errCSRF = consent.Errorf(consent.EForbidden, "the form expired or did not come from this console; reload the page and try again")
+var errCSRF = consent.Errorf(consent.EForbidden, "the form expired or did not come from this console; reload the page and try again").
+	Say("e_form_expired", nil)
 
 // Context keys of a signed-in request.
 const (
@@ -62,6 +63,12 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			}
 			return consent.Errorf(consent.EForbidden, "sign in first")
 		}
+		// Known before the CSRF check, so that its refusal is the console's
+		// page in the user's language.
+		c.Set(userKey, u)
+		c.Set(sessionKey, sess)
+		c.Set(csrfKey, csrf)
+		c.Response().Header().Set("Cache-Control", "no-store")
 		switch c.Request().Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 		default:
@@ -78,10 +85,6 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 				return err
 			}
 		}
-		c.Set(userKey, u)
-		c.Set(sessionKey, sess)
-		c.Set(csrfKey, csrf)
-		c.Response().Header().Set("Cache-Control", "no-store")
 		return next(c)
 	}
 }

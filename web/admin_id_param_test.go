@@ -7,7 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/config"
 )
 
 // TestIDInAddressRefusedInWords: an event's or a consent ID's address that
@@ -30,5 +32,36 @@ func TestIDInAddressRefusedInWords(t *testing.T) {
 		if strings.Contains(page, "is not an ID") {
 			t.Errorf("%s says the server's English", path)
 		}
+	}
+}
+
+// TestConsoleRefusalsInWords: a form that expired (or came from elsewhere)
+// and a signed head asked of a deployment without a signing key are
+// refused in the console's language; they were the server's English ('the
+// form expired or did not come from this console; …', 'this deployment has
+// no signing key: …') in every language.
+func TestConsoleRefusalsInWords(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+		t.Fatalf("language: %d", status)
+	}
+	status, page, _ := c.post("/admin/me", url.Values{"_csrf": {"stale"}, "lang": {"fr"}, "tz": {"UTC"}})
+	if want := "Das Formular ist abgelaufen oder stammt nicht aus dieser Konsole: Laden Sie die Seite neu"; status != http.StatusForbidden || !strings.Contains(html.UnescapeString(page), want) {
+		t.Errorf("an expired form: %d, want 403 saying %q", status, want)
+	}
+	old := config.NewKeys()
+	a = newApp(t, 0, func(o *app.Options) { o.TokenKeys, o.SessionKeys = old.Token, old.Session })
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	c = newConsole(t, a)
+	c.login("dpo@shop.example")
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+		t.Fatalf("language: %d", status)
+	}
+	status, page, _ = c.get("/admin/integrity/head")
+	if want := "Diese Installation hat keinen Signaturschlüssel"; status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(page), want) {
+		t.Errorf("a signed head without a key: %d, want 422 saying %q", status, want)
 	}
 }

@@ -183,7 +183,8 @@ func (s *Server) postIntegrity(c echo.Context) error {
 // consentry verify --signed-head checks the file later. Audited.
 func (s *Server) getSignedHead(c echo.Context) error {
 	if s.cfg.Signer == nil {
-		return consent.Errorf(consent.EUnprocessed, "this deployment has no signing key: run consentry keys generate and give every instance its CONSENTRY_SIGNING_KEYS line (on SQLite, restart: the key file gets one)")
+		return consent.Errorf(consent.EUnprocessed, "this deployment has no signing key: run consentry keys generate and give every instance its CONSENTRY_SIGNING_KEYS line (on SQLite, restart: the key file gets one)").
+			Say("a_no_signing_key", nil)
 	}
 	v, err := s.integrity(c)
 	if err != nil {
