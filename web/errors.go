@@ -88,10 +88,6 @@ func (s *Server) handleError(err error, c echo.Context) {
 	if e.Code == consent.EUnavailable {
 		c.Response().Header().Set("Retry-After", "1")
 	}
-	if c.Request().Method == http.MethodHead {
-		c.NoContent(status)
-		return
-	}
 	if strings.HasPrefix(c.Request().URL.Path, "/api/") || strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
 		var b errorBody
 		b.Error.Code, b.Error.Message, b.Error.Field = e.Code, e.Message, e.Field

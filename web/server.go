@@ -139,8 +139,18 @@ func (s *Server) fromTrustedProxy(remote string) bool {
 // Routes lists every route, for tests that walk the whole surface.
 func (s *Server) Routes() []*echo.Route { return s.echo.Routes() }
 
-// ServeHTTP serves one request.
-func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.echo.ServeHTTP(w, r) }
+// ServeHTTP serves one request. A HEAD request is routed as its GET, so a
+// monitor or a CDN probing an address with HEAD gets what a GET gets
+// without the body, as net/http's own mux answers it; Echo routes HEAD only
+// where it is registered. The copy the router sees says GET; the server's
+// request still says HEAD, so net/http writes the headers and drops the body.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodHead {
+		r = r.WithContext(r.Context())
+		r.Method = http.MethodGet
+	}
+	s.echo.ServeHTTP(w, r)
+}
 
 // render writes a templ component after rendering it into a buffer, so that
 // a render error still becomes a proper error response. Every page gets the

@@ -564,6 +564,48 @@ func TestWrongMethodIs405(t *testing.T) {
 	}
 }
 
+// TestHeadIsAnsweredAsGet: a HEAD request to an address that takes GET is
+// answered as its GET (status, type, length) without a body, as monitors
+// and CDNs probing with HEAD expect; Echo refused it with 405. A HEAD to no
+// address is 404, as its GET.
+func TestHeadIsAnsweredAsGet(t *testing.T) {
+	srv := httptest.NewServer(newApp(t, 0).Server)
+	t.Cleanup(srv.Close)
+	send := func(method, path string) (*http.Response, []byte) {
+		t.Helper()
+		r, err := http.NewRequest(method, srv.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := http.DefaultClient.Do(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return resp, body
+	}
+	for _, path := range []string{"/healthz", "/readyz", "/c.js", "/c.css", "/demo", "/admin/login", "/p/demo"} {
+		get, getBody := send("GET", path)
+		head, headBody := send("HEAD", path)
+		if head.StatusCode != get.StatusCode || head.StatusCode != http.StatusOK {
+			t.Errorf("HEAD %s: %d, GET %d; want both 200", path, head.StatusCode, get.StatusCode)
+		}
+		if len(headBody) != 0 || len(getBody) == 0 {
+			t.Errorf("HEAD %s: %d bytes of body, GET %d; want none and some", path, len(headBody), len(getBody))
+		}
+		if ht, gt := head.Header.Get("Content-Type"), get.Header.Get("Content-Type"); ht != gt {
+			t.Errorf("HEAD %s: Content-Type %q, GET %q", path, ht, gt)
+		}
+	}
+	if resp, _ := send("HEAD", "/no-such-page/here"); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("HEAD on no address: %d, want 404", resp.StatusCode)
+	}
+}
+
 // TestErrorPageInVisitorLanguage: a visitor's error page is titled in their
 // language.
 func TestErrorPageInVisitorLanguage(t *testing.T) {
