@@ -516,6 +516,9 @@ func TestNoJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the demo page shows no link for visitors without JavaScript: %v", err)
 	}
+	if eval[bool](b, `[...document.querySelectorAll('[data-consent-open]')].some(e => e.getClientRects().length > 0)`) {
+		t.Error(`without JavaScript the page still shows the snippet's "Cookie settings" button, which does nothing`)
+	}
 	u, err := url.Parse(link.Value)
 	if err != nil || u.Path != "/p/demo" || u.Query().Get("return") != b.base+"/demo" {
 		t.Fatalf("no-JavaScript link %q, want /p/demo?return=%s/demo", link.Value, b.base)
