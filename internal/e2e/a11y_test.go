@@ -142,7 +142,7 @@ func TestAxeBanner(t *testing.T) {
 // TestAxeConsole: axe-core finds no serious or critical violation on the
 // staff console's pages, with decisions recorded: sign-in, the log (a bad
 // filter's error included), a proof, the dashboard, a consent (data-subject
-// request) page and the rest.
+// request) page, the site editor with a service open and the rest.
 func TestAxeConsole(t *testing.T) {
 	src := requireAxe(t)
 	b, c := axeConsole(t)
@@ -163,6 +163,7 @@ func TestAxeConsole(t *testing.T) {
 		{"/admin/users", "users"},
 		{"/admin/sites", "sites"},
 		{"/admin/sites/demo", "basics"},
+		{"/admin/sites/demo?edit=3", "service-edit-cancel"},
 		{"/admin/sites/demo/embed", "embed-tag"},
 		{"/admin/account", "signout-everywhere"},
 		{"/admin/requests", "requests"},
@@ -178,19 +179,26 @@ func TestAxeConsole(t *testing.T) {
 }
 
 // TestAxeConsoleArabic: the console's main pages in Arabic, right to left,
-// chosen in the footer's form, with no serious or critical violation.
+// chosen in the footer's form, with no serious or critical violation, on a
+// desktop (1280 px) and on a phone (320 px).
 func TestAxeConsoleArabic(t *testing.T) {
 	src := requireAxe(t)
-	b, c := axeConsole(t)
-	b.signIn("/admin/log")
-	b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
-	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
-	if l := eval[string](b, `document.documentElement.lang + " " + document.documentElement.dir`); l != "ar rtl" {
-		t.Fatalf("after choosing Arabic the console is %q, want ar rtl", l)
-	}
-	for _, p := range []string{"/admin/log", c.event, "/admin/dashboard", c.consent, "/admin/account", "/admin/requests", c.request} {
-		b.open(p)
-		b.checkAxe(src, p+" (ar)")
+	for _, width := range []int64{1280, 320} {
+		t.Run(strconv.FormatInt(width, 10), func(t *testing.T) {
+			b, c := axeConsole(t)
+			b.do("setting the viewport", chromedp.EmulateViewport(width, 800))
+			b.signIn("/admin/log")
+			b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
+			b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+			if l := eval[string](b, `document.documentElement.lang + " " + document.documentElement.dir`); l != "ar rtl" {
+				t.Fatalf("after choosing Arabic the console is %q, want ar rtl", l)
+			}
+			for _, p := range []string{"/admin/log", c.event, "/admin/dashboard", c.consent, "/admin/account", "/admin/requests", c.request,
+				"/admin/audit", "/admin/integrity", "/admin/sites/demo?edit=3"} {
+				b.open(p)
+				b.checkAxe(src, fmt.Sprintf("%s (ar) at %d px", p, width))
+			}
+		})
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/google/uuid"
 )
@@ -81,13 +82,14 @@ func TestValidHTML(t *testing.T) {
 		return eval[answer](b, fmt.Sprintf(`fetch(%q, {headers: {Accept: "text/html"}}).then(async r => ({status: r.status, type: r.headers.get("Content-Type") || "", body: await r.text()}))`, path))
 	}
 	pages := map[string]string{} // what → document
+	in := ""                     // the console's language, after its pages in English
 	page := func(path string, status int) {
 		t.Helper()
 		a := fetch(path)
 		if a.Status != status || !strings.HasPrefix(a.Type, "text/html") {
 			t.Fatalf("%s answered %d %q, want %d HTML: %.300s", path, a.Status, a.Type, status, a.Body)
 		}
-		pages[path] = a.Body
+		pages[path+in] = a.Body
 	}
 	fragment := func(path string) {
 		t.Helper()
@@ -124,6 +126,7 @@ func TestValidHTML(t *testing.T) {
 		"/admin/users",
 		"/admin/sites",
 		"/admin/sites/demo",
+		"/admin/sites/demo?edit=3",
 		"/admin/sites/demo/embed",
 		"/admin/sites/demo/preview",
 		"/admin/account",
@@ -135,6 +138,24 @@ func TestValidHTML(t *testing.T) {
 		page(p, 200)
 	}
 	page("/admin/log?action=nonsense", 400) // an error page
+
+	// In Arabic, right to left, the pages whose values are isolated (<bdi>).
+	b.open("/admin/account")
+	b.do("choosing Arabic", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "ar"))
+	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+	in = " (ar)"
+	for _, p := range []string{
+		"/admin/log",
+		"/admin/events/" + e.ID.String(),
+		"/admin/dashboard",
+		"/admin/integrity",
+		"/admin/audit",
+		"/admin/sites/demo?edit=3",
+		"/admin/requests",
+		"/admin/requests/" + strconv.FormatInt(rq.ID, 10),
+	} {
+		page(p, 200)
+	}
 
 	// One run of the checker over all of them: the JVM starts slowly.
 	dir := t.TempDir()
