@@ -564,6 +564,18 @@ func TestWrongMethodIs405(t *testing.T) {
 	}
 }
 
+// TestWrongMethodPageInVisitorLanguage: a browser's 405 page is titled in
+// the visitor's language; it was Go's English "Method Not Allowed" in every
+// language, as no catalogue had error_405.
+func TestWrongMethodPageInVisitorLanguage(t *testing.T) {
+	a := newApp(t, 0)
+	rec := do(a, req{"DELETE", "/demo", "", map[string]string{"Accept-Language": "de", "Accept": "text/html"}})
+	const want = "Diese Adresse nimmt diese Art von Anfrage nicht an."
+	if body := rec.Body.String(); rec.Code != http.StatusMethodNotAllowed || !strings.Contains(body, want) || strings.Contains(body, "Method Not Allowed") {
+		t.Errorf("DELETE /demo, Accept-Language de: %d, want 405 titled %q and no English:\n%s", rec.Code, want, body)
+	}
+}
+
 // TestHeadIsAnsweredAsGet: a HEAD request to an address that takes GET is
 // answered as its GET (status, type, length) without a body, as monitors
 // and CDNs probing with HEAD expect; Echo refused it with 405. A HEAD to no
