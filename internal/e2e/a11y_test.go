@@ -142,39 +142,47 @@ func TestAxeBanner(t *testing.T) {
 // TestAxeConsole: axe-core finds no serious or critical violation on the
 // staff console's pages, with decisions recorded: sign-in, the log (a bad
 // filter's error included), a proof, the dashboard, a consent (data-subject
-// request) page, the site editor with a service open and the rest.
+// request) page, the site editor with a service open and the rest, on a
+// desktop (1280 px) and on a phone (320 px, where the lists stack, records'
+// names stand above their values and the header's navigation has its own
+// line).
 func TestAxeConsole(t *testing.T) {
 	src := requireAxe(t)
-	b, c := axeConsole(t)
-	b.open("/admin/login")
-	b.checkAxe(src, "the sign-in page")
-	b.open("/admin/login?lang=ar")
-	b.checkAxe(src, "the sign-in page (ar)")
-	b.signIn("/admin/log")
-	for _, p := range []struct{ path, testid string }{
-		{"/admin/log", "log"},
-		{"/admin/log?action=reject_all&before=40", "log"},
-		{"/admin/log?action=nonsense", "error"},
-		{c.event, "link-ok"},
-		{"/admin/dashboard", "totals"},
-		{c.consent, "erase"},
-		{"/admin/integrity", "verify"},
-		{"/admin/audit", "audit"},
-		{"/admin/users", "users"},
-		{"/admin/sites", "sites"},
-		{"/admin/sites/demo", "basics"},
-		{"/admin/sites/demo?edit=3", "service-edit-cancel"},
-		{"/admin/sites/demo/embed", "embed-tag"},
-		{"/admin/account", "signout-everywhere"},
-		{"/admin/requests", "requests"},
-		{c.request, "answer-request"},
-		{c.consent + "?request=" + c.requestID, "for-request"},
-	} {
-		b.open(p.path)
-		if !eval[bool](b, fmt.Sprintf(`!!document.querySelector('[data-testid=%q]')`, p.testid)) {
-			t.Errorf("%s shows no %s", p.path, p.testid)
-		}
-		b.checkAxe(src, p.path)
+	for _, width := range []int64{1280, 320} {
+		t.Run(strconv.FormatInt(width, 10), func(t *testing.T) {
+			b, c := axeConsole(t)
+			b.do("setting the viewport", chromedp.EmulateViewport(width, 800))
+			b.open("/admin/login")
+			b.checkAxe(src, "the sign-in page")
+			b.open("/admin/login?lang=ar")
+			b.checkAxe(src, "the sign-in page (ar)")
+			b.signIn("/admin/log")
+			for _, p := range []struct{ path, testid string }{
+				{"/admin/log", "log"},
+				{"/admin/log?action=reject_all&before=40", "log"},
+				{"/admin/log?action=nonsense", "error"},
+				{c.event, "link-ok"},
+				{"/admin/dashboard", "totals"},
+				{c.consent, "erase"},
+				{"/admin/integrity", "verify"},
+				{"/admin/audit", "audit"},
+				{"/admin/users", "users"},
+				{"/admin/sites", "sites"},
+				{"/admin/sites/demo", "basics"},
+				{"/admin/sites/demo?edit=3", "service-edit-cancel"},
+				{"/admin/sites/demo/embed", "embed-tag"},
+				{"/admin/account", "signout-everywhere"},
+				{"/admin/requests", "requests"},
+				{c.request, "answer-request"},
+				{c.consent + "?request=" + c.requestID, "for-request"},
+			} {
+				b.open(p.path)
+				if !eval[bool](b, fmt.Sprintf(`!!document.querySelector('[data-testid=%q]')`, p.testid)) {
+					t.Errorf("%s shows no %s", p.path, p.testid)
+				}
+				b.checkAxe(src, fmt.Sprintf("%s at %d px", p.path, width))
+			}
+		})
 	}
 }
 
