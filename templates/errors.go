@@ -65,6 +65,14 @@ var SiteLabels = Labels{
 	"appearance.text": "a_text_colour", "appearance.accent": "a_accent", "appearance.accent_text": "a_accent_text",
 }
 
+// NewSiteLabels are the new-site form's: SiteLabels, but the one origin it
+// asks for as its field names it.
+var NewSiteLabels = func() Labels {
+	l := maps.Clone(SiteLabels)
+	l["origins"] = "a_origin"
+	return l
+}()
+
 // AuditLabels are the audit trail's filters.
 var AuditLabels = Labels{"from": "a_from", "to": "a_to", "before": ""}
 

@@ -307,7 +307,8 @@ func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
 // as the editor names it ('Länderregel: „USA“ ist kein zweibuchstabiger
 // Ländercode …'), not in English after the input's name ('rules: "USA" is
 // not a two-letter country code in capitals'); sites apply keeps the
-// English.
+// English. The new-site form's one origin is named as its field names it,
+// without a line number ("Allowed origins: … (line 1)" before).
 func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 	_, c := signedIn(t, "owner@shop.example", auth.Admin)
 	post := func(path string, form url.Values) string {
@@ -337,7 +338,8 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 			basics("rules", "USA opt-out"),
 			basics("rules", "US"),
 			basics("rules", "US opt-sideways"),
-			basics("origins", "ftp://shop.example"),
+			basics("origins", "https://ok.example\r\nftp://shop.example"),
+			post("/admin/sites", url.Values{"id": {"neu"}, "name": {"Neu"}, "origin": {"ftp://shop.example"}}),
 			basics("text", "#ffffff"),
 			post("/admin/sites/demo/categories", url.Values{"key": {"Neu"}, "name": {"Neu"}, "lang": {"de"}}),
 			post("/admin/sites/demo/categories", url.Values{"key": {"neu"}, "name": {" "}, "lang": {"de"}}),
@@ -353,7 +355,8 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 			"Country rule: “USA” is not a two-letter country code in capitals",
 			"Country rule: “US”: write one rule a line, like: US opt-out",
 			"Country rule: US: “opt-sideways” is not a rule: write opt-in, opt-out or notice",
-			"Allowed origins: “ftp://shop.example” (line 1) is not an origin like https://shop.example",
+			"Allowed origins: “ftp://shop.example” (line 2) is not an origin like https://shop.example",
+			"Allowed origin: “ftp://shop.example” is not an origin like https://shop.example",
 			"Text colour: the text on the background has a contrast of 1.00:1; WCAG AA needs at least 4.5:1",
 			"Categories: the key “Neu” is not lower-case letters, digits or underscores",
 			"Name: a category needs a name visitors understand", "Categories: “necessary” is required and stays",
@@ -366,7 +369,8 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 			"Länderregel: „USA“ ist kein zweibuchstabiger Ländercode in Großbuchstaben",
 			"Länderregel: „US“: schreiben Sie eine Regel pro Zeile, etwa: US opt-out",
 			"Länderregel: US: „opt-sideways“ ist keine Regel: schreiben Sie opt-in, opt-out oder notice",
-			"Erlaubte Ursprünge: „ftp://shop.example“ (Zeile 1) ist kein Ursprung wie https://shop.example",
+			"Erlaubte Ursprünge: „ftp://shop.example“ (Zeile 2) ist kein Ursprung wie https://shop.example",
+			"Erlaubter Ursprung: „ftp://shop.example“ ist kein Ursprung wie https://shop.example",
 			"Textfarbe: der Text auf dem Hintergrund hat einen Kontrast von 1,00:1; WCAG AA verlangt mindestens 4,5:1",
 			"Kategorien: der Schlüssel „Neu“ besteht nicht aus Kleinbuchstaben, Ziffern oder Unterstrichen",
 			"Name: eine Kategorie braucht einen Namen, den Besucher verstehen", "Kategorien: „necessary“ ist erforderlich und bleibt",

@@ -56,10 +56,10 @@ func (s *Server) postSites(c echo.Context) error {
 	show := func(msg string) error { return s.sitesPage(c, http.StatusBadRequest, msg) }
 	if _, err := s.cfg.Store.Draft(c.Request().Context(), site.ID); err == nil {
 		return s.formError(c, consent.FieldError(consent.EInvalid, "id", "a site %q exists already", site.ID).
-			Say("e_site_exists", map[string]any{"Value": site.ID}), templates.SiteLabels, show)
+			Say("e_site_exists", map[string]any{"Value": site.ID}), templates.NewSiteLabels, show)
 	}
 	if err := s.cfg.Store.SaveDraft(c.Request().Context(), site); err != nil {
-		return s.formError(c, err, templates.SiteLabels, show)
+		return s.formError(c, err, templates.NewSiteLabels, show)
 	}
 	if err := s.audit(c, currentUser(c).Email, "site_create", site.ID, ""); err != nil {
 		return err

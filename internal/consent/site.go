@@ -258,10 +258,15 @@ func (s *Site) Validate() error {
 		return FieldError(EInvalid, "name", "is required").Say("e_required", nil)
 	}
 	for i, o := range s.Origins {
-		if NormalizeOrigin(o) != o {
-			return FieldError(EInvalid, "origins", "%q (entry %d) is not an origin like https://shop.example", o, i+1).
-				Say("e_not_an_origin", map[string]any{"Value": clip(o, 60), "N": i + 1})
+		if NormalizeOrigin(o) == o {
+			continue
 		}
+		if len(s.Origins) == 1 { // no entry to point at among others
+			return FieldError(EInvalid, "origins", "%q is not an origin like https://shop.example", o).
+				Say("e_not_an_origin_one", map[string]any{"Value": clip(o, 60)})
+		}
+		return FieldError(EInvalid, "origins", "%q (entry %d) is not an origin like https://shop.example", o, i+1).
+			Say("e_not_an_origin", map[string]any{"Value": clip(o, 60), "N": i + 1})
 	}
 	seen := map[string]bool{}
 	for _, c := range s.Categories {
