@@ -139,9 +139,7 @@ func TestAuditSpeaksWords(t *testing.T) {
 	if err != nil || len(rows) != 2 || rows[0][4] != "action" || rows[0][8] != "action_words" || rows[1][4] != "dsr_lookup" || rows[1][8] != "Looked up a visitor" {
 		t.Fatalf("CSV %q %v", rows, err)
 	}
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != 303 {
-		t.Fatalf("language: %d", status)
-	}
+	c.speak("de")
 	_, page, _ = c.get("/admin/audit?action=dsr_lookup")
 	if !strings.Contains(page, `data-action="dsr_lookup">Besucher nachgeschlagen`) {
 		t.Error("the audit page does not speak German")
@@ -209,9 +207,7 @@ func TestAuditTargetsInWords(t *testing.T) {
 		{"en", "Request " + n, "All sites"}, {"de", "Anfrage " + n, "Alle Websites"}, {"fr", "Demande " + n, "Tous les sites"},
 		{"es", "Solicitud " + n, "Todos los sitios"}, {"ar", "الطلب " + n, "جميع المواقع"},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
-			t.Fatalf("language: %d", status)
-		}
+		c.speak(tc.lang)
 		_, page, _ := c.get("/admin/audit")
 		var got []string
 		for _, m := range targets.FindAllStringSubmatch(page, -1) {
@@ -289,9 +285,7 @@ func TestAuditDSRDetailsInWords(t *testing.T) {
 		{"de", []string{"erase: Anfrage " + n + "; Personenbezogene Daten von 2 Ereignissen gelöscht: letter of 1 March",
 			"dsr_lookup: Nachweis des Ereignisses " + es[1].ID.String(), "dsr_export: Anfrage " + n, "dsr_lookup: Anfrage " + n}},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != 303 {
-			t.Fatalf("language: %d", status)
-		}
+		c.speak(tc.lang)
 		_, page, _ := c.get("/admin/audit?action=")
 		var got []string
 		for _, m := range details.FindAllStringSubmatch(page, -1) {
@@ -360,9 +354,7 @@ func TestAuditPurgeDetailsInWords(t *testing.T) {
 // of the audit trail's page (query filters it) as shown; and the page.
 func auditDetails(t *testing.T, c *console, lang, query string) ([]string, string) {
 	t.Helper()
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != 303 {
-		t.Fatalf("language %s: %d", lang, status)
-	}
+	c.speak(lang)
 	_, page, _ := c.get("/admin/audit" + query)
 	var got []string
 	for _, m := range auditDetail.FindAllStringSubmatch(page, -1) {

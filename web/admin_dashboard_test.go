@@ -328,9 +328,7 @@ func TestDashboardUnknownSite(t *testing.T) {
 		t.Fatal("the demo's own dashboard shows no totals")
 	}
 	for _, tc := range []struct{ lang, want string }{{"en", "There is no site nosuch."}, {"de", "Es gibt keine Website nosuch."}} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language: %d", status)
-		}
+		c.speak(tc.lang)
 		status, page, _ := c.get("/admin/dashboard?site=nosuch")
 		if status != http.StatusNotFound || shownError(t, page) != tc.want {
 			t.Errorf("%s: %d %q", tc.lang, status, shownError(t, page))
@@ -360,9 +358,7 @@ func TestLogUnknownSite(t *testing.T) {
 		t.Fatalf("the demo's own log: %d", status)
 	}
 	for _, tc := range []struct{ lang, want string }{{"en", "There is no site nosuch."}, {"de", "Es gibt keine Website nosuch."}} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {tc.lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language: %d", status)
-		}
+		c.speak(tc.lang)
 		for _, path := range []string{"/admin/log?site=nosuch", "/admin/log/export?format=csv&site=nosuch"} {
 			status, page, _ := c.get(path)
 			if status != http.StatusNotFound || shownError(t, page) != tc.want {

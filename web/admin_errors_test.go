@@ -39,11 +39,6 @@ func shownError(t *testing.T, page string) string {
 // the field apart.
 func TestConsoleErrorsInItsLanguage(t *testing.T) {
 	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
-	setLang := func(lang string) {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language %s: %d", lang, status)
-		}
-	}
 	tomorrow := time.Now().UTC().AddDate(0, 0, 2).Format(time.DateOnly)
 	n := c.record("access", time.Now().UTC().AddDate(0, 0, -3), "letter", "")
 	get := func(path string, want int) string {
@@ -64,7 +59,7 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 		return shownError(t, page)
 	}
 	record := url.Values{"kind": {"access"}, "received": {tomorrow}, "reference": {"letter"}}
-	setLang("de")
+	c.speak("de")
 	for _, tc := range []struct{ got, want string }{
 		{get("/admin/log?from=1999-01-01", 400), "Von: „1999-01-01“ liegt vor 2000, vor jeder Entscheidung"},
 		{get("/admin/log?from=2026-02-01&to=2026-01-01", 400), "Bis: liegt vor dem ersten Tag des Zeitraums"},
@@ -85,7 +80,7 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 	}
 	// Every console language: no input name in front, no English message.
 	for _, lang := range i18n.Console {
-		setLang(lang)
+		c.speak(lang)
 		got := []string{get("/admin/log?from=1999-01-01", 400), post("/admin/requests", record)}
 		for i, name := range []string{"from", "received"} {
 			if strings.HasPrefix(got[i], name+":") || (lang != "en" && strings.Contains(got[i], "before 2000")) ||
@@ -211,9 +206,7 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 		},
 		"fr": nil, "es": nil, "ar": nil,
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language %s: %d", lang, status)
-		}
+		c.speak(lang)
 		got := cases()
 		if want != nil && !slices.Equal(got, want) {
 			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -270,9 +263,7 @@ func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
 			"Grund (zum Beispiel das Aktenzeichen der Anfrage): erforderlich, höchstens 500 Zeichen"},
 		"fr": nil, "es": nil, "ar": nil,
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language %s: %d", lang, status)
-		}
+		c.speak(lang)
 		got := cases()
 		if want != nil && !slices.Equal(got, want) {
 			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -379,9 +370,7 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 		},
 		"fr": nil, "es": nil, "ar": nil,
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language %s: %d", lang, status)
-		}
+		c.speak(lang)
 		got := cases()
 		if want != nil && !slices.Equal(got, want) {
 			t.Errorf("%s:\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -407,9 +396,7 @@ func TestSiteEditorUnknownSiteInItsLanguage(t *testing.T) {
 		"en": {"There is no site nosuch.", "There is no site nosuch.", "Site demo has no published revision 9."},
 		"de": {"Es gibt keine Website nosuch.", "Es gibt keine Website nosuch.", "Die Website demo hat keine veröffentlichte Version 9."},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language %s: %d", lang, status)
-		}
+		c.speak(lang)
 		for i, path := range []string{"/admin/sites/nosuch", "/admin/sites/nosuch/embed", "/admin/sites/demo/diff?a=1&b=9"} {
 			status, page, _ := c.get(path)
 			if got := shownError(t, page); status != http.StatusNotFound || got != want[i] {

@@ -21,9 +21,7 @@ func TestIDInAddressRefusedInWords(t *testing.T) {
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-		t.Fatalf("language: %d", status)
-	}
+	c.speak("de")
 	for _, path := range []string{"/admin/events/nope", "/admin/consents/nope", "/admin/consents/nope/export"} {
 		status, page, _ := c.get(path)
 		if want := "„nope“ ist weder eine Einwilligungs-ID noch eine Ereignis-ID."; status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(page), want) {
@@ -45,9 +43,7 @@ func TestConsoleRefusalsInWords(t *testing.T) {
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-		t.Fatalf("language: %d", status)
-	}
+	c.speak("de")
 	status, page, _ := c.post("/admin/me", url.Values{"_csrf": {"stale"}, "lang": {"fr"}, "tz": {"UTC"}})
 	if want := "Das Formular ist abgelaufen oder stammt nicht aus dieser Konsole: Laden Sie die Seite neu"; status != http.StatusForbidden || !strings.Contains(html.UnescapeString(page), want) {
 		t.Errorf("an expired form: %d, want 403 saying %q", status, want)
@@ -57,9 +53,7 @@ func TestConsoleRefusalsInWords(t *testing.T) {
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	c = newConsole(t, a)
 	c.login("dpo@shop.example")
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-		t.Fatalf("language: %d", status)
-	}
+	c.speak("de")
 	status, page, _ = c.get("/admin/integrity/head")
 	if want := "Diese Installation hat keinen Signaturschlüssel"; status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(page), want) {
 		t.Errorf("a signed head without a key: %d, want 422 saying %q", status, want)

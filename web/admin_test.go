@@ -125,6 +125,15 @@ func (c *console) post(path string, form url.Values) (int, string, http.Header) 
 	return res.StatusCode, string(b), res.Header
 }
 
+// speak switches the signed-in user's console to lang (times in UTC), as
+// the account page does.
+func (c *console) speak(lang string) {
+	c.t.Helper()
+	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+		c.t.Fatalf("language %s: %d", lang, status)
+	}
+}
+
 func (c *console) login(email string) {
 	c.t.Helper()
 	status, body, h := c.post("/admin/login", url.Values{"email": {email}, "password": {password}, "_csrf": {c.csrf()}})

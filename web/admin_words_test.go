@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"encoding/csv"
-	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -63,9 +62,7 @@ func TestConsoleSpeaksWords(t *testing.T) {
 		t.Fatalf("export %q %v", rows, err)
 	}
 	// In Arabic: the words, and Arabic's plural for one.
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"ar"}, "tz": {"UTC"}}); status != 303 {
-		t.Fatalf("language: %d", status)
-	}
+	c.speak("ar")
 	_, log, _ = c.get("/admin/log")
 	if got := cell(log, "action"); strings.Join(got, "|") != "قبول الكل|اختيار فئات" {
 		t.Errorf("Arabic actions %q", got)
@@ -92,9 +89,7 @@ func TestGrantedAndDeniedInTheSitesOrder(t *testing.T) {
 	}
 	c := newConsole(t, a)
 	c.login("viewer@shop.example")
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != 303 {
-		t.Fatalf("language: %d", status)
-	}
+	c.speak("de")
 	cells := func(page, id string) string {
 		var out []string
 		for _, m := range regexp.MustCompile(`data-testid="`+id+`"[^>]*>([^<]*)<`).FindAllStringSubmatch(page, -1) {

@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"html"
-	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -25,9 +24,7 @@ func TestFrenchConsoleColons(t *testing.T) {
 		"fr": {"Événements dans le registre\u202f: 0<", "Révision en ligne\u202f: 1<", "Reçue le\u202f: "},
 		"en": {"Events in the ledger: 0<", "Live revision: 1<", "Received on: "},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("language %s: %d", lang, status)
-		}
+		c.speak(lang)
 		_, integrity, _ := c.get("/admin/integrity")
 		_, site, _ := c.get("/admin/sites/demo")
 		tomorrow := time.Now().UTC().AddDate(0, 0, 2).Format(time.DateOnly)

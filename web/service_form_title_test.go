@@ -59,9 +59,7 @@ func TestServiceFormSaysWhatItDoes(t *testing.T) {
 		t.Errorf("a refused addition's form: %v", fields)
 	}
 
-	if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-		t.Fatalf("language: %d", status)
-	}
+	c.speak("de")
 	_, page, _ = c.get("/admin/sites/demo?edit=0")
 	if title, _ := form(page); title != "Dienst Consentry bearbeiten" {
 		t.Errorf("German: %q", title)

@@ -173,9 +173,7 @@ func TestChangesSayPeriodsInDays(t *testing.T) {
 		"es": "Decisiones conservadas en el registro durante | para siempre → 400 días",
 		"ar": "مدة الاحتفاظ بالقرارات في السجل | دائمًا → 400 يوم",
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("choosing %s: %d", lang, status)
-		}
+		c.speak(lang)
 		_, page, _ := c.get("/admin/sites/demo")
 		if got := rowTexts(t, page, "changes"); !slices.Equal(got, []string{want}) {
 			t.Errorf("%s: the publish form lists %q, want %q", lang, got, want)
@@ -286,9 +284,7 @@ func TestChangesInWords(t *testing.T) {
 			"Text: Name der Kategorie: Statistik (Deutsch, de) | Statistik",
 		},
 	} {
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("choosing %s: %d", lang, status)
-		}
+		c.speak(lang)
 		_, page, _ := c.get("/admin/sites/demo")
 		if got := rowTexts(t, page, "changes"); !slices.Equal(got, want) {
 			t.Errorf("%s: the publish form lists\n%s\nwant\n%s", lang, strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -389,9 +385,7 @@ func TestCountryRulesInWords(t *testing.T) {
 	}
 	lang := func(l string) {
 		t.Helper()
-		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {l}, "tz": {"UTC"}}); status != http.StatusSeeOther {
-			t.Fatalf("choosing %s: %d", l, status)
-		}
+		c.speak(l)
 	}
 	rules("US opt-out\nBR notice")
 	lang("de")
