@@ -74,6 +74,7 @@ func TestConsoleListsStackOnAPhone(t *testing.T) {
 						const r = td.getBoundingClientRect(), label = getComputedStyle(td, "::before").content;
 						if (r.left < -0.5 || r.right > innerWidth + 0.5) out.push("cell " + i + " at x=" + Math.round(r.left) + "–" + Math.round(r.right));
 						if (label !== JSON.stringify(heads[i]) + ' / ""') out.push("cell " + i + " labelled " + label + ", its column " + heads[i]);
+						if (!td.textContent.trim() && getComputedStyle(td, "::before").display !== "none") out.push("cell " + i + " shows its label " + heads[i] + " over nothing");
 					});
 				}
 				return out.length ? out : (table.tBodies[0].rows.length ? [] : ["no rows"]);
