@@ -22,7 +22,7 @@ build:
 ## the accessibility and HTML checks need axe-core and vnu.jar, installed here
 ## when npm is there, and java)
 test: axe
-	$(GO) test -count=1 -timeout 15m $(PKGS)
+	$(GO) test -count=1 -timeout 25m $(PKGS)
 
 ## crashtest: SIGKILL the real server under ingest load 100 times (CRASH_ROUNDS=N
 ## for another number); after each, every acknowledged consent must be there and
