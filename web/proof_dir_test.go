@@ -19,24 +19,7 @@ import (
 // stood at the wrong ends and its buttons in the wrong order. The console's
 // own words among them keep the console's language and direction.
 func TestProofTextsInTheirDirection(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	ctx := context.Background()
-	ids := map[string]string{}
-	for i, lang := range []string{"ar", "fr"} {
-		shown, err := a.Store.Snapshot(ctx, "demo", 1, lang)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := storetest.Event("demo", i)
-		e.Lang, e.TextsHash = lang, shown.Hash
-		if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
-			t.Fatal(err)
-		}
-		ids[lang] = e.ID.String()
-	}
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	c, ids := shownProof(t, "ar", "fr")
 	texts := regexp.MustCompile(`<div[^>]*data-testid="texts"[^>]*>`)
 	dir := regexp.MustCompile(`\bdir="([^"]*)"`)
 	for _, tc := range []struct{ console, visitor, want string }{
@@ -60,4 +43,30 @@ func TestProofTextsInTheirDirection(t *testing.T) {
 			t.Errorf("%s console, %s visitor: the console's summary among the texts shown is %s, want lang=%q dir=%q", tc.console, tc.visitor, summary, tc.console, wantDir)
 		}
 	}
+}
+
+// shownProof signs a DPO in to a new app's console after recording one
+// decision of the demo site per language, each shown that language's
+// texts snapshot; it returns the console and each decision's event ID.
+func shownProof(t *testing.T, langs ...string) (*console, map[string]string) {
+	t.Helper()
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	ids := map[string]string{}
+	for i, lang := range langs {
+		shown, err := a.Store.Snapshot(ctx, "demo", 1, lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := storetest.Event("demo", i)
+		e.Lang, e.TextsHash = lang, shown.Hash
+		if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		ids[lang] = e.ID.String()
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	return c, ids
 }

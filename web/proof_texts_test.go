@@ -1,15 +1,10 @@
 package web_test
 
 import (
-	"context"
 	"html"
 	"regexp"
 	"strings"
 	"testing"
-
-	"github.com/consentry/consentry/internal/auth"
-	"github.com/consentry/consentry/internal/consent"
-	"github.com/consentry/consentry/internal/store/storetest"
 )
 
 // TestProofNamesEveryTextInWords: the proof's "every text, exactly as
@@ -19,22 +14,9 @@ import (
 // editor's order; it named them by their keys (banner_accept,
 // prefs_always_on), in no language.
 func TestProofNamesEveryTextInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	ctx := context.Background()
-	shown, err := a.Store.Snapshot(ctx, "demo", 1, "fr")
-	if err != nil {
-		t.Fatal(err)
-	}
-	e := storetest.Event("demo", 0)
-	e.Lang, e.TextsHash = "fr", shown.Hash
-	if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
-		t.Fatal(err)
-	}
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	c, ids := shownProof(t, "fr")
 	c.speak("de")
-	_, page, _ := c.get("/admin/events/" + e.ID.String())
+	_, page, _ := c.get("/admin/events/" + ids["fr"])
 	var got [][2]string
 	for _, m := range regexp.MustCompile(`<dt lang="de" dir="ltr">([^<]*)</dt><dd>([^<]*)</dd>`).FindAllStringSubmatch(page, -1) {
 		got = append(got, [2]string{html.UnescapeString(m[1]), html.UnescapeString(m[2])})
@@ -61,24 +43,7 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 // them, by a narrow no-break space and a colon ('Nécessaires : …'), as the
 // banner showed them; it was an English colon ('Nécessaires: …').
 func TestProofCategoriesInTheVisitorsPunctuation(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	ctx := context.Background()
-	ids := map[string]string{}
-	for i, lang := range []string{"fr", "de"} {
-		shown, err := a.Store.Snapshot(ctx, "demo", 1, lang)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := storetest.Event("demo", i)
-		e.Lang, e.TextsHash = lang, shown.Hash
-		if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
-			t.Fatal(err)
-		}
-		ids[lang] = e.ID.String()
-	}
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	c, ids := shownProof(t, "fr", "de")
 	for lang, want := range map[string]string{"fr": "<li><strong>Nécessaires</strong>\u202f: Indispensables", "de": "<li><strong>Notwendig</strong>: "} {
 		_, page, _ := c.get("/admin/events/" + ids[lang])
 		if !strings.Contains(html.UnescapeString(page), want) {
