@@ -30,6 +30,9 @@ func backup(ctx context.Context, e *cmdEnv, db, to string) error {
 	if app.IsPostgres(db) {
 		return errors.New("backup copies a SQLite database; back PostgreSQL up with its own tools (pg_dump, or your provider's snapshots and point-in-time recovery)")
 	}
+	if err := backupTarget(to); err != nil {
+		return err
+	}
 	st, err := openExisting(ctx, db)
 	if err != nil {
 		return err
@@ -53,6 +56,22 @@ func backup(ctx context.Context, e *cmdEnv, db, to string) error {
 		fmt.Fprintf(e.stdout, "the key file is NOT in the backup: copy %s to %s and keep it with the backup;\n"+
 			"a restored database needs its key file beside it, named after it (as %s beside %s)\n",
 			keys, app.DefaultKeysFile("sqlite:"+to), filepath.Base(keys), filepath.Base(strings.TrimPrefix(db, "sqlite:")))
+	}
+	return nil
+}
+
+// backupTarget refuses a --to that backup cannot create, saying what to
+// give instead: the copy's own open would only say "file exists" of a
+// directory, and "no such file or directory" of a missing parent.
+func backupTarget(to string) error {
+	if fi, err := os.Stat(to); err == nil {
+		if fi.IsDir() {
+			return fmt.Errorf("--to: %s is a directory: name the file to create in it, such as %s", to, filepath.Join(to, "consentry-backup.db"))
+		}
+		return fmt.Errorf("--to: %s already exists: backup never overwrites a file; give a new name", to)
+	}
+	if dir := filepath.Dir(to); !fileExists(dir) {
+		return fmt.Errorf("--to: there is no directory %s: create it first, or name a file in a directory that exists", dir)
 	}
 	return nil
 }

@@ -111,3 +111,33 @@ func TestBackupSaysTheKeyFileIsNotInIt(t *testing.T) {
 		t.Error("the backup wrote a key file")
 	}
 }
+
+// TestBackupRefusesATargetItCannotCreate: a --to naming a file that
+// exists, a directory or a file in a missing directory is refused before
+// anything is copied, in words that say what to give instead.
+func TestBackupRefusesATargetItCannotCreate(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "consentry.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	existing := filepath.Join(dir, "old.db")
+	if err := os.WriteFile(existing, []byte("an earlier backup"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct{ to, says string }{
+		{existing, "--to: " + existing + " already exists: backup never overwrites a file; give a new name"},
+		{dir, "--to: " + dir + " is a directory: name the file to create in it, such as " + filepath.Join(dir, "consentry-backup.db")},
+		{filepath.Join(dir, "no", "b.db"), "--to: there is no directory " + filepath.Join(dir, "no") + ": create it first"},
+	} {
+		code, out, errOut := consentry(t, "backup", "--db", "sqlite:"+path, "--to", tc.to)
+		if code != 1 || out != "" || !strings.Contains(errOut, tc.says) {
+			t.Errorf("--to %s: exit %d, stdout %q, stderr %q; want 1 and %q", tc.to, code, out, errOut, tc.says)
+		}
+	}
+	if b, _ := os.ReadFile(existing); string(b) != "an earlier backup" {
+		t.Errorf("the existing file now holds %q", b)
+	}
+}
