@@ -41,7 +41,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 		}
 		age, err := retention.ParseAge(*olderThan)
 		if err != nil {
-			return fmt.Errorf("%w: --older-than: %v", errUsage, err)
+			return fmt.Errorf("%w: %v", errUsage, err)
 		}
 		if *batch < 1 || *batch > 100000 {
 			return fmt.Errorf("%w: --batch must be 1 to 100000", errUsage)
@@ -59,7 +59,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 		if min, err := retention.MinAge(ctx, st, *site); err != nil {
 			return err
 		} else if age < min && !*force {
-			return consent.FieldError(consent.EInvalid, "older-than", "%s is shorter than the consent lifetime (%d days) of %s: the proof of decisions still in force would go; pass --force to purge anyway",
+			return consent.FieldError(consent.EInvalid, "--older-than", "%s is shorter than the consent lifetime (%d days) of %s: the proof of decisions still in force would go; pass --force to purge anyway",
 				*olderThan, int(min/(24*time.Hour)), retention.Target(*site))
 		}
 		cutoff := time.Now().Add(-age).UTC()

@@ -276,6 +276,23 @@ func TestPurgeRefusesDecisionsInForce(t *testing.T) {
 	}
 }
 
+// TestPurgeNamesOlderThanOnce: a refused --older-than is named once, as
+// the flag is typed ("--older-than: …"), not "--older-than: older-than: …"
+// nor without its dashes.
+func TestPurgeNamesOlderThanOnce(t *testing.T) {
+	path, _ := agedLedger(t, 10, 0)
+	for _, tc := range []struct{ period, says string }{
+		{"soon", `--older-than: "soon" is not a period`},
+		{"0d", `--older-than: "0d" is no time at all`},
+		{"30d", "--older-than: 30d is shorter than the consent lifetime (183 days)"},
+	} {
+		_, _, errOut := consentry(t, "purge", "--db", "sqlite:"+path, "--older-than", tc.period)
+		if !strings.Contains(errOut, tc.says) || strings.Count(errOut, "older-than:") != 1 {
+			t.Errorf("--older-than %s: %q; want it named once, saying %q", tc.period, errOut, tc.says)
+		}
+	}
+}
+
 // A database made before incremental auto-vacuum keeps its size after a
 // purge, and says how to change that; --vacuum rewrites it once, smaller,
 // in the mode that gives space back from then on.
