@@ -138,6 +138,27 @@ func TestExportUnknownSiteFails(t *testing.T) {
 	}
 }
 
+// TestUnknownSubcommandIsNamed: a group given a word it does not know
+// names the word ("unknown command \"keys genrate\""), rather than say the
+// group needs a subcommand as if none had been given; given none, it says so.
+func TestUnknownSubcommandIsNamed(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"keys", "genrate"}, `unknown command "keys genrate"`},
+		{[]string{"user", "remove"}, `unknown command "user remove"`},
+		{[]string{"sites", "list"}, `unknown command "sites list"`},
+		{[]string{"keys"}, "consentry keys needs a subcommand"},
+		{[]string{"user", "--db", "sqlite:x.db"}, "consentry user needs a subcommand"},
+	} {
+		code, out, errOut := consentry(t, tc.args...)
+		if code != 2 || out != "" || !strings.Contains(errOut, tc.says) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, errOut, tc.says)
+		}
+	}
+}
+
 // A command that reads a deployment refuses a SQLite path naming no file
 // rather than create an empty database and report on it: a mistyped path
 // must not verify as intact, back up as verified nor purge nothing and pass.

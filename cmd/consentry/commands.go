@@ -114,6 +114,9 @@ func dispatch(ctx context.Context, commands []command, args []string, stdin io.R
 				return nil
 			}
 			fmt.Fprint(stderr, group)
+			if len(args) > 1 && !strings.HasPrefix(args[1], "-") { // "keys genrate": say which word is wrong
+				return fmt.Errorf("%w: unknown command %q", errUsage, args[0]+" "+args[1])
+			}
 			return fmt.Errorf("%w: consentry %s needs a subcommand", errUsage, args[0])
 		}
 		fmt.Fprint(stderr, usage(commands, ""))
