@@ -11,6 +11,7 @@ import (
 
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/words"
 )
 
@@ -71,6 +72,9 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 		said = fmt.Sprintf("added %s %s", r, u.Email)
 	} else {
 		u, err := st.UserByEmail(ctx, email)
+		if consent.ErrorCode(err) == consent.ENotFound {
+			return fmt.Errorf("--email: no console user has the address %s (consentry user add --email %s --role admin|viewer adds one)", email, email)
+		}
 		if err != nil {
 			return err
 		}

@@ -31,3 +31,18 @@ func TestUserCommandsSayWhatHappened(t *testing.T) {
 		}
 	}
 }
+
+// TestUserPasswdNamesAnUnknownUser: passwd for an address no user has
+// names the address and how to add one, not only "no such user".
+func TestUserPasswdNamesAnUnknownUser(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "consentry.db")
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"user", "add", "--db", db, "--email", "dpo@shop.example"}, strings.NewReader("a long enough password\n"), &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, errOut := consentry(t, "user", "passwd", "--db", db, "--email", "dop@shop.example")
+	want := "--email: no console user has the address dop@shop.example (consentry user add --email dop@shop.example --role admin|viewer adds one)"
+	if code != 1 || stdout != "" || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, stdout, errOut, want)
+	}
+}
