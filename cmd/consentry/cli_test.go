@@ -159,6 +159,25 @@ func TestUnknownSubcommandIsNamed(t *testing.T) {
 	}
 }
 
+// TestMigrateStoreSaysWhichFlagIsWrong: migrate-store names the flag it
+// cannot use and what to give, before it connects anywhere: a SQLite --to
+// is pointed at backup.
+func TestMigrateStoreSaysWhichFlagIsWrong(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		says string
+	}{
+		{[]string{"--from", "sqlite:c.db"}, "usage: migrate-store needs --from sqlite:PATH and --to postgres://…"},
+		{[]string{"--from", "c.db", "--to", "postgres://consentry@127.0.0.1:1/c"}, "usage: --from: migrate-store copies a SQLite deployment: give sqlite:PATH"},
+		{[]string{"--from", "sqlite:c.db", "--to", "sqlite:copy.db"}, "usage: --to: migrate-store copies into an empty PostgreSQL database: give postgres://USER:PASSWORD@HOST/DB (a copy of a SQLite database in another file is consentry backup --to FILE)"},
+	} {
+		code, out, errOut := consentry(t, append([]string{"migrate-store"}, tc.args...)...)
+		if code != 2 || out != "" || !strings.Contains(errOut, tc.says) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", tc.args, code, out, errOut, tc.says)
+		}
+	}
+}
+
 // A command that reads a deployment refuses a SQLite path naming no file
 // rather than create an empty database and report on it: a mistyped path
 // must not verify as intact, back up as verified nor purge nothing and pass.

@@ -17,8 +17,13 @@ func migrateStoreFlags(fs *flag.FlagSet) runner {
 	from := fs.String("from", "", "the SQLite database to copy, sqlite:PATH")
 	to := fs.String("to", "", "the empty PostgreSQL database to copy into, postgres://…")
 	return func(ctx context.Context, e *cmdEnv) error {
-		if !strings.HasPrefix(*from, "sqlite:") || !app.IsPostgres(*to) {
-			return fmt.Errorf("%w: migrate-store --from sqlite:PATH --to postgres://…", errUsage)
+		switch {
+		case *from == "" || *to == "":
+			return fmt.Errorf("%w: migrate-store needs --from sqlite:PATH and --to postgres://…", errUsage)
+		case !strings.HasPrefix(*from, "sqlite:"):
+			return fmt.Errorf("%w: --from: migrate-store copies a SQLite deployment: give sqlite:PATH", errUsage)
+		case !app.IsPostgres(*to):
+			return fmt.Errorf("%w: --to: migrate-store copies into an empty PostgreSQL database: give postgres://USER:PASSWORD@HOST/DB (a copy of a SQLite database in another file is consentry backup --to FILE)", errUsage)
 		}
 		// Opening a SQLite path creates the file: a mistyped --from would
 		// copy an empty deployment and call it done.
