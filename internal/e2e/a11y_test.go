@@ -290,10 +290,33 @@ func TestReflow320(t *testing.T) {
 	check("the sign-in page")
 	b.signIn("/admin/log")
 	for _, p := range []string{"/admin/log", "/admin/events/" + e.ID.String(), "/admin/consents/" + e.ConsentID.String(), "/admin/dashboard",
-		"/admin/requests", "/admin/sites", "/admin/sites/demo", "/admin/sites/demo?edit=3", "/admin/sites/demo/embed", "/admin/integrity"} {
+		"/admin/requests", "/admin/sites", "/admin/sites/demo", "/admin/sites/demo?edit=3", "/admin/sites/demo/embed", "/admin/integrity",
+		"/admin/users"} {
 		b.open(p)
 		check(p)
+		for _, box := range b.unreachableScrollBoxes() {
+			t.Errorf("at 320 px, on %s a box scrolls sideways that the keyboard cannot reach or that has no name: %s", p, box)
+		}
 	}
+}
+
+// unreachableScrollBoxes lists the boxes that scroll sideways on the page
+// now, "show numbers" unfolded, and that a keyboard cannot focus (and so
+// cannot scroll) or that are not a region named for a screen reader.
+func (b *browser) unreachableScrollBoxes() []string {
+	b.t.Helper()
+	return eval[[]string](b, `(() => {
+		document.querySelectorAll("details").forEach(d => d.open = true);
+		const out = [];
+		for (const e of document.querySelectorAll("main *")) {
+			const s = getComputedStyle(e);
+			if (!/auto|scroll/.test(s.overflowX) || e.scrollWidth <= e.clientWidth + 1) continue;
+			const name = (e.getAttribute("aria-labelledby") || "").split(/\s+/).map(id => document.getElementById(id)?.textContent.trim() || "").join(" ").trim() || e.getAttribute("aria-label") || "";
+			if (e.tabIndex < 0 || e.getAttribute("role") !== "region" || !name)
+				out.push(e.tagName.toLowerCase() + "." + e.className + " holding " + (e.querySelector("[data-testid]")?.dataset.testid || "?") + " (" + e.scrollWidth + " px in " + e.clientWidth + ")");
+		}
+		return out;
+	})()`)
 }
 
 // TestCookieTablesKeepWordsWhole: on a desktop screen, the preference
