@@ -264,6 +264,7 @@ func (b *browser) download(what, expr string) (string, []byte) {
 	on := true
 	if _, err := chromedp.Call(ctx, cdpbrowser.SetDownloadBehavior, cdpbrowser.SetDownloadBehaviorParams{
 		Behavior: cdpbrowser.SetDownloadBehaviorBehaviorAllowAndName, DownloadPath: dir, EventsEnabled: &on,
+		BrowserContextID: chromedp.FromContext(ctx).BrowserContextID, // the test's, not the browser's default
 	}); err != nil {
 		b.t.Fatalf("allowing downloads: %v", err)
 	}

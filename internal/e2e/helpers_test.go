@@ -59,7 +59,8 @@ type browser struct {
 }
 
 // start opens a server with a fresh SQLite database and the demo site, and a
-// Chromium with a fresh profile. Everything stops when the test ends or after
+// tab in a fresh browser context of the package's Chromium: no cookies, cache
+// or storage of another test. Everything stops when the test ends or after
 // testTimeout, whichever comes first.
 func start(t *testing.T) *browser {
 	t.Helper()
@@ -67,7 +68,8 @@ func start(t *testing.T) *browser {
 }
 
 // startWith is start with the server's options changed by edit first (nil
-// changes nothing) and Chromium given the extra options.
+// changes nothing), and with a Chromium of the test's own given the extra
+// options, if there are any.
 func startWith(t *testing.T, edit func(*app.Options), extra ...chromedp.ExecAllocatorOption) *browser {
 	t.Helper()
 	requireChromium(t)
@@ -76,41 +78,7 @@ func startWith(t *testing.T, edit func(*app.Options), extra ...chromedp.ExecAllo
 	var email, password string
 	a := startServer(t, ctx, func(e, p string) { email, password = e, p }, edit)
 
-	// Chromium's helpers can still write into the profile for a moment after
-	// the browser exits, so it is removed with retries rather than by
-	// t.TempDir, whose cleanup fails the test on "directory not empty".
-	profile, err := os.MkdirTemp("", "consentry-e2e-")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		for range 50 {
-			if os.RemoveAll(profile) == nil {
-				return
-			}
-			time.Sleep(100 * time.Millisecond)
-		}
-	})
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1280, 800),
-	)
-	opts = append(opts, extra...)
-	actx, acancel := chromedp.NewExecAllocator(ctx, opts...)
-	bctx, bcancel := chromedp.NewContext(actx)
-	t.Cleanup(func() { bcancel(); acancel() })
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatalf("starting %s: %v", chromiumPath, err)
-	}
+	bctx := tab(t, ctx, extra)
 	b := &browser{t: t, ctx: bctx, app: a, base: a.URL(), adminEmail: email, adminPassword: password}
 	b.watchExceptions()
 	return b
