@@ -27,7 +27,7 @@ import (
 
 const (
 	chromiumPath = "/usr/bin/chromium"
-	testTimeout  = 60 * time.Second // one test: server, browser and all its steps
+	testTimeout  = 3 * time.Minute  // one test: server, tab and all its steps; a guard against a hang, not a speed limit
 	waitTimeout  = 10 * time.Second // one wait for the page to reach a state
 	axeTimeout   = 30 * time.Second // one axe-core audit of a page: over 10 s on a machine at load 10
 )
