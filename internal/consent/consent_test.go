@@ -66,6 +66,24 @@ func TestDecide(t *testing.T) {
 	}
 }
 
+// TestDecideSaysWhatIsWrong: a decision without a revision is not told
+// "revision 0 has not been published" of a number it never sent, and a
+// malformed consent ID is told what to send instead.
+func TestDecideSaysWhatIsWrong(t *testing.T) {
+	for _, tc := range []struct {
+		req  consent.Request
+		says string
+	}{
+		{consent.Request{Action: "accept_all"}, `revision: no revision: send the revision the visitor was shown, the banner answer's revision (site "shop" is at revision 2)`},
+		{consent.Request{Action: "accept_all", Revision: 3}, `revision: revision 3 has not been published for site "shop"`},
+		{consent.Request{Action: "accept_all", Revision: 2, ConsentID: "nope"}, "consent_id: is not a consent ID: send the consent_id of an earlier answer, or leave it out to begin a new consent"},
+	} {
+		if _, err := testSite().Decide(tc.req, consent.Jurisdiction{Mode: consent.OptIn}, false); err == nil || err.Error() != tc.says {
+			t.Errorf("%+v: %v; want %q", tc.req, err, tc.says)
+		}
+	}
+}
+
 func join(ss []string) string {
 	out := ""
 	for i, s := range ss {

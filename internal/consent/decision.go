@@ -76,6 +76,9 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 	default:
 		return d, FieldError(EUnprocessed, "source", "unknown source %q", r.Source)
 	}
+	if r.Revision == 0 {
+		return d, FieldError(EUnprocessed, "revision", "no revision: send the revision the visitor was shown, the banner answer's revision (site %q is at revision %d)", s.ID, s.Revision)
+	}
 	if r.Revision < 1 || r.Revision > s.Revision {
 		return d, FieldError(EUnprocessed, "revision", "revision %d has not been published for site %q", r.Revision, s.ID)
 	}
@@ -84,7 +87,7 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 	} else {
 		id, err := uuid.Parse(r.ConsentID)
 		if err != nil || id == uuid.Nil {
-			return d, FieldError(EUnprocessed, "consent_id", "is not a consent ID")
+			return d, FieldError(EUnprocessed, "consent_id", "is not a consent ID: send the consent_id of an earlier answer, or leave it out to begin a new consent")
 		}
 		d.ConsentID = id
 	}
