@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -186,6 +187,35 @@ func TestChangesSayPeriodsInDays(t *testing.T) {
 	_, page, _ = c.get("/admin/sites/demo/diff?a=1&b=2")
 	if got, want := rowTexts(t, page, "changes"), []string{"Keep decisions in the log for | for ever → 400 days"}; !slices.Equal(got, want) {
 		t.Errorf("revisions 1 → 2 list %q, want %q", got, want)
+	}
+}
+
+// TestDiffOfEqualRevisionsSaysSo: two published revisions that say the
+// same (a change made, then undone) compare as "no differences", not as
+// "no changes since the live revision", which is the draft's state.
+func TestDiffOfEqualRevisionsSaysSo(t *testing.T) {
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	for _, days := range []string{"400", "0"} {
+		_, page, _ := c.get("/admin/sites/demo")
+		action, form := formFields(t, page, "basics")
+		form.Set("retention_days", days)
+		if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+			t.Fatalf("basics: %d %.300s", status, body)
+		}
+		if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
+			t.Fatalf("publish: %d", status)
+		}
+	}
+	said := regexp.MustCompile(`data-testid="no-differences">([^<]*)<`)
+	for lang, want := range map[string]string{
+		"en": "No differences: the two revisions say the same.",
+		"de": "Keine Unterschiede: Die beiden Versionen sind gleich.",
+	} {
+		c.speak(lang)
+		_, page, _ := c.get("/admin/sites/demo/diff?a=1&b=3")
+		if m := said.FindStringSubmatch(page); m == nil || m[1] != want {
+			t.Errorf("%s: revisions 1 → 3 say %q, want %q", lang, m, want)
+		}
 	}
 }
 
