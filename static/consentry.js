@@ -386,7 +386,7 @@
   // With ui=1 too (no texts kept for this page's language), it answers the
   // texts alone instead of the 204.
   function load(rev, part) {
-    var q = "?v=2&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") +
+    var q = "?v=3&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") +
       (rev ? "&rev=" + rev + (ui && ui.texts ? "" : "&ui=1") : "") + (part || "");
     return fetch(api + "/banner" + q).then(function (res) {
       if (res.status === 204) return null;
@@ -443,11 +443,16 @@
   }
   function open(which) {
     // The preference center comes on first use: the first answer carries
-    // only the first layer.
+    // only the first layer and its stylesheet; the preference center's
+    // part of it is linked with it, and the center shows once it has loaded.
     if (which === "cy-prefs" && !$(".cy-prefs")) {
       return load(0, "&part=prefs").then(function (j) {
-        if (!$(".cy-prefs")) banner.root.querySelector(".cy").insertAdjacentHTML("beforeend", j.html);
-        open(which);
+        var link = sheet(base + j.stylesheet);
+        banner.root.appendChild(link);
+        return new Promise(function (r) { link.onload = link.onerror = r; }).then(function () {
+          if (!$(".cy-prefs")) banner.root.querySelector(".cy").insertAdjacentHTML("beforeend", j.html);
+          open(which);
+        });
       }, fail);
     }
     if (!visible()) opener = d.activeElement;

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -30,7 +31,12 @@ type asset struct {
 }
 
 type assets struct {
-	snippet, css, admin *asset
+	snippet, admin *asset
+	// css is the whole visitor stylesheet (/c.css, the pages, v=2 banner
+	// answers); first its first layer's part and prefs the rest, which a
+	// v=3 snippet links when the preference center opens: the bytes before
+	// the banner shows carry only what the first layer needs.
+	css, first, prefs *asset
 	// releases are the frozen snippet builds by file name (c.<version>.js),
 	// the running one among them.
 	releases map[string]*asset
@@ -48,7 +54,11 @@ func loadAssets() (*assets, error) {
 	if len(res.Errors) > 0 {
 		return nil, fmt.Errorf("snippet: %s", res.Errors[0].Text)
 	}
-	css, err := static.FS.ReadFile("consentry.css")
+	first, err := static.FS.ReadFile("consentry.css")
+	if err != nil {
+		return nil, err
+	}
+	prefs, err := static.FS.ReadFile("prefs.css")
 	if err != nil {
 		return nil, err
 	}
@@ -58,7 +68,9 @@ func loadAssets() (*assets, error) {
 	}
 	a := &assets{
 		snippet:  newAsset(res.Code, "text/javascript; charset=utf-8").withBrotli(),
-		css:      newAsset(minifyCSS(css), "text/css; charset=utf-8").withBrotli(),
+		css:      newAsset(minifyCSS(slices.Concat(first, prefs)), "text/css; charset=utf-8").withBrotli(),
+		first:    newAsset(minifyCSS(first), "text/css; charset=utf-8").withBrotli(),
+		prefs:    newAsset(minifyCSS(prefs), "text/css; charset=utf-8").withBrotli(),
 		admin:    newAsset(minifyCSS(admin), "text/css; charset=utf-8").withBrotli(),
 		releases: map[string]*asset{},
 	}
@@ -187,11 +199,13 @@ func (s *Server) getAdminCSS(c echo.Context) error { return s.assets.admin.serve
 
 // getVersionedSnippet serves /c.<version>.js: the running build or any
 // released one, immutable, so that its SRI hash never changes; and the
-// banner's stylesheet at its immutable URL, /c.<version>.css.
+// banner's stylesheets at their immutable URLs, /c.<version>.css.
 func (s *Server) getVersionedSnippet(c echo.Context) error {
 	f := c.Param("file")
-	if f == "c."+s.assets.css.version+".css" {
-		return s.assets.css.serve(c, true)
+	for _, a := range []*asset{s.assets.css, s.assets.first, s.assets.prefs} {
+		if f == "c."+a.version+".css" {
+			return a.serve(c, true)
+		}
 	}
 	a, ok := s.assets.releases[f]
 	if !ok {
@@ -203,6 +217,12 @@ func (s *Server) getVersionedSnippet(c echo.Context) error {
 // StylesheetPath is the immutable URL path of the banner's stylesheet, which
 // the snippet links into the banner's shadow root.
 func (s *Server) StylesheetPath() string { return "/c." + s.assets.css.version + ".css" }
+
+// firstLayerStylesheet and prefsStylesheet are the immutable URL paths of
+// the stylesheet's two parts, for v=3 snippets.
+func (s *Server) firstLayerStylesheet() string { return "/c." + s.assets.first.version + ".css" }
+
+func (s *Server) prefsStylesheet() string { return "/c." + s.assets.prefs.version + ".css" }
 
 // SnippetPath is the versioned, immutable URL path of the running snippet,
 // and IntegrityOf its SRI value: what a site owner pastes.

@@ -99,7 +99,10 @@ type bannerCookie struct {
 // them; without it, it keeps the shape released builds expect (inline css,
 // colours in a style attribute). Each answer is rendered once per site
 // version, language, mode, GPC and "changed", stored compressed, and
-// dropped when the site changes (siteCache).
+// dropped when the site changes (siteCache). With v=3 the stylesheet comes
+// in two parts: the first answer names the first layer's, the preference
+// center's answer (part=prefs) the rest, which a first visit does not wait
+// for.
 func (s *Server) getBanner(c echo.Context) error {
 	e, err := s.sites.entry(c.Request().Context(), c.Param("site"))
 	if err != nil {
@@ -114,7 +117,7 @@ func (s *Server) getBanner(c echo.Context) error {
 	gpc := gpcOf(c) || c.QueryParam("gpc") == "1"
 	where := s.jurisdiction(c, site)
 	changed, textsOnly := false, false
-	legacy := c.QueryParam("v") == ""
+	legacy, split := c.QueryParam("v") == "", c.QueryParam("v") == "3"
 	if rev := c.QueryParam("rev"); rev != "" {
 		n, err := strconv.Atoi(rev)
 		if err != nil {
@@ -134,7 +137,7 @@ func (s *Server) getBanner(c echo.Context) error {
 		changed = n < site.Material()
 	}
 	lang := s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
-	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: legacy, prefs: c.QueryParam("part") == "prefs", texts: textsOnly}
+	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: legacy, split: split, prefs: c.QueryParam("part") == "prefs", texts: textsOnly}
 	a, ok := e.banners.Load(key)
 	if !ok {
 		loc := s.cfg.I18n.For(lang).With(site.Texts[lang])
@@ -158,6 +161,9 @@ type bannerKey struct {
 	lang                 string
 	mode                 consent.Mode
 	gpc, changed, legacy bool
+	// split names the stylesheet's two parts (v=3): the first layer's in
+	// the first answer, the preference center's in the part=prefs one.
+	split bool
 	// prefs asks for the preference center alone (v=2 with part=prefs):
 	// the first answer carries only the first layer, which keeps the bytes
 	// before the banner shows low.
@@ -195,7 +201,11 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		}
 	}
 	if key.prefs && !key.legacy {
-		return newBannerAnswer(prefsPart{HTML: html.String()})
+		p := prefsPart{HTML: html.String()}
+		if key.split {
+			p.Stylesheet = s.prefsStylesheet()
+		}
+		return newBannerAnswer(p)
 	}
 	st := bannerState{
 		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: key.mode, Changed: key.changed, GPC: key.gpc,
@@ -208,6 +218,9 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		st.CSS = string(s.assets.css.body)
 	} else {
 		st.Stylesheet = s.StylesheetPath()
+		if key.split {
+			st.Stylesheet = s.firstLayerStylesheet()
+		}
 		st.Vars = site.Appearance.CSSVars()
 		st.TextsHash = "" // the server keeps what was shown; a v=2 build has no use for it
 	}
@@ -228,9 +241,11 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 	return newBannerAnswer(st)
 }
 
-// prefsPart is the answer to part=prefs: the preference center's fragment.
+// prefsPart is the answer to part=prefs: the preference center's fragment
+// and, for v=3, the path of the stylesheet's part it needs.
 type prefsPart struct {
-	HTML string `json:"html"`
+	HTML       string `json:"html"`
+	Stylesheet string `json:"stylesheet,omitempty"`
 }
 
 func newBannerAnswer(v any) (*bannerAnswer, error) {

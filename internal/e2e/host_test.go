@@ -260,6 +260,11 @@ func TestStrictCSP(t *testing.T) {
 	}
 	b.click("Customize", part("customize"))
 	b.wait("the preference center", visible(part("prefs")))
+	// Styled as it shows, by the stylesheet's part the first visit did not
+	// wait for (the switches' and the centre's own rules).
+	if got := eval[[]string](b, `[getComputedStyle(`+part("prefs")+`).borderRadius, getComputedStyle(`+part("prefs")+`.querySelector("input[role=switch]")).width]`); !slices.Equal(got, []string{"10px", "44px"}) {
+		t.Errorf("the preference center's corners and a switch's width are %q, want its stylesheet's 10px and 44px", got)
+	}
 	if shots != "" {
 		b.screenshot(shots, "prefs-strict-csp.png")
 	}
