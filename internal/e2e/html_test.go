@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -189,10 +190,30 @@ func TestValidHTML(t *testing.T) {
 		if m.Type != "error" && m.SubType != "fatal" {
 			continue
 		}
+		if ownTableRole(m) {
+			continue
+		}
 		what := byFile[filepath.Base(m.URL)]
 		if what == "" {
 			what = m.URL
 		}
 		t.Errorf("%s line %d:%d: %s\n\t%s", what, m.Line, m.Column, m.Message, strings.TrimSpace(m.Extract))
 	}
+}
+
+// tablePartRole is ARIA in HTML's refusal of a role on a table's row or
+// cell, and ownRoles each part's own role.
+var (
+	tablePartRole = regexp.MustCompile(`^The “role” attribute must not be used on a “(tr|th|td)” element which has a “table” ancestor`)
+	ownRoles      = map[string]string{"tr": `<tr role="row"`, "th": ` role="columnheader"`, "td": `<td role="cell"`}
+)
+
+// ownTableRole reports whether m refuses a row's or a cell's own role
+// (role="row" on a tr): the console's stacked tables write them, which ARIA
+// in HTML calls needless, because Safari drops a table part's semantics
+// once its display changes (TestStackedTablesKeepTheirRoles). Any other
+// role on a table part is still an error.
+func ownTableRole(m vnuMessage) bool {
+	p := tablePartRole.FindStringSubmatch(m.Message)
+	return p != nil && strings.Contains(m.Extract, ownRoles[p[1]])
 }
