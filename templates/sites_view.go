@@ -51,6 +51,9 @@ type SiteView struct {
 	// Assumed are origins just saved that were typed without a scheme, to
 	// which https:// was given.
 	Assumed []string
+	// Published says the live revision was just published, so that the
+	// owner is told it is live.
+	Published bool
 }
 
 // popular are the catalog services a new site most often needs, shown

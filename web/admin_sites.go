@@ -95,6 +95,11 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	v.Found = templates.CatalogResults(v.Query)
 	v.CatalogSize, _, _ = catalog.Size()
 	v.Updates = catalog.Updates(draft)
+	// Only the live revision is said to be live: an old or altered link
+	// says nothing.
+	if n, err := strconv.Atoi(c.QueryParam("published")); err == nil && v.Live != nil && n == v.Live.Revision {
+		v.Published = true
+	}
 	for _, o := range c.QueryParams()["assumed"] {
 		if slices.Contains(draft.Origins, o) {
 			v.Assumed = append(v.Assumed, o)
@@ -616,7 +621,7 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+draft.ID)
+	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+draft.ID+"?published="+strconv.Itoa(rev))
 }
 
 // getSiteDiff compares two published revisions.

@@ -41,7 +41,7 @@ func TestCatalogServiceOnBanner(t *testing.T) {
 	b.do("scrolling to the top", chromedp.Evaluate[chromedp.Void](`window.scrollTo(0, 0)`))
 	b.shotIfAsked("site-editor.png")
 	b.typeInto("#change-note", "Hotjar from the catalog")
-	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+	b.publish("demo")
 
 	v := b.newVisitor()
 	v.open("/demo")
@@ -72,7 +72,7 @@ func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
 	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en")
 	b.click("Editorial", `document.querySelector('[data-testid="kind-editorial"]')`)
 	b.typeInto("#change-note", "typo in the name")
-	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+	b.publish("demo")
 	if site, _ := b.app.Store.Site(b.ctx, "demo"); site.Revision != 2 || !site.Editorial || site.Material() != 1 {
 		t.Fatalf("after the editorial publish: revision %d, editorial %v, material %d", site.Revision, site.Editorial, site.Material())
 	}
@@ -94,7 +94,7 @@ func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
 	b.click("Material", `document.querySelector('[data-testid="kind-material"]')`)
 	b.typeInto("#wc-en", what)
 	b.typeInto("#change-note", internal)
-	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+	b.publish("demo")
 
 	b.open("/demo")
 	b.waitBanner()
@@ -124,7 +124,7 @@ func TestRemovedCategoryIsGone(t *testing.T) {
 	if got := b.text(`[data-testid="categories"]`); strings.Contains(got, "Preferences") {
 		t.Fatalf("the categories still list Preferences: %q", got)
 	}
-	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+	b.publish("demo")
 
 	v := b.newVisitor()
 	v.open("/demo")

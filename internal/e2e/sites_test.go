@@ -82,6 +82,17 @@ func (b *browser) submit(what, button, path string) {
 	}
 }
 
+// publish clicks the site editor's Publish and wants the editor of site
+// back, saying in a status which revision is now live.
+func (b *browser) publish(site string) {
+	b.t.Helper()
+	resp := b.clickTo("Publish", `document.querySelector('[data-testid="publish-button"]')`)
+	if loc := b.location(); resp.Status != 200 || !strings.HasPrefix(loc, b.base+"/admin/sites/"+site+"?published=") || b.text(`[data-testid="published"][role="status"]`) == "" {
+		b.t.Fatalf("Publish led to %s with status %d, want %s/admin/sites/%s saying the revision is live; the page says %q", loc, resp.Status, b.base, site,
+			eval[string](b, `document.querySelector('[data-testid="error"]')?.textContent.trim() || ""`))
+	}
+}
+
 // text is the text of the first element matching sel, "" without one.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
@@ -162,7 +173,7 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 
 	// Publish it.
 	b.typeInto("#change-note", "First publication")
-	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/green-cross-eu")
+	b.publish("green-cross-eu")
 	if got := b.text(`[data-testid="publish"]`); !strings.Contains(got, "Live revision: 1") {
 		t.Errorf("after publishing the site page says %q, want revision 1 live", got)
 	}
@@ -208,7 +219,7 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 	const note, internal = "We added a video provider", "ticket 4711"
 	b.typeInto("#wc-en", note)
 	b.typeInto("#change-note", internal)
-	b.submit("Publish", `document.querySelector('[data-testid="publish-button"]')`, "/admin/sites/demo")
+	b.publish("demo")
 	if got := b.text(`[data-testid="publish"]`); !strings.Contains(got, "Live revision: 2") {
 		t.Errorf("after publishing the demo page says %q, want revision 2 live", got)
 	}
