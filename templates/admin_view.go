@@ -24,6 +24,18 @@ type Admin struct {
 	Loc       *time.Location
 	Languages []string
 	Due       RequestDue // open data-subject requests overdue and due soon, for the navigation
+	// TZ is the time zone as typed into the form at the page's foot, when
+	// the page refuses it; empty otherwise (TZField).
+	TZ string
+}
+
+// TZField is what the time-zone field at the page's foot holds: what was
+// typed into it when it was refused, else the user's time zone.
+func (a Admin) TZField() string {
+	if a.TZ != "" {
+		return a.TZ
+	}
+	return a.Loc.String()
 }
 
 // Time formats t in the user's time zone.

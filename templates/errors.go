@@ -73,6 +73,10 @@ var NewSiteLabels = func() Labels {
 	return l
 }()
 
+// MeLabels are the fields of the form at the foot of every console page
+// that sets the user's language and time zone.
+var MeLabels = Labels{"lang": "a_language", "tz": "a_timezone"}
+
 // AuditLabels are the audit trail's filters.
 var AuditLabels = Labels{"from": "a_from", "to": "a_to", "before": ""}
 

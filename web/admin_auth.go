@@ -170,7 +170,11 @@ func (s *Server) adminT(c echo.Context, u *auth.User) templates.Admin {
 	}
 	csrf, _ := c.Get(csrfKey).(string)
 	due, _ := c.Get(requestsDueKey).(templates.RequestDue)
-	return templates.Admin{T: s.cfg.I18n.For(lang), User: u, CSRF: csrf, Path: c.Path(), Loc: loc, Languages: s.cfg.I18n.ConsoleLanguages(), Due: due}
+	a := templates.Admin{T: s.cfg.I18n.For(lang), User: u, CSRF: csrf, Path: c.Path(), Loc: loc, Languages: s.cfg.I18n.ConsoleLanguages(), Due: due}
+	if c.Path() == "/admin/me" {
+		a.TZ = auth.Clip(c.FormValue("tz"), 60) // refused: as typed
+	}
+	return a
 }
 
 func (s *Server) getLogin(c echo.Context) error {

@@ -1,0 +1,156 @@
+package web_test
+
+import (
+	"context"
+	"html"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+)
+
+// refusal is one way a hand-made address or form is refused: a GET of
+// path, or a POST of form to it (the page's CSRF token added), answered
+// with status; typed is what the user gave that the refusal must repeat
+// in every language ("" when it names nothing typed).
+type refusal struct {
+	path   string
+	form   url.Values
+	status int
+	typed  string
+}
+
+// refusalFixture is what the refusals name: a consent ID with a decision,
+// one with none, a recorded request.
+type refusalFixture struct {
+	consent, missing, request string
+}
+
+// consoleRefusals are the console's refusals of hand-made addresses and
+// forms, each driven in every language below.
+func consoleRefusals(f refusalFixture) []refusal {
+	return []refusal{
+		// The form at every page's foot: language and time zone.
+		{path: "/admin/me", form: url.Values{"lang": {"xx"}, "tz": {"UTC"}}, status: 400, typed: "xx"},
+		{path: "/admin/me", form: url.Values{"lang": {"de"}, "tz": {"Mars/Base"}}, status: 400, typed: "Mars/Base"},
+	}
+}
+
+// refusalNote finds what a page says it refused: the console's or the
+// visitor's error note, a receipt's refusal, a broken ledger.
+var refusalNote = regexp.MustCompile(`(?s)data-testid="(?:error|receipt-refused|broken)">(.*?)</p>`)
+
+var markup = regexp.MustCompile(`<[^>]*>`)
+
+// said is the text of page's refusal note, "" when it has none.
+func said(page string) string {
+	m := refusalNote.FindStringSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return html.UnescapeString(markup.ReplaceAllString(m[1], ""))
+}
+
+// englishLeft names the English of a refusal that a page in another
+// language repeats: the whole sentence, or what follows the field's label
+// ('Time zone: “x” is not a time zone like …' without 'Time zone: ').
+func englishLeft(english, page string) string {
+	text := html.UnescapeString(markup.ReplaceAllString(page, " "))
+	parts := []string{english}
+	if _, rest, ok := strings.Cut(english, ": "); ok {
+		parts = append(parts, rest)
+	}
+	for _, p := range parts {
+		if len(p) >= 12 && strings.Contains(p, " ") && strings.Contains(text, p) {
+			return p
+		}
+	}
+	return ""
+}
+
+// refusalConsoles signs in a user of each console language to a new app
+// with a decision and a request, and returns the app, the consoles by
+// language and what the refusals name.
+func refusalConsoles(t *testing.T) (*app.App, map[string]*console, refusalFixture) {
+	a := newApp(t, 0)
+	es := demoEvents(t, a, 1)
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	cs := map[string]*console{}
+	for _, lang := range []string{"en", "de", "ar"} {
+		addUser(t, a, lang+"@shop.example", auth.Admin)
+		cs[lang] = newConsole(t, a)
+		cs[lang].login(lang + "@shop.example")
+		if lang != "en" {
+			cs[lang].speak(lang)
+		}
+	}
+	f := refusalFixture{consent: es[0].ConsentID.String(), missing: "0196a1b2-0000-7000-8000-000000000001",
+		request: cs["en"].record(consent.RequestAccess, time.Now().UTC().AddDate(0, 0, -3), "letter", "")}
+	return a, cs, f
+}
+
+// TestRefusalsSayNoEnglish drives every refusal of a hand-made console
+// address or form in English, German and Arabic: each says what it refused
+// (naming what was typed), and the German and Arabic pages say it in their
+// language, with no sentence of the English one left in them.
+func TestRefusalsSayNoEnglish(t *testing.T) {
+	_, cs, f := refusalConsoles(t)
+	drive := func(c *console, r refusal) (int, string) {
+		t.Helper()
+		if r.form == nil {
+			status, page, _ := c.get(r.path)
+			return status, page
+		}
+		form := url.Values{"_csrf": {c.pageToken()}}
+		for k, v := range r.form {
+			form[k] = v
+		}
+		status, page, _ := c.post(r.path, form)
+		return status, page
+	}
+	for _, r := range consoleRefusals(f) {
+		name := r.path
+		if r.form != nil {
+			name = "POST " + r.path + " " + r.form.Encode()
+		}
+		status, page := drive(cs["en"], r)
+		english := said(page)
+		if status != r.status || english == "" || !strings.Contains(english, r.typed) {
+			t.Errorf("%s, en: %d saying %q, want %d naming %q", name, status, english, r.status, r.typed)
+			continue
+		}
+		for _, lang := range []string{"de", "ar"} {
+			status, page := drive(cs[lang], r)
+			got := said(page)
+			switch left := englishLeft(english, page); {
+			case status != r.status || got == "":
+				t.Errorf("%s, %s: %d saying %q, want %d and a refusal", name, lang, status, got, r.status)
+			case got == english || left != "":
+				t.Errorf("%s, %s: says the English %q (%q)", name, lang, english, got)
+			case !strings.Contains(got, r.typed):
+				t.Errorf("%s, %s: %q does not name %q", name, lang, got, r.typed)
+			}
+		}
+	}
+}
+
+// TestRefusedTimeZoneKeptAsTyped: the form at the foot of the refusal's
+// page holds the time zone as it was typed, to correct.
+func TestRefusedTimeZoneKeptAsTyped(t *testing.T) {
+	_, cs, _ := refusalConsoles(t)
+	c := cs["de"]
+	status, page, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"Europe/Pariss"}})
+	if want := "Zeitzone: „Europe/Pariss“ ist keine Zeitzone wie Europe/Paris"; status != 400 || said(page) != want {
+		t.Errorf("%d saying %q, want 400 saying %q", status, said(page), want)
+	}
+	if !strings.Contains(page, `name="tz" value="Europe/Pariss"`) {
+		t.Error("the form does not keep the time zone as typed")
+	}
+}
