@@ -30,6 +30,7 @@ var FilterLabels = Labels{
 	"before":  "",
 	"base":    "",
 	"rev":     "",
+	"view":    "", // the dashboard export's: its message names it
 }
 
 // RequestLabels are the data-subject request forms' fields.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
@@ -40,8 +41,9 @@ func (s *Server) getDashboardExport(c echo.Context) error {
 		return consent.Errorf(codeOf(status), "%s", view.Error)
 	}
 	if view.Site == nil {
-		return consent.Errorf(consent.ENotFound, "no site yet")
+		return consent.Errorf(consent.ENotFound, "no site yet").Say("e_no_site_yet", nil)
 	}
+	c.Set(labelsKey, templates.FilterLabels)
 	kind := c.QueryParam("view")
 	var rows [][]string
 	switch kind {
@@ -51,12 +53,13 @@ func (s *Server) getDashboardExport(c echo.Context) error {
 		rows = optInCSV(view)
 	case "revisions":
 		if view.Compare == nil {
-			return consent.Errorf(consent.ENotFound, "site %q has one published revision: nothing to compare", view.Site.ID)
+			return consent.Errorf(consent.ENotFound, "site %q has one published revision: nothing to compare", view.Site.ID).Say("a_compare_one", nil)
 		}
 		rows = compareCSV(view.Compare)
 		kind = fmt.Sprintf("revisions-%d-%d", view.Compare.A.Revision, view.Compare.B.Revision)
 	default:
-		return consent.FieldError(consent.EInvalid, "view", "is chart (none), optin or revisions")
+		return consent.FieldError(consent.EInvalid, "view", "%q is chart (none), optin or revisions", kind).
+			Say("e_not_a_dashboard_view", map[string]any{"Value": auth.Clip(kind, 40)})
 	}
 	name := fmt.Sprintf("consentry-%s-%s-%s", view.Site.ID, view.From.Format("20060102"), view.To.Format("20060102"))
 	if kind != "" {

@@ -38,6 +38,16 @@ func consoleRefusals(f refusalFixture) []refusal {
 		// The form at every page's foot: language and time zone.
 		{path: "/admin/me", form: url.Values{"lang": {"xx"}, "tz": {"UTC"}}, status: 400, typed: "xx"},
 		{path: "/admin/me", form: url.Values{"lang": {"de"}, "tz": {"Mars/Base"}}, status: 400, typed: "Mars/Base"},
+		// The dashboard's exports.
+		{path: "/admin/dashboard/export?view=pie", status: 400, typed: "pie"},
+		{path: "/admin/dashboard/export?view=revisions", status: 404},
+	}
+}
+
+// emptyConsoleRefusals are the refusals of a deployment with no site yet.
+func emptyConsoleRefusals(refusalFixture) []refusal {
+	return []refusal{
+		{path: "/admin/dashboard/export", status: 404},
 	}
 }
 
@@ -74,13 +84,17 @@ func englishLeft(english, page string) string {
 }
 
 // refusalConsoles signs in a user of each console language to a new app
-// with a decision and a request, and returns the app, the consoles by
-// language and what the refusals name.
-func refusalConsoles(t *testing.T) (*app.App, map[string]*console, refusalFixture) {
-	a := newApp(t, 0)
-	es := demoEvents(t, a, 1)
-	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-		t.Fatal(err)
+// with a request and, with the demo, a decision, and returns the app, the
+// consoles by language and what the refusals name.
+func refusalConsoles(t *testing.T, demo bool) (*app.App, map[string]*console, refusalFixture) {
+	a := newApp(t, 0, func(o *app.Options) { o.Demo = demo })
+	f := refusalFixture{missing: "0196a1b2-0000-7000-8000-000000000001"}
+	if demo {
+		es := demoEvents(t, a, 1)
+		if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+			t.Fatal(err)
+		}
+		f.consent = es[0].ConsentID.String()
 	}
 	cs := map[string]*console{}
 	for _, lang := range []string{"en", "de", "ar"} {
@@ -91,8 +105,7 @@ func refusalConsoles(t *testing.T) (*app.App, map[string]*console, refusalFixtur
 			cs[lang].speak(lang)
 		}
 	}
-	f := refusalFixture{consent: es[0].ConsentID.String(), missing: "0196a1b2-0000-7000-8000-000000000001",
-		request: cs["en"].record(consent.RequestAccess, time.Now().UTC().AddDate(0, 0, -3), "letter", "")}
+	f.request = cs["en"].record(consent.RequestAccess, time.Now().UTC().AddDate(0, 0, -3), "letter", "")
 	return a, cs, f
 }
 
@@ -101,7 +114,16 @@ func refusalConsoles(t *testing.T) (*app.App, map[string]*console, refusalFixtur
 // (naming what was typed), and the German and Arabic pages say it in their
 // language, with no sentence of the English one left in them.
 func TestRefusalsSayNoEnglish(t *testing.T) {
-	_, cs, f := refusalConsoles(t)
+	_, cs, f := refusalConsoles(t, true)
+	sayNoEnglish(t, cs, consoleRefusals(f))
+	_, cs, f = refusalConsoles(t, false)
+	sayNoEnglish(t, cs, emptyConsoleRefusals(f))
+}
+
+// sayNoEnglish drives each refusal in the English console, then in the
+// German and the Arabic one, and compares what they say.
+func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
+	t.Helper()
 	drive := func(c *console, r refusal) (int, string) {
 		t.Helper()
 		if r.form == nil {
@@ -115,7 +137,7 @@ func TestRefusalsSayNoEnglish(t *testing.T) {
 		status, page, _ := c.post(r.path, form)
 		return status, page
 	}
-	for _, r := range consoleRefusals(f) {
+	for _, r := range refusals {
 		name := r.path
 		if r.form != nil {
 			name = "POST " + r.path + " " + r.form.Encode()
@@ -144,7 +166,7 @@ func TestRefusalsSayNoEnglish(t *testing.T) {
 // TestRefusedTimeZoneKeptAsTyped: the form at the foot of the refusal's
 // page holds the time zone as it was typed, to correct.
 func TestRefusedTimeZoneKeptAsTyped(t *testing.T) {
-	_, cs, _ := refusalConsoles(t)
+	_, cs, _ := refusalConsoles(t, true)
 	c := cs["de"]
 	status, page, _ := c.post("/admin/me", url.Values{"_csrf": {c.pageToken()}, "lang": {"de"}, "tz": {"Europe/Pariss"}})
 	if want := "Zeitzone: „Europe/Pariss“ ist keine Zeitzone wie Europe/Paris"; status != 400 || said(page) != want {
