@@ -20,7 +20,7 @@ func (s *Server) consentEvents(c echo.Context) (uuid.UUID, []*consent.Event, err
 	}
 	es, err := s.cfg.Store.EventsByConsent(c.Request().Context(), id)
 	if err == nil && len(es) == 0 {
-		err = consent.Errorf(consent.ENotFound, "no events for consent ID %s", id)
+		err = consent.Errorf(consent.ENotFound, "no events for consent ID %s", id).Say("e_no_events_for_consent", map[string]any{"ID": id.String()})
 	}
 	return id, es, err
 }

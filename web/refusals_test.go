@@ -41,6 +41,16 @@ func consoleRefusals(f refusalFixture) []refusal {
 		// The dashboard's exports.
 		{path: "/admin/dashboard/export?view=pie", status: 400, typed: "pie"},
 		{path: "/admin/dashboard/export?view=revisions", status: 404},
+		// A data-subject request's addresses: a consent ID with no
+		// decision, an event or a request that is not on record.
+		{path: "/admin/consents/" + f.missing + "/export", status: 404, typed: f.missing},
+		{path: "/admin/consents/" + f.missing + "/erase", form: url.Values{"reason": {"DSR-7"}}, status: 404, typed: f.missing},
+		{path: "/admin/events/" + f.missing, status: 404, typed: f.missing},
+		{path: "/admin/requests/9999", status: 404, typed: "9999"},
+		{path: "/admin/requests/9999/answer", form: url.Values{"answered": {"2026-01-01"}, "outcome": {"sent"}}, status: 404, typed: "9999"},
+		{path: "/admin/consents/" + f.consent + "?request=9999", status: 404, typed: "9999"},
+		{path: "/admin/consents/" + f.consent + "/export?request=9999", status: 404, typed: "9999"},
+		{path: "/admin/consents/" + f.consent + "/erase", form: url.Values{"reason": {"DSR-7"}, "request": {"9999"}}, status: 404, typed: "9999"},
 	}
 }
 

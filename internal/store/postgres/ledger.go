@@ -505,7 +505,7 @@ func (s *Store) query(ctx context.Context, fn func(*consent.Event) error, query 
 func (s *Store) Event(ctx context.Context, id uuid.UUID) (*consent.Event, error) {
 	e, err := scanEvent(s.pool.QueryRow(ctx, "SELECT "+eventColumns+" WHERE e.id = $1", [16]byte(id)))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no event %s", id)
+		return nil, consent.Errorf(consent.ENotFound, "no event %s", id).Say("e_no_such_event", map[string]any{"ID": id.String()})
 	}
 	return e, err
 }

@@ -79,7 +79,7 @@ func splitIDs(s string) ([]uuid.UUID, error) {
 func (s *Store) Request(ctx context.Context, id int64) (*consent.SubjectRequest, error) {
 	r, err := scanRequest(s.pool.QueryRow(ctx, requestColumns+" WHERE id = $1", id))
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no request %d", id)
+		return nil, consent.Errorf(consent.ENotFound, "no request %d", id).Say("e_no_such_request", map[string]any{"N": id})
 	}
 	return r, err
 }

@@ -349,7 +349,7 @@ func (s *Store) query(ctx context.Context, fn func(*consent.Event) error, query 
 func (s *Store) Event(ctx context.Context, id uuid.UUID) (*consent.Event, error) {
 	e, err := scanEvent(s.r.QueryRowContext(ctx, "SELECT "+eventColumns+" WHERE e.id = ?", id[:]))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no event %s", id)
+		return nil, consent.Errorf(consent.ENotFound, "no event %s", id).Say("e_no_such_event", map[string]any{"ID": id.String()})
 	}
 	return e, err
 }

@@ -72,7 +72,7 @@ func splitIDs(s string) ([]uuid.UUID, error) {
 func (s *Store) Request(ctx context.Context, id int64) (*consent.SubjectRequest, error) {
 	r, err := scanRequest(s.r.QueryRowContext(ctx, requestColumns+" WHERE id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil, consent.Errorf(consent.ENotFound, "no request %d", id)
+		return nil, consent.Errorf(consent.ENotFound, "no request %d", id).Say("e_no_such_request", map[string]any{"N": id})
 	}
 	return r, err
 }
