@@ -6,6 +6,7 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/ledger"
 )
 
 // Labels name, by the input's name, the label a form shows for it, so that
@@ -97,8 +98,11 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
 	if e.Key != "" {
 		args := maps.Clone(e.Args)
 		for k, v := range args {
-			if d, ok := v.(consent.Decimal); ok {
+			switch d := v.(type) {
+			case consent.Decimal:
 				args[k] = t.Dec(d.Value, d.Digits) // "4,48" in German
+			case *ledger.Break:
+				args[k] = BreakWords(t, d).String() // as the integrity page says it
 			}
 		}
 		if s := t.TData(e.Key, args); s != e.Key {

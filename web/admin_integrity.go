@@ -191,7 +191,8 @@ func (s *Server) getSignedHead(c echo.Context) error {
 		return err
 	}
 	if v.Break != nil {
-		return consent.Errorf(consent.EUnprocessed, "the texts snapshots do not verify (%v): a head is not signed over a broken ledger", v.Break)
+		return consent.Errorf(consent.EUnprocessed, "the texts snapshots do not verify (%v): a head is not signed over a broken ledger", v.Break).
+			Say("e_head_over_broken_ledger", map[string]any{"Break": v.Break})
 	}
 	ctx := c.Request().Context()
 	sites, err := s.cfg.Store.SiteList(ctx)

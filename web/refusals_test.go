@@ -124,8 +124,15 @@ func refusalConsoles(t *testing.T, demo bool) (*app.App, map[string]*console, re
 // (naming what was typed), and the German and Arabic pages say it in their
 // language, with no sentence of the English one left in them.
 func TestRefusalsSayNoEnglish(t *testing.T) {
-	_, cs, f := refusalConsoles(t, true)
+	a, cs, f := refusalConsoles(t, true)
 	sayNoEnglish(t, cs, consoleRefusals(f))
+	// A signed head of a ledger whose texts snapshots do not verify.
+	if res, err := appDB(t, a).Exec(`UPDATE snapshots SET body = body || ' '`); err != nil {
+		t.Fatal(err)
+	} else if n, _ := res.RowsAffected(); n == 0 {
+		t.Fatal("no texts snapshot to forge")
+	}
+	sayNoEnglish(t, cs, []refusal{{path: "/admin/integrity/head", status: 422}})
 	_, cs, f = refusalConsoles(t, false)
 	sayNoEnglish(t, cs, emptyConsoleRefusals(f))
 }
