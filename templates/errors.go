@@ -32,6 +32,7 @@ var FilterLabels = Labels{
 	"base":    "",
 	"rev":     "",
 	"view":    "", // the dashboard export's: its message names it
+	"format":  "", // the log export's: its message names it
 }
 
 // RequestLabels are the data-subject request forms' fields.

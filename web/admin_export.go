@@ -23,14 +23,19 @@ func (s *Server) getExport(c echo.Context) error {
 		}
 		err = siteNamed(sites, q.Site)
 	}
+	format := c.QueryParam("format")
+	if err != nil {
+		q = consent.LogQuery{}
+	} else {
+		err = export.CheckFormat(format) // with the filters as they stand
+	}
 	if err != nil && !strings.Contains(c.Request().Header.Get("Accept"), "application/json") {
 		// Back on the log, whose filters these are, saying what is wrong.
-		return s.logPage(c, s.adminT(c, u), consent.LogQuery{}, err)
+		return s.logPage(c, s.adminT(c, u), q, err)
 	}
 	if err != nil {
 		return err
 	}
-	format := c.QueryParam("format")
 	enc, err := export.NewEncoder(c.Response(), format, export.NewCatalog(c.Request().Context(), s.cfg.Store))
 	if err != nil {
 		return err

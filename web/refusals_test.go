@@ -38,6 +38,8 @@ func consoleRefusals(f refusalFixture) []refusal {
 		// The form at every page's foot: language and time zone.
 		{path: "/admin/me", form: url.Values{"lang": {"xx"}, "tz": {"UTC"}}, status: 400, typed: "xx"},
 		{path: "/admin/me", form: url.Values{"lang": {"de"}, "tz": {"Mars/Base"}}, status: 400, typed: "Mars/Base"},
+		// The log's export.
+		{path: "/admin/log/export?format=xlsx&country=DE", status: 400, typed: "xlsx"},
 		// The dashboard's exports.
 		{path: "/admin/dashboard/export?view=pie", status: 400, typed: "pie"},
 		{path: "/admin/dashboard/export?view=revisions", status: 404},
@@ -126,6 +128,10 @@ func refusalConsoles(t *testing.T, demo bool) (*app.App, map[string]*console, re
 func TestRefusalsSayNoEnglish(t *testing.T) {
 	a, cs, f := refusalConsoles(t, true)
 	sayNoEnglish(t, cs, consoleRefusals(f))
+	// An export's format refused, the log keeps its filters.
+	if _, page, _ := cs["de"].get("/admin/log/export?format=xlsx&country=DE"); !strings.Contains(page, `name="country" size="3" maxlength="2" value="DE"`) {
+		t.Error("the log refusing an export's format drops its filters")
+	}
 	// A signed head of a ledger whose texts snapshots do not verify.
 	if res, err := appDB(t, a).Exec(`UPDATE snapshots SET body = body || ' '`); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -88,7 +89,18 @@ func NewEncoder(w io.Writer, format string, cat *Catalog) (*Encoder, error) {
 	case "ndjson":
 		return &Encoder{json: json.NewEncoder(w), cat: cat}, nil
 	}
-	return nil, consent.FieldError(consent.EInvalid, "format", "%q is not an export format: use csv or ndjson", format)
+	return nil, CheckFormat(format)
+}
+
+// CheckFormat refuses a format the Encoder does not write, naming it (cut
+// to 40 bytes) for the console to say in its language.
+func CheckFormat(format string) error {
+	if slices.Contains(Formats, format) {
+		return nil
+	}
+	shown := strings.ToValidUTF8(format[:min(len(format), 40)], "")
+	return consent.FieldError(consent.EInvalid, "format", "%q is not an export format: use csv or ndjson", format).
+		Say("e_not_an_export_format", map[string]any{"Value": shown})
 }
 
 // Encode writes one event.
