@@ -61,7 +61,7 @@ func (s *Server) session(next echo.HandlerFunc) echo.HandlerFunc {
 			if c.Request().Method == http.MethodGet {
 				return c.Redirect(http.StatusSeeOther, "/admin/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
-			return consent.Errorf(consent.EForbidden, "sign in first")
+			return consent.Errorf(consent.EForbidden, "sign in first").Say("e_sign_in_first", nil)
 		}
 		// Known before the CSRF check, so that its refusal is the console's
 		// page in the user's language.

@@ -105,6 +105,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// status's English name, which the title says in the visitor's words.
 		msg = ""
 	}
+	if strings.HasPrefix(c.Request().URL.Path, "/admin") && msg != "" {
+		// The console before sign-in (its sign-in form expired, a form
+		// posted after the session ended) speaks as its sign-in page does.
+		a := s.adminT(c, nil)
+		loc, msg = a.T, templates.ErrorWords(a.T, e, nil)
+	}
 	if strings.HasPrefix(c.Request().URL.Path, "/p/") {
 		// The page without JavaScript speaks the visitor's language, the one
 		// its address or form asked for, and so does its refusal: a detail

@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"html"
+	"io"
+	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -23,6 +25,9 @@ type refusal struct {
 	form   url.Values
 	status int
 	typed  string
+	// signedOut drives it without a session, in a browser asking for the
+	// language (Accept-Language), and posts the form as it is.
+	signedOut bool
 }
 
 // refusalFixture is what the refusals name: a consent ID with a decision,
@@ -38,6 +43,10 @@ func consoleRefusals(f refusalFixture) []refusal {
 		// The form at every page's foot: language and time zone.
 		{path: "/admin/me", form: url.Values{"lang": {"xx"}, "tz": {"UTC"}}, status: 400, typed: "xx"},
 		{path: "/admin/me", form: url.Values{"lang": {"de"}, "tz": {"Mars/Base"}}, status: 400, typed: "Mars/Base"},
+		// Signed out: the sign-in form expired, a form posted after the
+		// session ended.
+		{path: "/admin/login", form: url.Values{"email": {"dpo@shop.example"}, "password": {"x"}}, status: 403, signedOut: true},
+		{path: "/admin/logout", form: url.Values{}, status: 403, signedOut: true},
 		// The log's export.
 		{path: "/admin/log/export?format=xlsx&country=DE", status: 400, typed: "xlsx"},
 		// The dashboard's exports.
@@ -147,8 +156,24 @@ func TestRefusalsSayNoEnglish(t *testing.T) {
 // German and the Arabic one, and compares what they say.
 func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
 	t.Helper()
-	drive := func(c *console, r refusal) (int, string) {
+	drive := func(c *console, lang string, r refusal) (int, string) {
 		t.Helper()
+		if r.signedOut {
+			method, body := http.MethodGet, ""
+			if r.form != nil {
+				method, body = http.MethodPost, r.form.Encode()
+			}
+			req, _ := http.NewRequest(method, c.srv.URL+r.path, strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			req.Header.Set("Accept-Language", lang)
+			res, err := http.DefaultTransport.RoundTrip(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			page, _ := io.ReadAll(res.Body)
+			return res.StatusCode, string(page)
+		}
 		if r.form == nil {
 			status, page, _ := c.get(r.path)
 			return status, page
@@ -165,14 +190,14 @@ func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
 		if r.form != nil {
 			name = "POST " + r.path + " " + r.form.Encode()
 		}
-		status, page := drive(cs["en"], r)
+		status, page := drive(cs["en"], "en", r)
 		english := said(page)
 		if status != r.status || english == "" || !strings.Contains(english, r.typed) {
 			t.Errorf("%s, en: %d saying %q, want %d naming %q", name, status, english, r.status, r.typed)
 			continue
 		}
 		for _, lang := range []string{"de", "ar"} {
-			status, page := drive(cs[lang], r)
+			status, page := drive(cs[lang], lang, r)
 			got := said(page)
 			switch left := englishLeft(english, page); {
 			case status != r.status || got == "":
