@@ -105,7 +105,7 @@ func (s *Server) signedIn(c echo.Context, now time.Time) (auth.Session, *auth.Us
 	sess, u, err := s.cfg.Store.Session(c.Request().Context(), id)
 	var typed *consent.Error
 	if err != nil && !errors.As(err, &typed) {
-		return auth.Session{}, nil, "", false, consent.Wrap(consent.EUnavailable, err, "the database cannot be read right now; retry shortly")
+		return auth.Session{}, nil, "", false, consent.Wrap(consent.EUnavailable, err, "the database cannot be read right now; retry shortly").Say("e_database_down", nil)
 	}
 	if err != nil || u.Disabled || !sess.Live(now) {
 		return auth.Session{}, nil, "", false, nil

@@ -57,7 +57,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 	var (
 		de *consent.Error
 		he *echo.HTTPError
-		e  = &consent.Error{Code: consent.EInternal, Message: "something went wrong on our side; it has been logged"}
+		e  = &consent.Error{Code: consent.EInternal, Message: "something went wrong on our side; it has been logged", Key: "e_internal"}
 	)
 	switch {
 	case errors.As(err, &de):
@@ -73,7 +73,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// client's answer is to retry, as /readyz already tells the load
 		// balancer (a sign-in during an outage was a 500 and an ERROR line).
 		s.cfg.Log.Warn("request failed: the database does not answer", "method", c.Request().Method, "path", c.Path(), "err", err)
-		e = &consent.Error{Code: consent.EUnavailable, Message: "the database cannot be reached right now; retry shortly"}
+		e = &consent.Error{Code: consent.EUnavailable, Message: "the database cannot be reached right now; retry shortly", Key: "e_database_down"}
 	}
 	status := statusOf[e.Code]
 	if he != nil && de == nil && he.Code == http.StatusMethodNotAllowed {
@@ -106,8 +106,15 @@ func (s *Server) handleError(err error, c echo.Context) {
 		msg = ""
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/admin") && msg != "" {
-		// The console before sign-in (its sign-in form expired, a form
-		// posted after the session ended) speaks as its sign-in page does.
+		// The console refused before it knew the user (a form over the
+		// size limit): in the user's console when the session can be read.
+		if _, u, csrf, ok, _ := s.signedIn(c, time.Now()); ok {
+			c.Set(csrfKey, csrf)
+			s.consoleError(c, u, status, e, false)
+			return
+		}
+		// Without one (its sign-in form expired, a form posted after the
+		// session ended, the database away) as its sign-in page speaks.
 		a := s.adminT(c, nil)
 		loc, msg = a.T, templates.ErrorWords(a.T, e, nil)
 	}

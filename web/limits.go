@@ -77,7 +77,8 @@ func ascii(s string) bool {
 }
 
 func tooLarge(limit int64) error {
-	return consent.Errorf(consent.ETooLarge, "the request body is larger than %d bytes, the most this endpoint reads", limit)
+	return consent.Errorf(consent.ETooLarge, "the request body is larger than %d bytes, the most this endpoint reads", limit).
+		Say("e_body_too_large", map[string]any{"Limit": limit})
 }
 
 // bodyError classifies a failure to read a request body: over the limit

@@ -14,6 +14,7 @@ import (
 	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/web"
 )
 
 // refusal is one way a hand-made address or form is refused: a GET of
@@ -25,9 +26,10 @@ type refusal struct {
 	form   url.Values
 	status int
 	typed  string
-	// signedOut drives it without a session, in a browser asking for the
-	// language (Accept-Language), and posts the form as it is.
-	signedOut bool
+	// signedOut drives it in a browser asking for the language
+	// (Accept-Language), posting the form as it is, without a session, or
+	// with the console's when cookies.
+	signedOut, cookies bool
 }
 
 // refusalFixture is what the refusals name: a consent ID with a decision,
@@ -47,6 +49,8 @@ func consoleRefusals(f refusalFixture) []refusal {
 		// session ended.
 		{path: "/admin/login", form: url.Values{"email": {"dpo@shop.example"}, "password": {"x"}}, status: 403, signedOut: true},
 		{path: "/admin/logout", form: url.Values{}, status: 403, signedOut: true},
+		// A form larger than the console takes.
+		{path: "/admin/sites/demo/texts", form: url.Values{"lang": {"de"}, "banner_title": {strings.Repeat("x", int(web.ConsoleBodyLimit))}}, status: 413},
 		// The log's export.
 		{path: "/admin/log/export?format=xlsx&country=DE", status: 400, typed: "xlsx"},
 		// The dashboard's exports.
@@ -148,6 +152,10 @@ func TestRefusalsSayNoEnglish(t *testing.T) {
 		t.Fatal("no texts snapshot to forge")
 	}
 	sayNoEnglish(t, cs, []refusal{{path: "/admin/integrity/head", status: 422}})
+	// The database away: the session cannot be read, the browser's
+	// language is the console's.
+	a.Store.Close()
+	sayNoEnglish(t, cs, []refusal{{path: "/admin/log", status: 503, signedOut: true, cookies: true}})
 	_, cs, f = refusalConsoles(t, false)
 	sayNoEnglish(t, cs, emptyConsoleRefusals(f))
 }
@@ -166,6 +174,11 @@ func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
 			req, _ := http.NewRequest(method, c.srv.URL+r.path, strings.NewReader(body))
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 			req.Header.Set("Accept-Language", lang)
+			if r.cookies {
+				for _, ck := range c.http.Jar.Cookies(req.URL) {
+					req.AddCookie(ck)
+				}
+			}
 			res, err := http.DefaultTransport.RoundTrip(req)
 			if err != nil {
 				t.Fatal(err)
@@ -190,6 +203,7 @@ func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
 		if r.form != nil {
 			name = "POST " + r.path + " " + r.form.Encode()
 		}
+		name = name[:min(len(name), 120)]
 		status, page := drive(cs["en"], "en", r)
 		english := said(page)
 		if status != r.status || english == "" || !strings.Contains(english, r.typed) {
