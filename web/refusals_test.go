@@ -2,11 +2,16 @@ package web_test
 
 import (
 	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"html"
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -237,4 +242,106 @@ func TestRefusedTimeZoneKeptAsTyped(t *testing.T) {
 	if !strings.Contains(page, `name="tz" value="Europe/Pariss"`) {
 		t.Error("the form does not keep the time zone as typed")
 	}
+}
+
+// unsaidRefusals are the errors of package web that carry no message key,
+// by file and function, and why no one reads them in the console: every
+// other refusal it makes must be said (consent.Error.Say), so that the
+// console can say it in its user's language.
+var unsaidRefusals = map[string]string{
+	"banner.go:getBanner":                   "the visitor API: JSON, in English by contract",
+	"consents.go:postConsent":               "the visitor API: JSON, in English by contract",
+	"consents.go:record":                    "the visitor API; the page without JavaScript says page_error_form",
+	"consents.go:decodeBody":                "the visitor API: JSON, in English by contract",
+	"consents.go:checkOrigin":               "the visitor API: JSON, in English by contract",
+	"consents.go:postVerify":                "the visitor API: JSON, in English by contract",
+	"receipt.go:getReceipt":                 "to a program only: a page asked for says receipt_token_invalid",
+	"routes.go:rateLimit":                   "the visitor API, and the page without JavaScript, whose title says it",
+	"server.go:entry":                       "visitors only: the API's English; the page without JavaScript says page_error_site",
+	"limits.go:bodyError":                   "a body cut short: the client hung up and reads no answer",
+	"errors.go:handleError":                 "Echo's own refusals: their status's name, which the page's title says in words",
+	"admin_dashboard.go:getDashboardExport": "the dashboard's own refusal, in the console's words already (view.Error)",
+}
+
+// TestEveryRefusalIsSaid reads package web's source for every refusal it
+// makes (consent.Errorf, FieldError, Wrap, an Error literal) and fails on
+// one that is not given a message key (Say, Key) and is not listed in
+// unsaidRefusals: a new refusal that would reach the console in English
+// whatever its language, as TestRefusalsSayNoEnglish finds for those it
+// drives.
+func TestEveryRefusalIsSaid(t *testing.T) {
+	fset := token.NewFileSet()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]bool{}
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok {
+				continue
+			}
+			where := path + ":" + fn.Name.Name
+			said := map[ast.Node]bool{}
+			ast.Inspect(fn, func(n ast.Node) bool {
+				if call, ok := n.(*ast.CallExpr); ok {
+					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Say" {
+						said[sel.X] = true
+					}
+				}
+				return true
+			})
+			ast.Inspect(fn, func(n ast.Node) bool {
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					sel, ok := n.Fun.(*ast.SelectorExpr)
+					if !ok || !isConsent(sel.X) || !slices.Contains([]string{"Errorf", "FieldError", "Wrap"}, sel.Sel.Name) || said[n] {
+						return true
+					}
+				case *ast.CompositeLit:
+					sel, ok := n.Type.(*ast.SelectorExpr)
+					if !ok || !isConsent(sel.X) || sel.Sel.Name != "Error" || hasKey(n) {
+						return true
+					}
+				default:
+					return true
+				}
+				seen[where] = true
+				if unsaidRefusals[where] == "" {
+					t.Errorf("%s (%s): a refusal without a message key: Say what it says, in all five admin locales", fset.Position(n.Pos()), where)
+				}
+				return true
+			})
+		}
+	}
+	for where := range unsaidRefusals {
+		if !seen[where] {
+			t.Errorf("unsaidRefusals lists %s, which has no refusal without a key", where)
+		}
+	}
+}
+
+func isConsent(x ast.Expr) bool {
+	id, ok := x.(*ast.Ident)
+	return ok && id.Name == "consent"
+}
+
+// hasKey reports whether an Error literal names its message key.
+func hasKey(lit *ast.CompositeLit) bool {
+	for _, e := range lit.Elts {
+		if kv, ok := e.(*ast.KeyValueExpr); ok {
+			if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "Key" {
+				return true
+			}
+		}
+	}
+	return false
 }
