@@ -238,6 +238,7 @@ func (s *Server) forRequest(c echo.Context) (*consent.SubjectRequest, error) {
 	}
 	id, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || id <= 0 {
+		c.Set(labelsKey, templates.Labels{"request": ""}) // its message names it
 		return nil, consent.FieldError(consent.EInvalid, "request", "%q is not a request number", clipText(v, 40)).
 			Say("e_not_a_request", map[string]any{"Value": clipText(v, 40)})
 	}

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"html"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -71,6 +72,11 @@ func consoleRefusals(f refusalFixture) []refusal {
 		{path: "/admin/consents/" + f.consent + "?request=9999", status: 404, typed: "9999"},
 		{path: "/admin/consents/" + f.consent + "/export?request=9999", status: 404, typed: "9999"},
 		{path: "/admin/consents/" + f.consent + "/erase", form: url.Values{"reason": {"DSR-7"}, "request": {"9999"}}, status: 404, typed: "9999"},
+		{path: "/admin/consents/" + f.consent + "?request=x7", status: 400, typed: "x7"},
+		{path: "/admin/consents/" + f.consent + "/export?request=x7", status: 400, typed: "x7"},
+		// Two revisions compared.
+		{path: "/admin/sites/demo/diff?a=x1&b=1", status: 400, typed: "x1"},
+		{path: "/admin/sites/demo/diff?a=1&b=", status: 400},
 	}
 }
 
@@ -214,6 +220,17 @@ func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
 		if status != r.status || english == "" || !strings.Contains(english, r.typed) {
 			t.Errorf("%s, en: %d saying %q, want %d naming %q", name, status, english, r.status, r.typed)
 			continue
+		}
+		// A field is named as the form shows it, never by its input's name.
+		inputs := url.Values{}
+		maps.Copy(inputs, r.form)
+		if u, err := url.Parse(r.path); err == nil {
+			maps.Copy(inputs, u.Query())
+		}
+		for input := range inputs {
+			if strings.HasPrefix(english, input+":") {
+				t.Errorf("%s: %q names the field by its input's name", name, english)
+			}
 		}
 		for _, lang := range []string{"de", "ar"} {
 			status, page := drive(cs[lang], lang, r)
