@@ -104,15 +104,17 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
 	}
+	// The file first: one that cannot be read leaves no new, empty
+	// database behind at a --db that named none.
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return fmt.Errorf("-f: %w", err)
+	}
 	st, err := app.OpenStore(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return err
-	}
 	site, err := siteyaml.Decode(b)
 	if err != nil {
 		return err

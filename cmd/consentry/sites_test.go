@@ -322,3 +322,18 @@ func TestSitesApplyDraftOnlySiteSaysItPublishesTheDraft(t *testing.T) {
 		t.Errorf("published: %+v %v", s, err)
 	}
 }
+
+// TestSitesApplyUnreadableFileCreatesNothing: a -f that cannot be read is
+// refused, named by its flag, before the store is opened, so a --db naming
+// no database is not left with a new, empty one.
+func TestSitesApplyUnreadableFileCreatesNothing(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "shop.yaml")
+	code, out, errOut := consentry(t, "sites", "apply", "-f", missing, "--db", "sqlite:"+filepath.Join(dir, "new.db"))
+	if want := "-f: open " + missing + ": no such file or directory"; code != 1 || out != "" || !strings.Contains(errOut, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want 1 and %q", code, out, errOut, want)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a failed apply left %v", entries)
+	}
+}
