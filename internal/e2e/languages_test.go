@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"math"
+	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -267,6 +268,47 @@ func TestCookieTablesBreakNoWord(t *testing.T) {
 		})(new RegExp(`+strconv.Quote(joined)+`))`)
 		if len(split) > 0 {
 			t.Errorf("%s: the banner's text breaks %s across lines (at %v px; -1: not found)", lang, joined, split)
+		}
+	}
+}
+
+// TestCookieTableHeadingsWhole: on a desktop (1280 px), in Japanese and
+// Chinese, which have no spaces to break at, a cookie table's column names
+// and its short cells (lifetime, kind) each stand on one line, in the
+// preference center and on the page without JavaScript. Each is a range of
+// the page whose client rects must all stand on one line. Japanese broke
+// '種類' and '永続' one character a line, in a column squeezed by the
+// purpose's long text.
+func TestCookieTableHeadingsWhole(t *testing.T) {
+	b := start(t)
+	b.do("setting the viewport", chromedp.EmulateViewport(1280, 800))
+	const split = `((root) => {
+		const out = [];
+		for (const c of root.querySelectorAll("th, td:nth-child(n+3)")) {
+			const r = document.createRange();
+			r.selectNodeContents(c);
+			const tops = new Set([...r.getClientRects()].filter((x) => x.width > 0).map((x) => Math.round(x.top)));
+			if (tops.size > 1) out.push(JSON.stringify(c.textContent.trim()) + " on " + tops.size + " lines");
+		}
+		return [...new Set(out)];
+	})`
+	for _, lang := range []string{"ja", "zh-Hans", "zh-Hant"} {
+		b.open("/p/demo?lang=" + lang)
+		eval[int](b, `[...document.querySelectorAll("details")].map(d => d.open = true).length`)
+		if out := eval[[]string](b, split+`(document.querySelector("main"))`); len(out) > 0 {
+			t.Errorf("%s, the page without JavaScript at 1280 px: %s", lang, strings.Join(out, "; "))
+		}
+		b.open("/demo?lang=" + lang)
+		b.waitBanner()
+		b.click("Customize", part("customize"))
+		b.wait("the preference center", visible(part("prefs")))
+		eval[int](b, `[...`+part("prefs")+`.querySelectorAll("details")].map(d => d.open = true).length`)
+		if out := eval[[]string](b, split+`(`+part("prefs")+`)`); len(out) > 0 {
+			t.Errorf("%s, the preference center at 1280 px: %s", lang, strings.Join(out, "; "))
+		}
+		if dir := os.Getenv("CONSENTRY_SCREENSHOTS"); dir != "" {
+			eval[bool](b, `([...`+part("prefs")+`.querySelectorAll("table")].at(-2).scrollIntoView({block: "center"}), true)`)
+			b.screenshot(dir, "prefs-table-"+lang+".png")
 		}
 	}
 }
