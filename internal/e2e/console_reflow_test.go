@@ -38,7 +38,8 @@ func TestConsoleFits320(t *testing.T) {
 			b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
 			for _, p := range []string{"/admin/log", "/admin/log?action=nonsense", c.event, c.consent, c.consent + "?request=" + c.requestID, c.request,
 				"/admin/dashboard", "/admin/requests", "/admin/integrity", "/admin/audit", "/admin/users",
-				"/admin/sites", "/admin/sites/demo", "/admin/sites/demo?edit=3", "/admin/sites/demo/embed", "/admin/sites/demo/diff", "/admin/account"} {
+				"/admin/sites", "/admin/sites/demo", "/admin/sites/demo?edit=3", "/admin/sites/demo/embed", "/admin/sites/demo/diff", "/admin/account",
+				"/admin/log?q=" + strings.Repeat("n%C3%B6pe", 15)} { // a refusal repeating a long word typed
 				b.open(p)
 				fits(p)
 			}
