@@ -248,9 +248,11 @@ func TestPlaceholders(t *testing.T) {
 }
 
 // latinWords may stand in Latin letters inside a text in another script:
-// names and acronyms that are written so everywhere.
+// names and acronyms that are written so everywhere (the demo shop's
+// vitamin D3, sun cream's SPF, international units and millilitres too).
 var latinWords = map[string]bool{"Google": true, "JSON": true, "JavaScript": true, "ID": true,
-	"Global": true, "Privacy": true, "Control": true, "cookie": true, "cookies": true, "Cookie": true, "Cookies": true}
+	"Global": true, "Privacy": true, "Control": true, "cookie": true, "cookies": true, "Cookie": true, "Cookies": true,
+	"D": true, "SPF": true, "IU": true, "ml": true}
 
 var latinWord = regexp.MustCompile(`\p{Latin}+`)
 
