@@ -403,7 +403,7 @@ func TestPurgeRecordsPinnedByHead(t *testing.T) {
 		t.Fatalf("%v %q", err, out)
 	}
 	out, err = runCmd(t, "verify", "--db", db, "--head", head)
-	if err != nil || !strings.Contains(out, "the 1 purges the recorded head names are as they were; 1 since, not covered by it:") ||
+	if err != nil || !strings.Contains(out, "the 1 purge the recorded head names is as it was; 1 since, not covered by it:") ||
 		!strings.Contains(out, "purge #2: 20 events") {
 		t.Fatalf("a later purge: %v %q", err, out)
 	}
@@ -448,7 +448,7 @@ func TestPurgeAfterHeadListed(t *testing.T) {
 		t.Fatalf("%v %q", err, out)
 	}
 	out, err = runCmd(t, "verify", "--db", db, "--head", m[1])
-	if err != nil || !strings.Contains(out, "the 0 purges the recorded head names are as they were; 1 since, not covered by it:") ||
+	if err != nil || !strings.Contains(out, "the recorded head names no purge; 1 since, not covered by it:") ||
 		!strings.Contains(out, "purge #1: 20 events") {
 		t.Fatalf("%v %q", err, out)
 	}

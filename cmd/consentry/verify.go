@@ -150,7 +150,14 @@ func verifyFlags(fs *flag.FlagSet) runner {
 		}
 		fmt.Fprintf(e.stdout, "; %d texts snapshots intact\n", n)
 		if a.pinned {
-			fmt.Fprintf(e.stdout, "the %d purges the recorded head names are as they were", a.purges)
+			switch a.purges {
+			case 0:
+				fmt.Fprint(e.stdout, "the recorded head names no purge")
+			case 1:
+				fmt.Fprint(e.stdout, "the 1 purge the recorded head names is as it was")
+			default:
+				fmt.Fprintf(e.stdout, "the %d purges the recorded head names are as they were", a.purges)
+			}
 			if len(pins.After) == 0 {
 				fmt.Fprintln(e.stdout, "; none since")
 			} else {
