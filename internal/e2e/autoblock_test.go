@@ -194,9 +194,6 @@ func TestAutoblock(t *testing.T) {
 	if txt := eval[string](b, placeholder+`.textContent`); !strings.Contains(txt, "www.youtube.com") || !strings.Contains(txt, "Marketing") {
 		t.Errorf("the placeholder says %q, want the service and the category", txt)
 	}
-	if dir := os.Getenv("CONSENTRY_SCREENSHOTS"); dir != "" {
-		b.screenshot(dir, "placeholder-en.png")
-	}
 
 	// Analytics: the Google tag runs and sends its hit; the rest stays held.
 	eval[bool](b, `Consentry.set({analytics: true}).then(() => true)`)
