@@ -34,6 +34,9 @@ func (s *Server) routes() {
 	v1.OPTIONS("/sites/:site/consents", s.preflightConsent)
 	v1.POST("/consents/verify", s.postVerify)
 
+	// Global Privacy Control: this origin honours the signal.
+	e.GET("/.well-known/gpc.json", getGPCSupport)
+
 	// The preference center without JavaScript.
 	e.GET("/p/:site", s.getPrefsPage)
 	e.POST("/p/:site", s.postPrefsPage, limit, visitor)
