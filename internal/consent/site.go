@@ -285,7 +285,15 @@ func (s *Site) Validate() error {
 	if !seen[Necessary] {
 		return FieldError(EInvalid, "categories", "the %q category is required", Necessary).Say("e_necessary_required", value(Necessary))
 	}
-	for _, sv := range s.Services {
+	for i, sv := range s.Services {
+		// Its name first: the other refusals name the service by it.
+		if strings.TrimSpace(sv.Name) == "" {
+			return FieldError(EInvalid, "services", "service %d has no name", i+1).Say("e_service_no_name", map[string]any{"N": i + 1})
+		}
+		if sv.Category == "" {
+			return FieldError(EInvalid, "services", "service %q names no category", sv.Name).
+				Say("e_service_no_category", map[string]any{"Service": sv.Name})
+		}
 		if !seen[sv.Category] {
 			return FieldError(EInvalid, "services", "service %q names unknown category %q", sv.Name, sv.Category).
 				Say("e_service_category", map[string]any{"Service": sv.Name, "Value": clip(sv.Category, 60)})
@@ -318,10 +326,7 @@ func (s *Site) Validate() error {
 				Say("e_rule_mode", map[string]any{"Country": country, "Value": clip(string(m), 60)})
 		}
 	}
-	for i, sv := range s.Services {
-		if strings.TrimSpace(sv.Name) == "" {
-			return FieldError(EInvalid, "services", "service %d has no name", i+1).Say("e_service_no_name", map[string]any{"N": i + 1})
-		}
+	for _, sv := range s.Services {
 		if sv.PolicyURL != "" && !strings.HasPrefix(sv.PolicyURL, "https://") && !strings.HasPrefix(sv.PolicyURL, "http://") {
 			return FieldError(EInvalid, "services", "service %q: the privacy policy link must be an http(s) URL", sv.Name).
 				Say("e_service_policy_url", map[string]any{"Service": sv.Name})

@@ -157,6 +157,27 @@ func TestSiteValidateServicesRulesTexts(t *testing.T) {
 	}
 }
 
+// TestServiceRefusedByNameFirst: a service with neither name nor category
+// (a hand-made form post) is refused for its name, which the other refusals
+// name it by; an empty category is missing, not unknown.
+func TestServiceRefusedByNameFirst(t *testing.T) {
+	for _, tc := range []struct {
+		sv  consent.Service
+		key string
+	}{
+		{consent.Service{}, "e_service_no_name"},
+		{consent.Service{Name: " ", Category: "nonesuch"}, "e_service_no_name"},
+		{consent.Service{Name: "Maps"}, "e_service_no_category"},
+		{consent.Service{Name: "Maps", Category: "nonesuch"}, "e_service_category"},
+	} {
+		s := testSite()
+		s.Services = []consent.Service{tc.sv}
+		if e, ok := s.Validate().(*consent.Error); !ok || e.Key != tc.key || e.Field != "services" {
+			t.Errorf("%+v: %v, want %s on services", tc.sv, s.Validate(), tc.key)
+		}
+	}
+}
+
 func TestDiff(t *testing.T) {
 	a, b := testSite(), testSite()
 	b.Name = "Shop 2"
