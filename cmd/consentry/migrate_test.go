@@ -251,9 +251,15 @@ func TestKeysExportNeedsAKeyFile(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "--keys-file") {
 		t.Fatalf("keys export on PostgreSQL: %v\n%s", err, out)
 	}
-	out, err = runCLI(t, "keys", "export", "--db", "sqlite:"+filepath.Join(t.TempDir(), "none.db"))
-	if err == nil || !strings.Contains(err.Error(), "none.keys") {
-		t.Fatalf("keys export without a key file: %v\n%s", err, out)
+	// Without a key file keys export and keys public say where it was
+	// looked for, who makes it and what to do.
+	dir := t.TempDir()
+	for _, cmd := range []string{"export", "public"} {
+		out, err = runCLI(t, "keys", cmd, "--db", "sqlite:"+filepath.Join(dir, "none.db"))
+		if err == nil || !strings.Contains(err.Error(), "there is no key file at "+filepath.Join(dir, "none.keys")+": serve makes one beside a SQLite database") ||
+			!strings.Contains(err.Error(), "--keys-file FILE") || !strings.Contains(err.Error(), "consentry keys generate") {
+			t.Fatalf("keys %s without a key file: %v\n%s", cmd, err, out)
+		}
 	}
 	// serve takes keys from its environment before its key file, so a
 	// key file there may not hold the keys that signed: no export then.

@@ -103,6 +103,10 @@ func (k Keys) Env() string {
 func LoadKeys(path string) (Keys, error) {
 	var k Keys
 	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return Keys{}, fmt.Errorf("there is no key file at %s: serve makes one beside a SQLite database on its first start (DB.keys); "+
+			"name the deployment's with --keys-file FILE, or make a new set with consentry keys generate (a new set does not verify what the old one signed)", path)
+	}
 	if err != nil {
 		return Keys{}, fmt.Errorf("key file: %w", err)
 	}
