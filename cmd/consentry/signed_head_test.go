@@ -119,6 +119,13 @@ func TestVerifySignedHead(t *testing.T) {
 	if _, err := runCLI(t, verifyArgs(path, "--signed-head", file, "--head", "1:00")...); exitCode(err) != 2 {
 		t.Errorf("--head with --signed-head: %v", err)
 	}
+	// A file that is not there: the flag that named it is said, as sites
+	// apply -f says its own.
+	missing := filepath.Join(t.TempDir(), "missing.json")
+	if _, err := runCLI(t, verifyArgs(path, "--signed-head", missing)...); err == nil || exitCode(err) != 1 ||
+		err.Error() != "--signed-head: open "+missing+": no such file or directory" {
+		t.Errorf("a missing file: %v (exit %d)", err, exitCode(err))
+	}
 }
 
 // rewrite changes the event at seq and stores it and every later event

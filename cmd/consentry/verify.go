@@ -254,7 +254,7 @@ func auditVerify(ctx context.Context, st store.Store, last *consent.Event, detai
 func openSignedHead(path, publicKey, db string, keys signingKeys) (ledger.SignedHead, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return ledger.SignedHead{}, err
+		return ledger.SignedHead{}, fmt.Errorf("--signed-head: %w", err)
 	}
 	h, signer, err := ledger.OpenSignedHead(b)
 	if err != nil {
