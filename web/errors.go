@@ -99,7 +99,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		return
 	}
 	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language")))
-	msg := e.Error()
+	msg, signIn := e.Error(), ""
 	if he != nil && de == nil && strings.EqualFold(e.Message, http.StatusText(status)) {
 		// Echo's own refusal (no page at this address) carries only its
 		// status's English name, which the title says in the visitor's words.
@@ -116,7 +116,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// Without one (its sign-in form expired, a form posted after the
 		// session ended, the database away) as its sign-in page speaks.
 		a := s.adminT(c, nil)
-		loc, msg = a.T, templates.ErrorWords(a.T, e, nil)
+		loc, msg, signIn = a.T, templates.ErrorWords(a.T, e, nil), a.T.T("a_error_sign_in")
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/p/") {
 		// The page without JavaScript speaks the visitor's language, the one
@@ -130,7 +130,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 			}
 		}
 	}
-	if err := render(c, status, templates.ErrorPage(loc, status, statusTitle(loc, status), msg)); err != nil {
+	if err := render(c, status, templates.ErrorPage(loc, status, statusTitle(loc, status), msg, signIn)); err != nil {
 		c.String(status, http.StatusText(status)+": "+e.Error()+"\n")
 	}
 }
