@@ -92,6 +92,31 @@ func TestBadUsageExitsTwo(t *testing.T) {
 	}
 }
 
+// TestBadFlagValueExitsTwo: a flag's value the command cannot take is bad
+// usage (exit 2), named by its flag, whichever command it is; they exited 1
+// but for purge's. user add refuses the role before it makes a database.
+func TestBadFlagValueExitsTwo(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
+	for _, c := range []struct {
+		args []string
+		say  string
+	}{
+		{[]string{"user", "add", "--db", db, "--email", "dpo@shop.example", "--role", "boss"}, `consentry: usage: --role: "boss" is not a role: use admin or viewer`},
+		{[]string{"export", "--db", db, "--format", "xml"}, `consentry: usage: --format: "xml" is not an export format: use csv or ndjson`},
+		{[]string{"export", "--db", db, "--from", "2026-13-01"}, "consentry: usage: --from: "},
+		{[]string{"export", "--db", db, "--gpc", "2"}, "consentry: usage: --gpc: must be 1 or 0"},
+		{[]string{"purge", "--db", db, "--older-than", "10x"}, `consentry: usage: --older-than: "10x" is not a period`},
+	} {
+		code, out, errOut := consentry(t, c.args...)
+		if code != 2 || out != "" || !strings.HasPrefix(errOut, c.say) {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 2 and %q", c.args, code, out, errOut, c.say)
+		}
+	}
+	if _, err := os.Stat(strings.TrimPrefix(db, "sqlite:")); err == nil {
+		t.Error("a refused command made the database")
+	}
+}
+
 // TestTopLevelUsageListsEveryCommand: user passwd and version were missing.
 func TestTopLevelUsageListsEveryCommand(t *testing.T) {
 	_, out, _ := consentry(t, "-h")

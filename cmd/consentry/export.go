@@ -42,10 +42,10 @@ func exportFlags(fs *flag.FlagSet) runner {
 	return func(ctx context.Context, e *cmdEnv) error {
 		q, err := consent.ParseLogQuery(v, time.UTC)
 		if err != nil {
-			return fmt.Errorf("--%w", err)
+			return fmt.Errorf("%w: --%v", errUsage, err)
 		}
 		if !slices.Contains(export.Formats, *format) {
-			return consent.FieldError(consent.EInvalid, "format", "%q is not an export format: use csv or ndjson", *format)
+			return fmt.Errorf("%w: --format: %q is not an export format: use csv or ndjson", errUsage, *format)
 		}
 		st, err := openExisting(ctx, *db)
 		if err != nil {

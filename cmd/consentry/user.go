@@ -40,6 +40,13 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 	if email == "" {
 		return fmt.Errorf("%w: user %s needs --email", errUsage, verb)
 	}
+	var r auth.Role
+	if verb == "add" {
+		var err error
+		if r, err = auth.ParseRole(role); err != nil { // before the password is read or a database made
+			return fmt.Errorf("%w: --%v", errUsage, err)
+		}
+	}
 	password, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && err != io.EOF {
 		return err
@@ -57,10 +64,6 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 	entry := auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Target: strings.ToLower(email), IP: "-"}
 	var said string // what happened, in words
 	if verb == "add" {
-		r, err := auth.ParseRole(role)
-		if err != nil {
-			return err
-		}
 		u, err := auth.NewUser(email, r, password, auth.BcryptCost)
 		if err != nil {
 			return err
