@@ -76,6 +76,19 @@ var NewSiteLabels = func() Labels {
 	return l
 }()
 
+// BasicsLabels are the site editor's Basics form's fields, as its labels
+// say them ("Remember a choice for (days)", not the publish page's "Choice
+// remembered for"); a link, which the form labels in its language, is
+// privacy_link or legal_link (see web's linksLabelled).
+var BasicsLabels = func() Labels {
+	l := maps.Clone(SiteLabels)
+	for field, label := range map[string]string{"origins": "a_origins", "lifetime": "a_lifetime", "retention": "a_retention",
+		"rules": "a_rules", "consent_mode": "a_consent_mode", "privacy_link": "a_privacy_link", "legal_link": "a_legal_link"} {
+		l[field] = label
+	}
+	return l
+}()
+
 // MeLabels are the fields of the form at the foot of every console page
 // that sets the user's language and time zone.
 var MeLabels = Labels{"lang": "a_language", "tz": "a_timezone"}
@@ -89,7 +102,10 @@ var EraseLabels = Labels{"reason": "a_reason"}
 // ErrorWords is an error as the console shows it: its message in the
 // user's language when it has a key the catalogue knows, else its English,
 // after the label of the field at fault on the form. A field the form's
-// labels do not name keeps its input name, as the API reports it.
+// labels do not name keeps its input name, as the API reports it. An error
+// whose InLanguage argument names a language is about a field the form
+// labels in that language: its label says it, as the form does
+// ("Privacy policy link (English, en)").
 func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
 	var e *consent.Error
 	if !errors.As(err, &e) {
@@ -116,6 +132,9 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
 		return msg
 	case !known:
 		return e.Field + t.Colon() + msg
+	}
+	if lang, ok := e.Args["InLanguage"].(string); ok {
+		return t.T(label) + InLanguage(lang) + t.Colon() + msg
 	}
 	return t.T(label) + t.Colon() + msg
 }

@@ -295,8 +295,8 @@ func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
 // TestSiteEditorErrorsInItsLanguage: what the sites screen and the site
 // editor's forms refuse — the form's own checks and the site's validation
 // behind them — is said in the console's language after the field's label
-// as the editor names it ('Länderregel: „USA“ ist kein zweibuchstabiger
-// Ländercode …'), not in English after the input's name ('rules: "USA" is
+// as the editor's form labels it ('Länderregeln, eine pro Zeile: …: „USA“
+// ist kein zweibuchstabiger Ländercode …'), not in English after the input's name ('rules: "USA" is
 // not a two-letter country code in capitals'); sites apply keeps the
 // English. The new-site form's one origin is named as its field names it,
 // without a line number ("Allowed origins: … (line 1)" before).
@@ -342,11 +342,11 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 	for lang, want := range map[string][]string{
 		"en": {
 			"There is a site “demo” already.", "A site ID is 1 to 63 lower-case letters, digits or dashes.",
-			"Choice remembered for: give the number of days a choice is remembered, 1 to 395",
-			"Country rule: “USA” is not a two-letter country code in capitals",
-			"Country rule: “US”: write one rule a line, like: US opt-out",
-			"Country rule: US: “opt-sideways” is not a rule: write opt-in, opt-out or notice",
-			"Allowed origins: “ftp://shop.example” (line 2) is not an origin like https://shop.example",
+			"Remember a choice for (days): give the number of days a choice is remembered, 1 to 395",
+			"Country rules, one a line: country and opt-in, opt-out or notice (any other country, and an unknown one, is opt-in): “USA” is not a two-letter country code in capitals",
+			"Country rules, one a line: country and opt-in, opt-out or notice (any other country, and an unknown one, is opt-in): “US”: write one rule a line, like: US opt-out",
+			"Country rules, one a line: country and opt-in, opt-out or notice (any other country, and an unknown one, is opt-in): US: “opt-sideways” is not a rule: write opt-in, opt-out or notice",
+			"Allowed origins, one a line: “ftp://shop.example” (line 2) is not an origin like https://shop.example",
 			"Allowed origin: “ftp://shop.example” is not an origin like https://shop.example",
 			"Text colour: the text on the background has a contrast of 1.00:1; WCAG AA needs at least 4.5:1",
 			"Categories: the key “Neu” is not lower-case letters, digits or underscores",
@@ -356,11 +356,11 @@ func TestSiteEditorErrorsInItsLanguage(t *testing.T) {
 		},
 		"de": {
 			"Es gibt bereits eine Website „demo“.", "Eine Website-ID besteht aus 1 bis 63 Kleinbuchstaben, Ziffern oder Bindestrichen.",
-			"Entscheidung gespeichert für: geben Sie an, wie viele Tage eine Entscheidung gespeichert bleibt, 1 bis 395",
-			"Länderregel: „USA“ ist kein zweibuchstabiger Ländercode in Großbuchstaben",
-			"Länderregel: „US“: schreiben Sie eine Regel pro Zeile, etwa: US opt-out",
-			"Länderregel: US: „opt-sideways“ ist keine Regel: schreiben Sie opt-in, opt-out oder notice",
-			"Erlaubte Ursprünge: „ftp://shop.example“ (Zeile 2) ist kein Ursprung wie https://shop.example",
+			"Entscheidung speichern für (Tage): geben Sie an, wie viele Tage eine Entscheidung gespeichert bleibt, 1 bis 395",
+			"Länderregeln, eine pro Zeile: Land und opt-in, opt-out oder notice (jedes andere Land und ein unbekanntes gilt als opt-in): „USA“ ist kein zweibuchstabiger Ländercode in Großbuchstaben",
+			"Länderregeln, eine pro Zeile: Land und opt-in, opt-out oder notice (jedes andere Land und ein unbekanntes gilt als opt-in): „US“: schreiben Sie eine Regel pro Zeile, etwa: US opt-out",
+			"Länderregeln, eine pro Zeile: Land und opt-in, opt-out oder notice (jedes andere Land und ein unbekanntes gilt als opt-in): US: „opt-sideways“ ist keine Regel: schreiben Sie opt-in, opt-out oder notice",
+			"Erlaubte Ursprünge, einer pro Zeile: „ftp://shop.example“ (Zeile 2) ist kein Ursprung wie https://shop.example",
 			"Erlaubter Ursprung: „ftp://shop.example“ ist kein Ursprung wie https://shop.example",
 			"Textfarbe: der Text auf dem Hintergrund hat einen Kontrast von 1,00:1; WCAG AA verlangt mindestens 4,5:1",
 			"Kategorien: der Schlüssel „Neu“ besteht nicht aus Kleinbuchstaben, Ziffern oder Unterstrichen",

@@ -173,15 +173,22 @@ func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, chang
 		return err
 	}
 	show := func(msg string) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
+	labels := templates.SiteLabels
+	if what.what == editBasics.what {
+		labels = templates.BasicsLabels // its form's own
+	}
+	refuse := func(err error) error {
+		return s.formError(c, s.linksLabelled(c, labels, s.textsLabelled(c, draft, err)), labels, show)
+	}
 	if err := change(draft); err != nil {
-		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
+		return refuse(err)
 	}
 	catalog.FollowSite(draft) // renamed, or given another lifetime
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
-		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
+		return refuse(err)
 	}
 	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
-		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
+		return refuse(err)
 	}
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what.what, what.said); err != nil {
 		return err
@@ -220,6 +227,27 @@ func (s *Server) textsLabelled(c echo.Context, site *consent.Site, err error) er
 	labelled := *e
 	labelled.Args = maps.Clone(e.Args)
 	labelled.Args["Key"] = templates.TextLabel(s.adminT(c, currentUser(c)).T, s.cfg.I18n.For(lang), site, lang, key)
+	return &labelled
+}
+
+// linksLabelled is a refused link, on a form that has a field for it
+// (labels name privacy_link or legal_link), about that field: the form's
+// label in the form's language says which link and in which language
+// ("Privacy policy link (English, en): must be an http(s) URL"), as the
+// message did ("Link: en: the privacy policy link must be …"). A link in
+// another language than the form's, and any other error, is as it is.
+func (s *Server) linksLabelled(c echo.Context, labels templates.Labels, err error) error {
+	var e *consent.Error
+	if !errors.As(err, &e) || e.Field != "links" {
+		return err
+	}
+	field := map[string]string{"e_privacy_link_url": "privacy_link", "e_legal_link_url": "legal_link"}[e.Key]
+	lang, _ := e.Args["Lang"].(string)
+	if _, ok := labels[field]; !ok || field == "" || lang != s.cfg.I18n.Match(c.FormValue("lang")) {
+		return err
+	}
+	labelled := *e
+	labelled.Field, labelled.Key, labelled.Args = field, "e_link_url", map[string]any{"InLanguage": lang}
 	return &labelled
 }
 

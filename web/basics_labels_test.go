@@ -1,0 +1,50 @@
+package web_test
+
+import (
+	"html"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/auth"
+)
+
+// TestBasicsRefusalsNameTheFormsLabel: what the site editor's Basics form
+// refuses is said after the field's label as that form shows it ('Remember
+// a choice for (days): …', 'Privacy policy link (English, en): must be an
+// http(s) URL'), not after the publish page's names of the site's parts
+// ('Choice remembered for', 'Country rule', 'Consent Mode', 'Link: en: …').
+func TestBasicsRefusalsNameTheFormsLabel(t *testing.T) {
+	_, c := signedIn(t, "owner@shop.example", auth.Admin)
+	for _, lang := range []string{"en", "de", "fr", "es", "ar"} {
+		c.speak(lang)
+		for _, tc := range []struct{ input, id, value string }{
+			{"origins", "b-origins", "ftp://shop.example"},
+			{"lifetime_days", "b-lifetime", "0"},
+			{"retention_days", "b-retention", "x"},
+			{"rules", "b-rules", "USA opt-out"},
+			{"consent_mode", "b-cm", "analytics analytics_storage"},
+			{"privacy_link", "b-privacy", "shop.example/privacy"},
+			{"legal_link", "b-legal", "shop.example/legal"},
+		} {
+			_, page, _ := c.get("/admin/sites/demo")
+			action, form := formFields(t, page, "basics")
+			form.Set(tc.input, tc.value)
+			form.Set("_csrf", c.pageToken())
+			status, refused, _ := c.post(action, form)
+			if status != http.StatusBadRequest {
+				t.Fatalf("%s %s=%q: %d, want 400", lang, tc.input, tc.value, status)
+			}
+			m := regexp.MustCompile(`<label for="` + tc.id + `">([^<]*)</label>`).FindStringSubmatch(refused)
+			if m == nil {
+				t.Fatalf("%s: no label for %s", lang, tc.id)
+			}
+			label, said := html.UnescapeString(m[1]), shownError(t, refused)
+			rest, ok := strings.CutPrefix(said, label)
+			if !ok || !strings.HasPrefix(strings.TrimLeft(rest, " \u00a0\u202f"), ":") {
+				t.Errorf("%s %s=%q: %q, want it after the form's label %q", lang, tc.input, tc.value, said, label)
+			}
+		}
+	}
+}
