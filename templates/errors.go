@@ -3,6 +3,9 @@ package templates
 import (
 	"errors"
 	"maps"
+	"strings"
+
+	"github.com/a-h/templ"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -137,4 +140,18 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
 		return t.T(label) + InLanguage(lang) + t.Colon() + msg
 	}
 	return t.T(label) + t.Colon() + msg
+}
+
+// invalid marks a form's field when the refusal the page shows (errorNote,
+// form-error) is about it, as the form's labels name it: aria-invalid, and
+// described by the refusal after its own help (help, the ids that
+// describe it anyway). Any other field keeps its help.
+func invalid(at, field string, help ...string) templ.Attributes {
+	if at == "" || at != field {
+		if len(help) == 0 {
+			return nil
+		}
+		return templ.Attributes{"aria-describedby": strings.Join(help, " ")}
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": strings.Join(append(help, "form-error"), " ")}
 }

@@ -41,6 +41,9 @@ type SiteView struct {
 	// EditCookies are the cookie lines as typed, shown again when refused.
 	EditCookies string
 	Error       string
+	// Invalid is the field Error is about, as the form's labels name it
+	// ("lifetime"), which the form marks.
+	Invalid string
 	// Query is the catalog search; Found what it found (the popular
 	// services when nothing was searched); CatalogSize the catalog's size.
 	Query       string

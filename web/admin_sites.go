@@ -134,6 +134,7 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg string, typed *con
 		}
 	}
 	v.Error = msg
+	v.Invalid, _ = c.Get(invalidKey).(string)
 	return render(c, status, templates.SitePage(s.adminT(c, currentUser(c)), v))
 }
 

@@ -48,3 +48,29 @@ func TestBasicsRefusalsNameTheFormsLabel(t *testing.T) {
 		}
 	}
 }
+
+// TestBasicsMarksTheFieldAtFault: the Basics form marks the field its
+// refusal is about, aria-invalid and described by the refusal
+// (form-error), and no other field.
+func TestBasicsMarksTheFieldAtFault(t *testing.T) {
+	_, c := signedIn(t, "owner@shop.example", auth.Admin)
+	for _, tc := range []struct{ input, id, value string }{
+		{"lifetime_days", "b-lifetime", "0"},
+		{"rules", "b-rules", "USA opt-out"},
+		{"consent_mode", "b-cm", "analytics analytics_storage"},
+		{"privacy_link", "b-privacy", "shop.example/privacy"},
+	} {
+		_, page, _ := c.get("/admin/sites/demo")
+		action, form := formFields(t, page, "basics")
+		form.Set(tc.input, tc.value)
+		form.Set("_csrf", c.pageToken())
+		_, refused, _ := c.post(action, form)
+		if !strings.Contains(refused, `id="form-error"`) {
+			t.Errorf("%s: the refusal has no id to be described by", tc.input)
+		}
+		marked := regexp.MustCompile(`id="([^"]+)"[^>]*aria-describedby="form-error" aria-invalid="true"`).FindAllStringSubmatch(refused, -1)
+		if len(marked) != 1 || marked[0][1] != tc.id {
+			t.Errorf("%s: marked %v, want %s alone", tc.input, marked, tc.id)
+		}
+	}
+}

@@ -181,12 +181,24 @@ func (s *Server) databaseDown(ctx context.Context) bool {
 // formError shows a validation error on the page it came from, in the
 // console's language and naming the field by the form's labels; anything
 // else is a real failure.
+// The field at fault, when the form has it, is kept under invalidKey, so
+// that the page marks it (templates.Invalid).
 func (s *Server) formError(c echo.Context, err error, labels templates.Labels, show func(string) error) error {
 	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
+		var e *consent.Error
+		if errors.As(err, &e) {
+			if _, ok := labels[e.Field]; ok {
+				c.Set(invalidKey, e.Field)
+			}
+		}
 		return show(s.errorWords(c, err, labels))
 	}
 	return err
 }
+
+// invalidKey holds the field a refused form has at fault, as its labels
+// name it.
+const invalidKey = "form_invalid"
 
 // errorWords is err as the signed-in user's console says it.
 func (s *Server) errorWords(c echo.Context, err error, labels templates.Labels) string {
