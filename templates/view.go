@@ -95,6 +95,14 @@ type Demo struct {
 	Video string
 }
 
+// DemoNoticePage is one of the demo shop's notices: the message IDs of its
+// title and its text, and the shop's page in the same language.
+type DemoNoticePage struct {
+	T           *i18n.Localizer
+	Title, Body string
+	Back        string
+}
+
 // Receipt is a visitor's own record as a page: every decision of their
 // consent ID, newest first, in their language.
 type Receipt struct {

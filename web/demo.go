@@ -38,6 +38,17 @@ func (s *Server) getDemo(c echo.Context) error {
 	return render(c, http.StatusOK, templates.DemoPage(templates.Demo{T: loc, Site: DemoSite, NoJS: noJS, Video: DemoVideo}))
 }
 
+// getDemoNotice serves one of the demo shop's notices, which its banner's
+// first-layer links open (app.DemoLinks), in the visitor's language: the
+// one ?lang= asks for, else their browser's.
+func (s *Server) getDemoNotice(title, body string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
+		back := "/demo?" + url.Values{"lang": {loc.Lang}}.Encode()
+		return render(c, http.StatusOK, templates.DemoNotice(templates.DemoNoticePage{T: loc, Title: title, Body: body, Back: back}))
+	}
+}
+
 // getDemoVideo stands for a third-party video player, which sets its own
 // marketing cookie once it loads.
 func (s *Server) getDemoVideo(c echo.Context) error {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"log/slog"
+	"maps"
 	"net/url"
 	"slices"
 	"strings"
@@ -27,7 +28,8 @@ import (
 // site created in the console, and the other services say what they do
 // with the catalog's purposes, so every visitor reads them in their own
 // language (English text written here reached Arabic and German visitors
-// as it was).
+// as it was). Its banner links to the demo's privacy and legal notices at
+// the first origin.
 func DemoSite(origins ...string) *consent.Site {
 	const (
 		name     = "Green Cross Pharmacy (demo)"
@@ -56,6 +58,7 @@ func DemoSite(origins ...string) *consent.Site {
 		},
 		Lifetime:   consent.Duration{Duration: consent.DefaultLifetime},
 		ConsentMap: consent.DefaultConsentMap(),
+		Links:      DemoLinks(origins...),
 	}
 }
 
@@ -105,7 +108,13 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 		}
 		if earlier {
 			next.Services = DemoSite().Services
-			notes = append(notes, "the demo's services are a new demo's, which say what they do in every visitor language")
+			if len(consent.Diff(&consent.Site{Services: site.Services}, &consent.Site{Services: next.Services})) > 0 {
+				notes = append(notes, "the demo's services are a new demo's, which say what they do in every visitor language")
+			}
+		}
+		if links, ok := demoLinksFor(site, base, earlier || len(notes) > 0); ok {
+			next.Links = links
+			notes = append(notes, "the banner links to the demo's privacy and legal notices at "+base)
 		}
 		if len(notes) == 0 {
 			return nil
@@ -115,6 +124,9 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 		site = &next
 	}
 	added := keepDraft(draft, site.Origins)
+	if links, ok := demoLinksFor(draft, base, len(added) > 0); ok {
+		draft.Links = links
+	}
 	rev, err := st.PublishKeeping(ctx, site, shown.All(bundle), draft)
 	if err != nil {
 		if draft != nil {
@@ -131,6 +143,46 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 		log.Info("kept the demo site's unpublished draft", "site", draft.ID)
 	}
 	return nil
+}
+
+// DemoLinks are the demo shop's privacy notice and legal notice, served at
+// the first of origins (none: no links), in every visitor language: the
+// banner's first layer links to them.
+func DemoLinks(origins ...string) map[string]consent.Links {
+	if len(origins) == 0 {
+		return nil
+	}
+	links := map[string]consent.Links{}
+	for _, l := range i18n.Visitor {
+		q := "?" + url.Values{"lang": {l.Code}}.Encode()
+		links[l.Code] = consent.Links{Privacy: origins[0] + "/demo/privacy" + q, Legal: origins[0] + "/demo/legal" + q}
+	}
+	return links
+}
+
+// demoLinksFor returns the demo's links at base for a site (nil: none)
+// that the demo publishes again anyway (moving): one on a new address, or
+// still as an earlier Consentry published it. Only a site with no links,
+// or with the demo's own at another of its addresses, gets them: links an
+// owner wrote stay as they are, and an owner's site the demo does not
+// publish again is not touched.
+func demoLinksFor(site *consent.Site, base string, moving bool) (map[string]consent.Links, bool) {
+	if site == nil || !moving {
+		return nil, false
+	}
+	want := DemoLinks(base)
+	if len(site.Links) == 0 {
+		return want, true
+	}
+	if maps.Equal(site.Links, want) {
+		return nil, false
+	}
+	for _, o := range site.Origins {
+		if maps.Equal(site.Links, DemoLinks(o)) {
+			return want, true
+		}
+	}
+	return nil, false
 }
 
 // keepDraft gives the draft an owner was editing, which the publication
@@ -177,7 +229,8 @@ func seedAdmin(ctx context.Context, st store.Store, cost int, show func(email, p
 // earlierDemos holds the demo site as earlier Consentry versions
 // published it, origins aside, written by their DemoSite: its services in
 // English, with lifetimes as text (lifetimes-as-text.json) and then in
-// days (english-texts.json).
+// days (english-texts.json), then in every visitor language but with no
+// links to the demo's notices (services-in-every-language.json).
 //
 //go:embed demo_earlier/*.json
 var earlierDemos embed.FS

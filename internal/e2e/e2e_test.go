@@ -172,6 +172,17 @@ func TestBannerBeforeDecision(t *testing.T) {
 	if evs := b.events(); len(evs) != 0 {
 		t.Errorf("%d events recorded before any decision", len(evs))
 	}
+
+	// The first layer links to the demo's own notices, readable before
+	// choosing: the privacy notice answers in the banner's language.
+	privacy := eval[string](b, part("privacy-link")+`?.href || ""`)
+	if !b.isVisible(part("privacy-link")) || !b.isVisible(part("legal-link")) || privacy != b.base+"/demo/privacy?lang=en" {
+		t.Fatalf("the first layer links to the privacy notice %q (shown: %t) and the legal notice (shown: %t)", privacy, b.isVisible(part("privacy-link")), b.isVisible(part("legal-link")))
+	}
+	b.navigate(privacy)
+	if got := b.text(`[data-testid="notice-title"]`); got != "Privacy policy" {
+		t.Errorf("the banner's privacy link opened a page titled %q", got)
+	}
 }
 
 // TestRejectAll: one click refuses everything; the refusal is recorded,
@@ -357,12 +368,13 @@ func TestKeyboardOnly(t *testing.T) {
 		}
 	}
 	expectFocus("banner opened", "banner")
-	for _, want := range []string{"accept-all", "reject-all", "customize", "accept-all"} {
+	// The site's privacy and legal links come first, readable before choosing.
+	for _, want := range []string{"privacy-link", "legal-link", "accept-all", "reject-all", "customize", "privacy-link"} {
 		b.key(kb.Tab)
 		expectFocus("Tab", want)
 	}
 	b.key(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift))
-	expectFocus("Shift+Tab from the first button", "customize")
+	expectFocus("Shift+Tab from the first link", "customize")
 
 	b.key(kb.Enter)
 	b.wait("the preference center", visible(part("prefs")))

@@ -249,10 +249,11 @@ func TestPlaceholders(t *testing.T) {
 
 // latinWords may stand in Latin letters inside a text in another script:
 // names and acronyms that are written so everywhere (the demo shop's
-// vitamin D3, sun cream's SPF, international units and millilitres too).
+// vitamin D3, sun cream's SPF, international units and millilitres too, and
+// Consentry, which runs the demo shop, on its notices).
 var latinWords = map[string]bool{"Google": true, "JSON": true, "JavaScript": true, "ID": true,
 	"Global": true, "Privacy": true, "Control": true, "cookie": true, "cookies": true, "Cookie": true, "Cookies": true,
-	"D": true, "SPF": true, "IU": true, "ml": true}
+	"D": true, "SPF": true, "IU": true, "ml": true, "Consentry": true}
 
 var latinWord = regexp.MustCompile(`\p{Latin}+`)
 
