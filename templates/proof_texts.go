@@ -25,7 +25,20 @@ func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
 	}
 	out := make([]shownText, len(keys))
 	for i, k := range keys {
-		out[i] = shownText{orKey(t, "a_t_"+k, k), texts.Messages[k]}
+		out[i] = shownText{orKey(t, textLabelID(k), k), texts.Messages[k]}
 	}
 	return out
+}
+
+// textLabelID is the message ID of the site editor's label of a text key:
+// a_t_KEY, or the Basics form's label of the banner's two links, which a
+// snapshot keeps with the texts.
+func textLabelID(key string) string {
+	switch key {
+	case "link_privacy":
+		return "a_privacy_link"
+	case "link_legal":
+		return "a_legal_link"
+	}
+	return "a_t_" + key
 }

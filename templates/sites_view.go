@@ -309,7 +309,7 @@ func TextLabel(t, defaults *i18n.Localizer, site *consent.Site, lang, key string
 		}
 		return t.T("a_t_category_desc") + t.Colon() + called
 	}
-	return orKey(t, "a_t_"+key, key)
+	return orKey(t, textLabelID(key), key)
 }
 
 // Editing names the draft's service the service form edits, as the draft

@@ -12,7 +12,8 @@ import (
 // language and direction ('Schaltfläche „Alle akzeptieren“' beside
 // 'Tout accepter' for a French visitor in a German console), in the
 // editor's order; it named them by their keys (banner_accept,
-// prefs_always_on), in no language.
+// prefs_always_on, link_privacy), in no language. The demo's two links
+// are among them, named as the Basics form names them.
 func TestProofNamesEveryTextInWords(t *testing.T) {
 	c, ids := shownProof(t, "fr")
 	c.speak("de")
@@ -21,16 +22,21 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 	for _, m := range regexp.MustCompile(`<dt lang="de" dir="ltr">([^<]*)</dt><dd>([^<]*)</dd>`).FindAllStringSubmatch(page, -1) {
 		got = append(got, [2]string{html.UnescapeString(m[1]), html.UnescapeString(m[2])})
 	}
-	if len(got) != 13 {
-		t.Fatalf("%d texts named in the console's language, want the 13 the snapshot holds: %q", len(got), got)
+	if len(got) != 15 {
+		t.Fatalf("%d texts named in the console's language, want the 15 the snapshot holds: %q", len(got), got)
 	}
 	for i, want := range map[int][2]string{
 		0:  {"Überschrift des Banners", "Votre vie privée nous importe"},
 		2:  {"Schaltfläche „Alle akzeptieren“", "Tout accepter"},
-		12: {"Hinweis „Immer aktiv“", "Toujours activés"},
+		14: {"Hinweis „Immer aktiv“", "Toujours activés"},
 	} {
 		if got[i] != want {
 			t.Errorf("text %d is %q, want %q", i, got[i], want)
+		}
+	}
+	for i, want := range map[int][2]string{12: {"Link zum Impressum", "/demo/legal?lang=fr"}, 13: {"Link zur Datenschutzerklärung", "/demo/privacy?lang=fr"}} {
+		if got[i][0] != want[0] || !strings.HasSuffix(got[i][1], want[1]) {
+			t.Errorf("text %d is %q, want %q and a link ending %s", i, got[i], want[0], want[1])
 		}
 	}
 	if regexp.MustCompile(`<dt[^>]*>[a-z]+_[a-z_]+</dt>`).MatchString(page) {
