@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/cdproto/accessibility"
 	"github.com/chromedp/cdproto/dom"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -39,21 +40,20 @@ func axValue(v *accessibility.Value) string {
 // through ignored nodes and row groups.
 func (b *browser) axTableOf(selector string) axTable {
 	b.t.Helper()
-	doc, err := chromedp.Call(b.ctx, dom.GetDocument, dom.GetDocumentParams{})
-	if err != nil {
-		b.t.Fatalf("DOM.getDocument: %v", err)
-	}
-	q, err := chromedp.Call(b.ctx, dom.QuerySelector, dom.QuerySelectorParams{NodeID: doc.Root.NodeID, Selector: selector})
-	if err != nil || q.NodeID == 0 {
+	// The element is found as a JavaScript object, not by a DOM node ID:
+	// chromedp asks for the document again as pages change, which makes
+	// node IDs got before that unknown ("Could not find node with given id").
+	q, err := chromedp.Call(b.ctx, runtime.Evaluate, runtime.EvaluateParams{Expression: `document.querySelector(` + strconv.Quote(selector) + `)`})
+	if err != nil || q.ExceptionDetails != nil || q.Result.ObjectID == "" {
 		b.t.Fatalf("no %s on the page: %v", selector, err)
+	}
+	desc, err := chromedp.Call(b.ctx, dom.DescribeNode, dom.DescribeNodeParams{ObjectID: q.Result.ObjectID})
+	if err != nil {
+		b.t.Fatalf("DOM.describeNode: %v", err)
 	}
 	full, err := chromedp.Call(b.ctx, accessibility.GetFullAXTree, accessibility.GetFullAXTreeParams{})
 	if err != nil {
 		b.t.Fatalf("Accessibility.getFullAXTree: %v", err)
-	}
-	desc, err := chromedp.Call(b.ctx, dom.DescribeNode, dom.DescribeNodeParams{NodeID: q.NodeID})
-	if err != nil {
-		b.t.Fatalf("DOM.describeNode: %v", err)
 	}
 	byID := map[accessibility.NodeID]*accessibility.Node{}
 	var table *accessibility.Node
