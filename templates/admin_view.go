@@ -48,7 +48,8 @@ func (a Admin) Time(t time.Time) string {
 
 // Login is the sign-in form.
 type Login struct {
-	Email, Next, Error string
+	Email, Next string
+	Error       Phrase
 }
 
 // Log is one page of the consent log.
@@ -64,7 +65,7 @@ type Log struct {
 	// Categories are the keys the Granted and Denied filters offer: every
 	// site's optional categories, in the sites' order.
 	Categories []string
-	Error      string
+	Error      Phrase
 	// Search is what the search box found nothing for, shown again in it
 	// beside the error so that a typo can be corrected, not typed anew.
 	Search string
@@ -217,7 +218,7 @@ type AuditView struct {
 	Entries []auth.AuditEntry
 	Next    int64
 	Filter  AuditFilter
-	Error   string // what is wrong with the filters, in words
+	Error   Phrase // what is wrong with the filters, in words
 }
 
 // AuditFilter narrows the audit trail: who (part of an email), which action,
@@ -266,7 +267,7 @@ var AuditActions = []string{"signin", "signin_failed", "signin_throttled", "sign
 // UsersView lists the console's users.
 type UsersView struct {
 	Users []*auth.User
-	Error string
+	Error Phrase
 	// Email and Role are what the admin typed into the new-user form when
 	// it was refused, so that nothing typed is lost; never the password.
 	Email string
@@ -301,7 +302,7 @@ func day(t time.Time) string {
 
 // AccountView is the signed-in user's own page.
 type AccountView struct {
-	Error   string
+	Error   Phrase
 	Changed bool // the password was just changed
 }
 

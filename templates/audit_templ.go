@@ -225,7 +225,7 @@ func AuditPage(a Admin, v AuditView) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if v.Error == "" {
+			if len(v.Error) == 0 {
 				templ_7745c5c3_Err = auditEntries(a, v).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

@@ -10,9 +10,11 @@ import (
 // ChangeRow is one change as a site owner reads it, in the console's
 // language: what changed ("Added service Google Analytics 4 to
 // Analytics"), its old and new value where it has them, and a note
-// ("cookies: _ga, _ga_*").
+// ("cookies: _ga, _ga_*"). What the owner typed (a service's or a
+// cookie's name, an origin, a host) is a value as written, in a <bdi> of
+// its own on the page.
 type ChangeRow struct {
-	What, Old, New, Note string
+	What, Old, New, Note Phrase
 }
 
 // ChangeRows words changes from a to b (consent.Describe) in t's language:
@@ -35,31 +37,31 @@ type changeWords struct {
 
 func (w changeWords) row(c consent.Change) ChangeRow {
 	t := w.t
-	data := map[string]any{"Service": c.Service, "Cookie": c.Cookie, "Category": w.category(c.Category), "Field": w.field(c), "Item": w.item(c)}
+	data := map[string]any{"Service": c.Service, "Cookie": c.Cookie, "Category": Plain(w.category(c.Category)), "Field": Plain(w.field(c)), "Item": w.item(c)}
 	r := ChangeRow{Old: w.value(c, c.Old, c.OldDays), New: w.value(c, c.New, c.NewDays)}
 	switch c.What {
 	case consent.AddedService:
-		r.New = ""
+		r.New = nil
 		if c.New != "" {
 			names := strings.Split(c.New, ", ")
 			shown := names[:min(len(names), 6)]
 			if len(names) > len(shown) {
 				shown = append(shown, "…")
 			}
-			r.Note = t.ND("a_chg_cookies", len(names), map[string]any{"Names": strings.Join(shown, ", ")})
+			r.Note = fill(t.ND("a_chg_cookies", len(names), map[string]any{"Names": "\uE0000\uE001"}), []Phrase{Written(strings.Join(shown, ", "))})
 		}
 	case consent.AddedCookie:
-		r.Note, r.New = r.New, ""
+		r.Note, r.New = r.New, nil
 	case consent.ChangedField:
 		if c.Item == "" {
-			return ChangeRow{What: data["Field"].(string), Old: r.Old, New: r.New}
+			return ChangeRow{What: Plain(w.field(c)), Old: r.Old, New: r.New}
 		}
-		r.What = t.TData("a_chg_field_item", data)
+		r.What, _ = Said(t, "a_chg_field_item", data)
 		return r
 	case "":
-		return ChangeRow{What: c.Path, Old: c.Old, New: c.New}
+		return ChangeRow{What: Written(c.Path), Old: Written(c.Old), New: Written(c.New)}
 	}
-	r.What = t.TData("a_chg_"+c.What, data)
+	r.What, _ = Said(t, "a_chg_"+c.What, data)
 	return r
 }
 
@@ -99,16 +101,17 @@ var appearanceLabels = map[string]string{"layout": "a_layout", "position": "a_po
 // vendorSignals name the vendor signals as the basics form does.
 var vendorSignals = map[string]string{"uet": "Microsoft UET", "meta": "Meta Pixel (fbq)"}
 
-// item names the part of a field that changed.
-func (w changeWords) item(c consent.Change) string {
+// item names the part of a field that changed: in words where the editor
+// labels it, else as written (an origin, a host).
+func (w changeWords) item(c consent.Change) Phrase {
 	switch c.Field {
 	case "consent_mode":
-		return w.category(c.Item)
+		return Plain(w.category(c.Item))
 	case "appearance":
-		return orKey(w.t, appearanceLabels[c.Item], c.Item)
+		return Plain(orKey(w.t, appearanceLabels[c.Item], c.Item))
 	case "vendor_signals":
 		if n, ok := vendorSignals[c.Item]; ok {
-			return n
+			return Written(n)
 		}
 	case "links":
 		lang, which, _ := strings.Cut(c.Item, " ")
@@ -116,12 +119,12 @@ func (w changeWords) item(c consent.Change) string {
 		if which == "legal" {
 			id = "a_legal_link"
 		}
-		return w.t.T(id) + InLanguage(lang)
+		return Plain(w.t.T(id) + InLanguage(lang))
 	case "texts":
 		lang, key, _ := strings.Cut(c.Item, " ")
-		return w.text(key) + InLanguage(lang)
+		return Plain(w.text(key) + InLanguage(lang))
 	}
-	return c.Item
+	return Written(c.Item)
 }
 
 // text names a text a site may reword, as the texts form labels it.
@@ -143,46 +146,46 @@ func (w changeWords) text(key string) string {
 }
 
 // value says one side of a change in the console's language: a period, a
-// category, a country rule's mode, yes or no; anything else as it is.
-func (w changeWords) value(c consent.Change, v string, days int) string {
+// category, a country rule's mode, yes or no; anything else as written.
+func (w changeWords) value(c consent.Change, v string, days int) Phrase {
 	switch {
 	case c.Values == consent.Period && c.Days:
 		switch days {
 		case consent.ForEver:
-			return w.t.T("a_for_ever")
+			return Plain(w.t.T("a_for_ever"))
 		case consent.Session:
-			return w.t.T("cookie_session")
+			return Plain(w.t.T("cookie_session"))
 		}
-		return w.t.N("a_n_days", days)
+		return Plain(w.t.N("a_n_days", days))
 	case c.Values == consent.CategoryKeys:
-		return w.category(v)
+		return Plain(w.category(v))
 	case c.Values == consent.Modes && v != "":
-		return RuleWords(w.t, v)
+		return Plain(RuleWords(w.t, v))
 	case c.Values == consent.YesNo:
 		if v == "yes" {
-			return w.t.T("a_yes")
+			return Plain(w.t.T("a_yes"))
 		}
-		return w.t.T("a_no")
+		return Plain(w.t.T("a_no"))
 	case c.Field == "purpose" || c.Field == "description":
-		return orKey(w.t, v, v) // a catalog text's message key, as visitors read it
+		return Plain(orKey(w.t, v, v)) // a catalog text's message key, as visitors read it
 	}
-	return v
+	return Written(v)
 }
 
 // String is the row on one line: "Name: Shop → Shop 2", "Added service
 // Hotjar to Analytics (cookies: _hjSessionUser_*)".
 func (r ChangeRow) String() string {
-	s := r.What
+	s, old, new := r.What.String(), r.Old.String(), r.New.String()
 	switch {
-	case r.Old != "" && r.New != "":
-		s += ": " + r.Old + " → " + r.New
-	case r.New != "":
-		s += ": " + r.New
-	case r.Old != "":
-		s += ": " + r.Old + " → —"
+	case old != "" && new != "":
+		s += ": " + old + " → " + new
+	case new != "":
+		s += ": " + new
+	case old != "":
+		s += ": " + old + " → —"
 	}
-	if r.Note != "" {
-		s += " (" + r.Note + ")"
+	if note := r.Note.String(); note != "" {
+		s += " (" + note + ")"
 	}
 	return s
 }

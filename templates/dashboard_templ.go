@@ -238,7 +238,7 @@ func DashboardPage(a Admin, d Dashboard) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if d.Site != nil && d.Error == "" {
+			if d.Site != nil && len(d.Error) == 0 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "<section class=\"tiles\" data-testid=\"totals\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

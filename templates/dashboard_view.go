@@ -17,7 +17,7 @@ type Dashboard struct {
 	Site     *consent.Site
 	Stats    consent.Stats
 	From, To time.Time // inclusive days: the rollup's UTC days, dated as the user picked them
-	Error    string
+	Error    Phrase
 
 	// OptIn is each optional category's opt-in rate per day, or per week
 	// from Monday when Weekly (periods over a month).

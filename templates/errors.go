@@ -9,7 +9,6 @@ import (
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
-	"github.com/consentry/consentry/internal/ledger"
 )
 
 // Labels name, by the input's name, the label a form shows for it, so that
@@ -108,25 +107,19 @@ var EraseLabels = Labels{"reason": "a_reason"}
 // labels do not name keeps its input name, as the API reports it. An error
 // whose InLanguage argument names a language is about a field the form
 // labels in that language: its label says it, as the form does
-// ("Privacy policy link (English, en)").
-func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
+// ("Privacy policy link (English, en)"). Each value the message shows as
+// written (an ID, an origin, a service's name) is in a <bdi> of its own on
+// the page, which keeps it whole and in its own direction in an Arabic
+// sentence.
+func ErrorWords(t *i18n.Localizer, err error, labels Labels) Phrase {
 	var e *consent.Error
 	if !errors.As(err, &e) {
-		return err.Error()
+		return Plain(err.Error())
 	}
-	msg := e.Message
+	msg := Plain(e.Message)
 	if e.Key != "" {
-		args := maps.Clone(e.Args)
-		for k, v := range args {
-			switch d := v.(type) {
-			case consent.Decimal:
-				args[k] = t.Dec(d.Value, d.Digits) // "4,48" in German
-			case *ledger.Break:
-				args[k] = BreakWords(t, d).String() // as the integrity page says it
-			}
-		}
-		if s := t.TData(e.Key, args); s != e.Key {
-			msg = s
+		if p, ok := Said(t, e.Key, e.Args); ok {
+			msg = p
 		}
 	}
 	label, known := labels[e.Field]
@@ -134,12 +127,12 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) string {
 	case e.Field == "" || known && label == "":
 		return msg
 	case !known:
-		return e.Field + t.Colon() + msg
+		return append(Written(e.Field).words(t.Colon()), msg...)
 	}
 	if lang, ok := e.Args["InLanguage"].(string); ok {
-		return t.T(label) + InLanguage(lang) + t.Colon() + msg
+		return msg.Around(t.T(label)+InLanguage(lang)+t.Colon(), "")
 	}
-	return t.T(label) + t.Colon() + msg
+	return msg.Around(t.T(label)+t.Colon(), "")
 }
 
 // invalid marks a form's field when the refusal the page shows (errorNote,

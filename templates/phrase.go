@@ -6,10 +6,13 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/a-h/templ"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/words"
 )
 
@@ -94,6 +97,12 @@ func say(t *i18n.Localizer, w words.Words) (Phrase, bool) {
 	if s == w.Key {
 		return Phrase{{text: w.Text, written: true}}, w.Text != ""
 	}
+	return fill(s, said), true
+}
+
+// fill is the translated message s with each slot in it replaced by the
+// Phrase said for it.
+func fill(s string, said []Phrase) Phrase {
 	var out Phrase
 	at := 0
 	for _, m := range slot.FindAllStringSubmatchIndex(s, -1) {
@@ -102,7 +111,55 @@ func say(t *i18n.Localizer, w words.Words) (Phrase, bool) {
 		out = append(out, said[n]...)
 		at = m[1]
 	}
-	return out.words(s[at:]), true
+	return out.words(s[at:])
+}
+
+// Plain is words of the console's own, with no value as written in them.
+func Plain(s string) Phrase { return Phrase{}.words(s) }
+
+// Written is a value shown as written (an ID, an origin, a service's
+// name), in a <bdi> of its own.
+func Written(s string) Phrase {
+	if s == "" {
+		return nil
+	}
+	return Phrase{{text: s, written: true}}
+}
+
+// byAt is who did something and when, a list in the console's language
+// ("dpo@shop.example، 2026-12-01 …" in Arabic), each as written.
+func byAt(a Admin, by string, at time.Time) Phrase {
+	return append(Written(by).words(a.T.ListSep()), Written(a.Time(at))...)
+}
+
+// Said is the message key in t's language filled with args as a
+// consent.Error carries them: a string is a value as written (an ID, an
+// email, an origin, a service's name typed by a user), in a <bdi> of its
+// own unless it is a number alone; a Phrase is already said; a
+// consent.Decimal is written with the language's decimal separator;
+// anything else (a count) as the message writes it. ok is false when the
+// catalogue has no such message.
+func Said(t *i18n.Localizer, key string, args map[string]any) (p Phrase, ok bool) {
+	data := make(map[string]any, len(args))
+	var said []Phrase
+	for k, a := range args {
+		switch v := a.(type) {
+		case string:
+			a, said = "\uE000"+strconv.Itoa(len(said))+"\uE001", append(said, Phrase{{text: v, written: strings.Trim(v, "0123456789") != ""}})
+		case Phrase:
+			a, said = "\uE000"+strconv.Itoa(len(said))+"\uE001", append(said, v)
+		case consent.Decimal:
+			a = t.Dec(v.Value, v.Digits) // "4,48" in German
+		case *ledger.Break:
+			a, said = "\uE000"+strconv.Itoa(len(said))+"\uE001", append(said, BreakWords(t, v)) // as the integrity page says it
+		}
+		data[k] = a
+	}
+	s := t.TData(key, data)
+	if s == key {
+		return nil, false
+	}
+	return fill(s, said), true
 }
 
 // Around is p between the words before and after.

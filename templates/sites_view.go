@@ -18,7 +18,7 @@ import (
 // SitesView lists the sites.
 type SitesView struct {
 	Sites []*consent.Site
-	Error string
+	Error Phrase
 	// ID, Name and Origin are what the owner typed into the new-site form
 	// when it was refused, so that nothing typed is lost.
 	ID, Name, Origin string
@@ -40,7 +40,7 @@ type SiteView struct {
 	EditIndex int
 	// EditCookies are the cookie lines as typed, shown again when refused.
 	EditCookies string
-	Error       string
+	Error       Phrase
 	// Invalid is the field Error is about, as the form's labels name it
 	// ("lifetime"), which the form marks.
 	Invalid string

@@ -12,9 +12,9 @@ import (
 
 // getAccount is the signed-in user's own page: their password and their
 // sessions.
-func (s *Server) getAccount(c echo.Context) error { return s.accountPage(c, http.StatusOK, "", false) }
+func (s *Server) getAccount(c echo.Context) error { return s.accountPage(c, http.StatusOK, nil, false) }
 
-func (s *Server) accountPage(c echo.Context, status int, msg string, changed bool) error {
+func (s *Server) accountPage(c echo.Context, status int, msg templates.Phrase, changed bool) error {
 	u := currentUser(c)
 	return render(c, status, templates.AccountPage(s.adminT(c, u), templates.AccountView{Error: msg, Changed: changed || c.QueryParam("changed") == "1"}))
 }
@@ -29,11 +29,11 @@ func (s *Server) postPassword(c echo.Context) error {
 		if err != auth.ErrBadCredentials {
 			return err
 		}
-		return s.accountPage(c, http.StatusBadRequest, page.T.T("a_password_wrong"), false)
+		return s.accountPage(c, http.StatusBadRequest, templates.Plain(page.T.T("a_password_wrong")), false)
 	}
 	fresh, err := auth.NewUser(u.Email, u.Role, c.FormValue("password"), s.cfg.BcryptCost)
 	if err != nil {
-		return s.formError(c, err, templates.AccountLabels, func(msg string) error { return s.accountPage(c, http.StatusBadRequest, msg, false) })
+		return s.formError(c, err, templates.AccountLabels, func(msg templates.Phrase) error { return s.accountPage(c, http.StatusBadRequest, msg, false) })
 	}
 	u.PasswordHash = fresh.PasswordHash
 	if err := s.cfg.Store.UpdateUser(c.Request().Context(), u); err != nil {

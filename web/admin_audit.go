@@ -95,7 +95,7 @@ func (s *Server) getAudit(c echo.Context) error {
 // auditRefused shows the trail's filters with what is wrong with them, in
 // the console's language after the field's label, and no entries.
 func (s *Server) auditRefused(c echo.Context, page templates.Admin, view templates.AuditView, err error) error {
-	return s.formError(c, err, templates.AuditLabels, func(msg string) error {
+	return s.formError(c, err, templates.AuditLabels, func(msg templates.Phrase) error {
 		view.Error = msg
 		return render(c, http.StatusBadRequest, templates.AuditPage(page, view))
 	})

@@ -214,7 +214,7 @@ func (s *Server) postLogin(c echo.Context) error {
 		if err := s.auditRepeat(c, "-", "signin_throttled", target); err != nil {
 			return err
 		}
-		view.Error = page.T.T("login_throttled")
+		view.Error = templates.Plain(page.T.T("login_throttled"))
 		c.Response().Header().Set("Retry-After", strconv.Itoa(int(until.Sub(now)/time.Second)+1))
 		s.metrics.refusal(consent.ERateLimited)
 		return render(c, http.StatusTooManyRequests, templates.LoginPage(page, view))
@@ -239,7 +239,7 @@ func (s *Server) postLogin(c echo.Context) error {
 		if err := s.auditRepeat(c, email, "signin_failed", email); err != nil {
 			return err
 		}
-		view.Error = page.T.T("login_failed")
+		view.Error = templates.Plain(page.T.T("login_failed"))
 		return render(c, http.StatusUnauthorized, templates.LoginPage(page, view))
 	}
 	// The owner proved the password: their account's slowdown ends, and this

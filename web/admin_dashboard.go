@@ -37,7 +37,7 @@ func (s *Server) getDashboardExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if view.Error != "" {
+	if len(view.Error) > 0 {
 		return consent.Errorf(codeOf(status), "%s", view.Error)
 	}
 	if view.Site == nil {
@@ -207,10 +207,10 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	from, to := consent.Day(first), consent.Day(last)
 	switch {
 	case to < from:
-		view.Error, status = page.T.T("e_period_reversed"), http.StatusBadRequest
+		view.Error, status = templates.Plain(page.T.T("e_period_reversed")), http.StatusBadRequest
 		return view, status, nil
 	case to-from > 366:
-		view.Error, status = page.T.T("e_period_too_long"), http.StatusBadRequest
+		view.Error, status = templates.Plain(page.T.T("e_period_too_long")), http.StatusBadRequest
 		return view, status, nil
 	}
 	counts, err := s.cfg.Store.Counts(ctx, view.Site.ID, from, to)
@@ -234,7 +234,7 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 	if err := s.compare(ctx, page, &view, revs, offers); err != nil {
 		return view, 0, err
 	}
-	if view.Error != "" {
+	if len(view.Error) > 0 {
 		status = http.StatusNotFound
 	}
 	return view, status, nil
@@ -268,7 +268,7 @@ func (s *Server) compare(ctx context.Context, page templates.Admin, view *templa
 	}
 	for _, n := range []int{base, rev} {
 		if _, ok := published[n]; !ok {
-			view.Error = page.T.TData("e_no_such_revision", map[string]any{"Site": view.Site.ID, "Revision": n})
+			view.Error, _ = templates.Said(page.T, "e_no_such_revision", map[string]any{"Site": view.Site.ID, "Revision": n})
 			return nil
 		}
 	}

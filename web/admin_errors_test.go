@@ -20,17 +20,24 @@ import (
 	"github.com/consentry/consentry/internal/i18n"
 )
 
-var errorNote = regexp.MustCompile(`data-testid="error">([^<]*)<`)
+var (
+	errorNote = regexp.MustCompile(`(?s)data-testid="error">(.*?)</p>`)
+	tag       = regexp.MustCompile(`<[^>]*>`)
+)
 
-// shownError is the message a console page shows in its error note.
+// shownError is the message a console page shows in its error note, as
+// read (a value's <bdi> aside).
 func shownError(t *testing.T, page string) string {
 	t.Helper()
 	m := errorNote.FindStringSubmatch(page)
 	if m == nil {
 		t.Fatal("the page shows no error")
 	}
-	return html.UnescapeString(m[1])
+	return untagged(m[1])
 }
+
+// untagged is HTML's text, its tags aside.
+func untagged(s string) string { return html.UnescapeString(tag.ReplaceAllString(s, "")) }
 
 // TestConsoleErrorsInItsLanguage: what the log's, the export's and the
 // dashboard's filters and the data-subject request forms refuse is said in

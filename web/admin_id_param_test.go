@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -24,7 +23,7 @@ func TestIDInAddressRefusedInWords(t *testing.T) {
 	c.speak("de")
 	for _, path := range []string{"/admin/events/nope", "/admin/consents/nope", "/admin/consents/nope/export"} {
 		status, page, _ := c.get(path)
-		if want := "„nope“ ist weder eine Einwilligungs-ID noch eine Ereignis-ID."; status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(page), want) {
+		if want := "„nope“ ist weder eine Einwilligungs-ID noch eine Ereignis-ID."; status != http.StatusBadRequest || !strings.Contains(untagged(page), want) {
 			t.Errorf("%s: %d, want 400 saying %q", path, status, want)
 		}
 		if strings.Contains(page, "is not an ID") {
@@ -45,7 +44,7 @@ func TestConsoleRefusalsInWords(t *testing.T) {
 	c.login("dpo@shop.example")
 	c.speak("de")
 	status, page, _ := c.post("/admin/me", url.Values{"_csrf": {"stale"}, "lang": {"fr"}, "tz": {"UTC"}})
-	if want := "Das Formular ist abgelaufen oder stammt nicht aus dieser Konsole: Laden Sie die Seite neu"; status != http.StatusForbidden || !strings.Contains(html.UnescapeString(page), want) {
+	if want := "Das Formular ist abgelaufen oder stammt nicht aus dieser Konsole: Laden Sie die Seite neu"; status != http.StatusForbidden || !strings.Contains(untagged(page), want) {
 		t.Errorf("an expired form: %d, want 403 saying %q", status, want)
 	}
 	old := config.NewKeys()
@@ -55,7 +54,7 @@ func TestConsoleRefusalsInWords(t *testing.T) {
 	c.login("dpo@shop.example")
 	c.speak("de")
 	status, page, _ = c.get("/admin/integrity/head")
-	if want := "Diese Installation hat keinen Signaturschlüssel"; status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(page), want) {
+	if want := "Diese Installation hat keinen Signaturschlüssel"; status != http.StatusUnprocessableEntity || !strings.Contains(untagged(page), want) {
 		t.Errorf("a signed head without a key: %d, want 422 saying %q", status, want)
 	}
 }

@@ -171,7 +171,7 @@ func TestContrastErrorInTheConsolesNumbers(t *testing.T) {
 		if status != http.StatusBadRequest {
 			t.Fatalf("%s: #777777 on white: %d, want 400", tc.lang, status)
 		}
-		msg := html.UnescapeString(regexp.MustCompile(`data-testid="error">([^<]*)<`).FindStringSubmatch(page)[1])
+		msg := shownError(t, page)
 		if !strings.Contains(msg, tc.ratio) || !strings.Contains(msg, tc.min) {
 			t.Errorf("%s: the error says %q, want %s and %s", tc.lang, msg, tc.ratio, tc.min)
 		}

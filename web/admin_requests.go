@@ -52,10 +52,10 @@ func (s *Server) getRequests(c echo.Context) error {
 	if id, err := uuid.Parse(c.QueryParam("consent")); err == nil {
 		form.ConsentIDs = id.String()
 	}
-	return s.requestsPage(c, http.StatusOK, form, "")
+	return s.requestsPage(c, http.StatusOK, form, nil)
 }
 
-func (s *Server) requestsPage(c echo.Context, status int, form templates.RequestForm, msg string) error {
+func (s *Server) requestsPage(c echo.Context, status int, form templates.RequestForm, msg templates.Phrase) error {
 	ctx := c.Request().Context()
 	v := templates.RequestsView{Today: today(c), Answered: c.QueryParam("show") == "answered", Form: form, Error: msg}
 	var err error
@@ -111,7 +111,7 @@ func (s *Server) postRequests(c echo.Context) error {
 		err = s.cfg.Store.AddRequest(c.Request().Context(), r)
 	}
 	if err != nil {
-		return s.formError(c, err, templates.RequestLabels, func(msg string) error { return s.requestsPage(c, http.StatusBadRequest, form, msg) })
+		return s.formError(c, err, templates.RequestLabels, func(msg templates.Phrase) error { return s.requestsPage(c, http.StatusBadRequest, form, msg) })
 	}
 	detail := fmt.Sprintf("%s, received %s, due %s: %s", r.Kind, day(r.Received), day(r.Due), r.Reference)
 	said := words.Say("a_audit_detail_add", map[string]words.Words{"Kind": words.SayCode("a_request_kind_", string(r.Kind)),
@@ -143,10 +143,10 @@ func (s *Server) getRequest(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.requestPage(c, http.StatusOK, r, "")
+	return s.requestPage(c, http.StatusOK, r, nil)
 }
 
-func (s *Server) requestPage(c echo.Context, status int, r *consent.SubjectRequest, msg string) error {
+func (s *Server) requestPage(c echo.Context, status int, r *consent.SubjectRequest, msg templates.Phrase) error {
 	return render(c, status, templates.RequestPage(s.adminT(c, currentUser(c)), templates.RequestView{R: r, Today: today(c), Error: msg}))
 }
 
@@ -167,7 +167,7 @@ func (s *Server) postRequestAnswer(c echo.Context) error {
 		err = s.cfg.Store.AnswerRequest(c.Request().Context(), r.ID, *r.Answer)
 	}
 	if err != nil {
-		return s.formError(c, err, templates.RequestLabels, func(msg string) error {
+		return s.formError(c, err, templates.RequestLabels, func(msg templates.Phrase) error {
 			fresh, ferr := s.cfg.Store.Request(c.Request().Context(), r.ID)
 			if ferr != nil {
 				return ferr
@@ -208,7 +208,7 @@ func (s *Server) postRequestExtend(c echo.Context) error {
 		err = s.cfg.Store.ExtendRequest(c.Request().Context(), r.ID, r.Due, *r.Extension)
 	}
 	if err != nil {
-		return s.formError(c, err, templates.RequestLabels, func(msg string) error {
+		return s.formError(c, err, templates.RequestLabels, func(msg templates.Phrase) error {
 			fresh, ferr := s.cfg.Store.Request(c.Request().Context(), r.ID)
 			if ferr != nil {
 				return ferr

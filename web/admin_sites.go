@@ -21,11 +21,11 @@ import (
 )
 
 // getSites lists the sites, with a form for a new one.
-func (s *Server) getSites(c echo.Context) error { return s.sitesPage(c, http.StatusOK, "") }
+func (s *Server) getSites(c echo.Context) error { return s.sitesPage(c, http.StatusOK, nil) }
 
 // sitesPage lists the sites; after a refused new site (a POST), its form
 // keeps what the owner typed.
-func (s *Server) sitesPage(c echo.Context, status int, msg string) error {
+func (s *Server) sitesPage(c echo.Context, status int, msg templates.Phrase) error {
 	sites, err := s.cfg.Store.SiteList(c.Request().Context())
 	if err != nil {
 		return err
@@ -53,7 +53,7 @@ func (s *Server) postSites(c echo.Context) error {
 			back += "?assumed=" + url.QueryEscape(site.Origins[0]) // said on the next page
 		}
 	}
-	show := func(msg string) error { return s.sitesPage(c, http.StatusBadRequest, msg) }
+	show := func(msg templates.Phrase) error { return s.sitesPage(c, http.StatusBadRequest, msg) }
 	if _, err := s.cfg.Store.Draft(c.Request().Context(), site.ID); err == nil {
 		return s.formError(c, consent.FieldError(consent.EInvalid, "id", "a site %q exists already", site.ID).
 			Say("e_site_exists", map[string]any{"Value": site.ID}), templates.NewSiteLabels, show)
@@ -111,15 +111,15 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	return v, nil
 }
 
-func (s *Server) getSite(c echo.Context) error { return s.sitePage(c, http.StatusOK, "") }
+func (s *Server) getSite(c echo.Context) error { return s.sitePage(c, http.StatusOK, nil) }
 
-func (s *Server) sitePage(c echo.Context, status int, msg string) error {
+func (s *Server) sitePage(c echo.Context, status int, msg templates.Phrase) error {
 	return s.sitePageWith(c, status, msg, nil)
 }
 
 // sitePageWith shows the editor with what the owner typed (a refused
 // change) instead of the stored draft, so that nothing typed is lost.
-func (s *Server) sitePageWith(c echo.Context, status int, msg string, typed *consent.Site) error {
+func (s *Server) sitePageWith(c echo.Context, status int, msg templates.Phrase, typed *consent.Site) error {
 	v, err := s.siteEditor(c)
 	if err != nil {
 		return err
@@ -173,7 +173,7 @@ func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, chang
 	if err != nil {
 		return err
 	}
-	show := func(msg string) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
+	show := func(msg templates.Phrase) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
 	labels := templates.SiteLabels
 	if what.what == editBasics.what {
 		labels = templates.BasicsLabels // its form's own
@@ -628,7 +628,7 @@ func (s *Server) postSitePublish(c echo.Context) error {
 		}
 	}
 	draft.PrepareRevision(live, editorial)
-	show := func(msg string) error { return s.sitePage(c, http.StatusBadRequest, msg) }
+	show := func(msg templates.Phrase) error { return s.sitePage(c, http.StatusBadRequest, msg) }
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
 		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}

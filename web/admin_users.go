@@ -38,7 +38,7 @@ func (s *Server) postUsers(c echo.Context) error {
 	}
 	if err != nil {
 		typed := templates.UsersView{Email: auth.Clip(c.FormValue("email"), 1024), Role: role}
-		return s.formError(c, err, templates.UserLabels, func(msg string) error {
+		return s.formError(c, err, templates.UserLabels, func(msg templates.Phrase) error {
 			typed.Error = msg
 			return s.usersPage(c, http.StatusBadRequest, typed)
 		})
@@ -61,7 +61,9 @@ func (s *Server) postUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	show := func(msg string) error { return s.usersPage(c, http.StatusBadRequest, templates.UsersView{Error: msg}) }
+	show := func(msg templates.Phrase) error {
+		return s.usersPage(c, http.StatusBadRequest, templates.UsersView{Error: msg})
+	}
 	role, err := auth.ParseRole(c.FormValue("role"))
 	if err != nil {
 		return s.formError(c, err, templates.UserLabels, show)

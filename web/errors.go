@@ -116,7 +116,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// Without one (its sign-in form expired, a form posted after the
 		// session ended, the database away) as its sign-in page speaks.
 		a := s.adminT(c, nil)
-		loc, msg, signIn = a.T, templates.ErrorWords(a.T, e, nil), a.T.T("a_error_sign_in")
+		loc, msg, signIn = a.T, templates.ErrorWords(a.T, e, nil).String(), a.T.T("a_error_sign_in")
 	}
 	if strings.HasPrefix(c.Request().URL.Path, "/p/") {
 		// The page without JavaScript speaks the visitor's language, the one
@@ -145,9 +145,9 @@ func (s *Server) consoleError(c echo.Context, u *auth.User, status int, e *conse
 	labels, _ := c.Get(labelsKey).(templates.Labels)
 	msg := templates.ErrorWords(a.T, e, labels)
 	if echoOwn && strings.EqualFold(e.Message, http.StatusText(status)) {
-		msg = ""
+		msg = nil
 		if status == http.StatusNotFound {
-			msg = a.T.T("a_error_no_page")
+			msg = templates.Plain(a.T.T("a_error_no_page"))
 		}
 	}
 	title := strconv.Itoa(status) + " · " + statusTitle(a.T, status)
@@ -183,7 +183,7 @@ func (s *Server) databaseDown(ctx context.Context) bool {
 // else is a real failure.
 // The field at fault, when the form has it, is kept under invalidKey, so
 // that the page marks it (templates.Invalid).
-func (s *Server) formError(c echo.Context, err error, labels templates.Labels, show func(string) error) error {
+func (s *Server) formError(c echo.Context, err error, labels templates.Labels, show func(templates.Phrase) error) error {
 	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
 		var e *consent.Error
 		if errors.As(err, &e) {
@@ -201,6 +201,6 @@ func (s *Server) formError(c echo.Context, err error, labels templates.Labels, s
 const invalidKey = "form_invalid"
 
 // errorWords is err as the signed-in user's console says it.
-func (s *Server) errorWords(c echo.Context, err error, labels templates.Labels) string {
+func (s *Server) errorWords(c echo.Context, err error, labels templates.Labels) templates.Phrase {
 	return templates.ErrorWords(s.adminT(c, currentUser(c)).T, err, labels)
 }
