@@ -38,12 +38,20 @@ func (a Admin) TZField() string {
 	return a.Loc.String()
 }
 
-// Time formats t in the user's time zone.
+// Time formats t in the user's time zone. In a right-to-left console it
+// is one left-to-right isolate (U+2066 … U+2069), wherever it stands (a
+// cell, a sentence, a title): its date, its time and its zone, each a run
+// of its own in an Arabic line, were drawn right to left ('UTC 21:43:44
+// 2026-12-01').
 func (a Admin) Time(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(a.Loc).Format("2006-01-02 15:04:05 MST")
+	s := t.In(a.Loc).Format("2006-01-02 15:04:05 MST")
+	if a.T.Dir() == "rtl" {
+		return "\u2066" + s + "\u2069"
+	}
+	return s
 }
 
 // Login is the sign-in form.

@@ -15,7 +15,9 @@ import (
 // TestRequestTextsKeepTheirOrderInArabic: in the Arabic console, what staff
 // typed in Latin script (a requester's reference, a note, an outcome) reads
 // in its own order on the list and on the request's page: a leading quote
-// stays before the word it opens instead of moving to the far end.
+// stays before the word it opens instead of moving to the far end. A time
+// reads date, time and zone in their order, on the request's page and in
+// the audit trail (it read 'UTC 21:43:44 2026-12-01').
 func TestRequestTextsKeepTheirOrderInArabic(t *testing.T) {
 	b := start(t)
 	today := consent.DateOf(time.Now(), time.UTC)
@@ -51,11 +53,35 @@ func TestRequestTextsKeepTheirOrderInArabic(t *testing.T) {
 			t.Errorf("%s: %q is drawn out of order in the Arabic console (its opening quote at x=%.0f, right of the next letter at x=%.0f)", where, text, got[0], got[1])
 		}
 	}
+	// A time (2026-12-01 21:43:44 UTC) reads date, time, zone from left
+	// to right: its year's first digit is drawn left of its zone.
+	timeInOrder := func(where, selector string) {
+		t.Helper()
+		got := eval[[]float64](b, `(() => {
+			const w = document.createTreeWalker(document.querySelector(`+strconv.Quote(selector)+`), NodeFilter.SHOW_TEXT);
+			for (let n; (n = w.nextNode());) {
+				const m = n.data.match(/\d{4}-\d\d-\d\d \d\d:\d\d:\d\d [A-Z]+/);
+				if (!m) continue;
+				const x = (i) => { const r = document.createRange(); r.setStart(n, m.index + i); r.setEnd(n, m.index + i + 1); return r.getBoundingClientRect().left; };
+				return [x(0), x(m[0].length - 1)];
+			}
+			return [];
+		})()`)
+		if len(got) != 2 {
+			t.Fatalf("%s: no time in %s", where, selector)
+		}
+		if got[0] > got[1] {
+			t.Errorf("%s: a time is drawn out of order in the Arabic console (its year at x=%.0f, right of its zone at x=%.0f)", where, got[0], got[1])
+		}
+	}
 	b.open("/admin/requests")
 	inOrder("the list of requests", r.Reference)
 	b.open("/admin/requests/" + strconv.FormatInt(r.ID, 10))
 	inOrder("the request's page", r.Reference)
 	inOrder("the request's page", r.Note)
+	timeInOrder("the request's page", `[data-testid="request-recorded"]`)
+	b.open("/admin/audit")
+	timeInOrder("the audit trail", `[data-testid="audit"] tbody td`)
 }
 
 // TestAuditIDInParenthesesArabic: in the Arabic console, an event ID in
