@@ -28,11 +28,7 @@ func TestBasicsRefusalsNameTheFormsLabel(t *testing.T) {
 			{"privacy_link", "b-privacy", "shop.example/privacy"},
 			{"legal_link", "b-legal", "shop.example/legal"},
 		} {
-			_, page, _ := c.get("/admin/sites/demo")
-			action, form := formFields(t, page, "basics")
-			form.Set(tc.input, tc.value)
-			form.Set("_csrf", c.pageToken())
-			status, refused, _ := c.post(action, form)
+			status, refused := c.postBasics(t, tc.input, tc.value)
 			if status != http.StatusBadRequest {
 				t.Fatalf("%s %s=%q: %d, want 400", lang, tc.input, tc.value, status)
 			}
@@ -60,11 +56,7 @@ func TestBasicsMarksTheFieldAtFault(t *testing.T) {
 		{"consent_mode", "b-cm", "analytics analytics_storage"},
 		{"privacy_link", "b-privacy", "shop.example/privacy"},
 	} {
-		_, page, _ := c.get("/admin/sites/demo")
-		action, form := formFields(t, page, "basics")
-		form.Set(tc.input, tc.value)
-		form.Set("_csrf", c.pageToken())
-		_, refused, _ := c.post(action, form)
+		_, refused := c.postBasics(t, tc.input, tc.value)
 		if !strings.Contains(refused, `id="form-error"`) {
 			t.Errorf("%s: the refusal has no id to be described by", tc.input)
 		}
@@ -73,4 +65,16 @@ func TestBasicsMarksTheFieldAtFault(t *testing.T) {
 			t.Errorf("%s: marked %v, want %s alone", tc.input, marked, tc.id)
 		}
 	}
+}
+
+// postBasics posts the demo site's Basics form as the editor shows it with
+// one field set to value, and returns the answer's status and page.
+func (c *console) postBasics(t *testing.T, input, value string) (int, string) {
+	t.Helper()
+	_, page, _ := c.get("/admin/sites/demo")
+	action, form := formFields(t, page, "basics")
+	form.Set(input, value)
+	form.Set("_csrf", c.pageToken())
+	status, answer, _ := c.post(action, form)
+	return status, answer
 }
