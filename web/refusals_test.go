@@ -178,25 +178,16 @@ func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
 	drive := func(c *console, lang string, r refusal) (int, string) {
 		t.Helper()
 		if r.signedOut {
-			method, body := http.MethodGet, ""
+			method := http.MethodGet
 			if r.form != nil {
-				method, body = http.MethodPost, r.form.Encode()
+				method = http.MethodPost
 			}
-			req, _ := http.NewRequest(method, c.srv.URL+r.path, strings.NewReader(body))
-			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-			req.Header.Set("Accept-Language", lang)
+			var cookies []*http.Cookie
 			if r.cookies {
-				for _, ck := range c.http.Jar.Cookies(req.URL) {
-					req.AddCookie(ck)
-				}
+				u, _ := url.Parse(c.srv.URL + r.path)
+				cookies = c.http.Jar.Cookies(u)
 			}
-			res, err := http.DefaultTransport.RoundTrip(req)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer res.Body.Close()
-			page, _ := io.ReadAll(res.Body)
-			return res.StatusCode, string(page)
+			return sendAs(t, method, c.srv.URL+r.path, lang, r.form, cookies)
 		}
 		if r.form == nil {
 			status, page, _ := c.get(r.path)
@@ -361,4 +352,24 @@ func hasKey(lit *ast.CompositeLit) bool {
 		}
 	}
 	return false
+}
+
+// sendAs sends a form request as a browser asking for lang, with only the
+// cookies given (none: someone signed out) and following no redirect, and
+// returns the answer's status and page.
+func sendAs(t *testing.T, method, target, lang string, form url.Values, cookies []*http.Cookie) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(method, target, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Accept-Language", lang)
+	for _, ck := range cookies {
+		req.AddCookie(ck)
+	}
+	res, err := http.DefaultTransport.RoundTrip(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	page, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(page)
 }

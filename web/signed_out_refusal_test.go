@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -16,20 +15,11 @@ func TestSignedOutRefusalLinksToSignIn(t *testing.T) {
 	srv := newConsole(t, newApp(t, 0)).srv
 	fetch := func(method, path, lang string) (int, string) {
 		t.Helper()
-		var body io.Reader
+		var form url.Values
 		if method == http.MethodPost {
-			body = strings.NewReader(url.Values{"email": {"dpo@shop.example"}, "password": {"x"}}.Encode())
+			form = url.Values{"email": {"dpo@shop.example"}, "password": {"x"}}
 		}
-		req, _ := http.NewRequest(method, srv.URL+path, body)
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Accept-Language", lang)
-		res, err := http.DefaultTransport.RoundTrip(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		page, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(page)
+		return sendAs(t, method, srv.URL+path, lang, form, nil)
 	}
 	for lang, words := range map[string]string{"en": "To the sign-in page", "de": "Zur Anmeldeseite", "ar": "الانتقال إلى صفحة تسجيل الدخول"} {
 		for _, path := range []string{"/admin/login", "/admin/logout"} {
