@@ -52,4 +52,10 @@ func TestValuesAsWrittenKeepTheirDirection(t *testing.T) {
 	if strings.Contains(page, "owner@shop.example, ") {
 		t.Error("the request's page joins who recorded it and when by a Latin comma in Arabic")
 	}
+	today := time.Now().UTC().Format(time.DateOnly)
+	if code, body, _ := c.post("/admin/requests/"+n+"/answer", url.Values{"_csrf": {tok}, "answered": {today}, "outcome": {"sent"}}); code != http.StatusSeeOther {
+		t.Fatalf("answering the request: %d %.300s", code, body)
+	}
+	_, page, _ = c.get("/admin/requests/" + n)
+	want("the answered request's page", page, `data-testid="request-answer">`+today+` \(<bdi class="whole">owner@shop\.example</bdi>، <bdi[^)]*\)</dd>`)
 }
