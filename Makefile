@@ -44,7 +44,9 @@ axe:
 
 ## generate: regenerate templ output and the service catalog (committed)
 generate:
-	$(GO) tool templ generate
+	@out=$$($(GO) tool templ generate 2>&1); status=$$?; echo "$$out"; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; \
+	if echo "$$out" | grep -q '^(!)'; then echo "templ warned (above): what it warns of renders wrongly; fix the template" >&2; exit 1; fi
 	$(GO) generate ./internal/catalog
 
 ## check-generate: fail when the committed templ output is not current
