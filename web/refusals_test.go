@@ -272,11 +272,11 @@ var unsaidRefusals = map[string]string{
 }
 
 // TestEveryRefusalIsSaid reads package web's source for every refusal it
-// makes (consent.Errorf, FieldError, Wrap, an Error literal) and fails on
-// one that is not given a message key (Say, Key) and is not listed in
-// unsaidRefusals: a new refusal that would reach the console in English
-// whatever its language, as TestRefusalsSayNoEnglish finds for those it
-// drives.
+// makes (consent.Errorf, FieldError, Wrap, an Error literal), in a function
+// or a package-level variable, and fails on one that is not given a message
+// key (Say, Key) and is not listed in unsaidRefusals: a new refusal that
+// would reach the console in English whatever its language, as
+// TestRefusalsSayNoEnglish finds for those it drives.
 func TestEveryRefusalIsSaid(t *testing.T) {
 	fset := token.NewFileSet()
 	files, err := filepath.Glob("*.go")
@@ -292,14 +292,11 @@ func TestEveryRefusalIsSaid(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, d := range f.Decls {
-			fn, ok := d.(*ast.FuncDecl)
-			if !ok {
-				continue
-			}
-			where := path + ":" + fn.Name.Name
+		// A refusal stands in a function or in a package-level variable
+		// (errCSRF): each is read on its own, named by its name.
+		check := func(where string, decl ast.Node) {
 			said := map[ast.Node]bool{}
-			ast.Inspect(fn, func(n ast.Node) bool {
+			ast.Inspect(decl, func(n ast.Node) bool {
 				if call, ok := n.(*ast.CallExpr); ok {
 					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Say" {
 						said[sel.X] = true
@@ -307,7 +304,7 @@ func TestEveryRefusalIsSaid(t *testing.T) {
 				}
 				return true
 			})
-			ast.Inspect(fn, func(n ast.Node) bool {
+			ast.Inspect(decl, func(n ast.Node) bool {
 				switch n := n.(type) {
 				case *ast.CallExpr:
 					sel, ok := n.Fun.(*ast.SelectorExpr)
@@ -328,6 +325,18 @@ func TestEveryRefusalIsSaid(t *testing.T) {
 				}
 				return true
 			})
+		}
+		for _, d := range f.Decls {
+			switch d := d.(type) {
+			case *ast.FuncDecl:
+				check(path+":"+d.Name.Name, d)
+			case *ast.GenDecl:
+				for _, spec := range d.Specs {
+					if v, ok := spec.(*ast.ValueSpec); ok {
+						check(path+":"+v.Names[0].Name, v)
+					}
+				}
+			}
 		}
 	}
 	for where := range unsaidRefusals {
