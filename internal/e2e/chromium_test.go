@@ -104,6 +104,15 @@ func tab(t *testing.T, ctx context.Context, extra []chromedp.ExecAllocatorOption
 		t.Cleanup(stop)
 		parent = b
 	}
+	return openTab(t, ctx, parent)
+}
+
+// openTab is the one way a test opens a tab: in a fresh browser context (no
+// cookies, cache or storage of another tab) of the Chromium that parent, a
+// browser's or another tab's context, belongs to. The tab's actions fail once
+// ctx ends; it closes when the test ends.
+func openTab(t *testing.T, ctx, parent context.Context) context.Context {
+	t.Helper()
 	tctx, closeTab := chromedp.NewContext(parent, chromedp.WithNewBrowserContext())
 	t.Cleanup(closeTab)
 	// The tab's actions end with the test's deadline too.

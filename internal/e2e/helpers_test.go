@@ -88,11 +88,7 @@ func startWith(t *testing.T, edit func(*app.Options), extra ...chromedp.ExecAllo
 // its own: another visitor, with no cookies, cache or headers of the first.
 func (b *browser) newVisitor() *browser {
 	b.t.Helper()
-	vctx, cancel := chromedp.NewContext(b.ctx, chromedp.WithNewBrowserContext())
-	b.t.Cleanup(cancel)
-	if err := chromedp.Do(vctx); err != nil {
-		b.t.Fatalf("opening a tab for another visitor: %v", err)
-	}
+	vctx := openTab(b.t, b.ctx, b.ctx)
 	v := &browser{t: b.t, ctx: vctx, app: b.app, base: b.base, adminEmail: b.adminEmail, adminPassword: b.adminPassword}
 	v.watchExceptions()
 	return v
