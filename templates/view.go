@@ -100,7 +100,10 @@ type Demo struct {
 type DemoNoticePage struct {
 	T           *i18n.Localizer
 	Title, Body string
-	Back        string
+	// Kept says how long a choice is remembered, as the site is set up
+	// (the privacy notice; "" on the legal notice).
+	Kept string
+	Back string
 }
 
 // Receipt is a visitor's own record as a page: every decision of their

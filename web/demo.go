@@ -40,12 +40,23 @@ func (s *Server) getDemo(c echo.Context) error {
 
 // getDemoNotice serves one of the demo shop's notices, which its banner's
 // first-layer links open (app.DemoLinks), in the visitor's language: the
-// one ?lang= asks for, else their browser's.
-func (s *Server) getDemoNotice(title, body string) echo.HandlerFunc {
+// one ?lang= asks for, else their browser's. kept, when given, is the
+// plural message that says for how many days a choice is remembered: the
+// demo site's lifetime as its Basics form sets it, so the notice never
+// contradicts an operator who changed it.
+func (s *Server) getDemoNotice(title, body, kept string) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
 		back := "/demo?" + url.Values{"lang": {loc.Lang}}.Encode()
-		return render(c, http.StatusOK, templates.DemoNotice(templates.DemoNoticePage{T: loc, Title: title, Body: body, Back: back}))
+		page := templates.DemoNoticePage{T: loc, Title: title, Body: body, Back: back}
+		if kept != "" {
+			site, err := s.sites.get(c.Request().Context(), DemoSite)
+			if err != nil {
+				return err
+			}
+			page.Kept = loc.N(kept, int(site.LifetimeOrDefault()/(24*time.Hour)))
+		}
+		return render(c, http.StatusOK, templates.DemoNotice(page))
 	}
 }
 

@@ -44,8 +44,8 @@ func (s *Server) routes() {
 	// The demo shop.
 	e.GET("/demo", s.getDemo)
 	e.GET("/demo/video", s.getDemoVideo)
-	e.GET("/demo/privacy", s.getDemoNotice("prefs_policy", "demo_privacy_body"))
-	e.GET("/demo/legal", s.getDemoNotice("link_legal", "demo_legal_body"))
+	e.GET("/demo/privacy", s.getDemoNotice("prefs_policy", "demo_privacy_body", "demo_privacy_kept"))
+	e.GET("/demo/legal", s.getDemoNotice("link_legal", "demo_legal_body", ""))
 	e.GET("/demo/analytics.js", demoAssets)
 	e.GET("/demo/shop.css", demoAssets)
 
