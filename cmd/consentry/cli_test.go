@@ -106,6 +106,8 @@ func TestBadFlagValueExitsTwo(t *testing.T) {
 		{[]string{"export", "--db", db, "--from", "2026-13-01"}, "consentry: usage: --from: "},
 		{[]string{"export", "--db", db, "--gpc", "2"}, "consentry: usage: --gpc: must be 1 or 0"},
 		{[]string{"export", "--db", db, "--from", "2026-12-05", "--to", "2026-12-01"}, "consentry: usage: --to: must not be before --from\n"},
+		{[]string{"export", "--db", db, "--site", "Shop!"}, `consentry: usage: --site: "Shop!" is not a site ID`},
+		{[]string{"export", "--db", db, "--denied", "Ads!"}, `consentry: usage: --denied: "Ads!" is not a category key`},
 		{[]string{"purge", "--db", db, "--older-than", "10x"}, `consentry: usage: --older-than: "10x" is not a period`},
 	} {
 		code, out, errOut := consentry(t, c.args...)

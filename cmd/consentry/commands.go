@@ -132,7 +132,7 @@ func dispatch(ctx context.Context, commands []command, args []string, stdin io.R
 			return nil
 		} else if err != nil {
 			fmt.Fprint(stderr, c.usage(fs))
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return badUsage(err)
 		}
 		if fs.NArg() == 0 {
 			break
@@ -148,7 +148,7 @@ func dispatch(ctx context.Context, commands []command, args []string, stdin io.R
 	}
 	secrets := append([]string{"db"}, c.secrets...)           // a PostgreSQL URL holds a password
 	if err := config.Parse(fs, nil, secrets...); err != nil { // the environment twins
-		return fmt.Errorf("%w: %v", errUsage, err)
+		return badUsage(err)
 	}
 	return runCmd(ctx, &cmdEnv{args: pos, stdin: stdin, stdout: stdout, stderr: stderr,
 		log: slog.New(slog.NewTextHandler(stderr, nil)), cmds: commands})

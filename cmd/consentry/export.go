@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"net/url"
@@ -42,14 +41,8 @@ func exportFlags(fs *flag.FlagSet) runner {
 	format := fs.String("format", "csv", "the output: csv or ndjson (one JSON object a line)")
 	return func(ctx context.Context, e *cmdEnv) error {
 		q, err := consent.ParseLogQuery(v, time.UTC)
-		if e := (*consent.Error)(nil); errors.As(err, &e) && e.Key == "e_to_before_from" {
-			// Its English names the other input as the API calls it (from);
-			// here it is a flag. The console says it by its key, after the
-			// form's label.
-			err = consent.FieldError(e.Code, e.Field, "must not be before --from")
-		}
 		if err != nil {
-			return fmt.Errorf("%w: --%v", errUsage, err)
+			return badUsage(err)
 		}
 		if !slices.Contains(export.Formats, *format) {
 			return fmt.Errorf("%w: --format: %q is not an export format: use csv or ndjson", errUsage, *format)

@@ -18,6 +18,7 @@ import (
 	_ "time/tzdata" // staff choose any IANA time zone, whatever the host has
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/ledger"
 	"github.com/consentry/consentry/internal/store"
 )
@@ -46,6 +47,19 @@ func exitCode(err error) int {
 }
 
 var errUsage = errors.New("usage")
+
+// badUsage is the usage error for what the command line gave that a command
+// refuses. An input a domain error names, its field and any other its message
+// names (consent.Error.Others), is named as the flag that gives it: the
+// domain says "to: must not be before from", as the API and the console's
+// forms call their inputs; here it is "--to: must not be before --from".
+func badUsage(err error) error {
+	var e *consent.Error
+	if errors.As(err, &e) && e.Field != "" {
+		return fmt.Errorf("%w: %s", errUsage, e.Named(func(input string) string { return "--" + input }))
+	}
+	return fmt.Errorf("%w: %v", errUsage, err)
+}
 
 // openExisting opens the store of a command that reads an existing
 // deployment (verify, purge, backup, export, sites export). A SQLite path

@@ -41,7 +41,7 @@ func purgeFlags(fs *flag.FlagSet) runner {
 		}
 		age, err := retention.ParseAge(*olderThan)
 		if err != nil {
-			return fmt.Errorf("%w: %v", errUsage, err)
+			return badUsage(err)
 		}
 		if *batch < 1 || *batch > 100000 {
 			return fmt.Errorf("%w: --batch must be 1 to 100000", errUsage)

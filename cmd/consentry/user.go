@@ -44,7 +44,7 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 	if verb == "add" {
 		var err error
 		if r, err = auth.ParseRole(role); err != nil { // before the password is read or a database made
-			return fmt.Errorf("%w: --%v", errUsage, err)
+			return badUsage(err)
 		}
 	}
 	password, err := bufio.NewReader(stdin).ReadString('\n')

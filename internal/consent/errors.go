@@ -6,6 +6,7 @@ package consent
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 )
 
@@ -38,6 +39,11 @@ type Error struct {
 	// English. Empty for an error no console form meets.
 	Key  string
 	Args map[string]any
+	// Others are the inputs besides Field that Message names, by the names
+	// an API client knows them by ("to: must not be before from"), so that
+	// a caller whose inputs are called otherwise, the CLI's flags, can name
+	// them its way (Named).
+	Others []string
 	// Err is the underlying cause, for logs and errors.Is; never shown.
 	Err error
 }
@@ -66,6 +72,25 @@ func Wrap(code Code, cause error, format string, args ...any) *Error {
 func (e *Error) Say(key string, args map[string]any) *Error {
 	e.Key, e.Args = key, args
 	return e
+}
+
+// Naming gives e the other inputs its message names (Others).
+func (e *Error) Naming(inputs ...string) *Error {
+	e.Others = inputs
+	return e
+}
+
+// Named is Error with Field and the Others in Message written as name
+// writes an input: the CLI's "--to: must not be before --from".
+func (e *Error) Named(name func(input string) string) string {
+	msg := e.Message
+	for _, in := range e.Others {
+		msg = regexp.MustCompile(`\b`+regexp.QuoteMeta(in)+`\b`).ReplaceAllLiteralString(msg, name(in))
+	}
+	if e.Field != "" {
+		return name(e.Field) + ": " + msg
+	}
+	return msg
 }
 
 func (e *Error) Error() string {

@@ -73,7 +73,7 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 	if !q.To.IsZero() {
 		q.To = q.To.AddDate(0, 0, 1)
 		if !q.From.IsZero() && !q.From.Before(q.To) {
-			return q, FieldError(EInvalid, "to", "must not be before from").Say("e_to_before_from", nil)
+			return q, FieldError(EInvalid, "to", "must not be before from").Naming("from").Say("e_to_before_from", nil)
 		}
 	}
 	if q.Site = v.Get("site"); q.Site != "" && !ValidSiteID(q.Site) {

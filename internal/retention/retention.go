@@ -274,7 +274,7 @@ func ParseAge(s string) (time.Duration, error) {
 	n, nerr := strconv.Atoi(strings.TrimSuffix(s, "d"))
 	if nerr == nil && n > 0 {
 		if n > consent.MaxDays {
-			return 0, consent.FieldError(consent.EInvalid, "--older-than", "%q is more than %d days", s, consent.MaxDays)
+			return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is more than %d days", s, consent.MaxDays)
 		}
 		return time.Duration(n) * 24 * time.Hour, nil
 	}
@@ -283,10 +283,10 @@ func ParseAge(s string) (time.Duration, error) {
 		err = errors.New("not in days or hours")
 	}
 	if (nerr == nil && n <= 0) || (err == nil && d <= 0) {
-		return 0, consent.FieldError(consent.EInvalid, "--older-than", "%q is no time at all: give a period longer than zero, days like 400d or hours like 9600h", s)
+		return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is no time at all: give a period longer than zero, days like 400d or hours like 9600h", s)
 	}
 	if err != nil {
-		return 0, consent.FieldError(consent.EInvalid, "--older-than", "%q is not a period: give days like 400d, or hours like 9600h", s)
+		return 0, consent.FieldError(consent.EInvalid, "older-than", "%q is not a period: give days like 400d, or hours like 9600h", s)
 	}
 	return d, nil
 }
