@@ -18,9 +18,10 @@ run:
 build:
 	$(GO) build -o bin/consentry ./cmd/consentry
 
-## test: every test, browser tests included (they need /usr/bin/chromium;
-## the accessibility and HTML checks need axe-core and vnu.jar, installed here
-## when npm is there, and java)
+## test: every test, browser tests included (they need /usr/bin/chromium and,
+## for the Firefox test, /usr/bin/firefox-esr; the accessibility and HTML
+## checks need axe-core and vnu.jar, the Firefox test puppeteer-core, installed
+## here when npm is there, and java)
 test: axe
 	$(GO) test -count=1 -timeout 25m $(PKGS)
 
@@ -34,12 +35,13 @@ crashtest:
 
 AXE := internal/e2e/node_modules/axe-core/axe.min.js
 VNU := internal/e2e/node_modules/vnu-jar/build/dist/vnu.jar
+PUPPETEER := internal/e2e/node_modules/puppeteer-core/package.json
 
 .PHONY: axe
 axe:
-	@if [ ! -f $(AXE) ] || [ ! -f $(VNU) ]; then \
+	@if [ ! -f $(AXE) ] || [ ! -f $(VNU) ] || [ ! -f $(PUPPETEER) ]; then \
 	  if command -v npm >/dev/null 2>&1; then cd internal/e2e && npm ci --no-audit --no-fund --loglevel=error; \
-	  else echo "npm not found: the accessibility and HTML checks will skip (they fail under CI)"; fi; \
+	  else echo "npm not found: the accessibility, HTML and Firefox checks will skip (they fail under CI)"; fi; \
 	fi
 
 ## generate: regenerate templ output and the service catalog (committed)

@@ -13,6 +13,12 @@
 // page and fragment as served with the Nu HTML Checker (vnu.jar, installed
 // by the same npm ci), which needs java; it skips without them, except under CI.
 //
+// TestFirefoxGPC drives Debian's Firefox ESR (/usr/bin/firefox-esr) with its
+// own Global Privacy Control on: a node script beside the tests
+// (firefox/gpc.mjs) drives it headless over WebDriver BiDi with puppeteer-core,
+// installed by the same npm ci, and prints what the visitor saw as JSON. It
+// skips without Firefox, node or puppeteer-core, except under CI.
+//
 // TestScreenshots runs only when CONSENTRY_SCREENSHOTS names an output
 // directory (relative paths are taken from the module root):
 //

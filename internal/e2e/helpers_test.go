@@ -391,12 +391,18 @@ func (b *browser) disableJS() {
 // events returns every recorded event, in ledger order.
 func (b *browser) events() []*consent.Event {
 	b.t.Helper()
+	return ledgerEvents(b.t, b.ctx, b.app)
+}
+
+// ledgerEvents returns every event the app recorded, in ledger order.
+func ledgerEvents(t *testing.T, ctx context.Context, a *app.App) []*consent.Event {
+	t.Helper()
 	var evs []*consent.Event
-	if err := b.app.Store.Walk(b.ctx, 0, func(e *consent.Event) error {
+	if err := a.Store.Walk(ctx, 0, func(e *consent.Event) error {
 		evs = append(evs, e)
 		return nil
 	}); err != nil {
-		b.t.Fatalf("walking the ledger: %v", err)
+		t.Fatalf("walking the ledger: %v", err)
 	}
 	return evs
 }
