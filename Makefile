@@ -14,9 +14,16 @@ ADDR    ?= 127.0.0.1:8080
 run:
 	$(GO) run ./cmd/consentry serve --demo --addr $(ADDR)
 
-## build: the binary, in bin/consentry
+## build: the binary, in bin/consentry (BIN=PATH elsewhere), stamped with
+## VERSION, which `consentry version` prints: by default the checkout's
+## `git describe --always --dirty` (v1.2.0 on a tagged commit, v1.2.0-3-gabc1234
+## after it, -dirty with uncommitted changes); a release passes its own
+## (make build VERSION=v1.2.0). Without git or outside a checkout nothing is
+## stamped and the binary says dev.
+BIN     ?= bin/consentry
+VERSION  = $(shell git describe --always --dirty 2>/dev/null)
 build:
-	$(GO) build -o bin/consentry ./cmd/consentry
+	$(GO) build $(if $(VERSION),-ldflags '-X main.version=$(VERSION)') -o $(BIN) ./cmd/consentry
 
 ## test: every test, browser tests included (they need /usr/bin/chromium and,
 ## for the Firefox test, /usr/bin/firefox-esr; the accessibility and HTML
