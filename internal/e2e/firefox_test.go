@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/netip"
 	"os"
 	"os/exec"
 	"slices"
@@ -13,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/consent"
 )
 
@@ -25,9 +27,9 @@ const (
 	puppeteerPath    = "node_modules/puppeteer-core/package.json" // installed by `npm ci` here
 	// firefoxTimeout bounds one run of a script, Firefox's start included:
 	// a guard against a hang, not a speed limit. The run takes about 15 s
-	// of CPU, most of it Firefox starting on a fresh profile, and up to two
-	// minutes on this project's 2-core machine at load 20.
-	firefoxTimeout = 4 * time.Minute
+	// of CPU, most of it Firefox starting on a fresh profile, and up to
+	// three minutes on this project's 2-core machine at load 20.
+	firefoxTimeout = 5 * time.Minute
 )
 
 // requireFirefox returns node's path. It skips the test when Firefox, node
@@ -51,15 +53,15 @@ func requireFirefox(t testing.TB) string {
 }
 
 // runFirefox runs a script of ./firefox against the server at base with a
-// fresh profile and decodes the JSON it prints into out. The script stops
+// fresh profile (and the script's own args) and decodes the JSON it prints into out. The script stops
 // itself (and Firefox) before firefoxTimeout; past that node is asked to
 // stop (puppeteer then kills Firefox) and, 10 s later, killed.
-func runFirefox(t *testing.T, ctx context.Context, node, script, base string, out any) {
+func runFirefox(t *testing.T, ctx context.Context, node, script, base string, out any, args ...string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(ctx, firefoxTimeout)
 	defer cancel()
 	limit := firefoxTimeout - 30*time.Second
-	cmd := exec.CommandContext(ctx, node, script, base, firefoxPath, t.TempDir(), strconv.FormatInt(limit.Milliseconds(), 10))
+	cmd := exec.CommandContext(ctx, node, append([]string{script, base, firefoxPath, t.TempDir(), strconv.FormatInt(limit.Milliseconds(), 10)}, args...)...)
 	cmd.Env = append(os.Environ(), "HOME="+t.TempDir()) // nothing of the user's Firefox is read or written
 	cmd.Cancel = func() error { return cmd.Process.Signal(syscall.SIGTERM) }
 	cmd.WaitDelay = 10 * time.Second
@@ -115,12 +117,18 @@ func checkNoMarketing(t *testing.T, step string, s firefoxSeen) {
 // server with Sec-GPC: 1, the page sees navigator.globalPrivacyControl,
 // the banner says the signal was honoured with marketing off by default,
 // and the choices the visitor clicks — analytics on, then Accept all — are
-// recorded from Firefox with gpc = true and marketing still denied.
+// recorded from Firefox with gpc = true and marketing still denied. A
+// visitor from the US, where the site makes the signal an opt-out, has it
+// recorded unasked, in the same Firefox.
 func TestFirefoxGPC(t *testing.T) {
 	node := requireFirefox(t)
 	ctx, cancel := context.WithTimeout(context.Background(), firefoxTimeout+30*time.Second)
 	t.Cleanup(cancel)
-	a := startServer(t, ctx, nil, nil)
+	a := startServer(t, ctx, nil, func(o *app.Options) {
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		o.CountryHeader = countryHeader
+	})
+	publishDemo(t, ctx, a, "US is opt-out", func(s *consent.Site) { s.Rules = map[string]consent.Mode{"US": consent.OptOut} })
 	var got struct {
 		Firefox      string          `json:"firefox"`
 		Ms           map[string]int  `json:"ms"` // where the time went
@@ -133,8 +141,10 @@ func TestFirefoxGPC(t *testing.T) {
 		Before       firefoxSeen     `json:"before"`
 		Saved        firefoxSeen     `json:"saved"`
 		Accepted     firefoxSeen     `json:"accepted"`
+		OptOut       firefoxSeen     `json:"optOut"`
+		OptOutBanner bool            `json:"optOutBanner"`
 	}
-	runFirefox(t, ctx, node, firefoxGPCScript, a.URL(), &got)
+	runFirefox(t, ctx, node, firefoxGPCScript, a.URL(), &got, countryHeader)
 	t.Logf("driven: %s; ms: %v", got.Firefox, got.Ms)
 	for _, e := range got.Errors {
 		t.Errorf("uncaught exception in the page: %s", e)
@@ -161,18 +171,25 @@ func TestFirefoxGPC(t *testing.T) {
 	}
 	checkNoMarketing(t, "before a decision", got.Before)
 
+	if got.OptOutBanner {
+		t.Error("the US visitor was asked although the signal answered")
+	}
+
 	steps := []struct {
 		name    string
 		seen    firefoxSeen
 		action  consent.Action
+		source  consent.Source
+		rule    string
 		granted []string
 	}{
-		{"analytics on, saved", got.Saved, consent.Custom, []string{necessary, analytics}},
-		{"Accept all", got.Accepted, consent.AcceptAll, []string{necessary, preferences, analytics}},
+		{"analytics on, saved", got.Saved, consent.Custom, consent.SourcePreferences, "opt-in (country unknown)", []string{necessary, analytics}},
+		{"Accept all", got.Accepted, consent.AcceptAll, consent.SourcePreferences, "opt-in (country unknown)", []string{necessary, preferences, analytics}},
+		{"the US visitor's GPC opt-out", got.OptOut, consent.AcceptAll, consent.SourceGPC, "opt-out (US)", []string{necessary, preferences, analytics}},
 	}
 	evs := ledgerEvents(t, ctx, a)
 	if len(evs) != len(steps) {
-		t.Fatalf("%d events recorded, want %d (the two decisions clicked in Firefox)", len(evs), len(steps))
+		t.Fatalf("%d events recorded, want %d (two decisions clicked in Firefox, one GPC opt-out)", len(evs), len(steps))
 	}
 	for i, s := range steps {
 		st := s.seen.State
@@ -184,7 +201,10 @@ func TestFirefoxGPC(t *testing.T) {
 		}
 		checkNoMarketing(t, s.name, s.seen)
 		e := evs[i]
-		checkEvent(t, e, s.action, consent.SourcePreferences, true, s.granted...)
+		checkEvent(t, e, s.action, s.source, true, s.granted...)
+		if e.Rule != s.rule {
+			t.Errorf("%s: recorded under the rule %q, want %q", s.name, e.Rule, s.rule)
+		}
 		if e.ConsentID.String() != st.ConsentID {
 			t.Errorf("%s: recorded consent ID %s, the page holds %s", s.name, e.ConsentID, st.ConsentID)
 		}

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"net/netip"
 	"slices"
@@ -38,17 +39,23 @@ func startOptOut(t *testing.T) *browser {
 // has the server serve it at once. It returns the new revision's number.
 func (b *browser) publishDemo(note string, edit func(*consent.Site)) int {
 	b.t.Helper()
-	site, err := b.app.Store.Site(b.ctx, "demo")
+	return publishDemo(b.t, b.ctx, b.app, note, edit)
+}
+
+// publishDemo is browser.publishDemo for a server without a tab.
+func publishDemo(t *testing.T, ctx context.Context, a *app.App, note string, edit func(*consent.Site)) int {
+	t.Helper()
+	site, err := a.Store.Site(ctx, "demo")
 	if err != nil {
-		b.t.Fatalf("reading the demo site: %v", err)
+		t.Fatalf("reading the demo site: %v", err)
 	}
 	edit(site)
 	site.ChangeNote = note
-	rev, err := b.app.Store.Publish(b.ctx, site, nil)
+	rev, err := a.Store.Publish(ctx, site, nil)
 	if err != nil {
-		b.t.Fatalf("publishing the demo site (%s): %v", note, err)
+		t.Fatalf("publishing the demo site (%s): %v", note, err)
 	}
-	b.app.Server.ForgetSites()
+	a.Server.ForgetSites()
 	return rev
 }
 

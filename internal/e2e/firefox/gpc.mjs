@@ -4,21 +4,25 @@
 // (../firefox_test.go) runs it and asserts on what it prints and on the
 // ledger.
 //
-//	node gpc.mjs BASE FIREFOX PROFILE LIMIT_MS
+//	node gpc.mjs BASE FIREFOX PROFILE LIMIT_MS COUNTRY_HEADER
 //
 // BASE is the server (http://127.0.0.1:PORT), FIREFOX the browser, PROFILE an
-// empty directory for a fresh profile and LIMIT_MS a hard limit on the whole
-// run. Prints one JSON object on stdout; a failed step exits non-zero with
+// empty directory for a fresh profile, LIMIT_MS a hard limit on the whole
+// run and COUNTRY_HEADER the header the server takes a visitor's country
+// from (as a CDN sets it). Prints one JSON object on stdout; a failed step exits non-zero with
 // the reason on stderr. Firefox is killed on every way out, the limit
 // included (puppeteer kills its process group when node exits).
 import puppeteer from "puppeteer-core";
 
-const [base, executablePath, userDataDir, limitArg] = process.argv.slice(2);
+const [base, executablePath, userDataDir, limitArg, countryHeader] = process.argv.slice(2);
 const limit = Number(limitArg);
-if (!base || !executablePath || !userDataDir || !(limit > 0)) {
-  console.error("usage: node gpc.mjs BASE FIREFOX PROFILE LIMIT_MS");
+if (!base || !executablePath || !userDataDir || !(limit > 0) || !countryHeader) {
+  console.error("usage: node gpc.mjs BASE FIREFOX PROFILE LIMIT_MS COUNTRY_HEADER");
   process.exit(2);
 }
+// wait bounds one wait for the page to reach a state (as waitTimeout in
+// ../helpers_test.go, longer: Firefox is slower on a busy machine).
+const wait = 60_000;
 setTimeout(() => {
   console.error(`gpc.mjs: still running after ${limit} ms: stopped`);
   process.exit(3);
@@ -75,9 +79,13 @@ const browser = await puppeteer.launch({
 // ms says where the time went: Firefox's start, the visit, its stop.
 const out = { firefox: await browser.version(), errors: [], ms: { launch: Date.now() - began } };
 try {
-  const page = await browser.newPage();
-  page.setDefaultTimeout(limit);
-  page.on("pageerror", (e) => out.errors.push(String(e)));
+  const watch = (page) => {
+    page.setDefaultTimeout(wait);
+    page.on("pageerror", (e) => out.errors.push(String(e)));
+    return page;
+  };
+  // page is the visitor's tab, which the helpers below act on.
+  let page = watch(await browser.newPage());
   const until = (what, expr) =>
     page.waitForFunction(expr, { polling: 50 }).catch((e) => {
       throw new Error(`waiting for ${what}: ${e.message}`);
@@ -134,6 +142,19 @@ try {
   await until("the acceptance", `(window.Consentry.get()?.granted || []).includes("preferences")`);
   await settle();
   out.accepted = await seen();
+
+  // A visitor from the US, where the site makes GPC an opt-out, in a
+  // browser context of its own (no cookies of the first): the signal's
+  // opt-out is recorded unasked.
+  const us = await browser.createBrowserContext();
+  page = watch(await us.newPage());
+  await page.setExtraHTTPHeaders({ [countryHeader]: "US" });
+  await page.goto(base + "/demo", { waitUntil: "load" });
+  await until("the recorded opt-out", `!!window.Consentry.get()?.consent_id`);
+  await until("the analytics script", `(window.demoRan || []).includes("analytics")`);
+  await settle();
+  out.optOut = await seen();
+  out.optOutBanner = await page.evaluate(visible(part("banner")));
   out.ms.visit = Date.now() - began - out.ms.launch;
 } finally {
   await browser.close();
