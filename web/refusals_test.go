@@ -299,7 +299,21 @@ func TestEveryRefusalIsSaid(t *testing.T) {
 			ast.Inspect(decl, func(n ast.Node) bool {
 				if call, ok := n.(*ast.CallExpr); ok {
 					if sel, ok := call.Fun.(*ast.SelectorExpr); ok && sel.Sel.Name == "Say" {
-						said[sel.X] = true
+						// Say may end a chain of the error's methods,
+						// consent.FieldError(…).Naming(…).Say(…): each
+						// call in it is said.
+						for x := sel.X; ; {
+							said[x] = true
+							c, ok := x.(*ast.CallExpr)
+							if !ok {
+								break
+							}
+							m, ok := c.Fun.(*ast.SelectorExpr)
+							if !ok || isConsent(m.X) {
+								break
+							}
+							x = m.X
+						}
 					}
 				}
 				return true
