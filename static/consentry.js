@@ -601,8 +601,9 @@
     fabHost.style.cssText = "position:fixed;z-index:2147483646;bottom:16px;inset-inline-start:16px";
     var b = fabBtn = d.createElement("button");
     b.type = "button";
-    // CSSOM writes, not a style attribute: a strict CSP allows them.
-    b.style.cssText = "all:initial;cursor:pointer;background:#1d4ed8;color:#fff;border-radius:50%;width:44px;height:44px;display:grid;place-items:center;box-shadow:0 2px 8px #0004;outline-offset:3px";
+    // CSSOM writes, not a style attribute: a strict CSP allows them. In the
+    // site's button colours (ui.vars), as the banner's buttons.
+    b.style.cssText = (ui && ui.vars || "") + ";all:initial;cursor:pointer;background:var(--cy-accent,#1d4ed8);color:var(--cy-accent-fg,#fff);border-radius:50%;width:44px;height:44px;display:grid;place-items:center;box-shadow:0 2px 8px #0004;outline-offset:3px";
     b.innerHTML = '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm3 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2z"/></svg>';
     root.appendChild(b);
     b.setAttribute("aria-label", label);

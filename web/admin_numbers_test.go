@@ -178,6 +178,32 @@ func TestContrastErrorInTheConsolesNumbers(t *testing.T) {
 	}
 }
 
+// TestContrastRefusesEveryPairDrawn: colours whose text and button text
+// pass but whose buttons vanish into the background (#333333 on #222222,
+// 1.26:1: a placeholder's "Load this once" and every button's edge) are
+// refused, in the console's language, naming the pair, its contrast and
+// WCAG's 3:1 for a control's boundary.
+func TestContrastRefusesEveryPairDrawn(t *testing.T) {
+	_, c, tok := ownerOfShop(t)
+	basics := url.Values{"_csrf": {tok}, "name": {"Shop"}, "origins": {"https://shop.example"}, "lifetime_days": {"183"}, "layout": {"bar"},
+		"position": {"bottom"}, "background": {"#222222"}, "text": {"#ffffff"}, "accent": {"#333333"}, "accent_text": {"#ffffff"}}
+	for _, tc := range []struct{ lang, pair, ratio string }{
+		{"en", "the buttons’ colour", "1.26:1"}, {"de", "die Farbe der Schaltflächen", "1,26:1"}, {"ar", "تباين لون الأزرار على الخلفية", "1.26:1"},
+	} {
+		if status, _, _ := c.post("/admin/me", url.Values{"_csrf": {tok}, "lang": {tc.lang}, "tz": {"UTC"}}); status != http.StatusSeeOther {
+			t.Fatalf("language: %d", status)
+		}
+		status, page, _ := c.post("/admin/sites/shop/basics", basics)
+		if status != http.StatusBadRequest {
+			t.Fatalf("%s: #333333 buttons on #222222: %d, want 400", tc.lang, status)
+		}
+		msg := shownError(t, page)
+		if !strings.Contains(msg, tc.pair) || !strings.Contains(msg, tc.ratio) || !strings.Contains(msg, "3:1") {
+			t.Errorf("%s: the error says %q, want %q, %s and 3:1", tc.lang, msg, tc.pair, tc.ratio)
+		}
+	}
+}
+
 // TestSiteEditorContrastIsCutNotRounded: a contrast just under WCAG's 4.5:1
 // (#777777 on white, 4.48:1, refused, the editor showing what was typed) is
 // shown as 4.4:1 ✗, not as "4.5:1 ✗" beside "needs 4.5:1".

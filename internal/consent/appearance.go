@@ -39,11 +39,51 @@ func (a Appearance) WithDefaults() Appearance {
 
 var hexColour = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
 
-// MinContrast is WCAG 2.2 AA's contrast ratio for normal text.
+// MinContrast is WCAG 2.2 AA's contrast ratio for normal text (1.4.3).
 const MinContrast = 4.5
 
+// MinBoundary is WCAG 2.2 AA's contrast ratio for what shows a control
+// (its edge, a switch, the focus outline) against what surrounds it (1.4.11).
+const MinBoundary = 3.0
+
+// The colours the stylesheets draw on the site's background whatever the
+// site sets: static/consentry.css's focus outline, prefs.css's switches.
+const (
+	focusColour     = "#b45309"
+	switchOffColour = "#6e7781"
+	switchOnColour  = "#1a7f37"
+)
+
+// ContrastPair is one colour the banner, the preference center or a blocked
+// iframe's placeholder draws on another, and the contrast WCAG asks of it.
+type ContrastPair struct {
+	Field  string // the colour an owner changes to mend it: appearance.Field
+	Key    string // the console's message
+	Fg, Bg string
+	Min    float64
+	What   string // the pair in English, for the API and the CLI
+}
+
+// ContrastPairs are every pair of colours static/consentry.css and
+// prefs.css draw from the site's appearance: the text, the buttons' text,
+// the buttons' edge on the background (a placeholder's "Load this once" is
+// even written in the button colour on the background), the focus outline
+// and the preference center's switches on the background.
+func (a Appearance) ContrastPairs() []ContrastPair {
+	a = a.WithDefaults()
+	return []ContrastPair{
+		{"text", "e_contrast_text", a.Text, a.Background, MinContrast, "text on the background"},
+		{"accent_text", "e_contrast_buttons", a.AccentText, a.Accent, MinContrast, "button text on the buttons"},
+		{"accent", "e_contrast_button_edge", a.Accent, a.Background, MinBoundary, "the buttons' edge against the background"},
+		{"accent", "e_contrast_load_once", a.Accent, a.Background, MinContrast, `a placeholder's "Load this once" (the button colour) on the background`},
+		{"background", "e_contrast_focus", focusColour, a.Background, MinBoundary, "the focus outline (" + focusColour + ") against the background"},
+		{"background", "e_contrast_switch", switchOffColour, a.Background, MinBoundary, "the preference center's switch (" + switchOffColour + ") against the background"},
+		{"background", "e_contrast_switch", switchOnColour, a.Background, MinBoundary, "the preference center's switch (" + switchOnColour + ") against the background"},
+	}
+}
+
 // Validate refuses an unknown layout or position, a colour that is not
-// #rrggbb, and text or buttons below WCAG AA contrast.
+// #rrggbb, and any of ContrastPairs below its WCAG AA contrast.
 func (a Appearance) Validate() error {
 	a = a.WithDefaults()
 	if a.Layout != "bar" && a.Layout != "box" {
@@ -60,17 +100,14 @@ func (a Appearance) Validate() error {
 			return FieldError(EInvalid, "appearance."+c.field, "%q is not a colour like #1d4ed8", c.v).Say("e_not_a_colour", value(clip(c.v, 60)))
 		}
 	}
-	for _, p := range []struct{ field, fg, bg, what string }{
-		{"text", a.Text, a.Background, "text on the background"},
-		{"accent_text", a.AccentText, a.Accent, "button text on the buttons"},
-	} {
-		if r := Contrast(p.fg, p.bg); r < MinContrast {
-			err := FieldError(EInvalid, "appearance."+p.field, "%s has a contrast of %.2f:1; WCAG AA needs at least %.1f:1", p.what, r, MinContrast)
-			ratios := map[string]any{"Ratio": Decimal{r, 2}, "Min": Decimal{MinContrast, 1}}
-			if p.field == "text" {
-				return err.Say("e_contrast_text", ratios)
+	for _, p := range a.ContrastPairs() {
+		if r := Contrast(p.Fg, p.Bg); r < p.Min {
+			digits := 1
+			if p.Min == math.Trunc(p.Min) {
+				digits = 0
 			}
-			return err.Say("e_contrast_buttons", ratios)
+			return FieldError(EInvalid, "appearance."+p.Field, "%s has a contrast of %.2f:1; WCAG AA needs at least %s:1", p.What, r, Decimal{p.Min, digits}).
+				Say(p.Key, map[string]any{"Ratio": Decimal{r, 2}, "Min": Decimal{p.Min, digits}, "Colour": p.Fg})
 		}
 	}
 	return nil

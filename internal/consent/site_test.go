@@ -91,6 +91,13 @@ func TestAppearanceValidate(t *testing.T) {
 		{consent.Appearance{Text: "grey"}, "appearance.text"},
 		{consent.Appearance{Text: "#777777"}, "appearance.text"},
 		{consent.Appearance{Accent: "#8ab4f8"}, "appearance.accent_text"},
+		// Every pair the stylesheets draw: the buttons' edge (1.26:1), a
+		// placeholder's "Load this once" in the button colour (4.49:1), the
+		// focus outline and the switches on a mid-grey background.
+		{consent.Appearance{Background: "#222222", Text: "#ffffff", Accent: "#333333", AccentText: "#ffffff"}, "appearance.accent"},
+		{consent.Appearance{Background: "#222222", Text: "#ffffff", Accent: "#888888", AccentText: "#000000"}, "appearance.accent"},
+		{consent.Appearance{Background: "#222222", Text: "#ffffff", Accent: "#aaaaaa", AccentText: "#000000"}, ""},
+		{consent.Appearance{Background: "#8a8a8a", Text: "#000000", Accent: "#000000", AccentText: "#ffffff"}, "appearance.background"},
 	} {
 		err := tc.a.Validate()
 		if tc.field == "" {
