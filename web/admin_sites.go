@@ -173,6 +173,10 @@ func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, chang
 	if err != nil {
 		return err
 	}
+	before, err := s.cfg.Store.Draft(ctx, draft.ID) // what the audit entry compares with
+	if err != nil {
+		return err
+	}
 	show := func(msg templates.Phrase) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
 	labels := templates.SiteLabels
 	if what.what == editBasics.what {
@@ -191,7 +195,8 @@ func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, chang
 	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
 		return refuse(err)
 	}
-	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, what.what, what.said); err != nil {
+	detail, said := s.changesSaid(what.what, what.said, before, draft, consent.Describe(before, draft))
+	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, detail, said...); err != nil {
 		return err
 	}
 	q := url.Values{}
@@ -212,6 +217,20 @@ func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, chang
 		back += "#" + anchor
 	}
 	return c.Redirect(http.StatusSeeOther, back)
+}
+
+// changesSaid is an audit entry's detail and words: what was done, then
+// each of changes from a to b (consent.Describe), so
+// that the trail names the service added and the category it went into,
+// the category removed, what a revision changed. The detail says them in
+// English, as the CSV keeps it ("service from catalog; Added service
+// YouTube to Marketing (…)").
+func (s *Server) changesSaid(detail string, said words.Words, a, b *consent.Site, changes []consent.Change) (string, []words.Words) {
+	all := append([]words.Words{said}, templates.ChangeWords(a, b, changes)...)
+	for _, r := range templates.ChangeRows(s.cfg.I18n.For("en"), a, b, changes) {
+		detail += "; " + r.String()
+	}
+	return detail, all
 }
 
 // textsLabelled is err naming the text it is about ({{.Key}} of
@@ -613,11 +632,12 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	draft.ChangeNote = strings.TrimSpace(c.FormValue("change_note"))
 	live, err := s.cfg.Store.Site(ctx, draft.ID)
 	if err != nil && consent.ErrorCode(err) != consent.ENotFound {
 		return err
 	}
+	changes := consent.Describe(live, draft) // as the form listed them
+	draft.ChangeNote = strings.TrimSpace(c.FormValue("change_note"))
 	editorial := c.FormValue("kind") == "editorial"
 	if !editorial {
 		draft.WhatChanged = map[string]string{}
@@ -647,7 +667,8 @@ func (s *Server) postSitePublish(c echo.Context) error {
 		args["Note"] = words.Written(draft.ChangeNote)
 		said = words.Say("a_audit_detail_publish", args)
 	}
-	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said); err != nil {
+	detail, all := s.changesSaid(fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said, live, draft, changes)
+	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, detail, all...); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+draft.ID+"?published="+strconv.Itoa(rev))
