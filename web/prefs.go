@@ -58,8 +58,14 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 			return err
 		}
 	}
+	// The page the visitor chose on is the site's page they came from (the
+	// return URL, checked above), not this form's, which the Referer names.
+	page := c.Request().Referer()
+	if ret != nil {
+		page = ret.String()
+	}
 	req := consent.Request{Action: consent.Action(c.FormValue("action")), Revision: rev,
-		Lang: c.FormValue("lang"), Source: consent.SourceNoJS, Page: c.Request().Referer()}
+		Lang: c.FormValue("lang"), Source: consent.SourceNoJS, Page: page}
 	if req.Action == consent.Custom {
 		form, err := c.FormParams()
 		if err != nil {
