@@ -166,8 +166,8 @@ func (w changeWords) value(c consent.Change, v string, days int) Phrase {
 			return Plain(w.t.T("a_yes"))
 		}
 		return Plain(w.t.T("a_no"))
-	case c.Field == "purpose" || c.Field == "description":
-		return Plain(orKey(w.t, v, v)) // a catalog text's message key, as visitors read it
+	case c.Field == "purpose" || c.Field == "description" || (c.What == consent.ChangedService && c.Field == "name"):
+		return Plain(orKey(w.t, v, v)) // a catalog text's or the demo's message key, as visitors read it
 	}
 	return Written(v)
 }

@@ -40,15 +40,26 @@ func categoryNames(b Banner, keys []string) string {
 	return b.T.List(out)
 }
 
+// ServiceName is a service's name in the visitor's language: the message
+// its name key names (the demo's services), else the name the site gave it.
+func ServiceName(t *i18n.Localizer, sv consent.Service) string {
+	if sv.NameKey == "" {
+		return sv.Name
+	}
+	return orKey(t, sv.NameKey, sv.Name)
+}
+
 // ShownServices are a site's services as a visitor reads them in one
-// language: catalog purposes and descriptions translated, lifetimes in
-// days, as the cookie table's column counts them (a lifetime written before
-// days were counted, "6 months", as ParseDays reads it; Consentry's own
-// cookie as long as the site remembers a choice, consent.Site.AsSet). The
-// banner shows them and the texts snapshot records them.
+// language: names given by a message key, catalog purposes and
+// descriptions translated, lifetimes in days, as the cookie table's column
+// counts them (a lifetime written before days were counted, "6 months",
+// as ParseDays reads it; Consentry's own cookie as long as the site
+// remembers a choice, consent.Site.AsSet). The banner shows them and the
+// texts snapshot records them.
 func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 	out := make([]consent.Service, len(site.Services))
 	for i, sv := range site.Services {
+		sv.Name = ServiceName(t, sv)
 		if sv.Description == "" && sv.DescriptionKey != "" {
 			sv.Description = orKey(t, sv.DescriptionKey, "")
 		}

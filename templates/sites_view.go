@@ -218,12 +218,13 @@ func cookieLines(v SiteView) string {
 }
 
 // InForm is a service as the service form shows it in the language being
-// edited: a description and cookie purposes given by message keys (a
-// catalog service's, the demo's) in that language's words, as visitors
+// edited: a name, a description and cookie purposes given by message keys
+// (a catalog service's, the demo's) in that language's words, as visitors
 // read them, not as empty fields. The handler compares what comes back
 // with it, so a text sent back as shown keeps its key, and every visitor
 // still reads it in their own language.
 func InForm(t *i18n.Localizer, sv consent.Service) consent.Service {
+	sv.Name = ServiceName(t, sv)
 	if sv.Description == "" && sv.DescriptionKey != "" {
 		sv.Description = orKey(t, sv.DescriptionKey, "")
 	}

@@ -458,17 +458,18 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 
 // postSiteService adds a service, or replaces the one at index n. An edited
 // service keeps what the form does not show (its catalog entry, the hosts
-// automatic blocking holds back, the message keys that describe it in every
-// language), and a cookie whose line comes back as the form showed it stays
-// as it was: the form cannot say a cookie's provider, purpose key or a
-// lifetime written before days were counted ("6 months"), and rebuilding
-// it from its line would change a service nobody changed. A description
-// or purpose given by a message key shows in the words of the language
-// being edited (templates.InForm): sent back as shown, it keeps its key,
-// so visitors read it in their own language; a line edited elsewhere
-// than its purpose keeps the cookie's purpose key. An edited catalog
-// service stays one: the fields the owner changed are theirs, the others
-// keep following the catalog (catalog.Edited).
+// automatic blocking holds back, the message keys that name and describe
+// it in every language), and a cookie whose line comes back as the form
+// showed it stays as it was: the form cannot say a cookie's provider,
+// purpose key or a lifetime written before days were counted ("6 months"),
+// and rebuilding it from its line would change a service nobody changed. A
+// name, description or purpose given by a message key shows in the words
+// of the language being edited (templates.InForm): sent back as shown, it
+// keeps its key, so visitors read it in their own language; a name the
+// owner changed is theirs in every language; a line edited elsewhere than
+// its purpose keeps the cookie's purpose key. An edited catalog service
+// stays one: the fields the owner changed are theirs, the others keep
+// following the catalog (catalog.Edited).
 func (s *Server) postSiteService(c echo.Context) error {
 	return s.editDraftAt(c, editService, "services", func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.FormValue("index"))
@@ -480,7 +481,12 @@ func (s *Server) postSiteService(c echo.Context) error {
 		lang := s.cfg.I18n.Match(c.FormValue("lang"))
 		shown := templates.InForm(s.cfg.I18n.For(lang).With(d.Texts[lang]), old)
 		sv := old
-		sv.Name, sv.Provider = asShown(old.Name, c.FormValue("name")), asShown(old.Provider, c.FormValue("provider"))
+		sv.Name, sv.Provider = asShown(shown.Name, c.FormValue("name")), asShown(old.Provider, c.FormValue("provider"))
+		if sv.Name == shown.Name {
+			sv.Name = old.Name // the key, if any, names it in every language
+		} else {
+			sv.NameKey = "" // the owner's own name, in every language
+		}
 		sv.Category, sv.Description = c.FormValue("category"), asShown(shown.Description, c.FormValue("description"))
 		if sv.Description == shown.Description {
 			sv.Description = old.Description // "" when the key says it

@@ -235,7 +235,7 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 			names = append(names, k.Name)
 		}
 		if len(sv.Hosts) > 0 {
-			st.Services = append(st.Services, bannerService{Name: sv.Name, Category: sv.Category, Hosts: sv.Hosts, Cookies: names})
+			st.Services = append(st.Services, bannerService{Name: templates.ServiceName(loc, sv), Category: sv.Category, Hosts: sv.Hosts, Cookies: names})
 		}
 	}
 	return newBannerAnswer(st)

@@ -14,10 +14,16 @@ import (
 // DemoSite is the ID of the site `serve --demo` seeds.
 const DemoSite = "demo"
 
-// DemoVideo is the name of the demo site's video service, which its
-// video's placeholder names: the video comes from the demo's own address,
-// which named no service ("This content from 127.0.0.1 is blocked").
+// DemoVideo is the name the demo site gives its video service, which its
+// video's placeholder names (in the visitor's words, DemoVideoKey): the
+// video comes from the demo's own address, which named no service ("This
+// content from 127.0.0.1 is blocked").
 const DemoVideo = "Demo Video"
+
+// DemoVideoKey is the message that names the demo's video service in the
+// visitor's language, in the preference center and on the video's
+// placeholder alike.
+const DemoVideoKey = "demo_service_video"
 
 // getDemo serves the demo shop. Coming back from the no-JavaScript page with
 // ?consentry_token=, it does what a site's backend does: checks the token
@@ -35,7 +41,7 @@ func (s *Server) getDemo(c echo.Context) error {
 	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
 	self := c.Scheme() + "://" + c.Request().Host
 	noJS := "/p/" + DemoSite + "?" + url.Values{"return": {self + "/demo"}, "lang": {loc.Lang}}.Encode()
-	return render(c, http.StatusOK, templates.DemoPage(templates.Demo{T: loc, Site: DemoSite, NoJS: noJS, Video: DemoVideo}))
+	return render(c, http.StatusOK, templates.DemoPage(templates.Demo{T: loc, Site: DemoSite, NoJS: noJS, Video: loc.T(DemoVideoKey)}))
 }
 
 // getDemoNotice serves one of the demo shop's notices, which its banner's

@@ -25,11 +25,11 @@ import (
 // DemoSite is the demo pharmacy's configuration, allowing the given origins.
 // Its cookies' lifetimes are whole days, as the catalog, YAML and the
 // console store them. Consentry's own service is the catalog's, as on a
-// site created in the console, and the other services say what they do
-// with the catalog's purposes, so every visitor reads them in their own
-// language (English text written here reached Arabic and German visitors
-// as it was). Its banner links to the demo's privacy and legal notices at
-// the first origin.
+// site created in the console, and the other services are named by the
+// demo's messages and say what they do with the catalog's purposes, so
+// every visitor reads them in their own language (English text written
+// here reached Arabic and German visitors as it was). Its banner links to
+// the demo's privacy and legal notices at the first origin.
 func DemoSite(origins ...string) *consent.Site {
 	const (
 		name     = "Green Cross Pharmacy (demo)"
@@ -40,20 +40,20 @@ func DemoSite(origins ...string) *consent.Site {
 		Categories: consent.BuiltInCategories(),
 		Services: []consent.Service{
 			consent.OwnService(name, consent.DefaultLifetime),
-			{Name: "Shop session", Provider: pharmacy, Category: consent.Necessary, DescriptionKey: "purpose_session",
+			{Name: "Shop session", NameKey: "demo_service_session", Provider: pharmacy, Category: consent.Necessary, DescriptionKey: "purpose_session",
 				Cookies: []consent.Cookie{{Name: "session", Provider: pharmacy, PurposeKey: "purpose_session", Session: true}}},
-			{Name: "Language and store", Provider: pharmacy, Category: consent.Preferences, DescriptionKey: "purpose_settings",
+			{Name: "Language and store", NameKey: "demo_service_settings", Provider: pharmacy, Category: consent.Preferences, DescriptionKey: "purpose_settings",
 				Cookies: []consent.Cookie{{Name: "demo_lang", Provider: pharmacy, PurposeKey: "purpose_settings", Days: 365}}},
-			{Name: "Demo Analytics", Provider: "Demo Analytics Ltd.", Category: consent.Analytics, DescriptionKey: "purpose_visitor_id",
+			{Name: "Demo Analytics", NameKey: "demo_service_analytics", Provider: "Demo Analytics Ltd.", Category: consent.Analytics, DescriptionKey: "purpose_visitor_id",
 				PolicyURL: "https://analytics.example/privacy",
 				Cookies: []consent.Cookie{
 					{Name: "_demo_ga", Provider: "Demo Analytics Ltd.", PurposeKey: "purpose_visitor_id", Days: 395},
 					{Name: "_demo_ga_*", Provider: "Demo Analytics Ltd.", PurposeKey: "purpose_behaviour", Days: 395},
 				}},
-			{Name: "Demo Ads", Provider: "Demo Ads Inc.", Category: consent.Marketing, DescriptionKey: "purpose_ads",
+			{Name: "Demo Ads", NameKey: "demo_service_ads", Provider: "Demo Ads Inc.", Category: consent.Marketing, DescriptionKey: "purpose_ads",
 				PolicyURL: "https://ads.example/privacy",
 				Cookies:   []consent.Cookie{{Name: "_demo_ads", Provider: "Demo Ads Inc.", PurposeKey: "purpose_conversion", Days: 90}}},
-			{Name: web.DemoVideo, Provider: "Demo Video LLC", Category: consent.Marketing, DescriptionKey: "purpose_video",
+			{Name: web.DemoVideo, NameKey: web.DemoVideoKey, Provider: "Demo Video LLC", Category: consent.Marketing, DescriptionKey: "purpose_video",
 				Cookies: []consent.Cookie{{Name: "_demo_video", Provider: "Demo Video LLC", PurposeKey: "purpose_ads", Days: 1}}},
 		},
 		Lifetime:   consent.Duration{Duration: consent.DefaultLifetime},
@@ -229,8 +229,11 @@ func seedAdmin(ctx context.Context, st store.Store, cost int, show func(email, p
 // earlierDemos holds the demo site as earlier Consentry versions
 // published it, origins aside, written by their DemoSite: its services in
 // English, with lifetimes as text (lifetimes-as-text.json) and then in
-// days (english-texts.json), then in every visitor language but with no
-// links to the demo's notices (services-in-every-language.json).
+// days (english-texts.json), then describing themselves in every visitor
+// language but with no links to the demo's notices
+// (services-in-every-language.json), then with those links at whichever
+// address the demo answered on but its services named in English
+// (notice-links.json).
 //
 //go:embed demo_earlier/*.json
 var earlierDemos embed.FS
@@ -252,6 +255,15 @@ func earlierDemo(ctx context.Context, st store.Store, live *consent.Site) (bool,
 		var was consent.Site
 		if err := json.Unmarshal(b, &was); err != nil {
 			return false, err
+		}
+		if len(was.Links) > 0 && maps.Equal(was.Links, DemoLinks(was.Origins...)) {
+			// The demo's own links, at whichever of its addresses it
+			// published them.
+			for _, o := range live.Origins {
+				if maps.Equal(live.Links, DemoLinks(o)) {
+					was.Links = live.Links
+				}
+			}
 		}
 		was.Origins = live.Origins
 		if len(consent.Diff(&was, live)) > 0 {

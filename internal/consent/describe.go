@@ -132,7 +132,7 @@ func changedService(a, b Service) []Change {
 		field, old, new string
 		material        bool
 	}{
-		{"name", a.Name, b.Name, true}, {"provider", a.Provider, b.Provider, true},
+		{"name", named(a), named(b), true}, {"provider", a.Provider, b.Provider, true},
 		{"description", describes(a), describes(b), rewords(describes(a), describes(b))},
 		{"privacy_link", a.PolicyURL, b.PolicyURL, rewords(a.PolicyURL, b.PolicyURL)},
 		{"hosts", strings.Join(a.Hosts, " "), strings.Join(b.Hosts, " "), false},
@@ -164,6 +164,15 @@ func changedService(a, b Service) []Change {
 		}
 	}
 	return out
+}
+
+// named is what names a service: the message key that names it in every
+// language, else its own name.
+func named(sv Service) string {
+	if sv.NameKey != "" {
+		return sv.NameKey
+	}
+	return sv.Name
 }
 
 // describes is what describes a service: its own words, else the message

@@ -144,8 +144,14 @@ type Category struct {
 // Service is one third party or feature that sets cookies for a category.
 type Service struct {
 	// Catalog is the service catalog entry this service was added from.
-	Catalog     string `json:"catalog,omitempty" yaml:"catalog,omitempty"`
-	Name        string `json:"name" yaml:"name,omitempty"`
+	Catalog string `json:"catalog,omitempty" yaml:"catalog,omitempty"`
+	Name    string `json:"name" yaml:"name,omitempty"`
+	// NameKey names a visitor message that names the service in every
+	// language (the demo's own services: "Shop session" is "Shop-Sitzung"
+	// to a German visitor); Name is how the site calls it, which the
+	// console matches services by and a language without the message
+	// shows.
+	NameKey     string `json:"name_key,omitempty" yaml:"name_key,omitempty"`
 	Provider    string `json:"provider" yaml:"provider,omitempty"`
 	Category    string `json:"category" yaml:"category,omitempty"`
 	Description string `json:"description" yaml:"description,omitempty"`

@@ -339,14 +339,15 @@ func TestPlaceholderListsCookiesInTheLanguage(t *testing.T) {
 }
 
 // TestDemoVideoPlaceholderNamesItsService: the demo's held-back video names
-// the service the demo site declares for it, in each language; it said
-// "This content from 127.0.0.1 is blocked", the address the demo runs on.
+// the service the demo site declares for it, in each language, by the name
+// the preference center gives it there; it said "This content from
+// 127.0.0.1 is blocked", the address the demo runs on.
 func TestDemoVideoPlaceholderNamesItsService(t *testing.T) {
 	b := start(t)
 	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
 	for _, tc := range []struct{ lang, want string }{
 		{"en", "This content from Demo Video is blocked"},
-		{"de", "Dieser Inhalt von Demo Video ist blockiert"},
+		{"de", "Dieser Inhalt von Demo-Video ist blockiert"},
 	} {
 		b.open("/demo?lang=" + tc.lang)
 		if tc.lang == "en" {
