@@ -1,8 +1,10 @@
 package web
 
 import (
+	"cmp"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/consentry/consentry/internal/consent"
@@ -66,7 +68,7 @@ func (s *Server) getConsent(c echo.Context) error {
 }
 
 // getConsentExport is the portability export (Art. 15, 20): the visitor's
-// records as one JSON document.
+// records as one JSON document, or (format=csv) as the log's CSV.
 func (s *Server) getConsentExport(c echo.Context) error {
 	id, es, err := s.consentEvents(c)
 	if err != nil {
@@ -76,16 +78,38 @@ func (s *Server) getConsentExport(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	format := cmp.Or(c.QueryParam("format"), "json")
+	if format != "json" && format != "csv" {
+		shown := strings.ToValidUTF8(format[:min(len(format), 40)], "")
+		c.Set(labelsKey, templates.Labels{"format": ""}) // its message names the value
+		return consent.FieldError(consent.EInvalid, "format", "%q is not an export format: use json or csv", shown).
+			Say("e_not_a_consent_export_format", map[string]any{"Value": shown})
+	}
 	u := currentUser(c)
 	detail, said := requestDetail(req, "")
 	if err := s.audit(c, u.Email, "dsr_export", id.String(), detail, said...); err != nil {
 		return err
 	}
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-%s.%s"`, id, format))
+	if format == "csv" {
+		// The log's CSV: its columns, its neutralised cells.
+		c.Response().Header().Set("Content-Type", "text/csv; charset=utf-8")
+		c.Response().WriteHeader(http.StatusOK)
+		enc, err := export.NewEncoder(c.Response(), "csv", export.NewCatalog(c.Request().Context(), s.cfg.Store))
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			if err := enc.Encode(e); err != nil {
+				return err
+			}
+		}
+		return enc.Close()
+	}
 	doc, err := s.portability(c, id, es)
 	if err != nil {
 		return err
 	}
-	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="consent-%s.json"`, id))
 	return c.JSONPretty(http.StatusOK, doc, "  ")
 }
 
