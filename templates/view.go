@@ -43,8 +43,22 @@ func (b Banner) ModalAttr() string {
 	return "true"
 }
 
-// Checked reports whether a category's toggle starts on.
-func (b Banner) Checked(c consent.Category) bool { return c.Required || b.Granted[c.Key] }
+// Checked reports whether a category's toggle starts on: never one the
+// visitor's Global Privacy Control signal keeps off.
+func (b Banner) Checked(c consent.Category) bool {
+	return c.Required || b.Granted[c.Key] && !b.GPCLocks(c)
+}
+
+// GPCBinds reports whether the visitor's Global Privacy Control signal
+// decides for them: in an opt-out or notice region it is a binding opt-out
+// that no choice overrides (consent.Site.Decide), so the banner must not
+// offer one; in an opt-in region it only leaves its categories out of
+// "accept all".
+func (b Banner) GPCBinds() bool { return b.GPC && b.Mode != consent.OptIn }
+
+// GPCLocks reports whether c's switch is held off by the signal: shown off,
+// disabled, and saying why.
+func (b Banner) GPCLocks(c consent.Category) bool { return b.GPCBinds() && c.GPC && !c.Required }
 
 // providerSentence says who provides a service as a sentence of the
 // visitor's language, its full stop the language's own, followed by the

@@ -23,6 +23,10 @@ type consentResponse struct {
 	Revision  int       `json:"revision"`
 	Granted   []string  `json:"granted"`
 	GPC       bool      `json:"gpc"`
+	// GPCDenied names the categories the request asked for that the
+	// visitor's Global Privacy Control signal kept off, a binding opt-out
+	// in an opt-out or notice region; absent when there are none.
+	GPCDenied []string `json:"gpc_denied,omitempty"`
 }
 
 // postConsent records one decision and answers 201 with the signed token only
@@ -114,7 +118,7 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	}
 	return &consentResponse{
 		ConsentID: consentID, EventID: eventID, Token: tok, ExpiresAt: ev.Expires,
-		Revision: ev.Revision, Granted: ev.Granted, GPC: ev.GPC,
+		Revision: ev.Revision, Granted: ev.Granted, GPC: ev.GPC, GPCDenied: d.GPCDenied,
 	}, nil
 }
 

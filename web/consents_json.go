@@ -91,5 +91,15 @@ func (r *consentResponse) appendJSON(b []byte) []byte {
 	}
 	b = append(b, `,"gpc":`...)
 	b = strconv.AppendBool(b, r.GPC)
+	if len(r.GPCDenied) > 0 {
+		b = append(b, `,"gpc_denied":[`...)
+		for i, g := range r.GPCDenied {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = token.AppendJSONString(b, g)
+		}
+		b = append(b, ']')
+	}
 	return append(b, "}\n"...)
 }

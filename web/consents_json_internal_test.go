@@ -22,6 +22,8 @@ func TestConsentJSONAsEncodingJSON(t *testing.T) {
 		{ExpiresAt: at.Add(-time.Hour * 24 * 365 * 57).In(time.FixedZone("x", 3600)), Granted: []string{"<b>&amp;", `quo"te\`, "naïve", "line\nbreak\x00\x1f", "\u2028\u2029", "bad\xffutf8", "ok"}},
 		{ExpiresAt: time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC), Revision: 1 << 40},
 		{ExpiresAt: time.Date(0, 1, 1, 0, 0, 0, 1, time.UTC)},
+		{ExpiresAt: at, Granted: []string{"necessary"}, GPC: true, GPCDenied: []string{"marketing", `ads"`}},
+		{ExpiresAt: at, GPCDenied: []string{}},
 	} {
 		var want bytes.Buffer
 		if err := json.NewEncoder(&want).Encode(&r); err != nil {

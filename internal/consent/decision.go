@@ -53,6 +53,10 @@ type Decision struct {
 	Revision  int
 	Granted   []string // sorted category keys, necessary always included
 	GPC       bool
+	// GPCDenied are the categories the request asked for that the Global
+	// Privacy Control signal kept off (sorted): a binding opt-out in an
+	// opt-out or notice region, so the answer can say why they are missing.
+	GPCDenied []string
 	Where     Jurisdiction
 	RequestID uuid.UUID // uuid.Nil when the client sent none
 }
@@ -125,6 +129,9 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 			v = true
 		}
 		if c.GPC && d.GPC && where.Mode != OptIn && !c.Required {
+			if v || r.Action == AcceptAll {
+				d.GPCDenied = append(d.GPCDenied, c.Key)
+			}
 			v = false
 		}
 		if v && !slices.Contains(d.Granted, c.Key) {
@@ -135,6 +142,7 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 		}
 	}
 	sort.Strings(d.Granted)
+	sort.Strings(d.GPCDenied)
 	return d, nil
 }
 
