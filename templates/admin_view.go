@@ -54,6 +54,17 @@ func (a Admin) Time(t time.Time) string {
 	return s
 }
 
+// Isolated is a value as written (a site's name) in a title, which is
+// text, not HTML, so that no <bdi> can keep it apart: in a right-to-left
+// console it is a first-strong isolate (U+2068 … U+2069), which keeps a
+// Latin name and what follows it ('Shop 2: …') in their own order.
+func (a Admin) Isolated(s string) string {
+	if a.T.Dir() == "rtl" {
+		return "\u2068" + s + "\u2069"
+	}
+	return s
+}
+
 // Login is the sign-in form.
 type Login struct {
 	Email, Next string

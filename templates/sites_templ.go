@@ -4008,7 +4008,7 @@ func changes(rows []ChangeRow) templ.Component {
 	})
 }
 
-// DiffPage compares two revisions of a site.
+// DiffPage compares two revisions of a site, named as its editor names it.
 func DiffPage(a Admin, v DiffView) templ.Component {
 	return templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 		templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
@@ -4094,7 +4094,7 @@ func DiffPage(a Admin, v DiffView) templ.Component {
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = adminLayout(a, v.Site+a.T.Colon()+a.T.T("a_revision")+" "+itoa(v.A)+" → "+itoa(v.B)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var237), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = adminLayout(a, a.Isolated(v.Name)+a.T.Colon()+a.T.T("a_revision")+" "+itoa(v.A)+" → "+itoa(v.B)).Render(templ.WithChildren(ctx, templ_7745c5c3_Var237), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

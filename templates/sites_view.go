@@ -126,7 +126,8 @@ func cookieList(e catalog.Entry, n int) string {
 
 // DiffView compares two revisions.
 type DiffView struct {
-	Site    string
+	Site    string // the ID, for the way back to the editor
+	Name    string // the site's name, as its editor's heading says it
 	A, B    int
 	Changes []ChangeRow
 }

@@ -695,9 +695,13 @@ func (s *Server) getSiteDiff(c echo.Context) error {
 			return err
 		}
 	}
+	draft, err := s.cfg.Store.Draft(ctx, id)
+	if err != nil {
+		return err
+	}
 	a := s.adminT(c, currentUser(c))
 	return render(c, http.StatusOK, templates.DiffPage(a, templates.DiffView{
-		Site: id, A: revs[0].Revision, B: revs[1].Revision, Changes: templates.ChangeRows(a.T, revs[0], revs[1], consent.Describe(revs[0], revs[1])),
+		Site: id, Name: draft.Name, A: revs[0].Revision, B: revs[1].Revision, Changes: templates.ChangeRows(a.T, revs[0], revs[1], consent.Describe(revs[0], revs[1])),
 	}))
 }
 

@@ -219,6 +219,39 @@ func TestDiffOfEqualRevisionsSaysSo(t *testing.T) {
 	}
 }
 
+// TestDiffHeadingNamesTheSite: the revision comparison's heading names the
+// site as its editor does, by its name ('Demo Pharmacy: Revision 1 → 2'),
+// not by its ID ('demo: …'); in Arabic the name is a first-strong isolate,
+// so a Latin name keeps its place before the heading's Arabic words.
+func TestDiffHeadingNamesTheSite(t *testing.T) {
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	_, page, _ := c.get("/admin/sites/demo")
+	action, form := formFields(t, page, "basics")
+	form.Set("name", "Shop 2")
+	form.Set("retention_days", "400")
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("basics: %d %.300s", status, body)
+	}
+	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d", status)
+	}
+	if site, err := a.Store.Site(context.Background(), "demo"); err != nil || site.Name != "Shop 2" {
+		t.Fatalf("the site after publishing: %v, %v", site, err)
+	}
+	heading := regexp.MustCompile(`<h1 id="title">([^<]*)</h1>`)
+	for lang, want := range map[string]string{
+		"en": "Shop 2: Policy revision 1 → 2",
+		"de": "Shop 2: Richtlinienversion 1 → 2",
+		"ar": "\u2068Shop 2\u2069: مراجعة السياسة 1 → 2",
+	} {
+		c.speak(lang)
+		_, page, _ := c.get("/admin/sites/demo/diff?a=1&b=2")
+		if m := heading.FindStringSubmatch(page); m == nil || html.UnescapeString(m[1]) != want {
+			t.Errorf("%s: the comparison's heading is %q, want %q", lang, m, want)
+		}
+	}
+}
+
 // TestPublishFormOffersKindByWhatChanged: a retention change alone is
 // offered as an editorial revision (the log's retention is nothing a visitor
 // consented to); a change to an analytics cookie's lifetime, which visitors
