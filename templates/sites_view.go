@@ -57,6 +57,9 @@ type SiteView struct {
 	// Published says the live revision was just published, so that the
 	// owner is told it is live.
 	Published bool
+	// Saved says one of the editor's forms just saved the draft, so that
+	// the owner is told it is saved, and not yet live.
+	Saved bool
 }
 
 // popular are the catalog services a new site most often needs, shown

@@ -100,6 +100,7 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	if n, err := strconv.Atoi(c.QueryParam("published")); err == nil && v.Live != nil && n == v.Live.Revision {
 		v.Published = true
 	}
+	v.Saved = c.QueryParam("saved") == "1"
 	for _, o := range c.QueryParams()["assumed"] {
 		if slices.Contains(draft.Origins, o) {
 			v.Assumed = append(v.Assumed, o)
@@ -199,7 +200,7 @@ func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, chang
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, detail, said...); err != nil {
 		return err
 	}
-	q := url.Values{}
+	q := url.Values{"saved": {"1"}} // said on the next page
 	if l := c.FormValue("lang"); l != "" {
 		q.Set("lang", l)
 	}
