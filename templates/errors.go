@@ -31,11 +31,15 @@ var FilterLabels = Labels{
 	"lang":    "a_language",
 	"gpc":     "",
 	"before":  "",
-	"base":    "",
-	"rev":     "",
+	"base":    "a_revision_first", // the revisions compared, in the form's order
+	"rev":     "a_revision_second",
 	"view":    "", // the dashboard export's: its message names it
 	"format":  "", // the log export's: its message names it
 }
+
+// DiffLabels are the revision comparison's: the two revisions, in the
+// order its form asks for them.
+var DiffLabels = Labels{"a": "a_revision_first", "b": "a_revision_second"}
 
 // RequestLabels are the data-subject request forms' fields.
 var RequestLabels = Labels{
@@ -110,7 +114,9 @@ var EraseLabels = Labels{"reason": "a_reason"}
 // ("Privacy policy link (English, en)"). Each value the message shows as
 // written (an ID, an origin, a service's name) is in a <bdi> of its own on
 // the page, which keeps it whole and in its own direction in an Arabic
-// sentence.
+// sentence. An empty value, the message's only argument, is said to be
+// missing after the field's label ('Second revision: none given'), not
+// quoted as nothing ('“” is not a revision number').
 func ErrorWords(t *i18n.Localizer, err error, labels Labels) Phrase {
 	var e *consent.Error
 	if !errors.As(err, &e) {
@@ -123,6 +129,9 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) Phrase {
 		}
 	}
 	label, known := labels[e.Field]
+	if v, ok := e.Args["Value"].(string); ok && v == "" && len(e.Args) == 1 && e.Field != "" && (!known || label != "") {
+		msg = Plain(t.T("e_none_given")) // not '“” is not …': after the field's label
+	}
 	switch {
 	case e.Field == "" || known && label == "":
 		return msg

@@ -76,7 +76,7 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 		{get("/admin/log/export?format=csv&country=DEU", 400), "Land: „DEU“ ist kein zweibuchstabiger Ländercode"},
 		{get("/admin/dashboard?to=1999-12-31", 400), "Bis: „1999-12-31“ liegt vor 2000, vor jeder Entscheidung"},
 		{get("/admin/dashboard?from=2025-01-01&to=2026-06-30", 400), "Der Zeitraum darf höchstens ein Jahr umfassen."},
-		{get("/admin/dashboard?rev=x", 400), "„x“ ist keine Versionsnummer."},
+		{get("/admin/dashboard?rev=x", 400), "Zweite Version: „x“ ist keine Versionsnummer."},
 		{post("/admin/requests", record), "Eingegangen am: darf nicht nach dem heutigen Tag liegen"},
 		{post("/admin/requests/"+n+"/answer", url.Values{"answered": {"2026-13-01"}, "outcome": {"sent"}}), "Beantwortet am: „2026-13-01“ ist kein Tag: verwenden Sie JJJJ-MM-TT"},
 		{post("/admin/requests/"+n+"/extend", url.Values{"months": {"1"}, "reason": {""}}), "Grund für die Verzögerung: erforderlich, höchstens 500 Zeichen"},

@@ -689,7 +689,7 @@ func (s *Server) getSiteDiff(c echo.Context) error {
 	for i, k := range []string{"a", "b"} {
 		n, err := strconv.Atoi(c.QueryParam(k))
 		if err != nil || n < 1 {
-			c.Set(labelsKey, templates.Labels{"a": "", "b": ""}) // its message names the value
+			c.Set(labelsKey, templates.DiffLabels)
 			return consent.FieldError(consent.EInvalid, k, "give a revision number").Say("e_not_a_revision", map[string]any{"Value": auth.Clip(c.QueryParam(k), 40)})
 		}
 		if revs[i], err = s.cfg.Store.Revision(ctx, id, n); err != nil {
