@@ -3,6 +3,8 @@ package templates
 import (
 	"errors"
 	"maps"
+	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -114,10 +116,21 @@ var EraseLabels = Labels{"reason": "a_reason"}
 // ("Privacy policy link (English, en)"). Each value the message shows as
 // written (an ID, an origin, a service's name) is in a <bdi> of its own on
 // the page, which keeps it whole and in its own direction in an Arabic
-// sentence. An empty value, the message's only argument, is said to be
+// sentence. A form refused for several fields at once (errors.Join) says
+// each error, in order, a part of its own (Phrase.Parts). An empty value, the message's only argument, is said to be
 // missing after the field's label ('Second revision: none given'), not
 // quoted as nothing ('“” is not a revision number').
 func ErrorWords(t *i18n.Localizer, err error, labels Labels) Phrase {
+	if joined, ok := err.(interface{ Unwrap() []error }); ok {
+		var out Phrase
+		for i, e := range joined.Unwrap() {
+			if i > 0 {
+				out = append(out, piece{brk: true})
+			}
+			out = append(out, ErrorWords(t, e, labels)...)
+		}
+		return out
+	}
 	var e *consent.Error
 	if !errors.As(err, &e) {
 		return Plain(err.Error())
@@ -144,16 +157,31 @@ func ErrorWords(t *i18n.Localizer, err error, labels Labels) Phrase {
 	return msg.Around(t.T(label)+t.Colon(), "")
 }
 
-// invalid marks a form's field when the refusal the page shows (errorNote,
-// form-error) is about it, as the form's labels name it: aria-invalid, and
-// described by the refusal after its own help (help, the ids that
-// describe it anyway). Any other field keeps its help.
-func invalid(at, field string, help ...string) templ.Attributes {
-	if at == "" || at != field {
+// Faults are the fields a refused form's errors are about, as its labels
+// name them, one for each error in the order the refusal says them ("" for
+// one about no field the form has), so that the page marks each field.
+type Faults []string
+
+// invalid marks a form's field when an error the page shows (errorNote) is
+// about it: aria-invalid, and described by that error after its own help
+// (help, the ids that describe it anyway): the refusal (form-error), or
+// its own part of it (form-error-N) when the form was refused for several
+// fields at once. Any other field keeps its help.
+func invalid(at Faults, field string, help ...string) templ.Attributes {
+	i := slices.Index(at, field)
+	if i < 0 {
 		if len(help) == 0 {
 			return nil
 		}
 		return templ.Attributes{"aria-describedby": strings.Join(help, " ")}
 	}
-	return templ.Attributes{"aria-invalid": "true", "aria-describedby": strings.Join(append(help, "form-error"), " ")}
+	note := "form-error"
+	if len(at) > 1 {
+		note = errorPartID(i)
+	}
+	return templ.Attributes{"aria-invalid": "true", "aria-describedby": strings.Join(append(help, note), " ")}
 }
+
+// errorPartID is the id of the i-th error (from 0) of a refusal that
+// says several.
+func errorPartID(i int) string { return "form-error-" + strconv.Itoa(i+1) }

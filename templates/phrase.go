@@ -28,15 +28,32 @@ type Phrase []piece
 type piece struct {
 	text    string
 	written bool
+	brk     bool // between two errors of one refusal (Parts)
 }
 
 // String is the Phrase as plain text, for a test or a title.
 func (p Phrase) String() string {
 	var b strings.Builder
 	for _, x := range p {
+		if x.brk {
+			b.WriteString(" ")
+		}
 		b.WriteString(x.text)
 	}
 	return b.String()
+}
+
+// Parts are the errors a refusal says, each a Phrase of its own: one,
+// unless a form was refused for several fields at once (ErrorWords).
+func (p Phrase) Parts() []Phrase {
+	var out []Phrase
+	at := 0
+	for i, x := range p {
+		if x.brk {
+			out, at = append(out, p[at:i]), i+1
+		}
+	}
+	return append(out, p[at:])
 }
 
 // Render writes the Phrase as HTML, escaped, each value as written in a
@@ -48,6 +65,8 @@ func (p Phrase) Render(_ context.Context, w io.Writer) error {
 	var b strings.Builder
 	for _, x := range p {
 		switch {
+		case x.brk:
+			b.WriteString(" ")
 		case x.written && utf8.RuneCountInString(x.text) <= whole:
 			b.WriteString(`<bdi class="whole">` + templ.EscapeString(x.text) + "</bdi>")
 		case x.written:

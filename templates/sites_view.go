@@ -19,6 +19,8 @@ import (
 type SitesView struct {
 	Sites []*consent.Site
 	Error Phrase
+	// Invalid are the new-site form's fields Error is about, which it marks.
+	Invalid Faults
 	// ID, Name and Origin are what the owner typed into the new-site form
 	// when it was refused, so that nothing typed is lost.
 	ID, Name, Origin string
@@ -41,9 +43,9 @@ type SiteView struct {
 	// EditCookies are the cookie lines as typed, shown again when refused.
 	EditCookies string
 	Error       Phrase
-	// Invalid is the field Error is about, as the form's labels name it
-	// ("lifetime"), which the form marks.
-	Invalid string
+	// Invalid are the fields Error is about, as the form's labels name
+	// them ("lifetime"), which the form marks.
+	Invalid Faults
 	// Query is the catalog search; Found what it found (the popular
 	// services when nothing was searched); CatalogSize the catalog's size.
 	Query       string

@@ -33,6 +33,7 @@ func (s *Server) sitesPage(c echo.Context, status int, msg templates.Phrase) err
 	v := templates.SitesView{Sites: sites, Error: msg}
 	if c.Request().Method == http.MethodPost {
 		v.ID, v.Name, v.Origin = c.FormValue("id"), c.FormValue("name"), c.FormValue("origin")
+		v.Invalid, _ = c.Get(invalidKey).(templates.Faults)
 	}
 	return render(c, status, templates.SitesPage(s.adminT(c, currentUser(c)), v))
 }
@@ -54,9 +55,14 @@ func (s *Server) postSites(c echo.Context) error {
 		}
 	}
 	show := func(msg templates.Phrase) error { return s.sitesPage(c, http.StatusBadRequest, msg) }
+	// Every field's fault at once: the form asks for no more.
+	errs := site.IdentityErrors()
 	if _, err := s.cfg.Store.Draft(c.Request().Context(), site.ID); err == nil {
-		return s.formError(c, consent.FieldError(consent.EInvalid, "id", "a site %q exists already", site.ID).
-			Say("e_site_exists", map[string]any{"Value": site.ID}), templates.NewSiteLabels, show)
+		errs = append([]error{consent.FieldError(consent.EInvalid, "id", "a site %q exists already", site.ID).
+			Say("e_site_exists", map[string]any{"Value": site.ID})}, errs...)
+	}
+	if len(errs) > 0 {
+		return s.formError(c, errors.Join(errs...), templates.NewSiteLabels, show)
 	}
 	if err := s.cfg.Store.SaveDraft(c.Request().Context(), site); err != nil {
 		return s.formError(c, err, templates.NewSiteLabels, show)
@@ -135,7 +141,7 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg templates.Phrase, 
 		}
 	}
 	v.Error = msg
-	v.Invalid, _ = c.Get(invalidKey).(string)
+	v.Invalid, _ = c.Get(invalidKey).(templates.Faults)
 	return render(c, status, templates.SitePage(s.adminT(c, currentUser(c)), v))
 }
 

@@ -180,24 +180,35 @@ func (s *Server) databaseDown(ctx context.Context) bool {
 
 // formError shows a validation error on the page it came from, in the
 // console's language and naming the field by the form's labels; anything
-// else is a real failure.
-// The field at fault, when the form has it, is kept under invalidKey, so
-// that the page marks it (templates.Invalid).
+// else is a real failure. err may join several (errors.Join), one a field,
+// which the page says together.
+// The fields at fault, when the form has them, are kept under invalidKey,
+// so that the page marks each (templates.Faults).
 func (s *Server) formError(c echo.Context, err error, labels templates.Labels, show func(templates.Phrase) error) error {
 	if code := consent.ErrorCode(err); code == consent.EInvalid || code == consent.EUnprocessed {
-		var e *consent.Error
-		if errors.As(err, &e) {
-			if _, ok := labels[e.Field]; ok {
-				c.Set(invalidKey, e.Field)
-			}
+		each := []error{err}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			each = joined.Unwrap()
 		}
+		var faults templates.Faults
+		for _, one := range each {
+			var e *consent.Error
+			field := ""
+			if errors.As(one, &e) {
+				if _, ok := labels[e.Field]; ok {
+					field = e.Field
+				}
+			}
+			faults = append(faults, field)
+		}
+		c.Set(invalidKey, faults)
 		return show(s.errorWords(c, err, labels))
 	}
 	return err
 }
 
-// invalidKey holds the field a refused form has at fault, as its labels
-// name it.
+// invalidKey holds the fields a refused form has at fault, as its labels
+// name them.
 const invalidKey = "form_invalid"
 
 // errorWords is err as the signed-in user's console says it.

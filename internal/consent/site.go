@@ -257,23 +257,40 @@ func ValidSiteID(id string) bool { return siteIDPattern.MatchString(id) }
 
 // Validate checks a site configuration and names the first field at fault.
 func (s *Site) Validate() error {
+	if errs := s.IdentityErrors(); len(errs) > 0 {
+		return errs[0]
+	}
+	return s.validateRest()
+}
+
+// IdentityErrors are what is wrong with a site's ID, its name and its
+// origins, the first fault of each, in that order: Validate names the
+// first, a form that asks for no more than these (a new site) says them
+// all at once.
+func (s *Site) IdentityErrors() []error {
+	var errs []error
 	if !ValidSiteID(s.ID) {
-		return FieldError(EInvalid, "id", "must be 1-63 lower-case letters, digits or dashes").Say("e_site_id", nil)
+		errs = append(errs, FieldError(EInvalid, "id", "must be 1-63 lower-case letters, digits or dashes").Say("e_site_id", nil))
 	}
 	if strings.TrimSpace(s.Name) == "" {
-		return FieldError(EInvalid, "name", "is required").Say("e_required", nil)
+		errs = append(errs, FieldError(EInvalid, "name", "is required").Say("e_required", nil))
 	}
 	for i, o := range s.Origins {
 		if NormalizeOrigin(o) == o {
 			continue
 		}
 		if len(s.Origins) == 1 { // no entry to point at among others
-			return FieldError(EInvalid, "origins", "%q is not an origin like https://shop.example", o).
-				Say("e_not_an_origin_one", map[string]any{"Value": clip(o, 60)})
+			return append(errs, FieldError(EInvalid, "origins", "%q is not an origin like https://shop.example", o).
+				Say("e_not_an_origin_one", map[string]any{"Value": clip(o, 60)}))
 		}
-		return FieldError(EInvalid, "origins", "%q (entry %d) is not an origin like https://shop.example", o, i+1).
-			Say("e_not_an_origin", map[string]any{"Value": clip(o, 60), "N": i + 1})
+		return append(errs, FieldError(EInvalid, "origins", "%q (entry %d) is not an origin like https://shop.example", o, i+1).
+			Say("e_not_an_origin", map[string]any{"Value": clip(o, 60), "N": i + 1}))
 	}
+	return errs
+}
+
+// validateRest is Validate after the site's identity.
+func (s *Site) validateRest() error {
 	seen := map[string]bool{}
 	for _, c := range s.Categories {
 		if !keyPattern.MatchString(c.Key) {
