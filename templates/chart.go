@@ -12,17 +12,34 @@ import (
 )
 
 // The charts are drawn on the server as SVG in a fixed coordinate space
-// that the browser scales to the page's width: plot is the area inside the
-// axes, margins hold the tick labels and the axis titles.
-const (
-	chartW, chartH      = 960.0, 290.0
-	plotLeft, plotRight = 70.0, 946.0 // LTR; mirrored in RTL
-	plotTop, plotBottom = 14.0, 222.0
-	tickFont            = 12.0
-	charWidth           = 0.62 * tickFont // a generous average advance, to keep labels apart
-	labelGap            = 10.0
-	xTitleY, yTitleX    = 282.0, 16.0
-)
+// that the browser scales to the chart's width, so their text is scaled
+// too: each chart is drawn twice, wide for a desktop and narrow for a
+// phone, and admin.css shows the one whose labels the width keeps readable
+// (.chart svg.wide at 55em and more). Drawn wide only, a phone shrank the
+// labels to 3.5 px.
+const labelGap = 10.0 // between two date labels, in the chart's units
+
+// geometry is a chart's coordinate space: its size, the plot inside the
+// axes (left to right; mirrored in right-to-left layouts), the labels'
+// font size, and where the axis titles stand; margins hold the labels.
+type geometry struct {
+	Class          string // wide or narrow, as admin.css shows it
+	Suffix         string // of the chart's element ids and test ids: "" for wide
+	W, H           float64
+	Left, Right    float64
+	Top, Bottom    float64
+	Font           float64
+	TitleY, YTitle float64 // the x title's baseline, the rotated y title's centre
+}
+
+// charts are the two drawings of a chart, the wide one first. Wide is
+// about 14 px text at 1,140 px and 10 px at 55em, where admin.css shows
+// narrow instead: 360 units at most 480 px wide, its text 10 to 19 px
+// (at 320 px, 262 px wide).
+var charts = []geometry{
+	{Class: "wide", W: 960, H: 290, Left: 70, Right: 946, Top: 14, Bottom: 222, Font: 12, TitleY: 282, YTitle: 16},
+	{Class: "narrow", Suffix: "-narrow", W: 360, H: 306, Left: 76, Right: 350, Top: 14, Bottom: 226, Font: 14, TitleY: 294, YTitle: 16},
+}
 
 // dates formats the rollup's UTC days in the console language: month names
 // and the order of day, month and year come from the locale.
@@ -82,6 +99,7 @@ type yTick struct {
 // starting side: right in right-to-left layouts, where time runs from right
 // to left as the page reads), its ticks, and the day slots along x.
 type axes struct {
+	geometry
 	RTL        bool
 	Days       int
 	XTicks     []xTick
@@ -103,20 +121,33 @@ type axes struct {
 	labelWidth func(string) float64
 }
 
-func newAxes(rtl bool, days int, from time.Time, d dates) axes {
-	a := axes{RTL: rtl, Days: max(days, 1), PlotL: plotLeft, PlotR: plotRight, PlotT: plotTop, PlotB: plotBottom,
-		ViewBox: "0 0 " + num(chartW) + " " + num(chartH), TitleY: xTitleY}
+func newAxes(g geometry, rtl bool, days int, from time.Time, d dates) axes {
+	a := axes{geometry: g, RTL: rtl, Days: max(days, 1), PlotL: g.Left, PlotR: g.Right, PlotT: g.Top, PlotB: g.Bottom,
+		ViewBox: "0 0 " + num(g.W) + " " + num(g.H), TitleY: g.TitleY}
 	a.slot = (a.PlotR - a.PlotL) / float64(a.Days)
-	a.AxisX, a.YLabelX, a.YAnchor, a.YTitleX = a.PlotL, a.PlotL-6, "end", yTitleX
+	a.AxisX, a.YLabelX, a.YAnchor, a.YTitleX = a.PlotL, a.PlotL-6, "end", g.YTitle
 	if rtl {
-		a.AxisX, a.YLabelX, a.YAnchor, a.YTitleX = a.PlotR, a.PlotR+6, "start", chartW-yTitleX
-		a.PlotL, a.PlotR = chartW-plotRight, chartW-plotLeft
+		a.YAnchor, a.YTitleX = "start", g.W-g.YTitle
+		a.PlotL, a.PlotR = g.W-g.Right, g.W-g.Left
 		a.AxisX, a.YLabelX = a.PlotR, a.PlotR+6
 	}
+	charWidth := 0.62 * g.Font // a generous average advance, to keep labels apart
 	a.labelWidth = func(s string) float64 { return float64(utf8.RuneCountInString(s)) * charWidth }
 	a.XTicks = a.dateTicks(from, d)
 	return a
 }
+
+// FontSize is the labels' font size, as an SVG attribute.
+func (a axes) FontSize() string { return num(a.Font) }
+
+// YLabelY is where a y label's baseline stands for a gridline at y: about
+// level with its middle.
+func (a axes) YLabelY(y float64) float64 { return y + a.Font/3 }
+
+// XLabelY and SubY are the baselines of the date labels and of the years
+// under them.
+func (a axes) XLabelY() float64 { return a.PlotB + a.Font*5/3 }
+func (a axes) SubY() float64    { return a.PlotB + a.Font*19/6 }
 
 // X is the centre of day i of the period (0 the first), or of a point
 // i days in, fractional.
@@ -133,11 +164,13 @@ func (a axes) Slot() float64 { return a.slot }
 // dateTicks labels days at a spacing that suits the period: every day up to
 // two weeks, Mondays up to about six weeks, the 1st and 15th up to four
 // months, the 1st of each month beyond (with the year under the first and
-// under January). A label that would touch its neighbour is left out; one that
-// would cross the plot's edge is kept inside it.
+// under January). A label that would touch its neighbour is left out (a
+// year under it goes under the next one kept); one that would cross the
+// plot's edge is kept inside it.
 func (a axes) dateTicks(from time.Time, d dates) []xTick {
 	var out []xTick
 	lastEdge := math.Inf(-1)
+	year := ""
 	for i := 0; i < a.Days; i++ {
 		t := from.AddDate(0, 0, i)
 		var label, sub string
@@ -163,18 +196,22 @@ func (a axes) dateTicks(from time.Time, d dates) []xTick {
 		if label == "" {
 			continue
 		}
+		if sub != "" {
+			year = sub
+		}
 		w := a.labelWidth(label)
 		x := min(max(a.X(float64(i)), a.PlotL+w/2), a.PlotR-w/2)
 		// Distance along the reading direction, so RTL keeps the same rule.
 		pos := x - w/2
 		if a.RTL {
-			pos = chartW - x - w/2
+			pos = a.W - x - w/2
 		}
 		if pos < lastEdge+labelGap {
 			continue
 		}
 		lastEdge = pos + w
-		out = append(out, xTick{X: x, Label: label, Sub: sub})
+		out = append(out, xTick{X: x, Label: label, Sub: year})
+		year = ""
 	}
 	return out
 }

@@ -83,9 +83,9 @@ func (d Dashboard) PeriodURL(today time.Time, days int) string {
 	return "/admin/dashboard?" + v.Encode()
 }
 
-// decisionsChart lays out the decisions per day.
-func (d Dashboard) decisionsChart(a Admin) (axes, []bar) {
-	ax := newAxes(a.T.Dir() == "rtl", d.Days(), d.From, newDates(a.T))
+// decisionsChart lays out the decisions per day in g.
+func (d Dashboard) decisionsChart(a Admin, g geometry) (axes, []bar) {
+	ax := newAxes(g, a.T.Dir() == "rtl", d.Days(), d.From, newDates(a.T))
 	var top int64
 	for _, s := range d.Stats.Days {
 		top = max(top, s.Total)
@@ -94,9 +94,9 @@ func (d Dashboard) decisionsChart(a Admin) (axes, []bar) {
 	return ax, ax.bars(d.Stats.Days)
 }
 
-// optInChart lays out each optional category's opt-in rate.
-func (d Dashboard) optInChart(a Admin) (axes, []line) {
-	ax := newAxes(a.T.Dir() == "rtl", d.Days(), d.From, newDates(a.T))
+// optInChart lays out each optional category's opt-in rate in g.
+func (d Dashboard) optInChart(a Admin, g geometry) (axes, []line) {
+	ax := newAxes(g, a.T.Dir() == "rtl", d.Days(), d.From, newDates(a.T))
 	ax.percentTicks(a.T)
 	var lines []line
 	for _, s := range d.OptIn {
