@@ -336,11 +336,12 @@
       return Consentry.get();
     });
   }
-  // Sends a decision. A 503 (the server cannot store it right now), a
-  // network error or no answer within 10 s is tried again, at most tries
+  // Sends a decision. A 503 (the server cannot store it right now), a 429,
+  // a network error or no answer within 10 s is tried again, at most tries
   // times in all, after Retry-After or wait seconds, whichever is longer,
   // the wait doubling each time. Every attempt carries the same request_id,
   // so the server stores the decision once however many attempts reach it.
+  // Any other refusal is final: trying again would be refused again.
   function post(body, tries, wait) {
     var ctl = window.AbortController && new AbortController();
     var timer = ctl && setTimeout(function () { ctl.abort(); }, 10000);
@@ -353,7 +354,7 @@
       method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(body), signal: ctl && ctl.signal
     }).then(function (res) {
       clearTimeout(timer);
-      if (res.status === 503 && tries > 1) return again(+res.headers.get("Retry-After"));
+      if ((res.status === 503 || res.status === 429) && tries > 1) return again(+res.headers.get("Retry-After"));
       return res.json().then(function (j) {
         if (!res.ok) throw new Error(j.error ? j.error.message : res.statusText);
         return j;
@@ -486,7 +487,10 @@
   function fail(err) {
     var v = visible();
     var p = v && v.querySelector(".cy-error");
-    if (p) { p.textContent = err.message; p.hidden = false; }
+    // The visitor is told in the banner's language; the reason, which is
+    // the site's to fix, goes to the console.
+    if (p) { p.textContent = ui && ui.texts && ui.texts.save_failed || err.message; p.hidden = false; }
+    console.warn("consentry:", err.message);
   }
 
   function onClick(ev) {

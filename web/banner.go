@@ -21,9 +21,10 @@ import (
 //	"services": [{"name":"YouTube","category":"marketing","hosts":["youtube.com",…],"cookies":["YSC",…]}]
 //	            the site's services that name hosts; a host covers its subdomains
 //	"signals": {"uet":"marketing","meta":"marketing"}: which category grants each vendor signal
-//	"texts": {"ph_blocked":"… {service} … {category} …","ph_cookies":"… {cookies} …","ph_once":"…","ph_allow":"… {category} …","sep":", "}
+//	"texts": {"ph_blocked":"… {service} … {category} …","ph_cookies":"… {cookies} …","ph_once":"…","ph_allow":"… {category} …","sep":", ","save_failed":"…"}
 //	          the placeholder's texts in the visitor's language, {…} to be replaced; sep
-//	          joins the cookie names of {cookies} as the language separates a list
+//	          joins the cookie names of {cookies} as the language separates a list;
+//	          save_failed is what the banner says when a decision is not recorded
 //	"categories": [{…, "name":"Marketing"}]: each category's name in that language
 type bannerState struct {
 	Site     string       `json:"site"`
@@ -72,7 +73,7 @@ type bannerService struct {
 // the visitor's language, with {service}, {category} and {cookies} for the
 // snippet to fill in, and the separator it joins the cookie names with.
 func placeholders(loc *i18n.Localizer) map[string]string {
-	out := map[string]string{"sep": loc.ListSep()}
+	out := map[string]string{"sep": loc.ListSep(), "save_failed": loc.T("banner_save_failed")}
 	for _, id := range []string{"ph_blocked", "ph_cookies", "ph_once", "ph_allow"} {
 		out[id] = loc.TData(id, map[string]any{"Service": "{service}", "Category": "{category}", "Cookies": "{cookies}"})
 	}

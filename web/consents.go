@@ -175,10 +175,18 @@ func (s *Server) checkOrigin(c echo.Context, site *consent.Site) error {
 		return nil
 	}
 	c.Response().Header().Add("Vary", "Origin")
+	// The page may read the answer, a refusal too: the snippet then says
+	// the choice was not saved instead of taking it for a network error
+	// and trying again. Reading a refusal gives the page nothing and
+	// records nothing.
+	c.Response().Header().Set("Access-Control-Allow-Origin", origin)
 	if !site.AllowsOrigin(origin) {
+		if s.refused.due(site.ID, origin, time.Now()) {
+			s.cfg.Log.Warn("consent refused: the page's origin is not one the site allows (add it to the site's origins if it is yours)",
+				"site", site.ID, "origin", truncate(origin, 200))
+		}
 		return consent.Errorf(consent.EForbidden, "origin %q may not record consents for site %q", origin, site.ID)
 	}
-	c.Response().Header().Set("Access-Control-Allow-Origin", origin)
 	// The snippet reads Retry-After from a 503 to know when to try again.
 	c.Response().Header().Set("Access-Control-Expose-Headers", "Retry-After")
 	return nil

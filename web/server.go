@@ -69,6 +69,7 @@ type Server struct {
 	sites   siteCache
 	texts   sync.Map // snapshotKey → [32]byte, see snapshot
 	metrics *metrics
+	refused originRefusals
 	// bannerVary names every request header the banner answer depends on.
 	bannerVary string
 }
