@@ -44,7 +44,13 @@ func (w changeWords) said(c consent.Change) words.Words {
 			args[k] = words.Written(v)
 		}
 	}
-	what := words.Say("a_chg_"+c.What, args)
+	what := words.Say("a_chg_field_item", args)
+	switch {
+	case c.What == consent.ChangedField && c.Item == "":
+		what = words.SayCode("a_field_", c.Field)
+	case c.What != consent.ChangedField:
+		what = words.Say("a_chg_"+c.What, args)
+	}
 	old, new := w.valueWords(c, c.Old, c.OldDays), w.valueWords(c, c.New, c.NewDays)
 	switch c.What {
 	case consent.AddedService:
@@ -56,12 +62,6 @@ func (w changeWords) said(c consent.Change) words.Words {
 			"Note": words.SayN("a_chg_cookies", len(names), map[string]words.Words{"Names": words.Written(c.New)})})
 	case consent.AddedCookie:
 		return words.Say("a_audit_change_note", map[string]words.Words{"What": what, "Note": new})
-	case consent.ChangedField:
-		if c.Item == "" {
-			what = words.SayCode("a_field_", c.Field)
-		} else {
-			what = words.Say("a_chg_field_item", args)
-		}
 	}
 	switch {
 	case c.Old != "" && c.New != "":

@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"html"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"strconv"
@@ -116,12 +118,27 @@ func TestConsoleErrorsInItsLanguage(t *testing.T) {
 	}
 }
 
+// madeKeys are the message keys made, not written, where an error or an
+// audit entry's words are given one: by the file and the key's expression,
+// every key it can make.
+var madeKeys = map[string][]string{
+	// consent.Appearance.ContrastPairs' keys.
+	"appearance.go: p.Key": {"e_contrast_text", "e_contrast_buttons", "e_contrast_button_edge", "e_contrast_load_once", "e_contrast_focus", "e_contrast_switch"},
+	// consent.Change's What.
+	`change_words.go: "a_chg_" + c.What`: {"a_chg_added", "a_chg_removed", "a_chg_order", "a_chg_service_added", "a_chg_service_removed",
+		"a_chg_service", "a_chg_cookie_added", "a_chg_cookie_removed", "a_chg_cookie", "a_chg_category_added", "a_chg_category_removed", "a_chg_category_gpc"},
+	// templates' appearanceLabels.
+	"change_words.go: k": {"a_layout", "a_position_banner", "a_background", "a_text_colour", "a_accent", "a_accent_text", "a_non_blocking"},
+	// consent.YesNo's values.
+	`change_words.go: "a_" + v`: {"a_yes", "a_no"},
+}
+
 // TestEveryErrorKeyIsTranslated reads the module's source (tests aside)
 // for every message key an error or an audit entry's words are given
 // (Say("key", …), words.SayN("key", n, …)) and fails when a console
 // language has no text for it.
 func TestEveryErrorKeyIsTranslated(t *testing.T) {
-	keys := map[string]string{}
+	keys, seen := map[string]string{}, map[string]bool{}
 	fset, files := moduleSource(t)
 	for _, sf := range files {
 		ast.Inspect(sf.file, func(n ast.Node) bool {
@@ -134,13 +151,28 @@ func TestEveryErrorKeyIsTranslated(t *testing.T) {
 			}
 			lit, ok := call.Args[0].(*ast.BasicLit)
 			if !ok || lit.Kind != token.STRING {
-				t.Errorf("%s: an error's message key is not a string literal", fset.Position(call.Pos()))
+				pos := fset.Position(call.Pos())
+				site := filepath.Base(pos.Filename) + ": " + types.ExprString(call.Args[0])
+				made, listed := madeKeys[site]
+				if !listed {
+					t.Errorf("%s: an error's message key is not a string literal (%s); list the keys it makes in madeKeys", pos, site)
+					return true
+				}
+				seen[site] = true
+				for _, key := range made {
+					keys[key] = pos.String()
+				}
 				return true
 			}
 			key, _ := strconv.Unquote(lit.Value)
 			keys[key] = fset.Position(lit.Pos()).String()
 			return true
 		})
+	}
+	for site := range madeKeys {
+		if !seen[site] {
+			t.Errorf("madeKeys lists %s, which the source no longer has", site)
+		}
 	}
 	if len(keys) < 30 {
 		t.Fatalf("found only %d message keys: %v", len(keys), keys)
