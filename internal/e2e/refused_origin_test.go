@@ -27,20 +27,7 @@ func TestRefusedOriginSaysSo(t *testing.T) {
 <script src="{{consentry}}/c.js" data-site="demo"></script></head><body><p>host</p></body></html>`)
 		b.navigate(url)
 		b.waitBanner()
-		eval[bool](b, `(() => {
-			window.__posts = [];
-			const f = window.fetch;
-			window.fetch = function (url, opts) {
-				const p = f.apply(this, arguments);
-				if (String(url).endsWith("/consents")) {
-					const rec = {status: 0};
-					window.__posts.push(rec);
-					p.then(r => { rec.status = r.status; }, () => { rec.status = -1; });
-				}
-				return p;
-			};
-			return true;
-		})()`)
+		b.watchPosts()
 		start := time.Now()
 		b.click("accept-all", part("accept-all"))
 		b.wait("the error on the banner", visible(part("banner")+`.querySelector(".cy-error")`))

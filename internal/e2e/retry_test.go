@@ -20,20 +20,7 @@ func TestSnippetRetriesWithTheSameRequestID(t *testing.T) {
 	b := startWith(t, func(o *app.Options) { o.BatchTimeout = 300 * time.Millisecond })
 	b.open("/demo")
 	b.waitBanner()
-	eval[bool](b, `(() => {
-		window.__posts = [];
-		const f = window.fetch;
-		window.fetch = function (url, opts) {
-			const p = f.apply(this, arguments);
-			if (String(url).endsWith("/consents")) {
-				const rec = {body: JSON.parse(opts.body), status: 0};
-				window.__posts.push(rec);
-				p.then(r => { rec.status = r.status; }, () => { rec.status = -1; });
-			}
-			return p;
-		};
-		return true;
-	})()`)
+	b.watchPosts()
 
 	lock, err := sql.Open("sqlite", strings.TrimPrefix(b.app.DB(), "sqlite:"))
 	if err != nil {
@@ -104,4 +91,24 @@ func checkRequestID(t *testing.T, s string) {
 	if at := time.Unix(sec, nsec); time.Since(at).Abs() > time.Minute {
 		t.Errorf("request_id %s is dated %v, not now", s, at)
 	}
+}
+
+// watchPosts has the page note every decision it posts, in window.__posts:
+// its body and the status answered (0 until then, -1 for a network error).
+func (b *browser) watchPosts() {
+	b.t.Helper()
+	eval[bool](b, `(() => {
+		window.__posts = [];
+		const f = window.fetch;
+		window.fetch = function (url, opts) {
+			const p = f.apply(this, arguments);
+			if (String(url).endsWith("/consents")) {
+				const rec = {body: JSON.parse(opts.body), status: 0};
+				window.__posts.push(rec);
+				p.then(r => { rec.status = r.status; }, () => { rec.status = -1; });
+			}
+			return p;
+		};
+		return true;
+	})()`)
 }
