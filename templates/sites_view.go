@@ -59,9 +59,10 @@ type SiteView struct {
 	// Published says the live revision was just published, so that the
 	// owner is told it is live.
 	Published bool
-	// Saved says one of the editor's forms just saved the draft, so that
-	// the owner is told it is saved, and not yet live.
-	Saved bool
+	// Saved is the section (its id) whose form just saved the draft, so
+	// that the owner is told there, where they are, that it is saved and
+	// not yet live; "" when nothing was just saved.
+	Saved string
 }
 
 // popular are the catalog services a new site most often needs, shown

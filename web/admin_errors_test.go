@@ -516,7 +516,7 @@ func TestRefusedTextsKeepWhatWasTyped(t *testing.T) {
 	if status != http.StatusBadRequest {
 		t.Fatalf("%d", status)
 	}
-	form := regexp.MustCompile(`(?s)<form id="texts"[^>]*data-testid="texts-form">.*?<input type="hidden" name="lang" value="([^"]*)">.*?</form>`).FindStringSubmatch(page)
+	form := regexp.MustCompile(`(?s)<form [^>]*data-testid="texts-form">.*?<input type="hidden" name="lang" value="([^"]*)">.*?</form>`).FindStringSubmatch(page)
 	if form == nil || form[1] != "fr" {
 		t.Fatalf("the refused French texts come back in another language's form (%.120q)", form)
 	}

@@ -106,7 +106,9 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	if n, err := strconv.Atoi(c.QueryParam("published")); err == nil && v.Live != nil && n == v.Live.Revision {
 		v.Published = true
 	}
-	v.Saved = c.QueryParam("saved") == "1"
+	if c.Request().Method == http.MethodGet {
+		v.Saved = s.takeFlash(c, "/admin/sites/"+draft.ID)
+	}
 	for _, o := range c.QueryParams()["assumed"] {
 		if slices.Contains(draft.Origins, o) {
 			v.Assumed = append(v.Assumed, o)
@@ -147,34 +149,33 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg templates.Phrase, 
 
 // siteEdit is a part of a site's draft that one of the editor's forms
 // saves, as its site_edit audit entry names it: in English (the detail)
-// and in words, the editor's heading of the part or what was done to it.
+// and in words, the editor's heading of the part or what was done to it;
+// and the editor's section (an id) where the owner is taken back and told
+// the draft is saved.
 type siteEdit struct {
-	what string
-	said words.Words
+	what    string
+	said    words.Words
+	section string
 }
 
 var (
-	editBasics          = siteEdit{"basics", words.Say("a_basics", nil)}
-	editTexts           = siteEdit{"texts", words.Say("a_texts", nil)}
-	editCategory        = siteEdit{"category", words.Say("a_audit_edit_category", nil)}
-	editCategoryRemoved = siteEdit{"category removed", words.Say("a_audit_edit_category_removed", nil)}
-	editCategoryRenamed = siteEdit{"category renamed", words.Say("a_audit_edit_category_renamed", nil)}
-	editService         = siteEdit{"service", words.Say("a_audit_edit_service", nil)}
-	editServiceCatalog  = siteEdit{"service from catalog", words.Say("a_audit_edit_service_catalog", nil)}
-	editCatalogUpdate   = siteEdit{"catalog update", words.Say("a_audit_edit_catalog_update", nil)}
-	editServiceRemoved  = siteEdit{"service removed", words.Say("a_audit_edit_service_removed", nil)}
+	editBasics          = siteEdit{"basics", words.Say("a_basics", nil), "basics"}
+	editTexts           = siteEdit{"texts", words.Say("a_texts", nil), "texts"}
+	editCategory        = siteEdit{"category", words.Say("a_audit_edit_category", nil), "categories"}
+	editCategoryRemoved = siteEdit{"category removed", words.Say("a_audit_edit_category_removed", nil), "categories"}
+	editCategoryRenamed = siteEdit{"category renamed", words.Say("a_audit_edit_category_renamed", nil), "categories"}
+	editService         = siteEdit{"service", words.Say("a_audit_edit_service", nil), "services"}
+	editServiceCatalog  = siteEdit{"service from catalog", words.Say("a_audit_edit_service_catalog", nil), "catalog"}
+	editCatalogUpdate   = siteEdit{"catalog update", words.Say("a_audit_edit_catalog_update", nil), "services"}
+	editServiceRemoved  = siteEdit{"service removed", words.Say("a_audit_edit_service_removed", nil), "services"}
 )
 
 // editDraft applies one form's change to a copy of the draft and saves it
-// whole, or shows the first error and saves nothing.
+// whole, or shows the first error and saves nothing. Saved, it returns the
+// owner to the section they edited (a fragment), not to the page's top,
+// and says there, once, that the draft is saved; back from the catalog,
+// to their search.
 func (s *Server) editDraft(c echo.Context, what siteEdit, change func(*consent.Site) error) error {
-	return s.editDraftAt(c, what, "", change)
-}
-
-// editDraftAt is editDraft returning the owner to where they were on the
-// page (anchor, a fragment), not to its top; back from the catalog, to
-// their search.
-func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, change func(*consent.Site) error) error {
 	ctx := c.Request().Context()
 	draft, err := s.cfg.Store.Draft(ctx, c.Param("site"))
 	if err != nil {
@@ -206,24 +207,24 @@ func (s *Server) editDraftAt(c echo.Context, what siteEdit, anchor string, chang
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, detail, said...); err != nil {
 		return err
 	}
-	q := url.Values{"saved": {"1"}} // said on the next page
+	back := "/admin/sites/" + draft.ID
+	if err := s.setFlash(c, back, what.section); err != nil {
+		return err
+	}
+	q := url.Values{}
 	if l := c.FormValue("lang"); l != "" {
 		q.Set("lang", l)
 	}
 	if assumed, _ := c.Get("assumed").([]string); len(assumed) > 0 {
 		q["assumed"] = assumed
 	}
-	if anchor == "catalog" && c.FormValue("q") != "" {
+	if what.section == editServiceCatalog.section && c.FormValue("q") != "" {
 		q.Set("catalog", c.FormValue("q"))
 	}
-	back := "/admin/sites/" + draft.ID
 	if len(q) > 0 {
 		back += "?" + q.Encode()
 	}
-	if anchor != "" {
-		back += "#" + anchor
-	}
-	return c.Redirect(http.StatusSeeOther, back)
+	return c.Redirect(http.StatusSeeOther, back+"#"+what.section)
 }
 
 // changesSaid is an audit entry's detail and words: what was done, then
@@ -478,7 +479,7 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 // stays one: the fields the owner changed are theirs, the others keep
 // following the catalog (catalog.Edited).
 func (s *Server) postSiteService(c echo.Context) error {
-	return s.editDraftAt(c, editService, "services", func(d *consent.Site) error {
+	return s.editDraft(c, editService, func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.FormValue("index"))
 		editing := err == nil && n >= 0 && n < len(d.Services)
 		var old consent.Service
@@ -563,7 +564,7 @@ func cookieFields(l string) []string {
 // postSiteCatalog adds a service from the catalog, in the category the
 // owner picked (the catalog's suggestion by default).
 func (s *Server) postSiteCatalog(c echo.Context) error {
-	return s.editDraftAt(c, editServiceCatalog, "catalog", func(d *consent.Site) error {
+	return s.editDraft(c, editServiceCatalog, func(d *consent.Site) error {
 		e, ok := catalog.Get(c.FormValue("id"))
 		if !ok {
 			return consent.FieldError(consent.EInvalid, "catalog", "%q is not in the catalog", c.FormValue("id")).
@@ -589,14 +590,14 @@ func (s *Server) postSiteCatalog(c echo.Context) error {
 // field of its catalog services that follows the catalog becomes what the
 // catalog says now; publishing makes it a revision like any other change.
 func (s *Server) postSiteCatalogUpdate(c echo.Context) error {
-	return s.editDraftAt(c, editCatalogUpdate, "services", func(d *consent.Site) error {
+	return s.editDraft(c, editCatalogUpdate, func(d *consent.Site) error {
 		catalog.Refresh(d)
 		return nil
 	})
 }
 
 func (s *Server) postSiteServiceDelete(c echo.Context) error {
-	return s.editDraftAt(c, editServiceRemoved, "services", func(d *consent.Site) error {
+	return s.editDraft(c, editServiceRemoved, func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.Param("n"))
 		if err != nil || n < 0 || n >= len(d.Services) {
 			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n")).Say("e_no_service", map[string]any{"Value": auth.Clip(c.Param("n"), 80)})

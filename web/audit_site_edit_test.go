@@ -28,7 +28,7 @@ func TestAuditSiteEditsInWords(t *testing.T) {
 		t.Fatal(err)
 	}
 	parts := map[string]string{}
-	for _, m := range regexp.MustCompile(`siteEdit\{"([^"]+)", words\.Say\("([^"]+)", nil\)\}`).FindAllSubmatch(src, -1) {
+	for _, m := range regexp.MustCompile(`siteEdit\{"([^"]+)", words\.Say\("([^"]+)", nil\), "[a-z]+"\}`).FindAllSubmatch(src, -1) {
 		parts[string(m[1])] = string(m[2])
 	}
 	if parts["basics"] == "" || parts["service from catalog"] == "" {

@@ -89,3 +89,16 @@ func csrfToken(secret []byte) string {
 	m.Write([]byte("consentry csrf"))
 	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
 }
+
+// Seal signs and encrypts v as the value of the cookie called name, with
+// the session cookies' keys: a cookie sealed under one name opens under
+// no other, so no other cookie passes for a session.
+func (s *Sessions) Seal(name string, v any) (string, error) {
+	return securecookie.EncodeMulti(name, v, s.codecs...)
+}
+
+// Unseal opens a cookie value Seal made under name into v; false for a
+// forged, foreign or expired one.
+func (s *Sessions) Unseal(name, value string, v any) bool {
+	return securecookie.DecodeMulti(name, value, v, s.codecs...) == nil
+}

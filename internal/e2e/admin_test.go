@@ -71,7 +71,7 @@ func (b *browser) draftRetention() {
 	b.t.Helper()
 	b.signIn("/admin/sites/demo")
 	b.do("keeping decisions 400 days", chromedp.SetValue(chromedp.CSS("#b-retention"), "400"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en&saved=1")
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en#basics")
 }
 
 // signIn signs in to the console with the demo admin's email and password

@@ -22,7 +22,7 @@ func TestPublishPageSaysChangesInWords(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#b-origins"), eval[string](b, `document.querySelector("#b-origins").value`)+"\nhttps://shop.example"),
 		chromedp.SetValue(chromedp.CSS("#b-cm"), strings.Replace(eval[string](b, `document.querySelector("#b-cm").value`),
 			"marketing: ad_storage ad_user_data ad_personalization", "marketing: ad_storage", 1)))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en&saved=1")
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en#basics")
 	b.clickTo("Add Google Analytics 4", `document.querySelector('[data-testid="add-google-analytics"]')`)
 	b.open("/admin/sites/demo")
 	b.shotIfAsked("site-publish-words-en.png")

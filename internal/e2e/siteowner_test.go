@@ -26,7 +26,7 @@ func TestCatalogServiceOnBanner(t *testing.T) {
 	if got := eval[string](b, `document.querySelector('[data-testid="catalog-hotjar"] select').value`); got != analytics {
 		t.Errorf("Hotjar's category starts as %q, want the catalog's suggestion, analytics", got)
 	}
-	b.submit("Add Hotjar", `document.querySelector('[data-testid="add-hotjar"]')`, "/admin/sites/demo?catalog=hotjar&lang=en&saved=1#catalog")
+	b.submit("Add Hotjar", `document.querySelector('[data-testid="add-hotjar"]')`, "/admin/sites/demo?catalog=hotjar&lang=en#catalog")
 	// Back where the owner was, the catalog in view with their search, not
 	// at the top of a long page.
 	if top := eval[float64](b, `document.getElementById("catalog").getBoundingClientRect().top`); eval[float64](b, `window.scrollY`) == 0 || top < -1 || top > 100 {
@@ -69,7 +69,7 @@ func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
 
 	b.signIn("/admin/sites/demo")
 	b.do("renaming the site", chromedp.SetValue(chromedp.CSS("#b-name"), "Green Cross Pharmacy"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en&saved=1")
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en#basics")
 	b.click("Editorial", `document.querySelector('[data-testid="kind-editorial"]')`)
 	b.typeInto("#change-note", "typo in the name")
 	b.publish("demo")
@@ -84,7 +84,7 @@ func TestEditorialDoesNotNagMaterialDoes(t *testing.T) {
 
 	b.open("/admin/sites/demo")
 	b.do("renaming the site again", chromedp.SetValue(chromedp.CSS("#b-name"), "Green Cross Pharmacy and Clinic"))
-	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en&saved=1")
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/demo?lang=en#basics")
 	const what, internal = "We now also run a clinic, with its own booking service.", "JIRA-2291"
 	// A new name is nothing visitors consented to, so the form offers an
 	// editorial revision; the owner chooses to ask everyone again.
@@ -119,8 +119,8 @@ func TestRemovedCategoryIsGone(t *testing.T) {
 	if i < 0 {
 		t.Fatal("the demo has no Language and store service")
 	}
-	b.submit("Remove Language and store", fmt.Sprintf(`document.querySelectorAll('table[data-testid="services"] tbody tr')[%d].querySelector('form button')`, i), "/admin/sites/demo?saved=1#services")
-	b.submit("Remove Preferences", `document.querySelector('[data-testid="remove-preferences"]')`, "/admin/sites/demo?lang=en&saved=1")
+	b.submit("Remove Language and store", fmt.Sprintf(`document.querySelectorAll('table[data-testid="services"] tbody tr')[%d].querySelector('form button')`, i), "/admin/sites/demo#services")
+	b.submit("Remove Preferences", `document.querySelector('[data-testid="remove-preferences"]')`, "/admin/sites/demo?lang=en#categories")
 	if got := b.text(`[data-testid="categories"]`); strings.Contains(got, "Preferences") {
 		t.Fatalf("the categories still list Preferences: %q", got)
 	}

@@ -173,7 +173,7 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 	b.typeInto("#s-desc", "Counts visits to the shop.")
 	b.typeInto("#s-policy", "https://stats.example/privacy")
 	b.typeInto("#s-cookies", "_eus | 13 months | persistent | Distinguishes visitors"+kb.Enter+"_eus_visit | 0 | session | Keeps one visit together")
-	b.submit("Add service", `document.querySelector('form[data-testid="service-form"] button[type="submit"]')`, "/admin/sites/green-cross-eu?lang=en&saved=1#services")
+	b.submit("Add service", `document.querySelector('form[data-testid="service-form"] button[type="submit"]')`, "/admin/sites/green-cross-eu?lang=en#services")
 	if row := b.text(`table[data-testid="services"] tbody`); !strings.Contains(row, "EU Stats") || !strings.Contains(row, "_eus, _eus_visit") {
 		t.Errorf("the services table shows %q, want EU Stats with its two cookies", row)
 	}
@@ -222,7 +222,7 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 	b.do("choosing marketing", chromedp.SetValue(chromedp.CSS("#s-category"), marketing))
 	b.typeInto("#s-desc", "Embedded product videos; tracks viewing for ads.")
 	b.typeInto("#s-cookies", "_demo_tube | 6 months | persistent | Videos watched, for ads")
-	b.submit("Add service", `document.querySelector('form[data-testid="service-form"] button[type="submit"]')`, "/admin/sites/demo?lang=en&saved=1#services")
+	b.submit("Add service", `document.querySelector('form[data-testid="service-form"] button[type="submit"]')`, "/admin/sites/demo?lang=en#services")
 	const note, internal = "We added a video provider", "ticket 4711"
 	b.typeInto("#wc-en", note)
 	b.typeInto("#change-note", internal)
