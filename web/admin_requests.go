@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -147,7 +148,40 @@ func (s *Server) getRequest(c echo.Context) error {
 }
 
 func (s *Server) requestPage(c echo.Context, status int, r *consent.SubjectRequest, msg templates.Phrase) error {
-	return render(c, status, templates.RequestPage(s.adminT(c, currentUser(c)), templates.RequestView{R: r, Today: today(c), Error: msg}))
+	unheld, err := s.unheld(c.Request().Context(), r.ConsentIDs)
+	if err != nil {
+		return err
+	}
+	return render(c, status, templates.RequestPage(s.adminT(c, currentUser(c)), templates.RequestView{R: r, Today: today(c), Error: msg, Unheld: unheld}))
+}
+
+// unheld says, of each of ids under which the ledger holds no decision,
+// whether one was ever recorded there (consent.WhyUnheld), so that a
+// mistyped ID is not answered "nothing is held": an index probe an ID, and
+// the purge records once if one has none.
+func (s *Server) unheld(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]consent.Unheld, error) {
+	var (
+		out    map[uuid.UUID]consent.Unheld
+		cutoff *time.Time
+	)
+	for _, id := range ids {
+		_, err := s.cfg.Store.LastEvent(ctx, id)
+		if consent.ErrorCode(err) != consent.ENotFound {
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if cutoff == nil {
+			p, err := s.cfg.Store.NewestCutoff(ctx)
+			if err != nil && consent.ErrorCode(err) != consent.ENotFound {
+				return nil, err
+			}
+			cutoff, out = &p.Cutoff, map[uuid.UUID]consent.Unheld{}
+		}
+		out[id] = consent.WhyUnheld(id, *cutoff, time.Now())
+	}
+	return out, nil
 }
 
 // postRequestAnswer records that a request was answered, on which day and

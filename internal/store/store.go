@@ -180,6 +180,12 @@ type Retention interface {
 	UnfinishedPurges(ctx context.Context) ([]Purge, error)
 	// PurgedTotal is how many events every purge so far removed.
 	PurgedTotal(ctx context.Context) (int64, error)
+	// NewestCutoff returns, of the purges that removed events, the one
+	// with the latest Cutoff: every event removed so far was made before
+	// it. A consent ID with no events and a later first decision was
+	// never purged (consent.WhyUnheld). ENotFound when no purge removed
+	// any event.
+	NewestCutoff(ctx context.Context) (Purge, error)
 	// Gaps returns up to limit purged runs that end after seq, in ledger
 	// order (see ledger.Source).
 	Gaps(ctx context.Context, after int64, limit int) ([]ledger.Gap, error)

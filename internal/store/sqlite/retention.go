@@ -248,6 +248,20 @@ func (s *Store) purges(ctx context.Context, db *sql.DB, fn func(store.Purge) err
 	return rows.Err()
 }
 
+// NewestCutoff returns the purge that removed events with the latest
+// cutoff; ENotFound when none removed any. The purges table has a row
+// for each purge that removed something, at most one an hour a site: a
+// scan.
+func (s *Store) NewestCutoff(ctx context.Context) (store.Purge, error) {
+	var p store.Purge
+	err := s.purges(ctx, s.r, func(r store.Purge) error { p = r; return nil },
+		"SELECT "+purgeColumns+" FROM purges WHERE count > 0 ORDER BY cutoff DESC, id DESC LIMIT 1")
+	if err == nil && p.ID == 0 {
+		err = consent.Errorf(consent.ENotFound, "no purge has removed an event")
+	}
+	return p, err
+}
+
 // PurgedTotal is how many events every purge so far removed.
 func (s *Store) PurgedTotal(ctx context.Context) (int64, error) {
 	var n int64

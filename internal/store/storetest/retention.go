@@ -88,6 +88,9 @@ func testPurgeEverySite(t *testing.T, s store.Store) {
 	if err != nil || len(before) == 0 {
 		t.Fatalf("rollup %v, err %v", before, err)
 	}
+	if _, err := s.NewestCutoff(ctx); consent.ErrorCode(err) != consent.ENotFound {
+		t.Errorf("before any purge, the newest cutoff: %v", err)
+	}
 	cutoff := time.Now().AddDate(0, 0, -30)
 	if n, err := s.PurgeCount(ctx, store.Purge{Cutoff: cutoff}); err != nil || n != 20 {
 		t.Fatalf("dry run: %d, err %v; want 20", n, err)
@@ -123,11 +126,22 @@ func testPurgeEverySite(t *testing.T, s store.Store) {
 	if n, err := s.PurgedTotal(ctx); err != nil || n != 20 {
 		t.Errorf("purged in all: %d, err %v", n, err)
 	}
+	// A purge that removed nothing, with a later cutoff, says nothing of
+	// what was removed.
+	if none := purge(t, s, "nowhere", time.Now().AddDate(0, 0, -1), 4); none.Count != 0 {
+		t.Fatalf("a purge of a site with no events removed %d", none.Count)
+	}
+	if n, err := s.NewestCutoff(ctx); err != nil || n.ID != p.ID || !n.Cutoff.Equal(cutoff.UTC().Truncate(time.Microsecond)) {
+		t.Errorf("the newest cutoff: %+v, err %v; want purge #%d's", n, err, p.ID)
+	}
 	// Up to the newest event: the ledger is all one run, and the next
 	// event chains to the head the run ends at.
 	all := purge(t, s, "blog", time.Now().Add(time.Hour), 4)
 	if all.Count != 10 {
 		t.Errorf("purged %d, want 10", all.Count)
+	}
+	if n, err := s.NewestCutoff(ctx); err != nil || n.ID != all.ID {
+		t.Errorf("the newest cutoff: %+v, err %v; want purge #%d's", n, err, all.ID)
 	}
 	if got := gaps(t, s); len(got) != 1 || got[0].First != 1 || got[0].Last != 30 || got[0].After != newer[9].Hash {
 		t.Errorf("runs %+v", got)
