@@ -4,8 +4,24 @@ import (
 	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/words"
 )
+
+// ChangesSaid is an audit entry's detail and words: what was done (detail
+// in English, said in words), then each of changes from a to b
+// (consent.Describe), so that the trail names the service added and the
+// category it went into, the category removed, what a revision changed,
+// whether the console or `consentry sites apply` made it. The detail says
+// them in en's words, as the CSV keeps it ("service from catalog; Added
+// service YouTube to Marketing (…)").
+func ChangesSaid(en *i18n.Localizer, detail string, said words.Words, a, b *consent.Site, changes []consent.Change) (string, []words.Words) {
+	all := append([]words.Words{said}, ChangeWords(a, b, changes)...)
+	for _, r := range ChangeRows(en, a, b, changes) {
+		detail += "; " + r.String()
+	}
+	return detail, all
+}
 
 // ChangeWords are changes from a to b (consent.Describe) as the audit trail
 // keeps them: in the messages ChangeRows says them with, filled with what

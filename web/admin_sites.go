@@ -203,7 +203,7 @@ func (s *Server) editDraft(c echo.Context, what siteEdit, change func(*consent.S
 	if err := s.cfg.Store.SaveDraft(ctx, draft); err != nil {
 		return refuse(err)
 	}
-	detail, said := s.changesSaid(what.what, what.said, before, draft, consent.Describe(before, draft))
+	detail, said := templates.ChangesSaid(s.cfg.I18n.For("en"), what.what, what.said, before, draft, consent.Describe(before, draft))
 	if err := s.audit(c, currentUser(c).Email, "site_edit", draft.ID, detail, said...); err != nil {
 		return err
 	}
@@ -225,20 +225,6 @@ func (s *Server) editDraft(c echo.Context, what siteEdit, change func(*consent.S
 		back += "?" + q.Encode()
 	}
 	return c.Redirect(http.StatusSeeOther, back+"#"+what.section)
-}
-
-// changesSaid is an audit entry's detail and words: what was done, then
-// each of changes from a to b (consent.Describe), so
-// that the trail names the service added and the category it went into,
-// the category removed, what a revision changed. The detail says them in
-// English, as the CSV keeps it ("service from catalog; Added service
-// YouTube to Marketing (…)").
-func (s *Server) changesSaid(detail string, said words.Words, a, b *consent.Site, changes []consent.Change) (string, []words.Words) {
-	all := append([]words.Words{said}, templates.ChangeWords(a, b, changes)...)
-	for _, r := range templates.ChangeRows(s.cfg.I18n.For("en"), a, b, changes) {
-		detail += "; " + r.String()
-	}
-	return detail, all
 }
 
 // textsLabelled is err naming the text it is about ({{.Key}} of
@@ -681,7 +667,7 @@ func (s *Server) postSitePublish(c echo.Context) error {
 		args["Note"] = words.Written(draft.ChangeNote)
 		said = words.Say("a_audit_detail_publish", args)
 	}
-	detail, all := s.changesSaid(fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said, live, draft, changes)
+	detail, all := templates.ChangesSaid(s.cfg.I18n.For("en"), fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said, live, draft, changes)
 	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, detail, all...); err != nil {
 		return err
 	}

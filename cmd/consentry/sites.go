@@ -167,7 +167,7 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
 	}
-	rev, err := publish(ctx, st, bundle, site, file)
+	rev, err := publish(ctx, st, bundle, current, site, changes, file)
 	if err != nil {
 		return err
 	}
@@ -222,6 +222,7 @@ func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.
 			fmt.Fprintf(stdout, "  %s\n", r)
 		}
 	}
+	changes := consent.Describe(nil, site) // as a first publish from the console lists them
 	site.PrepareRevision(nil, false)
 	if dry {
 		if draft != nil {
@@ -231,7 +232,7 @@ func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.
 		}
 		return nil
 	}
-	rev, err := publish(ctx, st, bundle, site, file)
+	rev, err := publish(ctx, st, bundle, nil, site, changes, file)
 	if err != nil {
 		return err
 	}
@@ -244,8 +245,11 @@ func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.
 }
 
 // publish stores site's next revision, with what each language shows, and
-// audits it as the command line's doing.
-func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, site *consent.Site, file string) (int, error) {
+// audits it as the command line's doing, with its changes from current
+// (nil for a site's first revision) as a publish from the console lists
+// them: changes are consent.Describe's, taken before the revision was
+// prepared (its change note and what_changed are not changes).
+func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, current, site *consent.Site, changes []consent.Change, file string) (int, error) {
 	rev, err := st.Publish(ctx, site, shown.All(bundle))
 	if err != nil {
 		return 0, err
@@ -255,8 +259,9 @@ func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, site *con
 		kind = words.Say("a_revision_editorial", nil)
 	}
 	said := words.Say("a_audit_detail_publish_file", map[string]words.Words{"N": words.WrittenInt(rev), "Kind": kind, "File": words.Written(file)})
+	detail, all := templates.ChangesSaid(bundle.For("en"), fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), said, current, site, changes)
 	return rev, st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
-		Detail: fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), Words: []words.Words{said}, IP: "-"})
+		Detail: detail, Words: all, IP: "-"})
 }
 
 // kindLine says which kind of revision apply publishes, whether the changes
