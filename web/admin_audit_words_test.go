@@ -281,9 +281,9 @@ func TestAuditDSRDetailsInWords(t *testing.T) {
 		want []string
 	}{
 		{"en", []string{"erase: Request " + n + "; Personal data of 2 events erased: letter of 1 March", "dsr_lookup: Proof of event " + es[1].ID.String(),
-			"dsr_export: Request " + n, "dsr_lookup: Request " + n}},
+			"dsr_export: Request " + n + "; As JSON", "dsr_lookup: Request " + n}},
 		{"de", []string{"erase: Anfrage " + n + "; Personenbezogene Daten von 2 Ereignissen gelöscht: letter of 1 March",
-			"dsr_lookup: Nachweis des Ereignisses " + es[1].ID.String(), "dsr_export: Anfrage " + n, "dsr_lookup: Anfrage " + n}},
+			"dsr_lookup: Nachweis des Ereignisses " + es[1].ID.String(), "dsr_export: Anfrage " + n + "; Als JSON", "dsr_lookup: Anfrage " + n}},
 	} {
 		c.speak(tc.lang)
 		_, page, _ := c.get("/admin/audit?action=")

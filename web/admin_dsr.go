@@ -86,7 +86,8 @@ func (s *Server) getConsentExport(c echo.Context) error {
 			Say("e_not_a_consent_export_format", map[string]any{"Value": shown})
 	}
 	u := currentUser(c)
-	detail, said := requestDetail(req, "")
+	// What was handed over, and in which format: the entry says so.
+	detail, said := requestDetail(req, "as "+format, words.Say("a_audit_detail_export_as", map[string]words.Words{"Format": words.Written(strings.ToUpper(format))}))
 	if err := s.audit(c, u.Email, "dsr_export", id.String(), detail, said...); err != nil {
 		return err
 	}

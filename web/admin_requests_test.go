@@ -220,7 +220,7 @@ func TestRequestLinksDSRActions(t *testing.T) {
 	if status, _, _ := dpo.get("/admin/consents/" + id + "/export?request=" + rq); status != http.StatusOK {
 		t.Fatalf("export: %d", status)
 	}
-	if e := newestAudit(t, dpo); e.Action != "dsr_export" || e.Detail != "request "+rq {
+	if e := newestAudit(t, dpo); e.Action != "dsr_export" || e.Detail != "request "+rq+"; as json" {
 		t.Errorf("export audited as %+v", e)
 	}
 	token := dpo.pageToken()
