@@ -94,13 +94,16 @@ func sitesApplyFlags(fs *flag.FlagSet) runner {
 	file := fs.String("f", "", "the site's YAML file, as sites export writes it (required)")
 	dry := fs.Bool("dry-run", false, "validate and list what changed, publish nothing")
 	editorial := fs.Bool("editorial", false, "publish an editorial revision (wording fixes, descriptions, hosts): nobody is asked again (default: material, every visitor who chose under an earlier revision is asked again)")
+	discard := fs.Bool("discard-draft", false, "publish although the console holds an unpublished draft with changes the file does not carry: those changes are lost (default: refuse, naming them)")
 	return func(ctx context.Context, e *cmdEnv) error {
-		return apply(ctx, e.stdout, *db, *file, *dry, *editorial)
+		return apply(ctx, e.stdout, *db, *file, *dry, *editorial, *discard)
 	}
 }
 
 // apply publishes file's site, as an editorial revision when editorial.
-func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editorial bool) error {
+// Publishing discards the console's draft: when that draft holds changes
+// the file does not carry, apply refuses unless discard.
+func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editorial, discard bool) error {
 	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
 	}
@@ -144,6 +147,10 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		fmt.Fprintf(stdout, "site %q: no changes; revision %d stays current\n", site.ID, current.Revision)
 		return nil
 	}
+	draft, err := st.Draft(ctx, site.ID)
+	if err != nil {
+		return err
+	}
 	changes := consent.Describe(current, site)
 	rows := templates.ChangeRows(bundle.For("en"), current, site, changes)
 	if len(rows) == 1 {
@@ -162,10 +169,15 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	if note {
 		fmt.Fprintf(stdout, "change_note is revision %d's: left out of this one\n", current.Revision)
 	}
+	lost := draftLost(stdout, bundle, current, draft, changes, discard)
 	site.PrepareRevision(current, editorial)
 	if dry {
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
+	}
+	if lost > 0 && !discard {
+		return fmt.Errorf("site %q: nothing published: the console's draft holds %s the file does not carry (listed above); "+
+			"publish the draft in the console and export again, or write them into the file, or add --discard-draft to lose them", site.ID, plural(lost, "change"))
 	}
 	rev, err := publish(ctx, st, bundle, current, site, changes, file)
 	if err != nil {
@@ -177,6 +189,46 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	}
 	fmt.Fprintf(stdout, "published revision %d of site %q (%s)\n", rev, site.ID, what)
 	return nil
+}
+
+// draftLost says what publishing the file does to the console's draft of
+// the next revision, which Publish discards: nothing when it holds no
+// unpublished change; else its changes from the current revision that
+// the file does not make too, which publishing would lose. It returns
+// how many those are.
+func draftLost(stdout io.Writer, bundle *i18n.Bundle, current, draft *consent.Site, changes []consent.Change, discard bool) int {
+	pending := consent.Describe(current, draft)
+	if len(pending) == 0 {
+		return 0
+	}
+	var lost []consent.Change
+	for _, c := range pending {
+		if !slices.Contains(changes, c) {
+			lost = append(lost, c)
+		}
+	}
+	if len(lost) == 0 {
+		fmt.Fprintf(stdout, "the console's draft holds %s not yet published; the file makes them all: publishing it replaces the draft\n", plural(len(pending), "change"))
+		return 0
+	}
+	fmt.Fprintf(stdout, "the console's draft holds %s not yet published; publishing the file discards the draft and loses %s the file does not make:\n", plural(len(pending), "change"), plural(len(lost), "change"))
+	for _, r := range templates.ChangeRows(bundle.For("en"), current, draft, lost) {
+		fmt.Fprintf(stdout, "  %s\n", r)
+	}
+	if discard {
+		fmt.Fprintln(stdout, "--discard-draft: publishing loses them")
+	} else {
+		fmt.Fprintln(stdout, "without --discard-draft, apply refuses to publish over them")
+	}
+	return len(lost)
+}
+
+// plural says n things: "1 change", "3 changes".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // create publishes a site that has no revision yet as its first. It says
