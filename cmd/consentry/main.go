@@ -13,6 +13,7 @@ import (
 	"io/fs"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // staff choose any IANA time zone, whatever the host has
@@ -61,10 +62,12 @@ func badUsage(err error) error {
 	return fmt.Errorf("%w: %v", errUsage, err)
 }
 
-// openExisting opens the store of a command that reads an existing
-// deployment (verify, purge, backup, export, sites export). A SQLite path
-// naming no file is refused: opening it would create an empty database, and
-// a mistyped path would then verify, back up or purge nothing and succeed.
+// openExisting opens the store of every command but serve, which alone
+// creates a deployment's database. A SQLite path naming no file is
+// refused: opening it would create an empty database, and a mistyped path
+// (or the default, ./consentry.db, run from another directory) would then
+// verify, back up or purge nothing and succeed, or take a user or a site
+// that the deployment never sees.
 func openExisting(ctx context.Context, db string) (store.Store, error) {
 	if err := app.CheckDB(db); err != nil {
 		return nil, err
@@ -72,7 +75,12 @@ func openExisting(ctx context.Context, db string) (store.Store, error) {
 	if !app.IsPostgres(db) {
 		path := strings.TrimPrefix(db, "sqlite:")
 		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("--db: there is no SQLite database at %s (serve creates one; is the path right?)", path)
+			where := path
+			if abs, err := filepath.Abs(path); err == nil && abs != path {
+				where += " (" + abs + ")"
+			}
+			return nil, fmt.Errorf("--db: there is no SQLite database at %s; name the deployment's with --db sqlite:PATH "+
+				"or CONSENTRY_DB, as serve was given it (consentry serve creates one)", where)
 		}
 	}
 	return app.OpenStore(ctx, db)

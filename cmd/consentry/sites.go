@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
@@ -107,13 +106,13 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
 	}
-	// The file first: one that cannot be read leaves no new, empty
-	// database behind at a --db that named none.
+	// The file first: one that cannot be read is the error to say, before
+	// a --db that names no database.
 	b, err := os.ReadFile(file)
 	if err != nil {
 		return fmt.Errorf("-f: %w", err)
 	}
-	st, err := app.OpenStore(ctx, db)
+	st, err := openExisting(ctx, db)
 	if err != nil {
 		return err
 	}

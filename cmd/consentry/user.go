@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/words"
@@ -43,7 +42,7 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 	var r auth.Role
 	if verb == "add" {
 		var err error
-		if r, err = auth.ParseRole(role); err != nil { // before the password is read or a database made
+		if r, err = auth.ParseRole(role); err != nil { // before the password is read
 			return badUsage(err)
 		}
 	}
@@ -52,11 +51,7 @@ func user(ctx context.Context, verb, db, email, role string, stdin io.Reader, st
 		return err
 	}
 	password = strings.TrimRight(password, "\r\n")
-	open := app.OpenStore // add may make a new deployment's database
-	if verb == "passwd" {
-		open = openExisting // a user's password is in a database that exists
-	}
-	st, err := open(ctx, db)
+	st, err := openExisting(ctx, db)
 	if err != nil {
 		return err
 	}

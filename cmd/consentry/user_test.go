@@ -6,14 +6,29 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/consentry/consentry/internal/store/sqlite"
 )
+
+// newDB makes an empty deployment's database, as serve does, and returns
+// it as --db names it.
+func newDB(t *testing.T) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "consentry.db")
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	return "sqlite:" + path
+}
 
 // TestUserCommandsSayWhatHappened: user add and user passwd say in words
 // what they did ("added viewer …", "changed the password of …"), not
 // "add: done for …".
 func TestUserCommandsSayWhatHappened(t *testing.T) {
 	ctx := context.Background()
-	db := "sqlite:" + filepath.Join(t.TempDir(), "consentry.db")
+	db := newDB(t)
 	for _, tc := range []struct {
 		args []string
 		want string
@@ -35,7 +50,7 @@ func TestUserCommandsSayWhatHappened(t *testing.T) {
 // TestUserPasswdNamesAnUnknownUser: passwd for an address no user has
 // names the address and how to add one, not only "no such user".
 func TestUserPasswdNamesAnUnknownUser(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "consentry.db")
+	db := newDB(t)
 	var out bytes.Buffer
 	if err := run(context.Background(), []string{"user", "add", "--db", db, "--email", "dpo@shop.example"}, strings.NewReader("a long enough password\n"), &out, &out); err != nil {
 		t.Fatal(err)
