@@ -65,7 +65,25 @@ func ownerOfShop(t *testing.T) (*app.App, *console, string) {
 	if status, body, _ := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://shop.example"}}); status != http.StatusSeeOther {
 		t.Fatalf("new site: %d %.300s", status, body)
 	}
+	linkPrivacy(t, a, "shop")
 	return a, c, tok
+}
+
+// linkPrivacy gives the draft of site id, made in the console, an English
+// privacy policy link (https://ID.example/privacy), which publishing asks
+// for (consent.Site.PrivacyLinked), as its owner would before publishing;
+// the site editor's Basics form would also make a site_edit audit entry.
+func linkPrivacy(t *testing.T, a *app.App, id string) {
+	t.Helper()
+	ctx := context.Background()
+	d, err := a.Store.Draft(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Links = map[string]consent.Links{"en": {Privacy: "https://" + id + ".example/privacy"}}
+	if err := a.Store.SaveDraft(ctx, d); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func addUser(t *testing.T, a *app.App, email string, role auth.Role) {

@@ -20,6 +20,7 @@ func TestEditorialRevisionDoesNotNag(t *testing.T) {
 	_, page, _ := c.get("/admin/sites")
 	tok := csrfField.FindStringSubmatch(page)[1]
 	c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"shop"}, "name": {"Shop"}, "origin": {"https://Shop.example/"}})
+	linkPrivacy(t, a, "shop")
 	if _, page, _ = c.get("/admin/sites/shop"); !strings.Contains(page, `data-testid="first-publish"`) || strings.Contains(page, "kind-editorial") ||
 		strings.Contains(page, "older revision") {
 		t.Error("a first publication offers an editorial kind or speaks of older revisions")

@@ -25,6 +25,7 @@ func TestSiteEditorDraftPublish(t *testing.T) {
 	if status, _, h := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"pharma"}, "name": {"Pharma"}, "origin": {"https://pharma.example"}}); status != http.StatusSeeOther || h.Get("Location") != "/admin/sites/pharma" {
 		t.Fatalf("create: %d", status)
 	}
+	linkPrivacy(t, a, "pharma")
 	if status, _, _ := c.post("/admin/sites", url.Values{"_csrf": {tok}, "id": {"pharma"}, "name": {"Again"}}); status != http.StatusBadRequest {
 		t.Errorf("duplicate id: %d", status)
 	}

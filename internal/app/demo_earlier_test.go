@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
+	"database/sql"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -39,7 +42,8 @@ func TestEarlierDemoGetsTodaysServices(t *testing.T) {
 	for _, f := range files {
 		for _, owner := range []string{"", "published", "draft"} {
 			t.Run(f.Name()+"/"+owner, func(t *testing.T) {
-				st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "c.db"))
+				path := filepath.Join(t.TempDir(), "c.db")
+				st, err := sqlite.Open(ctx, path)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -49,12 +53,13 @@ func TestEarlierDemoGetsTodaysServices(t *testing.T) {
 				if err := json.Unmarshal(b, &old); err != nil {
 					t.Fatal(err)
 				}
-				if _, err := st.Publish(ctx, &old, nil); err != nil {
-					t.Fatal(err)
-				}
+				publishedEarlier(t, path, b)
 				switch owner {
 				case "published":
 					old.Services[3].Name = "Site statistics"
+					if len(old.Links) == 0 { // today's publish asks for one
+						old.Links = map[string]consent.Links{"en": {Privacy: "https://shop.example/privacy"}}
+					}
 					old.PrepareRevision(&old, false)
 					if _, err := st.Publish(ctx, &old, nil); err != nil {
 						t.Fatal(err)
@@ -95,5 +100,24 @@ func TestEarlierDemoGetsTodaysServices(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// publishedEarlier writes config into the database at path as revision 1 of
+// the demo site, as the Consentry that published it stored it: the earlier
+// demos had no privacy policy links, which today's publish would refuse.
+func publishedEarlier(t *testing.T, path string, config []byte) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	sum, now := sha256.Sum256(config), time.Now().UnixMicro()
+	if _, err := raw.Exec(`INSERT INTO sites (id, name, created_at) VALUES (?, 'Demo', ?)`, web.DemoSite, now); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := raw.Exec(`INSERT INTO revisions (site_id, number, config, hash, published_at) VALUES (?, 1, ?, ?, ?)`, web.DemoSite, config, sum[:], now); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -166,6 +166,10 @@ func TestAdminPublishesAndOldRevisionSeesBannerAgain(t *testing.T) {
 		t.Errorf("a site never published shows a live revision: %q", got)
 	}
 
+	// Its privacy policy, which publishing asks for, in the Basics form.
+	b.typeInto("#b-privacy", "https://shop.green-cross.example/privacy")
+	b.submit("Save", `document.querySelector('form[data-testid="basics"] button[type="submit"]')`, "/admin/sites/green-cross-eu?lang=en#basics")
+
 	// A service with two cookies, through the service form.
 	b.typeInto("#s-name", "EU Stats")
 	b.typeInto("#s-provider", "Stats Europe GmbH")

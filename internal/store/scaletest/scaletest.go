@@ -93,6 +93,7 @@ func publish(ctx context.Context, s store.Store) error {
 			ID: site.name, Name: "Scale " + site.name, Origins: []string{"https://" + site.name + ".example"},
 			Categories: []consent.Category{{Key: "necessary", Required: true}, {Key: "preferences"}, {Key: "analytics"}, {Key: "marketing", GPC: true}},
 			ConsentMap: consent.DefaultConsentMap(),
+			Links:      map[string]consent.Links{"en": {Privacy: "https://" + site.name + ".example/privacy"}},
 		}
 		_, err := s.Publish(ctx, c, func(c *consent.Site) []consent.Snapshot {
 			var out []consent.Snapshot

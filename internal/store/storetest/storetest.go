@@ -81,12 +81,14 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 	}
 }
 
-// Site is a minimal valid site for tests.
+// Site is a minimal site for tests that can be published: with a link to
+// its privacy policy, as every published site has.
 func Site(id string) *consent.Site {
 	return &consent.Site{
 		ID: id, Name: "Test " + id, Origins: []string{"https://" + id + ".example"},
 		Categories: []consent.Category{{Key: "necessary", Required: true}, {Key: "preferences"}, {Key: "analytics"}, {Key: "marketing", GPC: true}},
 		ConsentMap: consent.DefaultConsentMap(),
+		Links:      map[string]consent.Links{"en": {Privacy: "https://" + id + ".example/privacy"}},
 	}
 }
 
