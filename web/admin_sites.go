@@ -83,8 +83,12 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 		return templates.SiteView{}, err
 	}
 	// The language whose texts are edited: the page's, or the refused
-	// form's, so that what was typed shows again.
+	// form's, so that what was typed shows again, or the one a refusal
+	// is about (editorLangKey).
 	v := templates.SiteView{Draft: draft, Languages: s.cfg.I18n.Languages(), Lang: s.cfg.I18n.Match(c.FormValue("lang"))}
+	if lang, ok := c.Get(editorLangKey).(string); ok {
+		v.Lang = lang
+	}
 	live, err := s.cfg.Store.Site(ctx, id)
 	switch {
 	case err == nil:
@@ -263,6 +267,33 @@ func (s *Server) linksLabelled(c echo.Context, labels templates.Labels, err erro
 	labelled := *e
 	labelled.Field, labelled.Key, labelled.Args = field, "e_link_url", map[string]any{"InLanguage": lang}
 	return &labelled
+}
+
+// editorLangKey holds the language the site editor shows a refused
+// publication's page in, when the refusal is about a field of that
+// language rather than of the page's.
+const editorLangKey = "editor_lang"
+
+// privacyLinkLabelled is a publication refused for want of a privacy
+// policy link (consent.Site.PrivacyLinked) as said of the Basics form's
+// privacy policy link, in the language it is missing in (the page's own
+// when no language has one): the editor comes back in that language with
+// the field marked, and the refusal starts with its label in that
+// language ("Privacy policy link (German, de): needed beside the legal
+// notice link …"). Any other refusal keeps the publish page's labels.
+func (s *Server) privacyLinkLabelled(c echo.Context, err error) (templates.Labels, error) {
+	var e *consent.Error
+	if !errors.As(err, &e) || e.Key != "e_privacy_link_needed" && e.Key != "e_privacy_link_beside_legal" {
+		return templates.SiteLabels, err
+	}
+	lang, key := s.cfg.I18n.Match(c.FormValue("lang")), "e_link_needed"
+	if l, ok := e.Args["Lang"].(string); ok {
+		lang, key = l, "e_link_needed_beside_legal"
+	}
+	c.Set(editorLangKey, lang)
+	labelled := *e
+	labelled.Field, labelled.Key, labelled.Args = "privacy_link", key, map[string]any{"InLanguage": lang}
+	return templates.BasicsLabels, &labelled
 }
 
 func lines(s string) []string {
@@ -654,7 +685,8 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	}
 	rev, err := s.cfg.Store.Publish(ctx, draft, shown.All(s.cfg.I18n))
 	if err != nil {
-		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
+		labels, err := s.privacyLinkLabelled(c, err)
+		return s.formError(c, s.textsLabelled(c, draft, err), labels, show)
 	}
 	s.ForgetSites()
 	kind := "material"

@@ -125,7 +125,7 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 	if err != nil {
 		return err
 	}
-	if err := site.Validate(); err != nil {
+	if err := site.ValidatePublish(); err != nil {
 		return err
 	}
 	if err := site.ValidateTexts(bundle.Languages()); err != nil {

@@ -263,6 +263,38 @@ func (s *Site) Validate() error {
 	return s.validateRest()
 }
 
+// ValidatePublish is Validate for a configuration about to become a
+// revision visitors see, as both stores check it before publishing: a
+// draft may still be incomplete, a revision may not. A visitor can always
+// read the privacy policy (DESIGN.md), so the banner must find a privacy
+// policy link in every language (PrivacyLinked).
+func (s *Site) ValidatePublish() error {
+	if err := s.Validate(); err != nil {
+		return err
+	}
+	return s.PrivacyLinked()
+}
+
+// PrivacyLinked refuses links that leave a visitor without the privacy
+// policy: none in any language, or a language with links but no privacy
+// policy link among them (LinksFor takes a language's own links before
+// falling back, so a legal notice alone hides every other language's
+// policy). Languages are checked in alphabetical order, so that the same
+// site is refused for the same language every time.
+func (s *Site) PrivacyLinked() error {
+	for _, lang := range slices.Sorted(maps.Keys(s.Links)) {
+		if s.Links[lang].Privacy == "" {
+			return FieldError(EInvalid, "links", "%s: a legal notice link needs a privacy policy link beside it, or visitors in this language see no privacy policy", lang).
+				Say("e_privacy_link_beside_legal", map[string]any{"Lang": lang})
+		}
+	}
+	if len(s.Links) == 0 {
+		return FieldError(EInvalid, "links", "publishing needs a link to the privacy policy, in one language at least: a visitor can always read it before choosing").
+			Say("e_privacy_link_needed", nil)
+	}
+	return nil
+}
+
 // IdentityErrors are what is wrong with a site's ID, its name and its
 // origins, the first fault of each, in that order: Validate names the
 // first, a form that asks for no more than these (a new site) says them

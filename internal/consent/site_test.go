@@ -1,6 +1,7 @@
 package consent_test
 
 import (
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -356,4 +357,49 @@ func TestWhatChangedAndChangeNoteCountCharacters(t *testing.T) {
 			t.Errorf("%s: err %v, want field %q", tc.name, err, tc.field)
 		}
 	}
+}
+
+// TestPrivacyLinked: a site is published only when the banner finds a
+// privacy policy link in every language (LinksFor takes a language's own
+// links first): none at all, a language with a legal notice alone, or
+// with an empty entry, is refused, naming the language; a draft may still
+// lack one (Validate).
+func TestPrivacyLinked(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		links map[string]consent.Links
+		want  string // "" for published
+	}{
+		{"none", nil, "e_privacy_link_needed"},
+		{"english privacy", map[string]consent.Links{"en": {Privacy: "https://s.example/p"}}, ""},
+		{"english both links", map[string]consent.Links{"en": {Privacy: "https://s.example/p", Legal: "https://s.example/l"}}, ""},
+		{"german legal notice alone", map[string]consent.Links{"en": {Privacy: "https://s.example/p"}, "de": {Legal: "https://s.example/impressum"}}, "e_privacy_link_beside_legal de"},
+		{"empty entry", map[string]consent.Links{"fr": {}, "en": {Privacy: "https://s.example/p"}}, "e_privacy_link_beside_legal fr"},
+		{"first of two", map[string]consent.Links{"fr": {Legal: "https://s.example/l"}, "de": {Legal: "https://s.example/l"}}, "e_privacy_link_beside_legal de"},
+	} {
+		s := testSite()
+		s.Links = tc.links
+		if err := s.Validate(); err != nil {
+			t.Errorf("%s: a draft is refused: %v", tc.name, err)
+		}
+		err := s.ValidatePublish()
+		got := ""
+		var e *consent.Error
+		if errors.As(err, &e) {
+			got = strings.TrimSpace(e.Key + " " + fmtLang(e.Args))
+			if e.Field != "links" || e.Code != consent.EInvalid {
+				t.Errorf("%s: field %q, code %s; want links, invalid", tc.name, e.Field, e.Code)
+			}
+		} else if err != nil {
+			t.Errorf("%s: %v is not a consent.Error", tc.name, err)
+		}
+		if got != tc.want {
+			t.Errorf("%s: refused as %q, want %q", tc.name, got, tc.want)
+		}
+	}
+}
+
+func fmtLang(args map[string]any) string {
+	l, _ := args["Lang"].(string)
+	return l
 }

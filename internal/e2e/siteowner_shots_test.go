@@ -38,4 +38,25 @@ func TestSiteOwnerScreenshots(t *testing.T) {
 	b.shotIfAsked("owner-origin-assumed.png")
 	b.open("/admin/sites/demo/embed")
 	b.shotIfAsked("owner-embed.png")
+
+	// A German legal notice without the privacy policy beside it: Publish
+	// is refused, in English and in German, at the German link.
+	d, err := b.app.Store.Draft(b.ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Links["de"] = consent.Links{Legal: d.Links["de"].Legal}
+	if err := b.app.Store.SaveDraft(b.ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"en", "de"} {
+		b.open("/admin/sites/demo")
+		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		b.open("/admin/sites/demo")
+		b.clickTo("Publish", `document.querySelector('[data-testid="publish-button"]')`)
+		b.shotIfAsked("owner-privacy-link-refused-" + lang + ".png")
+		b.do("scrolling to the privacy policy link", chromedp.ScrollIntoView(chromedp.CSS(`#b-privacy`)))
+		b.shotIfAsked("owner-privacy-link-field-" + lang + ".png")
+	}
 }

@@ -155,7 +155,7 @@ func (s *Store) Publish(ctx context.Context, site *consent.Site, texts func(*con
 // PublishKeeping is Publish that stores draft as the site's draft in the
 // same transaction, instead of discarding it.
 func (s *Store) PublishKeeping(ctx context.Context, site *consent.Site, texts func(*consent.Site) []consent.Snapshot, draft *consent.Site) (int, error) {
-	if err := site.Validate(); err != nil {
+	if err := site.ValidatePublish(); err != nil {
 		return 0, err
 	}
 	config, err := json.Marshal(site)

@@ -31,6 +31,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SiteNotFound", testSiteNotFound},
 		{"PublishRevisions", testPublishRevisions},
 		{"PublishRefusesInvalid", testPublishRefusesInvalid},
+		{"PublishNeedsPrivacyLink", testPublishNeedsPrivacyLink},
 		{"AppendAndRead", testAppendAndRead},
 		{"ChainVerifies", testChainVerifies},
 		{"ConcurrentWriterKeepsChain", testConcurrentWriter},
@@ -145,6 +146,33 @@ func testPublishRefusesInvalid(t *testing.T, s store.Store) {
 	}
 	if _, err := s.Site(context.Background(), "shop"); consent.ErrorCode(err) != consent.ENotFound {
 		t.Fatalf("a refused site was half-saved: %v", err)
+	}
+}
+
+// testPublishNeedsPrivacyLink: a site with no privacy policy link, or with
+// a language that has a legal notice link alone, is refused by Publish and
+// PublishKeeping alike, and nothing is saved; its draft is saved, to be
+// finished.
+func testPublishNeedsPrivacyLink(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	for _, links := range []map[string]consent.Links{
+		nil,
+		{"en": {Privacy: "https://shop.example/privacy"}, "de": {Legal: "https://shop.example/impressum"}},
+	} {
+		site := Site("shop")
+		site.Links = links
+		if _, err := s.Publish(ctx, site, nil); consent.ErrorCode(err) != consent.EInvalid {
+			t.Fatalf("%v: publish: err = %v, want invalid", links, err)
+		}
+		if _, err := s.PublishKeeping(ctx, site, nil, Site("shop")); consent.ErrorCode(err) != consent.EInvalid {
+			t.Fatalf("%v: publish keeping the draft: err = %v, want invalid", links, err)
+		}
+		if _, err := s.Site(ctx, "shop"); consent.ErrorCode(err) != consent.ENotFound {
+			t.Fatalf("%v: a refused site was published: %v", links, err)
+		}
+		if err := s.SaveDraft(ctx, site); err != nil {
+			t.Fatalf("%v: the draft: %v", links, err)
+		}
 	}
 }
 
