@@ -79,8 +79,9 @@ func providerSentence(t *i18n.Localizer, provider, description string) string {
 type Prefs struct {
 	Banner
 	Return    string   // where "back to the site" goes; "" when none
-	Saved     []string // granted categories once a decision was recorded
-	ConsentID string
+	Saved     []string // granted categories once a decision was recorded; nil before
+	ConsentID string   // the visitor's consent ID, once they have chosen
+	Token     string   // their signed token, for the receipt link
 	Current   []string // granted categories of the visitor's standing choice; nil when none
 }
 

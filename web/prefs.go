@@ -26,6 +26,7 @@ func (s *Server) getPrefsPage(c echo.Context) error {
 	if ck, err := c.Cookie(token.Name); err == nil {
 		if cl, err := s.cfg.Tokens.Decode(ck.Value, time.Now()); err == nil && cl.Site == site.ID {
 			view.Current = append([]string{}, cl.Granted...)
+			view.ConsentID, view.Token = cl.ConsentID, ck.Value
 			view.Granted = map[string]bool{}
 			for _, g := range cl.Granted {
 				view.Granted[g] = true
@@ -90,7 +91,7 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, ret.String())
 	}
 	view := s.prefsView(c, site, nil, req.Lang)
-	view.Saved, view.ConsentID = resp.Granted, resp.ConsentID
+	view.Saved, view.ConsentID, view.Token = append([]string{}, resp.Granted...), resp.ConsentID, resp.Token
 	view.Granted = map[string]bool{}
 	for _, g := range resp.Granted {
 		view.Granted[g] = true
