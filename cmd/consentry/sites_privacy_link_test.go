@@ -18,6 +18,11 @@ import (
 func TestSitesApplyNeedsPrivacyLink(t *testing.T) {
 	dir := t.TempDir()
 	db := "sqlite:" + filepath.Join(dir, "c.db")
+	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db")) // as serve made it
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
 	file := filepath.Join(dir, "shop.yaml")
 	const site = "id: shop\nname: Shop\norigins:\n  - https://shop.example\ncategories:\n  - key: necessary\n    required: true\n"
 	for _, tc := range []struct{ links, want string }{
@@ -36,7 +41,7 @@ func TestSitesApplyNeedsPrivacyLink(t *testing.T) {
 			}
 		}
 	}
-	st, err := sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
+	st, err = sqlite.Open(context.Background(), filepath.Join(dir, "c.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
