@@ -99,10 +99,14 @@ func say(t *i18n.Localizer, w words.Words) (Phrase, bool) {
 	}
 	args := make(map[string]any, len(w.Args))
 	said := make([]Phrase, 0, len(w.Args))
+	var empty []int
 	for k, a := range w.Args {
 		p, ok := say(t, a)
 		if !ok {
 			return nil, false
+		}
+		if a.Key == "" && a.Text == "" {
+			empty = append(empty, len(said))
 		}
 		args[k] = "\uE000" + strconv.Itoa(len(said)) + "\uE001"
 		said = append(said, p)
@@ -116,7 +120,25 @@ func say(t *i18n.Localizer, w words.Words) (Phrase, bool) {
 	if s == w.Key {
 		return Phrase{{text: w.Text, written: true}}, w.Text != ""
 	}
-	return fill(s, said), true
+	return fill(noneGiven(t, s, said, empty), said), true
+}
+
+// noneGiven is the translated message s with each of its arguments
+// numbered in empty, a value as written left empty, said to be missing:
+// "none given" in t's language where the message writes the value bare
+// ("Reason: none given"), in parentheses where it quotes it ("(none
+// given)", its quotation marks gone), never quoted as nothing ('“”').
+// It sets said[n] for each.
+func noneGiven(t *i18n.Localizer, s string, said []Phrase, empty []int) string {
+	for _, n := range empty {
+		at := "\uE000" + strconv.Itoa(n) + "\uE001"
+		said[n] = Plain(t.T("e_none_given"))
+		if q := regexp.MustCompile(`[“„«‘"][\x{00a0}\x{202f}]?` + at + `[\x{00a0}\x{202f}]?[”“»’"]`); q.MatchString(s) {
+			s = q.ReplaceAllLiteralString(s, at)
+			said[n] = Plain("(" + t.T("e_none_given") + ")")
+		}
+	}
+	return s
 }
 
 // fill is the translated message s with each slot in it replaced by the
@@ -156,14 +178,25 @@ func byAt(a Admin, by string, at time.Time) Phrase {
 // email, an origin, a service's name typed by a user), in a <bdi> of its
 // own unless it is a number alone; a Phrase is already said; a
 // consent.Decimal is written with the language's decimal separator;
-// anything else (a count) as the message writes it. ok is false when the
-// catalogue has no such message.
+// anything else (a count) as the message writes it. An empty string is a
+// value left out, said to be missing (noneGiven); when Value is and the
+// message has other arguments, KEY_none is said instead where the
+// catalogue has it, a message written for the value missing ('service
+// “Shop”, a cookie’s name: none given'). ok is false when the catalogue
+// has no such message.
 func Said(t *i18n.Localizer, key string, args map[string]any) (p Phrase, ok bool) {
+	if v, ok := args["Value"].(string); ok && v == "" && len(args) > 1 && t.T(key+"_none") != key+"_none" {
+		key += "_none" // the message written for the value left out
+	}
 	data := make(map[string]any, len(args))
 	var said []Phrase
+	var empty []int
 	for k, a := range args {
 		switch v := a.(type) {
 		case string:
+			if v == "" {
+				empty = append(empty, len(said))
+			}
 			a, said = "\uE000"+strconv.Itoa(len(said))+"\uE001", append(said, Phrase{{text: v, written: strings.Trim(v, "0123456789") != ""}})
 		case Phrase:
 			a, said = "\uE000"+strconv.Itoa(len(said))+"\uE001", append(said, v)
@@ -178,7 +211,7 @@ func Said(t *i18n.Localizer, key string, args map[string]any) (p Phrase, ok bool
 	if s == key {
 		return nil, false
 	}
-	return fill(s, said), true
+	return fill(noneGiven(t, s, said, empty), said), true
 }
 
 // Around is p between the words before and after.

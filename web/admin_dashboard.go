@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -163,15 +164,18 @@ func (s *Server) dashboard(c echo.Context, page templates.Admin) (templates.Dash
 		params[k] = v
 	}
 	var revs [2]int // base, rev: 0 for the defaults
+	var bad []error // both numbers' faults at once
 	for i, k := range []string{"base", "rev"} {
 		if v := params.Get(k); v != "" {
 			if revs[i], err = strconv.Atoi(v); err != nil || revs[i] < 1 {
-				view.Error, status = templates.ErrorWords(page.T, consent.FieldError(consent.EInvalid, k, "%q is not a revision number", v).
-					Say("e_not_a_revision", map[string]any{"Value": v}), templates.FilterLabels), http.StatusBadRequest
-				return view, status, nil
+				bad = append(bad, consent.FieldError(consent.EInvalid, k, "%q is not a revision number", v).Say("e_not_a_revision", map[string]any{"Value": v}))
 			}
 		}
 		delete(params, k)
+	}
+	if len(bad) > 0 {
+		view.Error = templates.ErrorWords(page.T, errors.Join(bad...), templates.FilterLabels)
+		return view, http.StatusBadRequest, nil
 	}
 	delete(params, "view")
 	q, err := consent.ParseLogQuery(params, page.Loc)

@@ -710,13 +710,24 @@ func (s *Server) postSitePublish(c echo.Context) error {
 func (s *Server) getSiteDiff(c echo.Context) error {
 	ctx := c.Request().Context()
 	id := c.Param("site")
-	var revs [2]*consent.Site
+	// Both numbers' faults at once: the second left out is said with the
+	// first, not after the first is mended.
+	var ns [2]int
+	var bad []error
 	for i, k := range []string{"a", "b"} {
 		n, err := strconv.Atoi(c.QueryParam(k))
 		if err != nil || n < 1 {
-			c.Set(labelsKey, templates.DiffLabels)
-			return consent.FieldError(consent.EInvalid, k, "give a revision number").Say("e_not_a_revision", map[string]any{"Value": auth.Clip(c.QueryParam(k), 40)})
+			bad = append(bad, consent.FieldError(consent.EInvalid, k, "give a revision number").Say("e_not_a_revision", map[string]any{"Value": auth.Clip(c.QueryParam(k), 40)}))
 		}
+		ns[i] = n
+	}
+	if len(bad) > 0 {
+		c.Set(labelsKey, templates.DiffLabels)
+		return errors.Join(bad...)
+	}
+	var revs [2]*consent.Site
+	for i, n := range ns {
+		var err error
 		if revs[i], err = s.cfg.Store.Revision(ctx, id, n); err != nil {
 			return err
 		}

@@ -94,8 +94,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 		c.JSON(status, b)
 		return
 	}
+	said := error(e) // every fault of a refusal that has several (errors.Join)
+	if de != nil {
+		said = err
+	}
 	if u, ok := c.Get(userKey).(*auth.User); ok {
-		s.consoleError(c, u, status, e, he != nil && de == nil)
+		s.consoleError(c, u, status, e, said, he != nil && de == nil)
 		return
 	}
 	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.Request().Header.Get("Accept-Language")))
@@ -110,7 +114,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		// size limit): in the user's console when the session can be read.
 		if _, u, csrf, ok, _ := s.signedIn(c, time.Now()); ok {
 			c.Set(csrfKey, csrf)
-			s.consoleError(c, u, status, e, false)
+			s.consoleError(c, u, status, e, said, false)
 			return
 		}
 		// Without one (its sign-in form expired, a form posted after the
@@ -139,11 +143,12 @@ func (s *Server) handleError(err error, c echo.Context) {
 // console, in the user's language, with its navigation and a way back, so
 // that a refusal or a mistyped address is no dead end. Echo's own errors
 // (no such route) carry only the status's English name, which the title
-// already says: the console says what it means instead.
-func (s *Server) consoleError(c echo.Context, u *auth.User, status int, e *consent.Error, echoOwn bool) {
+// already says: the console says what it means instead. said is the
+// refusal as the handler returned it, every fault of it (e its first).
+func (s *Server) consoleError(c echo.Context, u *auth.User, status int, e *consent.Error, said error, echoOwn bool) {
 	a := s.adminT(c, u)
 	labels, _ := c.Get(labelsKey).(templates.Labels)
-	msg := templates.ErrorWords(a.T, e, labels)
+	msg := templates.ErrorWords(a.T, said, labels)
 	if echoOwn && strings.EqualFold(e.Message, http.StatusText(status)) {
 		msg = nil
 		if status == http.StatusNotFound {
