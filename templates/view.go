@@ -27,10 +27,20 @@ type Banner struct {
 	InlineVars bool
 }
 
-// Classes are the banner root's layout classes.
+// Classes are the banner root's classes: cy, then the layout and the
+// position unless they are the default's (a bar at the bottom), which
+// consentry.css styles without a class of their own: every first visit
+// downloads these.
 func (b Banner) Classes() string {
-	a := b.Site.Appearance.WithDefaults()
-	return "cy cy-" + a.Layout + " cy-" + a.Position
+	a, d := b.Site.Appearance.WithDefaults(), consent.DefaultAppearance
+	c := "cy"
+	if a.Layout != d.Layout {
+		c += " cy-" + a.Layout
+	}
+	if a.Position != d.Position {
+		c += " cy-" + a.Position
+	}
+	return c
 }
 
 // ModalAttr is the first layer's aria-modal: "false" when the site chose a

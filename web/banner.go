@@ -32,11 +32,14 @@ type bannerState struct {
 	Lang     string       `json:"lang"`
 	Dir      string       `json:"dir"`
 	Mode     consent.Mode `json:"mode"`
-	Changed  bool         `json:"changed"`
+	// A false flag is left out (changed, gpc, a category's required,
+	// default and gpc): every snippet build reads them as true or not, and
+	// every first visit downloads them.
+	Changed bool `json:"changed,omitempty"`
 	// ConsentMode is the Consent Mode bit mask of the defaults, which an
 	// opt-out or notice region applies before the visitor decides.
 	ConsentMode int              `json:"consent_mode"`
-	GPC         bool             `json:"gpc"`
+	GPC         bool             `json:"gpc,omitempty"`
 	Categories  []bannerCategory `json:"categories"`
 	Cookies     []bannerCookie   `json:"cookies"`
 	TextsHash   string           `json:"texts_hash,omitempty"`
@@ -45,9 +48,10 @@ type bannerState struct {
 	// CSS is the whole stylesheet, for builds released before v=2 only.
 	CSS string `json:"css,omitempty"`
 	// Stylesheet is the path of the stylesheet's immutable URL and Vars the
-	// site's colours as CSS custom properties, for v=2 builds.
+	// site's colours as CSS custom properties, for v=2 builds: those it
+	// changed from the defaults, which the stylesheet falls back to.
 	Stylesheet string            `json:"stylesheet,omitempty"`
-	Vars       string            `json:"vars,omitempty"`
+	Vars       string            `json:"vars"`
 	Modal      bool              `json:"modal"`
 	Services   []bannerService   `json:"services,omitempty"`
 	Signals    map[string]string `json:"signals,omitempty"`
@@ -57,9 +61,9 @@ type bannerState struct {
 type bannerCategory struct {
 	Key      string `json:"key"`
 	Name     string `json:"name"`
-	Required bool   `json:"required"`
-	Default  bool   `json:"default"`
-	GPC      bool   `json:"gpc"`
+	Required bool   `json:"required,omitempty"`
+	Default  bool   `json:"default,omitempty"`
+	GPC      bool   `json:"gpc,omitempty"`
 }
 
 type bannerService struct {
@@ -222,7 +226,7 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		if key.split {
 			st.Stylesheet = s.firstLayerStylesheet()
 		}
-		st.Vars = site.Appearance.CSSVars()
+		st.Vars = site.Appearance.OwnCSSVars()
 		st.TextsHash = "" // the server keeps what was shown; a v=2 build has no use for it
 	}
 	for _, cat := range site.Categories {
@@ -256,7 +260,9 @@ func newBannerAnswer(v any) (*bannerAnswer, error) {
 	}
 	body = append(body, '\n') // as c.JSON wrote it
 	sum := sha256.Sum256(body)
-	return &bannerAnswer{json: body, gz: gzipBest(body), br: brotliBest(body), etag: `"` + hex.EncodeToString(sum[:8]) + `"`}, nil
+	// 40 bits, as an asset's (newAsset): enough to tell two answers of one
+	// URL apart, and every first visit downloads the header.
+	return &bannerAnswer{json: body, gz: gzipBest(body), br: brotliBest(body), etag: `"` + hex.EncodeToString(sum[:5]) + `"`}, nil
 }
 
 // localizer translates for a site's visitor: the language they prefer, with

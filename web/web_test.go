@@ -281,7 +281,7 @@ func TestBanner(t *testing.T) {
 			t.Errorf("category %s defaults to %v in an opt-in region", c.Key, c.Default)
 		}
 	}
-	if !strings.Contains(st.HTML, `data-testid="reject-all"`) || strings.Contains(st.HTML, "gpc-notice") {
+	if !strings.Contains(st.HTML, `data-action="reject_all"`) || strings.Contains(st.HTML, "gpc-notice") {
 		t.Error("first layer must offer reject all and no GPC notice without the signal")
 	}
 	st = decode[state](t, do(a, req{"GET", "/api/v1/sites/demo/banner", "", map[string]string{"Accept-Language": "de-DE,de;q=0.9", "Sec-GPC": "1"}}))
@@ -473,7 +473,7 @@ func TestJurisdiction(t *testing.T) {
 		a.Server.ServeHTTP(rec, r)
 		return decode[map[string]any](t, rec)
 	}
-	if m := banner("10.1.2.3:5000", map[string]string{"X-Country": "US"}); m["mode"] != "opt-out" || !strings.Contains(m["html"].(string), `data-testid="dns"`) {
+	if m := banner("10.1.2.3:5000", map[string]string{"X-Country": "US"}); m["mode"] != "opt-out" || !strings.Contains(m["html"].(string), `data-action="dns"`) {
 		t.Errorf("US through the proxy: mode %v", m["mode"])
 	}
 	if m := banner("198.51.100.7:5000", map[string]string{"X-Country": "US"}); m["mode"] != "opt-in" {

@@ -5,6 +5,7 @@ import (
 	"math"
 	"regexp"
 	"strconv"
+	"strings"
 )
 
 // Appearance is how the banner looks on a site.
@@ -140,4 +141,22 @@ func luminance(hex string) float64 {
 func (a Appearance) CSSVars() string {
 	a = a.WithDefaults()
 	return fmt.Sprintf("--cy-bg:%s;--cy-fg:%s;--cy-accent:%s;--cy-accent-fg:%s", a.Background, a.Text, a.Accent, a.AccentText)
+}
+
+// OwnCSSVars are the custom properties of the colours the site changed
+// from DefaultAppearance's, "" for none: the visitor stylesheet falls back
+// to the defaults by itself (var(--cy-bg,#fff)), and every first visit
+// downloads these.
+func (a Appearance) OwnCSSVars() string {
+	a, d := a.WithDefaults(), DefaultAppearance
+	var out []string
+	for _, v := range []struct{ name, colour, def string }{
+		{"--cy-bg", a.Background, d.Background}, {"--cy-fg", a.Text, d.Text},
+		{"--cy-accent", a.Accent, d.Accent}, {"--cy-accent-fg", a.AccentText, d.AccentText},
+	} {
+		if !strings.EqualFold(v.colour, v.def) {
+			out = append(out, v.name+":"+v.colour)
+		}
+	}
+	return strings.Join(out, ";")
 }

@@ -85,7 +85,7 @@ func TestBannerBeforeDecision(t *testing.T) {
 	}
 	d := eval[dialog](b, `(() => {
 		const h = document.querySelector("[data-consentry]"), r = h.shadowRoot;
-		const d = r.querySelector('[data-testid="banner"]');
+		const d = r.querySelector('.cy-banner');
 		const byId = (a) => { const e = a && r.getElementById(a); return e ? e.textContent.trim() : ""; };
 		return {
 			mode: r.mode, onBody: h.parentElement === document.body,

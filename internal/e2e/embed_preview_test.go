@@ -23,7 +23,7 @@ func TestEmbedPreviewShowsWholeBanner(t *testing.T) {
 		for _, lang := range []string{"el", "ru"} {
 			b.open("/admin/sites/demo/embed?lang=" + lang)
 			b.wait("the previews", `[...document.querySelectorAll('.previews iframe')].length === 2 &&
-				[...document.querySelectorAll('.previews iframe')].every(f => f.contentDocument?.readyState === "complete" && f.contentDocument.querySelector('[data-testid="customize"]'))`)
+				[...document.querySelectorAll('.previews iframe')].every(f => f.contentDocument?.readyState === "complete" && f.contentDocument.querySelector('.cy-banner [data-action="customize"]'))`)
 			type preview struct {
 				Lang     string  `json:"lang"`
 				Hidden   float64 `json:"hidden"`   // banner content scrolled out of its own box
@@ -31,8 +31,8 @@ func TestEmbedPreviewShowsWholeBanner(t *testing.T) {
 				OffRight float64 `json:"offRight"` // the frame past the page's right edge
 			}
 			got := eval[[]preview](b, `[...document.querySelectorAll('.previews iframe')].map(f => {
-				const doc = f.contentDocument, banner = doc.querySelector('[data-testid="banner"]');
-				const box = banner.getBoundingClientRect(), button = doc.querySelector('[data-testid="customize"]').getBoundingClientRect();
+				const doc = f.contentDocument, banner = doc.querySelector('.cy-banner');
+				const box = banner.getBoundingClientRect(), button = doc.querySelector('.cy-banner [data-action="customize"]').getBoundingClientRect();
 				return {lang: doc.documentElement.lang, hidden: banner.scrollHeight - banner.clientHeight,
 					below: button.bottom - box.bottom, offRight: f.getBoundingClientRect().right - document.documentElement.clientWidth};
 			})`)

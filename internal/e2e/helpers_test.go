@@ -212,8 +212,26 @@ func (b *browser) settle() {
 
 // part is the JavaScript expression of the banner's element with the
 // data-testid, inside the open shadow root of div[data-consentry], or null.
+// The first layer's root, dialog and buttons carry no data-testid (every
+// first visit downloads them): firstLayer names them by what the snippet
+// uses.
 func part(testid string) string {
-	return fmt.Sprintf(`document.querySelector("[data-consentry]")?.shadowRoot?.querySelector('[data-testid=%q]')`, testid)
+	sel, ok := firstLayer[testid]
+	if !ok {
+		sel = fmt.Sprintf("[data-testid=%q]", testid)
+	}
+	return fmt.Sprintf(`document.querySelector("[data-consentry]")?.shadowRoot?.querySelector('%s')`, sel)
+}
+
+// firstLayer are the selectors of the first layer's parts that have no
+// data-testid, by the name the tests give them.
+var firstLayer = map[string]string{
+	"consentry":  ".cy",
+	"banner":     ".cy-banner",
+	"accept-all": `.cy-banner [data-action="accept_all"]`,
+	"reject-all": `.cy-banner [data-action="reject_all"]`,
+	"customize":  `.cy-banner [data-action="customize"]`,
+	"dns":        `.cy-banner [data-action="dns"]`,
 }
 
 // onPage is the JavaScript expression of the page's own element with the
@@ -249,10 +267,12 @@ func (b *browser) isVisible(expr string) bool {
 // its tag name; "none" when nothing inside the banner has it.
 func (b *browser) focused() string {
 	b.t.Helper()
+	named, _ := json.Marshal(firstLayer)
 	return eval[string](b, `(() => {
 		let a = document.activeElement;
 		while (a && a.shadowRoot && a.shadowRoot.activeElement) a = a.shadowRoot.activeElement;
 		if (!a) return "none";
+		for (const [name, sel] of Object.entries(`+string(named)+`)) if (a.matches(sel)) return name;
 		if (a.dataset.testid) return a.dataset.testid;
 		if (a.dataset.category) return "switch-" + a.dataset.category;
 		if (a.dataset.action) return "action-" + a.dataset.action;

@@ -106,10 +106,12 @@ func (b *browser) text(sel string) string {
 	return eval[string](b, fmt.Sprintf(`document.querySelector(%q)?.innerText.trim() || ""`, sel))
 }
 
-// bannerMode is the mode the banner was rendered for.
+// bannerMode is the mode the demo's banner is rendered for in this tab (its
+// headers: the country), as the snippet learns it from the banner answer:
+// the banner's markup no longer carries it (nothing read it but this).
 func (b *browser) bannerMode() string {
 	b.t.Helper()
-	return eval[string](b, part("consentry")+`?.dataset.mode || ""`)
+	return eval[string](b, `fetch("/api/v1/sites/demo/banner?v=3&lang=en", {cache: "no-store"}).then(r => r.json()).then(j => j.mode || "")`)
 }
 
 // checkRule compares the jurisdiction an event was recorded under.

@@ -59,8 +59,10 @@ const prefs = {
 };
 
 // part is the banner's element with the data-testid, in the snippet's open
-// shadow root (as part() in ../helpers_test.go).
-const part = (id) => `document.querySelector("[data-consentry]")?.shadowRoot?.querySelector('[data-testid="${id}"]')`;
+// shadow root (as part() in ../helpers_test.go: the first layer's dialog and
+// buttons have none, and are named by what the snippet uses).
+const firstLayer = { banner: ".cy-banner", customize: '.cy-banner [data-action="customize"]' };
+const part = (id) => `document.querySelector("[data-consentry]")?.shadowRoot?.querySelector('${firstLayer[id] || `[data-testid="${id}"]`}')`;
 const prefsPart = (sel) => `${part("prefs")}?.querySelector('${sel}')`;
 const reopenButton = `[...document.body.children].map(h => h.shadowRoot?.querySelector('[data-testid="reopen"]')).find(Boolean)`;
 const visible = (expr) => `((e) => !!e && !e.hidden && e.getClientRects().length > 0 && getComputedStyle(e).visibility !== "hidden")(${expr})`;
