@@ -97,12 +97,14 @@
   // subdomains. Built in: the best-known trackers; the site's own services
   // (the banner answer's "services" with their hosts) are added to them and
   // kept for later pages, with the placeholder's texts (ui). Those texts
-  // are in the language of the page that fetched them (q, what it asked
-  // for): a page asking for another keeps the hosts, shows no placeholder
-  // yet, and fetches its own texts with the revision check.
+  // are in the language of the page that fetched them, for its Global
+  // Privacy Control signal (q, what it asked for): a page asking for
+  // another language, or whose browser has turned the signal on or off
+  // since, keeps the hosts, shows no placeholder yet, and fetches its own
+  // texts with the revision check.
   var auto = me && me.hasAttribute("data-autoblock"), hosts = {}, ui = null;
   try { ui = JSON.parse(localStorage.getItem("consentry:ui:" + site)); } catch (e) { /* storage off */ }
-  if (ui && ui.q !== lang()) ui.texts = 0;
+  if (ui && ui.q !== lang() + gpc) ui.texts = 0;
   function addHosts(svcs) {
     (svcs || []).forEach(function (v) { v.hosts.forEach(function (h) { hosts[h] = v; }); });
   }
@@ -165,10 +167,12 @@
 
   // A blocked iframe shows a placeholder in its place, sized like it, in the
   // visitor's language (texts kept from the banner answer): the service,
-  // what it sets, "load this once" and "allow CATEGORY".
+  // what it sets, "load this once" and "allow CATEGORY". Where Global
+  // Privacy Control holds the category off (texts.gpc_<category>), it says
+  // so, as the banner does, and offers no Allow that would change nothing.
   function placeholder(f) {
     if (f.cyPh || !ui || !ui.texts || allowed(f) || !f.parentNode) return;
-    var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.texts;
+    var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.texts, held = gpc && t["gpc_" + cat];
     var svc = tracker(url) || {}, name = f.getAttribute("data-service") || svc.name || new URL(url, location.href).hostname;
     var sets = (svc.cookies || []).join(t.sep), cname = ui.names[cat] || cat;
     var p = f.cyPh = d.createElement("div"), r = f.getBoundingClientRect();
@@ -179,7 +183,7 @@
       '<button type="button" class="cy-btn cy-alt" data-action="once" data-testid="ph-once"></button>' +
       '<button type="button" class="cy-btn" data-action="allow" data-testid="ph-allow"></button></div></div>';
     var box = root.firstChild, parts = box.querySelectorAll("p,button");
-    [t.ph_blocked, sets && t.ph_cookies, t.ph_once, t.ph_allow].forEach(function (x, i) {
+    [held || t.ph_blocked, sets && t.ph_cookies, t.ph_once, !held && t.ph_allow].forEach(function (x, i) {
       if (!x) return parts[i].remove();
       parts[i].textContent = x.replace("{service}", name).replace("{category}", cname).replace("{cookies}", sets);
     });
@@ -403,7 +407,7 @@
   function mount(data) {
     // Kept for later pages, which may not fetch the banner: the reopen
     // label, the placeholders' texts and the site's tracker hosts.
-    ui = { q: lang(), texts: data.texts, css: base + data.stylesheet, vars: data.vars, lang: data.lang, dir: data.dir,
+    ui = { q: lang() + gpc, texts: data.texts, css: base + data.stylesheet, vars: data.vars, lang: data.lang, dir: data.dir,
       names: {}, reopen: data.reopen, services: data.services, signals: data.signals };
     data.categories.forEach(function (c) { ui.names[c.key] = c.name; });
     addHosts(data.services);

@@ -24,7 +24,8 @@ import (
 //	"texts": {"ph_blocked":"… {service} … {category} …","ph_cookies":"… {cookies} …","ph_once":"…","ph_allow":"… {category} …","sep":", ","save_failed":"…"}
 //	          the placeholder's texts in the visitor's language, {…} to be replaced; sep
 //	          joins the cookie names of {cookies} as the language separates a list;
-//	          save_failed is what the banner says when a decision is not recorded
+//	          save_failed is what the banner says when a decision is not recorded;
+//	          "gpc_marketing":"…" where Global Privacy Control holds that category off
 //	"categories": [{…, "name":"Marketing"}]: each category's name in that language
 type bannerState struct {
 	Site     string       `json:"site"`
@@ -76,10 +77,19 @@ type bannerService struct {
 // placeholders are the texts of the snippet's click-to-load placeholder in
 // the visitor's language, with {service}, {category} and {cookies} for the
 // snippet to fill in, and the separator it joins the cookie names with.
-func placeholders(loc *i18n.Localizer) map[string]string {
+// Where the visitor's Global Privacy Control signal holds a category off
+// (b.GPCLocks: an opt-out or notice region), no choice on the page can
+// allow it: "gpc_<category>" says so as the banner does, and the snippet
+// shows it instead of "blocked until you allow" and its Allow button.
+func placeholders(loc *i18n.Localizer, b templates.Banner) map[string]string {
 	out := map[string]string{"sep": loc.ListSep(), "save_failed": loc.T("banner_save_failed")}
 	for _, id := range []string{"ph_blocked", "ph_cookies", "ph_once", "ph_allow"} {
 		out[id] = loc.TData(id, map[string]any{"Service": "{service}", "Category": "{category}", "Cookies": "{cookies}"})
+	}
+	for _, c := range b.Site.Categories {
+		if b.GPCLocks(c) {
+			out["gpc_"+c.Key] = loc.T("gpc_binding")
+		}
 	}
 	return out
 }
@@ -217,7 +227,7 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		ConsentMode: site.ConsentModeBits(granted(defaults)),
 		TextsHash:   hex.EncodeToString(texts[:]),
 		Reopen:      loc.T("reopen"), HTML: html.String(),
-		Modal: !site.Appearance.NonBlocking, Signals: site.Signals, Texts: placeholders(loc),
+		Modal: !site.Appearance.NonBlocking, Signals: site.Signals, Texts: placeholders(loc, view),
 	}
 	if key.legacy {
 		st.CSS = string(s.assets.css.body)

@@ -1,0 +1,55 @@
+package e2e
+
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/consent"
+)
+
+// TestGPCPlaceholderSaysSo: where Global Privacy Control is a binding
+// opt-out (an opt-out or notice region), the demo video's placeholder says
+// what the banner says (the signal keeps marketing off, and how to change
+// that) and offers no "Allow Marketing", whose click recorded a decision
+// without marketing and left the video blocked; "Load this once", the
+// visitor's own request for this one video, still loads it. In an opt-in
+// region the placeholder still offers to allow marketing.
+func TestGPCPlaceholderSaysSo(t *testing.T) {
+	b := startWith(t, func(o *app.Options) {
+		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		o.CountryHeader = countryHeader
+	})
+	b.publishDemo("US opt-out, CA notice", func(s *consent.Site) {
+		s.Rules = map[string]consent.Mode{"US": consent.OptOut, "CA": consent.Notice}
+	})
+	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
+	for _, c := range []struct {
+		country string
+		binds   bool
+	}{{"US", true}, {"CA", true}, {"FR", false}} {
+		v := b.newVisitor()
+		v.setHeader(countryHeader, c.country)
+		v.emulateGPC()
+		v.open("/demo?lang=en")
+		v.wait("the video's placeholder", visible(ph))
+		eval[bool](v, `(document.querySelector("[data-consentry-placeholder]").scrollIntoView({block: "center"}), true)`)
+		v.shotIfAsked("gpc-placeholder-" + c.country + ".png")
+		text := eval[string](v, ph+`.textContent`)
+		allow := eval[bool](v, `!!`+ph+`.querySelector('[data-testid="ph-allow"]')`)
+		once := eval[bool](v, `!!`+ph+`.querySelector('[data-testid="ph-once"]')`)
+		if c.binds {
+			if !strings.Contains(text, gpcBinding) || strings.Contains(text, "until you allow") || allow || !once {
+				t.Errorf("%s: the placeholder says %q, Allow %v, Load once %v; want %q, no Allow, Load once", c.country, text, allow, once, gpcBinding)
+			}
+			if c.country == "US" { // the signal's opt-out is recorded unasked: no banner covers the page
+				v.wait("the recorded GPC opt-out", `!!(window.Consentry.get() || {}).consent_id`)
+				v.click("Load this once", ph+`.querySelector('[data-testid="ph-once"]')`)
+				v.wait("the video", `!!document.querySelector('iframe[data-consent="marketing"][src]') && !document.querySelector("[data-consentry-placeholder]")`)
+			}
+		} else if strings.Contains(text, gpcBinding) || !allow {
+			t.Errorf("%s (opt-in): the placeholder says %q, Allow %v; want the choice to allow marketing", c.country, text, allow)
+		}
+	}
+}
