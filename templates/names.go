@@ -49,6 +49,15 @@ func ServiceName(t *i18n.Localizer, sv consent.Service) string {
 	return orKey(t, sv.NameKey, sv.Name)
 }
 
+// SiteName is a site's name in the visitor's language: the message its
+// name key names (the demo's), else the name its owner gave it.
+func SiteName(t *i18n.Localizer, site *consent.Site) string {
+	if site.NameKey == "" {
+		return site.Name
+	}
+	return orKey(t, site.NameKey, site.Name)
+}
+
 // ShownServices are a site's services as a visitor reads them in one
 // language: names given by a message key, catalog purposes and
 // descriptions translated, lifetimes in days, as the cookie table's column
@@ -60,6 +69,12 @@ func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 	out := make([]consent.Service, len(site.Services))
 	for i, sv := range site.Services {
 		sv.Name = ServiceName(t, sv)
+		// Consentry's own service is the site's: provided by it under the
+		// name the visitor reads (consent.OwnService).
+		own := site.NameKey != "" && sv.Catalog == "consentry" && sv.Provider == site.Name
+		if own {
+			sv.Provider = SiteName(t, site)
+		}
 		if sv.Description == "" && sv.DescriptionKey != "" {
 			sv.Description = orKey(t, sv.DescriptionKey, "")
 		}
@@ -67,6 +82,9 @@ func ShownServices(t *i18n.Localizer, site *consent.Site) []consent.Service {
 		for j := range sv.Cookies {
 			k := &sv.Cookies[j]
 			*k = site.AsSet(*k)
+			if own && k.Provider == site.Name {
+				k.Provider = sv.Provider
+			}
 			if k.Purpose == "" && k.PurposeKey != "" {
 				k.Purpose = orKey(t, k.PurposeKey, "")
 			}

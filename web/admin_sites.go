@@ -337,7 +337,9 @@ func keepShown[T comparable](stored, shown, sent T) T {
 // appearance and the age notice.
 func (s *Server) postSiteBasics(c echo.Context) error {
 	return s.editDraft(c, editBasics, func(d *consent.Site) error {
-		d.Name = asShown(d.Name, c.FormValue("name"))
+		if name := asShown(d.Name, c.FormValue("name")); name != d.Name {
+			d.Name, d.NameKey = name, "" // the owner's own name, in every language
+		}
 		d.Origins = nil
 		var assumed []string
 		for _, o := range lines(c.FormValue("origins")) {

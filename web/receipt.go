@@ -90,7 +90,7 @@ func (s *Server) receiptView(c echo.Context, siteID string, id uuid.UUID, es []*
 	q.Set("format", "json")
 	v := templates.Receipt{T: loc, ConsentID: id.String(), JSON: c.Request().URL.Path + "?" + q.Encode()}
 	if site != nil {
-		v.Site, v.Back = site.Name, backToSite(site, es)
+		v.Site, v.Back = templates.SiteName(loc, site), backToSite(site, es)
 	}
 	for _, e := range slices.Backward(es) {
 		v.Rows = append(v.Rows, templates.ReceiptRow{Time: e.Time, Revision: e.Revision,

@@ -78,7 +78,7 @@ func TestReceiptNamesTheSiteAndLinksBack(t *testing.T) {
 	first := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"fr","page":"` + a.URL() + `/demo/basket?item=3"}`, nil}))
 	body := do(a, req{"GET", "/api/v1/consents/receipt?token=" + url.QueryEscape(first.Token), "", html}).Body.String()
 	if m := regexp.MustCompile(`data-testid="receipt-site">([^<]*)<`).FindStringSubmatch(body); m == nil ||
-		m[1] != "Voici les choix enregistrés sous votre identifiant de consentement sur le site Green Cross Pharmacy (demo), du plus récent au plus ancien." {
+		m[1] != "Voici les choix enregistrés sous votre identifiant de consentement sur le site Pharmacie de la Croix Verte (démo), du plus récent au plus ancien." {
 		t.Errorf("the receipt does not name the site: %q", m)
 	}
 	if m := back.FindStringSubmatch(body); m == nil || m[1] != a.URL()+"/demo/basket" || m[2] != "Retour au site" {

@@ -36,7 +36,7 @@ func DemoSite(origins ...string) *consent.Site {
 		pharmacy = "Green Cross Pharmacy"
 	)
 	return &consent.Site{
-		ID: web.DemoSite, Name: name, Origins: origins,
+		ID: web.DemoSite, Name: name, NameKey: "demo_site_name", Origins: origins,
 		Categories: consent.BuiltInCategories(),
 		Services: []consent.Service{
 			consent.OwnService(name, consent.DefaultLifetime),
@@ -110,6 +110,9 @@ func seedDemo(ctx context.Context, st store.Store, bundle *i18n.Bundle, base str
 			next.Services = DemoSite().Services
 			if len(consent.Diff(&consent.Site{Services: site.Services}, &consent.Site{Services: next.Services})) > 0 {
 				notes = append(notes, "the demo's services are a new demo's, which say what they do in every visitor language")
+			}
+			if next.NameKey = DemoSite().NameKey; next.NameKey != site.NameKey {
+				notes = append(notes, "the demo's name is said in every visitor language")
 			}
 		}
 		if links, ok := demoLinksFor(site, base, earlier || len(notes) > 0); ok {
@@ -233,7 +236,8 @@ func seedAdmin(ctx context.Context, st store.Store, cost int, show func(email, p
 // language but with no links to the demo's notices
 // (services-in-every-language.json), then with those links at whichever
 // address the demo answered on but its services named in English
-// (notice-links.json).
+// (notice-links.json), then with its services named in every visitor
+// language but its own name in English (services-named.json).
 //
 //go:embed demo_earlier/*.json
 var earlierDemos embed.FS

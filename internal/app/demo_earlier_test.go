@@ -25,8 +25,9 @@ import (
 // owner has edited, published or in its draft, is left as it is. Such a
 // database kept the English texts until someone published the demo. A demo
 // site published before the demo had privacy and legal notices gets the
-// banner's links to them the same way, and one whose services were named
-// in English only gets their names in every visitor language.
+// banner's links to them the same way, one whose services were named in
+// English only gets their names in every visitor language, and one whose
+// own name was English only gets it in every visitor language.
 func TestEarlierDemoGetsTodaysServices(t *testing.T) {
 	ctx := context.Background()
 	bundle, err := i18n.Load()
@@ -36,7 +37,7 @@ func TestEarlierDemoGetsTodaysServices(t *testing.T) {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	const base = "http://127.0.0.1:8080"
 	files, err := earlierDemos.ReadDir("demo_earlier")
-	if err != nil || len(files) != 4 {
+	if err != nil || len(files) != 5 {
 		t.Fatalf("earlier demos: %v %v", files, err)
 	}
 	for _, f := range files {

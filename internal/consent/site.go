@@ -43,8 +43,14 @@ var ConsentModeTypes = []string{
 
 // Site is one website that embeds the snippet, as of one published revision.
 type Site struct {
-	ID         string     `json:"id" yaml:"id"`
-	Name       string     `json:"name" yaml:"name"`
+	ID   string `json:"id" yaml:"id"`
+	Name string `json:"name" yaml:"name"`
+	// NameKey names a visitor message that names the site in every
+	// language (the demo's: "Green Cross Pharmacy (demo)" is "Apotheke zum
+	// Grünen Kreuz (Demo)" to a German visitor); Name is how the owner
+	// calls it, which the console shows, and renaming the site drops the
+	// key, so that an owner's name is never overridden.
+	NameKey    string     `json:"name_key,omitempty" yaml:"name_key,omitempty"`
 	Origins    []string   `json:"origins" yaml:"origins"`
 	Categories []Category `json:"categories" yaml:"categories"`
 	Services   []Service  `json:"services" yaml:"services"`
