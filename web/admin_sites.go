@@ -185,10 +185,7 @@ func (s *Server) editDraft(c echo.Context, what siteEdit, change func(*consent.S
 	if err != nil {
 		return err
 	}
-	before, err := s.cfg.Store.Draft(ctx, draft.ID) // what the audit entry compares with
-	if err != nil {
-		return err
-	}
+	before := draft.Clone() // what the audit entry compares with
 	show := func(msg templates.Phrase) error { return s.sitePageWith(c, http.StatusBadRequest, msg, draft) }
 	labels := templates.SiteLabels
 	if what.what == editBasics.what {
