@@ -69,7 +69,15 @@ func (a Admin) Isolated(s string) string {
 type Login struct {
 	Email, Next string
 	Error       Phrase
+	// NoUser: the console has no user yet, so nobody can sign in; the
+	// page says how to create the first (FirstUserCommand).
+	NoUser bool
 }
+
+// FirstUserCommand creates a deployment's first console user, as the
+// sign-in page shows it while there is none. It names no database: the
+// page is public, and serve's start-up output gives the whole command.
+const FirstUserCommand = "consentry user add --email you@example.com --role admin"
 
 // Log is one page of the consent log.
 type Log struct {

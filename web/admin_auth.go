@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/subtle"
 	"errors"
 	"net/http"
@@ -178,7 +179,18 @@ func (s *Server) adminT(c echo.Context, u *auth.User) templates.Admin {
 }
 
 func (s *Server) getLogin(c echo.Context) error {
-	return render(c, http.StatusOK, templates.LoginPage(s.adminT(c, nil), templates.Login{Next: safeNext(c.QueryParam("next"))}))
+	none, err := s.noUser(c.Request().Context())
+	if err != nil {
+		return err
+	}
+	return render(c, http.StatusOK, templates.LoginPage(s.adminT(c, nil), templates.Login{Next: safeNext(c.QueryParam("next")), NoUser: none}))
+}
+
+// noUser reports whether the console has no user yet: a deployment
+// started without --demo, before `consentry user add`.
+func (s *Server) noUser(ctx context.Context) (bool, error) {
+	users, err := s.cfg.Store.Users(ctx)
+	return len(users) == 0, err
 }
 
 // safeNext keeps a post-sign-in redirect inside the console.
@@ -240,6 +252,9 @@ func (s *Server) postLogin(c echo.Context) error {
 			return err
 		}
 		view.Error = templates.Plain(page.T.T("login_failed"))
+		if view.NoUser, err = s.noUser(ctx); err != nil {
+			return err
+		}
 		return render(c, http.StatusUnauthorized, templates.LoginPage(page, view))
 	}
 	// The owner proved the password: their account's slowdown ends, and this

@@ -95,6 +95,15 @@ func serveFlags(fs *flag.FlagSet) runner {
 		case *demo:
 			fmt.Fprintf(e.stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
 			fmt.Fprintf(e.stdout, "               (forgot it? %s user passwd --db %s --email %s, then type a new one)\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)), app.DemoAdminEmail)
+		default:
+			users, err := a.Store.Users(ctx)
+			if err != nil {
+				return err
+			}
+			if len(users) == 0 {
+				fmt.Fprintln(e.stdout, "               nobody can sign in yet: create the first user (it reads the password from standard input)")
+				fmt.Fprintf(e.stdout, "               %s user add --db %s --email YOU@EXAMPLE.COM --role admin\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)))
+			}
 		}
 		fmt.Fprintf(e.stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
 		fmt.Fprintf(e.stdout, "  Probes:      %s/healthz  %s/readyz\n", url, url)

@@ -101,3 +101,40 @@ func TestSelfCommand(t *testing.T) {
 		}
 	}
 }
+
+// TestServeWithoutUserSaysHowToAddOne: serve without --demo on a new
+// database, which has no console user, prints the command that creates
+// the first, naming this database; that command works, and the next start
+// no longer prints it. It printed the sign-in URL only.
+func TestServeWithoutUserSaysHowToAddOne(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
+	start := func() string {
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		var out syncBuffer
+		done := make(chan error, 1)
+		go func() {
+			done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, &out, io.Discard)
+		}()
+		for deadline := time.Now().Add(20 * time.Second); !strings.Contains(out.String(), "Press Ctrl+C") && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		}
+		cancel()
+		if err := <-done; err != nil {
+			t.Fatalf("serve ended with %v:\n%s", err, out.String())
+		}
+		return out.String()
+	}
+	cmd := selfCommand(os.Args[0]) + " user add --db " + db + " --email YOU@EXAMPLE.COM --role admin"
+	out := start()
+	if !strings.Contains(out, "nobody can sign in yet: create the first user (it reads the password from standard input)\n               "+cmd+"\n") {
+		t.Fatalf("no way to the first user printed:\n%s", out)
+	}
+	args := strings.Fields(strings.TrimPrefix(cmd, selfCommand(os.Args[0])+" "))
+	var said bytes.Buffer
+	if err := run(context.Background(), args, strings.NewReader("a long enough password\n"), &said, &said); err != nil || said.String() != "added admin you@example.com\n" {
+		t.Fatalf("the printed command: %v %s", err, said.String())
+	}
+	if out := start(); strings.Contains(out, "user add") || strings.Contains(out, "nobody can sign in") {
+		t.Errorf("with a user, serve still says how to add the first:\n%s", out)
+	}
+}
