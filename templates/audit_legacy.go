@@ -52,6 +52,7 @@ var siteEdits = map[string]string{
 	"category": "a_audit_edit_category", "category removed": "a_audit_edit_category_removed", "category renamed": "a_audit_edit_category_renamed",
 	"service": "a_audit_edit_service", "service from catalog": "a_audit_edit_service_catalog",
 	"catalog update": "a_audit_edit_catalog_update", "service removed": "a_audit_edit_service_removed",
+	"what changed": "a_what_changed",
 }
 
 // LegacyAuditDetailWords is the detail of an audit entry written before

@@ -2,6 +2,7 @@ package templates
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
@@ -120,6 +121,24 @@ func LanguageName(code string) string {
 		return n + " (" + code + ")"
 	}
 	return code
+}
+
+// LanguageNameIn is a language's name in the language in, the console's
+// ("Französisch (fr)" to a German reader), with its code; the code alone
+// for one it cannot name.
+func LanguageNameIn(in, code string) string {
+	tag, err := language.Parse(code)
+	if err != nil {
+		return code
+	}
+	n := display.Tags(language.Make(in)).Name(tag)
+	switch {
+	case n == "":
+		return code
+	case strings.HasSuffix(n, ")"): // one pair: "espagnol (Amérique latine, es-419)"
+		return n[:len(n)-1] + ", " + code + ")"
+	}
+	return n + " (" + code + ")"
 }
 
 // InLanguage is what a label says after its text to name the language it

@@ -65,6 +65,20 @@ type SiteView struct {
 	Saved string
 }
 
+// WhatChangedMissing are the languages, named in the console's language,
+// that the draft's "what changed" text is not written in yet: visitors
+// asked again who read one of them are told only that cookies changed
+// (banner_changed), so the owner sees them before publishing.
+func WhatChangedMissing(a Admin, v SiteView) []string {
+	var out []string
+	for _, l := range v.Languages {
+		if strings.TrimSpace(v.Draft.WhatChanged[l]) == "" {
+			out = append(out, LanguageNameIn(a.T.Lang, l))
+		}
+	}
+	return out
+}
+
 // popular are the catalog services a new site most often needs, shown
 // before the owner searches.
 var popular = []string{"google-analytics", "google-tag-manager", "google-ads", "meta-pixel", "youtube", "vimeo",

@@ -97,6 +97,16 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 		return v, err
 	}
 	v.Pending = consent.Describe(v.Live, draft)
+	if v.Live != nil {
+		// The live revision's "what changed", which a draft begun from it
+		// carries, is not this draft's: shown in the publish form it would
+		// be published again, telling returning visitors of the last
+		// change as if it were new, and counted as written
+		// (templates.WhatChangedMissing). sites apply drops it alike.
+		shown := *draft
+		shown.DropCarried(v.Live)
+		v.Draft = &shown
+	}
 	if v.Revisions, err = s.cfg.Store.Revisions(ctx, id); err != nil {
 		return v, err
 	}
@@ -172,6 +182,7 @@ var (
 	editServiceCatalog  = siteEdit{"service from catalog", words.Say("a_audit_edit_service_catalog", nil), "catalog"}
 	editCatalogUpdate   = siteEdit{"catalog update", words.Say("a_audit_edit_catalog_update", nil), "services"}
 	editServiceRemoved  = siteEdit{"service removed", words.Say("a_audit_edit_service_removed", nil), "services"}
+	editWhatChanged     = siteEdit{"what changed", words.Say("a_what_changed", nil), "publish"}
 )
 
 // editDraft applies one form's change to a copy of the draft and saves it
@@ -652,6 +663,29 @@ func (s *Server) postSiteTexts(c echo.Context) error {
 	})
 }
 
+// postSiteWhatChanged saves the publish form's "what changed" texts into
+// the draft without publishing, so that the editor shows which languages
+// still lack one before the owner publishes (the console has no
+// JavaScript to say so as they type).
+func (s *Server) postSiteWhatChanged(c echo.Context) error {
+	return s.editDraft(c, editWhatChanged, func(d *consent.Site) error {
+		d.WhatChanged = whatChangedTyped(c, s.cfg.I18n.Languages())
+		return nil
+	})
+}
+
+// whatChangedTyped are the publish form's "what changed" texts, by
+// language, the empty ones left out.
+func whatChangedTyped(c echo.Context, langs []string) map[string]string {
+	typed := map[string]string{}
+	for _, l := range langs {
+		if w := strings.TrimSpace(c.FormValue("what_changed_" + l)); w != "" {
+			typed[l] = w
+		}
+	}
+	return typed
+}
+
 // postSitePublish freezes the draft as the next revision. A material one
 // asks visitors holding an older revision again, showing them what changed
 // in their language; an editorial one asks nobody. The change note stays
@@ -670,12 +704,7 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	draft.ChangeNote = strings.TrimSpace(c.FormValue("change_note"))
 	editorial := c.FormValue("kind") == "editorial"
 	if !editorial {
-		draft.WhatChanged = map[string]string{}
-		for _, l := range s.cfg.I18n.Languages() {
-			if w := strings.TrimSpace(c.FormValue("what_changed_" + l)); w != "" {
-				draft.WhatChanged[l] = w
-			}
-		}
+		draft.WhatChanged = whatChangedTyped(c, s.cfg.I18n.Languages())
 	}
 	draft.PrepareRevision(live, editorial)
 	show := func(msg templates.Phrase) error { return s.sitePage(c, http.StatusBadRequest, msg) }

@@ -179,7 +179,7 @@ var access = map[string]string{
 	"POST /admin/sites/:site/categories/:key/delete": "admin", "POST /admin/sites/:site/services": "admin",
 	"POST /admin/sites/:site/categories/:key": "admin", "POST /admin/sites/:site/catalog": "admin", "POST /admin/sites/:site/catalog/update": "admin",
 	"POST /admin/sites/:site/services/:n/delete": "admin", "POST /admin/sites/:site/texts": "admin",
-	"POST /admin/sites/:site/publish": "admin", "GET /admin/sites/:site/diff": "admin",
+	"POST /admin/sites/:site/what-changed": "admin", "POST /admin/sites/:site/publish": "admin", "GET /admin/sites/:site/diff": "admin",
 	"GET /admin/sites/:site/embed": "admin", "GET /admin/sites/:site/preview": "admin",
 }
 

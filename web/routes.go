@@ -99,6 +99,7 @@ func (s *Server) routes() {
 	staff.POST("/sites/:site/services", s.postSiteService, requireAdmin)
 	staff.POST("/sites/:site/services/:n/delete", s.postSiteServiceDelete, requireAdmin)
 	staff.POST("/sites/:site/texts", s.postSiteTexts, requireAdmin)
+	staff.POST("/sites/:site/what-changed", s.postSiteWhatChanged, requireAdmin)
 	staff.POST("/sites/:site/publish", s.postSitePublish, requireAdmin)
 	staff.GET("/sites/:site/diff", s.getSiteDiff, requireAdmin)
 	staff.GET("/sites/:site/embed", s.getSiteEmbed, requireAdmin)

@@ -40,7 +40,8 @@ func TestSiteOwnerScreenshots(t *testing.T) {
 	b.shotIfAsked("owner-embed.png")
 
 	// A German legal notice without the privacy policy beside it: Publish
-	// is refused, in English and in German, at the German link.
+	// is refused, in English and in German, at the German link. Before,
+	// a French "what changed" saved: the languages still without one.
 	d, err := b.app.Store.Draft(b.ctx, "demo")
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +55,13 @@ func TestSiteOwnerScreenshots(t *testing.T) {
 		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
 		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
 		b.open("/admin/sites/demo")
+		b.click("Material", `document.querySelector('[data-testid="kind-material"]')`)
+		b.click("the other languages", `document.querySelector('[data-testid="what-changed"] summary')`)
+		b.typeInto("#wc-fr", "Nous montrons des vidéos.")
+		b.clickTo("Save draft", `document.querySelector('[data-testid="what-changed-save"]')`)
+		b.click("Material", `document.querySelector('[data-testid="kind-material"]')`)
+		b.do("scrolling to the languages left", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="what-changed-missing"]`)))
+		b.shotIfAsked("owner-what-changed-missing-" + lang + ".png")
 		b.clickTo("Publish", `document.querySelector('[data-testid="publish-button"]')`)
 		b.shotIfAsked("owner-privacy-link-refused-" + lang + ".png")
 		b.do("scrolling to the privacy policy link", chromedp.ScrollIntoView(chromedp.CSS(`#b-privacy`)))
