@@ -46,6 +46,9 @@ type SiteView struct {
 	// Invalid are the fields Error is about, as the form's labels name
 	// them ("lifetime"), which the form marks.
 	Invalid Faults
+	// Typed is the Basics form as posted when it was refused: its text
+	// fields show again what was typed, not what is stored.
+	Typed url.Values
 	// Query is the catalog search; Found what it found (the popular
 	// services when nothing was searched); CatalogSize the catalog's size.
 	Query       string
@@ -341,4 +344,13 @@ func (v SiteView) Editing() (string, bool) {
 		return "", false
 	}
 	return v.Draft.Services[v.EditIndex].Name, true
+}
+
+// typedOr is the Basics form's field as the owner typed it when the form was
+// refused, else stored, the value the draft holds.
+func (v SiteView) typedOr(field, stored string) string {
+	if t, ok := v.Typed[field]; ok && len(t) > 0 {
+		return t[0]
+	}
+	return stored
 }

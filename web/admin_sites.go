@@ -156,6 +156,9 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg templates.Phrase, 
 			v.EditIndex = n
 		}
 	}
+	if typed, _ := c.Get("typed_basics").(bool); typed {
+		v.Typed, _ = c.FormParams()
+	}
 	v.Error = msg
 	v.Invalid, _ = c.Get(invalidKey).(templates.Faults)
 	return render(c, status, templates.SitePage(s.adminT(c, currentUser(c)), v))
@@ -344,7 +347,12 @@ func keepShown[T comparable](stored, shown, sent T) T {
 // postSiteBasics saves name, origins, lifetime, rules, Consent Mode mapping,
 // appearance and the age notice.
 func (s *Server) postSiteBasics(c echo.Context) error {
+	c.Set("typed_basics", true)
 	return s.editDraft(c, editBasics, func(d *consent.Site) error {
+		// Every field is read, and every fault said at once: a refused
+		// field keeps its stored value (the form shows what was typed), the
+		// others what was typed, so that nothing the owner changed is lost.
+		var errs []error
 		if name := asShown(d.Name, c.FormValue("name")); name != d.Name {
 			d.Name, d.NameKey = name, "" // the owner's own name, in every language
 		}
@@ -357,45 +365,36 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 			}
 		}
 		c.Set("assumed", assumed)
-		days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("lifetime_days")))
-		if err != nil || days < 1 || days > 395 {
-			return consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395").
-				Say("e_lifetime_days", map[string]any{"Max": 395})
-		}
 		const day = 24 * time.Hour
-		d.Lifetime.Duration = keepShown(d.Lifetime.Duration, d.LifetimeOrDefault()/day*day, time.Duration(days)*day)
+		if days, err := strconv.Atoi(strings.TrimSpace(c.FormValue("lifetime_days"))); err != nil || days < 1 || days > 395 {
+			errs = append(errs, consent.FieldError(consent.EInvalid, "lifetime", "give the number of days a choice is remembered, 1 to 395").
+				Say("e_lifetime_days", map[string]any{"Max": 395}))
+		} else {
+			d.Lifetime.Duration = keepShown(d.Lifetime.Duration, d.LifetimeOrDefault()/day*day, time.Duration(days)*day)
+		}
 		// Retention: empty or 0 keeps decisions for ever; Validate checks
 		// the range against the lifetime.
 		keep := 0
+		var err error
 		if v := strings.TrimSpace(c.FormValue("retention_days")); v != "" {
-			if keep, err = strconv.Atoi(v); err != nil || keep < 0 || keep > consent.MaxDays {
-				return consent.FieldError(consent.EInvalid, "retention", "give the number of days decisions stay in the log, or 0 to keep them for ever").
-					Say("e_retention_days", nil)
-			}
+			keep, err = strconv.Atoi(v)
 		}
-		d.Retention.Duration = keepShown(d.Retention.Duration, d.Retention.Duration/day*day, time.Duration(keep)*day)
+		if err != nil || keep < 0 || keep > consent.MaxDays {
+			errs = append(errs, consent.FieldError(consent.EInvalid, "retention", "give the number of days decisions stay in the log, or 0 to keep them for ever").
+				Say("e_retention_days", nil))
+		} else {
+			d.Retention.Duration = keepShown(d.Retention.Duration, d.Retention.Duration/day*day, time.Duration(keep)*day)
+		}
 		d.AgeNotice = c.FormValue("age_notice") == "1"
-		d.Rules = map[string]consent.Mode{}
-		for _, l := range lines(c.FormValue("rules")) {
-			f := strings.Fields(l)
-			if len(f) != 2 {
-				return consent.FieldError(consent.EInvalid, "rules", "%q: write one rule a line, like: US opt-out", l).
-					Say("e_rule_line", map[string]any{"Value": auth.Clip(l, 80)})
-			}
-			if _, dup := d.Rules[strings.ToUpper(f[0])]; dup {
-				return consent.FieldError(consent.EInvalid, "rules", "%s has two rules", strings.ToUpper(f[0])).
-					Say("e_rule_twice", map[string]any{"Value": auth.Clip(strings.ToUpper(f[0]), 80)})
-			}
-			d.Rules[strings.ToUpper(f[0])] = consent.Mode(f[1])
+		if rules, err := basicsRules(c.FormValue("rules")); err != nil {
+			errs = append(errs, err)
+		} else {
+			d.Rules = rules
 		}
-		d.ConsentMap = map[string][]string{}
-		for _, l := range lines(c.FormValue("consent_mode")) {
-			cat, types, ok := strings.Cut(l, ":")
-			if !ok {
-				return consent.FieldError(consent.EInvalid, "consent_mode", "%q: write one category a line, like: analytics: analytics_storage", l).
-					Say("e_consent_mode_line", map[string]any{"Value": auth.Clip(l, 80)})
-			}
-			d.ConsentMap[strings.TrimSpace(cat)] = strings.Fields(types)
+		if cm, err := basicsConsentMap(c.FormValue("consent_mode")); err != nil {
+			errs = append(errs, err)
+		} else {
+			d.ConsentMap = cm
 		}
 		was, shown := d.Appearance, d.Appearance.WithDefaults()
 		d.Appearance = consent.Appearance{
@@ -424,8 +423,42 @@ func (s *Server) postSiteBasics(c echo.Context) error {
 				delete(d.Links, lang)
 			}
 		}
-		return nil
+		return errors.Join(errs...)
 	})
+}
+
+// basicsRules reads the Basics form's country rules, one "US opt-out" a
+// line.
+func basicsRules(text string) (map[string]consent.Mode, error) {
+	rules := map[string]consent.Mode{}
+	for _, l := range lines(text) {
+		f := strings.Fields(l)
+		if len(f) != 2 {
+			return nil, consent.FieldError(consent.EInvalid, "rules", "%q: write one rule a line, like: US opt-out", l).
+				Say("e_rule_line", map[string]any{"Value": auth.Clip(l, 80)})
+		}
+		if _, dup := rules[strings.ToUpper(f[0])]; dup {
+			return nil, consent.FieldError(consent.EInvalid, "rules", "%s has two rules", strings.ToUpper(f[0])).
+				Say("e_rule_twice", map[string]any{"Value": auth.Clip(strings.ToUpper(f[0]), 80)})
+		}
+		rules[strings.ToUpper(f[0])] = consent.Mode(f[1])
+	}
+	return rules, nil
+}
+
+// basicsConsentMap reads the Basics form's Consent Mode mapping, one
+// "analytics: analytics_storage" a line.
+func basicsConsentMap(text string) (map[string][]string, error) {
+	m := map[string][]string{}
+	for _, l := range lines(text) {
+		cat, types, ok := strings.Cut(l, ":")
+		if !ok {
+			return nil, consent.FieldError(consent.EInvalid, "consent_mode", "%q: write one category a line, like: analytics: analytics_storage", l).
+				Say("e_consent_mode_line", map[string]any{"Value": auth.Clip(l, 80)})
+		}
+		m[strings.TrimSpace(cat)] = strings.Fields(types)
+	}
+	return m, nil
 }
 
 // postSiteCategory adds a custom category, named in the chosen language.
