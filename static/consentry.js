@@ -319,7 +319,9 @@
       action: action, categories: cats, revision: banner ? banner.data.revision : state && state.revision,
       lang: banner ? banner.data.lang : lang(), page: location.href, source: source, gpc: gpc
     };
-    if (state) body.consent_id = state.consent_id;
+    // The visitor's token proves a change of mind is theirs: the server
+    // records it under the token's consent ID, never under one merely named.
+    body.token = cookie(COOKIE);
     body.request_id = uuid();
     var need = banner ? Promise.resolve() : load();
     return need.then(function () {

@@ -154,7 +154,7 @@ func TestVisitorPageNewestFirst(t *testing.T) {
 	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	first := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"en"}`, nil}))
 	for _, body := range []string{`"action":"custom","categories":{"analytics":true}`, `"action":"reject_all"`} {
-		if rec := do(a, req{"POST", consents, `{` + body + `,"revision":1,"lang":"en","consent_id":"` + first.ConsentID + `"}`, nil}); rec.Code != http.StatusCreated {
+		if rec := do(a, req{"POST", consents, `{` + body + `,"revision":1,"lang":"en","consent_id":"` + first.ConsentID + `","token":"` + first.Token + `"}`, nil}); rec.Code != http.StatusCreated {
 			t.Fatalf("%s: %d %s", body, rec.Code, rec.Body)
 		}
 	}

@@ -70,6 +70,9 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	if err != nil {
 		return nil, err
 	}
+	if d.ConsentID, err = s.continued(c, site, req, d.ConsentID); err != nil {
+		return nil, err
+	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	id, err := uuid.NewV7()
 	if err != nil {

@@ -31,6 +31,7 @@ const (
 	keyAction = 1 << iota
 	keyCategories
 	keyConsentID
+	keyToken
 	keyRevision
 	keyLang
 	keyPage
@@ -74,6 +75,16 @@ func decodeRequest(b []byte, req *consent.Request) bool {
 					return false
 				}
 				req.ConsentID = string(v)
+			case "token":
+				bit = keyToken
+				if d.null() { // the snippet's first decision: no token yet
+					break
+				}
+				v, ok := d.plainString()
+				if !ok {
+					return false
+				}
+				req.Token = string(v)
 			case "revision":
 				bit = keyRevision
 				if req.Revision, ok = d.integer(); !ok {
@@ -206,6 +217,17 @@ func (d *decoder) plainString() ([]byte, bool) {
 		}
 	}
 	return nil, false
+}
+
+// null consumes null, which leaves a string as it was (empty: each key
+// comes once), as encoding/json does.
+func (d *decoder) null() bool {
+	d.space()
+	if rest := d.b[d.i:]; len(rest) >= 4 && string(rest[:4]) == "null" {
+		d.i += 4
+		return true
+	}
+	return false
 }
 
 // boolean consumes true or false.

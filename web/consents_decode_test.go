@@ -13,8 +13,10 @@ import (
 // encoding/json, or the fast way would never be taken unseen.
 var decodeBodies = []string{
 	`{"action":"accept_all","revision":1,"lang":"en","page":"https://shop.example/","source":"banner","gpc":false,"request_id":"0192f0c4-5c1e-7a53-9b7e-3f0e2d1c4b5a"}`,
+	`{"action":"accept_all","revision":1,"lang":"en","page":"https://shop.example/","source":"banner","gpc":false,"token":null,"request_id":"0192f0c4-5c1e-7a53-9b7e-3f0e2d1c4b5a"}`,
 	`{"action":"custom","categories":{"analytics":true,"marketing":false},"revision":1,"lang":"en","page":"https://shop.example/basket","source":"banner","request_id":"0192f0c4-5c1e-7a53-9b7e-3f0e2d1c4b5a"}`,
 	`{"action":"reject_all","categories":{},"revision":12,"lang":"fr","page":"https://shop.example/a?b=c#d","source":"preferences","gpc":true,"consent_id":"0192f0c4-5c1e-7a53-9b7e-3f0e2d1c4b5b","request_id":"x"}`,
+	`{"action":"withdraw","revision":3,"lang":"en","page":"https://shop.example/","source":"preferences","token":"MTc2NDUxMjM0fGV5SnBaQ0k2SW5naWZRPT18YTFiMg==","request_id":"0192f0c4-5c1e-7a53-9b7e-3f0e2d1c4b5a"}`,
 	" {\n\t\"action\" : \"withdraw\" ,\r\n \"revision\" : -0 } \n",
 	`{}`,
 	`{"revision":999999999999999,"lang":"de-AT","source":"api","page":""}`,

@@ -143,12 +143,12 @@ func TestVerifySuperseded(t *testing.T) {
 	if v["valid"] != true || v["superseded"] != false || len(toStrings(v["granted"])) != 4 {
 		t.Fatalf("the newest decision's token: %v", v)
 	}
-	custom := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"custom","categories":{"analytics":true},"revision":1,"consent_id":"` + first.ConsentID + `"}`, nil}))
+	custom := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"custom","categories":{"analytics":true},"revision":1,"consent_id":"` + first.ConsentID + `","token":"` + first.Token + `"}`, nil}))
 	v = verifyTok(`{"token":"` + first.Token + `"}`)
 	if v["valid"] != true || v["superseded"] != true || strings.Join(toStrings(v["granted"]), ",") != "analytics,necessary" {
 		t.Errorf("after a change of mind, the first token: %v", v)
 	}
-	withdraw := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"withdraw","revision":1,"consent_id":"` + first.ConsentID + `"}`, nil}))
+	withdraw := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"withdraw","revision":1,"consent_id":"` + first.ConsentID + `","token":"` + first.Token + `"}`, nil}))
 	for _, tok := range []string{first.Token, custom.Token} {
 		v = verifyTok(`{"token":"` + tok + `"}`)
 		if g, ok := v["granted"].([]any); v["valid"] != true || v["superseded"] != true || !ok || len(g) != 0 {

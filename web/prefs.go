@@ -23,14 +23,12 @@ func (s *Server) getPrefsPage(c echo.Context) error {
 	view := s.prefsView(c, site, ret, c.QueryParam("lang"))
 	// A visitor who has chosen before sees that choice, and the form starts
 	// from it.
-	if ck, err := c.Cookie(token.Name); err == nil {
-		if cl, err := s.cfg.Tokens.Decode(ck.Value, time.Now()); err == nil && cl.Site == site.ID {
-			view.Current = append([]string{}, cl.Granted...)
-			view.ConsentID, view.Token = cl.ConsentID, ck.Value
-			view.Granted = map[string]bool{}
-			for _, g := range cl.Granted {
-				view.Granted[g] = true
-			}
+	if tok, cl, ok := s.ownToken(c, site); ok {
+		view.Current = append([]string{}, cl.Granted...)
+		view.ConsentID, view.Token = cl.ConsentID, tok
+		view.Granted = map[string]bool{}
+		for _, g := range cl.Granted {
+			view.Granted[g] = true
 		}
 	}
 	return render(c, http.StatusOK, templates.PrefsPage(view))
@@ -67,6 +65,13 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 	}
 	req := consent.Request{Action: consent.Action(c.FormValue("action")), Revision: rev,
 		Lang: c.FormValue("lang"), Source: consent.SourceNoJS, Page: page}
+	// A visitor who chose here before changes their mind under the same
+	// consent: the token this page set proves it is theirs. One that is not
+	// valid for this site (expired, another site's, forged) proves nothing,
+	// and a new consent begins.
+	if tok, _, ok := s.ownToken(c, site); ok {
+		req.Token = tok
+	}
 	if req.Action == consent.Custom {
 		form, err := c.FormParams()
 		if err != nil {
@@ -97,6 +102,21 @@ func (s *Server) postPrefsPage(c echo.Context) error {
 		view.Granted[g] = true
 	}
 	return render(c, http.StatusOK, templates.PrefsPage(view))
+}
+
+// ownToken is the token in this server's own consentry cookie, the one
+// the page without JavaScript sets, with its claims, when it is valid and
+// of site.
+func (s *Server) ownToken(c echo.Context, site *consent.Site) (string, token.Claims, bool) {
+	ck, err := c.Cookie(token.Name)
+	if err != nil {
+		return "", token.Claims{}, false
+	}
+	cl, err := s.cfg.Tokens.Decode(ck.Value, time.Now())
+	if err != nil || cl.Site != site.ID {
+		return "", token.Claims{}, false
+	}
+	return ck.Value, cl, true
 }
 
 // prefsSite loads the site and checks that the return URL, if any, is on

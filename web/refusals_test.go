@@ -260,6 +260,7 @@ var unsaidRefusals = map[string]string{
 	"banner.go:getBanner":                   "the visitor API: JSON, in English by contract",
 	"consents.go:postConsent":               "the visitor API: JSON, in English by contract",
 	"consents.go:record":                    "the visitor API; the page without JavaScript says page_error_form",
+	"consents_continue.go:proven":           "the visitor API: JSON, in English by contract (the page without JavaScript sends only a valid token)",
 	"consents.go:decodeBody":                "the visitor API: JSON, in English by contract",
 	"consents.go:checkOrigin":               "the visitor API: JSON, in English by contract",
 	"consents.go:postVerify":                "the visitor API: JSON, in English by contract",

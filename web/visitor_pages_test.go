@@ -21,7 +21,7 @@ import (
 func TestReceiptPage(t *testing.T) {
 	a := newApp(t, 0)
 	first := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"accept_all","revision":1,"lang":"de"}`, nil}))
-	second := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"reject_all","revision":1,"lang":"de","consent_id":"` + first.ConsentID + `"}`, nil}))
+	second := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"reject_all","revision":1,"lang":"de","consent_id":"` + first.ConsentID + `","token":"` + first.Token + `"}`, nil}))
 	path := "/api/v1/consents/receipt?token=" + url.QueryEscape(second.Token)
 	html := map[string]string{"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
 	rec := do(a, req{"GET", path, "", html})
@@ -85,7 +85,7 @@ func TestReceiptNamesTheSiteAndLinksBack(t *testing.T) {
 		t.Errorf("the way back is %q, want the page decided on, %s/demo/basket", m, a.URL())
 	}
 	for _, page := range []string{"https://evil.example/phish", "javascript:alert(1)", ""} {
-		next := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"reject_all","revision":1,"lang":"fr","consent_id":"` + first.ConsentID + `","page":"` + page + `"}`, nil}))
+		next := decode[consentResp](t, do(a, req{"POST", consents, `{"action":"reject_all","revision":1,"lang":"fr","consent_id":"` + first.ConsentID + `","token":"` + first.Token + `","page":"` + page + `"}`, nil}))
 		body := do(a, req{"GET", "/api/v1/consents/receipt?token=" + url.QueryEscape(next.Token), "", html}).Body.String()
 		if m := back.FindStringSubmatch(body); m == nil || m[1] != a.URL()+"/demo/basket" {
 			t.Errorf("after a decision on %q, the way back is %q, want the last page on an allowed origin", page, m)

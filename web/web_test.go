@@ -161,7 +161,7 @@ func TestConsentRecorded(t *testing.T) {
 	}
 
 	// The same visitor changes their mind: same consent ID, a new event.
-	rec = do(a, req{"POST", consents, `{"action":"withdraw","revision":1,"consent_id":"` + resp.ConsentID + `"}`, nil})
+	rec = do(a, req{"POST", consents, `{"action":"withdraw","revision":1,"consent_id":"` + resp.ConsentID + `","token":"` + resp.Token + `"}`, nil})
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("withdraw: %d %s", rec.Code, rec.Body)
 	}

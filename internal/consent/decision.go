@@ -43,6 +43,11 @@ type Request struct {
 	// RequestID is a UUID the client makes once per decision and sends
 	// again with every retry of it, so that a retry records nothing new.
 	RequestID string `json:"request_id"`
+	// Token is the visitor's current token (the value of the snippet's
+	// first-party cookie), the proof that a decision continuing a consent
+	// ID is that visitor's: the server continues the token's consent ID,
+	// never one a request merely names.
+	Token string `json:"token"`
 }
 
 // Decision is a validated request: what is granted, for whom, under which revision.
