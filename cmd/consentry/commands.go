@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/config"
 )
 
@@ -149,6 +150,13 @@ func dispatch(ctx context.Context, commands []command, args []string, stdin io.R
 	secrets := append([]string{"db"}, c.secrets...)           // a PostgreSQL URL holds a password
 	if err := config.Parse(fs, nil, secrets...); err != nil { // the environment twins
 		return badUsage(err)
+	}
+	// --db is read one way for every command, before any of them acts on
+	// it: serve made a key file named after a URL it could not open.
+	if f := fs.Lookup("db"); f != nil {
+		if err := app.CheckDB(f.Value.String()); err != nil {
+			return err
+		}
 	}
 	return runCmd(ctx, &cmdEnv{args: pos, stdin: stdin, stdout: stdout, stderr: stderr,
 		log: slog.New(slog.NewTextHandler(stderr, nil)), cmds: commands})

@@ -49,3 +49,24 @@ func TestOnlyServeCreatesTheDatabase(t *testing.T) {
 		}
 	}
 }
+
+// TestEveryCommandReadsDBAlike: a --db naming neither SQLite nor
+// PostgreSQL is refused by every command that takes one, in
+// the same words, before anything is made. serve said "key file: open
+// mysql:/x.keys: no such file or directory".
+func TestEveryCommandReadsDBAlike(t *testing.T) {
+	want := "consentry: --db: mysql://… is neither sqlite:PATH nor postgres://…\n"
+	for _, c := range commands {
+		if c.nargs > 0 || flagSetOf(&c).Lookup("db") == nil {
+			continue
+		}
+		args := append(strings.Fields(c.name), "--db", "mysql://x")
+		code, out, errOut := consentry(t, args...)
+		if code != 1 || out != "" || errOut != want {
+			t.Errorf("%q: exit %d, stdout %q, stderr %q; want 1 and %q", args, code, out, errOut, want)
+		}
+	}
+	if _, err := os.Stat("mysql:"); err == nil {
+		t.Error("a key file's folder was made")
+	}
+}
