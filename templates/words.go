@@ -27,7 +27,8 @@ func SourceWords(t *i18n.Localizer, s consent.Source) string {
 }
 
 // RuleWords is the jurisdiction rule a record names ("opt-in (DE)",
-// "opt-out (country unknown)") in words.
+// "opt-out (country unknown)") in words, with one pair of parentheses where
+// the rule's own name has them.
 func RuleWords(t *i18n.Localizer, rule string) string {
 	mode, where, ok := strings.Cut(rule, " (")
 	words := orKey(t, "a_rule_"+strings.ReplaceAll(mode, "-", "_"), mode)
@@ -37,6 +38,9 @@ func RuleWords(t *i18n.Localizer, rule string) string {
 	where = strings.TrimSuffix(where, ")")
 	if where == "country unknown" {
 		where = t.T("a_country_unknown")
+	}
+	if strings.HasSuffix(words, ")") { // one pair: "Opt-in (vorherige Einwilligung, DE)"
+		return words[:len(words)-1] + t.ListSep() + where + ")"
 	}
 	return words + " (" + where + ")"
 }

@@ -1,10 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"html"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store/storetest"
 )
 
 // TestProofNamesEveryTextInWords: the proof's "every text, exactly as
@@ -54,6 +59,36 @@ func TestProofCategoriesInTheVisitorsPunctuation(t *testing.T) {
 		_, page, _ := c.get("/admin/events/" + ids[lang])
 		if !strings.Contains(html.UnescapeString(page), want) {
 			t.Errorf("a %s visitor's categories on the proof: %q, want %q", lang, regexp.MustCompile(`<li><strong>[^<]*</strong>[^<]{0,20}`).FindAllString(html.UnescapeString(page), 2), want)
+		}
+	}
+}
+
+// TestProofRuleInOnePairOfParentheses: the proof says the rule a decision
+// was made under with one pair of parentheses where the rule's own name has
+// one, "Opt-in (vorherige Einwilligung, Land unbekannt)", not
+// "Opt-in (vorherige Einwilligung) (Land unbekannt)"; where it has none,
+// "Opt-in (country unknown)" as before.
+func TestProofRuleInOnePairOfParentheses(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	e := storetest.Event("demo", 0)
+	e.Rule = "opt-in (country unknown)"
+	if err := a.Store.AppendBatch(context.Background(), []*consent.Event{e}); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	for _, tc := range []struct{ lang, want string }{
+		{"en", "Opt-in (country unknown)"},
+		{"de", "Opt-in (vorherige Einwilligung, Land unbekannt)"},
+		{"fr", "Consentement préalable (opt-in, pays inconnu)"},
+		{"es", "Consentimiento previo (opt-in, país desconocido)"},
+		{"ar", "موافقة مسبقة (البلد غير معروف)"},
+	} {
+		c.speak(tc.lang)
+		_, page, _ := c.get("/admin/events/" + e.ID.String())
+		if page = html.UnescapeString(page); !strings.Contains(page, tc.want) || strings.Contains(page, ") (") {
+			t.Errorf("%s: the proof's rule is not %q: %q", tc.lang, tc.want, regexp.MustCompile(`\([^()<]*\)[^<]{0,30}`).FindAllString(page, 4))
 		}
 	}
 }
