@@ -174,14 +174,27 @@ type ConsentView struct {
 	Today    time.Time // the viewer's day, for the requests' states
 }
 
-// Erased reports whether any of the events has had its personal data erased.
+// Erased is the latest erasure of the events' personal data, or nil when
+// none was erased.
 func (v ConsentView) Erased() *consent.Erasure {
+	var last *consent.Erasure
 	for _, e := range v.Events {
-		if e.Erased != nil {
-			return e.Erased
+		if e.Erased != nil && (last == nil || e.Erased.At.After(last.At)) {
+			last = e.Erased
 		}
 	}
-	return nil
+	return last
+}
+
+// Holds reports whether any event still holds personal data: none was ever
+// erased, or the visitor chose again after an erasure.
+func (v ConsentView) Holds() bool {
+	for _, e := range v.Events {
+		if e.Erased == nil && e.Personal != (consent.Personal{}) {
+			return true
+		}
+	}
+	return false
 }
 
 // Integrity is how far the ledger has been verified.
