@@ -85,7 +85,9 @@ type cmdEnv struct {
 const intro = "Consentry: a self-hosted cookie-consent manager.\n"
 
 const envNote = `Every flag also reads CONSENTRY_<FLAG> from the environment (--db: CONSENTRY_DB);
-the keys also CONSENTRY_<FLAG>_FILE, a file holding the value.
+the keys also CONSENTRY_<FLAG>_FILE, a file holding the value. Not the flags that say
+what one run does (-f, --dry-run, --force, --discard-draft, --editorial): those only
+from the command line.
 `
 
 // run dispatches the command line to its command.
@@ -227,7 +229,9 @@ func (c *command) usage(fs *flag.FlagSet) string {
 		if f.DefValue != "" && f.DefValue != "false" && f.DefValue != "0" {
 			fmt.Fprintf(&b, " (default %s)", f.DefValue)
 		}
-		fmt.Fprintf(&b, "\n      env %s", config.EnvName(f.Name))
+		if !config.PerRun[f.Name] {
+			fmt.Fprintf(&b, "\n      env %s", config.EnvName(f.Name))
+		}
 		for _, s := range append([]string{"db"}, c.secrets...) {
 			if s == f.Name {
 				fmt.Fprintf(&b, " or %s_FILE", config.EnvName(f.Name))

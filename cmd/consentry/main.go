@@ -3,7 +3,7 @@
 // `consentry -h` lists them, `consentry COMMAND -h` shows one command's own
 // flags, and `consentry completion bash|zsh` completes them.
 //
-// Every flag also reads CONSENTRY_<FLAG>; secrets also CONSENTRY_<FLAG>_FILE.
+// Every flag that sets the deployment up also reads CONSENTRY_<FLAG>; secrets also CONSENTRY_<FLAG>_FILE.
 package main
 
 import (

@@ -56,20 +56,34 @@ func purgeFlags(fs *flag.FlagSet) runner {
 				return err
 			}
 		}
-		if min, err := retention.MinAge(ctx, st, *site); err != nil {
+		min, err := retention.MinAge(ctx, st, *site)
+		if err != nil {
 			return err
-		} else if age < min && !*force {
-			return consent.FieldError(consent.EInvalid, "--older-than", "%s is shorter than the consent lifetime (%d days) of %s: the proof of decisions still in force would go; pass --force to purge anyway",
-				*olderThan, int(min/(24*time.Hour)), retention.Target(*site))
 		}
+		short := age < min && !*force
+		refused := consent.FieldError(consent.EInvalid, "--older-than", "%s is shorter than the consent lifetime (%d days) of %s: the proof of decisions still in force would go; pass --force to purge anyway",
+			*olderThan, int(min/(24*time.Hour)), retention.Target(*site))
 		cutoff := time.Now().Add(-age).UTC()
 		if *dryRun {
-			n, err := st.PurgeCount(ctx, retention.Plan(retention.Options{Site: *site, Cutoff: cutoff, Force: *force}, time.Now()))
+			// A dry run changes nothing, so it needs no --force: it says
+			// what a purge with it would remove, and that one without
+			// it is refused.
+			n, err := st.PurgeCount(ctx, retention.Plan(retention.Options{Site: *site, Cutoff: cutoff, Force: *force || short}, time.Now()))
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "dry run: %d events of %s before %s would be removed\n", n, retention.Target(*site), cutoff.Format(time.RFC3339))
+			with := ""
+			if short {
+				with = " with --force"
+			}
+			fmt.Fprintf(e.stdout, "dry run: %d events of %s before %s would be removed%s\n", n, retention.Target(*site), cutoff.Format(time.RFC3339), with)
+			if short {
+				fmt.Fprintf(e.stdout, "without --force this purge is refused: %v\n", refused)
+			}
 			return nil
+		}
+		if short {
+			return refused
 		}
 		// One purge at a time, and the record of one killed before it
 		// could end is closed first, so that a head recorded after this

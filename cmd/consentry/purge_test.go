@@ -453,3 +453,32 @@ func TestPurgeAfterHeadListed(t *testing.T) {
 		t.Fatalf("%v %q", err, out)
 	}
 }
+
+// TestDryRunNeedsNoForce: a dry run with an --older-than shorter than the
+// consent lifetime says what a purge with --force would remove and that one
+// without it is refused, and changes nothing; it was refused like the real
+// run, so it could not say what it would do. The real run without --force
+// is still refused, also when CONSENTRY_FORCE=true is left in the
+// environment: the flags that say what one run does have no environment
+// twin (nor does sites apply's -f, whose help named CONSENTRY_F).
+func TestDryRunNeedsNoForce(t *testing.T) {
+	path, _ := agedLedger(t, 10, 5)
+	db := "sqlite:" + path
+	out, err := runCmd(t, "purge", "--db", db, "--older-than", "30d", "--dry-run")
+	if err != nil || !strings.Contains(out, "dry run: 10 events of all sites before") || !strings.Contains(out, "would be removed with --force") ||
+		!strings.Contains(out, "without --force this purge is refused: --older-than: 30d is shorter than the consent lifetime (183 days)") {
+		t.Errorf("dry run shorter than the lifetime: %v %q", err, out)
+	}
+	t.Setenv("CONSENTRY_FORCE", "true")
+	t.Setenv("CONSENTRY_DRY_RUN", "true")
+	if out, err := runCmd(t, "purge", "--db", db, "--older-than", "30d"); err == nil || strings.Contains(out, "dry run") {
+		t.Errorf("CONSENTRY_FORCE and CONSENTRY_DRY_RUN in the environment made the purge forced or a dry run: %v %q", err, out)
+	}
+	if out, err := runVerify(t, path); err != nil || !strings.Contains(out, "15 events verified") {
+		t.Fatalf("the dry run or the refusal changed the ledger: %v %q", err, out)
+	}
+	help, _ := runCmd(t, "sites", "apply", "-h")
+	if !strings.Contains(help, "CONSENTRY_DB") || strings.Contains(help, "CONSENTRY_F\n") || strings.Contains(help, "CONSENTRY_DRY_RUN") || strings.Contains(help, "CONSENTRY_EDITORIAL") {
+		t.Errorf("sites apply -h names environment twins for per-run flags:\n%s", help)
+	}
+}
