@@ -96,7 +96,9 @@ func serveFlags(fs *flag.FlagSet) runner {
 			fmt.Fprintf(e.stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
 			fmt.Fprintf(e.stdout, "               (forgot it? %s user passwd --db %s --email %s, then type a new one)\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)), app.DemoAdminEmail)
 		default:
-			users, err := a.Store.Users(ctx)
+			// A stop asked for while the server starts must not fail it
+			// here: the shutdown below ends it.
+			users, err := a.Store.Users(context.WithoutCancel(ctx))
 			if err != nil {
 				return err
 			}
