@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/netip"
 	"net/url"
@@ -131,6 +132,23 @@ func (c *console) pageToken() string {
 		c.t.Fatal("no CSRF token on the log page")
 	}
 	return m[1]
+}
+
+// send asks for path as the console's links and forms do: a GET without a
+// form, else a POST of form with the session's CSRF token (unless form has
+// one). It returns the status and the page.
+func (c *console) send(path string, form url.Values) (int, string) {
+	c.t.Helper()
+	if form == nil {
+		status, page, _ := c.get(path)
+		return status, page
+	}
+	form = maps.Clone(form)
+	if _, given := form["_csrf"]; !given {
+		form.Set("_csrf", c.pageToken())
+	}
+	status, page, _ := c.post(path, form)
+	return status, page
 }
 
 func (c *console) signedIn() bool {

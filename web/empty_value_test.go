@@ -32,14 +32,7 @@ func TestEmptyValueSaidMissing(t *testing.T) {
 		{"es", "/admin/users", url.Values{"email": {""}, "role": {"viewer"}, "password": {"a long enough password"}}, "Correo electrónico: ningún valor indicado"},
 	} {
 		c.speak(tc.lang)
-		var status int
-		var page string
-		if tc.form == nil {
-			status, page, _ = c.get(tc.path)
-		} else {
-			tc.form.Set("_csrf", c.pageToken())
-			status, page, _ = c.post(tc.path, tc.form)
-		}
+		status, page := c.send(tc.path, tc.form)
 		if status != http.StatusBadRequest {
 			t.Errorf("%s %s: %d, want 400", tc.lang, tc.path, status)
 		}
@@ -74,16 +67,12 @@ func TestEveryEmptyValueSaidMissing(t *testing.T) {
 		{"ar", "/admin/sites/shop/services", url.Values{"cookies": {" | 30 | persistent | Counts visits"}}, []string{"الخدمات: الخدمة «Stats»، اسم ملف تعريف الارتباط: لم تُحدَّد قيمة"}},
 	} {
 		c.speak(tc.lang)
-		var status int
-		var page string
-		if tc.form == nil {
-			status, page, _ = c.get(tc.path)
-		} else {
+		if tc.form != nil {
 			for k, v := range map[string]string{"_csrf": tok, "name": "Stats", "provider": "Shop", "category": "analytics", "lang": "en"} {
 				tc.form.Set(k, v)
 			}
-			status, page, _ = c.post(tc.path, tc.form)
 		}
+		status, page := c.send(tc.path, tc.form)
 		if status != http.StatusBadRequest {
 			t.Errorf("%s %s: %d, want 400", tc.lang, tc.path, status)
 			continue

@@ -189,16 +189,7 @@ func sayNoEnglish(t *testing.T, cs map[string]*console, refusals []refusal) {
 			}
 			return sendAs(t, method, c.srv.URL+r.path, lang, r.form, cookies)
 		}
-		if r.form == nil {
-			status, page, _ := c.get(r.path)
-			return status, page
-		}
-		form := url.Values{"_csrf": {c.pageToken()}}
-		for k, v := range r.form {
-			form[k] = v
-		}
-		status, page, _ := c.post(r.path, form)
-		return status, page
+		return c.send(r.path, r.form)
 	}
 	for _, r := range refusals {
 		name := r.path
