@@ -118,7 +118,7 @@ func shownIn(b Banner, category string) []consent.Service {
 // "Deutsch (de)".
 func LanguageName(code string) string {
 	if n := selfName(code); n != "" {
-		return n + " (" + code + ")"
+		return withCode(n, code)
 	}
 	return code
 }
@@ -132,26 +132,59 @@ func LanguageNameIn(in, code string) string {
 		return code
 	}
 	n := display.Tags(language.Make(in)).Name(tag)
-	switch {
-	case n == "":
-		return code
-	case strings.HasSuffix(n, ")"): // one pair: "espagnol (Amérique latine, es-419)"
-		return n[:len(n)-1] + ", " + code + ")"
+	if base, script, ok := scriptOf(tag); ok {
+		// CLDR names sr-Latn by an old alias ("Serbo-Croatian"): name the
+		// language and its script instead ("Serbian (Latin, sr-Latn)").
+		namer := display.Tags(language.Make(in))
+		if b := namer.Name(base); b != "" && !strings.Contains(n, b) {
+			if s := display.Scripts(language.Make(in)).Name(script); s != "" {
+				return b + " (" + s + ", " + code + ")"
+			}
+		}
 	}
-	return n + " (" + code + ")"
+	if n == "" {
+		return code
+	}
+	return withCode(n, code)
+}
+
+// withCode is a language's name followed by its code, in one pair of
+// parentheses: "espagnol (Amérique latine, es-419)".
+func withCode(name, code string) string {
+	if strings.HasSuffix(name, ")") {
+		return name[:len(name)-1] + ", " + code + ")"
+	}
+	return name + " (" + code + ")"
 }
 
 // InLanguage is what a label says after its text to name the language it
 // is for, in one pair of parentheses: " (Deutsch, de)", not " (Deutsch (de))".
 func InLanguage(code string) string {
 	if n := selfName(code); n != "" {
+		n = strings.NewReplacer(" (", ", ", ")", "").Replace(n) // "srpski, latinica"
 		return " (" + n + ", " + code + ")"
 	}
 	return " (" + code + ")"
 }
 
-// selfName is a language's name in itself, or "" for a code it cannot read.
+// scriptOf is a tag's language without its script, and the script, for a
+// tag that names one.
+func scriptOf(tag language.Tag) (language.Tag, language.Script, bool) {
+	script, conf := tag.Script()
+	if conf != language.Exact {
+		return tag, script, false
+	}
+	b, _ := tag.Base()
+	base, err := language.Compose(b)
+	return base, script, err == nil
+}
+
+// selfName is a language's name in itself, or "" for a code it cannot read:
+// a visitor language's own name ("srpski (latinica)"), else CLDR's.
 func selfName(code string) string {
+	if n := i18n.NameOf(code); n != code {
+		return n
+	}
 	tag, err := language.Parse(code)
 	if err != nil {
 		return ""
