@@ -69,8 +69,6 @@ func extensionLabel(a Admin, x *consent.RequestExtension) string {
 	return a.T.N("a_n_months", x.Months) + a.T.Colon() + x.Reason + " (" + x.By + ", " + a.Time(x.At) + ")"
 }
 
-// stateClass colours a request's state; the state is always said in words
-// beside the colour too.
 // firstColumn is the heading of the list's first column: when a request
 // was answered, or when it is due.
 func (v RequestsView) firstColumn(a Admin) string {
@@ -80,6 +78,8 @@ func (v RequestsView) firstColumn(a Admin) string {
 	return a.T.T("a_request_due")
 }
 
+// stateClass colours a request's state; the state is always said in words
+// beside the colour too.
 func stateClass(st consent.RequestState) string {
 	switch st {
 	case consent.StateOverdue, consent.StateAnsweredLate:
