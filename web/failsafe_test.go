@@ -110,6 +110,40 @@ func TestDatabaseGoneIs503(t *testing.T) {
 	}
 }
 
+// With the database gone after a site was read, its banner is still shown
+// (a failover must not take it away from visitors), and the revision check
+// and the no-JavaScript page still answer, while a decision is 503 with
+// Retry-After until it can be committed; a site never read is 503 too.
+func TestBannerOutlivesTheDatabase(t *testing.T) {
+	a := newApp(t, 0)
+	const banner = "/api/v1/sites/demo/banner?lang=en"
+	before := do(a, req{"GET", banner, "", nil})
+	if before.Code != http.StatusOK {
+		t.Fatalf("banner before: %d %s", before.Code, before.Body)
+	}
+	a.Store.Close()
+	time.Sleep(2100 * time.Millisecond) // past the instance's copy of the site (2 s)
+	for range 2 {
+		rec := do(a, req{"GET", banner, "", nil})
+		if rec.Code != http.StatusOK || rec.Body.String() != before.Body.String() {
+			t.Errorf("banner with the database closed: %d, same answer %v: %.200s", rec.Code, rec.Body.String() == before.Body.String(), rec.Body)
+		}
+	}
+	if rec := do(a, req{"GET", "/api/v1/sites/demo/banner?rev=1", "", nil}); rec.Code != http.StatusNoContent {
+		t.Errorf("revision check with the database closed: %d %s", rec.Code, rec.Body)
+	}
+	if rec := do(a, req{"GET", "/p/demo", "", nil}); rec.Code != http.StatusOK {
+		t.Errorf("no-JavaScript page with the database closed: %d %.200s", rec.Code, rec.Body)
+	}
+	rec := do(a, req{"POST", consents, `{"action":"reject_all","revision":1}`, nil})
+	if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") == "" {
+		t.Errorf("consent with the database closed: %d, Retry-After %q: %s", rec.Code, rec.Header().Get("Retry-After"), rec.Body)
+	}
+	if rec := do(a, req{"GET", "/api/v1/sites/shop/banner", "", nil}); rec.Code != http.StatusServiceUnavailable {
+		t.Errorf("a site never read, with the database closed: %d %s", rec.Code, rec.Body)
+	}
+}
+
 // With the database gone, a signed-in user is told the database cannot be
 // read (503 with Retry-After), not sent to the sign-in page as if signed out,
 // and a form they send is not refused with "sign in first".

@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second}}
+	s := &Server{cfg: cfg, assets: a, sites: siteCache{store: cfg.Store, ttl: 2 * time.Second, stale: staleSites}}
 	s.metrics = newMetrics(cfg.Metrics, cfg.Writer, cfg.Store)
 	s.bannerVary = "Accept-Encoding, Accept-Language, Sec-GPC"
 	if cfg.CountryHeader != "" {
@@ -167,17 +167,29 @@ func render(c echo.Context, status int, comp templ.Component) error {
 
 // siteCache keeps sites for a moment, so that a burst of consents does not
 // read and decode the same configuration thousands of times a second. A
-// newly published revision is seen within ttl on every instance.
+// newly published revision is seen within ttl on every instance. While the
+// database cannot be read, a copy read within stale is served on (and the
+// database tried again every ttl), so a failover or a restart of
+// PostgreSQL does not take the banner away; decisions are still 503 until
+// they can be committed.
 type siteCache struct {
 	store store.Store
 	ttl   time.Duration
+	stale time.Duration
 	mu    sync.Mutex
 	m     map[string]*cachedSite
 }
 
+// staleSites is how long a copy of a site read before the database went
+// away is served on (siteCache.stale).
+const staleSites = 10 * time.Minute
+
 type cachedSite struct {
 	site *consent.Site
 	at   time.Time
+	// read is when the site was last read from the database (at, unless
+	// the database could not be read since).
+	read time.Time
 	// banners are the banner answers rendered for this version of the site
 	// (bannerKey → *bannerAnswer); they go when the site is read again.
 	banners sync.Map
@@ -234,6 +246,9 @@ func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) 
 	site, err := sc.store.Site(ctx, id)
 	var typed *consent.Error
 	if err != nil && !errors.As(err, &typed) {
+		if ok && now.Sub(c.read) < sc.stale {
+			return sc.keep(id, c, now), nil
+		}
 		// The database is busy or unreachable: for a visitor that is as
 		// temporary as a commit that failed (503, retry), not a 500.
 		return nil, consent.Wrap(consent.EUnavailable, err, "the site's configuration cannot be read right now; retry shortly")
@@ -241,7 +256,7 @@ func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) 
 	if err != nil {
 		return nil, err
 	}
-	fresh := &cachedSite{site: site, at: now}
+	fresh := &cachedSite{site: site, at: now, read: now}
 	if ok && reflect.DeepEqual(c.site, site) {
 		fresh.site = c.site
 		c.banners.Range(func(k, v any) bool { fresh.banners.Store(k, v); return true })
@@ -253,4 +268,17 @@ func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) 
 	sc.m[id] = fresh
 	sc.mu.Unlock()
 	return fresh, nil
+}
+
+// keep serves c on for another ttl, answers included, while the database
+// cannot be read.
+func (sc *siteCache) keep(id string, c *cachedSite, now time.Time) *cachedSite {
+	kept := &cachedSite{site: c.site, at: now, read: c.read}
+	c.banners.Range(func(k, v any) bool { kept.banners.Store(k, v); return true })
+	sc.mu.Lock()
+	if sc.m[id] == c {
+		sc.m[id] = kept
+	}
+	sc.mu.Unlock()
+	return kept
 }
