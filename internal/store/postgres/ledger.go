@@ -55,6 +55,46 @@ func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error 
 func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join ledger.Join) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.namesRemoved < 0 {
+		// Read before the first string is cached: a removal after this
+		// changes it, and the first batch finds out.
+		if err := s.pool.QueryRow(ctx, "SELECT names_removed FROM ledger_head WHERE id = 1").Scan(&s.namesRemoved); err != nil {
+			return fmt.Errorf("ledger head: %w", err)
+		}
+	}
+	lookup := s.Lookup()
+	for tries := 1; ; tries++ {
+		if err := s.storeAll(ctx, events); err != nil {
+			return err
+		}
+		err := s.appendLocked(ctx, &events, join, lookup)
+		switch {
+		case errors.Is(err, errNamesRemoved) && tries < namesTries:
+			// The caches were emptied: the batch's strings are stored or
+			// looked up again, outside the lock, and it tries again.
+			continue
+		case errors.Is(err, store.ErrRecorded):
+			s.Again()
+			join, lookup = nil, true
+			continue
+		}
+		return err
+	}
+}
+
+// namesTries bounds how many times a batch is tried again because user
+// agents or pages were removed meanwhile (each erasure or purge batch that
+// removes some): past it, the batch fails and the writer's client retries.
+const namesTries = 5
+
+// errNamesRemoved fails a batch that found, under the head's lock, that user
+// agents or pages were removed since its strings were numbered: a number it
+// holds may name a row that is gone. No statement of it has run.
+var errNamesRemoved = errors.New("ledger batch: user agents or pages were removed meanwhile")
+
+// storeAll makes sure every user agent, page and choice of events has its
+// number in the caches.
+func (s *Store) storeAll(ctx context.Context, events []*consent.Event) error {
 	for _, d := range []struct {
 		dict *dictionary
 		of   func(*consent.Event) string
@@ -66,15 +106,7 @@ func (s *Store) AppendJoining(ctx context.Context, events []*consent.Event, join
 			return err
 		}
 	}
-	if err := s.storeChoices(ctx, events); err != nil {
-		return err
-	}
-	err := s.appendLocked(ctx, &events, join, s.Lookup())
-	if errors.Is(err, store.ErrRecorded) {
-		s.Again()
-		err = s.appendLocked(ctx, &events, nil, true)
-	}
-	return err
+	return s.storeChoices(ctx, events)
 }
 
 // appendLocked appends *events, and what join adds to them, in one
@@ -96,9 +128,17 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 	if lookup {
 		ids = ledger.RequestIDs(*events)
 	}
-	head, recorded, err := lockHead(ctx, conn, ids)
+	head, removed, recorded, err := lockHead(ctx, conn, ids)
 	if err != nil {
 		return err
+	}
+	if removed != s.namesRemoved {
+		// An erasure or a purge removed user agents or pages since the
+		// caches were filled, on this instance or another: a cached number
+		// may name a removed row. The removal held this lock, so every one
+		// it made is counted by now and none can come until this commits.
+		s.agents.ids, s.urls.ids, s.namesRemoved = map[string]int64{}, map[string]int64{}, removed
+		return errNamesRemoved
 	}
 	if join != nil {
 		*events = slices.Concat(*events, join(s.numbered))
@@ -143,10 +183,10 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 // their event's seq, in one round trip. The lookup is a statement of its
 // own after the lock, so its snapshot sees what a writer that held the lock before committed: a retry
 // on another instance answers the first result.
-func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger.Head, recorded map[uuid.UUID]int64, err error) {
+func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger.Head, removed int64, recorded map[uuid.UUID]int64, err error) {
 	var b pgx.Batch
 	b.Queue("BEGIN")
-	b.Queue("SELECT seq, hash, time FROM ledger_head WHERE id = 1 FOR UPDATE")
+	b.Queue("SELECT seq, hash, time, names_removed FROM ledger_head WHERE id = 1 FOR UPDATE")
 	if len(ids) > 0 {
 		b.Queue(requestsQuery, requestKeys(ids))
 	}
@@ -157,26 +197,26 @@ func lockHead(ctx context.Context, conn *pgx.Conn, ids []uuid.UUID) (head ledger
 		}
 	}()
 	if _, err = br.Exec(); err != nil {
-		return head, nil, err
+		return head, removed, nil, err
 	}
 	var (
 		hash       []byte
 		headMicros int64
 	)
-	if err = br.QueryRow().Scan(&head.Seq, &hash, &headMicros); err != nil {
-		return head, nil, fmt.Errorf("ledger head: %w", err)
+	if err = br.QueryRow().Scan(&head.Seq, &hash, &headMicros, &removed); err != nil {
+		return head, removed, nil, fmt.Errorf("ledger head: %w", err)
 	}
 	head.Hash, head.Time = [32]byte(hash), fromMicros(headMicros)
 	if len(ids) == 0 {
-		return head, nil, nil
+		return head, removed, nil, nil
 	}
 	rows, err := br.Query()
 	if err != nil {
-		return head, nil, err
+		return head, removed, nil, err
 	}
 	defer rows.Close()
 	recorded, err = store.ScanRecorded(rows, nil)
-	return head, recorded, err
+	return head, removed, recorded, err
 }
 
 // requestsQuery maps request IDs (requestKeys) recorded already to their
@@ -706,19 +746,52 @@ func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 }
 
 // eraseConsent erases the personal fields of a consent ID's events ($3),
-// found as byConsent finds them.
-const eraseConsent = `UPDATE events SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL,
-	erased_at = $1, erase_reason = $2 WHERE erased_at IS NULL AND seq IN (SELECT seq FROM events WHERE id = $3 AND consent_id = $3
-	UNION ALL SELECT seq FROM events WHERE consent_id = $3 AND consent_id <> id)`
+// found as byConsent finds them, and returns the user agent and page
+// numbers they named.
+const eraseConsent = `WITH old AS (SELECT seq, agent_id, page_id FROM events WHERE erased_at IS NULL AND seq IN (
+		SELECT seq FROM events WHERE id = $3 AND consent_id = $3
+		UNION ALL SELECT seq FROM events WHERE consent_id = $3 AND consent_id <> id) FOR UPDATE)
+	UPDATE events e SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL, erased_at = $1, erase_reason = $2
+	FROM old WHERE e.seq = old.seq AND e.erased_at IS NULL RETURNING old.agent_id, old.page_id`
 
-// Erase removes the personal fields of a consent ID's events. The ledger
+// Erase removes the personal fields of a consent ID's events, and the user
+// agents and pages that only they named, in one transaction. The ledger
 // still verifies: it chains over their salted digest, which stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
-	tag, err := s.pool.Exec(ctx, eraseConsent, micros(at), reason, [16]byte(cid))
+	tx, err := s.pool.Begin(ctx)
 	if err != nil {
 		return 0, err
 	}
-	return int(tag.RowsAffected()), nil
+	defer tx.Rollback(context.Background())
+	rows, err := tx.Query(ctx, eraseConsent, micros(at), reason, [16]byte(cid))
+	if err != nil {
+		return 0, err
+	}
+	var (
+		agents, pages []int64
+		n             int
+	)
+	for rows.Next() {
+		var agent, page *int64
+		if err := rows.Scan(&agent, &page); err != nil {
+			rows.Close()
+			return 0, err
+		}
+		if agent != nil {
+			agents = append(agents, *agent)
+		}
+		if page != nil {
+			pages = append(pages, *page)
+		}
+		n++
+	}
+	if rows.Close(); rows.Err() != nil {
+		return 0, rows.Err()
+	}
+	if err := removeNames(ctx, tx, agents, pages); err != nil {
+		return 0, err
+	}
+	return n, tx.Commit(ctx)
 }
 
 // Counts returns a site's rollup for a range of days: day by day for the

@@ -31,10 +31,16 @@ type Store struct {
 	// other instances are kept in order by the ledger head's row lock.
 	mu sync.Mutex
 	// agents and urls (pages) are the strings stored once, with the numbers of
-	// those seen cached; choices caches the numbers of choices (rows of
-	// all three are never deleted).
+	// those seen cached; choices caches the numbers of choices (never
+	// deleted). A user agent or page is deleted once no event names it
+	// (removeNames), on any instance.
 	agents, urls *dictionary
 	choices      map[store.Choice]int64
+	// namesRemoved is ledger_head.names_removed when agents and urls were
+	// last found valid (-1: not read yet), the count of removals of their
+	// rows: a batch that finds another under the head's lock empties them
+	// and tries again.
+	namesRemoved int64
 	// Rerunner counts the batches run again for a recorded request ID.
 	store.Rerunner
 }
@@ -54,7 +60,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, choices: map[store.Choice]int64{},
+	return &Store{pool: pool, choices: map[store.Choice]int64{}, namesRemoved: -1,
 		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
 		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}, nil
 }

@@ -51,6 +51,27 @@ func TestShared(t *testing.T) {
 	})
 }
 
+// Two instances on one database: what one erases or purges, the other must
+// not name from its cache.
+func TestNames(t *testing.T) {
+	storetest.RunNames(t, func(t *testing.T) (store.Store, store.Store, storetest.Raw) {
+		url := pgtest.URL(t)
+		return openURL(t, url), openURL(t, url), func(query string) ([]string, error) {
+			ctx := context.Background()
+			conn, err := pgx.Connect(ctx, url)
+			if err != nil {
+				return nil, err
+			}
+			defer conn.Close(ctx)
+			rows, err := conn.Query(ctx, query)
+			if err != nil {
+				return nil, err
+			}
+			return pgx.CollectRows(rows, pgx.RowTo[string])
+		}
+	})
+}
+
 // Instances starting together on an empty database migrate it once: goose
 // holds a PostgreSQL advisory lock while it applies migrations.
 func TestInstancesStartingTogether(t *testing.T) {

@@ -43,8 +43,10 @@ func (s *Store) BeginPurge(ctx context.Context, p *store.Purge) error {
 
 // PurgeBatch removes the oldest events p covers, up to limit, in one
 // transaction. It takes the purge advisory lock for the transaction, so
-// batches of purges run from two instances at once never interleave; it
-// touches only old rows, so appends at the head never wait for it.
+// batches of purges run from two instances at once never interleave. It
+// touches only old rows, so appends at the head wait for it only while it
+// removes the user agents and pages no event names any more (removeNames)
+// and commits.
 func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n int, err error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -68,7 +70,13 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n in
 	}
 	first, last := batch[0], batch[len(batch)-1]
 	cond, args = purgeWhere(*p, last.Seq+1)
-	if _, err = tx.Exec(ctx, "DELETE FROM events AS e WHERE "+cond+fmt.Sprintf(" AND e.seq >= $%d", len(args)+1), append(args, first.Seq)...); err != nil {
+	// The removed events' user agent and page numbers come back, for the
+	// rows only they named.
+	var agents, pages []int64
+	if err = tx.QueryRow(ctx, "WITH gone AS (DELETE FROM events AS e WHERE "+cond+fmt.Sprintf(" AND e.seq >= $%d", len(args)+1)+
+		" RETURNING e.agent_id, e.page_id) SELECT COALESCE(array_agg(DISTINCT agent_id) FILTER (WHERE agent_id IS NOT NULL), '{}'),"+
+		" COALESCE(array_agg(DISTINCT page_id) FILTER (WHERE page_id IS NOT NULL), '{}') FROM gone",
+		append(args, first.Seq)...).Scan(&agents, &pages); err != nil {
 		return 0, err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM requests r WHERE r.seq BETWEEN $1 AND $2
@@ -84,6 +92,10 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n in
 	}
 	if tag.RowsAffected() != 1 {
 		return 0, store.PurgeEnded(p.ID)
+	}
+	// Last, as it takes the head's lock until the commit.
+	if err := removeNames(ctx, tx, agents, pages); err != nil {
+		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {
 		return 0, err

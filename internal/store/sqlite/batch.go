@@ -145,7 +145,7 @@ func prepareWriteStmts(ctx context.Context, db *sql.DB) (_ *writeStmts, err erro
 			*dst, err = db.PrepareContext(ctx, text)
 		}
 	}
-	prep(&w.head, "SELECT seq, hash, time FROM ledger_head WHERE id = 1")
+	prep(&w.head, "SELECT seq, hash, time, names_removed FROM ledger_head WHERE id = 1")
 	prep(&w.setHead, `INSERT INTO ledger_head (id, seq, hash, time) VALUES (1, ?, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash, time = excluded.time`)
 	if err != nil {

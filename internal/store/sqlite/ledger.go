@@ -85,13 +85,21 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		head       ledger.Head
 		prev       []byte
 		headMicros int64
+		removed    int64
 	)
-	switch err = tx.StmtContext(ctx, ws.head).QueryRowContext(ctx).Scan(&head.Seq, &prev, &headMicros); {
+	switch err = tx.StmtContext(ctx, ws.head).QueryRowContext(ctx).Scan(&head.Seq, &prev, &headMicros, &removed); {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
 		return err
 	default:
 		head.Hash, head.Time = [32]byte(prev), fromMicros(headMicros)
+	}
+	if removed != s.namesRemoved {
+		// User agents or pages were removed since the caches were filled
+		// (an erasure or a purge, maybe by another process): a cached
+		// number may name a removed row, or one SQLite has given to another
+		// string since.
+		s.agents.ids, s.urls.ids, s.namesRemoved = map[string]int64{}, map[string]int64{}, removed
 	}
 	// Inserted first, with the seq each event gets when none is a repeat: a
 	// request ID that was recorded, or one that two events of the batch
@@ -571,18 +579,42 @@ func (s *Store) Texts(ctx context.Context, hash [32]byte) ([]byte, error) {
 // eraseConsent erases the personal fields of a consent ID's events (?3),
 // found as byConsent finds them.
 const eraseConsent = `UPDATE events SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL,
-	erased_at = ?1, erase_reason = ?2 WHERE erased_at IS NULL AND seq IN (SELECT seq FROM events WHERE id = ?3 AND consent_id = ?3
+	erased_at = ?1, erase_reason = ?2 WHERE ` + erasable
+
+// erasedNames reads the user agent and page numbers of the events
+// eraseConsent erases, with its arguments (only ?3 is read).
+const erasedNames = `SELECT agent_id, page_id FROM events WHERE ` + erasable
+
+// erasable finds the events of consent ID ?3 not erased yet.
+const erasable = `erased_at IS NULL AND seq IN (SELECT seq FROM events WHERE id = ?3 AND consent_id = ?3
 	UNION ALL SELECT seq FROM events WHERE consent_id = ?3 AND consent_id <> id)`
 
-// Erase removes the personal fields of a consent ID's events. The ledger
+// Erase removes the personal fields of a consent ID's events, and the user
+// agents and pages that only they named, in one transaction. The ledger
 // still verifies: it chains over their salted digest, which stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
-	res, err := s.w.ExecContext(ctx, eraseConsent, micros(at), reason, cid[:])
+	args := []any{micros(at), reason, cid[:]}
+	tx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	named, _, err := readNames(tx.QueryContext(ctx, erasedNames, args...))
+	if err != nil {
+		return 0, err
+	}
+	res, err := tx.ExecContext(ctx, eraseConsent, args...)
 	if err != nil {
 		return 0, err
 	}
 	n, err := res.RowsAffected()
-	return int(n), err
+	if err != nil {
+		return 0, err
+	}
+	if err := removeNames(ctx, tx, named); err != nil {
+		return 0, err
+	}
+	return int(n), tx.Commit()
 }
 
 // Counts returns a site's rollup for a range of days: day by day for the

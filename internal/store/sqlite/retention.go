@@ -70,19 +70,25 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int,
 	}
 	first, last := batch[0], batch[len(batch)-1]
 	cond, args = purgeWhere(*p, last.Seq+1)
-	res, err := tx.ExecContext(ctx, "DELETE FROM events AS e WHERE e.seq >= ? AND "+cond, append([]any{first.Seq}, args...)...)
+	// The removed events' user agent and page numbers come back, for the
+	// rows only they named.
+	named, n, err := readNames(tx.QueryContext(ctx, "DELETE FROM events AS e WHERE e.seq >= ? AND "+cond+" RETURNING agent_id, page_id",
+		append([]any{first.Seq}, args...)...))
 	if err != nil {
 		return 0, err
 	}
-	if n, err := res.RowsAffected(); err != nil || n != int64(len(batch)) {
-		return 0, errors.Join(err, fmt.Errorf("purge: %d of the %d events read were still there to remove (another purge at the same time?); nothing removed", n, len(batch)))
+	if n != len(batch) {
+		return 0, fmt.Errorf("purge: %d of the %d events read were still there to remove (another purge at the same time?); nothing removed", n, len(batch))
+	}
+	if err := removeNames(ctx, tx, named); err != nil {
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE seq BETWEEN ? AND ?
 		AND NOT EXISTS (SELECT 1 FROM events WHERE events.seq = requests.seq)`, first.Seq, last.Seq); err != nil {
 		return 0, err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
-	res, err = tx.ExecContext(ctx, `UPDATE purges SET count = count + ?, first_seq = COALESCE(first_seq, ?),
+	res, err := tx.ExecContext(ctx, `UPDATE purges SET count = count + ?, first_seq = COALESCE(first_seq, ?),
 		last_seq = ?, last_hash = ?, finished_at = ? WHERE id = ? AND done = 0`,
 		len(batch), first.Seq, last.Seq, last.Hash[:], micros(now), p.ID)
 	if err != nil {

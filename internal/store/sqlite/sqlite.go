@@ -33,6 +33,9 @@ type Store struct {
 	// those seen cached; choices caches the numbers of choices.
 	agents, urls *dictionary
 	choices      map[store.Choice]int64
+	// namesRemoved is ledger_head.names_removed when agents and urls were
+	// last found valid: the count of removals of their rows.
+	namesRemoved int64
 	// ws are the ledger writer's statements, prepared at its first batch.
 	ws *writeStmts
 	// Rerunner counts the batches run again for a recorded request ID (or one
@@ -87,7 +90,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
-	return &Store{path: path, w: w, r: r, choices: map[store.Choice]int64{},
+	return &Store{path: path, w: w, r: r, choices: map[store.Choice]int64{}, namesRemoved: -1,
 		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
 		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}, nil
 }

@@ -126,18 +126,59 @@ func TestConsentLookupsAreProbes(t *testing.T) {
 // lock that BEGIN IMMEDIATE takes keeps them in one chain.
 func TestShared(t *testing.T) {
 	storetest.RunShared(t, func(t *testing.T) (store.Store, store.Store) {
-		path := filepath.Join(t.TempDir(), "consentry.db")
-		var out [2]store.Store
-		for i := range out {
-			s, err := sqlite.Open(context.Background(), path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { s.Close() })
-			out[i] = s
-		}
-		return out[0], out[1]
+		a, b, _ := openTwo(t)
+		return a, b
 	})
+}
+
+// openTwo opens two stores on one new file, and returns its path.
+func openTwo(t *testing.T) (a, b store.Store, path string) {
+	t.Helper()
+	path = filepath.Join(t.TempDir(), "consentry.db")
+	var out [2]store.Store
+	for i := range out {
+		s, err := sqlite.Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { s.Close() })
+		out[i] = s
+	}
+	return out[0], out[1], path
+}
+
+// Two stores on one file are a server and a `consentry purge` beside it,
+// or two processes: what one erases or purges, the other must not name.
+func TestNames(t *testing.T) {
+	storetest.RunNames(t, func(t *testing.T) (store.Store, store.Store, storetest.Raw) {
+		a, b, path := openTwo(t)
+		return a, b, func(query string) ([]string, error) {
+			db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+			if err != nil {
+				return nil, err
+			}
+			defer db.Close()
+			return readColumn(db, query)
+		}
+	})
+}
+
+// readColumn reads the one column of query's rows.
+func readColumn(db *sql.DB, query string) ([]string, error) {
+	rows, err := db.Query(query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 func TestTamperAfterPurge(t *testing.T) {

@@ -1,0 +1,253 @@
+package storetest
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/store"
+	"github.com/google/uuid"
+)
+
+// Raw reads one text column of a query on a store's database, behind the
+// store's back (literal SQL only, so that it reads the same in every
+// dialect).
+type Raw func(query string) ([]string, error)
+
+// RunNames runs the cases for the user agents and pages an erasure or a
+// purge leaves named by no event: they are personal data and must go with
+// the events. open returns two stores opened separately on one new empty
+// database, as two Consentry instances (or a server and a `consentry
+// purge` beside it) would be, and a Raw on that database.
+func RunNames(t *testing.T, open func(t *testing.T) (store.Store, store.Store, Raw)) {
+	t.Run("EraseRemovesItsNames", func(t *testing.T) { a, b, raw := open(t); testEraseRemovesNames(t, a, b, raw) })
+	t.Run("PurgeRemovesItsNames", func(t *testing.T) { a, b, raw := open(t); testPurgeRemovesNames(t, a, b, raw) })
+	t.Run("EraseWhileAnotherAppends", func(t *testing.T) { a, b, raw := open(t); testEraseWhileAppending(t, a, b, raw) })
+}
+
+// named is an event of site with its own user agent and page.
+func named(site string, i int, cid uuid.UUID, at time.Time, ua, page string) *consent.Event {
+	e := Event(site, i)
+	if cid != uuid.Nil {
+		e.ConsentID = cid
+	}
+	e.Time, e.Personal.UserAgent, e.Personal.Page = at, ua, page
+	return e
+}
+
+// names are the strings of the agents and pages tables, as stored.
+func names(t *testing.T, raw Raw) (agents, pages []string) {
+	t.Helper()
+	agents, err := raw("SELECT ua FROM agents ORDER BY ua")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err = raw("SELECT url FROM pages ORDER BY url")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return agents, pages
+}
+
+// checkNames fails unless the agents and pages tables hold exactly the
+// strings given.
+func checkNames(t *testing.T, raw Raw, when string, agents, pages []string) {
+	t.Helper()
+	slices.Sort(agents)
+	slices.Sort(pages)
+	gotAgents, gotPages := names(t, raw)
+	if !slices.Equal(gotAgents, agents) || !slices.Equal(gotPages, pages) {
+		t.Errorf("%s, the tables hold\n  agents %q\n  pages  %q\nwant\n  agents %q\n  pages  %q", when, gotAgents, gotPages, agents, pages)
+	}
+}
+
+// appendReads appends e through s and reads it back with the user agent
+// and page it was given: a number cached for a removed row would read back
+// as nothing, or as another string SQLite gave that number since.
+func appendReads(t *testing.T, s store.Store, who string, e *consent.Event) {
+	t.Helper()
+	ctx := context.Background()
+	if err := s.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+		t.Fatalf("%s: %v", who, err)
+	}
+	got, err := s.Event(ctx, e.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Personal != e.Personal {
+		t.Errorf("%s: an event with %+v reads back %+v", who, e.Personal, got.Personal)
+	}
+}
+
+func countsOf(t *testing.T, s store.Store, site string) []consent.Count {
+	t.Helper()
+	c, err := s.Counts(context.Background(), site, 0, 1<<40)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slices.SortFunc(c, func(a, b consent.Count) int {
+		return cmp.Or(cmp.Compare(a.Day, b.Day), cmp.Compare(a.Dim, b.Dim), cmp.Compare(a.Key, b.Key))
+	})
+	return c
+}
+
+// testEraseRemovesNames: erasing a visitor removes the user agent and page
+// only their events named, in the database itself, and keeps those another
+// visitor's events still name; the ledger verifies and the rollup is
+// unchanged. Both stores had the erased strings' numbers cached; each then
+// records a new event with them, and a brand-new string comes first that
+// SQLite would give the freed number: every event reads back as it was
+// given.
+func testEraseRemovesNames(t *testing.T, a, b store.Store, raw Raw) {
+	ctx := context.Background()
+	const (
+		shared     = "Mozilla/5.0 shared"
+		sharedPage = "https://shop.example/"
+		own        = "Mozilla/5.0 (X11; erase-me) Gecko/1"
+		ownPage    = "https://shop.example/account/erase-me"
+	)
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	other := named("shop", 1, uuid.Nil, now, shared, sharedPage)
+	visitor := named("shop", 2, uuid.Nil, now, own, ownPage)
+	if err := a.AppendBatch(ctx, []*consent.Event{other, visitor}); err != nil {
+		t.Fatal(err)
+	}
+	// The same visitor changes their mind on the other instance, which
+	// caches the numbers too; one decision of theirs names the shared ones.
+	again := named("shop", 3, visitor.ConsentID, now.Add(time.Second), own, ownPage)
+	mixed := named("shop", 4, visitor.ConsentID, now.Add(2*time.Second), shared, sharedPage)
+	if err := b.AppendBatch(ctx, []*consent.Event{again, mixed}); err != nil {
+		t.Fatal(err)
+	}
+	checkNames(t, raw, "before the erasure", []string{shared, own}, []string{sharedPage, ownPage})
+	before := countsOf(t, a, "shop")
+
+	n, err := a.Erase(ctx, visitor.ConsentID, "Art. 17", now)
+	if err != nil || n != 3 {
+		t.Fatalf("erased %d, err %v; want 3", n, err)
+	}
+	checkNames(t, raw, "after the erasure", []string{shared}, []string{sharedPage})
+	if got, _ := a.Event(ctx, other.ID); got.Personal != other.Personal {
+		t.Errorf("another visitor's event reads %+v after the erasure, want %+v", got.Personal, other.Personal)
+	}
+	if n, err := verify(t, a); err != nil || n != 4 {
+		t.Fatalf("after the erasure the ledger verifies %d events, err %v", n, err)
+	}
+	if after := countsOf(t, a, "shop"); !slices.Equal(before, after) {
+		t.Errorf("the rollup changed with the erasure:\n  before %v\n  after  %v", before, after)
+	}
+
+	// A new string first (on SQLite it gets the number the erasure freed),
+	// then the erased ones again on each instance, the one that erased and
+	// the one that only had them cached.
+	appendReads(t, a, "a new user agent", named("shop", 5, uuid.Nil, now.Add(3*time.Second), "Mozilla/5.0 newcomer", "https://shop.example/new"))
+	appendReads(t, b, "the erased user agent again, on the instance that cached its number", named("shop", 6, uuid.Nil, now.Add(4*time.Second), own, ownPage))
+	appendReads(t, a, "the erased user agent again, on the instance that erased it", named("shop", 7, uuid.Nil, now.Add(5*time.Second), own, ownPage))
+	checkNames(t, raw, "after new events", []string{shared, own, "Mozilla/5.0 newcomer"}, []string{sharedPage, ownPage, "https://shop.example/new"})
+	if n, err := verify(t, b); err != nil || n != 7 {
+		t.Fatalf("after new events the ledger verifies %d events, err %v", n, err)
+	}
+}
+
+// testPurgeRemovesNames: a purge removes the user agents and pages only the
+// purged events named, in each batch's transaction, and keeps those a
+// remaining event names; the ledger verifies, the rollup keeps its
+// history, and both instances, which had the purged strings' numbers
+// cached, record them again as given.
+func testPurgeRemovesNames(t *testing.T, a, b store.Store, raw Raw) {
+	ctx := context.Background()
+	const (
+		shared = "Mozilla/5.0 shared"
+		page   = "https://shop.example/"
+	)
+	var olds []*consent.Event
+	for i := range 12 {
+		s := a
+		if i%2 == 1 {
+			s = b
+		}
+		e := named("shop", i, uuid.Nil, old.Add(time.Duration(i)*time.Second), "Mozilla/5.0 old "+string(rune('a'+i%4)), page+"old/"+string(rune('a'+i%3)))
+		if i == 5 {
+			e.Personal.UserAgent = shared
+		}
+		if err := s.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		olds = append(olds, e)
+	}
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	recent := named("shop", 20, uuid.Nil, now, shared, page)
+	if err := a.AppendBatch(ctx, []*consent.Event{recent}); err != nil {
+		t.Fatal(err)
+	}
+	before := countsOf(t, a, "shop")
+	p := purge(t, a, "", now.AddDate(0, 0, -30), 5)
+	if p.Count != 12 {
+		t.Fatalf("purged %d events, want 12", p.Count)
+	}
+	checkNames(t, raw, "after the purge", []string{shared}, []string{page})
+	if n, err := verify(t, b); err != nil || n != 1 {
+		t.Fatalf("after the purge the ledger verifies %d events, err %v", n, err)
+	}
+	if after := countsOf(t, a, "shop"); !slices.Equal(before, after) {
+		t.Errorf("the rollup changed with the purge:\n  before %v\n  after  %v", before, after)
+	}
+	appendReads(t, a, "a new user agent", named("shop", 21, uuid.Nil, now.Add(time.Second), "Mozilla/5.0 newcomer", page+"new"))
+	for i, s := range []store.Store{b, a} {
+		e := olds[len(olds)-1-i]
+		appendReads(t, s, "a purged user agent again", named("shop", 22+i, uuid.Nil, now.Add(time.Duration(2+i)*time.Second), e.Personal.UserAgent, e.Personal.Page))
+	}
+	if n, err := verify(t, a); err != nil || n != 4 {
+		t.Fatalf("after new events the ledger verifies %d events, err %v", n, err)
+	}
+}
+
+// testEraseWhileAppending: one instance erases a visitor, the only one
+// whose events name a user agent and page, while the other appends a new
+// visitor's event with the same strings, their numbers in its cache. Either
+// the erasure sees the new event and keeps the strings, or the append sees
+// the removal and stores them again: the new event always reads back as it
+// was given, the ledger verifies, and every string a remaining event names
+// is in the tables.
+func testEraseWhileAppending(t *testing.T, a, b store.Store, raw Raw) {
+	ctx := context.Background()
+	const rounds = 30
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	var agents, pages []string
+	for i := range rounds {
+		ua, page := fmt.Sprintf("Mozilla/5.0 racing %d", i), fmt.Sprintf("https://shop.example/race/%d", i)
+		at := now.Add(time.Duration(2*i) * time.Second)
+		gone := named("shop", 2*i, uuid.Nil, at, ua, page)
+		if err := b.AppendBatch(ctx, []*consent.Event{gone}); err != nil { // b caches the numbers
+			t.Fatal(err)
+		}
+		kept := named("shop", 2*i+1, uuid.Nil, at.Add(time.Second), ua, page)
+		erased := make(chan error, 1)
+		go func() {
+			_, err := a.Erase(ctx, gone.ConsentID, "Art. 17", at)
+			erased <- err
+		}()
+		if err := b.AppendBatch(ctx, []*consent.Event{kept}); err != nil {
+			t.Fatalf("round %d: append beside an erasure: %v", i, err)
+		}
+		if err := <-erased; err != nil {
+			t.Fatalf("round %d: erasure beside an append: %v", i, err)
+		}
+		got, err := a.Event(ctx, kept.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Personal != kept.Personal {
+			t.Fatalf("round %d: an event appended beside an erasure reads back %+v, want %+v", i, got.Personal, kept.Personal)
+		}
+		agents, pages = append(agents, ua), append(pages, page)
+	}
+	checkNames(t, raw, "after the rounds", agents, pages)
+	if n, err := verify(t, a); err != nil || n != 2*rounds {
+		t.Fatalf("the ledger verifies %d events, err %v", n, err)
+	}
+}
