@@ -70,7 +70,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	// a new one: the pragma takes the write lock, so a command opening the
 	// database beside a busy server (backup, verify, export) would wait
 	// for its writer, which SQLite hands the lock back to in no order.
-	extra := "&_txlock=immediate&_pragma=temp_store(2)"
+	//
+	// The writer overwrites what it deletes with zeros where that costs no
+	// more I/O (secure_delete FAST: within the pages it writes anyway), so
+	// that an erased visitor's address, user agent and page are gone from
+	// the file, not only from the tables. Pages a purge frees whole are not
+	// rewritten: they keep their bytes until reused or given back (Reclaim).
+	extra := "&_txlock=immediate&_pragma=temp_store(2)&_pragma=secure_delete(fast)"
 	if fi, err := os.Stat(path); err == nil && fi.Size() == 0 {
 		extra += "&_pragma=auto_vacuum(2)"
 	}

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"os"
@@ -179,6 +180,43 @@ func readColumn(db *sql.DB, query string) ([]string, error) {
 		out = append(out, v)
 	}
 	return out, rows.Err()
+}
+
+// What an erasure removes is gone from the file itself, not only from the
+// tables: SQLite leaves a deleted row's bytes in its page unless told to
+// overwrite them (secure_delete).
+func TestErasedBytesLeaveTheFile(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var batch []*consent.Event
+	for i := range 50 {
+		batch = append(batch, storetest.Event("shop", i))
+	}
+	visitor := storetest.Event("shop", 50)
+	visitor.Personal = consent.Personal{IP: "198.51.77.0", UserAgent: "Mozilla/5.0 (erase-me) Gecko/77", Page: "https://shop.example/erase-me/77"}
+	if err := s.AppendBatch(ctx, append(batch, visitor)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close() // the last connection checkpoints the log into the file and removes it
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{visitor.Personal.IP, visitor.Personal.UserAgent, visitor.Personal.Page} {
+		if bytes.Contains(b, []byte(v)) {
+			t.Errorf("%q is still in the database file after its erasure", v)
+		}
+	}
 }
 
 func TestTamperAfterPurge(t *testing.T) {
