@@ -375,3 +375,29 @@ func sourceLabels(a Admin) []option {
 	}
 	return out
 }
+
+// mode is the consent mode the event's rule applied ("opt-out (US)").
+func (p Proof) mode() consent.Mode {
+	m, _, _ := strings.Cut(p.Event.Rule, " ")
+	return consent.Mode(m)
+}
+
+// ShownBody is the banner's body as this visitor read it: their mode's,
+// where the snapshot keeps one for it (consent.BodyKey), else the one
+// body every mode showed.
+func (p Proof) ShownBody() string {
+	if b, ok := p.Texts.Messages[consent.BodyKey(p.mode())]; ok {
+		return b
+	}
+	return p.Texts.Messages["banner_body"]
+}
+
+// ShownGPC is what the banner said of Global Privacy Control where the
+// signal bound this visitor (on, in an opt-out or notice region), when the
+// snapshot keeps it; "" otherwise.
+func (p Proof) ShownGPC() string {
+	if !p.Event.GPC || p.mode() == consent.OptIn {
+		return ""
+	}
+	return p.Texts.Messages["gpc_binding"]
+}

@@ -13,13 +13,28 @@ type shownText struct{ Label, Text string }
 
 // shownTexts are every text of the snapshot a visitor was shown, each
 // named as the site editor labels it, in the console's language ("“Accept
-// all” button", not banner_accept), in the editor's order, then those the
+// all” button", not banner_accept), in the editor's order (the opt-out and
+// notice regions' bodies after the opt-in one's), then those the
 // editor does not offer by key; a text this build has no label for (one an
 // older Consentry showed) keeps its key.
 func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
-	keys := slices.DeleteFunc(slices.Clone(consent.TextKeys), func(k string) bool { _, ok := texts.Messages[k]; return !ok })
+	// The body of an opt-out and a notice region follow the opt-in one.
+	modal := []string{consent.BodyKey(consent.OptOut), consent.BodyKey(consent.Notice)}
+	var keys []string
+	for _, k := range consent.TextKeys {
+		if _, ok := texts.Messages[k]; ok {
+			keys = append(keys, k)
+		}
+		if k == consent.BodyKey(consent.OptIn) {
+			for _, m := range modal {
+				if _, ok := texts.Messages[m]; ok {
+					keys = append(keys, m)
+				}
+			}
+		}
+	}
 	for _, k := range slices.Sorted(maps.Keys(texts.Messages)) {
-		if !slices.Contains(consent.TextKeys, k) {
+		if !slices.Contains(consent.TextKeys, k) && !slices.Contains(modal, k) {
 			keys = append(keys, k)
 		}
 	}

@@ -88,7 +88,7 @@ func placeholders(loc *i18n.Localizer, b templates.Banner) map[string]string {
 	}
 	for _, c := range b.Site.Categories {
 		if b.GPCLocks(c) {
-			out["gpc_"+c.Key] = loc.T("gpc_binding")
+			out["gpc_"+c.Key] = templates.GPCBinding(loc, b.Site)
 		}
 	}
 	return out

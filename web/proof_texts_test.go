@@ -27,19 +27,30 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 	for _, m := range regexp.MustCompile(`<dt lang="de" dir="ltr">([^<]*)</dt><dd>([^<]*)</dd>`).FindAllStringSubmatch(page, -1) {
 		got = append(got, [2]string{html.UnescapeString(m[1]), html.UnescapeString(m[2])})
 	}
-	if len(got) != 15 {
-		t.Fatalf("%d texts named in the console's language, want the 15 the snapshot holds: %q", len(got), got)
+	if len(got) != 18 {
+		t.Fatalf("%d texts named in the console's language, want the 18 the snapshot holds: %q", len(got), got)
 	}
 	for i, want := range map[int][2]string{
 		0:  {"Überschrift des Banners", "Votre vie privée nous importe"},
-		2:  {"Schaltfläche „Alle akzeptieren“", "Tout accepter"},
-		14: {"Hinweis „Immer aktiv“", "Toujours activés"},
+		4:  {"Schaltfläche „Alle akzeptieren“", "Tout accepter"},
+		17: {"Hinweis „Immer aktiv“", "Toujours activés"},
 	} {
 		if got[i] != want {
 			t.Errorf("text %d is %q, want %q", i, got[i], want)
 		}
 	}
-	for i, want := range map[int][2]string{12: {"Link zum Impressum", "/demo/legal?lang=fr"}, 13: {"Link zur Datenschutzerklärung", "/demo/privacy?lang=fr"}} {
+	// The body of each region, the opt-in one's first; the GPC note, naming
+	// the demo's category.
+	for i, want := range map[int]string{1: "Text des Banners", 2: "Text des Banners (Opt-out-Regionen)", 3: "Text des Banners (Regionen mit reinem Hinweis)",
+		14: "Hinweis, wo Global Privacy Control verbindlich ist (Opt-out-Regionen und Regionen mit reinem Hinweis)"} {
+		if got[i][0] != want {
+			t.Errorf("text %d is named %q, want %q", i, got[i][0], want)
+		}
+	}
+	if !strings.Contains(got[2][1], "Sauf opposition de votre part") || !strings.Contains(got[14][1], "«\u202fMarketing\u202f»") {
+		t.Errorf("the opt-out body %q, the GPC note %q", got[2][1], got[14][1])
+	}
+	for i, want := range map[int][2]string{15: {"Link zum Impressum", "/demo/legal?lang=fr"}, 16: {"Link zur Datenschutzerklärung", "/demo/privacy?lang=fr"}} {
 		if got[i][0] != want[0] || !strings.HasSuffix(got[i][1], want[1]) {
 			t.Errorf("text %d is %q, want %q and a link ending %s", i, got[i], want[0], want[1])
 		}
@@ -89,6 +100,48 @@ func TestProofRuleInOnePairOfParentheses(t *testing.T) {
 		_, page, _ := c.get("/admin/events/" + e.ID.String())
 		if page = html.UnescapeString(page); !strings.Contains(page, tc.want) || strings.Contains(page, ") (") {
 			t.Errorf("%s: the proof's rule is not %q: %q", tc.lang, tc.want, regexp.MustCompile(`\([^()<]*\)[^<]{0,30}`).FindAllString(page, 4))
+		}
+	}
+}
+
+// TestProofShowsTheBodyOfTheVisitorsMode: the proof's card shows the
+// banner's body as the visitor read it, their region's: an opt-out
+// visitor's "Unless you say no", not the opt-in "With your permission" every
+// proof showed; and, where Global Privacy Control bound them, the note that
+// said so, naming the site's category.
+func TestProofShowsTheBodyOfTheVisitorsMode(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	shown, err := a.Store.Snapshot(ctx, "demo", 1, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := map[string]string{}
+	for i, rule := range []string{"opt-in (FR)", "opt-out (US)", "notice (CA)"} {
+		e := storetest.Event("demo", i)
+		e.Lang, e.TextsHash, e.Rule, e.GPC = "en", shown.Hash, rule, true
+		if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		ids[rule] = e.ID.String()
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	card := regexp.MustCompile(`(?s)<p data-testid="texts-body">([^<]*)</p>(?:\s*<p data-testid="texts-gpc">([^<]*)</p>)?`)
+	for rule, want := range map[string][2]string{
+		"opt-in (FR)":  {"With your permission we would also like", ""},
+		"opt-out (US)": {"Unless you say no, we also use cookies", "so “Marketing” cookies stay off"},
+		"notice (CA)":  {"unless you turn them off.", "so “Marketing” cookies stay off"},
+	} {
+		_, page, _ := c.get("/admin/events/" + ids[rule])
+		m := card.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("%s: no body on the proof", rule)
+		}
+		body, gpc := html.UnescapeString(m[1]), html.UnescapeString(m[2])
+		if !strings.Contains(body, want[0]) || (want[1] == "") != (gpc == "") || !strings.Contains(gpc, want[1]) {
+			t.Errorf("%s: the proof shows the body %q and the GPC note %q; want %q and %q", rule, body, gpc, want[0], want[1])
 		}
 	}
 }

@@ -516,7 +516,7 @@ func CategoryTextKeys(key string) (name, desc string) {
 // category_<key> and category_<key>_desc for each of its categories.
 var TextKeys = []string{
 	"banner_title", "banner_body", "banner_accept", "banner_reject", "banner_customize", "banner_gpc",
-	"banner_dns", "banner_changed", "age_notice", "prefs_title", "prefs_intro", "prefs_save",
+	"banner_dns", "banner_changed", "age_notice", "prefs_title", "prefs_intro", "prefs_save", "gpc_binding",
 }
 
 // Category returns the category with key k.

@@ -25,6 +25,20 @@ type TextsCategory struct {
 	Required    bool   `json:"required"`
 }
 
+// BodyKey is the snapshot's message ID of the banner's body in mode m:
+// banner_body in an opt-in region, as every snapshot stored before bodies
+// differed by mode names it for every mode; banner_body_opt_out and
+// banner_body_notice where the body of those regions differs from it.
+func BodyKey(m Mode) string {
+	switch m {
+	case OptOut:
+		return "banner_body_opt_out"
+	case Notice:
+		return "banner_body_notice"
+	}
+	return "banner_body"
+}
+
 // Snapshot is the stored Texts of one site revision in one language: made
 // when the revision is published, never changed, named by its Hash in every
 // event decided on it. Seq is its place in the order snapshots were stored.

@@ -295,6 +295,14 @@ func (l *Localizer) With(overrides map[string]string) *Localizer {
 	return &c
 }
 
+// Own is the text overrides give id (a site's own wording), and whether
+// they give one: a text the server composes (the banner's body, the GPC
+// note) is the owner's as written when they wrote one, else composed.
+func (l *Localizer) Own(id string) (string, bool) {
+	s, ok := l.overrides[id]
+	return s, ok
+}
+
 // For returns a localizer for a supported language code (see Match). It is
 // shared: use With to add overrides, never change its fields.
 func (b *Bundle) For(lang string) *Localizer {

@@ -19,7 +19,25 @@ func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot 
 	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: lang, Messages: map[string]string{},
 		Services: templates.ShownServices(loc, site)}
 	for _, id := range bannerMessages {
-		rec.Messages[id] = loc.T(id)
+		switch id {
+		case "banner_body":
+			rec.Messages[id] = templates.BannerBody(loc, site, consent.OptIn)
+		case "gpc_binding":
+			// Shown where the signal binds; a site whose categories it
+			// holds none of never shows it.
+			if g := templates.GPCBinding(loc, site); g != "" {
+				rec.Messages[id] = g
+			}
+		default:
+			rec.Messages[id] = loc.T(id)
+		}
+	}
+	// The body an opt-out or notice region shows, where it is not the
+	// opt-in one (an owner's own body is the same in every mode).
+	for _, m := range []consent.Mode{consent.OptOut, consent.Notice} {
+		if b := templates.BannerBody(loc, site, m); b != rec.Messages["banner_body"] {
+			rec.Messages[consent.BodyKey(m)] = b
+		}
 	}
 	// What changed is shown to visitors asked again; the internal change
 	// note never is, so it is no part of what they saw.

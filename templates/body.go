@@ -1,0 +1,135 @@
+package templates
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+)
+
+// purposeKeys are the built-in categories that have a purpose phrase
+// (purpose_<key>), a piece of the banner's body sentence: "to remember your
+// preferences".
+var purposeKeys = []string{consent.Preferences, consent.Analytics, consent.Marketing}
+
+// bodyFrames are the banner's body in each mode, with {{.Purposes}} (what
+// the optional categories are for) and {{.More}} (a custom category's own
+// description, after the sentence that names the purposes). In an opt-in
+// region nothing runs before the visitor's permission; in an opt-out or a
+// notice region everything but what Global Privacy Control holds off runs
+// from the start (consent.Site.Defaults), and the body must not say it
+// waits for permission.
+var bodyFrames = map[consent.Mode]string{
+	consent.OptIn:  "banner_body_opt_in",
+	consent.OptOut: "banner_body_opt_out",
+	consent.Notice: "banner_body_notice",
+}
+
+// BannerBody is the banner's body text for site in mode, in t's language:
+// the owner's own banner_body where they wrote one (in every mode), else
+// composed from the mode's frame and the purposes of the categories the
+// site has. A built-in category says what it is for in a phrase of the
+// body's sentence; a custom category, which has no phrase, is said by its
+// own name and description after it. A site with only required categories
+// says it uses only what it needs.
+func BannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string {
+	if own, ok := t.Own("banner_body"); ok {
+		return own
+	}
+	var purposes, more []string
+	custom := false
+	for _, c := range site.Categories {
+		switch {
+		case c.Required:
+		case slices.Contains(purposeKeys, c.Key):
+			purposes = append(purposes, t.T("purpose_"+c.Key))
+		default:
+			custom = true
+			if d := strings.TrimSpace(CategoryDescription(t, c)); d != "" {
+				more = append(more, sentenceSep(t.Lang)+CategoryName(t, c)+t.Colon()+d)
+			}
+		}
+	}
+	switch {
+	case len(purposes) == 0 && !custom:
+		return t.T("banner_body_none")
+	case len(purposes) == 0:
+		// Only custom categories: the sentence names them by where they
+		// are described.
+		purposes = []string{t.T("purpose_other")}
+	}
+	frame, ok := bodyFrames[mode]
+	if !ok {
+		frame = bodyFrames[consent.OptIn]
+	}
+	return t.TData(frame, map[string]any{"Purposes": purposeList(t, purposes), "More": strings.Join(more, "")})
+}
+
+// purposeList joins the purpose phrases as the language lists the parts of
+// one sentence, the last joined by its "and" (list_and): "A, B and C".
+// Thai separates them by a space, not a comma; Arabic joins each by و.
+func purposeList(t *i18n.Localizer, items []string) string {
+	if len(items) == 1 {
+		return items[0]
+	}
+	sep := t.ListSep()
+	switch t.Lang {
+	case "th":
+		sep = " "
+	case "ar":
+		sep = " و"
+	}
+	return t.TData("list_and", map[string]any{"Rest": strings.Join(items[:len(items)-1], sep), "Last": items[len(items)-1]})
+}
+
+// sentenceSep is what goes between two sentences: nothing after the full
+// stop of Chinese and Japanese, a space elsewhere.
+func sentenceSep(lang string) string {
+	switch lang {
+	case "zh-Hans", "zh-Hant", "ja":
+		return ""
+	}
+	return " "
+}
+
+// GPCBinding is what the banner says where Global Privacy Control binds (an
+// opt-out or notice region with the signal on): which of the site's
+// categories the signal keeps off, by the names the site gives them, and how
+// to change that. The owner's own gpc_binding wins; "" when the signal
+// holds no category of the site off.
+func GPCBinding(t *i18n.Localizer, site *consent.Site) string {
+	var names []string
+	for _, c := range site.Categories {
+		if c.GPC && !c.Required {
+			names = append(names, CategoryName(t, c))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	if own, ok := t.Own("gpc_binding"); ok {
+		return own
+	}
+	return t.TData("gpc_binding", map[string]any{"Category": t.List(names)})
+}
+
+// Body is the banner's body for this visitor's mode (BannerBody).
+func (b Banner) Body() string { return BannerBody(b.T, b.Site, b.Mode) }
+
+// GPCNote is what the banner says where the signal binds (GPCBinding).
+func (b Banner) GPCNote() string { return GPCBinding(b.T, b.Site) }
+
+// DefaultText is what site shows for text key when its owner writes none
+// (defaults: the language's texts without the site's own): the site
+// editor's placeholder. The body is the opt-in region's; opt-out and notice
+// regions read their own unless the owner writes one for all.
+func DefaultText(defaults *i18n.Localizer, site *consent.Site, key string) string {
+	switch key {
+	case "banner_body":
+		return BannerBody(defaults, site, consent.OptIn)
+	case "gpc_binding":
+		return GPCBinding(defaults, site)
+	}
+	return defaults.T(key)
+}

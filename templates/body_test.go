@@ -1,0 +1,170 @@
+package templates_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/consent"
+	"github.com/consentry/consentry/internal/i18n"
+	"github.com/consentry/consentry/internal/shown"
+	"github.com/consentry/consentry/templates"
+)
+
+// bodySite is a site with the given categories (necessary is required,
+// marketing is the one Global Privacy Control opts out of) and texts.
+func bodySite(texts map[string]map[string]string, keys ...string) *consent.Site {
+	s := &consent.Site{ID: "shop", Name: "Shop", Revision: 1, Texts: texts}
+	for _, k := range keys {
+		s.Categories = append(s.Categories, consent.Category{Key: k, Required: k == consent.Necessary, GPC: k == consent.Marketing})
+	}
+	return s
+}
+
+func loadBundle(t *testing.T) *i18n.Bundle {
+	t.Helper()
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// The English body before it was composed: an opt-in visitor of a site
+// with the four built-in categories reads exactly this, byte for byte (the
+// first visit's budget).
+const optInBefore = "We use cookies that this site needs to work. With your permission we would also like to use cookies to remember your preferences, measure how the site is used and show you relevant ads. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."
+
+// TestBannerBodyPerModeAndCategories: the body says what the site's own
+// categories are for, and in an opt-out or notice region, where they run
+// before any choice, it never says it waits for the visitor's permission.
+func TestBannerBodyPerModeAndCategories(t *testing.T) {
+	b := loadBundle(t)
+	en := b.For("en")
+	all := []string{consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing}
+	social := map[string]map[string]string{"en": {"category_social": "Social media", "category_social_desc": "Let you share pages on social networks."}}
+	for _, c := range []struct {
+		name string
+		site *consent.Site
+		mode consent.Mode
+		want string
+	}{
+		{"built-in, opt-in", bodySite(nil, all...), consent.OptIn, optInBefore},
+		{"built-in, opt-out", bodySite(nil, all...), consent.OptOut, "We use cookies that this site needs to work. Unless you say no, we also use cookies to remember your preferences, measure how the site is used and show you relevant ads. You can reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"built-in, notice", bodySite(nil, all...), consent.Notice, "We use cookies that this site needs to work. We also use cookies to remember your preferences, measure how the site is used and show you relevant ads, unless you turn them off. You can reject all or choose, now or at any time under “Cookie settings”."},
+		{"no marketing, opt-in", bodySite(nil, consent.Necessary, consent.Preferences, consent.Analytics), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to remember your preferences and measure how the site is used. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"analytics only, opt-out", bodySite(nil, consent.Necessary, consent.Analytics), consent.OptOut, "We use cookies that this site needs to work. Unless you say no, we also use cookies to measure how the site is used. You can reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"a custom category, opt-in", bodySite(social, consent.Necessary, consent.Analytics, "social"), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to measure how the site is used. Social media: Let you share pages on social networks. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"custom only, notice", bodySite(social, consent.Necessary, "social"), consent.Notice, "We use cookies that this site needs to work. We also use cookies to serve other purposes, unless you turn them off. Social media: Let you share pages on social networks. You can reject all or choose, now or at any time under “Cookie settings”."},
+		{"custom without a description", bodySite(nil, consent.Necessary, "chat"), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to serve other purposes. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"necessary only", bodySite(nil, consent.Necessary), consent.OptOut, "We use only the cookies that this site needs to work. You can see them under “Cookie settings”."},
+	} {
+		loc := en.With(c.site.Texts["en"])
+		if got := templates.BannerBody(loc, c.site, c.mode); got != c.want {
+			t.Errorf("%s:\n got %q\nwant %q", c.name, got, c.want)
+		}
+	}
+
+	// The owner's own body wins in every mode.
+	own := bodySite(map[string]map[string]string{"en": {"banner_body": "Our own words."}}, all...)
+	for _, m := range []consent.Mode{consent.OptIn, consent.OptOut, consent.Notice} {
+		if got := templates.BannerBody(en.With(own.Texts["en"]), own, m); got != "Our own words." {
+			t.Errorf("%s with the owner's body: %q", m, got)
+		}
+	}
+}
+
+// TestBannerBodyInEveryLanguage: in every visitor language each mode reads
+// its own body, composed without a template left over, the purposes of the
+// site's categories in it (marketing's gone when the site has none), and a
+// custom category's description after them.
+func TestBannerBodyInEveryLanguage(t *testing.T) {
+	b := loadBundle(t)
+	all := bodySite(nil, consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing)
+	noAds := bodySite(nil, consent.Necessary, consent.Preferences, consent.Analytics)
+	for _, lang := range b.Languages() {
+		loc := b.For(lang)
+		seen := map[string]consent.Mode{}
+		for _, m := range []consent.Mode{consent.OptIn, consent.OptOut, consent.Notice} {
+			body := templates.BannerBody(loc, all, m)
+			if strings.Contains(body, "{{") || strings.Contains(body, "no value") || strings.Contains(body, "banner_body") {
+				t.Errorf("%s %s: %q", lang, m, body)
+			}
+			if other, ok := seen[body]; ok {
+				t.Errorf("%s: %s reads as %s: %q", lang, m, other, body)
+			}
+			seen[body] = m
+			for _, k := range []string{"purpose_preferences", "purpose_analytics", "purpose_marketing"} {
+				if !strings.Contains(body, loc.T(k)) {
+					t.Errorf("%s %s: %s (%q) is not in %q", lang, m, k, loc.T(k), body)
+				}
+			}
+			if ads := templates.BannerBody(loc, noAds, m); strings.Contains(ads, loc.T("purpose_marketing")) {
+				t.Errorf("%s %s, no marketing: %q", lang, m, ads)
+			}
+			custom := bodySite(map[string]map[string]string{lang: {"category_x": "XName", "category_x_desc": "XDesc"}}, consent.Necessary, consent.Analytics, "x")
+			if got := templates.BannerBody(loc.With(custom.Texts[lang]), custom, m); !strings.Contains(got, "XName"+loc.Colon()+"XDesc") {
+				t.Errorf("%s %s: the custom category's description is not in %q", lang, m, got)
+			}
+		}
+	}
+}
+
+// TestGPCBindingNamesTheSiteCategory: where the signal binds, the banner
+// names the category it keeps off as the site calls it; the owner's own
+// words win; a site whose categories it holds none of has nothing to say.
+func TestGPCBindingNamesTheSiteCategory(t *testing.T) {
+	b := loadBundle(t)
+	renamed := bodySite(map[string]map[string]string{"en": {"category_marketing": "Advertising"}}, consent.Necessary, consent.Marketing)
+	got := templates.GPCBinding(b.For("en").With(renamed.Texts["en"]), renamed)
+	if want := "Your browser’s Global Privacy Control signal is on, so “Advertising” cookies stay off. To choose otherwise, turn the signal off in your browser."; got != want {
+		t.Errorf("renamed: got %q, want %q", got, want)
+	}
+	for _, lang := range b.Languages() {
+		loc := b.For(lang)
+		name := templates.CategoryName(loc, consent.Category{Key: consent.Marketing})
+		if g := templates.GPCBinding(loc, bodySite(nil, consent.Necessary, consent.Marketing)); !strings.Contains(g, name) || strings.Contains(g, "{{") {
+			t.Errorf("%s: %q does not name %q", lang, g, name)
+		}
+	}
+	own := bodySite(map[string]map[string]string{"en": {"gpc_binding": "Signal on: no ads."}}, consent.Necessary, consent.Marketing)
+	if g := templates.GPCBinding(b.For("en").With(own.Texts["en"]), own); g != "Signal on: no ads." {
+		t.Errorf("the owner's own: %q", g)
+	}
+	if g := templates.GPCBinding(b.For("en"), bodySite(nil, consent.Necessary, consent.Analytics)); g != "" {
+		t.Errorf("no category the signal holds off: %q", g)
+	}
+}
+
+// TestSnapshotKeepsWhatEachModeShowed: the texts snapshot, the proof of
+// what was shown, holds the GPC note and the body of each mode, by the
+// names consent.BodyKey gives them; an owner's own body, the same in every
+// mode, is kept once.
+func TestSnapshotKeepsWhatEachModeShowed(t *testing.T) {
+	b := loadBundle(t)
+	site := bodySite(map[string]map[string]string{"en": {"category_marketing": "Advertising"}}, consent.Necessary, consent.Analytics, consent.Marketing)
+	texts := snapshotTexts(t, shown.Snapshot(b, site, "en"))
+	loc := b.For("en").With(site.Texts["en"])
+	for _, m := range []consent.Mode{consent.OptIn, consent.OptOut, consent.Notice} {
+		if got, want := texts.Messages[consent.BodyKey(m)], templates.BannerBody(loc, site, m); got != want {
+			t.Errorf("%s: the snapshot keeps %q, the banner shows %q", m, got, want)
+		}
+	}
+	if got := texts.Messages["gpc_binding"]; !strings.Contains(got, "“Advertising”") {
+		t.Errorf("gpc_binding: %q", got)
+	}
+	site.Texts["en"]["banner_body"] = "Our own words."
+	texts = snapshotTexts(t, shown.Snapshot(b, site, "en"))
+	if texts.Messages["banner_body"] != "Our own words." || texts.Messages["banner_body_opt_out"] != "" || texts.Messages["banner_body_notice"] != "" {
+		t.Errorf("the owner's own body: %v", texts.Messages)
+	}
+}
+
+func snapshotTexts(t *testing.T, s consent.Snapshot) consent.Texts {
+	t.Helper()
+	var out consent.Texts
+	if err := json.Unmarshal(s.Body, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
