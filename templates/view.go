@@ -118,6 +118,9 @@ type Demo struct {
 	// Video names the service the demo's video comes from, as the site
 	// declares it, for the placeholder to name (its address is the demo's own).
 	Video string
+	// Caption is the message ID of what the video's caption says, as is
+	// true where the visitor is (web: demoCaption).
+	Caption string
 }
 
 // DemoNoticePage is one of the demo shop's notices: the message IDs of its

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/a-h/templ"
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/static"
 	"github.com/consentry/consentry/templates"
 	"github.com/labstack/echo/v4"
@@ -41,7 +42,30 @@ func (s *Server) getDemo(c echo.Context) error {
 	loc := s.cfg.I18n.For(s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language")))
 	self := c.Scheme() + "://" + c.Request().Host
 	noJS := "/p/" + DemoSite + "?" + url.Values{"return": {self + "/demo"}, "lang": {loc.Lang}}.Encode()
-	return render(c, http.StatusOK, templates.DemoPage(templates.Demo{T: loc, Site: DemoSite, NoJS: noJS, Video: loc.T(DemoVideoKey)}))
+	// The caption depends on the visitor's country and signal, as the
+	// banner does: a shared cache must not hand one's to another.
+	c.Response().Header().Set("Vary", s.bannerVary)
+	page := templates.Demo{T: loc, Site: DemoSite, NoJS: noJS, Video: loc.T(DemoVideoKey), Caption: s.demoCaption(c)}
+	return render(c, http.StatusOK, templates.DemoPage(page))
+}
+
+// demoCaption is the message the demo video's caption says, true where the
+// visitor is: in an opt-in region the video waits for marketing to be
+// allowed; in an opt-out or notice region marketing is on from the start,
+// unless Global Privacy Control binds there, which keeps it off whatever
+// the visitor chooses on the page (only "load this once" plays the video).
+func (s *Server) demoCaption(c echo.Context) string {
+	site, err := s.sites.get(c.Request().Context(), DemoSite)
+	if err != nil {
+		return "demo_video_blocked"
+	}
+	switch {
+	case s.jurisdiction(c, site).Mode == consent.OptIn:
+		return "demo_video_blocked"
+	case gpcOf(c):
+		return "demo_video_gpc"
+	}
+	return "demo_video_on"
 }
 
 // getDemoNotice serves one of the demo shop's notices, which its banner's

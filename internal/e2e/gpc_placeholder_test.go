@@ -15,7 +15,8 @@ import (
 // that) and offers no "Allow Marketing", whose click recorded a decision
 // without marketing and left the video blocked; "Load this once", the
 // visitor's own request for this one video, still loads it. In an opt-in
-// region the placeholder still offers to allow marketing.
+// region the placeholder still offers to allow marketing. The demo's
+// caption under the video agrees with it in each region.
 func TestGPCPlaceholderSaysSo(t *testing.T) {
 	b := startWith(t, func(o *app.Options) {
 		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
@@ -39,6 +40,13 @@ func TestGPCPlaceholderSaysSo(t *testing.T) {
 		text := eval[string](v, ph+`.textContent`)
 		allow := eval[bool](v, `!!`+ph+`.querySelector('[data-testid="ph-allow"]')`)
 		once := eval[bool](v, `!!`+ph+`.querySelector('[data-testid="ph-once"]')`)
+		// The demo's own caption under the video says what the placeholder
+		// says: where the signal binds, no choice on the page plays it.
+		caption := eval[string](v, `document.querySelector('[data-testid="video-caption"]').textContent`)
+		if c.binds != strings.HasSuffix(caption, "Your browser’s Global Privacy Control signal keeps them off, so it plays only if you load it once.") ||
+			c.binds == strings.HasSuffix(caption, "Allow marketing cookies to watch it.") {
+			t.Errorf("%s: the video's caption says %q", c.country, caption)
+		}
 		if c.binds {
 			if !strings.Contains(text, gpcBinding) || strings.Contains(text, "until you allow") || allow || !once {
 				t.Errorf("%s: the placeholder says %q, Allow %v, Load once %v; want %q, no Allow, Load once", c.country, text, allow, once, gpcBinding)

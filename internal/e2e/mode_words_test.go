@@ -41,6 +41,15 @@ func TestBannerSaysItsMode(t *testing.T) {
 			if lang == "en" && (!strings.Contains(body, c.want) || strings.Contains(body, c.never)) {
 				t.Errorf("%s (%s): the banner says %q; want %q in it, not %q", c.country, c.mode, body, c.want, c.never)
 			}
+			// The demo's own caption under its video: the video waits for
+			// marketing in an opt-in region and plays unasked elsewhere.
+			caption := eval[string](v, `document.querySelector('[data-testid="video-caption"]').textContent`)
+			if lang == "en" && (c.mode == "opt-in") != strings.HasSuffix(caption, "Allow marketing cookies to watch it.") {
+				t.Errorf("%s (%s): the video's caption says %q", c.country, c.mode, caption)
+			}
+			if lang == "en" && c.mode != "opt-in" && !strings.HasSuffix(caption, "It plays unless you turn them off.") {
+				t.Errorf("%s (%s): the video's caption says %q", c.country, c.mode, caption)
+			}
 			if lang == "ar" && c.mode != "opt-in" && strings.Contains(body, "بإذنك") {
 				t.Errorf("%s (%s), Arabic: the banner asks for permission: %q", c.country, c.mode, body)
 			}
