@@ -460,7 +460,7 @@
           if (!$(".cy-prefs")) banner.root.querySelector(".cy").insertAdjacentHTML("beforeend", j.html);
           open(which);
         });
-      }, fail);
+      }, function (err) { fail(err, "load_failed"); });
     }
     if (!visible()) opener = d.activeElement;
     cover($("." + which).getAttribute("aria-modal") != "false");
@@ -490,12 +490,14 @@
     if (was && back && back.focus) back.focus();
     opener = null;
   }
-  function fail(err) {
+  // fail says what failed (what: the text's name, save_failed unless
+  // the preference center could not be loaded).
+  function fail(err, what) {
     var v = visible();
     var p = v && v.querySelector(".cy-error");
     // The visitor is told in the banner's language; the reason, which is
     // the site's to fix, goes to the console.
-    if (p) { p.textContent = ui && ui.texts && ui.texts.save_failed || err.message; p.hidden = false; }
+    if (p) { p.textContent = ui && ui.texts && ui.texts[what || "save_failed"] || err.message; p.hidden = false; }
     console.warn("consentry:", err.message);
   }
 

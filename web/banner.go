@@ -24,7 +24,8 @@ import (
 //	"texts": {"ph_blocked":"… {service} … {category} …","ph_cookies":"… {cookies} …","ph_once":"…","ph_allow":"… {category} …","sep":", ","save_failed":"…"}
 //	          the placeholder's texts in the visitor's language, {…} to be replaced; sep
 //	          joins the cookie names of {cookies} as the language separates a list;
-//	          save_failed is what the banner says when a decision is not recorded;
+//	          save_failed is what the banner says when a decision is not recorded,
+//	          load_failed when the preference center could not be loaded;
 //	          "gpc_marketing":"…" where Global Privacy Control holds that category off
 //	"categories": [{…, "name":"Marketing"}]: each category's name in that language
 type bannerState struct {
@@ -82,7 +83,7 @@ type bannerService struct {
 // allow it: "gpc_<category>" says so as the banner does, and the snippet
 // shows it instead of "blocked until you allow" and its Allow button.
 func placeholders(loc *i18n.Localizer, b templates.Banner) map[string]string {
-	out := map[string]string{"sep": loc.ListSep(), "save_failed": loc.T("banner_save_failed")}
+	out := map[string]string{"sep": loc.ListSep(), "save_failed": loc.T("banner_save_failed"), "load_failed": loc.T("prefs_load_failed")}
 	for _, id := range []string{"ph_blocked", "ph_cookies", "ph_once", "ph_allow"} {
 		out[id] = loc.TData(id, map[string]any{"Service": "{service}", "Category": "{category}", "Cookies": "{cookies}"})
 	}
