@@ -1,12 +1,8 @@
 package e2e
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
-
-	"github.com/consentry/consentry/internal/app"
-	"github.com/consentry/consentry/internal/consent"
 )
 
 // TestGPCPlaceholderSaysSo: where Global Privacy Control is a binding
@@ -18,13 +14,7 @@ import (
 // region the placeholder still offers to allow marketing. The demo's
 // caption under the video agrees with it in each region.
 func TestGPCPlaceholderSaysSo(t *testing.T) {
-	b := startWith(t, func(o *app.Options) {
-		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-		o.CountryHeader = countryHeader
-	})
-	b.publishDemo("US opt-out, CA notice", func(s *consent.Site) {
-		s.Rules = map[string]consent.Mode{"US": consent.OptOut, "CA": consent.Notice}
-	})
+	b := startRegions(t)
 	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
 	for _, c := range []struct {
 		country string

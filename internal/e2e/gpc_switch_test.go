@@ -26,13 +26,7 @@ const (
 // described by the reason, and the consent API says what it kept off. In an
 // opt-in region the switch stays the visitor's to turn on.
 func TestGPCKeepsMarketingSwitchOff(t *testing.T) {
-	b := startWith(t, func(o *app.Options) {
-		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-		o.CountryHeader = countryHeader
-	})
-	b.publishDemo("US opt-out, CA notice", func(s *consent.Site) {
-		s.Rules = map[string]consent.Mode{"US": consent.OptOut, "CA": consent.Notice}
-	})
+	b := startRegions(t)
 	// locked checks the marketing switch of the page's document or the
 	// banner's shadow root (root, a JavaScript expression).
 	locked := func(b *browser, where, root string) {

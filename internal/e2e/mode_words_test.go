@@ -1,12 +1,8 @@
 package e2e
 
 import (
-	"net/netip"
 	"strings"
 	"testing"
-
-	"github.com/consentry/consentry/internal/app"
-	"github.com/consentry/consentry/internal/consent"
 )
 
 // TestBannerSaysItsMode: the banner's body says what is true where the
@@ -16,13 +12,7 @@ import (
 // the start, and the body says so instead of "with your permission". The
 // region is picked by the country header, as a CDN sends it.
 func TestBannerSaysItsMode(t *testing.T) {
-	b := startWith(t, func(o *app.Options) {
-		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
-		o.CountryHeader = countryHeader
-	})
-	b.publishDemo("US opt-out, CA notice", func(s *consent.Site) {
-		s.Rules = map[string]consent.Mode{"US": consent.OptOut, "CA": consent.Notice}
-	})
+	b := startRegions(t)
 	for _, c := range []struct {
 		country, mode string
 		want, never   string // in English

@@ -24,13 +24,25 @@ const countryHeader = "X-Test-Country"
 // countryHeader, and publishes a demo revision in which the US is opt-out.
 func startOptOut(t *testing.T) *browser {
 	t.Helper()
+	return startRules(t, "US is opt-out", map[string]consent.Mode{"US": consent.OptOut})
+}
+
+// startRegions is startOptOut with Canada a notice region besides: one
+// country of each mode, France being opt-in as every country without a rule.
+func startRegions(t *testing.T) *browser {
+	t.Helper()
+	return startRules(t, "US opt-out, CA notice", map[string]consent.Mode{"US": consent.OptOut, "CA": consent.Notice})
+}
+
+// startRules starts a server that takes the visitor's country from
+// countryHeader, and publishes a demo revision with these country rules.
+func startRules(t *testing.T, note string, rules map[string]consent.Mode) *browser {
+	t.Helper()
 	b := startWith(t, func(o *app.Options) {
 		o.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 		o.CountryHeader = countryHeader
 	})
-	b.publishDemo("US is opt-out", func(s *consent.Site) {
-		s.Rules = map[string]consent.Mode{"US": consent.OptOut}
-	})
+	b.publishDemo(note, func(s *consent.Site) { s.Rules = rules })
 	return b
 }
 
