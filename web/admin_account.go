@@ -12,11 +12,14 @@ import (
 
 // getAccount is the signed-in user's own page: their password and their
 // sessions.
-func (s *Server) getAccount(c echo.Context) error { return s.accountPage(c, http.StatusOK, nil, false) }
+func (s *Server) getAccount(c echo.Context) error { return s.accountPage(c, http.StatusOK, nil) }
 
-func (s *Server) accountPage(c echo.Context, status int, msg templates.Phrase, changed bool) error {
+// accountPage shows the account; after a password change (a flash), once,
+// that it was changed.
+func (s *Server) accountPage(c echo.Context, status int, msg templates.Phrase) error {
 	u := currentUser(c)
-	return render(c, status, templates.AccountPage(s.adminT(c, u), templates.AccountView{Error: msg, Changed: changed || c.QueryParam("changed") == "1"}))
+	changed := c.Request().Method == http.MethodGet && s.takeFlash(c, "/admin/account") == flashChanged
+	return render(c, status, templates.AccountPage(s.adminT(c, u), templates.AccountView{Error: msg, Changed: changed}))
 }
 
 // postPassword changes the user's own password after checking the current
@@ -29,11 +32,11 @@ func (s *Server) postPassword(c echo.Context) error {
 		if err != auth.ErrBadCredentials {
 			return err
 		}
-		return s.accountPage(c, http.StatusBadRequest, templates.Plain(page.T.T("a_password_wrong")), false)
+		return s.accountPage(c, http.StatusBadRequest, templates.Plain(page.T.T("a_password_wrong")))
 	}
 	fresh, err := auth.NewUser(u.Email, u.Role, c.FormValue("password"), s.cfg.BcryptCost)
 	if err != nil {
-		return s.formError(c, err, templates.AccountLabels, func(msg templates.Phrase) error { return s.accountPage(c, http.StatusBadRequest, msg, false) })
+		return s.formError(c, err, templates.AccountLabels, func(msg templates.Phrase) error { return s.accountPage(c, http.StatusBadRequest, msg) })
 	}
 	u.PasswordHash = fresh.PasswordHash
 	if err := s.cfg.Store.UpdateUser(c.Request().Context(), u); err != nil {
@@ -45,7 +48,10 @@ func (s *Server) postPassword(c echo.Context) error {
 	if err := s.audit(c, u.Email, "password_change", u.Email, ""); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/account?changed=1")
+	if err := s.setFlash(c, "/admin/account", flashChanged); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/admin/account")
 }
 
 // postSignOutEverywhere ends every session of the user, this one included,

@@ -115,13 +115,16 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	v.Found = templates.CatalogResults(v.Query)
 	v.CatalogSize, _, _ = catalog.Size()
 	v.Updates = catalog.Updates(draft)
-	// Only the live revision is said to be live: an old or altered link
-	// says nothing.
-	if n, err := strconv.Atoi(c.QueryParam("published")); err == nil && v.Live != nil && n == v.Live.Revision {
-		v.Published = true
-	}
 	if c.Request().Method == http.MethodGet {
-		v.Saved = s.takeFlash(c, "/admin/sites/"+draft.ID)
+		// Said once, on the page Publish or a save leads to (setFlash);
+		// only the live revision is said to be live: one published since
+		// by someone else is not this owner's.
+		f := s.takeFlash(c, "/admin/sites/"+draft.ID)
+		if n, ok := strings.CutPrefix(f, flashPublished); ok {
+			v.Published = v.Live != nil && n == strconv.Itoa(v.Live.Revision)
+		} else {
+			v.Saved = f
+		}
 	}
 	for _, o := range c.QueryParams()["assumed"] {
 		if slices.Contains(draft.Origins, o) {
@@ -764,7 +767,11 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, detail, all...); err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/admin/sites/"+draft.ID+"?published="+strconv.Itoa(rev))
+	back := "/admin/sites/" + draft.ID
+	if err := s.setFlash(c, back, flashPublished+strconv.Itoa(rev)); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, back)
 }
 
 // getSiteDiff compares two published revisions.

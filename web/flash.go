@@ -12,6 +12,13 @@ import (
 // reload of that page and to whoever the link was sent to.
 const flashCookie = "consentry_flash"
 
+// flashPublished, followed by a revision's number, is the part a flash
+// names after Publish: the site editor says that revision is live.
+const flashPublished = "published "
+
+// flashChanged is the account page's part after a password change.
+const flashChanged = "password"
+
 // flashLife is how long a confirmation waits for its page: a redirect
 // followed at once, not a page opened later.
 const flashLife = time.Minute
