@@ -302,7 +302,7 @@ func (v AuditView) ExportURL() string { return "/admin/audit/export?" + v.Filter
 // test finds every action the code writes and fails on one missing here.
 var AuditActions = []string{"signin", "signin_failed", "signin_throttled", "signout", "signout_everywhere", "export",
 	"dsr_lookup", "dsr_export", "erase", "audit_export", "verify", "user_add", "user_change", "user_passwd", "password_change",
-	"site_create", "site_edit", "publish", "request_add", "request_answer", "request_extend", "purge", "head_export"}
+	"site_create", "site_edit", "publish", "draft_discard", "request_add", "request_answer", "request_extend", "purge", "head_export"}
 
 // UsersView lists the console's users.
 type UsersView struct {

@@ -174,13 +174,18 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		fmt.Fprintln(stdout, "dry run: nothing published")
 		return nil
 	}
-	if lost > 0 && !discard {
+	if len(lost) > 0 && !discard {
 		return fmt.Errorf("site %q: nothing published: the console's draft holds %s the file does not carry (listed above); "+
-			"publish the draft in the console and export again, or write them into the file, or add --discard-draft to lose them", site.ID, plural(lost, "change"))
+			"publish the draft in the console and export again, or write them into the file, or add --discard-draft to lose them", site.ID, plural(len(lost), "change"))
 	}
 	rev, err := publish(ctx, st, bundle, current, site, changes, file)
 	if err != nil {
 		return err
+	}
+	if len(lost) > 0 {
+		if err := auditDiscard(ctx, st, bundle, current, draft, lost, file); err != nil {
+			return err
+		}
 	}
 	what := "material: visitors who chose under an earlier revision are asked again"
 	if site.Editorial {
@@ -194,11 +199,11 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 // the next revision, which Publish discards: nothing when it holds no
 // unpublished change; else its changes from the current revision that
 // the file does not make too, which publishing would lose. It returns
-// how many those are.
-func draftLost(stdout io.Writer, bundle *i18n.Bundle, current, draft *consent.Site, changes []consent.Change, discard bool) int {
+// those.
+func draftLost(stdout io.Writer, bundle *i18n.Bundle, current, draft *consent.Site, changes []consent.Change, discard bool) []consent.Change {
 	pending := consent.Describe(current, draft)
 	if len(pending) == 0 {
-		return 0
+		return nil
 	}
 	var lost []consent.Change
 	for _, c := range pending {
@@ -208,7 +213,7 @@ func draftLost(stdout io.Writer, bundle *i18n.Bundle, current, draft *consent.Si
 	}
 	if len(lost) == 0 {
 		fmt.Fprintf(stdout, "the console's draft holds %s not yet published; the file makes them all: publishing it replaces the draft\n", plural(len(pending), "change"))
-		return 0
+		return nil
 	}
 	fmt.Fprintf(stdout, "the console's draft holds %s not yet published; publishing the file discards the draft and loses %s the file does not make:\n", plural(len(pending), "change"), plural(len(lost), "change"))
 	for _, r := range templates.ChangeRows(bundle.For("en"), current, draft, lost) {
@@ -219,7 +224,17 @@ func draftLost(stdout io.Writer, bundle *i18n.Bundle, current, draft *consent.Si
 	} else {
 		fmt.Fprintln(stdout, "without --discard-draft, apply refuses to publish over them")
 	}
-	return len(lost)
+	return lost
+}
+
+// auditDiscard records that publishing file discarded the console's draft,
+// and the changes from current it held that are lost, so that whoever made
+// them in the console can learn where they went.
+func auditDiscard(ctx context.Context, st store.Store, bundle *i18n.Bundle, current, draft *consent.Site, lost []consent.Change, file string) error {
+	said := words.Say("a_audit_detail_discard_file", map[string]words.Words{"File": words.Written(file)})
+	detail, all := templates.ChangesSaid(bundle.For("en"), "draft discarded by sites apply --discard-draft from "+file, said, current, draft, lost)
+	return st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "draft_discard", Target: draft.ID,
+		Detail: detail, Words: all, IP: "-"})
 }
 
 // plural says n things: "1 change", "3 changes".
