@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"io"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -91,10 +92,12 @@ func serveFlags(fs *flag.FlagSet) runner {
 		switch {
 		case adminPassword != "":
 			fmt.Fprintf(e.stdout, "               sign in as %s with password %s\n", adminEmail, adminPassword)
-			fmt.Fprintf(e.stdout, "               (shown only this once; to set another: %s user passwd --db %s --email %s)\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)), adminEmail)
+			fmt.Fprintf(e.stdout, "               (shown only this once; to set another: %s)\n", withDB(*db, "user passwd", "--email "+adminEmail))
+			sayDBFrom(e.stdout, *db)
 		case *demo:
 			fmt.Fprintf(e.stdout, "               sign in as %s with the password printed at the first start\n", app.DemoAdminEmail)
-			fmt.Fprintf(e.stdout, "               (forgot it? %s user passwd --db %s --email %s, then type a new one)\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)), app.DemoAdminEmail)
+			fmt.Fprintf(e.stdout, "               (forgot it? %s, then type a new one)\n", withDB(*db, "user passwd", "--email "+app.DemoAdminEmail))
+			sayDBFrom(e.stdout, *db)
 		default:
 			// A stop asked for while the server starts must not fail it
 			// here: the shutdown below ends it.
@@ -104,9 +107,11 @@ func serveFlags(fs *flag.FlagSet) runner {
 			}
 			if len(users) == 0 {
 				fmt.Fprintln(e.stdout, "               nobody can sign in yet: create the first user (it reads the password from standard input)")
-				fmt.Fprintf(e.stdout, "               %s user add --db %s --email YOU@EXAMPLE.COM --role admin\n", selfCommand(os.Args[0]), shellQuote(app.Redacted(*db)))
+				fmt.Fprintf(e.stdout, "               %s\n", withDB(*db, "user add", "--email YOU@EXAMPLE.COM --role admin"))
+				sayDBFrom(e.stdout, *db)
 			}
 		}
+
 		fmt.Fprintf(e.stdout, "  Snippet:     <script src=\"%s%s\" integrity=\"%s\" crossorigin=\"anonymous\" data-site=\"SITE_ID\"></script>\n", url, path, integrity)
 		fmt.Fprintf(e.stdout, "  Probes:      %s/healthz  %s/readyz\n", url, url)
 		fmt.Fprintf(e.stdout, "  Metrics:     %s\n", a.MetricsURL())
@@ -114,6 +119,52 @@ func serveFlags(fs *flag.FlagSet) runner {
 		return a.Run(ctx)
 	}
 
+}
+
+// withDB is the command line that runs this binary's command cmd ("user
+// add") on db with the flags rest, for the operator to paste as printed.
+// A database URL that holds a password is never printed (logs keep what
+// serve says): the command reads it from where serve did, the file
+// CONSENTRY_DB_FILE names or CONSENTRY_DB, or, for a URL given to --db,
+// from CONSENTRY_DB, which serve says to set.
+func withDB(db, cmd, rest string) string {
+	self := selfCommand(os.Args[0])
+	if app.Redacted(db) == db {
+		return self + " " + cmd + " --db " + shellQuote(db) + " " + rest
+	}
+	if dbFrom(db) == "CONSENTRY_DB_FILE" {
+		return "CONSENTRY_DB_FILE=" + shellQuote(os.Getenv("CONSENTRY_DB_FILE")) + " " + self + " " + cmd + " " + rest
+	}
+	// "$CONSENTRY_DB" rather than no --db: unset, it is an empty --db,
+	// refused, not the default SQLite file, where the user would be added
+	// unseen.
+	return self + " " + cmd + ` --db "$CONSENTRY_DB" ` + rest
+}
+
+// sayDBFrom follows a command withDB printed: where it names
+// "$CONSENTRY_DB" for a URL serve was given on its command line, it says
+// to set that variable first.
+func sayDBFrom(w io.Writer, db string) {
+	if app.Redacted(db) != db && dbFrom(db) == "--db" {
+		fmt.Fprintln(w, "               (with CONSENTRY_DB set to the URL given to --db, whose password is not printed here;")
+		fmt.Fprintln(w, "               serve reads CONSENTRY_DB too, or CONSENTRY_DB_FILE: the password stays off the command line)")
+	}
+}
+
+// dbFrom says where serve read db from, as config.Parse reads it: its
+// environment twin CONSENTRY_DB, the file CONSENTRY_DB_FILE names, or the
+// command line.
+func dbFrom(db string) string {
+	env := config.EnvName("db")
+	if v, ok := os.LookupEnv(env); ok && v == db {
+		return env
+	}
+	if path, ok := os.LookupEnv(env + "_FILE"); ok {
+		if b, err := os.ReadFile(path); err == nil && strings.TrimSpace(string(b)) == db {
+			return env + "_FILE"
+		}
+	}
+	return "--db"
 }
 
 // parsePrefixes reads comma-separated IP addresses and CIDR prefixes.
