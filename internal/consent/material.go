@@ -22,7 +22,8 @@ import "strings"
 //     5(3)); each decision keeps the expiry it was given;
 //   - services in the Necessary category: visitors are told of them but not
 //     asked, so no choice of theirs depends on them;
-//   - the site's name, origins and look, its policy links, the age notice,
+//   - the site's name (its own, or a key naming it in each language),
+//     origins and look, its policy links, the age notice,
 //     the hosts automatic blocking holds back and a cookie's domain: how the
 //     banner shows and enforces a choice, not what is chosen;
 //   - a description, purpose or privacy link added where there was none;
@@ -42,7 +43,7 @@ func AnyMaterial(changes []Change) bool {
 // editorialFields are the site's fields, besides its services and
 // categories, whose change is editorial.
 var editorialFields = map[string]bool{
-	"name": true, "origins": true, "lifetime": true, "retention": true, "appearance": true, "links": true, "age_notice": true,
+	"name": true, "name_key": true, "origins": true, "lifetime": true, "retention": true, "appearance": true, "links": true, "age_notice": true,
 }
 
 // materialField reports whether a change to the field at a Diff path is

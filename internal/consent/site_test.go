@@ -253,6 +253,7 @@ func TestMaterialByDefault(t *testing.T) {
 	const day = 24 * time.Hour
 	base := func() *consent.Site {
 		s := testSite()
+		s.NameKey = "demo_site_name"
 		s.Services = []consent.Service{consent.OwnService("Shop", 0),
 			{Name: "Stats", Provider: "Stats Ltd", Category: consent.Analytics, Description: "Counts", Hosts: []string{"stats.example"},
 				Cookies: []consent.Cookie{{Name: "_s", Provider: "Stats Ltd", Purpose: "Counts", Days: 30}}},
@@ -271,6 +272,7 @@ func TestMaterialByDefault(t *testing.T) {
 			s.Services = append(s.Services, consent.Service{Name: "Cart", Category: "necessary"})
 		}, false},
 		"site name":                   {func(s *consent.Site) { s.Name = "Shop 2" }, false},
+		"site name's key dropped":     {func(s *consent.Site) { s.NameKey = "" }, false}, // a name of the owner's own instead of the demo's translated one
 		"origins":                     {func(s *consent.Site) { s.Origins = append(s.Origins, "https://m.shop.example") }, false},
 		"look":                        {func(s *consent.Site) { s.Appearance.Accent = "#000000" }, false},
 		"policy links":                {func(s *consent.Site) { s.Links = map[string]consent.Links{"en": {Privacy: "https://shop.example/p"}} }, false},
