@@ -5,9 +5,10 @@ package static
 import "embed"
 
 // FS holds consentry.js, consentry.css (the banner's first layer),
-// prefs.css (the preference center and pages), admin.css and demo/.
+// prefs.css (the preference center and pages), the console's admin.css and
+// admin.js, and demo/.
 //
-//go:embed consentry.js consentry.css prefs.css admin.css demo
+//go:embed consentry.js consentry.css prefs.css admin.css admin.js demo
 var FS embed.FS
 
 // Releases holds every snippet build ever released, as releases/c.<version>.js,

@@ -32,6 +32,8 @@ type asset struct {
 
 type assets struct {
 	snippet, admin *asset
+	// adminJS is the console's script (static/admin.js).
+	adminJS *asset
 	// css is the whole visitor stylesheet (/c.css, the pages, v=2 banner
 	// answers); first its first layer's part and prefs the rest, which a
 	// v=3 snippet links when the preference center opens: the bytes before
@@ -66,12 +68,24 @@ func loadAssets() (*assets, error) {
 	if err != nil {
 		return nil, err
 	}
+	adminSrc, err := static.FS.ReadFile("admin.js")
+	if err != nil {
+		return nil, err
+	}
+	adminJS := api.Transform(string(adminSrc), api.TransformOptions{
+		Loader: api.LoaderJS, Target: api.ES2017,
+		MinifyWhitespace: true, MinifyIdentifiers: true, MinifySyntax: true,
+	})
+	if len(adminJS.Errors) > 0 {
+		return nil, fmt.Errorf("admin.js: %s", adminJS.Errors[0].Text)
+	}
 	a := &assets{
 		snippet:  newAsset(res.Code, "text/javascript; charset=utf-8").withBrotli(),
 		css:      newAsset(minifyCSS(slices.Concat(first, prefs)), "text/css; charset=utf-8").withBrotli(),
 		first:    newAsset(minifyCSS(first), "text/css; charset=utf-8").withBrotli(),
 		prefs:    newAsset(minifyCSS(prefs), "text/css; charset=utf-8").withBrotli(),
 		admin:    newAsset(minifyCSS(admin), "text/css; charset=utf-8").withBrotli(),
+		adminJS:  newAsset(adminJS.Code, "text/javascript; charset=utf-8").withBrotli(),
 		releases: map[string]*asset{},
 	}
 	files, err := fs.ReadDir(static.Releases, "releases")
@@ -199,6 +213,8 @@ func (s *Server) getSnippet(c echo.Context) error { return s.assets.snippet.serv
 func (s *Server) getCSS(c echo.Context) error { return s.assets.css.serve(c, false) }
 
 func (s *Server) getAdminCSS(c echo.Context) error { return s.assets.admin.serve(c, false) }
+
+func (s *Server) getAdminJS(c echo.Context) error { return s.assets.adminJS.serve(c, false) }
 
 // getVersionedSnippet serves /c.<version>.js: the running build or any
 // released one, immutable, so that its SRI hash never changes; and the

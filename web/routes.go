@@ -55,6 +55,7 @@ func (s *Server) routes() {
 	// The staff console. Every route but sign-in needs a session; every form
 	// carries a CSRF token; admin-only routes say so.
 	e.GET("/admin.css", s.getAdminCSS)
+	e.GET("/admin.js", s.getAdminJS)
 	e.GET("/admin", func(c echo.Context) error { return c.Redirect(http.StatusSeeOther, "/admin/log") })
 	console := e.Group("/admin", bodyLimit(ConsoleBodyLimit))
 	signin := s.csrf() // before a session exists; afterwards session checks the session's own token
