@@ -15,6 +15,9 @@ import (
 // its own on the page.
 type ChangeRow struct {
 	What, Old, New, Note Phrase
+	// Material is whether the change alters what visitors consented to
+	// (consent.Change.Material): the publish form marks it.
+	Material bool
 }
 
 // ChangeRows words changes from a to b (consent.Describe) in t's language:
@@ -25,7 +28,9 @@ func ChangeRows(t *i18n.Localizer, a, b *consent.Site, cs []consent.Change) []Ch
 	w := changeWords{t: t, sites: []*consent.Site{b, a}}
 	out := make([]ChangeRow, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, w.row(c))
+		r := w.row(c)
+		r.Material = c.Material
+		out = append(out, r)
 	}
 	return out
 }

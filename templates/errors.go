@@ -71,7 +71,7 @@ var SiteLabels = Labels{
 	"retention": "a_field_retention", "rules": "a_field_rules", "consent_mode": "a_field_consent_mode",
 	"categories": "a_field_categories", "services": "a_field_services", "cookies": "a_cookies", "catalog": "a_catalog",
 	"texts": "a_field_texts", "links": "a_field_links", "vendor_signals": "a_field_vendor_signals",
-	"change_note": "a_change_note", "what_changed": "a_what_changed",
+	"change_note": "a_change_note", "what_changed": "a_what_changed", "confirm_editorial": "",
 	"appearance.layout": "a_layout", "appearance.position": "a_position_banner", "appearance.background": "a_background",
 	"appearance.text": "a_text_colour", "appearance.accent": "a_accent", "appearance.accent_text": "a_accent_text",
 }

@@ -66,6 +66,28 @@ type SiteView struct {
 	// that the owner is told there, where they are, that it is saved and
 	// not yet live; "" when nothing was just saved.
 	Saved string
+	// Publishing is the publish form as posted when it was refused: it
+	// shows again the kind chosen, the note and what changed as typed.
+	Publishing url.Values
+}
+
+// Editorial reports whether the publish form offers an editorial revision
+// first: the kind the owner chose in a refused form, else editorial when
+// no change is material (consent.AnyMaterial).
+func (v SiteView) Editorial() bool {
+	if k := v.Publishing.Get("kind"); k != "" {
+		return k == "editorial"
+	}
+	return !consent.AnyMaterial(v.Pending)
+}
+
+// publishTyped is the publish form's field as typed in a refused form,
+// else stored.
+func (v SiteView) publishTyped(field, stored string) string {
+	if t, ok := v.Publishing[field]; ok && len(t) > 0 {
+		return t[0]
+	}
+	return stored
 }
 
 // WhatChangedMissing are the languages, named in the console's language,

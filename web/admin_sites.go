@@ -162,6 +162,9 @@ func (s *Server) sitePageWith(c echo.Context, status int, msg templates.Phrase, 
 	if typed, _ := c.Get("typed_basics").(bool); typed {
 		v.Typed, _ = c.FormParams()
 	}
+	if typed, _ := c.Get(publishTypedKey).(bool); typed {
+		v.Publishing, _ = c.FormParams()
+	}
 	v.Error = msg
 	v.Invalid, _ = c.Get(invalidKey).(templates.Faults)
 	return render(c, status, templates.SitePage(s.adminT(c, currentUser(c)), v))
@@ -722,6 +725,10 @@ func whatChangedTyped(c echo.Context, langs []string) map[string]string {
 	return typed
 }
 
+// publishTypedKey marks a refused publish: the editor shows its form as
+// it was posted.
+const publishTypedKey = "typed_publish"
+
 // postSitePublish freezes the draft as the next revision. A material one
 // asks visitors holding an older revision again, showing them what changed
 // in their language; an editorial one asks nobody. The change note stays
@@ -742,8 +749,17 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	if !editorial {
 		draft.WhatChanged = whatChangedTyped(c, s.cfg.I18n.Languages())
 	}
-	draft.PrepareRevision(live, editorial)
+	c.Set(publishTypedKey, true) // a refusal shows the form as typed
 	show := func(msg templates.Phrase) error { return s.sitePage(c, http.StatusBadRequest, msg) }
+	// An editorial revision asks nobody again: of changes that alter what
+	// visitors consented to, only when the owner confirms it, so that
+	// choosing "editorial" alone never spares a material change.
+	despite := editorial && live != nil && consent.AnyMaterial(changes)
+	if despite && c.FormValue("confirm_editorial") == "" {
+		return s.formError(c, consent.FieldError(consent.EInvalid, "confirm_editorial", "an editorial revision of material changes needs confirm_editorial").
+			Say("e_editorial_unconfirmed", nil), templates.SiteLabels, show)
+	}
+	draft.PrepareRevision(live, editorial)
 	if err := draft.ValidateTexts(s.cfg.I18n.Languages()); err != nil {
 		return s.formError(c, s.textsLabelled(c, draft, err), templates.SiteLabels, show)
 	}
@@ -753,11 +769,14 @@ func (s *Server) postSitePublish(c echo.Context) error {
 		return s.formError(c, s.textsLabelled(c, draft, err), labels, show)
 	}
 	s.ForgetSites()
-	kind := "material"
-	if draft.Editorial {
-		kind = "editorial"
+	kind, kindWords := "material", words.Say("a_revision_material", nil)
+	switch {
+	case draft.Editorial && despite:
+		kind, kindWords = "editorial, confirmed although material", words.Say("a_revision_editorial_confirmed", nil)
+	case draft.Editorial:
+		kind, kindWords = "editorial", words.Say("a_revision_editorial", nil)
 	}
-	args := map[string]words.Words{"N": words.WrittenInt(rev), "Kind": words.SayCode("a_revision_", kind)}
+	args := map[string]words.Words{"N": words.WrittenInt(rev), "Kind": kindWords}
 	said := words.Say("a_audit_detail_publish_bare", args)
 	if draft.ChangeNote != "" {
 		args["Note"] = words.Written(draft.ChangeNote)

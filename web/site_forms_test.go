@@ -333,18 +333,18 @@ func TestChangesInWords(t *testing.T) {
 
 	for lang, want := range map[string][]string{
 		"en": {
-			"Service Demo Ads: cookie _demo_ads: lifetime | 90 days → 30 days",
-			"Added service Google Analytics 4 to Analytics | 10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
+			"Service Demo Ads: cookie _demo_ads: lifetime material | 90 days → 30 days",
+			"Added service Google Analytics 4 to Analytics material | 10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
 			"Allowed origins: added https://shop.example | ",
-			"Consent Mode: Marketing | ad_storage, ad_user_data, ad_personalization → ad_storage",
-			"Text: Category name: Analytics (Deutsch, de) | Statistik",
+			"Consent Mode: Marketing material | ad_storage, ad_user_data, ad_personalization → ad_storage",
+			"Text: Category name: Analytics (Deutsch, de) material | Statistik",
 		},
 		"de": {
-			"Dienst Demo Ads: Cookie _demo_ads: Laufzeit | 90 Tage → 30 Tage",
-			"Dienst Google Analytics 4 unter Statistik hinzugefügt | 10 Cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
+			"Dienst Demo Ads: Cookie _demo_ads: Laufzeit wesentlich | 90 Tage → 30 Tage",
+			"Dienst Google Analytics 4 unter Statistik hinzugefügt wesentlich | 10 Cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
 			"Erlaubte Ursprünge: https://shop.example hinzugefügt | ",
-			"Consent Mode: Marketing | ad_storage, ad_user_data, ad_personalization → ad_storage",
-			"Text: Name der Kategorie: Statistik (Deutsch, de) | Statistik",
+			"Consent Mode: Marketing wesentlich | ad_storage, ad_user_data, ad_personalization → ad_storage",
+			"Text: Name der Kategorie: Statistik (Deutsch, de) wesentlich | Statistik",
 		},
 	} {
 		c.speak(lang)
@@ -453,7 +453,7 @@ func TestCountryRulesInWords(t *testing.T) {
 	rules("US opt-out\nBR notice")
 	lang("de")
 	_, page, _ := c.get("/admin/sites/demo")
-	if got, want := rowTexts(t, page, "changes"), []string{"Länderregel: BR | Nur Hinweis", "Länderregel: US | Opt-out (Widerspruch)"}; !slices.Equal(got, want) {
+	if got, want := rowTexts(t, page, "changes"), []string{"Länderregel: BR wesentlich | Nur Hinweis", "Länderregel: US wesentlich | Opt-out (Widerspruch)"}; !slices.Equal(got, want) {
 		t.Errorf("publish form: %q, want %q", got, want)
 	}
 	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"material"}, "change_note": {"rules"}}); status != http.StatusSeeOther {
@@ -464,8 +464,8 @@ func TestCountryRulesInWords(t *testing.T) {
 		t.Fatalf("publish: %d", status)
 	}
 	for l, want := range map[string][]string{
-		"en": {"Country rule: BR | Notice only", "Country rule: US | Opt-out → Opt-in"},
-		"de": {"Länderregel: BR | Nur Hinweis", "Länderregel: US | Opt-out (Widerspruch) → Opt-in (vorherige Einwilligung)"},
+		"en": {"Country rule: BR material | Notice only", "Country rule: US material | Opt-out → Opt-in"},
+		"de": {"Länderregel: BR wesentlich | Nur Hinweis", "Länderregel: US wesentlich | Opt-out (Widerspruch) → Opt-in (vorherige Einwilligung)"},
 		"fr": nil, "es": nil, "ar": nil,
 	} {
 		lang(l)

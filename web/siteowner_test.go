@@ -44,7 +44,9 @@ func TestEditorialRevisionDoesNotNag(t *testing.T) {
 		}
 	}
 	edit("The Shop")
-	if status, _, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"editorial"}, "change_note": {"typo"}}); status != http.StatusSeeOther {
+	// edit leaves out the Consent Mode mapping and the vendor signals, and
+	// clearing them is material: the owner confirms the editorial revision.
+	if status, _, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"editorial"}, "change_note": {"typo"}, "confirm_editorial": {"1"}}); status != http.StatusSeeOther {
 		t.Fatal("editorial publish")
 	}
 	if code, _ := banner("rev=1"); code != http.StatusNoContent {
@@ -69,7 +71,7 @@ func TestEditorialRevisionDoesNotNag(t *testing.T) {
 		}
 	}
 	edit("The Shop, fixed")
-	c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"editorial"}})
+	c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"editorial"}, "confirm_editorial": {"1"}})
 	for q, want := range map[string]int{"rev=2": 200, "rev=3": 204, "rev=4": 204} {
 		if code, _ := banner(q); code != want {
 			t.Errorf("after material 3 and editorial 4, %s: %d, want %d", q, code, want)

@@ -289,7 +289,7 @@ func TestBashCompletion(t *testing.T) {
 		{[]string{"us"}, []string{"user"}},
 		{[]string{"user", ""}, []string{"add", "passwd"}},
 		{[]string{"sites", "export", "-"}, []string{"--db"}},
-		{[]string{"sites", "apply", "--db", "x", "-"}, []string{"--db", "--discard-draft", "--dry-run", "--editorial", "-f"}},
+		{[]string{"sites", "apply", "--db", "x", "-"}, []string{"--db", "--discard-draft", "--dry-run", "--editorial", "--editorial-despite-material", "-f"}},
 		{[]string{"user", "passwd", "--"}, []string{"--db", "--email"}},
 		{[]string{"serve", "--demo", "--tr"}, []string{"--trusted-proxies"}},
 		{[]string{"completion", ""}, []string{"bash", "zsh"}},

@@ -86,8 +86,8 @@ const intro = "Consentry: a self-hosted cookie-consent manager.\n"
 
 const envNote = `Every flag also reads CONSENTRY_<FLAG> from the environment (--db: CONSENTRY_DB);
 the keys also CONSENTRY_<FLAG>_FILE, a file holding the value. Not the flags that say
-what one run does (-f, --dry-run, --force, --discard-draft, --editorial): those only
-from the command line.
+what one run does (-f, --dry-run, --force, --discard-draft, --editorial,
+--editorial-despite-material): those only from the command line.
 `
 
 // run dispatches the command line to its command.

@@ -94,17 +94,33 @@ func sitesApplyFlags(fs *flag.FlagSet) runner {
 	dry := fs.Bool("dry-run", false, "validate and list what changed, publish nothing")
 	editorial := fs.Bool("editorial", false, "publish an editorial revision (wording fixes, descriptions, hosts): nobody is asked again (default: material, every visitor who chose under an earlier revision is asked again)")
 	discard := fs.Bool("discard-draft", false, "publish although the console holds an unpublished draft with changes the file does not carry: those changes are lost (default: refuse, naming them)")
+	despite := fs.Bool("editorial-despite-material", false, "with --editorial, publish it although changes alter what visitors consented to, asking nobody about them (default: refuse, naming them)")
 	return func(ctx context.Context, e *cmdEnv) error {
-		return apply(ctx, e.stdout, *db, *file, *dry, *editorial, *discard)
+		return apply(ctx, e.stdout, *db, *file, applyRun{dry: *dry, editorial: *editorial, discard: *discard, despite: *despite})
 	}
+}
+
+// applyRun is what one sites apply is told to do.
+type applyRun struct {
+	dry, editorial bool
+	// discard confirms that publishing loses the changes of the console's
+	// draft that the file does not carry; despite, that an editorial
+	// revision asks nobody about changes that are material.
+	discard, despite bool
 }
 
 // apply publishes file's site, as an editorial revision when editorial.
 // Publishing discards the console's draft: when that draft holds changes
-// the file does not carry, apply refuses unless discard.
-func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editorial, discard bool) error {
+// the file does not carry, apply refuses unless discard. An editorial
+// revision of material changes (consent.AnyMaterial) is refused unless
+// despite, as the console's form asks its owner to confirm it.
+func apply(ctx context.Context, stdout io.Writer, db, file string, r applyRun) error {
+	dry, editorial, discard := r.dry, r.editorial, r.discard
 	if file == "" {
 		return fmt.Errorf("%w: sites apply needs -f FILE", errUsage)
+	}
+	if r.despite && !editorial {
+		return fmt.Errorf("%w: --editorial-despite-material confirms --editorial: give both, or neither for a material revision", errUsage)
 	}
 	// The file first: one that cannot be read is the error to say, before
 	// a --db that names no database.
@@ -161,6 +177,18 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		fmt.Fprintf(stdout, "  %s\n", r)
 	}
 	fmt.Fprintln(stdout, kindLine(editorial, consent.AnyMaterial(changes)))
+	material := materialOf(changes)
+	if editorial && len(material) > 0 {
+		fmt.Fprintln(stdout, "these changes alter what visitors consented to:")
+		for _, row := range templates.ChangeRows(bundle.For("en"), current, site, material) {
+			fmt.Fprintf(stdout, "  %s\n", row)
+		}
+		if r.despite {
+			fmt.Fprintln(stdout, "--editorial-despite-material: published as editorial all the same, nobody is asked about them")
+		} else {
+			fmt.Fprintln(stdout, "without --editorial-despite-material, apply refuses to publish them as editorial")
+		}
+	}
 	note, text := site.DropCarried(current)
 	if text && !editorial {
 		fmt.Fprintf(stdout, "what_changed is revision %d's, not written for this one: visitors asked again are not told it again (write this revision's in the file)\n", current.Revision)
@@ -178,7 +206,15 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, dry, editoria
 		return fmt.Errorf("site %q: nothing published: the console's draft holds %s the file does not carry (listed above); "+
 			"publish the draft in the console and export again, or write them into the file, or add --discard-draft to lose them", site.ID, plural(len(lost), "change"))
 	}
-	rev, err := publish(ctx, st, bundle, current, site, changes, file)
+	if editorial && len(material) > 0 && !r.despite {
+		var named []string
+		for _, row := range templates.ChangeRows(bundle.For("en"), current, site, material) {
+			named = append(named, row.What.String())
+		}
+		return fmt.Errorf("site %q: nothing published: --editorial asks nobody again, but %s alter what visitors consented to: %s; "+
+			"leave out --editorial to ask them again, or add --editorial-despite-material to publish as editorial all the same", site.ID, plural(len(material), "change"), strings.Join(named, "; "))
+	}
+	rev, err := publish(ctx, st, bundle, current, site, changes, file, r.despite && len(material) > 0)
 	if err != nil {
 		return err
 	}
@@ -298,7 +334,7 @@ func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.
 		}
 		return nil
 	}
-	rev, err := publish(ctx, st, bundle, nil, site, changes, file)
+	rev, err := publish(ctx, st, bundle, nil, site, changes, file, false)
 	if err != nil {
 		return err
 	}
@@ -314,20 +350,38 @@ func create(ctx context.Context, st store.Store, stdout io.Writer, bundle *i18n.
 // audits it as the command line's doing, with its changes from current
 // (nil for a site's first revision) as a publish from the console lists
 // them: changes are consent.Describe's, taken before the revision was
-// prepared (its change note and what_changed are not changes).
-func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, current, site *consent.Site, changes []consent.Change, file string) (int, error) {
+// prepared (its change note and what_changed are not changes). despite
+// says an editorial revision of material changes was confirmed
+// (--editorial-despite-material), which the entry says.
+func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, current, site *consent.Site, changes []consent.Change, file string, despite bool) (int, error) {
 	rev, err := st.Publish(ctx, site, shown.All(bundle))
 	if err != nil {
 		return 0, err
 	}
 	kind := words.Say("a_revision_material", nil)
-	if site.Editorial {
+	detail := fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial)
+	switch {
+	case site.Editorial && despite:
+		kind = words.Say("a_revision_editorial_confirmed", nil)
+		detail += ", confirmed although material (--editorial-despite-material)"
+	case site.Editorial:
 		kind = words.Say("a_revision_editorial", nil)
 	}
 	said := words.Say("a_audit_detail_publish_file", map[string]words.Words{"N": words.WrittenInt(rev), "Kind": kind, "File": words.Written(file)})
-	detail, all := templates.ChangesSaid(bundle.For("en"), fmt.Sprintf("revision %d from %s, editorial %t", rev, file, site.Editorial), said, current, site, changes)
+	detail, all := templates.ChangesSaid(bundle.For("en"), detail, said, current, site, changes)
 	return rev, st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
 		Detail: detail, Words: all, IP: "-"})
+}
+
+// materialOf are the changes that alter what visitors consented to.
+func materialOf(changes []consent.Change) []consent.Change {
+	var out []consent.Change
+	for _, c := range changes {
+		if c.Material {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // kindLine says which kind of revision apply publishes, whether the changes

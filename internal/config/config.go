@@ -13,8 +13,9 @@ import (
 // PerRun are the flags that say what one run does, not how the deployment
 // is set up: they have no environment twin, so that a variable left in a
 // shell (CONSENTRY_FORCE=true) never forces a purge, turns a dry run real,
-// throws a draft away or picks the file a run reads.
-var PerRun = map[string]bool{"f": true, "force": true, "dry-run": true, "discard-draft": true, "editorial": true}
+// throws a draft away, spares visitors a material change or picks the file
+// a run reads.
+var PerRun = map[string]bool{"f": true, "force": true, "dry-run": true, "discard-draft": true, "editorial": true, "editorial-despite-material": true}
 
 // EnvName is the environment variable that stands for a flag.
 func EnvName(flagName string) string {

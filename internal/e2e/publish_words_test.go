@@ -28,9 +28,9 @@ func TestPublishPageSaysChangesInWords(t *testing.T) {
 	b.shotIfAsked("site-publish-words-en.png")
 	rows := eval[[]string](b, `[...document.querySelectorAll('[data-testid="changes"] tr')].map(r => r.innerText.replace(/\s+/g, " ").trim())`)
 	want := []string{
-		"Added service Google Analytics 4 to Analytics 10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
+		"Added service Google Analytics 4 to Analytics material 10 cookies: _ga, _gali, _ga_*, _gid, _gat*, _dc_gtm_*, …",
 		"Allowed origins: added https://shop.example",
-		"Consent Mode: Marketing ad_storage, ad_user_data, ad_personalization → ad_storage",
+		"Consent Mode: Marketing material ad_storage, ad_user_data, ad_personalization → ad_storage",
 	}
 	if !slices.Equal(rows, want) {
 		t.Errorf("the publish page lists\n%s\nwant\n%s", strings.Join(rows, "\n"), strings.Join(want, "\n"))
