@@ -28,9 +28,13 @@ import (
 //	          load_failed when the preference center could not be loaded;
 //	          "gpc_marketing":"…" where Global Privacy Control holds that category off
 //	"categories": [{…, "name":"Marketing"}]: each category's name in that language
+//	"material": the site's newest material revision: a decision of an older one no
+//	            longer stands, so the services of this answer release none of its
+//	            grants (automatic blocking holds them until the visitor decides again)
 type bannerState struct {
 	Site     string       `json:"site"`
 	Revision int          `json:"revision"`
+	Material int          `json:"material"`
 	Lang     string       `json:"lang"`
 	Dir      string       `json:"dir"`
 	Mode     consent.Mode `json:"mode"`
@@ -145,7 +149,13 @@ func (s *Server) getBanner(c echo.Context) error {
 		// An editorial revision asks nobody again: a decision stands until
 		// the next material revision.
 		current := site.Current(n) && !(gpc && where.Mode == consent.OptOut)
-		if current && (legacy || c.QueryParam("ui") != "1") {
+		// u is the revision the snippet's kept services and texts are of
+		// (builds since automatic blocking held undeclared hosts): an older
+		// one, though the decision stands, gets the texts-only answer, so a
+		// service's hosts published since (an editorial revision) reach the
+		// visitor's snippet within minutes too.
+		kept := c.QueryParam("u")
+		if current && (legacy || c.QueryParam("ui") != "1") && (kept == "" || kept == strconv.Itoa(site.Revision)) {
 			h.Set("Cache-Control", "public, max-age=300")
 			return c.NoContent(http.StatusNoContent)
 		}
@@ -224,7 +234,7 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		return newBannerAnswer(p)
 	}
 	st := bannerState{
-		Site: site.ID, Revision: site.Revision, Lang: loc.Lang, Dir: loc.Dir(), Mode: key.mode, Changed: key.changed, GPC: key.gpc,
+		Site: site.ID, Revision: site.Revision, Material: site.Material(), Lang: loc.Lang, Dir: loc.Dir(), Mode: key.mode, Changed: key.changed, GPC: key.gpc,
 		ConsentMode: site.ConsentModeBits(granted(defaults)),
 		TextsHash:   hex.EncodeToString(texts[:]),
 		Reopen:      loc.T("reopen"), HTML: html.String(),
