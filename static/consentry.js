@@ -87,13 +87,17 @@
   // data-src="URL"> (or inline) and <iframe data-consent="cat" data-src>.
   // data-consent may name several categories, space separated; all must be
   // granted. Old pages name a blocked script's URL in src: still accepted.
+  // A tag autoblock held (data-autoblock) must also be of a service the
+  // site declares (may).
   function allowed(el) {
-    return el.cyOnce || el.getAttribute("data-consent").split(/\s+/).every(has);
+    return el.cyOnce || el.getAttribute("data-consent").split(/\s+/).every(has) &&
+      (!el.hasAttribute("data-autoblock") || may(tracker(el.getAttribute("data-src"))));
   }
 
   // Automatic blocking (data-autoblock): a script or iframe from a known
   // tracker host becomes a marked one before it can run or load, and is then
-  // released on grant like any marked element. A host covers its
+  // released on grant like any marked element, if the site declares its
+  // service (may). A host covers its
   // subdomains. Built in: the best-known trackers; the site's own services
   // (the banner answer's "services" with their hosts) are added to them and
   // kept for later pages, with the placeholder's texts (ui). Those texts
@@ -124,12 +128,23 @@
       for (h = u.hostname; h; h = h.slice(h.indexOf(".") + 1 || h.length)) if (hosts[k ? h : h + seg]) return hosts[k ? h : h + seg];
     }
   }
+  // Whether a granted category releases a tracker's tag: only a service
+  // the site declares (a built-in host alone is a vendor the visitor was
+  // never told of), and only for a decision the site's services are known
+  // for (ui.m: the oldest revision whose decisions still stand; a newer
+  // material revision's services wait for the visitor's new decision).
+  // Until the snippet knows the site's services (storage off: until the
+  // revision check answers), nothing autoblocked runs.
+  function may(svc) {
+    return svc.hosts && state.revision >= ui.m;
+  }
   // Marks an element about to load url as blocked, when url is a tracker's
   // and its category is not granted; reports whether it did. A necessary
   // service (Stripe, reCAPTCHA) runs before any decision, as it always may.
   function hold(el, url) {
     var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.category;
-    if (!cat || cat === "necessary" || has(cat)) return false;
+    if (!cat || cat === "necessary" || has(cat) && may(svc)) return false;
+    el.setAttribute("data-autoblock", "");
     el.setAttribute("data-consent", cat);
     el.setAttribute("data-src", url);
     if (el.tagName === "SCRIPT") el.type = "text/plain";
@@ -173,7 +188,8 @@
   function placeholder(f) {
     if (f.cyPh || !ui || !ui.texts || allowed(f) || !f.parentNode) return;
     var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.texts, held = gpc && t["gpc_" + cat];
-    var svc = tracker(url) || {}, name = f.getAttribute("data-service") || svc.name || new URL(url, location.href).hostname;
+    // A built-in host the site does not declare: no Allow releases it.
+    var svc = tracker(url) || {}, un = f.hasAttribute("data-autoblock") && !svc.hosts, name = f.getAttribute("data-service") || svc.name || new URL(url, location.href).hostname;
     var sets = (svc.cookies || []).join(t.sep), cname = ui.names[cat] || cat;
     var p = f.cyPh = d.createElement("div"), r = f.getBoundingClientRect();
     p.setAttribute("data-consentry-placeholder", "");
@@ -183,7 +199,7 @@
       '<button type="button" class="cy-btn cy-alt" data-action="once" data-testid="ph-once"></button>' +
       '<button type="button" class="cy-btn" data-action="allow" data-testid="ph-allow"></button></div></div>';
     var box = root.firstChild, parts = box.querySelectorAll("p,button");
-    [held || t.ph_blocked, sets && t.ph_cookies, t.ph_once, !held && t.ph_allow].forEach(function (x, i) {
+    [!un && (held || t.ph_blocked), sets && t.ph_cookies, t.ph_once, !(held || un) && t.ph_allow].forEach(function (x, i) {
       if (!x) return parts[i].remove();
       parts[i].textContent = x.replace("{service}", name).replace("{category}", cname).replace("{cookies}", sets);
     });
@@ -391,10 +407,12 @@
   // Fetches the banner. With rev set, the server answers 204 while that
   // revision is current: a returning visitor's one small, cacheable request.
   // With ui=1 too (no texts kept for this page's language), it answers the
-  // texts alone instead of the 204.
+  // texts alone instead of the 204; so it does for u, the revision the kept
+  // services are of, when the site has published since (a service's new
+  // host reaches later pages).
   function load(rev, part) {
     var q = "?v=3&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") +
-      (rev ? "&rev=" + rev + (ui && ui.texts ? "" : "&ui=1") : "") + (part || "");
+      (rev ? "&rev=" + rev + (ui && ui.texts ? "&u=" + ui.r : "&ui=1") : "") + (part || "");
     return fetch(api + "/banner" + q).then(function (res) {
       if (res.status === 204) return null;
       if (!res.ok) throw new Error("consentry: banner " + res.status);
@@ -409,7 +427,7 @@
   function mount(data) {
     // Kept for later pages, which may not fetch the banner: the reopen
     // label, the placeholders' texts and the site's tracker hosts.
-    ui = { q: lang() + gpc, texts: data.texts, css: base + data.stylesheet, vars: data.vars, lang: data.lang, dir: data.dir,
+    ui = { q: lang() + gpc, r: data.revision, m: data.material, texts: data.texts, css: base + data.stylesheet, vars: data.vars, lang: data.lang, dir: data.dir,
       names: {}, reopen: data.reopen, services: data.services, signals: data.signals };
     data.categories.forEach(function (c) { ui.names[c.key] = c.name; });
     addHosts(data.services);

@@ -18,7 +18,7 @@ func TestEmbedPageSaysAutoblock(t *testing.T) {
 	if m == nil {
 		t.Fatal("the embed page does not mention automatic blocking")
 	}
-	for _, want := range []string{"data-autoblock", "first page", "Google Analytics", "Google Maps", "second page", "mark the tag"} {
+	for _, want := range []string{"data-autoblock", "first page", "Google Analytics", "Google Maps", "second page", "mark the tag", "among the site’s services", "Load this once"} {
 		if !strings.Contains(m[1], want) {
 			t.Errorf("the autoblock note lacks %q: %s", want, m[1])
 		}
