@@ -45,16 +45,9 @@ type assets struct {
 }
 
 func loadAssets() (*assets, error) {
-	src, err := static.FS.ReadFile("consentry.js")
+	snippet, err := minifyJS("consentry.js")
 	if err != nil {
 		return nil, err
-	}
-	res := api.Transform(string(src), api.TransformOptions{
-		Loader: api.LoaderJS, Target: api.ES2017,
-		MinifyWhitespace: true, MinifyIdentifiers: true, MinifySyntax: true,
-	})
-	if len(res.Errors) > 0 {
-		return nil, fmt.Errorf("snippet: %s", res.Errors[0].Text)
 	}
 	first, err := static.FS.ReadFile("consentry.css")
 	if err != nil {
@@ -68,24 +61,17 @@ func loadAssets() (*assets, error) {
 	if err != nil {
 		return nil, err
 	}
-	adminSrc, err := static.FS.ReadFile("admin.js")
+	adminJS, err := minifyJS("admin.js")
 	if err != nil {
 		return nil, err
 	}
-	adminJS := api.Transform(string(adminSrc), api.TransformOptions{
-		Loader: api.LoaderJS, Target: api.ES2017,
-		MinifyWhitespace: true, MinifyIdentifiers: true, MinifySyntax: true,
-	})
-	if len(adminJS.Errors) > 0 {
-		return nil, fmt.Errorf("admin.js: %s", adminJS.Errors[0].Text)
-	}
 	a := &assets{
-		snippet:  newAsset(res.Code, "text/javascript; charset=utf-8").withBrotli(),
+		snippet:  newAsset(snippet, "text/javascript; charset=utf-8").withBrotli(),
 		css:      newAsset(minifyCSS(slices.Concat(first, prefs)), "text/css; charset=utf-8").withBrotli(),
 		first:    newAsset(minifyCSS(first), "text/css; charset=utf-8").withBrotli(),
 		prefs:    newAsset(minifyCSS(prefs), "text/css; charset=utf-8").withBrotli(),
 		admin:    newAsset(minifyCSS(admin), "text/css; charset=utf-8").withBrotli(),
-		adminJS:  newAsset(adminJS.Code, "text/javascript; charset=utf-8").withBrotli(),
+		adminJS:  newAsset(adminJS, "text/javascript; charset=utf-8").withBrotli(),
 		releases: map[string]*asset{},
 	}
 	files, err := fs.ReadDir(static.Releases, "releases")
@@ -107,6 +93,22 @@ func loadAssets() (*assets, error) {
 	// frozen (a development build); TestSnippetReleaseFrozen keeps main honest.
 	a.releases["c."+a.snippet.version+".js"] = a.snippet
 	return a, nil
+}
+
+// minifyJS is one of the static scripts, minified for ES2017 browsers.
+func minifyJS(name string) ([]byte, error) {
+	src, err := static.FS.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	res := api.Transform(string(src), api.TransformOptions{
+		Loader: api.LoaderJS, Target: api.ES2017,
+		MinifyWhitespace: true, MinifyIdentifiers: true, MinifySyntax: true,
+	})
+	if len(res.Errors) > 0 {
+		return nil, fmt.Errorf("%s: %s", name, res.Errors[0].Text)
+	}
+	return res.Code, nil
 }
 
 // minifyCSS drops comments and runs of white space; the CSS is our own, so
