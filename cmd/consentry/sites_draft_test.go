@@ -27,7 +27,6 @@ import (
 func TestSitesApplyNamesTheDraftItWouldDiscard(t *testing.T) {
 	db, st, file := draftWithVimeo(t)
 	ctx := context.Background()
-	vimeo, _ := catalog.Get("vimeo")
 	lost := "the console's draft holds 1 change not yet published; publishing the file discards the draft and loses 1 change the file does not make:\n  Added service Vimeo to Analytics (5 cookies: "
 	hasVimeo := func() bool {
 		d, err := st.Draft(ctx, "demo")
@@ -60,16 +59,7 @@ func TestSitesApplyNamesTheDraftItWouldDiscard(t *testing.T) {
 	}
 
 	// A file that adds Vimeo as the draft does loses nothing.
-	draft, _ := st.Draft(ctx, "demo")
-	draft.Services = append(draft.Services, vimeo.Service())
-	if err := st.SaveDraft(ctx, draft); err != nil {
-		t.Fatal(err)
-	}
-	b, err := siteyaml.Encode(draft)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(file, b, 0o600)
+	fileMakesTheDraft(t, st, file)
 	out, err = cli(t, "sites", "apply", "-f", file, "--db", db)
 	if err != nil || !strings.Contains(out, "the console's draft holds 1 change not yet published; the file makes them all: publishing it replaces the draft\n") ||
 		!strings.Contains(out, "published revision 3") || strings.Contains(out, "discard") {
@@ -88,7 +78,6 @@ func TestSitesApplyNamesTheDraftItWouldDiscard(t *testing.T) {
 func TestSitesApplyDiscardRecordsWhatWasLost(t *testing.T) {
 	db, st, file := draftWithVimeo(t)
 	ctx := context.Background()
-	vimeo, _ := catalog.Get("vimeo")
 	if out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--discard-draft"); err != nil {
 		t.Fatalf("apply --discard-draft: %v\n%s", err, out)
 	}
@@ -123,16 +112,7 @@ func TestSitesApplyDiscardRecordsWhatWasLost(t *testing.T) {
 	}
 
 	// The draft's change made by the file too: nothing is lost, no discard.
-	draft, _ := st.Draft(ctx, "demo")
-	draft.Services = append(draft.Services, vimeo.Service())
-	if err := st.SaveDraft(ctx, draft); err != nil {
-		t.Fatal(err)
-	}
-	b, err := siteyaml.Encode(draft)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.WriteFile(file, b, 0o600)
+	fileMakesTheDraft(t, st, file)
 	if out, err := cli(t, "sites", "apply", "-f", file, "--db", db, "--discard-draft"); err != nil {
 		t.Fatalf("apply: %v\n%s", err, out)
 	}
@@ -164,4 +144,27 @@ func draftWithVimeo(t *testing.T) (db string, st *sqlite.Store, file string) {
 	file = filepath.Join(dir, "site.yaml")
 	os.WriteFile(file, []byte(strings.Replace(yml, "name: Green Cross Pharmacy (demo)", "name: Green Cross", 1)), 0o600)
 	return db, st, file
+}
+
+// fileMakesTheDraft adds Vimeo to the demo's console draft again and writes
+// that draft to file: applying it publishes the draft's change, losing none.
+func fileMakesTheDraft(t *testing.T, st *sqlite.Store, file string) {
+	t.Helper()
+	ctx := context.Background()
+	draft, err := st.Draft(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vimeo, _ := catalog.Get("vimeo")
+	draft.Services = append(draft.Services, vimeo.Service())
+	if err := st.SaveDraft(ctx, draft); err != nil {
+		t.Fatal(err)
+	}
+	b, err := siteyaml.Encode(draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(file, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
 }
