@@ -396,7 +396,7 @@ func (p Proof) ShownBody() string {
 // signal bound this visitor (on, in an opt-out or notice region), when the
 // snapshot keeps it; "" otherwise.
 func (p Proof) ShownGPC() string {
-	if !p.Event.GPC || p.mode() == consent.OptIn {
+	if !p.mode().GPCBinds(p.Event.GPC) {
 		return ""
 	}
 	return p.Texts.Messages["gpc_binding"]

@@ -64,7 +64,7 @@ func (b Banner) Checked(c consent.Category) bool {
 // that no choice overrides (consent.Site.Decide), so the banner must not
 // offer one; in an opt-in region it only leaves its categories out of
 // "accept all".
-func (b Banner) GPCBinds() bool { return b.GPC && b.Mode != consent.OptIn }
+func (b Banner) GPCBinds() bool { return b.Mode.GPCBinds(b.GPC) }
 
 // GPCLocks reports whether c's switch is held off by the signal: shown off,
 // disabled, and saying why.

@@ -59,11 +59,12 @@ func (s *Server) demoCaption(c echo.Context) string {
 	if err != nil {
 		return "demo_video_blocked"
 	}
+	mode := s.jurisdiction(c, site).Mode
 	switch {
-	case s.jurisdiction(c, site).Mode == consent.OptIn:
-		return "demo_video_blocked"
-	case gpcOf(c):
+	case mode.GPCBinds(gpcOf(c)):
 		return "demo_video_gpc"
+	case mode == consent.OptIn:
+		return "demo_video_blocked"
 	}
 	return "demo_video_on"
 }

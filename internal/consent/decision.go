@@ -133,7 +133,7 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 		if c.Required {
 			v = true
 		}
-		if c.GPC && d.GPC && where.Mode != OptIn && !c.Required {
+		if c.GPC && where.Mode.GPCBinds(d.GPC) && !c.Required {
 			if v || r.Action == AcceptAll {
 				d.GPCDenied = append(d.GPCDenied, c.Key)
 			}

@@ -21,6 +21,12 @@ const (
 	Notice Mode = "notice"
 )
 
+// GPCBinds reports whether a Global Privacy Control signal (gpc) binds in
+// mode m: in an opt-out or notice region it holds the categories it covers
+// off whatever the visitor chooses; in an opt-in one it does not bind (it
+// only leaves those categories out of "accept all").
+func (m Mode) GPCBinds(gpc bool) bool { return gpc && m != OptIn }
+
 var countryPattern = regexp.MustCompile(`^[A-Z]{2}$`)
 
 // ValidCountry reports whether s is an ISO 3166-1 alpha-2 code in upper case.
