@@ -258,8 +258,7 @@ func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) 
 	}
 	fresh := &cachedSite{site: site, at: now, read: now}
 	if ok && reflect.DeepEqual(c.site, site) {
-		fresh.site = c.site
-		c.banners.Range(func(k, v any) bool { fresh.banners.Store(k, v); return true })
+		fresh = c.again(now, now)
 	}
 	sc.mu.Lock()
 	if sc.m == nil {
@@ -270,11 +269,17 @@ func (sc *siteCache) entry(ctx context.Context, id string) (*cachedSite, error) 
 	return fresh, nil
 }
 
+// again is c, answers included, cached at at and last read at read.
+func (c *cachedSite) again(at, read time.Time) *cachedSite {
+	n := &cachedSite{site: c.site, at: at, read: read}
+	c.banners.Range(func(k, v any) bool { n.banners.Store(k, v); return true })
+	return n
+}
+
 // keep serves c on for another ttl, answers included, while the database
 // cannot be read.
 func (sc *siteCache) keep(id string, c *cachedSite, now time.Time) *cachedSite {
-	kept := &cachedSite{site: c.site, at: now, read: c.read}
-	c.banners.Range(func(k, v any) bool { kept.banners.Store(k, v); return true })
+	kept := c.again(now, c.read)
 	sc.mu.Lock()
 	if sc.m[id] == c {
 		sc.m[id] = kept
