@@ -275,11 +275,17 @@ type prefsPart struct {
 }
 
 func newBannerAnswer(v any) (*bannerAnswer, error) {
-	body, err := json.Marshal(v)
-	if err != nil {
+	// Not HTML-escaped: the answer is JSON read by a script, never written
+	// into a page, and every first visit downloads its html, whose < and >
+	// as \u003c and \u003e cost 25 B even compressed. The encoder ends it
+	// with a newline, as c.JSON wrote it.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
-	body = append(body, '\n') // as c.JSON wrote it
+	body := buf.Bytes()
 	sum := sha256.Sum256(body)
 	// 40 bits, as an asset's (newAsset): enough to tell two answers of one
 	// URL apart, and every first visit downloads the header.
