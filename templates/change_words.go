@@ -157,8 +157,10 @@ func (w changeWords) valueWords(c consent.Change, v string, days int) words.Word
 		return words.Words{Key: "a_rule_" + strings.ReplaceAll(v, "-", "_"), Text: v}
 	case c.Values == consent.YesNo:
 		return words.Say("a_"+v, nil)
-	case (c.Field == "purpose" || c.Field == "description") && v != "":
-		return words.Words{Key: v, Text: v} // a catalog text's message key, as visitors read it
+	case (c.Field == "purpose" || c.Field == "description") && v != "", w.nameKey(c, v):
+		return words.Words{Key: v, Text: v} // a catalog text's or the demo's message key, as visitors read it
+	case c.Field == "provider" && w.keyedSite(v) != "":
+		return words.Words{Key: w.keyedSite(v), Text: v} // Consentry's own service, provided by the demo under its name
 	}
 	return words.Written(v)
 }

@@ -171,10 +171,50 @@ func (w changeWords) value(c consent.Change, v string, days int) Phrase {
 			return Plain(w.t.T("a_yes"))
 		}
 		return Plain(w.t.T("a_no"))
-	case c.Field == "purpose" || c.Field == "description" || (c.What == consent.ChangedService && c.Field == "name"):
+	case c.Field == "purpose" || c.Field == "description" || w.nameKey(c, v):
 		return Plain(orKey(w.t, v, v)) // a catalog text's or the demo's message key, as visitors read it
+	case c.Field == "provider":
+		if key := w.keyedSite(v); key != "" {
+			return Plain(orKey(w.t, key, v)) // Consentry's own service, provided by the demo under its name
+		}
 	}
 	return Written(v)
+}
+
+// nameKey reports whether v, a side of a change of a site's or a
+// service's name, is the message key naming it in every language (the
+// demo's) rather than a name of the owner's own.
+func (w changeWords) nameKey(c consent.Change, v string) bool {
+	if c.Field != "name" || v == "" {
+		return false
+	}
+	for _, s := range w.sites {
+		switch {
+		case s == nil:
+		case c.What == consent.ChangedField && s.NameKey == v:
+			return true
+		case c.What == consent.ChangedService:
+			for _, sv := range s.Services {
+				if sv.NameKey == v {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// keyedSite is the message key naming a site whose own name is name, or
+// "": the provider of a site's own service (consent.OwnService) is the
+// site's name, which visitors read in their language when a key names it
+// (ShownServices).
+func (w changeWords) keyedSite(name string) string {
+	for _, s := range w.sites {
+		if s != nil && s.NameKey != "" && s.Name == name {
+			return s.NameKey
+		}
+	}
+	return ""
 }
 
 // String is the row on one line: "Name: Shop → Shop 2", "Added service

@@ -507,3 +507,65 @@ func publishWithTextLifetimes(t *testing.T, a *app.App) {
 	}
 	a.Server.ForgetSites()
 }
+
+// TestSiteRenameSaysTheName: the demo is named by a key that names it in
+// every visitor language; its owner names it "Corner Pharmacy". The
+// publish form says the change of the name from what visitors read in the
+// console's language to the new name, as it says the provider of the
+// site's own service, which follows the name; so do the audit trail's
+// entries of the draft and of the revision. It said the key as written
+// ("name_key demo_site_name") and the old name in English, as the trail
+// did.
+func TestSiteRenameSaysTheName(t *testing.T) {
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	_, page, _ := c.get("/admin/sites/demo")
+	action, form := formFields(t, page, "basics")
+	form.Set("name", "Corner Pharmacy")
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		t.Fatalf("basics: %d %.300s", status, body)
+	}
+	said := map[string]string{
+		"en": "Name | Green Cross Pharmacy (demo) → Corner Pharmacy",
+		"de": "Name | Apotheke zum Grünen Kreuz (Demo) → Corner Pharmacy",
+		"fr": "Nom | Pharmacie de la Croix Verte (démo) → Corner Pharmacy",
+		"es": "Nombre | Farmacia Cruz Verde (demostración) → Corner Pharmacy",
+		"ar": "الاسم | صيدلية الصليب الأخضر (تجريبية) → Corner Pharmacy",
+	}
+	for lang, want := range said {
+		c.speak(lang)
+		_, page, _ := c.get("/admin/sites/demo")
+		// Consentry's own service is provided by the site under its name:
+		// two rows more, of its provider, named as visitors read it too.
+		got := rowTexts(t, page, "changes")
+		if !slices.Contains(got, want) || slices.ContainsFunc(got, func(r string) bool { return strings.Contains(r, "name_key") || strings.Contains(r, "demo_site_name") }) {
+			t.Errorf("%s: the publish form lists %q, want %q and no key", lang, got, want)
+		}
+		was := strings.SplitN(want, "| ", 2)[1]
+		if n := len(slices.DeleteFunc(got, func(r string) bool { return !strings.HasSuffix(r, was) })); n != 3 {
+			t.Errorf("%s: %d of the publish form's rows %q end %q, want 3 (the name and its own service's two providers)", lang, n, got, was)
+		}
+	}
+	c.speak("en")
+	if status, body, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
+		t.Fatalf("publish: %d %.300s", status, body)
+	}
+	for lang, want := range said {
+		name := strings.TrimSpace(strings.SplitN(strings.SplitN(want, "|", 2)[1], "→", 2)[0]) // what visitors read
+		got, _ := auditDetails(t, c, lang, "")
+		n := 0
+		for _, d := range got {
+			if strings.Contains(d, "name_key") || strings.Contains(d, "demo_site_name") {
+				t.Errorf("%s: the trail says %q", lang, d)
+			}
+			if strings.Contains(d, name) {
+				n++
+			}
+			if lang != "en" && strings.Contains(d, "Green Cross") {
+				t.Errorf("%s: the trail names the demo in English: %q", lang, d)
+			}
+		}
+		if n != 2 { // the basics saved, the revision published
+			t.Errorf("%s: %d of the trail's details say %q: %q", lang, n, name, got)
+		}
+	}
+}

@@ -175,6 +175,15 @@ func named(sv Service) string {
 	return sv.Name
 }
 
+// siteNamed is what names a site: the message key that names it in every
+// language, else its own name.
+func siteNamed(s *Site) string {
+	if s.NameKey != "" {
+		return s.NameKey
+	}
+	return s.Name
+}
+
 // describes is what describes a service: its own words, else the message
 // key of the catalog's.
 func describes(sv Service) string {
@@ -293,7 +302,14 @@ func siteChanges(a, b *Site) []Change {
 			out = append(out, Change{What: ChangedField, Field: f, Item: item, Old: old, New: new, Material: materialField(f)})
 		}
 	}
-	field("name", "", a.Name, b.Name)
+	if a.NameKey == b.NameKey {
+		field("name", "", a.Name, b.Name)
+	} else {
+		// A key naming the site in every language (the demo's) given up
+		// for a name of the owner's own, or the other way round: one
+		// change of the name visitors read.
+		field("name", "", siteNamed(a), siteNamed(b))
+	}
 	for _, o := range b.Origins {
 		if !slices.Contains(a.Origins, o) {
 			out = append(out, Change{What: AddedItem, Field: "origins", Item: o})
@@ -306,7 +322,7 @@ func siteChanges(a, b *Site) []Change {
 	}
 	x, y := *a, *b
 	x.Services, y.Services, x.Categories, y.Categories = nil, nil, nil, nil
-	x.Name, y.Name, x.Origins, y.Origins = "", "", nil, nil
+	x.Name, y.Name, x.NameKey, y.NameKey, x.Origins, y.Origins = "", "", "", "", nil, nil
 	for _, c := range Diff(&Site{Lifetime: a.Lifetime, Retention: a.Retention}, &Site{Lifetime: b.Lifetime, Retention: b.Retention}) {
 		c.What, c.Material = ChangedField, materialField(c.Field)
 		if c.Days {
