@@ -46,7 +46,7 @@
   // Meta pixel from the category the site maps each to (the banner answer's
   // "signals"), else with ad_storage.
   function signal() {
-    var bits = state.consent_mode, sg = ui && ui.signals || {};
+    var bits = state.consent_mode, sg = ui && ui.sg || {};
     function on(k) { return sg[k] ? has(sg[k]) : bits & 1; }
     gtag("consent", "update", cm(bits));
     uet.push("consent", "update", { ad_storage: on("uet") ? "granted" : "denied" });
@@ -107,16 +107,16 @@
   // since, keeps the hosts, shows no placeholder yet, and fetches its own
   // texts with the revision check.
   var auto = me && me.hasAttribute("data-autoblock"), hosts = {}, ui = null;
-  try { ui = JSON.parse(localStorage.getItem("consentry:ui:" + site)); } catch (e) { /* storage off */ }
-  if (ui && ui.q !== lang() + gpc) ui.texts = 0;
+  try { ui = JSON.parse(localStorage.getItem("consentry:" + site)); } catch (e) { /* storage off */ }
+  if (ui && ui.q !== lang() + gpc) ui.t = 0;
   function addHosts(svcs) {
-    (svcs || []).forEach(function (v) { v.hosts.forEach(function (h) { hosts[h] = v; }); });
+    (svcs || []).forEach(function (v) { v.h.forEach(function (h) { hosts[h] = v; }); });
   }
   ("analytics google-analytics.com googletagmanager.com hotjar.com clarity.ms matomo.cloud hs-analytics.net " +
     "marketing doubleclick.net googleadservices.com googlesyndication.com facebook.net facebook.com youtube.com " +
     "youtube-nocookie.com google.com/maps vimeo.com bat.bing.com licdn.com ads.linkedin.com analytics.tiktok.com hs-scripts.com")
-    .split(" ").reduce(function (cat, h) { if (h.indexOf(".") < 0) return h; hosts[h] = { category: cat }; return cat; }, "");
-  addHosts(ui && ui.services);
+    .split(" ").reduce(function (cat, h) { if (h.indexOf(".") < 0) return h; hosts[h] = { c: cat }; return cat; }, "");
+  addHosts(ui && ui.sv);
   // The service a URL loads from, or undefined. A host with a path
   // ("google.com/maps": the maps embedded from www.google.com) wins over a
   // host alone ("www.google.com": reCAPTCHA) at any depth.
@@ -136,13 +136,13 @@
   // Until the snippet knows the site's services (storage off: until the
   // revision check answers), nothing autoblocked runs.
   function may(svc) {
-    return svc.hosts && state.revision >= ui.m;
+    return svc.h && state.revision >= ui.m;
   }
   // Marks an element about to load url as blocked, when url is a tracker's
   // and its category is not granted; reports whether it did. A necessary
   // service (Stripe, reCAPTCHA) runs before any decision, as it always may.
   function hold(el, url) {
-    var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.category;
+    var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.c;
     if (!cat || cat === "necessary" || has(cat) && may(svc)) return false;
     el.setAttribute("data-autoblock", "");
     el.setAttribute("data-consent", cat);
@@ -183,14 +183,14 @@
   // A blocked iframe shows a placeholder in its place, sized like it, in the
   // visitor's language (texts kept from the banner answer): the service,
   // what it sets, "load this once" and "allow CATEGORY". Where Global
-  // Privacy Control holds the category off (texts.gpc_<category>), it says
+  // Privacy Control holds the category off (ui.t.g<category>), it says
   // so, as the banner does, and offers no Allow that would change nothing.
   function placeholder(f) {
-    if (f.cyPh || !ui || !ui.texts || allowed(f) || !f.parentNode) return;
-    var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.texts, held = gpc && t["gpc_" + cat];
+    if (f.cyPh || !ui || !ui.t || allowed(f) || !f.parentNode) return;
+    var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.t, held = gpc && t["g" + cat];
     // A built-in host the site does not declare: no Allow releases it.
-    var svc = tracker(url) || {}, un = f.hasAttribute("data-autoblock") && !svc.hosts, name = f.getAttribute("data-service") || svc.name || new URL(url, location.href).hostname;
-    var sets = (svc.cookies || []).join(t.sep), cname = ui.names[cat] || cat;
+    var svc = tracker(url) || {}, un = f.hasAttribute("data-autoblock") && !svc.h, name = f.getAttribute("data-service") || svc.n || new URL(url, location.href).hostname;
+    var sets = (svc.k || []).join(t.p), cname = ui.n[cat] || cat;
     var p = f.cyPh = d.createElement("div"), r = f.getBoundingClientRect();
     p.setAttribute("data-consentry-placeholder", "");
     p.style.cssText = "display:inline-block;vertical-align:top;max-width:100%;width:" + (r.width || 300) + "px;height:" + (r.height || 150) + "px";
@@ -199,7 +199,7 @@
       '<button type="button" class="cy-btn cy-alt" data-action="once" data-testid="ph-once"></button>' +
       '<button type="button" class="cy-btn" data-action="allow" data-testid="ph-allow"></button></div></div>';
     var box = root.firstChild, parts = box.querySelectorAll("p,button");
-    [!un && (held || t.ph_blocked), sets && t.ph_cookies, t.ph_once, !(held || un) && t.ph_allow].forEach(function (x, i) {
+    [!un && (held || t.b), sets && t.c, t.o, !(held || un) && t.a].forEach(function (x, i) {
       if (!x) return parts[i].remove();
       parts[i].textContent = x.replace("{service}", name).replace("{category}", cname).replace("{cookies}", sets);
     });
@@ -207,9 +207,9 @@
     // says which of several placeholders a "Load this once" belongs to.
     box.setAttribute("role", "group");
     box.setAttribute("aria-label", f.title || name);
-    box.lang = ui.lang;
+    box.lang = ui.l;
     box.dir = ui.dir;
-    box.style.cssText = ui.vars;
+    box.style.cssText = ui.v;
     root.insertBefore(sheet(ui.css), box);
     root.addEventListener("click", function (ev) {
       var a = ev.target.closest("[data-action]"), cats = {};
@@ -302,17 +302,18 @@
   function dropCookies(before) {
     if (!banner) return;
     var names = d.cookie.split("; ").map(function (c) { return c.split("=")[0]; });
-    banner.data.cookies.forEach(function (k) {
-      if (before.indexOf(k.category) < 0 || has(k.category)) return;
-      names.forEach(function (n) {
-        var star = k.name.slice(-1) === "*";
-        if (star ? n.indexOf(k.name.slice(0, -1)) !== 0 : n !== k.name) return;
+    var k = banner.data.k || {};
+    Object.keys(k).forEach(function (cat) {
+      if (before.indexOf(cat) < 0 || has(cat)) return;
+      k[cat].forEach(function (name) { names.forEach(function (n) {
+        var star = name.slice(-1) === "*";
+        if (star ? n.indexOf(name.slice(0, -1)) !== 0 : n !== name) return;
         var parts = location.hostname.split(".");
         for (var i = 0; i < parts.length; i++) {
           var dom = i ? "; domain=." + parts.slice(i).join(".") : "";
           d.cookie = n + "=; max-age=0; path=/" + dom;
         }
-      });
+      }); });
     });
   }
 
@@ -333,7 +334,7 @@
   function decide(action, cats, source) {
     var body = {
       action: action, categories: cats, revision: banner ? banner.data.revision : state && state.revision,
-      lang: banner ? banner.data.lang : lang(), page: location.href, source: source, gpc: gpc
+      lang: banner ? banner.data.l : lang(), page: location.href, source: source, gpc: gpc
     };
     // The visitor's token proves a change of mind is theirs: the server
     // records it under the token's consent ID, never under one merely named.
@@ -411,8 +412,8 @@
   // services are of, when the site has published since (a service's new
   // host reaches later pages).
   function load(rev, part) {
-    var q = "?v=3&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") +
-      (rev ? "&rev=" + rev + (ui && ui.texts ? "&u=" + ui.r : "&ui=1") : "") + (part || "");
+    var q = "?v=4&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") +
+      (rev ? "&rev=" + rev + (ui && ui.t ? "&u=" + ui.revision : "&ui=1") : "") + (part || "");
     return fetch(api + "/banner" + q).then(function (res) {
       if (res.status === 204) return null;
       if (!res.ok) throw new Error("consentry: banner " + res.status);
@@ -427,18 +428,23 @@
   function mount(data) {
     // Kept for later pages, which may not fetch the banner: the reopen
     // label, the placeholders' texts and the site's tracker hosts.
-    ui = { q: lang() + gpc, r: data.revision, m: data.material, texts: data.texts, css: base + data.stylesheet, vars: data.vars, lang: data.lang, dir: data.dir,
-      names: {}, reopen: data.reopen, services: data.services, signals: data.signals };
-    data.categories.forEach(function (c) { ui.names[c.key] = c.name; });
-    addHosts(data.services);
-    try { localStorage.setItem("consentry:ui:" + site, JSON.stringify(ui)); } catch (e) { /* storage off */ }
+    // The answer itself is kept (v=4: short keys, compactState on the
+    // server), with what this page asked for (q) and the stylesheet's URL,
+    // but not its html.
+    var html = data.h;
+    delete data.h;
+    ui = data;
+    data.q = lang() + gpc;
+    data.css = base + data.s;
+    addHosts(data.sv);
+    try { localStorage.setItem("consentry:" + site, JSON.stringify(data)); } catch (e) { /* storage off */ }
     applyAll();
-    if (!data.html) return;
+    if (!html) return;
     var host = d.createElement("div");
     host.setAttribute("data-consentry", "");
     var root = host.attachShadow({ mode: "open" });
-    root.innerHTML = data.html;
-    root.firstChild.style.cssText = data.vars;
+    root.innerHTML = html;
+    root.firstChild.style.cssText = data.v;
     var link = sheet(ui.css);
     var styled = new Promise(function (r) { link.onload = link.onerror = r; });
     root.insertBefore(link, root.firstChild);
@@ -472,13 +478,13 @@
     // part of it is linked with it, and the center shows once it has loaded.
     if (which === "cy-prefs" && !$(".cy-prefs")) {
       return load(0, "&part=prefs").then(function (j) {
-        var link = sheet(base + j.stylesheet);
+        var link = sheet(base + j.s);
         banner.root.appendChild(link);
         return new Promise(function (r) { link.onload = link.onerror = r; }).then(function () {
-          if (!$(".cy-prefs")) banner.root.querySelector(".cy").insertAdjacentHTML("beforeend", j.html);
+          if (!$(".cy-prefs")) banner.root.querySelector(".cy").insertAdjacentHTML("beforeend", j.h);
           open(which);
         });
-      }, function (err) { fail(err, "load_failed"); });
+      }, function (err) { fail(err, "l"); });
     }
     if (!visible()) opener = d.activeElement;
     cover($("." + which).getAttribute("aria-modal") != "false");
@@ -515,7 +521,7 @@
     var p = v && v.querySelector(".cy-error");
     // The visitor is told in the banner's language; the reason, which is
     // the site's to fix, goes to the console.
-    if (p) { p.textContent = ui && ui.texts && ui.texts[what || "save_failed"] || err.message; p.hidden = false; }
+    if (p) { p.textContent = ui && ui.t && ui.t[what || "s"] || err.message; p.hidden = false; }
     console.warn("consentry:", err.message);
   }
 
@@ -527,7 +533,8 @@
     if (a === "dns") {
       // "Do not sell or share": everything stays as it is but what GPC covers.
       var keep = {};
-      banner.data.categories.forEach(function (c) { keep[c.key] = c.gpc ? false : state ? has(c.key) : c.default; });
+      var bd = banner.data;
+      Object.keys(bd.n).forEach(function (c) { keep[c] = bd.g.indexOf(c) < 0 && (state ? has(c) : bd.d.indexOf(c) >= 0); });
       decide("custom", keep, src).catch(fail);
     } else if (a === "customize") open("cy-prefs");
     else if (a === "close") close();
@@ -601,8 +608,7 @@
       // Opt-out and notice regions: the defaults apply before any click,
       // and a Global Privacy Control signal records its opt-out by itself.
       state = {
-        consent_id: null, revision: data.revision, consent_mode: data.consent_mode, expires_at: null,
-        granted: data.categories.filter(function (c) { return c.default; }).map(function (c) { return c.key; })
+        consent_id: null, revision: data.revision, consent_mode: data.cm, expires_at: null, granted: data.d.slice()
       };
       signal();
       applyAll();
@@ -611,9 +617,9 @@
     if (data && claims && gpc && data.mode === "opt-out") {
       // GPC turned on after a decision: opt out of what it covers, unasked.
       var cats = {}, covered = false;
-      data.categories.forEach(function (c) { cats[c.key] = !c.gpc && has(c.key); covered = covered || c.gpc && has(c.key); });
+      Object.keys(data.n).forEach(function (c) { var g = data.g.indexOf(c) >= 0; cats[c] = !g && has(c); covered = covered || g && has(c); });
       if (covered) return decide("custom", cats, "gpc");
-      if (!data.changed) return fab(true);
+      if (!data.ch) return fab(true);
     }
     if (b) open("cy-banner");
     else if (claims) fab(true);
@@ -627,13 +633,13 @@
     if (fabHost) return;
     fabHost = d.createElement("div");
     var root = fabHost.attachShadow({ mode: "open" });
-    var label = ui && ui.reopen || "Cookie settings";
+    var label = ui && ui.o || "Cookie settings";
     fabHost.style.cssText = "position:fixed;z-index:2147483646;bottom:16px;inset-inline-start:16px";
     var b = fabBtn = d.createElement("button");
     b.type = "button";
     // CSSOM writes, not a style attribute: a strict CSP allows them. In the
-    // site's button colours (ui.vars), as the banner's buttons.
-    b.style.cssText = (ui && ui.vars || "") + ";all:initial;cursor:pointer;background:var(--cy-accent,#1d4ed8);color:var(--cy-accent-fg,#fff);border-radius:50%;width:44px;height:44px;display:grid;place-items:center;box-shadow:0 2px 8px #0004;outline-offset:3px";
+    // site's button colours (ui.v), as the banner's buttons.
+    b.style.cssText = (ui && ui.v || "") + ";all:initial;cursor:pointer;background:var(--cy-accent,#1d4ed8);color:var(--cy-accent-fg,#fff);border-radius:50%;width:44px;height:44px;display:grid;place-items:center;box-shadow:0 2px 8px #0004;outline-offset:3px";
     b.innerHTML = '<svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true"><path fill="currentColor" d="M12 2a10 10 0 1 0 10 10 4 4 0 0 1-5-5 4 4 0 0 1-5-5zm-4 9a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm3 5a1.5 1.5 0 1 1 0 3 1.5 1.5 0 0 1 0-3zm5-1a1 1 0 1 1 0 2 1 1 0 0 1 0-2z"/></svg>';
     root.appendChild(b);
     b.setAttribute("aria-label", label);

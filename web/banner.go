@@ -122,7 +122,7 @@ type bannerCookie struct {
 // dropped when the site changes (siteCache). With v=3 the stylesheet comes
 // in two parts: the first answer names the first layer's, the preference
 // center's answer (part=prefs) the rest, which a first visit does not wait
-// for.
+// for. v=4 is v=3's content in compactState's short keys.
 func (s *Server) getBanner(c echo.Context) error {
 	e, err := s.sites.entry(c.Request().Context(), c.Param("site"))
 	if err != nil {
@@ -137,7 +137,8 @@ func (s *Server) getBanner(c echo.Context) error {
 	gpc := gpcOf(c) || c.QueryParam("gpc") == "1"
 	where := s.jurisdiction(c, site)
 	changed, textsOnly := false, false
-	legacy, split := c.QueryParam("v") == "", c.QueryParam("v") == "3"
+	v := c.QueryParam("v")
+	legacy, split, compact := v == "", v == "3" || v == "4", v == "4"
 	if rev := c.QueryParam("rev"); rev != "" {
 		n, err := strconv.Atoi(rev)
 		if err != nil {
@@ -163,7 +164,7 @@ func (s *Server) getBanner(c echo.Context) error {
 		changed = n < site.Material()
 	}
 	lang := s.cfg.I18n.Match(c.QueryParam("lang"), c.Request().Header.Get("Accept-Language"))
-	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: legacy, split: split, prefs: c.QueryParam("part") == "prefs", texts: textsOnly}
+	key := bannerKey{lang: lang, mode: where.Mode, gpc: gpc, changed: changed, legacy: legacy, split: split, compact: compact, prefs: c.QueryParam("part") == "prefs", texts: textsOnly}
 	a, ok := e.banners.Load(key)
 	if !ok {
 		loc := s.cfg.I18n.For(lang).With(site.Texts[lang])
@@ -187,9 +188,12 @@ type bannerKey struct {
 	lang                 string
 	mode                 consent.Mode
 	gpc, changed, legacy bool
-	// split names the stylesheet's two parts (v=3): the first layer's in
-	// the first answer, the preference center's in the part=prefs one.
+	// split names the stylesheet's two parts (v=3 and later): the first
+	// layer's in the first answer, the preference center's in the
+	// part=prefs one.
 	split bool
+	// compact is the short shape of v=4 (compactState).
+	compact bool
 	// prefs asks for the preference center alone (v=2 with part=prefs):
 	// the first answer carries only the first layer, which keeps the bytes
 	// before the banner shows low.
@@ -231,6 +235,9 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		if key.split {
 			p.Stylesheet = s.prefsStylesheet()
 		}
+		if key.compact {
+			return newBannerAnswer(compactPrefs(p))
+		}
 		return newBannerAnswer(p)
 	}
 	st := bannerState{
@@ -263,6 +270,9 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		if len(sv.Hosts) > 0 {
 			st.Services = append(st.Services, bannerService{Name: templates.ServiceName(loc, sv), Category: sv.Category, Hosts: sv.Hosts, Cookies: names})
 		}
+	}
+	if key.compact {
+		return newBannerAnswer(compactOf(st))
 	}
 	return newBannerAnswer(st)
 }

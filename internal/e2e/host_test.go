@@ -377,6 +377,42 @@ func TestReleasedSnippetStillWorks(t *testing.T) {
 	}
 }
 
+// TestPreviousReleaseStillWorks: the last build released before the banner
+// answer's short keys (c.660c6623d2.js, v=3) still gets the shape it reads:
+// the banner in the page's language, the blocked embed's placeholder with
+// its texts and the category's name, the reopen label, and its Allow
+// records the decision.
+func TestPreviousReleaseStillWorks(t *testing.T) {
+	const old = "/c.660c6623d2.js"
+	b := start(t)
+	h := b.newHost(false)
+	b.navigate(h.page("/v3", `<!DOCTYPE html><html lang="de"><head><meta charset="utf-8"><title>v3</title>
+<script src="{{consentry}}`+old+`" data-site="demo"></script>
+<script type="text/plain" data-consent="analytics">(window.ran = window.ran || []).push("inline")</script>
+</head><body><iframe data-consent="marketing" data-src="/video" data-service="Film" title="Film" width="560" height="315"></iframe></body></html>`))
+	b.waitBanner()
+	if got := eval[string](b, part("consentry")+`.getAttribute("lang")`); got != "de" {
+		t.Errorf("the v=3 build's banner is in %q, want de", got)
+	}
+	b.click("Alle ablehnen", part("reject-all"))
+	b.waitGranted("the refusal with the v=3 build", necessary)
+	const ph = `document.querySelector("[data-consentry-placeholder]")?.shadowRoot?.querySelector('[data-testid="placeholder"]')`
+	b.wait("the v=3 build's placeholder", visible(ph))
+	if txt := eval[string](b, ph+`.textContent`); !strings.Contains(txt, "Dieser Inhalt von Film ist blockiert") || !strings.Contains(txt, "Marketing") {
+		t.Errorf("the v=3 build's placeholder says %q, want its German texts naming Film and the category", txt)
+	}
+	b.wait("the reopen button", visible(reopenButton))
+	if label := eval[string](b, reopenButton+`.getAttribute("aria-label")`); label != "Cookie-Einstellungen" {
+		t.Errorf("the v=3 build's reopen button is %q, want Cookie-Einstellungen", label)
+	}
+	b.click("Allow on the placeholder", ph+`.querySelector('[data-testid="ph-allow"]')`)
+	b.waitGranted("allowing marketing with the v=3 build", necessary, marketing)
+	b.wait("the video loaded", `document.querySelector("iframe[data-consent]")?.getAttribute("src") === "/video"`)
+	if e := b.lastEvent(); e.Action != consent.Custom || !slices.Contains(e.Granted, "marketing") {
+		t.Errorf("the v=3 build recorded %s %v, want custom with marketing", e.Action, e.Granted)
+	}
+}
+
 // TestBlockedScriptsRunInOrder: a blocked external lib.js, served slowly,
 // then a blocked inline lib.init(): on grant, init runs only after lib.js
 // has loaded and run, in the page's order; the same for a pair added to the
