@@ -236,3 +236,55 @@ func TestIntegrityKeysReadLeftToRight(t *testing.T) {
 		}
 	}
 }
+
+// TestIntegrityPageWhenBroken: what the integrity page says beside a
+// break is still true. A texts snapshot forged after the ledger was
+// verified: the page says the break, and still the verification before it
+// (how far, when, by whom) and the deployment's signing key; it said the
+// ledger had never been verified and the deployment had no signing key.
+// A first verification that breaks at the first event: the page says the
+// break, not that the ledger has not been verified yet.
+func TestIntegrityPageWhenBroken(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	if err := a.Store.AppendBatch(context.Background(), demoEvents(t, a, 3)); err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	_, page, _ := c.get("/admin/integrity")
+	token := csrfField.FindStringSubmatch(page)[1]
+	if _, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}}); !strings.Contains(page, `data-testid="intact"`) {
+		t.Fatalf("the first verification did not find the ledger intact:\n%s", page)
+	}
+	if _, err := appDB(t, a).Exec(`UPDATE snapshots SET body = body || ' '`); err != nil {
+		t.Fatal(err)
+	}
+	_, page, _ = c.get("/admin/integrity")
+	for _, want := range []string{`data-testid="broken"`, `data-testid="intact">Intact up to event #3 `, `>dpo@shop.example</bdi></span>`, `data-testid="public-key"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("with a forged texts snapshot the integrity page lacks %q", want)
+		}
+	}
+	for _, wrong := range []string{`data-testid="unverified"`, `data-testid="no-signing-key"`, `data-testid="signed-head"`} {
+		if strings.Contains(page, wrong) {
+			t.Errorf("with a forged texts snapshot the integrity page has %q", wrong)
+		}
+	}
+
+	b := newApp(t, 0)
+	addUser(t, b, "dpo@shop.example", auth.Admin)
+	if err := b.Store.AppendBatch(context.Background(), demoEvents(t, b, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := appDB(t, b).Exec(`UPDATE events SET expires = expires + 1 WHERE seq = 1`); err != nil {
+		t.Fatal(err)
+	}
+	d := newConsole(t, b)
+	d.login("dpo@shop.example")
+	_, page, _ = d.get("/admin/integrity")
+	_, page, _ = d.post("/admin/integrity", url.Values{"_csrf": {csrfField.FindStringSubmatch(page)[1]}})
+	if !strings.Contains(page, `data-testid="broken">Ledger broken at event #1 `) || strings.Contains(page, `data-testid="unverified"`) {
+		t.Errorf("a first verification breaking at event #1: want the break and no 'not verified yet' in\n%s", page)
+	}
+}
