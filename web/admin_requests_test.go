@@ -12,6 +12,7 @@ import (
 
 	"github.com/consentry/consentry/internal/auth"
 	"github.com/consentry/consentry/internal/consent"
+	"golang.org/x/net/html"
 )
 
 // newestAudit is the newest entry of the audit trail.
@@ -239,5 +240,41 @@ func TestRequestLinksDSRActions(t *testing.T) {
 		if status, _, _ := dpo.get("/admin/consents/" + id + "?request=" + bad); status != want {
 			t.Errorf("request=%s: %d, want %d", bad, status, want)
 		}
+	}
+}
+
+// TestConsentPageSaysRequestStateApart: a visitor's page lists the
+// requests naming their consent ID, each with its due date and then its
+// state; the two read as words apart ("Due 2026-12-29 Due in 27 days"),
+// for the eye and a screen reader alike. They ran together
+// ("Due 2026-12-29Due in 27 days").
+func TestConsentPageSaysRequestStateApart(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	es := demoEvents(t, a, 1)
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	id := es[0].ConsentID.String()
+	dpo := newConsole(t, a)
+	dpo.login("dpo@shop.example")
+	dpo.record(consent.RequestErasure, time.Now().UTC().AddDate(0, 0, -40), "letter", id)
+	_, page, _ := dpo.get("/admin/consents/" + id)
+	doc, err := html.Parse(strings.NewReader(page))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var lines []string
+	for n := range doc.Descendants() {
+		if n.Type == html.ElementNode && n.Data == "section" && attr(n, "data-testid") == "consent-requests" {
+			for li := range n.Descendants() {
+				if li.Type == html.ElementNode && li.Data == "li" {
+					lines = append(lines, strings.Join(strings.Fields(textOf(li)), " "))
+				}
+			}
+		}
+	}
+	if len(lines) != 1 || !regexp.MustCompile(`· Due \d{4}-\d\d-\d\d Overdue by \d+ days$`).MatchString(lines[0]) {
+		t.Errorf("the visitor's page lists the requests naming them as %q, want one ending '· Due DATE Overdue by N days'", lines)
 	}
 }
