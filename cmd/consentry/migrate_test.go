@@ -20,6 +20,7 @@ import (
 	"github.com/consentry/consentry/internal/store/postgres"
 	"github.com/consentry/consentry/internal/store/sqlite"
 	"github.com/consentry/consentry/internal/store/storetest"
+	"github.com/jackc/pgx/v5"
 )
 
 // migrate-store copies a SQLite deployment, erased events, staff and the
@@ -77,6 +78,16 @@ func TestMigrateStore(t *testing.T) {
 	}
 	if site, err := dst.Site(ctx, "shop"); err != nil || site.Revision != 1 {
 		t.Errorf("site: %+v %v", site, err)
+	}
+	// What the erasure left for the sweep came along, for the target's.
+	conn, err := pgx.Connect(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var pending int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM names_pending").Scan(&pending); err != nil || pending != 2 {
+		t.Errorf("the target holds %d candidates for the sweep (err %v), want the erased event's user agent and page", pending, err)
 	}
 	if got, err := dst.UserByEmail(ctx, u.Email); err != nil || got.ID != u.ID {
 		t.Errorf("user: %+v %v", got, err)

@@ -140,6 +140,15 @@ func purgeFlags(fs *flag.FlagSet) runner {
 			fmt.Fprintf(e.stdout, "purged %d events of %s in %s: %s\n", p.Count, retention.Target(*site),
 				time.Since(start).Round(time.Millisecond), retention.Describe(p))
 		}
+		if p.ID != 0 || len(closed) > 0 {
+			// The user agents and pages only the purged events named.
+			start := time.Now()
+			n, err := st.SweepNames(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "deleted %d user agents and pages no remaining event names, in %s\n", n, time.Since(start).Round(time.Millisecond))
+		}
 		if lite == nil {
 			if p.ID != 0 {
 				fmt.Fprintln(e.stdout, "PostgreSQL: autovacuum makes the rows' space reusable; the table does not shrink")

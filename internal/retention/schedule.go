@@ -16,8 +16,9 @@ const Interval = time.Hour
 // Round runs the scheduled purge once: first it closes the record of any
 // purge that was killed before it could end (Close), then every site whose
 // newest revision sets a retention loses its events older than that, as
-// actor "scheduler", each purge audited, then the space is given back
-// (SQLite). It holds the purge lock for the round, so of several instances
+// actor "scheduler", each purge audited, then the user agents and pages
+// no remaining event names are deleted (store.Retention.SweepNames) and
+// the space is given back (SQLite). It holds the purge lock for the round, so of several instances
 // one does it at a time, and never beside a `consentry purge`; ran is
 // false when another held the lock. purges lists the closed records too.
 func Round(ctx context.Context, st store.Store, now time.Time) (purges []store.Purge, ran bool, err error) {
@@ -49,7 +50,11 @@ func Round(ctx context.Context, st store.Store, now time.Time) (purges []store.P
 		}
 	}
 	if len(purges) > 0 {
-		err = Reclaim(ctx, st, nil)
+		// The user agents and pages only the purged events named go now,
+		// in one pass for the round, before their space is given back.
+		if _, err = st.SweepNames(ctx); err == nil {
+			err = Reclaim(ctx, st, nil)
+		}
 	}
 	return purges, true, err
 }

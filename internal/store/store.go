@@ -196,6 +196,13 @@ type Retention interface {
 	// holds it knows that no purge not done is running. ok is false when
 	// another holds it; release gives it back.
 	PurgeLock(ctx context.Context) (release func(), ok bool, err error)
+	// SweepNames deletes the user agents and pages that erasures and
+	// purges left named by no event (they record them as candidates), and
+	// returns how many (see Sweep): one pass over the events that holds up
+	// no append, then one short write. Each store also runs it by itself
+	// SweepDelay after an erasure and every SweepPoll; a purge's caller
+	// runs it when the purge ends.
+	SweepNames(ctx context.Context) (int, error)
 }
 
 // Purge is the record of one retention purge: who ran it, what it covered,

@@ -21,7 +21,7 @@ import (
 // Order is every table a store holds, parents before the tables that refer
 // to them. A table the migrations add must be named here: Copy refuses a
 // schema with a table it does not know, rather than leave it behind.
-var Order = []string{"sites", "revisions", "snapshots", "agents", "choices", "pages", "events", "purges", "purged", "requests", "days", "daily",
+var Order = []string{"sites", "revisions", "snapshots", "agents", "choices", "pages", "events", "names_pending", "purges", "purged", "requests", "days", "daily",
 	"ledger_head", "verified", "users", "sessions", "throttle", "audit", "dsr_requests"}
 
 // Transient are the tables only PostgreSQL has, holding seconds of state

@@ -754,9 +754,11 @@ const eraseConsent = `WITH old AS (SELECT seq, agent_id, page_id FROM events WHE
 	UPDATE events e SET ip = NULL, agent_id = NULL, page_id = NULL, pii_salt = NULL, erased_at = $1, erase_reason = $2
 	FROM old WHERE e.seq = old.seq AND e.erased_at IS NULL RETURNING old.agent_id, old.page_id`
 
-// Erase removes the personal fields of a consent ID's events, and the user
-// agents and pages that only they named, in one transaction. The ledger
-// still verifies: it chains over their salted digest, which stays.
+// Erase removes the personal fields of a consent ID's events, and records
+// the user agents and pages they named for the sweep, which deletes those
+// no other event names (SweepNames, in the background SweepDelay later).
+// The ledger still verifies: it chains over their salted digest, which
+// stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -788,10 +790,16 @@ func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time
 	if rows.Close(); rows.Err() != nil {
 		return 0, rows.Err()
 	}
-	if err := removeNames(ctx, tx, agents, pages); err != nil {
+	if err := pendNames(ctx, tx, agents, pages); err != nil {
 		return 0, err
 	}
-	return n, tx.Commit(ctx)
+	if err := tx.Commit(ctx); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		s.sweeper.Kick()
+	}
+	return n, nil
 }
 
 // Counts returns a site's rollup for a range of days: day by day for the

@@ -33,7 +33,7 @@ type Store struct {
 	// agents and urls (pages) are the strings stored once, with the numbers of
 	// those seen cached; choices caches the numbers of choices (never
 	// deleted). A user agent or page is deleted once no event names it
-	// (removeNames), on any instance.
+	// (SweepNames), on any instance.
 	agents, urls *dictionary
 	choices      map[store.Choice]int64
 	// namesRemoved is ledger_head.names_removed when agents and urls were
@@ -41,6 +41,8 @@ type Store struct {
 	// rows: a batch that finds another under the head's lock empties them
 	// and tries again.
 	namesRemoved int64
+	// sweeper runs SweepNames in the background.
+	sweeper *store.Sweeper
 	// Rerunner counts the batches run again for a recorded request ID.
 	store.Rerunner
 }
@@ -60,9 +62,11 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	return &Store{pool: pool, choices: map[store.Choice]int64{}, namesRemoved: -1,
+	s := &Store{pool: pool, choices: map[store.Choice]int64{}, namesRemoved: -1,
 		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
-		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}, nil
+		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}
+	s.sweeper = store.StartSweeper(s.SweepNames)
+	return s, nil
 }
 
 func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
@@ -94,8 +98,12 @@ func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
 	return err
 }
 
-// Close closes the pool.
-func (s *Store) Close() error { s.pool.Close(); return nil }
+// Close stops the background sweep and closes the pool.
+func (s *Store) Close() error {
+	s.sweeper.Close()
+	s.pool.Close()
+	return nil
+}
 
 // Ping checks that the database answers.
 func (s *Store) Ping(ctx context.Context) error { return s.pool.Ping(ctx) }

@@ -44,9 +44,7 @@ func (s *Store) BeginPurge(ctx context.Context, p *store.Purge) error {
 // PurgeBatch removes the oldest events p covers, up to limit, in one
 // transaction. It takes the purge advisory lock for the transaction, so
 // batches of purges run from two instances at once never interleave. It
-// touches only old rows, so appends at the head wait for it only while it
-// removes the user agents and pages no event names any more (removeNames)
-// and commits.
+// touches only old rows, so appends at the head never wait for it.
 func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n int, err error) {
 	tx, err := s.pool.Begin(ctx)
 	if err != nil {
@@ -70,8 +68,9 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n in
 	}
 	first, last := batch[0], batch[len(batch)-1]
 	cond, args = purgeWhere(*p, last.Seq+1)
-	// The removed events' user agent and page numbers come back, for the
-	// rows only they named.
+	// The removed events' user agent and page numbers come back: the sweep
+	// deletes those no remaining event names (the purge's caller runs it,
+	// SweepNames).
 	var agents, pages []int64
 	if err = tx.QueryRow(ctx, "WITH gone AS (DELETE FROM events AS e WHERE "+cond+fmt.Sprintf(" AND e.seq >= $%d", len(args)+1)+
 		" RETURNING e.agent_id, e.page_id) SELECT COALESCE(array_agg(DISTINCT agent_id) FILTER (WHERE agent_id IS NOT NULL), '{}'),"+
@@ -93,8 +92,7 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (n in
 	if tag.RowsAffected() != 1 {
 		return 0, store.PurgeEnded(p.ID)
 	}
-	// Last, as it takes the head's lock until the commit.
-	if err := removeNames(ctx, tx, agents, pages); err != nil {
+	if err := pendNames(ctx, tx, agents, pages); err != nil {
 		return 0, err
 	}
 	if err := tx.Commit(ctx); err != nil {

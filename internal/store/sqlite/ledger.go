@@ -589,9 +589,11 @@ const erasedNames = `SELECT agent_id, page_id FROM events WHERE ` + erasable
 const erasable = `erased_at IS NULL AND seq IN (SELECT seq FROM events WHERE id = ?3 AND consent_id = ?3
 	UNION ALL SELECT seq FROM events WHERE consent_id = ?3 AND consent_id <> id)`
 
-// Erase removes the personal fields of a consent ID's events, and the user
-// agents and pages that only they named, in one transaction. The ledger
-// still verifies: it chains over their salted digest, which stays.
+// Erase removes the personal fields of a consent ID's events, and records
+// the user agents and pages they named for the sweep, which deletes those
+// no other event names (SweepNames, in the background SweepDelay later).
+// The ledger still verifies: it chains over their salted digest, which
+// stays.
 func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time.Time) (int, error) {
 	args := []any{micros(at), reason, cid[:]}
 	tx, err := s.w.BeginTx(ctx, nil)
@@ -611,10 +613,16 @@ func (s *Store) Erase(ctx context.Context, cid uuid.UUID, reason string, at time
 	if err != nil {
 		return 0, err
 	}
-	if err := removeNames(ctx, tx, named); err != nil {
+	if err := pendNames(ctx, tx, named); err != nil {
 		return 0, err
 	}
-	return int(n), tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, err
+	}
+	if n > 0 {
+		s.sweeper.Kick()
+	}
+	return int(n), nil
 }
 
 // Counts returns a site's rollup for a range of days: day by day for the

@@ -4,7 +4,10 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"slices"
+
+	"github.com/consentry/consentry/internal/store"
 )
 
 // names collects the user agent and page numbers that erased or purged
@@ -39,41 +42,169 @@ func readNames(rows *sql.Rows, err error) (n names, count int, _ error) {
 	return n, count, rows.Err()
 }
 
-// removeNames deletes those of n's user agents and pages that no event names
-// any more, in tx, the transaction that erased or removed the events naming
-// them: they are personal data (a browser's string, a page's address), and
-// neither an erasure nor a purge may leave them behind. Each is one probe of
-// events_agent or events_page. When any was removed it counts the removal in
-// ledger_head.names_removed, which every writer reads with the head, so that
-// none writes a cached number of a removed row.
-func removeNames(ctx context.Context, tx *sql.Tx, n names) error {
+// Kinds of names_pending rows.
+const (
+	kindAgent = 0
+	kindPage  = 1
+)
+
+// pendNames records n's user agents and pages as candidates for the sweep
+// (names_pending), in tx, the transaction that erased or removed the events
+// naming them: they are personal data (a browser's string, a page's
+// address), and SweepNames deletes those no event names any more. A
+// number already pending is recorded again: a sweep running now may have
+// seen these events name it.
+func pendNames(ctx context.Context, tx *sql.Tx, n names) error {
+	if len(n.agents)+len(n.pages) == 0 {
+		return nil
+	}
+	agents, err := jsonIDs(n.agents)
+	if err != nil {
+		return err
+	}
+	pages, err := jsonIDs(n.pages)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO names_pending (kind, name_id)
+		SELECT ?, value FROM json_each(?) UNION ALL SELECT ?, value FROM json_each(?)`, kindAgent, agents, kindPage, pages)
+	return err
+}
+
+// jsonIDs is ids, sorted and without repeats, as a JSON array (json_each
+// reads it).
+func jsonIDs(ids []int64) (string, error) {
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if ids == nil {
+		return "[]", nil
+	}
+	b, err := json.Marshal(ids)
+	return string(b), err
+}
+
+// SweepNames deletes the user agents and pages that erasures and purges
+// left named by no event, and returns how many (store.Sweep): one pass over
+// the events through the read pool, then one short write. One sweep of this
+// process runs at a time; one of another process beside it (a `consentry
+// purge`) is safe, only wasted.
+func (s *Store) SweepNames(ctx context.Context) (int, error) {
+	s.sweepMu.Lock()
+	defer s.sweepMu.Unlock()
+	return store.Sweep(ctx, liteSweep{s})
+}
+
+// liteSweep is store.NameSweep on a SQLite file.
+type liteSweep struct{ s *Store }
+
+func (l liteSweep) Pending(ctx context.Context, limit int) ([]store.Candidate, error) {
+	r, err := l.s.r.QueryContext(ctx, "SELECT id, kind = ?, name_id FROM names_pending ORDER BY id LIMIT ?", kindPage, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	var out []store.Candidate
+	for r.Next() {
+		var c store.Candidate
+		if err := r.Scan(&c.ID, &c.Page, &c.Name); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, r.Err()
+}
+
+func (l liteSweep) Head(ctx context.Context) (int64, error) {
+	var seq int64
+	err := l.s.r.QueryRowContext(ctx, "SELECT seq FROM ledger_head WHERE id = 1").Scan(&seq)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return seq, err
+}
+
+func (l liteSweep) Named(ctx context.Context, after, upto int64, agents, pages []int64) ([]int64, []int64, error) {
+	return named(ctx, l.s.r.QueryRowContext, after, upto, agents, pages)
+}
+
+// namedQuery finds which of the user agents (?3) and pages (?4) the events
+// with seq in (?1, ?2] name: one range of the table, each number once.
+const namedQuery = `SELECT json_group_array(DISTINCT agent_id) FILTER (WHERE agent_id IN (SELECT value FROM json_each(?3))),
+	json_group_array(DISTINCT page_id) FILTER (WHERE page_id IN (SELECT value FROM json_each(?4)))
+	FROM events WHERE seq > ?1 AND seq <= ?2`
+
+// named runs namedQuery through query (a pool's or a transaction's).
+func named(ctx context.Context, query func(context.Context, string, ...any) *sql.Row, after, upto int64, agents, pages []int64) (na, np []int64, err error) {
+	a, err := jsonIDs(agents)
+	if err != nil {
+		return nil, nil, err
+	}
+	p, err := jsonIDs(pages)
+	if err != nil {
+		return nil, nil, err
+	}
+	var ja, jp string
+	if err := query(ctx, namedQuery, after, upto, a, p).Scan(&ja, &jp); err != nil {
+		return nil, nil, err
+	}
+	if err := json.Unmarshal([]byte(ja), &na); err != nil {
+		return nil, nil, err
+	}
+	return na, np, json.Unmarshal([]byte(jp), &np)
+}
+
+// Remove holds SQLite's write lock (BEGIN IMMEDIATE) from before it reads
+// the events after mark until it commits, so no batch commits between.
+func (l liteSweep) Remove(ctx context.Context, mark int64, rows, agents, pages []int64) (int, error) {
+	tx, err := l.s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	var na, np []int64
+	if len(agents)+len(pages) > 0 {
+		if na, np, err = named(ctx, tx.QueryRowContext, mark, 1<<62, agents, pages); err != nil {
+			return 0, err
+		}
+	}
 	removed := int64(0)
 	for _, d := range []struct {
-		ids           []int64
-		table, column string
-	}{{n.agents, "agents", "agent_id"}, {n.pages, "pages", "page_id"}} {
-		if len(d.ids) == 0 {
+		table    string
+		ids, not []int64
+	}{{"agents", agents, na}, {"pages", pages, np}} {
+		ids := store.Without(d.ids, d.not)
+		if len(ids) == 0 {
 			continue
 		}
-		slices.Sort(d.ids)
-		list, err := json.Marshal(slices.Compact(d.ids))
+		list, err := jsonIDs(ids)
 		if err != nil {
-			return err
+			return 0, err
 		}
-		res, err := tx.ExecContext(ctx, "DELETE FROM "+d.table+" WHERE id IN (SELECT value FROM json_each(?)) "+
-			"AND NOT EXISTS (SELECT 1 FROM events WHERE events."+d.column+" = "+d.table+".id)", string(list))
+		res, err := tx.ExecContext(ctx, "DELETE FROM "+d.table+" WHERE id IN (SELECT value FROM json_each(?))", list)
 		if err != nil {
-			return err
+			return 0, err
 		}
 		k, err := res.RowsAffected()
 		if err != nil {
-			return err
+			return 0, err
 		}
 		removed += k
 	}
-	if removed == 0 {
-		return nil
+	if len(rows) > 0 {
+		list, err := jsonIDs(rows)
+		if err != nil {
+			return 0, err
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM names_pending WHERE id IN (SELECT value FROM json_each(?))", list); err != nil {
+			return 0, err
+		}
 	}
-	_, err := tx.ExecContext(ctx, "UPDATE ledger_head SET names_removed = names_removed + 1 WHERE id = 1")
-	return err
+	if removed > 0 {
+		// Every writer reads this with the head under the write lock, and
+		// forgets the numbers it cached (a freed number may be given to
+		// the next new string).
+		if _, err := tx.ExecContext(ctx, "UPDATE ledger_head SET names_removed = names_removed + 1 WHERE id = 1"); err != nil {
+			return 0, err
+		}
+	}
+	return int(removed), tx.Commit()
 }

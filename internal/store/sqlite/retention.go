@@ -70,8 +70,9 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int,
 	}
 	first, last := batch[0], batch[len(batch)-1]
 	cond, args = purgeWhere(*p, last.Seq+1)
-	// The removed events' user agent and page numbers come back, for the
-	// rows only they named.
+	// The removed events' user agent and page numbers come back: the sweep
+	// deletes those no remaining event names (the purge's caller runs it,
+	// SweepNames).
 	named, n, err := readNames(tx.QueryContext(ctx, "DELETE FROM events AS e WHERE e.seq >= ? AND "+cond+" RETURNING agent_id, page_id",
 		append([]any{first.Seq}, args...)...))
 	if err != nil {
@@ -80,7 +81,7 @@ func (s *Store) PurgeBatch(ctx context.Context, p *store.Purge, limit int) (int,
 	if n != len(batch) {
 		return 0, fmt.Errorf("purge: %d of the %d events read were still there to remove (another purge at the same time?); nothing removed", n, len(batch))
 	}
-	if err := removeNames(ctx, tx, named); err != nil {
+	if err := pendNames(ctx, tx, named); err != nil {
 		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM requests WHERE seq BETWEEN ? AND ?

@@ -36,6 +36,10 @@ type Store struct {
 	// namesRemoved is ledger_head.names_removed when agents and urls were
 	// last found valid: the count of removals of their rows.
 	namesRemoved int64
+	// sweepMu keeps this process's SweepNames one at a time; sweeper runs
+	// it in the background.
+	sweepMu sync.Mutex
+	sweeper *store.Sweeper
 	// ws are the ledger writer's statements, prepared at its first batch.
 	ws *writeStmts
 	// Rerunner counts the batches run again for a recorded request ID (or one
@@ -96,9 +100,11 @@ func Open(ctx context.Context, path string) (*Store, error) {
 		return nil, err
 	}
 	r.SetMaxOpenConns(8)
-	return &Store{path: path, w: w, r: r, choices: map[store.Choice]int64{}, namesRemoved: -1,
+	s := &Store{path: path, w: w, r: r, choices: map[store.Choice]int64{}, namesRemoved: -1,
 		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
-		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}, nil
+		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}
+	s.sweeper = store.StartSweeper(s.SweepNames)
+	return s, nil
 }
 
 // Backup writes a consistent copy of the database to a new file while the
@@ -151,8 +157,11 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	return err
 }
 
-// Close closes both pools.
-func (s *Store) Close() error { return errors.Join(s.r.Close(), s.w.Close()) }
+// Close stops the background sweep and closes both pools.
+func (s *Store) Close() error {
+	s.sweeper.Close()
+	return errors.Join(s.r.Close(), s.w.Close())
+}
 
 // Ping checks that the database answers a query.
 func (s *Store) Ping(ctx context.Context) error {

@@ -207,6 +207,11 @@ func TestErasedBytesLeaveTheFile(t *testing.T) {
 	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", time.Now()); err != nil {
 		t.Fatal(err)
 	}
+	// The user agent and page are deleted by the sweep (called here; the
+	// store's own in the background may come first).
+	if _, err := s.SweepNames(ctx); err != nil {
+		t.Fatal(err)
+	}
 	s.Close() // the last connection checkpoints the log into the file and removes it
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -215,6 +220,52 @@ func TestErasedBytesLeaveTheFile(t *testing.T) {
 	for _, v := range []string{visitor.Personal.IP, visitor.Personal.UserAgent, visitor.Personal.Page} {
 		if bytes.Contains(b, []byte(v)) {
 			t.Errorf("%q is still in the database file after its erasure", v)
+		}
+	}
+}
+
+// What an erasure left unswept when its process ended (closed before the
+// background sweep, or killed) is swept by the next process to open the
+// file, by itself.
+func TestLeftoverNamesSweptAtStart(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visitor := storetest.Event("shop", 1)
+	visitor.Personal.UserAgent = "Mozilla/5.0 (erase-me, left over)"
+	if err := s.AppendBatch(ctx, []*consent.Event{visitor}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(5000)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if got, err := readColumn(db, "SELECT ua FROM agents"); err != nil || len(got) != 1 {
+		t.Fatalf("closed before its sweep, the file holds agents %q (err %v), want the erased one still", got, err)
+	}
+	s, err = sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for deadline := time.Now().Add(store.SweepDelay + 5*time.Second); ; time.Sleep(20 * time.Millisecond) {
+		got, err := readColumn(db, "SELECT ua FROM agents")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("reopened, the file still holds agents %q", got)
 		}
 	}
 }

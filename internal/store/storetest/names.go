@@ -27,6 +27,50 @@ func RunNames(t *testing.T, open func(t *testing.T) (store.Store, store.Store, R
 	t.Run("EraseRemovesItsNames", func(t *testing.T) { a, b, raw := open(t); testEraseRemovesNames(t, a, b, raw) })
 	t.Run("PurgeRemovesItsNames", func(t *testing.T) { a, b, raw := open(t); testPurgeRemovesNames(t, a, b, raw) })
 	t.Run("EraseWhileAnotherAppends", func(t *testing.T) { a, b, raw := open(t); testEraseWhileAppending(t, a, b, raw) })
+	t.Run("SweepsBesideEachOther", func(t *testing.T) { a, b, raw := open(t); testSweepsBesideEachOther(t, a, b, raw) })
+	t.Run("ErasureSweptByItself", func(t *testing.T) { a, _, raw := open(t); testErasureSweptByItself(t, a, raw) })
+}
+
+// testErasureSweptByItself: an erasure's user agent and page leave the
+// tables with no one calling the sweep, within store.SweepDelay and the
+// sweep's own time (the test binaries shorten the delay).
+func testErasureSweptByItself(t *testing.T, s store.Store, raw Raw) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	other := named("shop", 1, uuid.Nil, now, "Mozilla/5.0 stays", "https://shop.example/stays")
+	visitor := named("shop", 2, uuid.Nil, now, "Mozilla/5.0 (erase-me, unswept)", "https://shop.example/erase-me/unswept")
+	if err := s.AppendBatch(ctx, []*consent.Event{other, visitor}); err != nil {
+		t.Fatal(err)
+	}
+	// The sweep a store makes when it opens is over by now: the erasure's
+	// own must do it.
+	time.Sleep(2 * store.SweepDelay)
+	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", now); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(store.SweepDelay + 5*time.Second)
+	for {
+		agents, pages := names(t, raw)
+		if len(agents) == 1 && len(pages) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s after the erasure, with no sweep called, the tables still hold %q and %q", store.SweepDelay+5*time.Second, agents, pages)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	checkNames(t, raw, "after the background sweep", []string{other.Personal.UserAgent}, []string{other.Personal.Page})
+}
+
+// sweep runs s's sweep and fails the test when it fails; it returns how
+// many user agents and pages it deleted.
+func sweep(t *testing.T, s store.Store) int {
+	t.Helper()
+	n, err := s.SweepNames(context.Background())
+	if err != nil {
+		t.Fatalf("sweep: %v", err)
+	}
+	return n
 }
 
 // named is an event of site with its own user agent and page.
@@ -130,7 +174,14 @@ func testEraseRemovesNames(t *testing.T, a, b store.Store, raw Raw) {
 	if err != nil || n != 3 {
 		t.Fatalf("erased %d, err %v; want 3", n, err)
 	}
-	checkNames(t, raw, "after the erasure", []string{shared}, []string{sharedPage})
+	// The other instance sweeps: what the erasure recorded is in the
+	// database, not in the memory of the one that erased.
+	// (The store's own sweep in the background may come first.)
+	sweep(t, b)
+	checkNames(t, raw, "after the erasure and a sweep", []string{shared}, []string{sharedPage})
+	if n := sweep(t, a); n != 0 {
+		t.Errorf("a second sweep deleted %d, want 0", n)
+	}
 	if got, _ := a.Event(ctx, other.ID); got.Personal != other.Personal {
 		t.Errorf("another visitor's event reads %+v after the erasure, want %+v", got.Personal, other.Personal)
 	}
@@ -189,7 +240,8 @@ func testPurgeRemovesNames(t *testing.T, a, b store.Store, raw Raw) {
 	if p.Count != 12 {
 		t.Fatalf("purged %d events, want 12", p.Count)
 	}
-	checkNames(t, raw, "after the purge", []string{shared}, []string{page})
+	sweep(t, a)
+	checkNames(t, raw, "after the purge and a sweep", []string{shared}, []string{page})
 	if n, err := verify(t, b); err != nil || n != 1 {
 		t.Fatalf("after the purge the ledger verifies %d events, err %v", n, err)
 	}
@@ -207,12 +259,12 @@ func testPurgeRemovesNames(t *testing.T, a, b store.Store, raw Raw) {
 }
 
 // testEraseWhileAppending: one instance erases a visitor, the only one
-// whose events name a user agent and page, while the other appends a new
-// visitor's event with the same strings, their numbers in its cache. Either
-// the erasure sees the new event and keeps the strings, or the append sees
-// the removal and stores them again: the new event always reads back as it
-// was given, the ledger verifies, and every string a remaining event names
-// is in the tables.
+// whose events name a user agent and page, and sweeps, while the other
+// appends a new visitor's event with the same strings, their numbers in its
+// cache. Either the sweep sees the new event and keeps the strings, or the
+// append sees the removal and stores them again: the new event always reads
+// back as it was given, the ledger verifies, and every string a remaining
+// event names is in the tables.
 func testEraseWhileAppending(t *testing.T, a, b store.Store, raw Raw) {
 	ctx := context.Background()
 	const rounds = 30
@@ -229,6 +281,9 @@ func testEraseWhileAppending(t *testing.T, a, b store.Store, raw Raw) {
 		erased := make(chan error, 1)
 		go func() {
 			_, err := a.Erase(ctx, gone.ConsentID, "Art. 17", at)
+			if err == nil {
+				_, err = a.SweepNames(ctx)
+			}
 			erased <- err
 		}()
 		if err := b.AppendBatch(ctx, []*consent.Event{kept}); err != nil {
@@ -246,8 +301,86 @@ func testEraseWhileAppending(t *testing.T, a, b store.Store, raw Raw) {
 		}
 		agents, pages = append(agents, ua), append(pages, page)
 	}
+	sweep(t, b)
 	checkNames(t, raw, "after the rounds", agents, pages)
 	if n, err := verify(t, a); err != nil || n != 2*rounds {
+		t.Fatalf("the ledger verifies %d events, err %v", n, err)
+	}
+}
+
+// testSweepsBesideEachOther: both instances sweep at once, while one goes
+// on erasing and appending, some new events naming strings just erased.
+// Once all is done and swept, the tables hold exactly the strings the
+// remaining events name, and every event reads back as it was given.
+func testSweepsBesideEachOther(t *testing.T, a, b store.Store, raw Raw) {
+	ctx := context.Background()
+	const visitors = 40
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	var events []*consent.Event
+	for i := range visitors {
+		// Each string is named by two visitors (i and i^1).
+		e := named("shop", i, uuid.Nil, now.Add(time.Duration(i)*time.Millisecond),
+			fmt.Sprintf("Mozilla/5.0 sweep %d", i/2), fmt.Sprintf("https://shop.example/sweep/%d", i/2))
+		events = append(events, e)
+	}
+	if err := a.AppendBatch(ctx, events); err != nil {
+		t.Fatal(err)
+	}
+	stop := make(chan struct{})
+	swept := make(chan error, 2)
+	for _, s := range []store.Store{a, b} {
+		go func() {
+			for {
+				select {
+				case <-stop:
+					swept <- nil
+					return
+				default:
+				}
+				if _, err := s.SweepNames(ctx); err != nil {
+					swept <- err
+					return
+				}
+			}
+		}()
+	}
+	kept := map[uuid.UUID]*consent.Event{}
+	for i, e := range events {
+		if i%4 == 3 { // one of each pair of pairs stays
+			kept[e.ID] = e
+			continue
+		}
+		if _, err := a.Erase(ctx, e.ConsentID, "Art. 17", now); err != nil {
+			t.Fatal(err)
+		}
+		// A newcomer names a string just erased, on the other instance; the
+		// other strings only erased visitors named go.
+		if i%8 == 0 {
+			n := named("shop", 100+i, uuid.Nil, now.Add(time.Second+time.Duration(i)*time.Millisecond), e.Personal.UserAgent, e.Personal.Page)
+			appendReads(t, b, "a string just erased, beside sweeps", n)
+			kept[n.ID] = n
+		}
+	}
+	close(stop)
+	for range 2 {
+		if err := <-swept; err != nil {
+			t.Fatalf("sweep beside another: %v", err)
+		}
+	}
+	sweep(t, a)
+	var agents, pages []string
+	for _, e := range kept {
+		agents, pages = append(agents, e.Personal.UserAgent), append(pages, e.Personal.Page)
+		got, err := b.Event(ctx, e.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Personal != e.Personal {
+			t.Errorf("an event reads back %+v after the sweeps, want %+v", got.Personal, e.Personal)
+		}
+	}
+	checkNames(t, raw, "after the sweeps", slices.Compact(slices.Sorted(slices.Values(agents))), slices.Compact(slices.Sorted(slices.Values(pages))))
+	if n, err := verify(t, a); err != nil || n != visitors+visitors/8 {
 		t.Fatalf("the ledger verifies %d events, err %v", n, err)
 	}
 }
