@@ -63,24 +63,7 @@ func BannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string
 	if !ok {
 		frame = bodyFrames[consent.OptIn]
 	}
-	return t.TData(frame, map[string]any{"Purposes": purposeList(t, purposes), "More": strings.Join(more, "")})
-}
-
-// purposeList joins the purpose phrases as the language lists the parts of
-// one sentence, the last joined by its "and" (list_and): "A, B and C".
-// Thai separates them by a space, not a comma; Arabic joins each by و.
-func purposeList(t *i18n.Localizer, items []string) string {
-	if len(items) == 1 {
-		return items[0]
-	}
-	sep := t.ListSep()
-	switch t.Lang {
-	case "th":
-		sep = " "
-	case "ar":
-		sep = " و"
-	}
-	return t.TData("list_and", map[string]any{"Rest": strings.Join(items[:len(items)-1], sep), "Last": items[len(items)-1]})
+	return t.TData(frame, map[string]any{"Purposes": t.And(purposes), "More": strings.Join(more, "")})
 }
 
 // sentenceSep is what goes between two sentences: nothing after the full
@@ -93,26 +76,38 @@ func sentenceSep(lang string) string {
 	return " "
 }
 
-// GPCBinding is what the banner says where Global Privacy Control binds (an
-// opt-out or notice region with the signal on): which of the site's
-// categories the signal keeps off, by the names the site gives them, and how
-// to change that. The owner's own gpc_binding wins; "" when the signal
-// holds no category of the site off.
-func GPCBinding(t *i18n.Localizer, site *consent.Site) string {
+// gpcNames are the names the site gives the categories Global Privacy
+// Control keeps off, each quoted.
+func gpcNames(t *i18n.Localizer, site *consent.Site) []string {
 	var names []string
 	for _, c := range site.Categories {
 		if c.GPC && !c.Required {
-			names = append(names, CategoryName(t, c))
+			names = append(names, t.Quote(CategoryName(t, c)))
 		}
 	}
+	return names
+}
+
+// gpcNote is the note id naming the categories the signal keeps off, each
+// quoted and joined by the language's "and" ("“Marketing” and “Analytics”
+// cookies stay off"); the owner's own id wins; "" when the signal holds no
+// category of the site off, so there is nothing to say.
+func gpcNote(t *i18n.Localizer, site *consent.Site, id string) string {
+	names := gpcNames(t, site)
 	if len(names) == 0 {
 		return ""
 	}
-	if own, ok := t.Own("gpc_binding"); ok {
+	if own, ok := t.Own(id); ok {
 		return own
 	}
-	return t.TData("gpc_binding", map[string]any{"Category": t.List(names)})
+	return t.ND(id, len(names), map[string]any{"Categories": t.And(names)})
 }
+
+// GPCBinding is what the banner says where Global Privacy Control binds (an
+// opt-out or notice region with the signal on): which of the site's
+// categories the signal keeps off, by the names the site gives them, and how
+// to change that.
+func GPCBinding(t *i18n.Localizer, site *consent.Site) string { return gpcNote(t, site, "gpc_binding") }
 
 // Body is the banner's body for this visitor's mode (BannerBody).
 func (b Banner) Body() string { return BannerBody(b.T, b.Site, b.Mode) }

@@ -94,10 +94,12 @@ func TestBannerBodyInEveryLanguage(t *testing.T) {
 				t.Errorf("%s: %s reads as %s: %q", lang, m, other, body)
 			}
 			seen[body] = m
+			var purposes []string
 			for _, k := range []string{"purpose_preferences", "purpose_analytics", "purpose_marketing"} {
-				if !strings.Contains(body, loc.T(k)) {
-					t.Errorf("%s %s: %s (%q) is not in %q", lang, m, k, loc.T(k), body)
-				}
+				purposes = append(purposes, loc.T(k))
+			}
+			if !strings.Contains(body, loc.And(purposes)) {
+				t.Errorf("%s %s: the purposes, joined by the language's \"and\" (%q), are not in %q", lang, m, loc.And(purposes), body)
 			}
 			if ads := templates.BannerBody(loc, noAds, m); strings.Contains(ads, loc.T("purpose_marketing")) {
 				t.Errorf("%s %s, no marketing: %q", lang, m, ads)
@@ -123,7 +125,7 @@ func TestGPCBindingNamesTheSiteCategory(t *testing.T) {
 	for _, lang := range b.Languages() {
 		loc := b.For(lang)
 		name := templates.CategoryName(loc, consent.Category{Key: consent.Marketing})
-		if g := templates.GPCBinding(loc, bodySite(nil, consent.Necessary, consent.Marketing)); !strings.Contains(g, name) || strings.Contains(g, "{{") {
+		if g := templates.GPCBinding(loc, bodySite(nil, consent.Necessary, consent.Marketing)); !strings.Contains(g, loc.Quote(name)) || strings.Contains(g, "{{") {
 			t.Errorf("%s: %q does not name %q", lang, g, name)
 		}
 	}
@@ -133,6 +135,47 @@ func TestGPCBindingNamesTheSiteCategory(t *testing.T) {
 	}
 	if g := templates.GPCBinding(b.For("en"), bodySite(nil, consent.Necessary, consent.Analytics)); g != "" {
 		t.Errorf("no category the signal holds off: %q", g)
+	}
+}
+
+// gpcSite is a site whose own categories Global Privacy Control keeps off:
+// marketing renamed, and a custom one.
+func gpcSite(texts map[string]map[string]string) *consent.Site {
+	s := &consent.Site{ID: "shop", Name: "Shop", Revision: 1, Texts: texts, Categories: []consent.Category{
+		{Key: consent.Necessary, Required: true}, {Key: consent.Analytics},
+		{Key: consent.Marketing, GPC: true}, {Key: "resale", GPC: true},
+	}}
+	return s
+}
+
+// TestGPCBindingNamesEveryCategory: where the signal binds, the note names
+// every category it keeps off as the site calls it, each quoted and the
+// last joined by the language's "and", not all of them in one pair of
+// quotation marks ("“Advertising, Sale of data”").
+func TestGPCBindingNamesEveryCategory(t *testing.T) {
+	b := loadBundle(t)
+	en := gpcSite(map[string]map[string]string{"en": {"category_marketing": "Advertising", "category_resale": "Sale of data"}})
+	want := "Your browser’s Global Privacy Control signal is on, so “Advertising” and “Sale of data” cookies stay off. To choose otherwise, turn the signal off in your browser."
+	if got := templates.GPCBinding(b.For("en").With(en.Texts["en"]), en); got != want {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
+	// In every language, one name and two, each quoted, joined by the
+	// language's "and" (i18n.And), no template left over.
+	for _, lang := range b.Languages() {
+		texts := map[string]map[string]string{lang: {"category_marketing": "AdsName", "category_resale": "SaleName"}}
+		loc := b.For(lang).With(texts[lang])
+		for _, c := range []struct {
+			site  *consent.Site
+			names []string
+		}{{bodySite(texts, consent.Necessary, consent.Marketing), []string{"AdsName"}}, {gpcSite(texts), []string{"AdsName", "SaleName"}}} {
+			var quoted []string
+			for _, n := range c.names {
+				quoted = append(quoted, loc.Quote(n))
+			}
+			if g := templates.GPCBinding(loc, c.site); !strings.Contains(g, loc.And(quoted)) || strings.Contains(g, "{{") || strings.Contains(g, "no value") {
+				t.Errorf("%s: %q does not name %q", lang, g, loc.And(quoted))
+			}
+		}
 	}
 }
 
