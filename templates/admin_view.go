@@ -392,12 +392,16 @@ func (p Proof) ShownBody() string {
 	return p.Texts.Messages["banner_body"]
 }
 
-// ShownGPC is what the banner said of Global Privacy Control where the
-// signal bound this visitor (on, in an opt-out or notice region), when the
-// snapshot keeps it; "" otherwise.
+// ShownGPC is what the banner said of Global Privacy Control to this
+// visitor, when the snapshot keeps it: where the signal bound them (on, in
+// an opt-out or notice region), gpc_binding; where it was on and they still
+// decided (opt-in), banner_gpc; "" without the signal.
 func (p Proof) ShownGPC() string {
-	if !p.mode().GPCBinds(p.Event.GPC) {
-		return ""
+	switch {
+	case p.mode().GPCBinds(p.Event.GPC):
+		return p.Texts.Messages["gpc_binding"]
+	case p.Event.GPC:
+		return p.Texts.Messages["banner_gpc"]
 	}
-	return p.Texts.Messages["gpc_binding"]
+	return ""
 }

@@ -88,10 +88,11 @@ func gpcNames(t *i18n.Localizer, site *consent.Site) []string {
 	return names
 }
 
-// gpcNote is the note id naming the categories the signal keeps off, each
-// quoted and joined by the language's "and" ("“Marketing” and “Analytics”
-// cookies stay off"); the owner's own id wins; "" when the signal holds no
-// category of the site off, so there is nothing to say.
+// gpcNote is the note id (banner_gpc or gpc_binding) naming the categories
+// the signal keeps off, each quoted and joined by the language's "and"
+// ("“Marketing” and “Analytics” cookies stay off"); the owner's own id
+// wins; "" when the signal holds no category of the site off, so there is
+// nothing to say.
 func gpcNote(t *i18n.Localizer, site *consent.Site, id string) string {
 	names := gpcNames(t, site)
 	if len(names) == 0 {
@@ -109,11 +110,20 @@ func gpcNote(t *i18n.Localizer, site *consent.Site, id string) string {
 // to change that.
 func GPCBinding(t *i18n.Localizer, site *consent.Site) string { return gpcNote(t, site, "gpc_binding") }
 
+// GPCHonoured is what the banner says where the visitor sends Global
+// Privacy Control and still decides (an opt-in region): which of the site's
+// categories stay off unless they turn them on.
+func GPCHonoured(t *i18n.Localizer, site *consent.Site) string { return gpcNote(t, site, "banner_gpc") }
+
 // Body is the banner's body for this visitor's mode (BannerBody).
 func (b Banner) Body() string { return BannerBody(b.T, b.Site, b.Mode) }
 
 // GPCNote is what the banner says where the signal binds (GPCBinding).
 func (b Banner) GPCNote() string { return GPCBinding(b.T, b.Site) }
+
+// GPCHonouredNote is what the banner says where the signal is honoured but
+// does not bind (GPCHonoured).
+func (b Banner) GPCHonouredNote() string { return GPCHonoured(b.T, b.Site) }
 
 // DefaultText is what site shows for text key when its owner writes none
 // (defaults: the language's texts without the site's own): the site
@@ -125,6 +135,8 @@ func DefaultText(defaults *i18n.Localizer, site *consent.Site, key string) strin
 		return BannerBody(defaults, site, consent.OptIn)
 	case "gpc_binding":
 		return GPCBinding(defaults, site)
+	case "banner_gpc":
+		return GPCHonoured(defaults, site)
 	}
 	return defaults.T(key)
 }

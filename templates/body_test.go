@@ -179,6 +179,49 @@ func TestGPCBindingNamesEveryCategory(t *testing.T) {
 	}
 }
 
+// TestGPCHonouredNamesTheSiteCategories: where the visitor sends the
+// signal and still decides (opt-in), the note said "marketing cookies stay
+// off" whatever the site calls that category, and on a site without it.
+// It names every category the signal keeps off as the site calls it, as the
+// binding note does, and reads otherwise than that note in every language;
+// the owner's own words win; a site whose categories the signal holds none
+// of has nothing to say.
+func TestGPCHonouredNamesTheSiteCategories(t *testing.T) {
+	b := loadBundle(t)
+	en := gpcSite(map[string]map[string]string{"en": {"category_marketing": "Advertising", "category_resale": "Sale of data"}})
+	for _, c := range []struct{ got, want string }{
+		{templates.GPCHonoured(b.For("en").With(en.Texts["en"]), en), "Your browser’s Global Privacy Control signal was honoured: “Advertising” and “Sale of data” cookies stay off unless you turn them on yourself."},
+		{templates.GPCHonoured(b.For("en").With(map[string]string{"category_marketing": "Advertising"}), bodySite(nil, consent.Necessary, consent.Marketing)),
+			"Your browser’s Global Privacy Control signal was honoured: “Advertising” cookies stay off unless you turn them on yourself."},
+		{templates.GPCHonoured(b.For("en").With(map[string]string{"banner_gpc": "Signal seen."}), en), "Signal seen."},
+		{templates.GPCHonoured(b.For("en"), bodySite(nil, consent.Necessary, consent.Analytics)), ""},
+	} {
+		if c.got != c.want {
+			t.Errorf("got  %q\nwant %q", c.got, c.want)
+		}
+	}
+	for _, lang := range b.Languages() {
+		texts := map[string]map[string]string{lang: {"category_marketing": "AdsName", "category_resale": "SaleName"}}
+		loc := b.For(lang).With(texts[lang])
+		one := bodySite(texts, consent.Necessary, consent.Marketing)
+		for _, c := range []struct {
+			site  *consent.Site
+			names []string
+		}{{one, []string{"AdsName"}}, {gpcSite(texts), []string{"AdsName", "SaleName"}}} {
+			var quoted []string
+			for _, n := range c.names {
+				quoted = append(quoted, loc.Quote(n))
+			}
+			if g := templates.GPCHonoured(loc, c.site); !strings.Contains(g, loc.And(quoted)) || strings.Contains(g, "{{") || strings.Contains(g, "no value") {
+				t.Errorf("%s: %q does not name %q", lang, g, loc.And(quoted))
+			}
+		}
+		if templates.GPCHonoured(loc, one) == templates.GPCBinding(loc, one) {
+			t.Errorf("%s: the opt-in note reads as the binding one", lang)
+		}
+	}
+}
+
 // TestSnapshotKeepsWhatEachModeShowed: the texts snapshot, the proof of
 // what was shown, holds the GPC note and the body of each mode, by the
 // names consent.BodyKey gives them; an owner's own body, the same in every
@@ -193,8 +236,10 @@ func TestSnapshotKeepsWhatEachModeShowed(t *testing.T) {
 			t.Errorf("%s: the snapshot keeps %q, the banner shows %q", m, got, want)
 		}
 	}
-	if got := texts.Messages["gpc_binding"]; !strings.Contains(got, "“Advertising”") {
-		t.Errorf("gpc_binding: %q", got)
+	for _, id := range []string{"gpc_binding", "banner_gpc"} {
+		if got := texts.Messages[id]; !strings.Contains(got, "“Advertising”") {
+			t.Errorf("%s: %q", id, got)
+		}
 	}
 	site.Texts["en"]["banner_body"] = "Our own words."
 	texts = snapshotTexts(t, shown.Snapshot(b, site, "en"))

@@ -108,7 +108,8 @@ func TestProofRuleInOnePairOfParentheses(t *testing.T) {
 // banner's body as the visitor read it, their region's: an opt-out
 // visitor's "Unless you say no", not the opt-in "With your permission" every
 // proof showed; and, where Global Privacy Control bound them, the note that
-// said so, naming the site's category.
+// said so, naming the site's category; where it was on and the visitor still
+// decided (opt-in), the note that said it was honoured, naming it too.
 func TestProofShowsTheBodyOfTheVisitorsMode(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
@@ -130,7 +131,7 @@ func TestProofShowsTheBodyOfTheVisitorsMode(t *testing.T) {
 	c.login("dpo@shop.example")
 	card := regexp.MustCompile(`(?s)<p data-testid="texts-body">([^<]*)</p>(?:\s*<p data-testid="texts-gpc">([^<]*)</p>)?`)
 	for rule, want := range map[string][2]string{
-		"opt-in (FR)":  {"With your permission we would also like", ""},
+		"opt-in (FR)":  {"With your permission we would also like", "was honoured: “Marketing” cookies stay off unless you turn them on yourself."},
 		"opt-out (US)": {"Unless you say no, we also use cookies", "so “Marketing” cookies stay off"},
 		"notice (CA)":  {"unless you turn them off.", "so “Marketing” cookies stay off"},
 	} {

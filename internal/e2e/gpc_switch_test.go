@@ -16,7 +16,7 @@ import (
 const (
 	// gpcBinding and gpcHonoured are gpc_binding and banner_gpc in English.
 	gpcBinding  = "Your browser’s Global Privacy Control signal is on, so “Marketing” cookies stay off. To choose otherwise, turn the signal off in your browser."
-	gpcHonoured = "Your browser’s Global Privacy Control signal was honoured: marketing cookies stay off unless you turn them on yourself."
+	gpcHonoured = "Your browser’s Global Privacy Control signal was honoured: “Marketing” cookies stay off unless you turn them on yourself."
 )
 
 // TestGPCKeepsMarketingSwitchOff: where Global Privacy Control is a binding

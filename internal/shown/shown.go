@@ -22,10 +22,16 @@ func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot 
 		switch id {
 		case "banner_body":
 			rec.Messages[id] = templates.BannerBody(loc, site, consent.OptIn)
-		case "gpc_binding":
-			// Shown where the signal binds; a site whose categories it
-			// holds none of never shows it.
-			if g := templates.GPCBinding(loc, site); g != "" {
+		case "gpc_binding", "banner_gpc":
+			// Shown where the signal binds (gpc_binding) or is honoured
+			// where the visitor decides (banner_gpc), naming the site's
+			// categories it keeps off; a site whose categories it holds
+			// none of shows neither.
+			g := templates.GPCBinding(loc, site)
+			if id == "banner_gpc" {
+				g = templates.GPCHonoured(loc, site)
+			}
+			if g != "" {
 				rec.Messages[id] = g
 			}
 		default:
