@@ -31,13 +31,14 @@ var bodyFrames = map[consent.Mode]string{
 // composed from the mode's frame and the purposes of the categories the
 // site has. A built-in category says what it is for in a phrase of the
 // body's sentence; a custom category, which has no phrase, is said by its
-// own name and description after it. A site with only required categories
+// own name and description after it, or, without a description, by its
+// name in that sentence (purpose_categories). A site with only required categories
 // says it uses only what it needs.
 func BannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string {
 	if own, ok := t.Own("banner_body"); ok {
 		return own
 	}
-	var purposes, more []string
+	var purposes, more, unnamed []string
 	custom := false
 	for _, c := range site.Categories {
 		switch {
@@ -48,15 +49,22 @@ func BannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string
 			custom = true
 			if d := strings.TrimSpace(CategoryDescription(t, c)); d != "" {
 				more = append(more, sentenceSep(t.Lang)+CategoryName(t, c)+t.Colon()+d)
+			} else {
+				unnamed = append(unnamed, t.Quote(CategoryName(t, c)))
 			}
 		}
+	}
+	if len(unnamed) > 0 {
+		// Said by their names, in the sentence that says what the
+		// cookies are for, as this mode says it.
+		purposes = append(purposes, t.ND("purpose_categories", len(unnamed), map[string]any{"Categories": t.And(unnamed)}))
 	}
 	switch {
 	case len(purposes) == 0 && !custom:
 		return t.T("banner_body_none")
 	case len(purposes) == 0:
-		// Only custom categories: the sentence names them by where they
-		// are described.
+		// Only custom categories, each with a description: the sentence
+		// names them by where they are described.
 		purposes = []string{t.T("purpose_other")}
 	}
 	frame, ok := bodyFrames[mode]

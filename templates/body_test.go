@@ -43,6 +43,9 @@ func TestBannerBodyPerModeAndCategories(t *testing.T) {
 	en := b.For("en")
 	all := []string{consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing}
 	social := map[string]map[string]string{"en": {"category_social": "Social media", "category_social_desc": "Let you share pages on social networks."}}
+	chat := map[string]map[string]string{"en": {"category_chat": "Live chat"}}
+	chat2 := map[string]map[string]string{"en": {"category_chat": "Live chat", "category_maps": "Maps"}}
+	both := map[string]map[string]string{"en": {"category_social": "Social media", "category_social_desc": "Let you share pages on social networks.", "category_chat": "Live chat"}}
 	for _, c := range []struct {
 		name string
 		site *consent.Site
@@ -56,7 +59,11 @@ func TestBannerBodyPerModeAndCategories(t *testing.T) {
 		{"analytics only, opt-out", bodySite(nil, consent.Necessary, consent.Analytics), consent.OptOut, "We use cookies that this site needs to work. Unless you say no, we also use cookies to measure how the site is used. You can reject all or choose, and change your mind at any time under “Cookie settings”."},
 		{"a custom category, opt-in", bodySite(social, consent.Necessary, consent.Analytics, "social"), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to measure how the site is used. Social media: Let you share pages on social networks. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
 		{"custom only, notice", bodySite(social, consent.Necessary, "social"), consent.Notice, "We use cookies that this site needs to work. We also use cookies to serve other purposes, unless you turn them off. Social media: Let you share pages on social networks. You can reject all or choose, now or at any time under “Cookie settings”."},
-		{"custom without a description", bodySite(nil, consent.Necessary, "chat"), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to serve other purposes. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"custom without a description", bodySite(chat, consent.Necessary, "chat"), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to serve the purposes of the category “Live chat”. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"custom without a description beside built-in ones, opt-in", bodySite(chat, consent.Necessary, consent.Analytics, "chat", consent.Marketing), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to measure how the site is used, show you relevant ads and serve the purposes of the category “Live chat”. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"custom without a description beside built-in ones, opt-out", bodySite(chat, consent.Necessary, consent.Analytics, "chat"), consent.OptOut, "We use cookies that this site needs to work. Unless you say no, we also use cookies to measure how the site is used and serve the purposes of the category “Live chat”. You can reject all or choose, and change your mind at any time under “Cookie settings”."},
+		{"two customs without a description, notice", bodySite(chat2, consent.Necessary, consent.Preferences, "chat", "maps"), consent.Notice, "We use cookies that this site needs to work. We also use cookies to remember your preferences and serve the purposes of the categories “Live chat” and “Maps”, unless you turn them off. You can reject all or choose, now or at any time under “Cookie settings”."},
+		{"customs with and without a description", bodySite(both, consent.Necessary, "social", "chat"), consent.OptIn, "We use cookies that this site needs to work. With your permission we would also like to use cookies to serve the purposes of the category “Live chat”. Social media: Let you share pages on social networks. You can accept all, reject all or choose, and change your mind at any time under “Cookie settings”."},
 		{"necessary only", bodySite(nil, consent.Necessary), consent.OptOut, "We use only the cookies that this site needs to work. You can see them under “Cookie settings”."},
 	} {
 		loc := en.With(c.site.Texts["en"])
@@ -77,7 +84,8 @@ func TestBannerBodyPerModeAndCategories(t *testing.T) {
 // TestBannerBodyInEveryLanguage: in every visitor language each mode reads
 // its own body, composed without a template left over, the purposes of the
 // site's categories in it (marketing's gone when the site has none), and a
-// custom category's description after them.
+// custom category's description after them, and one without a
+// description by its name.
 func TestBannerBodyInEveryLanguage(t *testing.T) {
 	b := loadBundle(t)
 	all := bodySite(nil, consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing)
@@ -107,6 +115,14 @@ func TestBannerBodyInEveryLanguage(t *testing.T) {
 			custom := bodySite(map[string]map[string]string{lang: {"category_x": "XName", "category_x_desc": "XDesc"}}, consent.Necessary, consent.Analytics, "x")
 			if got := templates.BannerBody(loc.With(custom.Texts[lang]), custom, m); !strings.Contains(got, "XName"+loc.Colon()+"XDesc") {
 				t.Errorf("%s %s: the custom category's description is not in %q", lang, m, got)
+			}
+			// A custom category without a description is named, quoted,
+			// beside built-in ones and alone.
+			for _, keys := range [][]string{{consent.Necessary, consent.Analytics, "y"}, {consent.Necessary, "y"}} {
+				bare := bodySite(map[string]map[string]string{lang: {"category_y": "YName"}}, keys...)
+				if got := templates.BannerBody(loc.With(bare.Texts[lang]), bare, m); !strings.Contains(got, loc.Quote("YName")) || strings.Contains(got, "{{") {
+					t.Errorf("%s %s: the custom category without a description is not named in %q", lang, m, got)
+				}
 			}
 		}
 	}
