@@ -13,17 +13,19 @@ import (
 // preferences".
 var purposeKeys = []string{consent.Preferences, consent.Analytics, consent.Marketing}
 
-// bodyFrames are the banner's body in each mode, with {{.Purposes}} (what
-// the optional categories are for) and {{.More}} (a custom category's own
-// description, after the sentence that names the purposes). In an opt-in
+// bodyFrames are the message IDs of the frame of the banner's body in each
+// mode, with {{.Purposes}} (what the optional categories are for) and
+// {{.More}} (a custom category's own description, after the sentence that
+// names the purposes): frame_*, not banner_body_*, which name the body as
+// shown (an owner's own text, a snapshot's message). In an opt-in
 // region nothing runs before the visitor's permission; in an opt-out or a
 // notice region everything but what Global Privacy Control holds off runs
 // from the start (consent.Site.Defaults), and the body must not say it
 // waits for permission.
 var bodyFrames = map[consent.Mode]string{
-	consent.OptIn:  "banner_body_opt_in",
-	consent.OptOut: "banner_body_opt_out",
-	consent.Notice: "banner_body_notice",
+	consent.OptIn:  "frame_opt_in",
+	consent.OptOut: "frame_opt_out",
+	consent.Notice: "frame_notice",
 }
 
 // BannerBody is the banner's body text for site in mode, in t's language:

@@ -272,3 +272,16 @@ func snapshotTexts(t *testing.T, s consent.Snapshot) consent.Texts {
 	}
 	return out
 }
+
+// TestFramesAreNotSnapshotKeys: the frames the body is composed from have
+// message IDs of their own (frame_*), not the names a texts snapshot keeps
+// each mode's composed body under (consent.BodyKey): banner_body_opt_out
+// named both the frame with {{.Purposes}} in it and the opt-out body shown.
+func TestFramesAreNotSnapshotKeys(t *testing.T) {
+	en := loadBundle(t).For("en")
+	for _, m := range []consent.Mode{consent.OptIn, consent.OptOut, consent.Notice} {
+		if k := consent.BodyKey(m); en.T(k) != k {
+			t.Errorf("%s: %s is a locale message too: %q", m, k, en.T(k))
+		}
+	}
+}
