@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"net/url"
 	"slices"
+	"time"
 
 	"github.com/consentry/consentry/internal/store"
 )
@@ -84,19 +87,52 @@ func jsonIDs(ids []int64) (string, error) {
 
 // SweepNames deletes the user agents and pages that erasures and purges
 // left named by no event, and returns how many (store.Sweep): one pass over
-// the events through the read pool, then one short write. One sweep of this
+// the events through the read pool, then short writes. One sweep of this
 // process runs at a time; one of another process beside it (a `consentry
-// purge`) is safe, only wasted.
+// purge`) is safe, only wasted. When there was anything to sweep it then
+// empties the write-ahead log (clearLog).
 func (s *Store) SweepNames(ctx context.Context) (int, error) {
 	s.sweepMu.Lock()
 	defer s.sweepMu.Unlock()
-	return store.Sweep(ctx, liteSweep{s})
+	l := &liteSweep{s: s}
+	n, err := store.Sweep(ctx, l)
+	if err == nil && l.found {
+		err = s.clearLog(ctx)
+	}
+	return n, err
 }
 
-// liteSweep is store.NameSweep on a SQLite file.
-type liteSweep struct{ s *Store }
+// clearLog copies the write-ahead log into the file and truncates it
+// (wal_checkpoint(TRUNCATE)). Until then the file keeps the pages as they
+// were before the erasure and the sweep overwrote what they deleted with
+// zeros, and the log keeps older copies of pages, an erased visitor's
+// address, user agent and page among them, until later writes reuse its
+// space. The checkpoint holds SQLite's write lock while it waits for
+// readers still on an older snapshot, so it runs on a connection of its
+// own that waits at most logWait: an append waits no longer than that and
+// the copy, and behind a long read (an export) it gives up, leaving the
+// log to the next sweep and to later writes.
+func (s *Store) clearLog(ctx context.Context) error {
+	db, err := sql.Open("sqlite", "file:"+url.PathEscape(s.path)+fmt.Sprintf("?_pragma=busy_timeout(%d)", logWait.Milliseconds()))
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	var busy, frames, copied int
+	return db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &frames, &copied)
+}
 
-func (l liteSweep) Pending(ctx context.Context, limit int) ([]store.Candidate, error) {
+// logWait is how long clearLog waits for readers.
+const logWait = 100 * time.Millisecond
+
+// liteSweep is store.NameSweep on a SQLite file; found is set once it read
+// any candidate.
+type liteSweep struct {
+	s     *Store
+	found bool
+}
+
+func (l *liteSweep) Pending(ctx context.Context, limit int) ([]store.Candidate, error) {
 	r, err := l.s.r.QueryContext(ctx, "SELECT id, kind = ?, name_id FROM names_pending ORDER BY id LIMIT ?", kindPage, limit)
 	if err != nil {
 		return nil, err
@@ -110,10 +146,11 @@ func (l liteSweep) Pending(ctx context.Context, limit int) ([]store.Candidate, e
 		}
 		out = append(out, c)
 	}
+	l.found = l.found || len(out) > 0
 	return out, r.Err()
 }
 
-func (l liteSweep) Head(ctx context.Context) (int64, error) {
+func (l *liteSweep) Head(ctx context.Context) (int64, error) {
 	var seq int64
 	err := l.s.r.QueryRowContext(ctx, "SELECT seq FROM ledger_head WHERE id = 1").Scan(&seq)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -122,7 +159,7 @@ func (l liteSweep) Head(ctx context.Context) (int64, error) {
 	return seq, err
 }
 
-func (l liteSweep) Named(ctx context.Context, after, upto int64, agents, pages []int64) ([]int64, []int64, error) {
+func (l *liteSweep) Named(ctx context.Context, after, upto int64, agents, pages []int64) ([]int64, []int64, error) {
 	return named(ctx, l.s.r.QueryRowContext, after, upto, agents, pages)
 }
 
@@ -154,7 +191,7 @@ func named(ctx context.Context, query func(context.Context, string, ...any) *sql
 
 // Remove holds SQLite's write lock (BEGIN IMMEDIATE) from before it reads
 // the events after mark until it commits, so no batch commits between.
-func (l liteSweep) Remove(ctx context.Context, mark int64, rows, agents, pages []int64) (int, error) {
+func (l *liteSweep) Remove(ctx context.Context, mark int64, rows, agents, pages []int64) (int, error) {
 	tx, err := l.s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, err

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -267,6 +269,53 @@ func TestLeftoverNamesSweptAtStart(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("reopened, the file still holds agents %q", got)
 		}
+	}
+}
+
+// After an erasure's sweep an erased visitor's address, user agent and
+// page are in neither the database file nor its write-ahead log, with the
+// server still running: the sweep empties the log, where older copies of
+// the pages holding them stayed.
+func TestErasedBytesLeaveTheLog(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "c.db")
+	s, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var batch []*consent.Event
+	for i := range 500 {
+		batch = append(batch, storetest.Event("shop", i))
+	}
+	visitor := storetest.Event("shop", 500)
+	visitor.Personal = consent.Personal{IP: "198.51.78.0", UserAgent: "Mozilla/5.0 (erase-me) Gecko/78", Page: "https://shop.example/erase-me/78"}
+	if err := s.AppendBatch(ctx, append(batch, visitor)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SweepNames(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			t.Fatal(err)
+		}
+		for _, v := range []string{visitor.Personal.IP, visitor.Personal.UserAgent, visitor.Personal.Page} {
+			if bytes.Contains(b, []byte(v)) {
+				t.Errorf("%q is still in %s after its erasure and the sweep", v, filepath.Base(f))
+			}
+		}
+	}
+	// The store goes on writing.
+	if err := s.AppendBatch(ctx, []*consent.Event{storetest.Event("shop", 501)}); err != nil {
+		t.Fatal(err)
 	}
 }
 
