@@ -175,3 +175,27 @@ func TestConsoleCardsSpacedByTheirPadding(t *testing.T) {
 		}
 	}
 }
+
+// TestEraseConfirmTargetsApart: asked to confirm an erasure, "Yes, erase
+// these fields" and "Cancel, keep everything" stand apart, the link as
+// tall as a target to touch, in English and in Arabic: the button that
+// cannot be undone and the way out touched (3.9 px), the link 20 px high.
+func TestEraseConfirmTargetsApart(t *testing.T) {
+	b := start(t)
+	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
+	b.signIn("/admin/consents/" + visitor.ConsentID)
+	for _, lang := range []string{"en", "ar"} {
+		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		b.open("/admin/consents/" + visitor.ConsentID)
+		b.typeInto(`form[data-testid="erase"] #reason`, "DSR-2026-0042")
+		b.clickTo("Erase", `document.querySelector('form[data-testid="erase"] button[type="submit"]')`)
+		if n := eval[int](b, `document.querySelectorAll('form[data-testid="erase-confirm"] :is(a, button)').length`); n != 2 {
+			t.Fatalf("%s: the confirmation has %d links and buttons, want Yes and Cancel", lang, n)
+		}
+		if out := b.crowded(`form[data-testid="erase-confirm"]`); len(out) > 0 {
+			t.Errorf("%s: %s", lang, strings.Join(out, "; "))
+		}
+		b.shotIfAsked("erase-confirm-" + lang + ".png")
+	}
+}
