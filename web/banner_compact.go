@@ -77,7 +77,7 @@ func compactOf(st bannerState) compactState {
 		out.Cookies[k.Category] = append(out.Cookies[k.Category], k.Name)
 	}
 	for _, sv := range st.Services {
-		out.Services = append(out.Services, compactService{Name: sv.Name, Category: sv.Category, Hosts: sv.Hosts, Cookies: sv.Cookies})
+		out.Services = append(out.Services, compactService(sv))
 	}
 	for k, v := range st.Texts {
 		if short, ok := compactTexts[k]; ok {
