@@ -217,7 +217,8 @@
       if (a.getAttribute("data-action") === "once") { f.cyOnce = 1; return unblock(f); }
       cats[cat] = true;
       if (state) state.granted.forEach(function (c) { cats[c] = true; });
-      decide("custom", cats, "banner").catch(function () { /* shown on the banner */ });
+      // Recorded as a decision on the placeholder, whose texts the proof shows.
+      decide("custom", cats, "placeholder").catch(function () { /* shown on the banner */ });
     });
     f.hidden = true;
     f.parentNode.insertBefore(p, f);

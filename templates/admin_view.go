@@ -370,7 +370,7 @@ func actionLabels(a Admin) []option {
 // sourceLabels are the log filter's sources, in words.
 func sourceLabels(a Admin) []option {
 	var out []option
-	for _, s := range []consent.Source{consent.SourceBanner, consent.SourcePreferences, consent.SourceNoJS, consent.SourceAPI, consent.SourceGPC} {
+	for _, s := range consent.Sources {
 		out = append(out, option{string(s), SourceWords(a.T, s)})
 	}
 	return out
@@ -391,6 +391,11 @@ func (p Proof) ShownBody() string {
 	}
 	return p.Texts.Messages["banner_body"]
 }
+
+// FromPlaceholder reports whether the decision was made on a blocked
+// embed's placeholder ("Allow CATEGORY"), whose texts, not the banner's,
+// are what the visitor read.
+func (p Proof) FromPlaceholder() bool { return p.Event.Source == consent.SourcePlaceholder }
 
 // ShownGPC is what the banner said of Global Privacy Control to this
 // visitor, when the snapshot keeps it: where the signal bound them (on, in

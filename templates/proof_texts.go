@@ -14,9 +14,10 @@ type shownText struct{ Label, Text string }
 // shownTexts are every text of the snapshot a visitor was shown, each
 // named as the site editor labels it, in the console's language ("“Accept
 // all” button", not banner_accept), in the editor's order (the opt-out and
-// notice regions' bodies after the opt-in one's), then those the
-// editor does not offer by key; a text this build has no label for (one an
-// older Consentry showed) keeps its key.
+// notice regions' bodies after the opt-in one's), then those the editor
+// does not offer by key, then a blocked embed's placeholder's; a text
+// this build has no label for (one an older Consentry showed) keeps its
+// key.
 func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
 	// The body of an opt-out and a notice region follow the opt-in one.
 	modal := []string{consent.BodyKey(consent.OptOut), consent.BodyKey(consent.Notice)}
@@ -34,7 +35,13 @@ func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
 		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(texts.Messages)) {
-		if !slices.Contains(consent.TextKeys, k) && !slices.Contains(modal, k) {
+		if !slices.Contains(consent.TextKeys, k) && !slices.Contains(modal, k) && !slices.Contains(PlaceholderKeys, k) {
+			keys = append(keys, k)
+		}
+	}
+	// Last, a blocked embed's placeholder, as it reads top to bottom.
+	for _, k := range PlaceholderKeys {
+		if _, ok := texts.Messages[k]; ok {
 			keys = append(keys, k)
 		}
 	}

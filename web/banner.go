@@ -87,10 +87,8 @@ type bannerService struct {
 // allow it: "gpc_<category>" says so as the banner does, and the snippet
 // shows it instead of "blocked until you allow" and its Allow button.
 func placeholders(loc *i18n.Localizer, b templates.Banner) map[string]string {
-	out := map[string]string{"sep": loc.ListSep(), "save_failed": loc.T("banner_save_failed"), "load_failed": loc.T("prefs_load_failed")}
-	for _, id := range []string{"ph_blocked", "ph_cookies", "ph_once", "ph_allow"} {
-		out[id] = loc.TData(id, map[string]any{"Service": "{service}", "Category": "{category}", "Cookies": "{cookies}"})
-	}
+	out := templates.PlaceholderTexts(loc)
+	out["sep"], out["save_failed"], out["load_failed"] = loc.ListSep(), loc.T("banner_save_failed"), loc.T("prefs_load_failed")
 	for _, c := range b.Site.Categories {
 		if b.GPCLocks(c) {
 			out["gpc_"+c.Key] = templates.GPCBinding(loc, b.Site)

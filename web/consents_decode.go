@@ -159,6 +159,8 @@ func intern(v []byte) string {
 		return string(consent.SourceBanner)
 	case "preferences":
 		return string(consent.SourcePreferences)
+	case "placeholder":
+		return string(consent.SourcePlaceholder)
 	case "api":
 		return string(consent.SourceAPI)
 	case "necessary":

@@ -27,13 +27,17 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 	for _, m := range regexp.MustCompile(`<dt lang="de" dir="ltr">([^<]*)</dt><dd>([^<]*)</dd>`).FindAllStringSubmatch(page, -1) {
 		got = append(got, [2]string{html.UnescapeString(m[1]), html.UnescapeString(m[2])})
 	}
-	if len(got) != 18 {
-		t.Fatalf("%d texts named in the console's language, want the 18 the snapshot holds: %q", len(got), got)
+	if len(got) != 22 {
+		t.Fatalf("%d texts named in the console's language, want the 22 the snapshot holds: %q", len(got), got)
 	}
 	for i, want := range map[int][2]string{
 		0:  {"Überschrift des Banners", "Votre vie privée nous importe"},
 		4:  {"Schaltfläche „Alle akzeptieren“", "Tout accepter"},
 		17: {"Hinweis „Immer aktiv“", "Toujours activés"},
+		18: {"Platzhalter: Inhalt blockiert", "Ce contenu de {service} est bloqué tant que vous n’autorisez pas les cookies «\u202f{category}\u202f»."},
+		19: {"Platzhalter: Cookies, die der Dienst setzen kann", "Il peut déposer ces cookies\u202f: {cookies}."},
+		20: {"Platzhalter: Schaltfläche zum einmaligen Laden", "Charger cette fois"},
+		21: {"Platzhalter: Schaltfläche zum Erlauben der Kategorie", "Autoriser «\u202f{category}\u202f»"},
 	} {
 		if got[i] != want {
 			t.Errorf("text %d is %q, want %q", i, got[i], want)

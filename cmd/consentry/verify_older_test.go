@@ -28,8 +28,8 @@ var olderSnapshot = consent.NewSnapshot(consent.Texts{Site: "shop", Revision: 1,
 // TestVerifyOlderSnapshotsBesideNewOnes: snapshots stored before the GPC
 // note was part of what was shown keep their bodies and hashes, and verify
 // passes over a ledger whose events name older and newer snapshots alike;
-// the newer ones hold the GPC note and each mode's body under the hash, so
-// an edit of the note is found.
+// the newer ones hold the GPC note, each mode's body and a blocked embed's
+// placeholder under the hash, so an edit of the note is found.
 func TestVerifyOlderSnapshotsBesideNewOnes(t *testing.T) {
 	ctx := context.Background()
 	b, err := i18n.Load()
@@ -39,7 +39,7 @@ func TestVerifyOlderSnapshotsBesideNewOnes(t *testing.T) {
 	site := &consent.Site{ID: "shop", Name: "Shop", Revision: 2, Categories: []consent.Category{
 		{Key: consent.Necessary, Required: true}, {Key: consent.Analytics}, {Key: consent.Marketing, GPC: true}}}
 	newer := shown.Snapshot(b, site, "en")
-	for _, k := range []string{"gpc_binding", "banner_body_opt_out", "banner_body_notice"} {
+	for _, k := range []string{"gpc_binding", "banner_body_opt_out", "banner_body_notice", "ph_blocked", "ph_cookies", "ph_once", "ph_allow"} {
 		if !bytes.Contains(newer.Body, []byte(`"`+k+`"`)) {
 			t.Fatalf("a snapshot published now has no %s: %s", k, newer.Body)
 		}

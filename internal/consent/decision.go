@@ -28,7 +28,15 @@ const (
 	SourceNoJS        Source = "nojs"
 	SourceAPI         Source = "api"
 	SourceGPC         Source = "gpc"
+	// SourcePlaceholder is the "Allow CATEGORY" of a blocked embed's
+	// placeholder: a decision made on the placeholder's texts, not the
+	// banner's, which its proof shows (the snapshot keeps them).
+	SourcePlaceholder Source = "placeholder"
 )
+
+// Sources are the sources a record can name, in the order the console
+// offers them as a filter.
+var Sources = []Source{SourceBanner, SourcePreferences, SourcePlaceholder, SourceNoJS, SourceAPI, SourceGPC}
 
 // Request is a visitor's decision as submitted, before validation.
 type Request struct {
@@ -77,7 +85,7 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 	switch d.Source {
 	case "":
 		d.Source = SourceAPI
-	case SourceBanner, SourcePreferences, SourceAPI, SourceNoJS:
+	case SourceBanner, SourcePreferences, SourceAPI, SourceNoJS, SourcePlaceholder:
 	case SourceGPC:
 		if !d.GPC || (r.Action != AcceptAll && r.Action != Custom) {
 			return d, FieldError(EUnprocessed, "source", "source gpc records the opt-out of a Global Privacy Control signal: it needs the signal and accept_all or custom")

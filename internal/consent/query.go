@@ -31,10 +31,7 @@ type LogQuery struct {
 // shared and bookmarked.
 var QueryKeys = []string{"site", "from", "to", "action", "granted", "denied", "source", "country", "lang", "gpc", "before"}
 
-var (
-	actions = []Action{AcceptAll, RejectAll, Custom, Withdraw}
-	sources = []Source{SourceBanner, SourcePreferences, SourceNoJS, SourceAPI, SourceGPC}
-)
+var actions = []Action{AcceptAll, RejectAll, Custom, Withdraw}
 
 // ParseLogQuery reads a LogQuery from URL parameters. Dates are YYYY-MM-DD
 // in loc; "to" includes its whole day. Unknown parameters and malformed
@@ -82,7 +79,7 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 	if q.Action = Action(v.Get("action")); q.Action != "" && !slices.Contains(actions, q.Action) {
 		return q, FieldError(EInvalid, "action", "%q is not an action", q.Action).Say("e_not_an_action", value(string(q.Action)))
 	}
-	if q.Source = Source(v.Get("source")); q.Source != "" && !slices.Contains(sources, q.Source) {
+	if q.Source = Source(v.Get("source")); q.Source != "" && !slices.Contains(Sources, q.Source) {
 		return q, FieldError(EInvalid, "source", "%q is not a source", q.Source).Say("e_not_a_source", value(string(q.Source)))
 	}
 	for _, k := range []string{"granted", "denied"} {

@@ -45,6 +45,11 @@ func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot 
 			rec.Messages[consent.BodyKey(m)] = b
 		}
 	}
+	// A blocked embed's placeholder, whose "Allow CATEGORY" is a decision
+	// of its own (source placeholder): its texts as the snippet gets them.
+	for k, v := range templates.PlaceholderTexts(loc) {
+		rec.Messages[k] = v
+	}
 	// What changed is shown to visitors asked again; the internal change
 	// note never is, so it is no part of what they saw.
 	if w := site.WhatChanged[lang]; w != "" {
