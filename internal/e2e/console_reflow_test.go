@@ -104,3 +104,29 @@ func TestConsoleHeaderOnAPhone(t *testing.T) {
 		}
 	}
 }
+
+// TestCardsOpenWithoutABlankLine: a card's padding is its only space at
+// its top. A form card begins with its hidden fields (the CSRF token, the
+// request it is for), so its first text kept its own top margin: the
+// erase form opened with a blank line, and so did every card whose first
+// visible part is a paragraph (16 px more than its padding).
+func TestCardsOpenWithoutABlankLine(t *testing.T) {
+	b := start(t)
+	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
+	b.signIn("/admin/consents/" + visitor.ConsentID)
+	for _, p := range []string{"/admin/consents/" + visitor.ConsentID, "/admin/requests", "/admin/users", "/admin/account", "/admin/sites", "/admin/sites/demo"} {
+		b.open(p)
+		gaps := eval[[]string](b, `[...document.querySelectorAll("main .card")].filter(c => c.checkVisibility()).map(c => {
+			const first = [...c.children].find(e => e.checkVisibility() && e.getBoundingClientRect().height > 0);
+			if (!first) return "";
+			const s = getComputedStyle(c), gap = first.getBoundingClientRect().top - c.getBoundingClientRect().top - parseFloat(s.borderTopWidth) - parseFloat(s.paddingTop);
+			return Math.abs(gap) > 1 ? (c.dataset.testid || c.tagName.toLowerCase()) + " " + JSON.stringify(first.textContent.trim().slice(0, 40)) + " " + gap.toFixed(1) + " px below its padding" : "";
+		}).filter(Boolean)`)
+		if len(gaps) > 0 {
+			t.Errorf("%s: %s", p, strings.Join(gaps, "; "))
+		}
+		if strings.HasPrefix(p, "/admin/consents/") {
+			b.shotIfAsked("card-erase.png")
+		}
+	}
+}
