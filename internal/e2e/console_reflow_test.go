@@ -130,3 +130,32 @@ func TestCardsOpenWithoutABlankLine(t *testing.T) {
 		}
 	}
 }
+
+// TestFormButtonsLineUpWithFields: in the site editor's forms (and the
+// requests' form) a form's button stands in its fields' column and no
+// wider than they are, in English and in Arabic: "Save draft" and "Add
+// category" ran 20 and 104 px past the fields' edge, to the card's.
+func TestFormButtonsLineUpWithFields(t *testing.T) {
+	b := start(t)
+	b.signIn("/admin/sites/demo")
+	for _, lang := range []string{"en", "ar"} {
+		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		for _, p := range []string{"/admin/sites/demo", "/admin/requests"} {
+			b.open(p)
+			out := eval[[]string](b, `[...document.querySelectorAll("main form.grid")].filter(f => f.checkVisibility()).flatMap(f => {
+				const fields = [...f.querySelectorAll("input:not([type=hidden]):not([type=checkbox]):not([type=radio]), select, textarea")].filter(e => e.checkVisibility()).map(e => e.getBoundingClientRect());
+				if (!fields.length) return [];
+				const left = Math.min(...fields.map(r => r.left)), right = Math.max(...fields.map(r => r.right));
+				return [...f.children].filter(e => e.tagName === "BUTTON" && e.checkVisibility()).map(e => e.getBoundingClientRect()).filter(r => r.left < left - 1 || r.right > right + 1)
+					.map(r => (f.dataset.testid || f.getAttribute("action")) + ": button " + Math.round(r.left) + "–" + Math.round(r.right) + ", fields " + Math.round(left) + "–" + Math.round(right));
+			})`)
+			if len(out) > 0 {
+				t.Errorf("%s (%s): %s", p, lang, strings.Join(out, "; "))
+			}
+		}
+		b.open("/admin/sites/demo")
+		eval[bool](b, `(document.querySelector('form[data-testid="add-category"]').scrollIntoView({block: "center"}), true)`)
+		b.shotIfAsked("buttons-" + lang + ".png")
+	}
+}
