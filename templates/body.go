@@ -29,7 +29,8 @@ var bodyFrames = map[consent.Mode]string{
 }
 
 // BannerBody is the banner's body text for site in mode, in t's language:
-// the owner's own banner_body where they wrote one (in every mode), else
+// the owner's own text for this mode (consent.OwnBodyKey) where they wrote
+// one, else their banner_body (for every mode) where they wrote that, else
 // composed from the mode's frame and the purposes of the categories the
 // site has. A built-in category says what it is for in a phrase of the
 // body's sentence; a custom category, which has no phrase, is said by its
@@ -37,8 +38,10 @@ var bodyFrames = map[consent.Mode]string{
 // name in that sentence (purpose_categories). A site with only required categories
 // says it uses only what it needs.
 func BannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string {
-	if own, ok := t.Own("banner_body"); ok {
-		return own
+	for _, k := range []string{consent.OwnBodyKey(mode), "banner_body"} {
+		if own, ok := t.Own(k); ok {
+			return own
+		}
 	}
 	var purposes, more, unnamed []string
 	custom := false
@@ -140,6 +143,16 @@ func (b Banner) GPCHonouredNote() string { return GPCHonoured(b.T, b.Site) }
 // editor's placeholder. The body is the opt-in region's; opt-out and notice
 // regions read their own unless the owner writes one for all.
 func DefaultText(defaults *i18n.Localizer, site *consent.Site, key string) string {
+	for _, m := range []consent.Mode{consent.OptIn, consent.OptOut, consent.Notice} {
+		if key != consent.OwnBodyKey(m) {
+			continue
+		}
+		// Left empty, the mode shows the owner's text for every mode.
+		if own := site.Texts[defaults.Lang]["banner_body"]; strings.TrimSpace(own) != "" {
+			return own
+		}
+		return BannerBody(defaults, site, m)
+	}
 	switch key {
 	case "banner_body":
 		return BannerBody(defaults, site, consent.OptIn)

@@ -285,3 +285,62 @@ func TestFramesAreNotSnapshotKeys(t *testing.T) {
 		}
 	}
 }
+
+// TestOwnBodyPerMode: an owner's text for one mode's regions
+// (banner_body_opt_in, banner_body_opt_out, banner_body_notice) stands
+// there instead of their text for every region (banner_body), which went on
+// saying "with your permission" where the cookies run unasked; a mode they
+// wrote nothing for shows banner_body, else the composed body. The texts
+// snapshot keeps what each mode showed under the keys stored snapshots use,
+// and the site editor's placeholder of a mode's text is what shows there
+// while it is empty.
+func TestOwnBodyPerMode(t *testing.T) {
+	b := loadBundle(t)
+	all := []string{consent.Necessary, consent.Preferences, consent.Analytics, consent.Marketing}
+	composed := func(m consent.Mode) string { return templates.BannerBody(b.For("en"), bodySite(nil, all...), m) }
+	for _, c := range []struct {
+		name  string
+		texts map[string]string
+		want  map[consent.Mode]string
+	}{
+		{"opt-out only", map[string]string{"banner_body_opt_out": "Opt-out words."},
+			map[consent.Mode]string{consent.OptIn: composed(consent.OptIn), consent.OptOut: "Opt-out words.", consent.Notice: composed(consent.Notice)}},
+		{"every region and opt-out", map[string]string{"banner_body": "Every region.", "banner_body_opt_out": "Opt-out words."},
+			map[consent.Mode]string{consent.OptIn: "Every region.", consent.OptOut: "Opt-out words.", consent.Notice: "Every region."}},
+		{"each mode", map[string]string{"banner_body": "Every region.", "banner_body_opt_in": "Ask.", "banner_body_opt_out": "Unless.", "banner_body_notice": "Notice."},
+			map[consent.Mode]string{consent.OptIn: "Ask.", consent.OptOut: "Unless.", consent.Notice: "Notice."}},
+		{"every region only", map[string]string{"banner_body": "Every region."},
+			map[consent.Mode]string{consent.OptIn: "Every region.", consent.OptOut: "Every region.", consent.Notice: "Every region."}},
+	} {
+		site := bodySite(map[string]map[string]string{"en": c.texts}, all...)
+		loc := b.For("en").With(c.texts)
+		texts := snapshotTexts(t, shown.Snapshot(b, site, "en"))
+		for m, want := range c.want {
+			if got := templates.BannerBody(loc, site, m); got != want {
+				t.Errorf("%s, %s: the banner shows %q, want %q", c.name, m, got, want)
+			}
+			shownText, ok := texts.Messages[consent.BodyKey(m)]
+			if !ok { // the same as opt-in's, kept once
+				shownText = texts.Messages["banner_body"]
+			}
+			if shownText != want {
+				t.Errorf("%s, %s: the snapshot keeps %q, want %q", c.name, m, shownText, want)
+			}
+		}
+		if v, ok := texts.Messages["banner_body_opt_in"]; ok {
+			t.Errorf("%s: the snapshot keeps banner_body_opt_in (%q) beside banner_body", c.name, v)
+		}
+	}
+
+	// The editor's placeholder of a mode's text: the owner's text for
+	// every region where there is one, else the mode's composed body.
+	defaults := b.For("en")
+	bare := bodySite(map[string]map[string]string{"en": {}}, all...)
+	if got := templates.DefaultText(defaults, bare, "banner_body_opt_out"); got != composed(consent.OptOut) {
+		t.Errorf("placeholder, nothing written: %q", got)
+	}
+	every := bodySite(map[string]map[string]string{"en": {"banner_body": "Every region."}}, all...)
+	if got := templates.DefaultText(defaults, every, "banner_body_notice"); got != "Every region." {
+		t.Errorf("placeholder, banner_body written: %q", got)
+	}
+}

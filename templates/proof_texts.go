@@ -14,28 +14,20 @@ type shownText struct{ Label, Text string }
 // shownTexts are every text of the snapshot a visitor was shown, each
 // named as the site editor labels it, in the console's language ("“Accept
 // all” button", not banner_accept), in the editor's order (the opt-out and
-// notice regions' bodies after the opt-in one's), then those the editor
-// does not offer by key, then a blocked embed's placeholder's; a text
-// this build has no label for (one an older Consentry showed) keeps its
-// key.
+// notice regions' bodies, consent.BodyKey, after the opt-in one's, as the
+// owner's texts for those regions stand in the editor), then those the
+// editor does not offer by key, then a blocked embed's placeholder's; a
+// text this build has no label for (one an older Consentry showed) keeps
+// its key.
 func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
-	// The body of an opt-out and a notice region follow the opt-in one.
-	modal := []string{consent.BodyKey(consent.OptOut), consent.BodyKey(consent.Notice)}
 	var keys []string
 	for _, k := range consent.TextKeys {
 		if _, ok := texts.Messages[k]; ok {
 			keys = append(keys, k)
 		}
-		if k == consent.BodyKey(consent.OptIn) {
-			for _, m := range modal {
-				if _, ok := texts.Messages[m]; ok {
-					keys = append(keys, m)
-				}
-			}
-		}
 	}
 	for _, k := range slices.Sorted(maps.Keys(texts.Messages)) {
-		if !slices.Contains(consent.TextKeys, k) && !slices.Contains(modal, k) && !slices.Contains(PlaceholderKeys, k) {
+		if !slices.Contains(consent.TextKeys, k) && !slices.Contains(PlaceholderKeys, k) {
 			keys = append(keys, k)
 		}
 	}
@@ -45,9 +37,21 @@ func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
 			keys = append(keys, k)
 		}
 	}
+	// banner_body is the opt-in regions' body, and that of any other
+	// region the snapshot keeps none of its own for: every region's where
+	// it keeps no other.
+	others := false
+	for _, m := range []consent.Mode{consent.OptOut, consent.Notice} {
+		_, ok := texts.Messages[consent.BodyKey(m)]
+		others = others || ok
+	}
 	out := make([]shownText, len(keys))
 	for i, k := range keys {
-		out[i] = shownText{orKey(t, textLabelID(k), k), texts.Messages[k]}
+		id := textLabelID(k)
+		if k == consent.BodyKey(consent.OptIn) && others {
+			id = "a_t_banner_body_others"
+		}
+		out[i] = shownText{orKey(t, id, k), texts.Messages[k]}
 	}
 	return out
 }

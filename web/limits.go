@@ -17,14 +17,14 @@ const VisitorBodyLimit = 8192
 // ConsoleBodyLimit is the most a console form may send. The largest form is
 // one language's texts in the site editor (the texts of each language are
 // saved on their own): every text a site may override, that is
-// len(consent.TextKeys) = 13 plus a name and a description for each of at
-// most consent.MaxCategories = 20 categories, 53 fields in all, each at its
+// len(consent.TextKeys) = 16 plus a name and a description for each of at
+// most consent.MaxCategories = 20 categories, 56 fields in all, each at its
 // documented maximum of consent.MaxTextLen = 2,000 characters. A character
 // takes at most 4 bytes of UTF-8 and a form sends every byte outside plain
 // ASCII percent-encoded, as 3, so one field takes at most 2,000 × 4 × 3 =
 // 24,000 bytes, plus its name and separators (under 64). The form's other
 // fields (language, CSRF token) and every other console form are far
-// smaller; 8 KiB covers them. 53 × 24,064 + 8,192 = 1,283,584 bytes.
+// smaller; 8 KiB covers them. 56 × 24,064 + 8,192 = 1,355,776 bytes.
 var ConsoleBodyLimit = int64((len(consent.TextKeys)+2*consent.MaxCategories)*(consent.MaxTextLen*4*3+64) + 8192)
 
 // bodyLimit refuses a body over limit bytes with 413 and a message naming

@@ -45,7 +45,7 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 	}
 	// The body of each region, the opt-in one's first; the GPC note, naming
 	// the demo's category.
-	for i, want := range map[int]string{1: "Text des Banners", 2: "Text des Banners (Opt-out-Regionen)", 3: "Text des Banners (Regionen mit reinem Hinweis)",
+	for i, want := range map[int]string{1: "Text des Banners (übrige Regionen)", 2: "Text des Banners (Opt-out-Regionen)", 3: "Text des Banners (Regionen mit reinem Hinweis)",
 		14: "Hinweis, wo Global Privacy Control verbindlich ist (Opt-out-Regionen und Regionen mit reinem Hinweis)"} {
 		if got[i][0] != want {
 			t.Errorf("text %d is named %q, want %q", i, got[i][0], want)

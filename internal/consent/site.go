@@ -514,8 +514,11 @@ func CategoryTextKeys(key string) (name, desc string) {
 
 // TextKeys are the message IDs a site may override per language, besides
 // category_<key> and category_<key>_desc for each of its categories.
+// banner_body is the banner's text in every region; the owner's text for
+// one region's mode (OwnBodyKey) stands there instead.
 var TextKeys = []string{
-	"banner_title", "banner_body", "banner_accept", "banner_reject", "banner_customize", "banner_gpc",
+	"banner_title", "banner_body", "banner_body_opt_in", "banner_body_opt_out", "banner_body_notice",
+	"banner_accept", "banner_reject", "banner_customize", "banner_gpc",
 	"banner_dns", "banner_changed", "age_notice", "prefs_title", "prefs_intro", "prefs_save", "gpc_binding",
 }
 

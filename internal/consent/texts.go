@@ -25,10 +25,27 @@ type TextsCategory struct {
 	Required    bool   `json:"required"`
 }
 
+// OwnBodyKey is the text key of an owner's banner text for the regions of
+// mode m only (banner_body_opt_in, banner_body_opt_out, banner_body_notice),
+// which stands there instead of their banner_body, the text for every
+// region: "with your permission" is true in an opt-in region only. An
+// unknown mode is opt-in's, as its banner is.
+func OwnBodyKey(m Mode) string {
+	switch m {
+	case OptOut:
+		return "banner_body_opt_out"
+	case Notice:
+		return "banner_body_notice"
+	}
+	return "banner_body_opt_in"
+}
+
 // BodyKey is the snapshot's message ID of the banner's body in mode m:
 // banner_body in an opt-in region, as every snapshot stored before bodies
 // differed by mode names it for every mode; banner_body_opt_out and
-// banner_body_notice where the body of those regions differs from it.
+// banner_body_notice where the body of those regions differs from it. These
+// are the owner's text keys of those modes too (OwnBodyKey): what a region
+// showed, the owner's own or composed; an opt-in region's is banner_body.
 func BodyKey(m Mode) string {
 	switch m {
 	case OptOut:

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/consentry/consentry/internal/consent"
 )
 
@@ -136,5 +137,40 @@ func (b *browser) checkNames(what, expr, want string) {
 	}
 	if strings.Contains(strings.ToLower(note), "marketing") {
 		b.t.Errorf("%s: the GPC note names marketing: %q", what, note)
+	}
+}
+
+// TestOwnerBodyPerRegion: an owner who writes the banner's text in the
+// console for every region and another for opt-out regions has each shown
+// where it is true. Their one text stood in every region, so "with your
+// permission" reached visitors whose cookies ran unasked; now a visitor in
+// the US (opt-out) reads the opt-out regions' text, and one in France
+// (opt-in) and in Canada (notice) the text for every region.
+func TestOwnerBodyPerRegion(t *testing.T) {
+	b := startRegions(t)
+	const every, optOut = "With your permission we use cookies for statistics and ads.", "We use cookies for statistics and ads unless you say no."
+	b.signIn("/admin/sites/demo")
+	b.do("typing the texts", chromedp.SetValue(chromedp.CSS("#t-banner_body"), every), chromedp.SetValue(chromedp.CSS("#t-banner_body_opt_out"), optOut))
+	b.submit("Save draft", `document.querySelector('form[data-testid="texts-form"] button[type="submit"]')`, "/admin/sites/demo?lang=en#texts")
+	// Saved, the regions without a text of their own show the one for
+	// every region as their placeholder: what they will read.
+	if got := eval[string](b, `document.querySelector("#t-banner_body_notice").placeholder`); got != every {
+		t.Errorf("the notice-only regions' placeholder is %q, want the text for every region", got)
+	}
+	b.do("scrolling to the texts", chromedp.ScrollIntoView(chromedp.CSS("#t-banner_title")))
+	b.shotIfAsked("site-editor-body-per-mode.png")
+	b.click("Material", `document.querySelector('[data-testid="kind-material"]')`)
+	b.typeInto("#wc-en", "Our banner now says what each region's cookies do.")
+	b.typeInto("#change-note", "banner text per region")
+	b.publish("demo")
+
+	for country, want := range map[string]string{"FR": every, "US": optOut, "CA": every} {
+		v := b.newVisitor()
+		v.setHeader(countryHeader, country)
+		v.open("/demo?lang=en")
+		v.waitBanner()
+		if body := eval[string](v, part("banner")+`.querySelector("#cy-body").textContent`); body != want {
+			t.Errorf("%s: the banner says %q, want %q", country, body, want)
+		}
 	}
 }

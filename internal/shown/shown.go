@@ -20,6 +20,8 @@ func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot 
 		Services: templates.ShownServices(loc, site)}
 	for _, id := range bannerMessages {
 		switch id {
+		case consent.OwnBodyKey(consent.OptIn), consent.OwnBodyKey(consent.OptOut), consent.OwnBodyKey(consent.Notice):
+			// What each mode showed, below.
 		case "banner_body":
 			rec.Messages[id] = templates.BannerBody(loc, site, consent.OptIn)
 		case "gpc_binding", "banner_gpc":
@@ -39,7 +41,8 @@ func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot 
 		}
 	}
 	// The body an opt-out or notice region shows, where it is not the
-	// opt-in one (an owner's own body is the same in every mode).
+	// opt-in one (an owner's one body for every mode is the same in each),
+	// the owner's own for that mode included.
 	for _, m := range []consent.Mode{consent.OptOut, consent.Notice} {
 		if b := templates.BannerBody(loc, site, m); b != rec.Messages["banner_body"] {
 			rec.Messages[consent.BodyKey(m)] = b
