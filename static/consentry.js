@@ -518,11 +518,20 @@
   // fail says what failed (what: the text's name, save_failed unless
   // the preference center could not be loaded).
   function fail(err, what) {
-    var v = visible();
+    var v = banner && visible();
     var p = v && v.querySelector(".cy-error");
     // The visitor is told in the banner's language; the reason, which is
-    // the site's to fix, goes to the console.
-    if (p) { p.textContent = ui && ui.t && ui.t[what || "s"] || err.message; p.hidden = false; }
+    // the site's to fix, goes to the console. With no dialog on screen (the
+    // preference center asked for from the way back), beside that button.
+    var t = ui && ui.t && ui.t[what || "s"] || err.message;
+    if (p) { p.textContent = t; p.hidden = false; }
+    else if (fabBtn) {
+      said = said || d.createElement("p");
+      said.setAttribute("role", "alert");
+      said.textContent = t;
+      said.style.cssText = "all:initial;position:absolute;bottom:52px;width:max-content;max-width:70vw;background:#fff;font:14px system-ui;padding:8px;border-radius:8px;box-shadow:0 2px 8px #0004";
+      fabBtn.after(said);
+    }
     console.warn("consentry:", err.message);
   }
 
@@ -566,7 +575,7 @@
   }
 
   function show() {
-    return (banner ? Promise.resolve(banner) : load()).then(function () { return open("cy-prefs"); });
+    return (banner ? Promise.resolve(banner) : load()).then(function () { return open("cy-prefs"); }, function (err) { fail(err, "l"); });
   }
 
   w.Consentry = {
@@ -628,7 +637,7 @@
 
   // The floating "Cookie settings" button: shown once the visitor has
   // decided, without fetching the banner until it is used.
-  var fabHost = null, fabBtn = null;
+  var fabHost = null, fabBtn = null, said;
   function fab(on) {
     if (!on) { if (fabHost) fabHost.remove(); fabHost = fabBtn = null; return; }
     if (fabHost) return;
