@@ -254,14 +254,15 @@ func TestIntegrityPageWhenBroken(t *testing.T) {
 	c.login("dpo@shop.example")
 	_, page, _ := c.get("/admin/integrity")
 	token := csrfField.FindStringSubmatch(page)[1]
-	if _, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}}); !strings.Contains(page, `data-testid="intact"`) {
-		t.Fatalf("the first verification did not find the ledger intact:\n%s", page)
+	if _, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}}); !strings.Contains(page, `data-testid="intact"`) || strings.Contains(page, `data-testid="broken-next"`) {
+		t.Fatalf("the first verification did not find the ledger intact, or said what to do about a break:\n%s", page)
 	}
 	if _, err := appDB(t, a).Exec(`UPDATE snapshots SET body = body || ' '`); err != nil {
 		t.Fatal(err)
 	}
 	_, page, _ = c.get("/admin/integrity")
-	for _, want := range []string{`data-testid="broken"`, `data-testid="intact">Intact up to event #3 `, `>dpo@shop.example</bdi></span>`, `data-testid="public-key"`} {
+	for _, want := range []string{`data-testid="broken"`, `data-testid="intact">Was intact, when last checked, up to event #3 `, `>dpo@shop.example</bdi></span>`, `data-testid="public-key"`,
+		`<h2 id="broken-next">What to do now</h2>`, `Copy the database as it is now`, `consentry verify --head`, `Treat it as a security incident`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("with a forged texts snapshot the integrity page lacks %q", want)
 		}

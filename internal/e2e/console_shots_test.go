@@ -1,7 +1,9 @@
 package e2e
 
 import (
+	"database/sql"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -10,7 +12,7 @@ import (
 // TestConsoleScreenshots writes the console's everyday screens into
 // $CONSENTRY_SCREENSHOTS (make screenshots): the log, the dashboard in
 // English and Arabic, a data-subject request with its erase confirmation,
-// the integrity page and the audit trail.
+// the integrity page, intact and broken, and the audit trail.
 func TestConsoleScreenshots(t *testing.T) {
 	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
@@ -41,4 +43,17 @@ func TestConsoleScreenshots(t *testing.T) {
 	r.signIn("/admin/integrity")
 	r.clickTo("Verify", `document.querySelector('[data-testid="verify"]')`)
 	r.shotIfAsked("console-integrity.png")
+
+	// And broken: one event's expiry changed behind the server's back.
+	db, err := sql.Open("sqlite", strings.TrimPrefix(r.app.DB(), "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE events SET expires = expires + 1 WHERE seq = 1`); err != nil {
+		t.Fatal(err)
+	}
+	r.clickTo("Verify everything", `document.querySelector('[data-testid="verify-full"]')`)
+	r.wait("the break said", `!!document.querySelector('[data-testid="broken-next"]')`)
+	r.fullShotIfAsked("console-integrity-broken.png")
 }
