@@ -144,6 +144,9 @@
   function hold(el, url) {
     var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.c;
     if (!cat || cat === "necessary" || has(cat) && may(svc)) return false;
+    // For the site owner's devtools: a tracker no service of the site
+    // declares stays held whatever the visitor allows.
+    if (ui && !svc.h) console.warn("consentry: held, no service of this site lists it:", url);
     el.setAttribute("data-autoblock", "");
     el.setAttribute("data-consent", cat);
     el.setAttribute("data-src", url);
@@ -188,7 +191,8 @@
   function placeholder(f) {
     if (f.cyPh || !ui || !ui.t || allowed(f) || !f.parentNode) return;
     var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.t, held = gpc && t["g" + cat];
-    // A built-in host the site does not declare: no Allow releases it.
+    // A built-in host the site does not declare: no Allow releases it, and
+    // the placeholder says why (t.u).
     var svc = tracker(url) || {}, un = f.hasAttribute("data-autoblock") && !svc.h, name = f.getAttribute("data-service") || svc.n || new URL(url, location.href).hostname;
     var sets = (svc.k || []).join(t.p), cname = ui.n[cat] || cat;
     var p = f.cyPh = d.createElement("div"), r = f.getBoundingClientRect();
@@ -199,7 +203,7 @@
       '<button type="button" class="cy-btn cy-alt" data-action="once" data-testid="ph-once"></button>' +
       '<button type="button" class="cy-btn" data-action="allow" data-testid="ph-allow"></button></div></div>';
     var box = root.firstChild, parts = box.querySelectorAll("p,button");
-    [!un && (held || t.b), sets && t.c, t.o, !(held || un) && t.a].forEach(function (x, i) {
+    [un ? t.u : held || t.b, sets && t.c, t.o, !(held || un) && t.a].forEach(function (x, i) {
       if (!x) return parts[i].remove();
       parts[i].textContent = x.replace("{service}", name).replace("{category}", cname).replace("{cookies}", sets);
     });

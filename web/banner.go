@@ -270,6 +270,9 @@ func (s *Server) renderBanner(c echo.Context, site *consent.Site, loc *i18n.Loca
 		}
 	}
 	if key.compact {
+		// Builds since v=4 say why an embed of a host no service of the
+		// site lists stays blocked; earlier ones showed no sentence.
+		st.Texts["ph_undeclared"] = loc.TData("ph_undeclared", map[string]any{"Service": "{service}"})
 		return newBannerAnswer(compactOf(st))
 	}
 	return newBannerAnswer(st)

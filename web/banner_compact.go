@@ -13,7 +13,8 @@ import "strings"
 //	default], "g" [categories Global Privacy Control covers],
 //	"k" {category: [cookie names]}, "o" reopen, "h" html,
 //	"s" stylesheet, "v" vars, "sv" services [{"n","c","h","k"}: name,
-//	category, hosts, cookies], "sg" signals, "t" texts (compactTexts).
+//	category, hosts, cookies], "sg" signals, "t" texts (compactTexts;
+//	"u" is v=4's alone: why an undeclared embed stays blocked).
 //
 // Builds released before v=4 keep getting bannerState's shape.
 type compactState struct {
@@ -48,7 +49,7 @@ type compactService struct {
 // answer; "gpc_<category>" becomes "g<category>".
 var compactTexts = map[string]string{
 	"ph_blocked": "b", "ph_cookies": "c", "ph_once": "o", "ph_allow": "a",
-	"sep": "p", "save_failed": "s", "load_failed": "l",
+	"sep": "p", "save_failed": "s", "load_failed": "l", "ph_undeclared": "u",
 }
 
 func compactOf(st bannerState) compactState {

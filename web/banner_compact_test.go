@@ -13,7 +13,8 @@ import (
 )
 
 // TestBannerCompactShape: a v=4 snippet gets v=3's content in short keys
-// (compactState) and nothing it never reads, in every kind of answer (the
+// (compactState), with the undeclared embed's sentence besides, and
+// nothing it never reads, in every kind of answer (the
 // first layer, the texts alone, the preference center), while v=3 and v=2
 // builds keep the shape they were released with.
 func TestBannerCompactShape(t *testing.T) {
@@ -129,6 +130,11 @@ func TestBannerCompactShape(t *testing.T) {
 			}
 			texts[k] = v
 		}
+		// v=4 alone says why an undeclared embed stays blocked.
+		if !strings.Contains(got.T["u"], "{service}") {
+			t.Errorf("%s: the v=4 texts' u is %q, want the undeclared embed's sentence naming {service}", q, got.T["u"])
+		}
+		delete(got.T, "u")
 		want["t"], have["t"] = texts, got.T
 		for k := range want {
 			if !reflect.DeepEqual(want[k], have[k]) {

@@ -1,11 +1,16 @@
 package e2e
 
 import (
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
 	"github.com/consentry/consentry/internal/catalog"
 	"github.com/consentry/consentry/internal/consent"
 )
@@ -47,11 +52,14 @@ const (
 // and YouTube (marketing), on the snippet's built-in list but vendors the
 // visitor was never told of, stay held on that page and the next: no
 // request reaches them. The YouTube placeholder offers "Load this once",
-// which loads it, and no Allow that would release nothing.
+// which loads it, and no Allow that would release nothing; it says why, in
+// the page's language (it said nothing but "Load this once"), and the
+// console names each tag held so for the site owner.
 // Before, accepting released every built-in host of the category.
 func TestAutoblockHoldsUndeclared(t *testing.T) {
 	b, v := startWithVendors(t)
 	b.declare("google-analytics")
+	warnings := b.watchWarnings()
 	h := b.newHost(false)
 	url := h.page("/vendors", hotjarPage)
 
@@ -76,8 +84,12 @@ func TestAutoblockHoldsUndeclared(t *testing.T) {
 		if !eval[bool](b, visible(phOf)) || eval[bool](b, `!!`+phAllowOf) {
 			t.Errorf("%s: want the video's placeholder without an Allow button: %q", when, eval[string](b, phOf+`?.textContent ?? ""`))
 		}
-		if txt := eval[string](b, phOf+`?.textContent ?? ""`); strings.Contains(txt, "Marketing") {
+		txt := eval[string](b, phOf+`?.textContent ?? ""`)
+		if strings.Contains(txt, "Marketing") {
 			t.Errorf("%s: the placeholder says %q: no grant of Marketing loads it", when, txt)
+		}
+		if !strings.Contains(txt, "This content from www.youtube.com is blocked because this site does not list it among the services it uses.") {
+			t.Errorf("%s: the placeholder says %q, want why it stays blocked", when, txt)
 		}
 	}
 	check("after accepting all")
@@ -88,10 +100,63 @@ func TestAutoblockHoldsUndeclared(t *testing.T) {
 	videos = v.count(ytEmbed)
 	b.settle()
 	check("on the next page")
+	// The page's tags were held with the site's services known (kept from
+	// the first page): the console names them.
+	for _, host := range []string{hotjarJS, ytEmbed} {
+		if !slices.ContainsFunc(warnings(), func(w string) bool {
+			return strings.Contains(w, "no service of this site lists it") && strings.Contains(w, host)
+		}) {
+			t.Errorf("no console warning names %s, held as undeclared: %q", host, warnings())
+		}
+	}
+	if slices.ContainsFunc(warnings(), func(w string) bool { return strings.Contains(w, "googletagmanager") }) {
+		t.Errorf("the console warns of the Google tag, which the site declares: %q", warnings())
+	}
 	b.shotIfAsked("placeholder-undeclared.png")
 	b.click("Load this once", phOf+`.querySelector('[data-testid="ph-once"]')`)
 	b.waitVendor(v, ytEmbed, videos+1)
 	b.wait("the video frame shown", visible(`document.querySelector('iframe[src*="youtube"]')`))
+
+	// A page in another language says it in that language.
+	b.navigate(h.page("/vendors-de", strings.Replace(hotjarPage, `lang="en"`, `lang="de"`, 1)))
+	b.wait("the German placeholder", visible(phOf)+` && `+phOf+`.lang === "de"`)
+	if txt := eval[string](b, phOf+`.textContent`); !strings.Contains(txt, "Dieser Inhalt von www.youtube.com ist blockiert, weil diese Website ihn nicht unter den Diensten aufführt, die sie nutzt.") {
+		t.Errorf("the German page's placeholder says %q, want why it stays blocked in German", txt)
+	}
+	b.shotIfAsked("placeholder-undeclared-de.png")
+}
+
+// watchWarnings collects the tab's console warnings, each as its
+// arguments' text joined by spaces.
+func (b *browser) watchWarnings() func() []string {
+	b.t.Helper()
+	var mu sync.Mutex
+	var got []string
+	if err := chromedp.Listen(b.ctx, func(ev any) {
+		if e, ok := ev.(*runtime.EventConsoleAPICalled); ok && e.Type == runtime.ConsoleAPICalledTypeWarning {
+			var parts []string
+			for _, a := range e.Args {
+				var s string
+				if json.Unmarshal(a.Value, &s) != nil {
+					s = string(a.Value)
+				}
+				parts = append(parts, s)
+			}
+			mu.Lock()
+			got = append(got, strings.Join(parts, " "))
+			mu.Unlock()
+		}
+	}); err != nil {
+		b.t.Fatalf("listening to the console: %v", err)
+	}
+	if _, err := chromedp.Call(b.ctx, runtime.Enable, cdp.Empty{}); err != nil {
+		b.t.Fatalf("runtime.enable: %v", err)
+	}
+	return func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return slices.Clone(got)
+	}
 }
 
 // TestAutoblockNewVendorWaitsForNewDecision: a returning visitor's stored
