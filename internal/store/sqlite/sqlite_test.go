@@ -184,6 +184,34 @@ func readColumn(db *sql.DB, query string) ([]string, error) {
 	return out, rows.Err()
 }
 
+// eraseAmong appends n events and then a visitor whose address, user agent
+// and page are their own (tag in each), checkpoints them into the file,
+// erases the visitor and sweeps, as the store's own sweep would in the
+// background; it returns the visitor's three strings.
+func eraseAmong(t *testing.T, s *sqlite.Store, n int, tag string) []string {
+	t.Helper()
+	ctx := context.Background()
+	var batch []*consent.Event
+	for i := range n {
+		batch = append(batch, storetest.Event("shop", i))
+	}
+	visitor := storetest.Event("shop", n)
+	visitor.Personal = consent.Personal{IP: "198.51." + tag + ".0", UserAgent: "Mozilla/5.0 (erase-me) Gecko/" + tag, Page: "https://shop.example/erase-me/" + tag}
+	if err := s.AppendBatch(ctx, append(batch, visitor)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SweepNames(ctx); err != nil {
+		t.Fatal(err)
+	}
+	return []string{visitor.Personal.IP, visitor.Personal.UserAgent, visitor.Personal.Page}
+}
+
 // What an erasure removes is gone from the file itself, not only from the
 // tables: SQLite leaves a deleted row's bytes in its page unless told to
 // overwrite them (secure_delete).
@@ -194,32 +222,13 @@ func TestErasedBytesLeaveTheFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var batch []*consent.Event
-	for i := range 50 {
-		batch = append(batch, storetest.Event("shop", i))
-	}
-	visitor := storetest.Event("shop", 50)
-	visitor.Personal = consent.Personal{IP: "198.51.77.0", UserAgent: "Mozilla/5.0 (erase-me) Gecko/77", Page: "https://shop.example/erase-me/77"}
-	if err := s.AppendBatch(ctx, append(batch, visitor)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Checkpoint(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	// The user agent and page are deleted by the sweep (called here; the
-	// store's own in the background may come first).
-	if _, err := s.SweepNames(ctx); err != nil {
-		t.Fatal(err)
-	}
+	erased := eraseAmong(t, s, 50, "77")
 	s.Close() // the last connection checkpoints the log into the file and removes it
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, v := range []string{visitor.Personal.IP, visitor.Personal.UserAgent, visitor.Personal.Page} {
+	for _, v := range erased {
 		if bytes.Contains(b, []byte(v)) {
 			t.Errorf("%q is still in the database file after its erasure", v)
 		}
@@ -284,30 +293,13 @@ func TestErasedBytesLeaveTheLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	var batch []*consent.Event
-	for i := range 500 {
-		batch = append(batch, storetest.Event("shop", i))
-	}
-	visitor := storetest.Event("shop", 500)
-	visitor.Personal = consent.Personal{IP: "198.51.78.0", UserAgent: "Mozilla/5.0 (erase-me) Gecko/78", Page: "https://shop.example/erase-me/78"}
-	if err := s.AppendBatch(ctx, append(batch, visitor)); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Checkpoint(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Erase(ctx, visitor.ConsentID, "Art. 17", time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.SweepNames(ctx); err != nil {
-		t.Fatal(err)
-	}
+	erased := eraseAmong(t, s, 500, "78")
 	for _, f := range []string{path, path + "-wal"} {
 		b, err := os.ReadFile(f)
 		if err != nil && !errors.Is(err, fs.ErrNotExist) {
 			t.Fatal(err)
 		}
-		for _, v := range []string{visitor.Personal.IP, visitor.Personal.UserAgent, visitor.Personal.Page} {
+		for _, v := range erased {
 			if bytes.Contains(b, []byte(v)) {
 				t.Errorf("%q is still in %s after its erasure and the sweep", v, filepath.Base(f))
 			}
