@@ -380,6 +380,23 @@ func (b *browser) emulateGPC() {
 	}
 }
 
+// blockURLs makes the browser itself refuse every request matching one of
+// patterns from now on (none: refuse nothing again), as a dropped
+// connection or a blocking extension would.
+func (b *browser) blockURLs(patterns ...string) {
+	b.t.Helper()
+	ps := []*network.BlockPattern{}
+	for _, p := range patterns {
+		ps = append(ps, &network.BlockPattern{URLPattern: p, Block: true})
+	}
+	if _, err := chromedp.Call(b.ctx, network.Enable, network.EnableParams{}); err != nil {
+		b.t.Fatalf("network.enable: %v", err)
+	}
+	if _, err := chromedp.Call(b.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: ps}); err != nil {
+		b.t.Fatalf("blocking %q: %v", patterns, err)
+	}
+}
+
 // setHeader makes the tab send a request header on every request from now
 // on, besides those set before.
 func (b *browser) setHeader(name, value string) {

@@ -1,11 +1,6 @@
 package e2e
 
-import (
-	"testing"
-
-	"github.com/chromedp/cdproto/network"
-	"github.com/chromedp/chromedp"
-)
+import "testing"
 
 // TestPrefsLoadFailureSaysSo: when the preference center cannot be loaded
 // (its request fails), the banner says so in the visitor's language. It
@@ -17,15 +12,7 @@ func TestPrefsLoadFailureSaysSo(t *testing.T) {
 		{"ar", "تعذّر تحميل إعدادات ملفات تعريف الارتباط."},
 	} {
 		v := b.newVisitor()
-		if _, err := chromedp.Call(v.ctx, network.Enable, network.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
-		// The browser itself refuses the preference center's request, as a
-		// dropped connection or a blocking extension would.
-		if _, err := chromedp.Call(v.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{
-			URLPatterns: []*network.BlockPattern{{URLPattern: "*://*:*/api/v1/sites/*/banner?*part=prefs*", Block: true}}}); err != nil {
-			t.Fatal(err)
-		}
+		v.blockURLs("*://*:*/api/v1/sites/*/banner?*part=prefs*")
 		v.open("/demo?lang=" + c.lang)
 		v.waitBanner()
 		v.click("Customize", part("customize"))
@@ -51,19 +38,6 @@ func TestReopenLoadFailureSaysSo(t *testing.T) {
 		{"ar", "تعذّر تحميل إعدادات ملفات تعريف الارتباط."},
 	} {
 		v := b.newVisitor()
-		if _, err := chromedp.Call(v.ctx, network.Enable, network.EnableParams{}); err != nil {
-			t.Fatal(err)
-		}
-		block := func(patterns ...string) {
-			t.Helper()
-			ps := []*network.BlockPattern{}
-			for _, p := range patterns {
-				ps = append(ps, &network.BlockPattern{URLPattern: p, Block: true})
-			}
-			if _, err := chromedp.Call(v.ctx, network.SetBlockedURLs, network.SetBlockedURLsParams{URLPatterns: ps}); err != nil {
-				t.Fatal(err)
-			}
-		}
 		said := func(where string) {
 			t.Helper()
 			alert := `(() => { const b = ` + reopenButton + `; return b && b.getRootNode().querySelector('[role="alert"]'); })()`
@@ -73,7 +47,7 @@ func TestReopenLoadFailureSaysSo(t *testing.T) {
 			}
 		}
 		// The page where they decide: its preference center's part fails.
-		block("*://*:*/api/v1/sites/*/banner?*part=prefs*")
+		v.blockURLs("*://*:*/api/v1/sites/*/banner?*part=prefs*")
 		v.open("/demo?lang=" + c.lang)
 		v.waitBanner()
 		v.click("Reject all", part("reject-all"))
@@ -84,10 +58,10 @@ func TestReopenLoadFailureSaysSo(t *testing.T) {
 		v.shotIfAsked("reopen-load-failed-" + c.lang + ".png")
 
 		// A later page: the answer itself fails when they reopen it.
-		block()
+		v.blockURLs()
 		v.open("/demo?lang=" + c.lang)
 		v.wait("the reopen button", visible(reopenButton))
-		block("*://*:*/api/v1/sites/*/banner?v=*")
+		v.blockURLs("*://*:*/api/v1/sites/*/banner?v=*")
 		v.click("the reopen button", reopenButton)
 		said("a later page")
 	}
