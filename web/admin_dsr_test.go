@@ -21,11 +21,8 @@ func TestEveryDSRActionIsAudited(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	addUser(t, a, "viewer@shop.example", auth.Viewer)
-	es := demoEvents(t, a, 1)
-	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
-	id := es[0].ConsentID.String()
+	d := oneDecision(t, a)
+	id := d.ConsentID.String()
 	path := "/admin/consents/" + id
 	newest := func() auth.AuditEntry {
 		t.Helper()
@@ -71,21 +68,18 @@ func TestEveryDSRActionIsAudited(t *testing.T) {
 func TestProofViewIsAudited(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "viewer@shop.example", auth.Viewer)
-	es := demoEvents(t, a, 1)
-	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
+	d := oneDecision(t, a)
 	viewer := newConsole(t, a)
 	viewer.login("viewer@shop.example")
-	if status, _, _ := viewer.get("/admin/events/" + es[0].ID.String()); status != http.StatusOK {
+	if status, _, _ := viewer.get("/admin/events/" + d.ID.String()); status != http.StatusOK {
 		t.Fatalf("proof: %d", status)
 	}
 	entries, err := a.Store.AuditLog(context.Background(), 0, 1)
 	if err != nil || len(entries) != 1 {
 		t.Fatalf("audit trail: %v %v", entries, err)
 	}
-	if e := entries[0]; e.Action != "dsr_lookup" || e.Actor != "viewer@shop.example" || e.Target != es[0].ConsentID.String() ||
-		e.Detail != "proof of event "+es[0].ID.String() {
+	if e := entries[0]; e.Action != "dsr_lookup" || e.Actor != "viewer@shop.example" || e.Target != d.ConsentID.String() ||
+		e.Detail != "proof of event "+d.ID.String() {
 		t.Errorf("after opening a proof the newest audit entry is %+v", e)
 	}
 }

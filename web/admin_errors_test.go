@@ -271,13 +271,10 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
-	es := demoEvents(t, a, 1)
-	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
+	d := oneDecision(t, a)
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
-	erase := "/admin/consents/" + es[0].ConsentID.String() + "/erase"
+	erase := "/admin/consents/" + d.ConsentID.String() + "/erase"
 	cases := func() []string {
 		var out []string
 		for _, path := range []string{"/admin/audit?from=2026-13-01", "/admin/audit?to=1.2.2026", "/admin/audit/export?from=2026-13-01", "/admin/audit?before=x"} {
@@ -454,13 +451,10 @@ func TestSiteEditorUnknownSiteInItsLanguage(t *testing.T) {
 func TestEraseReasonCountsCharacters(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
-	es := demoEvents(t, a, 1)
-	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
+	d := oneDecision(t, a)
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
-	erase := "/admin/consents/" + es[0].ConsentID.String() + "/erase"
+	erase := "/admin/consents/" + d.ConsentID.String() + "/erase"
 	for _, tc := range []struct {
 		reason string
 		want   int

@@ -180,9 +180,7 @@ func TestNoSigningKeyStillStarts(t *testing.T) {
 		t.Errorf("nothing says how to add a signing key: %s", logged.String())
 	}
 	addUser(t, a, "viewer@shop.example", auth.Viewer)
-	if err := a.Store.AppendBatch(context.Background(), demoEvents(t, a, 1)); err != nil {
-		t.Fatal(err)
-	}
+	oneDecision(t, a)
 	c := newConsole(t, a)
 	c.login("viewer@shop.example")
 	_, page, _ := c.get("/admin/integrity")

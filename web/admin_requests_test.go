@@ -185,11 +185,8 @@ func mustInt(t *testing.T, s string) int64 {
 func TestRequestLinksDSRActions(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
-	es := demoEvents(t, a, 1)
-	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
-	id := es[0].ConsentID.String()
+	d := oneDecision(t, a)
+	id := d.ConsentID.String()
 	dpo := newConsole(t, a)
 	dpo.login("dpo@shop.example")
 	// From the visitor's page to a new request naming them.
@@ -251,11 +248,8 @@ func TestRequestLinksDSRActions(t *testing.T) {
 func TestConsentPageSaysRequestStateApart(t *testing.T) {
 	a := newApp(t, 0)
 	addUser(t, a, "dpo@shop.example", auth.Admin)
-	es := demoEvents(t, a, 1)
-	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-		t.Fatal(err)
-	}
-	id := es[0].ConsentID.String()
+	d := oneDecision(t, a)
+	id := d.ConsentID.String()
 	dpo := newConsole(t, a)
 	dpo.login("dpo@shop.example")
 	dpo.record(consent.RequestErasure, time.Now().UTC().AddDate(0, 0, -40), "letter", id)

@@ -402,3 +402,13 @@ func TestRequestIDRetry(t *testing.T) {
 		t.Errorf("%d events stored after bad requests", count())
 	}
 }
+
+// oneDecision records one of demoEvents in a's log and returns it.
+func oneDecision(t *testing.T, a *app.App) *consent.Event {
+	t.Helper()
+	es := demoEvents(t, a, 1)
+	if err := a.Store.AppendBatch(context.Background(), es); err != nil {
+		t.Fatal(err)
+	}
+	return es[0]
+}

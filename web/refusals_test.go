@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -126,11 +125,8 @@ func refusalConsoles(t *testing.T, demo bool) (*app.App, map[string]*console, re
 	a := newApp(t, 0, func(o *app.Options) { o.Demo = demo })
 	f := refusalFixture{missing: "0196a1b2-0000-7000-8000-000000000001"}
 	if demo {
-		es := demoEvents(t, a, 1)
-		if err := a.Store.AppendBatch(context.Background(), es); err != nil {
-			t.Fatal(err)
-		}
-		f.consent = es[0].ConsentID.String()
+		d := oneDecision(t, a)
+		f.consent = d.ConsentID.String()
 	}
 	cs := map[string]*console{}
 	for _, lang := range []string{"en", "de", "ar"} {
