@@ -66,11 +66,8 @@ func TestEveryDSRActionIsAudited(t *testing.T) {
 // address, browser and page, so opening it is a lookup of that visitor in
 // the audit trail, as the visitor's page is; a viewer's too.
 func TestProofViewIsAudited(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	a, viewer := signedIn(t, "viewer@shop.example", auth.Viewer)
 	d := oneDecision(t, a)
-	viewer := newConsole(t, a)
-	viewer.login("viewer@shop.example")
 	if status, _, _ := viewer.get("/admin/events/" + d.ID.String()); status != http.StatusOK {
 		t.Fatalf("proof: %d", status)
 	}

@@ -269,11 +269,8 @@ func TestUsersAndAccountErrorsInItsLanguage(t *testing.T) {
 // the trail's on its own page with its filters, its export's too; an API
 // client still gets the English with the field apart.
 func TestEraseAndAuditErrorsInItsLanguage(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	d := oneDecision(t, a)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
 	erase := "/admin/consents/" + d.ConsentID.String() + "/erase"
 	cases := func() []string {
 		var out []string
@@ -449,11 +446,8 @@ func TestSiteEditorUnknownSiteInItsLanguage(t *testing.T) {
 // and so was the reason the form fills in from a request whose reference is
 // in such a script.
 func TestEraseReasonCountsCharacters(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	d := oneDecision(t, a)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
 	erase := "/admin/consents/" + d.ConsentID.String() + "/erase"
 	for _, tc := range []struct {
 		reason string

@@ -16,10 +16,7 @@ import (
 // Einwilligungs-ID noch eine Ereignis-ID.'); it was the server's English
 // ('"nope" is not an ID') in every language.
 func TestIDInAddressRefusedInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	c.speak("de")
 	for _, path := range []string{"/admin/events/nope", "/admin/consents/nope", "/admin/consents/nope/export"} {
 		status, page, _ := c.get(path)
@@ -38,10 +35,7 @@ func TestIDInAddressRefusedInWords(t *testing.T) {
 // form expired or did not come from this console; …', 'this deployment has
 // no signing key: …') in every language.
 func TestConsoleRefusalsInWords(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	c.speak("de")
 	status, page, _ := c.post("/admin/me", url.Values{"_csrf": {"stale"}, "lang": {"fr"}, "tz": {"UTC"}})
 	if want := "Das Formular ist abgelaufen oder stammt nicht aus dieser Konsole: Laden Sie die Seite neu"; status != http.StatusForbidden || !strings.Contains(untagged(page), want) {

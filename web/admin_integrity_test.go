@@ -29,12 +29,9 @@ import (
 // the command line that found tampering shows as a finding and does not
 // take the name of the last good verification.
 func TestIntegrityShowsCLIVerification(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	a, c := signedIn(t, "viewer@shop.example", auth.Viewer)
 	_, at := verifiedByCLI(t, a, 3)
 	ctx := context.Background()
-	c := newConsole(t, a)
-	c.login("viewer@shop.example")
 	_, page, _ := c.get("/admin/integrity")
 	if !strings.Contains(page, `data-testid="verified-by">Command line<`) || strings.Contains(page, `data-testid="cli-finding"`) {
 		t.Error("the integrity page does not name the command line as the last to verify")
@@ -243,13 +240,10 @@ func TestIntegrityKeysReadLeftToRight(t *testing.T) {
 // A first verification that breaks at the first event: the page says the
 // break, not that the ledger has not been verified yet.
 func TestIntegrityPageWhenBroken(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	if err := a.Store.AppendBatch(context.Background(), demoEvents(t, a, 3)); err != nil {
 		t.Fatal(err)
 	}
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
 	_, page, _ := c.get("/admin/integrity")
 	token := csrfField.FindStringSubmatch(page)[1]
 	if _, page, _ = c.post("/admin/integrity", url.Values{"_csrf": {token}}); !strings.Contains(page, `data-testid="intact"`) || strings.Contains(page, `data-testid="broken-next"`) {

@@ -44,11 +44,8 @@ func (c *console) record(kind consent.RequestKind, received time.Time, reference
 // the navigation counts what is overdue and due soon on every page; a bad
 // form keeps what was typed; a viewer sees the list but cannot change it.
 func TestRequestLog(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
+	a, dpo := signedIn(t, "dpo@shop.example", auth.Admin)
 	addUser(t, a, "viewer@shop.example", auth.Viewer)
-	dpo := newConsole(t, a)
-	dpo.login("dpo@shop.example")
 
 	_, page, _ := dpo.get("/admin/requests")
 	if !strings.Contains(page, `data-testid="no-requests"`) || !strings.Contains(page, `data-testid="new-request"`) {
@@ -183,12 +180,9 @@ func mustInt(t *testing.T, s string) int64 {
 // carries the request through lookup, export and erasure, and each audit
 // entry names it; a request that does not exist is 404.
 func TestRequestLinksDSRActions(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
+	a, dpo := signedIn(t, "dpo@shop.example", auth.Admin)
 	d := oneDecision(t, a)
 	id := d.ConsentID.String()
-	dpo := newConsole(t, a)
-	dpo.login("dpo@shop.example")
 	// From the visitor's page to a new request naming them.
 	_, page, _ := dpo.get("/admin/consents/" + id)
 	if !strings.Contains(page, "No request in the log names this consent ID.") || !strings.Contains(page, `href="/admin/requests?consent=`+id+`#new-request"`) {
@@ -246,12 +240,9 @@ func TestRequestLinksDSRActions(t *testing.T) {
 // for the eye and a screen reader alike. They ran together
 // ("Due 2026-12-29Due in 27 days").
 func TestConsentPageSaysRequestStateApart(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
+	a, dpo := signedIn(t, "dpo@shop.example", auth.Admin)
 	d := oneDecision(t, a)
 	id := d.ConsentID.String()
-	dpo := newConsole(t, a)
-	dpo.login("dpo@shop.example")
 	dpo.record(consent.RequestErasure, time.Now().UTC().AddDate(0, 0, -40), "letter", id)
 	_, page, _ := dpo.get("/admin/consents/" + id)
 	doc, err := html.Parse(strings.NewReader(page))

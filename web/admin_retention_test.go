@@ -23,12 +23,9 @@ import (
 // checkpoint the purge removed too, and the proof of the first remaining
 // event still shows its link as verified.
 func TestIntegrityAfterPurge(t *testing.T) {
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	ctx := context.Background()
 	batch := appendEightOld(t, a)
-	c := newConsole(t, a)
-	c.login("dpo@shop.example")
 	_, page, _ := c.get("/admin/integrity")
 	token := csrfField.FindStringSubmatch(page)[1]
 	// A checkpoint at #4, then events up to #8 purged.

@@ -46,10 +46,7 @@ func TestConfirmationsSaidOnce(t *testing.T) {
 		t.Error("/admin/sites/shop?published=2 says a revision was published")
 	}
 
-	a := newApp(t, 0)
-	addUser(t, a, "dpo@shop.example", auth.Admin)
-	u := newConsole(t, a)
-	u.login("dpo@shop.example")
+	_, u := signedIn(t, "dpo@shop.example", auth.Admin)
 	code, body, h := u.post("/admin/account/password", url.Values{"_csrf": {u.pageToken()}, "current": {password}, "password": {"a new and longer passphrase"}})
 	if code != http.StatusSeeOther {
 		t.Fatalf("password change: %d %.300s", code, body)
