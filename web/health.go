@@ -86,7 +86,16 @@ func newMetrics(reg *prometheus.Registry, w *ledger.Writer, st store.Store) *met
 	}, func() float64 { return float64(w.QueueLen()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
 		Name: "consentry_writer_batch_reruns_total",
 		Help: "Ledger batches run a second time because a request ID in them was recorded already or came twice (a client's retry).",
-	}, func() float64 { return float64(st.Reruns()) }))
+	}, func() float64 { return float64(st.Reruns()) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "consentry_name_sweeps_total",
+		Help: "Sweeps of the user agents and pages no event names any more (after erasures and purges) that ended, failed ones included; one stopped by a shutdown is not counted.",
+	}, func() float64 { return float64(st.Sweeps().Runs) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "consentry_name_sweeps_failed_total",
+		Help: "Name sweeps that failed: the erased user agents and pages they should have deleted stay stored until one succeeds (each is logged, with its error class).",
+	}, func() float64 { return float64(st.Sweeps().Failed) }), prometheus.NewCounterFunc(prometheus.CounterOpts{
+		Name: "consentry_names_removed_total",
+		Help: "User agents and pages the name sweeps deleted.",
+	}, func() float64 { return float64(st.Sweeps().Removed) }))
 	m.handler = echo.WrapHandler(promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	return m
 }

@@ -155,6 +155,7 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if a.Store, err = OpenStore(ctx, o.DB); err != nil {
 		return nil, err
 	}
+	a.Store.LogSweeps(o.Log)
 	codec, err := token.NewCodec(keys.Token...)
 	if err != nil {
 		return nil, err

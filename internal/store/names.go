@@ -2,8 +2,13 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
+	"log/slog"
 	"maps"
+	"net"
 	"slices"
+	"sync/atomic"
 	"time"
 )
 
@@ -189,24 +194,46 @@ var (
 
 // Sweeper runs a store's sweep in the background: SweepDelay after Kick,
 // and every SweepPoll (the first time SweepDelay after it starts, for what
-// an earlier process left).
+// an earlier process left). It counts every sweep of its store in this
+// process (Sweep), and logs a background one that fails: the user agents
+// and pages it should have deleted are personal data that stay stored
+// until a sweep succeeds, and nobody else would hear of it.
 type Sweeper struct {
+	sweep  func(context.Context) (int, error)
 	kick   chan struct{}
 	cancel context.CancelFunc
 	done   chan struct{}
+	log    atomic.Pointer[slog.Logger]
+	// runs, failed and removed are SweepStats.
+	runs, failed, removed atomic.Uint64
 }
 
-// StartSweeper starts sweep's background runs.
+// SweepStats counts a store's name sweeps in this process, the background
+// ones and those its callers ran (a scheduled purge's): the metrics
+// consentry_name_sweeps_total, consentry_name_sweeps_failed_total and
+// consentry_names_removed_total.
+type SweepStats struct {
+	// Runs is how many sweeps ended, Failed how many of them failed. A
+	// sweep whose context ended (the store closing) is neither: it was
+	// stopped, and its candidates wait for the next.
+	Runs, Failed uint64
+	// Removed is how many user agents and pages they deleted.
+	Removed uint64
+}
+
+// StartSweeper starts sweep's background runs. Their failures are logged
+// to slog.Default() until SetLog names another logger.
 func StartSweeper(sweep func(context.Context) (int, error)) *Sweeper {
 	delay, poll := SweepDelay, SweepPoll
 	ctx, cancel := context.WithCancel(context.Background())
-	w := &Sweeper{kick: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
+	w := &Sweeper{sweep: sweep, kick: make(chan struct{}, 1), cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(w.done)
 		timer, tick := time.NewTimer(delay), time.NewTicker(poll)
 		defer timer.Stop()
 		defer tick.Stop()
 		armed := true
+		failures := 0
 		for {
 			select {
 			case <-ctx.Done():
@@ -222,10 +249,77 @@ func StartSweeper(sweep func(context.Context) (int, error)) *Sweeper {
 			case <-tick.C:
 			}
 			// A sweep that fails leaves its candidates for the next poll.
-			sweep(ctx)
+			n, err := w.Sweep(ctx)
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				failures++
+				w.logger().Error("name sweep failed: user agents and pages that erasures and purges left stay stored until a sweep succeeds",
+					"error", ErrClass(err), "removed", n, "failures_in_a_row", failures, "next_try", poll.String())
+			case failures > 0:
+				w.logger().Info("name sweep succeeded again", "removed", n, "failures_before", failures)
+				failures = 0
+			}
 		}
 	}()
 	return w
+}
+
+// Sweep runs the store's sweep now and counts it (SweepStats).
+func (w *Sweeper) Sweep(ctx context.Context) (int, error) {
+	n, err := w.sweep(ctx)
+	w.removed.Add(uint64(n))
+	if err != nil && ctx.Err() != nil {
+		return n, err
+	}
+	w.runs.Add(1)
+	if err != nil {
+		w.failed.Add(1)
+	}
+	return n, err
+}
+
+// Stats is what the store's sweeps in this process came to.
+func (w *Sweeper) Stats() SweepStats {
+	return SweepStats{Runs: w.runs.Load(), Failed: w.failed.Load(), Removed: w.removed.Load()}
+}
+
+// SetLog sends the background sweeps' failures to log.
+func (w *Sweeper) SetLog(log *slog.Logger) { w.log.Store(log) }
+
+func (w *Sweeper) logger() *slog.Logger {
+	if l := w.log.Load(); l != nil {
+		return l
+	}
+	return slog.Default()
+}
+
+// ErrClass names the kind of a store's error for a log line without its
+// text, which a database may fill with what it read: the SQLSTATE of a
+// PostgreSQL error, the result code of a SQLite one, a timeout, a
+// cancellation or the network; "other" for anything else.
+func ErrClass(err error) string {
+	var (
+		state interface{ SQLState() string }
+		code  interface{ Code() int }
+		nerr  net.Error
+	)
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &state):
+		return "sqlstate " + state.SQLState()
+	case errors.As(err, &code):
+		return fmt.Sprintf("sqlite code %d", code.Code())
+	case errors.Is(err, context.DeadlineExceeded):
+		return "timeout"
+	case errors.Is(err, context.Canceled):
+		return "canceled"
+	case errors.As(err, &nerr):
+		return "network"
+	}
+	return "other"
 }
 
 // Kick asks for a sweep SweepDelay from now, unless one is due sooner.

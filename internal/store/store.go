@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -203,6 +204,12 @@ type Retention interface {
 	// SweepDelay after an erasure and every SweepPoll; a purge's caller
 	// runs it when the purge ends.
 	SweepNames(ctx context.Context) (int, error)
+	// Sweeps counts this process's sweeps of the store, the background
+	// ones and SweepNames's (SweepStats, on /metrics).
+	Sweeps() SweepStats
+	// LogSweeps sends the failures of the background sweeps to log
+	// (slog.Default() until then): nobody else hears of them.
+	LogSweeps(log *slog.Logger)
 }
 
 // Purge is the record of one retention purge: who ran it, what it covered,

@@ -17,3 +17,6 @@ func init() {
 	// tests do next.
 	store.SweepDelay = 100 * time.Millisecond
 }
+
+// SweepLockKey is the advisory lock a sweep holds for its length.
+const SweepLockKey = sweepLockKey

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 
 	"github.com/consentry/consentry/internal/store"
 	"github.com/jackc/pgx/v5"
@@ -44,7 +45,16 @@ const sweepLockKey = purgeLockKey + 2
 // transaction under the ledger head's row lock. It holds an advisory lock
 // on a connection of its own for its length, so one instance sweeps at a
 // time (a sweep beside another would be correct, only wasted).
-func (s *Store) SweepNames(ctx context.Context) (int, error) {
+func (s *Store) SweepNames(ctx context.Context) (int, error) { return s.sweeper.Sweep(ctx) }
+
+// Sweeps counts this process's sweeps (store.SweepStats).
+func (s *Store) Sweeps() store.SweepStats { return s.sweeper.Stats() }
+
+// LogSweeps sends the background sweeps' failures to log.
+func (s *Store) LogSweeps(log *slog.Logger) { s.sweeper.SetLog(log) }
+
+// sweepNames is SweepNames, uncounted: the sweeper counts it.
+func (s *Store) sweepNames(ctx context.Context) (int, error) {
 	conn, err := s.pool.Acquire(ctx)
 	if err != nil {
 		return 0, err

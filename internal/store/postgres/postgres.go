@@ -65,7 +65,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	s := &Store{pool: pool, choices: map[store.Choice]int64{}, namesRemoved: -1,
 		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
 		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}
-	s.sweeper = store.StartSweeper(s.SweepNames)
+	s.sweeper = store.StartSweeper(s.sweepNames)
 	return s, nil
 }
 

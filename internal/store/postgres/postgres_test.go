@@ -2,9 +2,11 @@ package postgres_test
 
 import (
 	"context"
+	"log/slog"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
@@ -183,5 +185,52 @@ func TestConsentLookupsAreProbes(t *testing.T) {
 		if walks || !strings.Contains(all, "using events_id on events") || !strings.Contains(all, "using events_consent on events") {
 			t.Errorf("%s: plan\n%s\nwant a probe of events_id and one of events_consent, no scan of events", name, all)
 		}
+	}
+}
+
+// A sweep stopped by Close is no failure: the background sweep, waiting
+// here for the sweep lock another instance holds, is cancelled when the
+// store closes, and is neither counted nor logged.
+func TestSweepStoppedAtCloseIsNoFailure(t *testing.T) {
+	ctx := context.Background()
+	u, err := url.Parse(pgtest.URL(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	held, err := pgx.Connect(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close(ctx)
+	if _, err := held.Exec(ctx, "SELECT pg_advisory_lock($1)", int64(postgres.SweepLockKey)); err != nil {
+		t.Fatal(err)
+	}
+	// The store's connections are told apart from other tests' by name.
+	name := "sweep-close-" + strings.ReplaceAll(t.Name(), "/", "-")
+	q := u.Query()
+	q.Set("application_name", name)
+	u.RawQuery = q.Encode()
+	s, err := postgres.Open(ctx, u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var log strings.Builder // written only before Close returns
+	s.LogSweeps(slog.New(slog.NewTextHandler(&log, nil)))
+	for deadline := time.Now().Add(store.SweepDelay + 10*time.Second); ; time.Sleep(10 * time.Millisecond) {
+		var waiting int
+		if err := held.QueryRow(ctx, "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND pg_backend_pid() = ANY(pg_blocking_pids(pid))",
+			name).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		if waiting > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the background sweep never waited for the sweep lock")
+		}
+	}
+	s.Close()
+	if got := s.Sweeps(); got != (store.SweepStats{}) || log.Len() > 0 {
+		t.Errorf("a sweep stopped by Close counts %+v and logs %q", got, log.String())
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/url"
 	"slices"
 	"time"
@@ -91,7 +92,16 @@ func jsonIDs(ids []int64) (string, error) {
 // process runs at a time; one of another process beside it (a `consentry
 // purge`) is safe, only wasted. When there was anything to sweep it then
 // empties the write-ahead log (clearLog).
-func (s *Store) SweepNames(ctx context.Context) (int, error) {
+func (s *Store) SweepNames(ctx context.Context) (int, error) { return s.sweeper.Sweep(ctx) }
+
+// Sweeps counts this process's sweeps (store.SweepStats).
+func (s *Store) Sweeps() store.SweepStats { return s.sweeper.Stats() }
+
+// LogSweeps sends the background sweeps' failures to log.
+func (s *Store) LogSweeps(log *slog.Logger) { s.sweeper.SetLog(log) }
+
+// sweepNames is SweepNames, uncounted: the sweeper counts it.
+func (s *Store) sweepNames(ctx context.Context) (int, error) {
 	s.sweepMu.Lock()
 	defer s.sweepMu.Unlock()
 	l := &liteSweep{s: s}

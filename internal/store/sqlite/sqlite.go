@@ -103,7 +103,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	s := &Store{path: path, w: w, r: r, choices: map[store.Choice]int64{}, namesRemoved: -1,
 		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
 		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}
-	s.sweeper = store.StartSweeper(s.SweepNames)
+	s.sweeper = store.StartSweeper(s.sweepNames)
 	return s, nil
 }
 

@@ -4,7 +4,11 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"log/slog"
+	"regexp"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -29,6 +33,98 @@ func RunNames(t *testing.T, open func(t *testing.T) (store.Store, store.Store, R
 	t.Run("EraseWhileAnotherAppends", func(t *testing.T) { a, b, raw := open(t); testEraseWhileAppending(t, a, b, raw) })
 	t.Run("SweepsBesideEachOther", func(t *testing.T) { a, b, raw := open(t); testSweepsBesideEachOther(t, a, b, raw) })
 	t.Run("ErasureSweptByItself", func(t *testing.T) { a, _, raw := open(t); testErasureSweptByItself(t, a, raw) })
+	t.Run("FailedSweepIsLogged", func(t *testing.T) { a, b, raw := open(t); testFailedSweepIsLogged(t, a, b, raw) })
+}
+
+// testFailedSweepIsLogged: a background sweep that fails (here the ledger
+// head's table is gone when it reads it) is counted and logged with its
+// error class and counts, no string of the tables; the erased strings stay
+// until the next sweep, which succeeds, says so, and deletes them.
+func testFailedSweepIsLogged(t *testing.T, s, other store.Store, raw Raw) {
+	ctx := context.Background()
+	var log lockedBuffer
+	s.LogSweeps(slog.New(slog.NewTextHandler(&log, nil)))
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	kept := named("shop", 1, uuid.Nil, now, "Mozilla/5.0 stays", "https://shop.example/stays")
+	first := named("shop", 2, uuid.Nil, now, "Mozilla/5.0 (erased, sweep fails)", "https://shop.example/erased/sweep-fails")
+	second := named("shop", 3, uuid.Nil, now, "Mozilla/5.0 (erased after)", "https://shop.example/erased/after")
+	if err := s.AppendBatch(ctx, []*consent.Event{kept, first, second}); err != nil {
+		t.Fatal(err)
+	}
+	// The sweeps the stores make when they open end first, with nothing
+	// to do (the other's would otherwise fail, or sweep, beside the test).
+	waitFor(t, "the sweeps at opening", func() bool { return s.Sweeps().Runs >= 1 && other.Sweeps().Runs >= 1 })
+	before := s.Sweeps()
+	if before.Failed != 0 {
+		t.Fatalf("before anything broke: %+v", before)
+	}
+	if _, err := raw("ALTER TABLE ledger_head RENAME TO ledger_head_away"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Erase(ctx, first.ConsentID, "Art. 17", now); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "a failed sweep", func() bool { return s.Sweeps().Failed == 1 })
+	if got := s.Sweeps(); got.Runs != before.Runs+1 || got.Removed != before.Removed {
+		t.Errorf("after the failed sweep: %+v (before %+v)", got, before)
+	}
+	waitFor(t, "the failure's log line", func() bool { return strings.Contains(log.String(), "name sweep failed") })
+	line := log.String()
+	if !regexp.MustCompile(`level=ERROR msg="name sweep failed: [^"]*" error="(sqlstate 42P01|sqlite code 1)" removed=0 failures_in_a_row=1 next_try=`).MatchString(line) {
+		t.Errorf("the log says\n%s", line)
+	}
+	for _, personal := range []string{first.Personal.UserAgent, first.Personal.Page, kept.Personal.UserAgent, "erased", "shop.example"} {
+		if strings.Contains(line, personal) {
+			t.Errorf("the log names %q:\n%s", personal, line)
+		}
+	}
+	checkNames(t, raw, "after the failed sweep", []string{kept.Personal.UserAgent, first.Personal.UserAgent, second.Personal.UserAgent},
+		[]string{kept.Personal.Page, first.Personal.Page, second.Personal.Page})
+
+	if _, err := raw("ALTER TABLE ledger_head_away RENAME TO ledger_head"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Erase(ctx, second.ConsentID, "Art. 17", now); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the sweep after", func() bool { return strings.Contains(log.String(), "name sweep succeeded again") })
+	checkNames(t, raw, "after the sweep that succeeded", []string{kept.Personal.UserAgent}, []string{kept.Personal.Page})
+	if got := s.Sweeps(); got.Runs != before.Runs+2 || got.Failed != 1 || got.Removed != before.Removed+4 {
+		t.Errorf("after the sweep that succeeded: %+v (before %+v)", got, before)
+	}
+	if !strings.Contains(log.String(), "removed=4 failures_before=1") {
+		t.Errorf("the log says\n%s", log.String())
+	}
+}
+
+// waitFor waits up to store.SweepDelay and 10 s for done, failing the test
+// when it does not come.
+func waitFor(t *testing.T, what string, done func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(store.SweepDelay + 10*time.Second); !done(); time.Sleep(10 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("no %s within %s", what, store.SweepDelay+10*time.Second)
+		}
+	}
+}
+
+// lockedBuffer is a log's output that the test reads while a background
+// sweep writes to it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
 }
 
 // testErasureSweptByItself: an erasure's user agent and page leave the
