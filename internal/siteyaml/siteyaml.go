@@ -5,6 +5,7 @@ package siteyaml
 
 import (
 	"bytes"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -33,6 +34,15 @@ func Encode(site *consent.Site) ([]byte, error) {
 	return b.Bytes(), enc.Close()
 }
 
+// goType is where the YAML decoder names a Go type ("field colr not found
+// in type consent.Appearance"), and yamlPlaces what the file calls each: a
+// site owner writes YAML, not Go.
+var (
+	goType     = regexp.MustCompile(`in type consent\.\w+`)
+	yamlPlaces = map[string]string{"Site": "a site", "Category": "a category", "Service": "a service",
+		"Cookie": "a cookie", "Appearance": "appearance", "Links": "links"}
+)
+
 // Decode reads a site from YAML strictly, filling catalog services' unset
 // fields from the catalog: an unknown or misspelt field is an
 // error that names it and its line, as is malformed YAML.
@@ -42,7 +52,12 @@ func Decode(b []byte) (*consent.Site, error) {
 	var s consent.Site
 	if err := dec.Decode(&s); err != nil {
 		msg := strings.TrimPrefix(err.Error(), "yaml: ")
-		msg = strings.ReplaceAll(msg, "in type consent.Site", "in a site")
+		msg = goType.ReplaceAllStringFunc(msg, func(t string) string {
+			if w, ok := yamlPlaces[strings.TrimPrefix(t, "in type consent.")]; ok {
+				return "in " + w
+			}
+			return "in this part of the file"
+		})
 		msg = strings.ReplaceAll(msg, "field lifetime not found in a site", "field lifetime not found in a site: write lifetime_days: N")
 		return nil, consent.Errorf(consent.EInvalid, "malformed site YAML: %s", msg)
 	}

@@ -38,10 +38,15 @@ func TestDecodeErrorsNameTheProblem(t *testing.T) {
 		"id: shop\ncolour: red\n":         "colour",
 		"id: [shop\n":                     "malformed",
 		"id: shop\nlifetime_days: soon\n": "soon",
+		// A misspelt field in a nested part names the part as the file
+		// does, not the Go type behind it ("in type consent.Appearance").
+		"id: shop\nappearance:\n  non_blockng: true\n":                      "field non_blockng not found in appearance",
+		"id: shop\ncategories:\n  - key: analytics\n    requird: true\n":    "field requird not found in a category",
+		"id: shop\nservices:\n  - name: X\n    cookies:\n      - nam: _x\n": "field nam not found in a cookie",
 	} {
 		_, err := siteyaml.Decode([]byte(yml))
-		if err == nil || !strings.Contains(err.Error(), want) || consent.ErrorCode(err) != consent.EInvalid {
-			t.Errorf("%q: err %v, want one naming %q", yml, err, want)
+		if err == nil || !strings.Contains(err.Error(), want) || consent.ErrorCode(err) != consent.EInvalid || strings.Contains(err.Error(), "consent.") {
+			t.Errorf("%q: err %v, want one naming %q and no Go type", yml, err, want)
 		}
 	}
 }
