@@ -35,14 +35,14 @@ func TestIDInAddressRefusedInWords(t *testing.T) {
 // form expired or did not come from this console; …', 'this deployment has
 // no signing key: …') in every language.
 func TestConsoleRefusalsInWords(t *testing.T) {
-	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	c.speak("de")
 	status, page, _ := c.post("/admin/me", url.Values{"_csrf": {"stale"}, "lang": {"fr"}, "tz": {"UTC"}})
 	if want := "Das Formular ist abgelaufen oder stammt nicht aus dieser Konsole: Laden Sie die Seite neu"; status != http.StatusForbidden || !strings.Contains(untagged(page), want) {
 		t.Errorf("an expired form: %d, want 403 saying %q", status, want)
 	}
 	old := config.NewKeys()
-	a = newApp(t, 0, func(o *app.Options) { o.TokenKeys, o.SessionKeys = old.Token, old.Session })
+	a := newApp(t, 0, func(o *app.Options) { o.TokenKeys, o.SessionKeys = old.Token, old.Session })
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	c = newConsole(t, a)
 	c.login("dpo@shop.example")
