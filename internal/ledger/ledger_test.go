@@ -544,3 +544,66 @@ func TestSealPersonalSaltsAreDistinct(t *testing.T) {
 		}
 	}
 }
+
+// An Append given up on (its request's context ended while the batch was
+// being written) leaves its answer to nobody: that answer must never reach
+// a later Append, whose event may be committed while the abandoned one
+// failed, or the other way round.
+func TestWriterAbandonedAnswerGoesToNobody(t *testing.T) {
+	m := &failMarked{gate: make(chan struct{}), entered: make(chan int, 100)}
+	w := ledger.NewWriter(m, 100, 100, nil, ledger.ProbeEvery(time.Hour))
+	defer w.Close()
+	defer close(m.gate) // first: lets a batch held on failure finish
+	for range 50 {
+		ctx, cancel := context.WithCancel(context.Background())
+		abandoned := make(chan error, 1)
+		go func() { abandoned <- w.Append(ctx, &consent.Event{Site: "fail"}) }()
+		<-m.entered // the writer holds it
+		cancel()
+		if err := <-abandoned; consent.ErrorCode(err) != consent.EUnavailable {
+			t.Fatalf("abandoned append: %v, want unavailable", err)
+		}
+		m.gate <- struct{}{} // its batch fails, answering nobody
+		next := make(chan error, 1)
+		go func() { next <- w.Append(context.Background(), &consent.Event{Site: "ok"}) }()
+		<-m.entered
+		m.gate <- struct{}{}
+		if err := <-next; err != nil {
+			t.Fatalf("a committed append was answered %v (the abandoned one's answer)", err)
+		}
+	}
+}
+
+// failMarked fails a batch whose first event is of site "fail", once the
+// gate lets it through.
+type failMarked struct {
+	gate    chan struct{}
+	entered chan int
+}
+
+func (f *failMarked) AppendBatch(ctx context.Context, es []*consent.Event) error {
+	f.entered <- len(es)
+	<-f.gate
+	if len(es) > 0 && es[0].Site == "fail" {
+		return errors.New("database or disk is full")
+	}
+	return nil
+}
+
+// BenchmarkAppendHandoff is the writer's handoff alone, over a store that
+// commits at once: queueing an event, the writer taking it into a batch, and
+// the answer back to the waiting request.
+func BenchmarkAppendHandoff(b *testing.B) {
+	w := ledger.NewWriter(&memStore{}, 1024, 256, nil)
+	defer w.Close()
+	b.SetParallelism(32)
+	b.ReportAllocs()
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if err := w.Append(ctx, &consent.Event{}); err != nil {
+				b.Error(err)
+			}
+		}
+	})
+}

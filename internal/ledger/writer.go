@@ -59,6 +59,12 @@ type job struct {
 	done chan error
 }
 
+// dones holds the channels on which the writer answers Append, each with
+// room for the one answer: a channel goes back only once its answer has been
+// received, so it is empty and nothing sends on it any more. Every consent
+// waits on one; making a new one each time was an allocation a consent.
+var dones = sync.Pool{New: func() any { return make(chan error, 1) }}
+
 // Writer is the single goroutine that writes the consent log. It drains
 // whatever has queued up into one batch and commits it in one transaction, so
 // one fsync acknowledges many events under load, with no fixed linger that
@@ -116,23 +122,27 @@ func NewWriter(store Appender, queueSize, maxBatch int, observe func(batch int),
 // Append queues e and waits until it is durably committed. It fails at once
 // with ErrQueueFull when the queue is full.
 func (w *Writer) Append(ctx context.Context, e *consent.Event) error {
-	j := job{e: e, done: make(chan error, 1)}
+	j := job{e: e, done: dones.Get().(chan error)}
 	w.mu.RLock()
 	if w.closed {
 		w.mu.RUnlock()
+		dones.Put(j.done)
 		return ErrClosed
 	}
 	select {
 	case w.queue <- j:
 	default:
 		w.mu.RUnlock()
+		dones.Put(j.done)
 		return ErrQueueFull
 	}
 	w.mu.RUnlock()
 	select {
 	case err := <-j.done:
+		dones.Put(j.done) // empty again, and the writer is done with it
 		return err
 	case <-ctx.Done():
+		// The writer still answers on j.done: it is not reused.
 		return consent.Wrap(consent.EUnavailable, ctx.Err(), "the consent log did not answer in time; retry shortly")
 	}
 }
