@@ -58,25 +58,25 @@ func (s *Server) postConsent(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeConsentJSON(c, http.StatusCreated, resp)
+	return writeConsentJSON(c, http.StatusCreated, &resp)
 }
 
 // record validates a request, appends its event through the ledger writer
 // and issues the token. It is shared by the API and the no-JavaScript form.
-func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request) (*consentResponse, error) {
+func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request) (consentResponse, error) {
 	r := c.Request()
 	where := s.jurisdiction(c, site)
 	d, err := site.Decide(req, where, gpcOf(c))
 	if err != nil {
-		return nil, err
+		return consentResponse{}, err
 	}
 	if d.ConsentID, err = s.continued(c, site, req, d.ConsentID); err != nil {
-		return nil, err
+		return consentResponse{}, err
 	}
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	id, err := uuid.NewV7()
 	if err != nil {
-		return nil, err
+		return consentResponse{}, err
 	}
 	if d.ConsentID == uuid.Nil {
 		d.ConsentID = id // a new visitor's consent ID is its first event's ID
@@ -84,7 +84,7 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	lang := s.cfg.I18n.Match(req.Lang, r.Header.Get("Accept-Language"))
 	texts, err := s.snapshot(r.Context(), site.ID, d.Revision, lang)
 	if err != nil {
-		return nil, err
+		return consentResponse{}, err
 	}
 	page := consent.PageOf(req.Page)
 	if page == "" {
@@ -100,13 +100,13 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 	ledger.SealPersonal(ev) // here, not in the writer's transaction
 	ev.RequestID = d.RequestID
 	if err := s.cfg.Writer.Append(r.Context(), ev); err != nil {
-		return nil, err
+		return consentResponse{}, err
 	}
 	// A retry of a request recorded already (its first attempt may have
 	// committed after the client gave up) comes back as the event recorded
 	// first: answer that again.
 	if ev.Repeat && ev.Site != site.ID {
-		return nil, consent.FieldError(consent.EUnprocessed, "request_id", "was used already, for a decision on another site")
+		return consentResponse{}, consent.FieldError(consent.EUnprocessed, "request_id", "was used already, for a decision on another site")
 	}
 	if !ev.Repeat {
 		s.metrics.consent(ev.Action)
@@ -117,9 +117,9 @@ func (s *Server) record(c echo.Context, site *consent.Site, req consent.Request)
 		ConsentMode: site.ConsentModeBits(ev.Granted), Issued: ev.Time.Unix(), Expires: ev.Expires.Unix(),
 	})
 	if err != nil {
-		return nil, err
+		return consentResponse{}, err
 	}
-	return &consentResponse{
+	return consentResponse{
 		ConsentID: consentID, EventID: eventID, Token: tok, ExpiresAt: ev.Expires,
 		Revision: ev.Revision, Granted: ev.Granted, GPC: ev.GPC, GPCDenied: d.GPCDenied,
 	}, nil

@@ -53,7 +53,7 @@ func putBuffer(bp *[]byte) {
 // writes it.
 func writeConsentJSON(c echo.Context, status int, resp *consentResponse) error {
 	if y := resp.ExpiresAt.Year(); y < 0 || y > 9999 {
-		return c.JSON(status, resp) // fails as encoding/json fails
+		return c.JSON(status, *resp) // fails as encoding/json fails (a copy: resp stays on the caller's stack)
 	}
 	bp := buffers.Get().(*[]byte)
 	*bp = resp.appendJSON((*bp)[:0])

@@ -42,6 +42,14 @@ type Jurisdiction struct {
 // it was chosen for.
 func (j Jurisdiction) Rule() string {
 	if j.Country == "" {
+		switch j.Mode { // every decision without a country header names one of these
+		case OptIn:
+			return "opt-in (country unknown)"
+		case OptOut:
+			return "opt-out (country unknown)"
+		case Notice:
+			return "notice (country unknown)"
+		}
 		return string(j.Mode) + " (country unknown)"
 	}
 	return string(j.Mode) + " (" + j.Country + ")"

@@ -24,6 +24,16 @@ func TestJurisdictionFor(t *testing.T) {
 	}
 }
 
+// The names of the rules without a country are written out (no string built
+// for every decision): they must read as the mode's name and the words.
+func TestRuleWithoutCountry(t *testing.T) {
+	for _, m := range []consent.Mode{consent.OptIn, consent.OptOut, consent.Notice, "other"} {
+		if got, want := (consent.Jurisdiction{Mode: m}).Rule(), string(m)+" (country unknown)"; got != want {
+			t.Errorf("%s: %q, want %q", m, got, want)
+		}
+	}
+}
+
 func TestDefaults(t *testing.T) {
 	s := testSite()
 	for _, tc := range []struct {

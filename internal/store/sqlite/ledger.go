@@ -281,6 +281,13 @@ func (s *Store) choiceID(ctx context.Context, tx *sql.Tx, c store.Choice) (int64
 	if id, ok := s.choices[c]; ok {
 		return id, nil
 	}
+	return s.newChoice(ctx, tx, c)
+}
+
+// newChoice is choiceID for a choice not in the cache. It is apart so that
+// c, which the statement's arguments take to the heap, goes there only for
+// a new choice, not for every event of every batch.
+func (s *Store) newChoice(ctx context.Context, tx *sql.Tx, c store.Choice) (int64, error) {
 	var id int64
 	err := tx.QueryRowContext(ctx, `INSERT INTO choices (revision, action, granted, source, lang, country, rule, texts_hash)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
