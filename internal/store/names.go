@@ -41,12 +41,16 @@ type NameSweep interface {
 	Remove(ctx context.Context, mark int64, rows, agents, pages []int64) (int, error)
 }
 
-// Candidate is a row of names_pending: its own number, and the number of
-// the user agent, or the page when Page, that it names.
+// Candidate is a row of names_pending: its own number, the number of the
+// user agent, or the page when Page, that it names, and the seq after which
+// the events that may name it are: 0 for an erasure's or a purge's, the
+// ledger's head when it was stored for one of a new string (no event
+// appended before a number was made can name it).
 type Candidate struct {
-	ID   int64
-	Page bool
-	Name int64
+	ID    int64
+	Page  bool
+	Name  int64
+	After int64
 }
 
 // sweepChunk is how many seqs one statement of the pass reads at least:
@@ -74,7 +78,9 @@ const catchUp = 5000
 // read can only lose names (an erasure) or go (a purge), never gain one, so
 // what the pass found unnamed there stays unnamed; events after it are
 // read under the write lock. A candidate found named is cleared too: its
-// events' own erasure or purge records it again.
+// events' own erasure or purge records it again. The pass starts after the
+// lowest Candidate.After it read: when every candidate is a new string of
+// a batch that never committed, it reads only the events since.
 func Sweep(ctx context.Context, ns NameSweep) (removed int, err error) {
 	for {
 		pending, err := ns.Pending(ctx, sweepRows)
@@ -83,8 +89,9 @@ func Sweep(ctx context.Context, ns NameSweep) (removed int, err error) {
 		}
 		rows := make([]int64, len(pending))
 		a, p := map[int64]struct{}{}, map[int64]struct{}{}
+		from := pending[0].After
 		for i, c := range pending {
-			rows[i] = c.ID
+			rows[i], from = c.ID, min(from, c.After)
 			if c.Page {
 				p[c.Name] = struct{}{}
 			} else {
@@ -95,7 +102,7 @@ func Sweep(ctx context.Context, ns NameSweep) (removed int, err error) {
 		if err != nil {
 			return removed, err
 		}
-		if err := sweepRange(ctx, ns, 0, mark, a, p); err != nil {
+		if err := sweepRange(ctx, ns, from, mark, a, p); err != nil {
 			return removed, err
 		}
 		// Events appended during the pass: read again off the lock while

@@ -313,3 +313,60 @@ func TestNewNamesOnTwoInstances(t *testing.T) {
 	}
 	verifyCount(t, a, 30*400)
 }
+
+// A process that stored a batch's new user agents and pages and died before
+// the batch committed leaves them to the sweep: each was stored with a
+// candidate row, which a batch that commits deletes. The strings of the
+// events that committed stay, with no candidate row left for them.
+func TestNamesOfADeadBatchAreSwept(t *testing.T) {
+	ctx := context.Background()
+	dead, url := openTest(t)
+	// The sweep at opening is over before the batches: it would clear rows
+	// beside the counts below.
+	for dead.Sweeps().Runs == 0 {
+		time.Sleep(10 * time.Millisecond)
+	}
+	committed := storetest.Event("shop", 1)
+	committed.Personal.UserAgent, committed.Personal.Page = "Mozilla/5.0 committed", "https://shop.example/committed"
+	if err := dead.AppendBatch(ctx, []*consent.Event{committed}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(query string) int {
+		var n int
+		if err := dead.pool.QueryRow(ctx, query).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := count("SELECT count(*) FROM names_pending"); n != 0 {
+		var rows []string
+		dead.pool.QueryRow(ctx, "SELECT array(SELECT format('%s %s %s %s', id, kind, name_id, after_seq) FROM names_pending)").Scan(&rows)
+		var names []string
+		dead.pool.QueryRow(ctx, "SELECT array(SELECT format('a %s %s', id, ua) FROM agents UNION ALL SELECT format('p %s %s', id, url) FROM pages)").Scan(&names)
+		t.Errorf("a batch that committed left %d candidate rows %q; %q; sweeps %+v", n, rows, names, dead.Sweeps())
+	}
+	lost := storetest.Event("shop", 2)
+	lost.Personal.UserAgent, lost.Personal.Page = "Mozilla/5.0 (died before its batch)", "https://shop.example/died"
+	if err := dead.storeAll(ctx, []*consent.Event{lost}); err != nil {
+		t.Fatal(err)
+	}
+	if n := count("SELECT count(*) FROM names_pending WHERE after_seq = 1"); n != 2 {
+		t.Errorf("the strings stored for a batch have %d candidate rows after the head (1), want 2", n)
+	}
+	dead.Close()
+	s, err := Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.SweepNames(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var agents, pages []string
+	if err := s.pool.QueryRow(ctx, "SELECT array(SELECT ua FROM agents ORDER BY ua), array(SELECT url FROM pages ORDER BY url)").Scan(&agents, &pages); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(agents, []string{committed.Personal.UserAgent}) || !slices.Equal(pages, []string{committed.Personal.Page}) {
+		t.Errorf("after the sweep: agents %q, pages %q", agents, pages)
+	}
+}

@@ -42,8 +42,10 @@ func fromMicros(n int64) time.Time { return time.UnixMicro(n).UTC() }
 // instances wait on that row lock, so the ledger stays one chain and the
 // rollup exact. New user
 // agents, pages and choices are stored before, in transactions of their
-// own, so the lock is held for no more than the batch itself; rows of a
-// batch that then fails stay, unreferenced and harmless.
+// own, so the lock is held for no more than the batch itself. A new user
+// agent or page is personal data: it is stored with a candidate row for
+// the sweep (storeNames), which the batch deletes in its transaction, so
+// that those of a batch that never commits are deleted by the next sweep.
 func (s *Store) AppendBatch(ctx context.Context, events []*consent.Event) error {
 	return s.AppendJoining(ctx, events, nil)
 }
@@ -99,8 +101,8 @@ func (s *Store) storeAll(ctx context.Context, events []*consent.Event) error {
 		dict *dictionary
 		of   func(*consent.Event) string
 	}{
-		{s.agents, func(e *consent.Event) string { return e.Personal.UserAgent }},
-		{s.urls, func(e *consent.Event) string { return e.Personal.Page }},
+		{s.agents, agentOf},
+		{s.urls, pageOf},
 	} {
 		if err := s.storeNames(ctx, d.dict, events, d.of); err != nil {
 			return err
@@ -108,6 +110,9 @@ func (s *Store) storeAll(ctx context.Context, events []*consent.Event) error {
 	}
 	return s.storeChoices(ctx, events)
 }
+
+func agentOf(e *consent.Event) string { return e.Personal.UserAgent }
+func pageOf(e *consent.Event) string  { return e.Personal.Page }
 
 // appendLocked appends *events, and what join adds to them, in one
 // transaction under the head's lock. Unless lookup, their request IDs are
@@ -137,7 +142,9 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 		// caches were filled, on this instance or another: a cached number
 		// may name a removed row. The removal held this lock, so every one
 		// it made is counted by now and none can come until this commits.
-		s.agents.ids, s.urls.ids, s.namesRemoved = map[string]int64{}, map[string]int64{}, removed
+		s.agents.forget()
+		s.urls.forget()
+		s.namesRemoved = removed
 		return errNamesRemoved
 	}
 	if join != nil {
@@ -175,6 +182,8 @@ func (s *Store) appendLocked(ctx context.Context, events *[]*consent.Event, join
 	if tag.String() != "COMMIT" { // PostgreSQL answers ROLLBACK to a COMMIT of a failed transaction
 		return fmt.Errorf("ledger batch: the transaction was rolled back (%s)", tag)
 	}
+	s.agents.committed(fresh, agentOf)
+	s.urls.committed(fresh, pageOf)
 	return nil
 }
 
@@ -265,7 +274,8 @@ func rollback(conn *pgx.Conn) {
 }
 
 // appendStatement writes a sealed batch: its events, request IDs, day
-// starts and rollup and the new head, one statement whose parts are arrays
+// starts and rollup and the new head, and deletes the candidate rows of the
+// new strings it names (storeNames), one statement whose parts are arrays
 // (appendArgs). The parts of a WITH that write run whether read or not.
 const appendStatement = `WITH
 	e AS (INSERT INTO events (seq, time, expires, agent_id, choice_id, page_id, flags, id, consent_id, site_id, ip, pii_salt, pii_digest, hash)
@@ -275,7 +285,8 @@ const appendStatement = `WITH
 	d AS (INSERT INTO days (day, first_seq) SELECT * FROM unnest($17::bigint[], $18::bigint[]) ON CONFLICT (day) DO NOTHING),
 	c AS (INSERT INTO daily (site_id, day, dim, key, n)
 		SELECT * FROM unnest($19::text[], $20::bigint[], $21::text[], $22::text[], $23::bigint[])
-		ON CONFLICT (site_id, day, dim, key) DO UPDATE SET n = daily.n + excluded.n)
+		ON CONFLICT (site_id, day, dim, key) DO UPDATE SET n = daily.n + excluded.n),
+	q AS (DELETE FROM names_pending WHERE id = ANY($27::bigint[]))
 UPDATE ledger_head SET seq = $24, hash = $25, time = $26 WHERE id = 1`
 
 // appendArgs are appendStatement's arguments for sealed events.
@@ -322,7 +333,8 @@ func (s *Store) appendArgs(events []*consent.Event, days []ledger.DayStart, head
 		cSites[i], cDays[i], cDims[i], cKeys[i], cNs[i] = c.Site, c.Day, c.Dim, c.Key, c.N
 	}
 	return []any{seqs, times, expires, agents, choices, pages, flags, ids, cids, sites, ips, salts, digests, hs,
-		reqSeqs, reqIDs, dayStarts, daySeqs, cSites, cDays, cDims, cKeys, cNs, head.Seq, head.Hash[:], micros(head.Time)}
+		reqSeqs, reqIDs, dayStarts, daySeqs, cSites, cDays, cDims, cKeys, cNs, head.Seq, head.Hash[:], micros(head.Time),
+		slices.Concat(s.agents.candidates(events, agentOf), s.urls.candidates(events, pageOf))}
 }
 
 // PruneRequests forgets the request IDs of events before t: the days table
@@ -361,7 +373,60 @@ const dictionaryCache = 100000
 // pages), each stored once, and the numbers of those seen lately.
 type dictionary struct {
 	table, column string
+	kind          int16 // of its names_pending rows
 	ids           map[string]int64
+	// pending are the strings this instance stored whose candidate row no
+	// committed batch has deleted yet.
+	pending map[string]candidate
+}
+
+// candidate is the names_pending row (row) of a string stored as number
+// name.
+type candidate struct{ name, row int64 }
+
+// forget empties the cache of numbers: one in it may name a removed row.
+// The candidate rows stay known: a string looked up again under the number
+// its row names is still this instance's to clear (one stored anew gets a
+// new row); those no batch clears stay for the sweep.
+func (d *dictionary) forget() {
+	d.ids = map[string]int64{}
+	if len(d.pending) > dictionaryCache {
+		d.pending = map[string]candidate{}
+	}
+}
+
+// candidates are the candidate rows of the strings of events that of picks,
+// each once, for the batch that commits them to delete.
+func (d *dictionary) candidates(events []*consent.Event, of func(*consent.Event) string) []int64 {
+	if len(d.pending) == 0 {
+		return nil
+	}
+	var rows []int64
+	for _, e := range events {
+		v := of(e)
+		c, ok := d.pending[v]
+		switch {
+		case !ok:
+		case c.name != d.ids[v]:
+			delete(d.pending, v) // its number was removed, by a sweep that cleared the row
+		case !slices.Contains(rows, c.row):
+			rows = append(rows, c.row)
+		}
+	}
+	return rows
+}
+
+// committed forgets the candidate rows of events' strings, deleted by the
+// batch that committed them.
+func (d *dictionary) committed(events []*consent.Event, of func(*consent.Event) string) {
+	if len(d.pending) == 0 {
+		return
+	}
+	for _, e := range events {
+		if c, ok := d.pending[of(e)]; ok && c.name == d.ids[of(e)] {
+			delete(d.pending, of(e))
+		}
+	}
 }
 
 // storeNames makes sure every string of the batch that of picks (user
@@ -383,17 +448,39 @@ func (s *Store) storeNames(ctx context.Context, d *dictionary, events []*consent
 	if len(d.ids)+len(missing) > dictionaryCache {
 		// Start afresh with every string of this batch: its rows are made
 		// from the cache.
-		d.ids, missing = map[string]int64{}, slices.Collect(maps.Keys(batch))
+		d.forget()
+		missing = slices.Collect(maps.Keys(batch))
 	}
 	// In one order on every instance: two inserting the same new strings
 	// in different orders would each wait for the other's row and one
 	// would die of a deadlock (TestNewNamesOnTwoInstances).
 	slices.Sort(missing)
-	if _, err := s.pool.Exec(ctx, fmt.Sprintf("INSERT INTO %[1]s (%[2]s) SELECT unnest($1::text[]) ON CONFLICT (%[2]s) DO NOTHING",
-		d.table, d.column), missing); err != nil {
+	// Each string this inserts is recorded as a candidate for the sweep in
+	// the same statement, with the head (read without its lock) after
+	// which the events that name it will be: the batch deletes the row as
+	// it commits, and one that never does leaves it to the sweep.
+	rows, err := s.pool.Query(ctx, fmt.Sprintf(`WITH n AS (INSERT INTO %[1]s (%[2]s) SELECT unnest($1::text[]) ON CONFLICT (%[2]s) DO NOTHING RETURNING id, %[2]s),
+		c AS (INSERT INTO names_pending (kind, name_id, after_seq) SELECT $2::smallint, id, (SELECT seq FROM ledger_head WHERE id = 1) FROM n
+			RETURNING name_id, id)
+		SELECT n.%[2]s, c.name_id, c.id FROM c JOIN n ON n.id = c.name_id`, d.table, d.column), missing, d.kind)
+	if err != nil {
 		return err
 	}
-	rows, err := s.pool.Query(ctx, fmt.Sprintf("SELECT id, %s FROM %s WHERE %[1]s = ANY($1)", d.column, d.table), missing)
+	for rows.Next() {
+		var (
+			v string
+			c candidate
+		)
+		if err := rows.Scan(&v, &c.name, &c.row); err != nil {
+			rows.Close()
+			return err
+		}
+		d.pending[v] = c
+	}
+	if rows.Close(); rows.Err() != nil {
+		return rows.Err()
+	}
+	rows, err = s.pool.Query(ctx, fmt.Sprintf("SELECT id, %s FROM %s WHERE %[1]s = ANY($1)", d.column, d.table), missing)
 	if err != nil {
 		return err
 	}

@@ -76,7 +76,7 @@ func (s *Store) sweepNames(ctx context.Context) (int, error) {
 type pgSweep struct{ conn *pgxpool.Conn }
 
 func (p pgSweep) Pending(ctx context.Context, limit int) ([]store.Candidate, error) {
-	rows, err := p.conn.Query(ctx, "SELECT id, kind = $1, name_id FROM names_pending ORDER BY id LIMIT $2", kindPage, limit)
+	rows, err := p.conn.Query(ctx, "SELECT id, kind = $1, name_id, after_seq FROM names_pending ORDER BY id LIMIT $2", kindPage, limit)
 	if err != nil {
 		return nil, err
 	}

@@ -63,8 +63,8 @@ func Open(ctx context.Context, url string) (*Store, error) {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	s := &Store{pool: pool, choices: map[store.Choice]int64{}, namesRemoved: -1,
-		agents: &dictionary{table: "agents", column: "ua", ids: map[string]int64{}},
-		urls:   &dictionary{table: "pages", column: "url", ids: map[string]int64{}}}
+		agents: &dictionary{table: "agents", column: "ua", kind: kindAgent, ids: map[string]int64{}, pending: map[string]candidate{}},
+		urls:   &dictionary{table: "pages", column: "url", kind: kindPage, ids: map[string]int64{}, pending: map[string]candidate{}}}
 	s.sweeper = store.StartSweeper(s.sweepNames)
 	return s, nil
 }

@@ -143,7 +143,7 @@ type liteSweep struct {
 }
 
 func (l *liteSweep) Pending(ctx context.Context, limit int) ([]store.Candidate, error) {
-	r, err := l.s.r.QueryContext(ctx, "SELECT id, kind = ?, name_id FROM names_pending ORDER BY id LIMIT ?", kindPage, limit)
+	r, err := l.s.r.QueryContext(ctx, "SELECT id, kind = ?, name_id, after_seq FROM names_pending ORDER BY id LIMIT ?", kindPage, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -151,7 +151,7 @@ func (l *liteSweep) Pending(ctx context.Context, limit int) ([]store.Candidate, 
 	var out []store.Candidate
 	for r.Next() {
 		var c store.Candidate
-		if err := r.Scan(&c.ID, &c.Page, &c.Name); err != nil {
+		if err := r.Scan(&c.ID, &c.Page, &c.Name, &c.After); err != nil {
 			return nil, err
 		}
 		out = append(out, c)

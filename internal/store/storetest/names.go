@@ -33,7 +33,33 @@ func RunNames(t *testing.T, open func(t *testing.T) (store.Store, store.Store, R
 	t.Run("EraseWhileAnotherAppends", func(t *testing.T) { a, b, raw := open(t); testEraseWhileAppending(t, a, b, raw) })
 	t.Run("SweepsBesideEachOther", func(t *testing.T) { a, b, raw := open(t); testSweepsBesideEachOther(t, a, b, raw) })
 	t.Run("ErasureSweptByItself", func(t *testing.T) { a, _, raw := open(t); testErasureSweptByItself(t, a, raw) })
+	t.Run("FailedBatchLeavesNoNames", func(t *testing.T) { a, _, raw := open(t); testFailedBatchLeavesNoNames(t, a, raw) })
 	t.Run("FailedSweepIsLogged", func(t *testing.T) { a, b, raw := open(t); testFailedSweepIsLogged(t, a, b, raw) })
+}
+
+// testFailedBatchLeavesNoNames: a batch that fails (here an event of it
+// repeats a stored event's ID) leaves none of its new user agents and
+// pages once a sweep has run, on PostgreSQL too, where they are stored
+// before the batch's transaction; the strings of events that did commit
+// stay, and the failed event, appended again, reads back with its own.
+func testFailedBatchLeavesNoNames(t *testing.T, s store.Store, raw Raw) {
+	ctx := context.Background()
+	now := time.Now().UTC().Truncate(time.Microsecond)
+	kept := named("shop", 1, uuid.Nil, now, "Mozilla/5.0 kept", "https://shop.example/kept")
+	appendReads(t, s, "the first batch", kept)
+	failed := named("shop", 2, uuid.Nil, now, "Mozilla/5.0 (failed batch)", "https://shop.example/failed-batch")
+	again := named("shop", 3, uuid.Nil, now, "Mozilla/5.0 kept", "https://shop.example/kept")
+	again.ID = kept.ID
+	if err := s.AppendBatch(ctx, []*consent.Event{failed, again}); err == nil {
+		t.Fatal("a batch repeating a stored event's ID was appended")
+	}
+	sweep(t, s)
+	checkNames(t, raw, "after the failed batch and a sweep", []string{kept.Personal.UserAgent}, []string{kept.Personal.Page})
+	retry := named("shop", 2, uuid.Nil, now, failed.Personal.UserAgent, failed.Personal.Page)
+	appendReads(t, s, "the failed event again", retry)
+	sweep(t, s)
+	checkNames(t, raw, "after the retry and a sweep", []string{kept.Personal.UserAgent, retry.Personal.UserAgent},
+		[]string{kept.Personal.Page, retry.Personal.Page})
 }
 
 // testFailedSweepIsLogged: a background sweep that fails (here the ledger
