@@ -96,6 +96,9 @@ type Log struct {
 	// Search is what the search box found nothing for, shown again in it
 	// beside the error so that a typo can be corrected, not typed anew.
 	Search string
+	// AllColumns shows the columns a list read at a glance does without
+	// (language, GPC), which the event's page says too (?columns=all).
+	AllColumns bool
 }
 
 // categoryLabels are the Granted and Denied filters' categories, in words:
@@ -115,6 +118,28 @@ func (l Log) NextURL() string {
 		v[k] = vs
 	}
 	v.Set("before", strconv.FormatInt(l.Next, 10))
+	if l.AllColumns {
+		v.Set("columns", "all")
+	}
+	return "/admin/log?" + v.Encode()
+}
+
+// ColumnsURL is this view with every column shown, or the fewer shown by
+// default when they all are: the filters and the page kept.
+func (l Log) ColumnsURL() string {
+	v := url.Values{}
+	for k, vs := range l.Values {
+		v[k] = vs
+	}
+	if l.Query.Before > 0 {
+		v.Set("before", strconv.FormatInt(l.Query.Before, 10))
+	}
+	if !l.AllColumns {
+		v.Set("columns", "all")
+	}
+	if len(v) == 0 {
+		return "/admin/log"
+	}
 	return "/admin/log?" + v.Encode()
 }
 
@@ -318,6 +343,16 @@ func hexOf(b [32]byte) string { return hex.EncodeToString(b[:]) }
 
 // itoa is a number for machines: URLs, form values, identifiers in links.
 // Counts people read go through count.
+// ShortID is how a list shows an ID: its last group, after an ellipsis.
+// That is what tells a UUIDv7 from its neighbours: its first groups are
+// its time, alike for every decision of the same minute (and said by the
+// log's Time column already). The whole ID is the link's title and its
+// target; the log's search box takes it.
+func ShortID(id uuid.UUID) string {
+	s := id.String()
+	return "…" + s[len(s)-12:]
+}
+
 func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
 
 // count is a count for people to read, grouped as the console's language

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -52,7 +53,10 @@ func (s *Server) getLog(c echo.Context) error {
 		return s.logPage(c, page, consent.LogQuery{}, consent.FieldError(consent.ENotFound, "q", "no event or consent ID %s", id).
 			Say("e_no_such_id", map[string]any{"Value": id.String()}))
 	}
-	q, err := consent.ParseLogQuery(c.QueryParams(), page.Loc)
+	// columns=all is how the page is shown, not which events: no filter.
+	params := maps.Clone(c.QueryParams())
+	delete(params, "columns")
+	q, err := consent.ParseLogQuery(params, page.Loc)
 	return s.logPage(c, page, q, err)
 }
 
@@ -61,7 +65,8 @@ func (s *Server) getLog(c echo.Context) error {
 func (s *Server) logPage(c echo.Context, page templates.Admin, q consent.LogQuery, qerr error) error {
 	// A search reaches the page only when it found nothing: the box keeps
 	// what was typed, beside the error.
-	view := templates.Log{Query: q, Values: q.Values(page.Loc), Search: strings.TrimSpace(c.QueryParam("q"))}
+	view := templates.Log{Query: q, Values: q.Values(page.Loc), Search: strings.TrimSpace(c.QueryParam("q")),
+		AllColumns: c.QueryParam("columns") == "all"}
 	status := http.StatusOK
 	sites, err := s.cfg.Store.SiteList(c.Request().Context())
 	if err != nil {

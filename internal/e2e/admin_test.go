@@ -121,7 +121,7 @@ func (b *browser) logRows() []logRow {
 		return [...t.querySelectorAll('tr[data-testid="row"]')].map(r => ({
 			event: new URL(r.cells[time].querySelector("a").href).pathname.replace("/admin/events/", ""),
 			site: r.cells[site].textContent.trim(), action: r.cells[action].dataset.code,
-			granted: r.cells[granted].dataset.code, consent: r.cells[id].textContent.trim(),
+			granted: r.cells[granted].dataset.code, consent: new URL(r.cells[id].querySelector("a").href).pathname.replace("/admin/consents/", ""),
 		}));
 	})()`)
 }
