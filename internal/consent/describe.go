@@ -68,7 +68,11 @@ func Describe(a, b *Site) []Change {
 	if a == nil {
 		a = &Site{ID: b.ID}
 	}
-	var out []Change
+	// The site's name first: a rename is what the owner did, and what it
+	// brings along (Consentry's own service, provided under the site's
+	// name) follows it. Listed last, the rename read as an afterthought of
+	// the provider's rows it caused.
+	out := nameChanges(a, b)
 	out = append(out, serviceChanges(a, b)...)
 	out = append(out, categoryChanges(a, b)...)
 	out = append(out, siteChanges(a, b)...)
@@ -295,20 +299,27 @@ func yesNo(b bool) string {
 // siteChanges are the changes to the site's own fields, one a part: an
 // origin, a category's Consent Mode types, a country's rule, one text in
 // one language. A field no line below knows is said as Diff says it.
+// nameChanges is the change of the site's name, if any.
+func nameChanges(a, b *Site) []Change {
+	old, new := a.Name, b.Name
+	if a.NameKey != b.NameKey {
+		// A key naming the site in every language (the demo's) given up
+		// for a name of the owner's own, or the other way round: one
+		// change of the name visitors read.
+		old, new = siteNamed(a), siteNamed(b)
+	}
+	if old == new {
+		return nil
+	}
+	return []Change{{What: ChangedField, Field: "name", Old: old, New: new, Material: materialField("name")}}
+}
+
 func siteChanges(a, b *Site) []Change {
 	var out []Change
 	field := func(f, item, old, new string) {
 		if old != new {
 			out = append(out, Change{What: ChangedField, Field: f, Item: item, Old: old, New: new, Material: materialField(f)})
 		}
-	}
-	if a.NameKey == b.NameKey {
-		field("name", "", a.Name, b.Name)
-	} else {
-		// A key naming the site in every language (the demo's) given up
-		// for a name of the owner's own, or the other way round: one
-		// change of the name visitors read.
-		field("name", "", siteNamed(a), siteNamed(b))
 	}
 	for _, o := range b.Origins {
 		if !slices.Contains(a.Origins, o) {
