@@ -359,7 +359,18 @@ func itoa[T int | int64](n T) string { return strconv.FormatInt(int64(n), 10) }
 // groups digits: 8,888,257 in English, 8.888.257 in German.
 func count[T int | int64](a Admin, n T) string { return a.T.Num(int64(n)) }
 
-func pct(t *i18n.Localizer, f float64) string { return t.Pct(f, 1) }
+// pct is a share to one decimal. A share that is neither none nor all
+// never reads as either: 1 decision of 3,679 is "<0.1%", not "0.0%",
+// and 3,678 of them ">99.9%", not "100.0%".
+func pct(t *i18n.Localizer, f float64) string {
+	switch {
+	case f > 0 && f < 0.0005:
+		return t.TData("a_pct_under", map[string]any{"Pct": t.Pct(0.001, 1)})
+	case f < 1 && f >= 0.9995:
+		return t.TData("a_pct_over", map[string]any{"Pct": t.Pct(0.999, 1)})
+	}
+	return t.Pct(f, 1)
+}
 
 func orDash(s string) string {
 	if s == "" {
