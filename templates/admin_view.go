@@ -413,11 +413,13 @@ func actionLabels(a Admin) []option {
 	return out
 }
 
-// sourceLabels are the log filter's sources, in words.
+// sourceLabels are the log filter's sources, in words. The filter names each source in a word or two: as long as the
+// record's words ("Placeholder of a blocked embed"), the list was twice as
+// wide as every other filter's.
 func sourceLabels(a Admin) []option {
 	var out []option
 	for _, s := range consent.Sources {
-		out = append(out, option{string(s), SourceWords(a.T, s)})
+		out = append(out, option{string(s), orKey(a.T, "a_source_short_"+string(s), SourceWords(a.T, s))})
 	}
 	return out
 }

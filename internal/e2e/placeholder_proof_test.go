@@ -71,7 +71,7 @@ func TestPlaceholderAllowIsRecordedWithItsTexts(t *testing.T) {
 	if len(rows) != 1 || rows[0].Consent != e.ConsentID.String() {
 		t.Errorf("the log filtered by the placeholder source lists %+v, want the one decision of %s", rows, e.ConsentID)
 	}
-	if opt := eval[string](b, `document.querySelector('select[name="source"] option[value="placeholder"]')?.textContent || ""`); opt != "Placeholder of a blocked embed" {
+	if opt := eval[string](b, `document.querySelector('select[name="source"] option[value="placeholder"]')?.textContent || ""`); opt != "Embed placeholder" {
 		t.Errorf("the log's source filter offers the placeholder as %q", opt)
 	}
 }

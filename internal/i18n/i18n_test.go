@@ -197,10 +197,10 @@ var sameAsEnglish = map[string][]string{
 var sameAsEnglishInConsole = map[string][]string{
 	"fr": {"a_nav", "a_audit_detail_intact", "a_site", "a_sites", "a_action", "a_description", "a_page", "a_cookies", "a_position_banner",
 		"a_field_consent_mode", "a_field_description", "a_field_services", "a_audit_named", "a_audit_change_note"},
-	"de": {"a_role_admin", "a_audit_detail_publish", "a_audit_detail_publish_bare", "a_layout", "a_cookies", "a_position_banner", "a_source_banner", "a_chg_field_item", "a_field_consent_mode",
+	"de": {"a_role_admin", "a_audit_detail_publish", "a_audit_detail_publish_bare", "a_layout", "a_cookies", "a_position_banner", "a_source_banner", "a_source_short_banner", "a_chg_field_item", "a_field_consent_mode",
 		"a_field_texts", "a_field_links", "a_field_name", "a_audit_detail_filter",
 		"a_audit_named", "a_audit_change_from_to", "a_audit_change_to", "a_audit_change_was", "a_audit_change_note"},
-	"es": {"a_no", "a_cookies", "a_revision_editorial", "a_chg_field_item", "a_chg_cookies", "a_field_consent_mode", "a_audit_detail_filter",
+	"es": {"a_no", "a_cookies", "a_source_short_banner", "a_revision_editorial", "a_chg_field_item", "a_chg_cookies", "a_field_consent_mode", "a_audit_detail_filter",
 		"a_audit_named", "a_audit_change_from_to", "a_audit_change_to", "a_audit_change_was", "a_audit_change_note"},
 	"ar": {"a_chg_field_item", "a_field_consent_mode", "a_audit_detail_filter", "a_audit_named", "a_audit_change_to", "a_audit_change_note"},
 }
