@@ -120,7 +120,8 @@ func TestRemovedCategoryIsGone(t *testing.T) {
 		t.Fatal("the demo has no Language and store service")
 	}
 	b.submit("Remove Language and store", fmt.Sprintf(`document.querySelectorAll('table[data-testid="services"] tbody tr')[%d].querySelector('form button')`, i), "/admin/sites/demo#services")
-	b.submit("Remove Preferences", `document.querySelector('[data-testid="remove-preferences"]')`, "/admin/sites/demo?lang=en#categories")
+	b.click("Remove… of Preferences", `document.querySelector('[data-testid="remove-ask-preferences"] > summary')`)
+	b.submit("Yes, remove", `document.querySelector('[data-testid="remove-preferences"]')`, "/admin/sites/demo?lang=en#categories")
 	if got := b.text(`[data-testid="categories"]`); strings.Contains(got, "Preferences") {
 		t.Fatalf("the categories still list Preferences: %q", got)
 	}
