@@ -95,6 +95,14 @@ func (b *browser) signIn(path string) {
 	}
 }
 
+// speak sets the signed-in user's console language through the form at
+// the page's foot.
+func (b *browser) speak(lang string) {
+	b.t.Helper()
+	b.do("choosing the console's language", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+}
+
 // logRow is one row of the consent log as the page shows it.
 type logRow struct {
 	Event   string `json:"event"` // from the time link's URL
