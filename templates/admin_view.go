@@ -282,8 +282,11 @@ func (v Integrity) Anchor() string {
 type AuditView struct {
 	Entries []auth.AuditEntry
 	Next    int64
-	Filter  AuditFilter
-	Error   Phrase // what is wrong with the filters, in words
+	// Paged is whether this is a page after the first (?before=): one
+	// that came up empty belongs to a filter that matched.
+	Paged  bool
+	Filter AuditFilter
+	Error  Phrase // what is wrong with the filters, in words
 }
 
 // AuditFilter narrows the audit trail: who (part of an email), which action,

@@ -75,7 +75,7 @@ func (s *Server) getAudit(c echo.Context) error {
 	if err == nil {
 		before, err = consent.ParseCursor(c.QueryParam("before"))
 	}
-	view := templates.AuditView{Filter: f}
+	view := templates.AuditView{Filter: f, Paged: before > 0}
 	if err != nil {
 		return s.auditRefused(c, page, view, err)
 	}
