@@ -56,8 +56,11 @@ const (
 // (names_pending), in tx, the transaction that erased or removed the events
 // naming them: they are personal data (a browser's string, a page's
 // address), and SweepNames deletes those no event names any more. A
-// number already pending is recorded again: a sweep running now may have
-// seen these events name it.
+// number already pending is recorded anew: its rows go and a new one comes
+// (AUTOINCREMENT: a higher id), because a sweep running now may have read
+// the old row and seen these events name it, and deletes only the rows it
+// read. So each number is pending once however many purge batches named it
+// (before, about 1.2 rows an event of a purge).
 func pendNames(ctx context.Context, tx *sql.Tx, n names) error {
 	if len(n.agents)+len(n.pages) == 0 {
 		return nil
@@ -70,8 +73,13 @@ func pendNames(ctx context.Context, tx *sql.Tx, n names) error {
 	if err != nil {
 		return err
 	}
+	// Probes of names_pending_name (a row value IN would scan the table).
+	if _, err := tx.ExecContext(ctx, `DELETE FROM names_pending WHERE kind = ?1 AND name_id IN (SELECT value FROM json_each(?2))
+		OR kind = ?3 AND name_id IN (SELECT value FROM json_each(?4))`, kindAgent, agents, kindPage, pages); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO names_pending (kind, name_id)
-		SELECT ?, value FROM json_each(?) UNION ALL SELECT ?, value FROM json_each(?)`, kindAgent, agents, kindPage, pages)
+		SELECT ?1, value FROM json_each(?2) UNION ALL SELECT ?3, value FROM json_each(?4)`, kindAgent, agents, kindPage, pages)
 	return err
 }
 

@@ -33,8 +33,40 @@ func RunNames(t *testing.T, open func(t *testing.T) (store.Store, store.Store, R
 	t.Run("EraseWhileAnotherAppends", func(t *testing.T) { a, b, raw := open(t); testEraseWhileAppending(t, a, b, raw) })
 	t.Run("SweepsBesideEachOther", func(t *testing.T) { a, b, raw := open(t); testSweepsBesideEachOther(t, a, b, raw) })
 	t.Run("ErasureSweptByItself", func(t *testing.T) { a, _, raw := open(t); testErasureSweptByItself(t, a, raw) })
+	t.Run("PurgeRecordsEachNameOnce", func(t *testing.T) { a, b, raw := open(t); testPurgeRecordsEachNameOnce(t, a, b, raw) })
 	t.Run("FailedBatchLeavesNoNames", func(t *testing.T) { a, _, raw := open(t); testFailedBatchLeavesNoNames(t, a, raw) })
 	t.Run("FailedSweepIsLogged", func(t *testing.T) { a, b, raw := open(t); testFailedSweepIsLogged(t, a, b, raw) })
+}
+
+// testPurgeRecordsEachNameOnce: a purge whose batches name the same user
+// agents and pages leaves each pending once (before, once a batch: about
+// 1.2 rows an event of a large purge, which the sweep after it read and
+// cleared in several passes over the events); the sweep deletes them all.
+func testPurgeRecordsEachNameOnce(t *testing.T, a, b store.Store, raw Raw) {
+	ctx := context.Background()
+	// The sweeps at opening are over: they would clear rows beside the count.
+	waitFor(t, "the sweeps at opening", func() bool { return a.Sweeps().Runs >= 1 && b.Sweeps().Runs >= 1 })
+	var events []*consent.Event
+	for i := range 60 {
+		events = append(events, named("shop", i, uuid.Nil, old.Add(time.Duration(i)*time.Second),
+			fmt.Sprintf("Mozilla/5.0 often %d", i%2), fmt.Sprintf("https://shop.example/often/%d", i%5)))
+	}
+	if err := a.AppendBatch(ctx, events); err != nil {
+		t.Fatal(err)
+	}
+	if p := purge(t, a, "", time.Now().AddDate(0, 0, -30), 6); p.Count != 60 {
+		t.Fatalf("purged %d events, want 60", p.Count)
+	}
+	if n, err := raw("SELECT CAST(count(*) AS TEXT) FROM names_pending"); err != nil || len(n) != 1 || n[0] != "7" {
+		t.Errorf("ten purge batches naming 2 user agents and 5 pages left %q candidate rows (want 7), err %v", n, err)
+	}
+	if n := sweep(t, a); n != 7 {
+		t.Errorf("the sweep deleted %d, want 7", n)
+	}
+	checkNames(t, raw, "after the purge and a sweep", nil, nil)
+	if n, err := raw("SELECT CAST(count(*) AS TEXT) FROM names_pending"); err != nil || len(n) != 1 || n[0] != "0" {
+		t.Errorf("after the sweep %q candidate rows are left, err %v", n, err)
+	}
 }
 
 // testFailedBatchLeavesNoNames: a batch that fails (here an event of it
