@@ -448,6 +448,10 @@ func (p Proof) ShownBody() string {
 // are what the visitor read.
 func (p Proof) FromPlaceholder() bool { return p.Event.Source == consent.SourcePlaceholder }
 
+// FromGPC reports whether the decision was the opt-out of a Global Privacy
+// Control signal, made with no banner on screen.
+func (p Proof) FromGPC() bool { return p.Event.Source == consent.SourceGPC }
+
 // ShownGPC is what the banner said of Global Privacy Control to this
 // visitor, when the snapshot keeps it: where the signal bound them (on, in
 // an opt-out or notice region), gpc_binding; where it was on and they still

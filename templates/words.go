@@ -21,6 +21,14 @@ func ActionWords(t *i18n.Localizer, a consent.Action) string {
 	return orKey(t, "a_action_"+string(a), string(a))
 }
 
+// DecisionWords is what a recorded decision did, in words: its action's,
+// but "Opted out by Global Privacy Control" for the signal's own opt-out
+// whatever action it was stored with (consent.Outcome).
+func DecisionWords(t *i18n.Localizer, a consent.Action, s consent.Source) string {
+	o := consent.Outcome(a, s)
+	return orKey(t, "a_action_"+o, o)
+}
+
 // SourceWords is where a decision was made, in words.
 func SourceWords(t *i18n.Localizer, s consent.Source) string {
 	return orKey(t, "a_source_"+string(s), string(s))

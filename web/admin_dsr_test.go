@@ -149,7 +149,7 @@ func TestVisitorPageNewestFirst(t *testing.T) {
 			t.Fatalf("%s: %d %s", body, rec.Code, rec.Body)
 		}
 	}
-	actions := regexp.MustCompile(`(?s)<tr><td>(?:<a [^>]*>)?[^<]*(?:</a>)?</td><td>([^<]*)</td>`)
+	actions := regexp.MustCompile(`(?s)<tr><td>(?:<a [^>]*>)?[^<]*(?:</a>)?</td><td[^>]*>([^<]*)</td>`)
 	path := "/admin/consents/" + first.ConsentID
 	_, page, _ := c.get(path)
 	table := page[strings.Index(page, `data-testid="history"`):]

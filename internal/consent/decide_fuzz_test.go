@@ -60,13 +60,16 @@ func FuzzDecide(f *testing.F) {
 			case c.Required:
 			case gpcDenies && d.Has(c.Key):
 				t.Fatalf("GPC in %s, yet %q granted", where.Mode, c.Key)
-			case (d.Action == consent.RejectAll || d.Action == consent.Withdraw) && d.Has(c.Key):
-				t.Fatalf("%s granted %q", d.Action, c.Key)
-			case d.Action == consent.AcceptAll && d.Has(c.Key) == (d.GPC && c.GPC):
+			case (req.Action == consent.RejectAll || req.Action == consent.Withdraw) && d.Has(c.Key):
+				t.Fatalf("%s granted %q", req.Action, c.Key)
+			case req.Action == consent.AcceptAll && d.Has(c.Key) == (d.GPC && c.GPC):
 				t.Fatalf("accept_all (GPC %v) gave %q", d.GPC, d.Granted)
-			case d.Action == consent.Custom && d.Has(c.Key) != (req.Categories[c.Key] && !gpcDenies):
+			case req.Action == consent.Custom && d.Has(c.Key) != (req.Categories[c.Key] && !gpcDenies):
 				t.Fatalf("custom %v gave %q", req.Categories, d.Granted)
 			}
+		}
+		if want := req.Action; (d.Source == consent.SourceGPC && d.Action != consent.Custom) || (d.Source != consent.SourceGPC && d.Action != want) {
+			t.Fatalf("%s from %s recorded as %s", want, d.Source, d.Action)
 		}
 		if d.Revision < 1 || d.Revision > site.Revision {
 			t.Fatalf("revision %d accepted", d.Revision)

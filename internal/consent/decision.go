@@ -79,7 +79,8 @@ type Decision struct {
 // is true when the browser sends Global Privacy Control by header; the
 // request may say so too. GPC leaves its categories out of "accept all";
 // in an opt-out or notice region it denies them whatever the request says.
-// Source gpc records the opt-out a GPC signal makes by itself.
+// Source gpc records the opt-out a GPC signal makes by itself, always as a
+// custom decision of what it leaves granted.
 func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error) {
 	d := Decision{Action: r.Action, Revision: r.Revision, GPC: gpc || r.GPC, Source: r.Source, Where: where}
 	switch d.Source {
@@ -156,7 +157,27 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 	}
 	sort.Strings(d.Granted)
 	sort.Strings(d.GPCDenied)
+	// A GPC signal's opt-out is nobody's click on "Accept all": it is
+	// recorded as what it is, the categories it leaves granted, so the log,
+	// the proof, the receipt and the dashboard never say the visitor
+	// accepted all. Snippet builds released before this still send
+	// accept_all for it; what it grants is worked out above either way.
+	if d.Source == SourceGPC {
+		d.Action = Custom
+	}
 	return d, nil
+}
+
+// Outcome is what a recorded decision did, as the words for it are keyed:
+// its action, except "gpc" for the opt-out a Global Privacy Control signal
+// made by itself (source gpc), whatever action it was stored with. Until
+// 2 December 2026 such a decision was stored as accept_all; the ledger
+// keeps it so, and it still must never read "Accepted all".
+func Outcome(a Action, s Source) string {
+	if s == SourceGPC {
+		return string(SourceGPC)
+	}
+	return string(a)
 }
 
 // Has reports whether the decision grants category k.

@@ -72,6 +72,16 @@ func TestDecideUnderJurisdiction(t *testing.T) {
 	if err != nil || d.Has("marketing") || !d.Has("analytics") || d.Source != consent.SourceGPC || d.Where.Country != "US" {
 		t.Errorf("gpc record: %+v %v", d, err)
 	}
+	// Nobody accepted all: an older snippet's accept_all and the custom of
+	// the categories the signal leaves are recorded alike, as custom, with
+	// what it denied said in the answer.
+	custom, err := s.Decide(consent.Request{Action: "custom", Revision: 2, Source: "gpc",
+		Categories: map[string]bool{"preferences": true, "analytics": true}}, optOut, true)
+	if err != nil || d.Action != consent.Custom || custom.Action != consent.Custom ||
+		!slices.Equal(d.Granted, custom.Granted) || !slices.Equal(d.GPCDenied, []string{"marketing"}) {
+		t.Errorf("gpc opt-out recorded as %s %v (denied %v), its custom form as %s %v: %v",
+			d.Action, d.Granted, d.GPCDenied, custom.Action, custom.Granted, err)
+	}
 	if _, err := s.Decide(consent.Request{Action: "accept_all", Revision: 2, Source: "gpc"}, optOut, false); err == nil {
 		t.Error("source gpc accepted without the signal")
 	}

@@ -185,7 +185,7 @@ func TestFirefoxGPC(t *testing.T) {
 	}{
 		{"analytics on, saved", got.Saved, consent.Custom, consent.SourcePreferences, "opt-in (country unknown)", []string{necessary, analytics}},
 		{"Accept all", got.Accepted, consent.AcceptAll, consent.SourcePreferences, "opt-in (country unknown)", []string{necessary, preferences, analytics}},
-		{"the US visitor's GPC opt-out", got.OptOut, consent.AcceptAll, consent.SourceGPC, "opt-out (US)", []string{necessary, preferences, analytics}},
+		{"the US visitor's GPC opt-out", got.OptOut, consent.Custom, consent.SourceGPC, "opt-out (US)", []string{necessary, preferences, analytics}},
 	}
 	evs := ledgerEvents(t, ctx, a)
 	if len(evs) != len(steps) {

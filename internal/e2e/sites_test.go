@@ -393,7 +393,7 @@ func TestGPCInOptOutCountry(t *testing.T) {
 		t.Error("Consentry.get() does not say GPC is on")
 	}
 	e := b.lastEvent()
-	checkEvent(t, e, consent.AcceptAll, consent.SourceGPC, true, necessary, preferences, analytics)
+	checkEvent(t, e, consent.Custom, consent.SourceGPC, true, necessary, preferences, analytics)
 	checkRule(t, e, "US", "opt-out (US)")
 	if n := len(b.events()); n != 1 {
 		t.Errorf("%d events recorded, want the one GPC opt-out", n)
