@@ -19,6 +19,7 @@ import (
 
 	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -38,12 +39,12 @@ func TestMain(m *testing.M) {
 type instance struct {
 	cmd *exec.Cmd
 	url string
-	out *syncBuffer
+	out *storetest.LockedBuffer
 }
 
 func startInstance(t *testing.T, env []string, args ...string) *instance {
 	t.Helper()
-	in := &instance{out: &syncBuffer{}}
+	in := &instance{out: &storetest.LockedBuffer{}}
 	in.cmd = exec.Command(os.Args[0], append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
 	in.cmd.Env = append(append(os.Environ(), "CONSENTRY_TEST_MAIN=1"), env...)
 	stdout, err := in.cmd.StdoutPipe()
@@ -200,7 +201,7 @@ func TestKeysGenerate(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	var served syncBuffer
+	var served storetest.LockedBuffer
 	db := pgtest.URL(t) // here, not in the goroutine: a skip there would leave done empty
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, &served, io.Discard)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/store/pgtest"
+	"github.com/consentry/consentry/internal/store/storetest"
 )
 
 // TestFirstUserCommandPastesOnPostgres: serve on a PostgreSQL database with
@@ -56,7 +57,7 @@ func TestFirstUserCommandPastesOnPostgres(t *testing.T) {
 				t.Setenv("CONSENTRY_DB_FILE", file)
 			}
 			ctx, cancel := context.WithCancel(context.Background())
-			var out syncBuffer
+			var out storetest.LockedBuffer
 			done := make(chan error, 1)
 			go func() { done <- run(ctx, args, nil, &out, io.Discard) }()
 			// A busy machine (migrations on a fresh schema) may take a while.

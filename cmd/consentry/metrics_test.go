@@ -13,6 +13,7 @@ import (
 
 	"github.com/consentry/consentry/internal/store"
 	"github.com/consentry/consentry/internal/store/sqlite"
+	"github.com/consentry/consentry/internal/store/storetest"
 )
 
 // TestMetricsOnTheirOwnListener: with CONSENTRY_METRICS_ADDR (the twin of
@@ -21,7 +22,7 @@ func TestMetricsOnTheirOwnListener(t *testing.T) {
 	t.Setenv("CONSENTRY_METRICS_ADDR", "127.0.0.1:0")
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out syncBuffer
+	var out storetest.LockedBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + filepath.Join(t.TempDir(), "c.db")}, nil, &out, io.Discard)
@@ -84,7 +85,7 @@ func TestFailedSweepShows(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, log syncBuffer
+	var out, log storetest.LockedBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", "sqlite:" + path}, nil, &out, &log)

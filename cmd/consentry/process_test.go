@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/consentry/consentry/internal/app"
+	"github.com/consentry/consentry/internal/store/storetest"
 	"github.com/google/uuid"
 )
 
@@ -62,14 +63,14 @@ func removeBinary() {
 type proc struct {
 	cmd    *exec.Cmd
 	url    string
-	out    *syncBuffer
+	out    *storetest.LockedBuffer
 	exited chan struct{}
 	err    error // once exited is closed
 }
 
 func startProc(t *testing.T, db string, args ...string) *proc {
 	t.Helper()
-	p := &proc{out: &syncBuffer{}, exited: make(chan struct{})}
+	p := &proc{out: &storetest.LockedBuffer{}, exited: make(chan struct{})}
 	p.cmd = exec.Command(binary(t), append([]string{"serve", "--addr", "127.0.0.1:0", "--db", db, "--demo", "--rate-limit", "0"}, args...)...)
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

@@ -9,23 +9,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/consentry/consentry/internal/store/storetest"
 )
-
-// syncBuffer is a bytes.Buffer safe to write from the server and read here.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 // TestServePrintsWhereToLook is `make run` in small: serve --demo prints the
 // demo's URL and the console's credentials, and both work.
@@ -33,7 +21,7 @@ func TestServePrintsWhereToLook(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	db := "sqlite:" + filepath.Join(t.TempDir(), "c.db")
-	var out syncBuffer
+	var out storetest.LockedBuffer
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", db}, nil, &out, io.Discard)
@@ -72,7 +60,7 @@ func TestServePrintsWhereToLook(t *testing.T) {
 	// (selfCommand).
 	ctx, cancel = context.WithCancel(context.Background())
 	defer cancel()
-	var again syncBuffer
+	var again storetest.LockedBuffer
 	go func() {
 		done <- run(ctx, []string{"serve", "--demo", "--addr", "127.0.0.1:0", "--db", db}, nil, &again, io.Discard)
 	}()
@@ -111,7 +99,7 @@ func TestServeWithoutUserSaysHowToAddOne(t *testing.T) {
 	start := func() string {
 		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
-		var out syncBuffer
+		var out storetest.LockedBuffer
 		done := make(chan error, 1)
 		go func() {
 			done <- run(ctx, []string{"serve", "--addr", "127.0.0.1:0", "--db", db}, nil, &out, io.Discard)

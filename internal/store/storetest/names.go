@@ -100,7 +100,7 @@ func testFailedBatchLeavesNoNames(t *testing.T, s store.Store, raw Raw) {
 // until the next sweep, which succeeds, says so, and deletes them.
 func testFailedSweepIsLogged(t *testing.T, s, other store.Store, raw Raw) {
 	ctx := context.Background()
-	var log lockedBuffer
+	var log LockedBuffer
 	s.LogSweeps(slog.New(slog.NewTextHandler(&log, nil)))
 	now := time.Now().UTC().Truncate(time.Microsecond)
 	kept := named("shop", 1, uuid.Nil, now, "Mozilla/5.0 stays", "https://shop.example/stays")
@@ -166,20 +166,20 @@ func waitFor(t *testing.T, what string, done func() bool) {
 	}
 }
 
-// lockedBuffer is a log's output that the test reads while a background
-// sweep writes to it.
-type lockedBuffer struct {
+// LockedBuffer is output a test reads while something else writes it: a
+// log a background sweep writes, a server process's stdout.
+type LockedBuffer struct {
 	mu sync.Mutex
 	b  strings.Builder
 }
 
-func (l *lockedBuffer) Write(p []byte) (int, error) {
+func (l *LockedBuffer) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.Write(p)
 }
 
-func (l *lockedBuffer) String() string {
+func (l *LockedBuffer) String() string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return l.b.String()
