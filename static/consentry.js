@@ -147,27 +147,26 @@
     // For the site owner's devtools: a tracker no service of the site
     // declares stays held whatever the visitor allows.
     if (ui && !svc.h) console.warn("consentry: held, no service of this site lists it:", url);
+    if (el.tagName === "SCRIPT") el.type = "text/plain";
     el.setAttribute("data-autoblock", "");
     el.setAttribute("data-consent", cat);
     el.setAttribute("data-src", url);
-    if (el.tagName === "SCRIPT") el.type = "text/plain";
     return true;
   }
   if (auto) {
     // Tags inserted by script (a tag manager, the Meta pixel's loader) are
-    // held when their src is set, before they are in the page.
-    var create = d.createElement;
-    d.createElement = function (tag) {
-      var el = create.apply(d, arguments);
-      if (/^(script|iframe)$/i.test(tag)) {
-        var prop = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(el), "src");
-        Object.defineProperty(el, "src", {
-          configurable: true, get: function () { return prop.get.call(el); },
-          set: function (v) { if (!hold(el, v)) prop.set.call(el, v); }
-        });
-      }
-      return el;
-    };
+    // held when their src is set, as a property or with setAttribute,
+    // before they are in the page: once in it, a script has started and
+    // an iframe has sent its request. Every script and iframe element of
+    // the page is covered, however it was made.
+    [HTMLScriptElement, HTMLIFrameElement].forEach(function (C) {
+      var P = C.prototype, set = P.setAttribute;
+      ["src", "type"].forEach(function (a) {
+        var prop = Object.getOwnPropertyDescriptor(P, a);
+        if (prop) Object.defineProperty(P, a, { configurable: true, get: prop.get, set: function (v) { this.setAttribute(a, v); } });
+      });
+      P.setAttribute = function (n, v) { /^src$/i.test(n) && hold(this, v) || set.call(this, /^type$/i.test(n) && this.hasAttribute("data-autoblock") ? "data-type" : n, v); };
+    });
   }
   // Takes an element added to the page: holds a tracker's tag written in
   // the markup (an iframe is replaced, which stops its page loading), gives
@@ -266,11 +265,12 @@
       function go() {
         if (!el.parentNode) return done();
         var s = d.createElement("script");
+        // Its type first: a copied data-autoblock would make it data-type.
+        if (el.getAttribute("data-type")) s.type = el.getAttribute("data-type");
         for (var i = 0; i < el.attributes.length; i++) {
           var a = el.attributes[i];
           if (!/^(type|src|data-src|data-consent|nonce)$/.test(a.name)) s.setAttribute(a.name, a.value);
         }
-        if (el.getAttribute("data-type")) s.type = el.getAttribute("data-type");
         s.nonce = el.nonce || nonce; // the page's CSP nonce
         if (src) {
           s.onload = s.onerror = done;
