@@ -629,3 +629,15 @@ func TestLogCategoryFiltersAreChoices(t *testing.T) {
 		}
 	}
 }
+
+// saveBasics saves the site editor's basics form of site with field set to
+// value, and fails the test unless it was saved.
+func (c *console) saveBasics(site, field, value string) {
+	c.t.Helper()
+	_, page, _ := c.get("/admin/sites/" + site)
+	action, form := formFields(c.t, page, "basics")
+	form.Set(field, value)
+	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
+		c.t.Fatalf("saving the basics (%s): %d %.300s", field, status, body)
+	}
+}

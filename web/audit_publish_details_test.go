@@ -23,12 +23,7 @@ func TestAuditPublishDetailsInWords(t *testing.T) {
 	if status, body, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}}); status != http.StatusSeeOther {
 		t.Fatalf("publishing: %d %.300s", status, body)
 	}
-	_, page, _ := c.get("/admin/sites/shop")
-	action, form := formFields(t, page, "basics")
-	form.Set("name", "The Shop")
-	if status, _, _ := c.post(action, form); status != http.StatusSeeOther {
-		t.Fatalf("saving the basics: %d", status)
-	}
+	c.saveBasics("shop", "name", "The Shop")
 	if status, body, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {"editorial"}, "change_note": {"JIRA-7"}}); status != http.StatusSeeOther {
 		t.Fatalf("publishing: %d %.300s", status, body)
 	}

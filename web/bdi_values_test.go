@@ -37,12 +37,7 @@ func TestValuesAsWrittenKeepTheirDirection(t *testing.T) {
 	if code, body, _ := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}}); code != http.StatusSeeOther {
 		t.Fatalf("publishing: %d %.300s", code, body)
 	}
-	_, page, _ = c.get("/admin/sites/shop")
-	action, form := formFields(t, page, "basics")
-	form.Set("name", "The Shop")
-	if code, _, _ := c.post(action, form); code != http.StatusSeeOther {
-		t.Fatalf("saving the basics: %d", code)
-	}
+	c.saveBasics("shop", "name", "The Shop")
 	_, page, _ = c.get("/admin/sites/shop")
 	want("the list of changes", page, `<th scope="row">الاسم</th><td><del><bdi class="whole">Shop</bdi></del>\s*→\s*<ins><bdi class="whole">The Shop</bdi></ins>`)
 

@@ -94,12 +94,7 @@ func TestEditorialPublishOfMaterialChangesIsConfirmed(t *testing.T) {
 	}
 
 	// An editorial change alone: no confirmation offered or needed.
-	_, page, _ = c.get("/admin/sites/shop")
-	action, form := formFields(t, page, "basics")
-	form.Set("name", "The Shop")
-	if status, _, _ := c.post(action, form); status != http.StatusSeeOther {
-		t.Fatalf("saving the basics: %d", status)
-	}
+	c.saveBasics("shop", "name", "The Shop")
 	if _, page, _ = c.get("/admin/sites/shop"); strings.Contains(page, `data-testid="confirm-editorial"`) || strings.Contains(page, `data-testid="material"`) {
 		t.Error("a new name alone is marked material or asks for a confirmation")
 	}

@@ -27,12 +27,7 @@ func TestPublishSaysTheRevisionIsLive(t *testing.T) {
 	}
 	rename := func(name string) {
 		t.Helper()
-		_, page, _ := c.get("/admin/sites/shop")
-		action, form := formFields(t, page, "basics")
-		form.Set("name", name)
-		if code, _, _ := c.post(action, form); code != http.StatusSeeOther {
-			t.Fatalf("saving the basics: %d", code)
-		}
+		c.saveBasics("shop", "name", name)
 	}
 	for _, tc := range []struct{ lang, kind, want string }{
 		{"en", "", "Revision 1 is now live."},

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"net/http"
 	"regexp"
 	"strings"
 	"testing"
@@ -16,12 +15,7 @@ import (
 // them last.
 func TestRenameListedFirst(t *testing.T) {
 	_, c := signedIn(t, "owner@demo.example", auth.Admin)
-	_, page, _ := c.get("/admin/sites/demo")
-	action, form := formFields(t, page, "basics")
-	form.Set("name", "Green Pharmacy")
-	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
-		t.Fatalf("saving the basics: %d %.300s", status, body)
-	}
+	c.saveBasics("demo", "name", "Green Pharmacy")
 	row := regexp.MustCompile(`(?s)<tr><th scope="row">(.*?)</th>`)
 	tag := regexp.MustCompile(`<[^>]*>`)
 	for _, lang := range []struct{ code, name string }{{"en", "Name"}, {"ar", "الاسم"}} {

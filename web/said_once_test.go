@@ -20,12 +20,7 @@ func TestConfirmationsSaidOnce(t *testing.T) {
 	_, c, tok := ownerOfShop(t)
 	for _, kind := range []string{"", "material"} {
 		if kind != "" {
-			_, page, _ := c.get("/admin/sites/shop")
-			action, form := formFields(t, page, "basics")
-			form.Set("name", "Shop "+kind)
-			if code, _, _ := c.post(action, form); code != http.StatusSeeOther {
-				t.Fatalf("saving the basics: %d", code)
-			}
+			c.saveBasics("shop", "name", "Shop "+kind)
 		}
 		code, body, h := c.post("/admin/sites/shop/publish", url.Values{"_csrf": {tok}, "kind": {kind}})
 		if code != http.StatusSeeOther {

@@ -161,12 +161,7 @@ func TestUnchangedFormsChangeNothing(t *testing.T) {
 // duration ("9600h0m0s").
 func TestChangesSayPeriodsInDays(t *testing.T) {
 	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
-	_, page, _ := c.get("/admin/sites/demo")
-	action, form := formFields(t, page, "basics")
-	form.Set("retention_days", "400")
-	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
-		t.Fatalf("basics: %d %.300s", status, body)
-	}
+	c.saveBasics("demo", "retention_days", "400")
 	for lang, want := range map[string]string{
 		"en": "Keep decisions in the log for | for ever → 400 days",
 		"de": "Entscheidungen im Protokoll aufbewahrt für | unbegrenzt → 400 Tage",
@@ -184,7 +179,7 @@ func TestChangesSayPeriodsInDays(t *testing.T) {
 	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
 		t.Fatalf("publish: %d", status)
 	}
-	_, page, _ = c.get("/admin/sites/demo/diff?a=1&b=2")
+	_, page, _ := c.get("/admin/sites/demo/diff?a=1&b=2")
 	if got, want := rowTexts(t, page, "changes"), []string{"Keep decisions in the log for | for ever → 400 days"}; !slices.Equal(got, want) {
 		t.Errorf("revisions 1 → 2 list %q, want %q", got, want)
 	}
@@ -196,12 +191,7 @@ func TestChangesSayPeriodsInDays(t *testing.T) {
 func TestDiffOfEqualRevisionsSaysSo(t *testing.T) {
 	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	for _, days := range []string{"400", "0"} {
-		_, page, _ := c.get("/admin/sites/demo")
-		action, form := formFields(t, page, "basics")
-		form.Set("retention_days", days)
-		if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
-			t.Fatalf("basics: %d %.300s", status, body)
-		}
+		c.saveBasics("demo", "retention_days", days)
 		if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
 			t.Fatalf("publish: %d", status)
 		}
@@ -264,19 +254,14 @@ func TestPublishFormOffersKindByWhatChanged(t *testing.T) {
 		_, form := formFields(t, page, "publish-form")
 		return form.Get("kind")
 	}
-	_, page, _ := c.get("/admin/sites/demo")
-	action, form := formFields(t, page, "basics")
-	form.Set("retention_days", "400")
-	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
-		t.Fatalf("basics: %d %.300s", status, body)
-	}
+	c.saveBasics("demo", "retention_days", "400")
 	if got := offered(); got != "editorial" {
 		t.Errorf("a retention change is offered as %q, want editorial", got)
 	}
 	draft, _ := a.Store.Draft(context.Background(), "demo")
 	n := slices.IndexFunc(draft.Services, func(sv consent.Service) bool { return sv.Category == consent.Analytics })
-	_, page, _ = c.get("/admin/sites/demo?edit=" + strconv.Itoa(n))
-	action, form = formFields(t, page, "service-form")
+	_, page, _ := c.get("/admin/sites/demo?edit=" + strconv.Itoa(n))
+	action, form := formFields(t, page, "service-form")
 	form.Set("cookies", strings.Replace(form.Get("cookies"), "| 395 |", "| 760 |", 1))
 	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
 		t.Fatalf("service: %d %.300s", status, body)
@@ -401,16 +386,11 @@ func cookieLifetimes(t *testing.T, page string) map[string]string {
 // lives 30 days, not the 183 its declaration was written with.
 func TestOwnCookieFollowsTheLifetime(t *testing.T) {
 	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
-	_, page, _ := c.get("/admin/sites/demo")
-	action, form := formFields(t, page, "basics")
-	form.Set("lifetime_days", "30")
-	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
-		t.Fatalf("basics: %d %.300s", status, body)
-	}
+	c.saveBasics("demo", "lifetime_days", "30")
 	if status, _, _ := c.post("/admin/sites/demo/publish", url.Values{"_csrf": {c.pageToken()}, "kind": {"editorial"}}); status != http.StatusSeeOther {
 		t.Fatalf("publish: %d", status)
 	}
-	_, page, _ = c.get("/p/demo")
+	_, page, _ := c.get("/p/demo")
 	if got := cookieLifetimes(t, page)["consentry"]; got != "30" {
 		t.Errorf("the preference center says the consentry cookie lives %q days, want 30", got)
 	}
@@ -439,12 +419,7 @@ func TestCountryRulesInWords(t *testing.T) {
 	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
 	rules := func(r string) {
 		t.Helper()
-		_, page, _ := c.get("/admin/sites/demo")
-		action, form := formFields(t, page, "basics")
-		form.Set("rules", r)
-		if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
-			t.Fatalf("rules %q: %d %.300s", r, status, body)
-		}
+		c.saveBasics("demo", "rules", r)
 	}
 	lang := func(l string) {
 		t.Helper()
@@ -518,12 +493,7 @@ func publishWithTextLifetimes(t *testing.T, a *app.App) {
 // did.
 func TestSiteRenameSaysTheName(t *testing.T) {
 	_, c := signedIn(t, "dpo@shop.example", auth.Admin)
-	_, page, _ := c.get("/admin/sites/demo")
-	action, form := formFields(t, page, "basics")
-	form.Set("name", "Corner Pharmacy")
-	if status, body, _ := c.post(action, form); status != http.StatusSeeOther {
-		t.Fatalf("basics: %d %.300s", status, body)
-	}
+	c.saveBasics("demo", "name", "Corner Pharmacy")
 	said := map[string]string{
 		"en": "Name | Green Cross Pharmacy (demo) → Corner Pharmacy",
 		"de": "Name | Apotheke zum Grünen Kreuz (Demo) → Corner Pharmacy",

@@ -32,12 +32,7 @@ func TestWhatChangedMissingSaid(t *testing.T) {
 	all := len(bundle.Languages())
 	rename := func(name string) {
 		t.Helper()
-		_, page, _ := c.get("/admin/sites/shop")
-		action, form := formFields(t, page, "basics")
-		form.Set("name", name)
-		if code, _, _ := c.post(action, form); code != http.StatusSeeOther {
-			t.Fatalf("saving the basics: %d", code)
-		}
+		c.saveBasics("shop", "name", name)
 	}
 	rename("Shop 2")
 	missing := regexp.MustCompile(`(?s)<p class="note" data-testid="what-changed-missing">(.*?)</p>`)
