@@ -452,6 +452,15 @@ func (p Proof) FromPlaceholder() bool { return p.Event.Source == consent.SourceP
 // Control signal, made with no banner on screen.
 func (p Proof) FromGPC() bool { return p.Event.Source == consent.SourceGPC }
 
+// allTextsKey names the list of every text: as shown, or for a decision
+// the signal made with no banner on screen, as the site would have shown.
+func (p Proof) allTextsKey() string {
+	if p.FromGPC() {
+		return "a_all_texts_would_show"
+	}
+	return "a_all_texts"
+}
+
 // ShownGPC is what the banner said of Global Privacy Control to this
 // visitor, when the snapshot keeps it: where the signal bound them (on, in
 // an opt-out or notice region), gpc_binding; where it was on and they still

@@ -109,15 +109,28 @@ func TestGPCOptOutIsNotAcceptAll(t *testing.T) {
 			t.Errorf("the log row of %s says %q, want %q", id, action, w)
 		}
 	}
+	listed := 0 // proofs listing every text, as the site would have shown it
 	for _, id := range gpcIDs {
 		_, proof, _ := c.get("/admin/events/" + id)
+		if strings.Contains(html.UnescapeString(proof), "Every text, exactly as the site would have shown it") {
+			listed++
+		}
 		proof = html.UnescapeString(proof)
 		if !strings.Contains(proof, "<dd>"+gpcWords+"</dd>") || strings.Contains(proof, "<dd>Accepted all</dd>") ||
 			!strings.Contains(proof, `data-testid="texts-not-shown">No banner was shown for this decision`) {
 			t.Errorf("the proof of %s does not say the signal opted out with no banner shown:\n%s", id, proof)
 		}
+		// Nor does it head the snapshot as what the visitor was shown.
+		if strings.Contains(proof, "What the visitor was shown") || strings.Contains(proof, "Every text, exactly as shown") ||
+			!strings.Contains(proof, "<h2>What the site would have shown</h2>") {
+			t.Errorf("the proof of %s heads the snapshot as what the visitor was shown", id)
+		}
 	}
-	if _, proof, _ := c.get("/admin/events/" + clicked.EventID); !strings.Contains(proof, "<dd>Accepted all</dd>") || strings.Contains(proof, "texts-not-shown") {
+	if listed == 0 {
+		t.Error("no proof of a GPC opt-out lists its texts as the site would have shown them")
+	}
+	if _, proof, _ := c.get("/admin/events/" + clicked.EventID); !strings.Contains(proof, "<dd>Accepted all</dd>") || strings.Contains(proof, "texts-not-shown") ||
+		!strings.Contains(proof, "<h2>What the visitor was shown</h2>") || strings.Contains(proof, "would have shown") {
 		t.Error("the proof of a click on Accept all does not say so, or says no banner was shown")
 	}
 	_, page, _ := c.get("/admin/consents/" + snippet.ConsentID)
