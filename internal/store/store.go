@@ -65,6 +65,7 @@ type Store interface {
 	Staff
 	Access
 	Requests
+	Refusals
 	// Ping checks that the database answers.
 	Ping(ctx context.Context) error
 	Close() error

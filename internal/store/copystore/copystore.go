@@ -22,7 +22,7 @@ import (
 // to them. A table the migrations add must be named here: Copy refuses a
 // schema with a table it does not know, rather than leave it behind.
 var Order = []string{"sites", "revisions", "snapshots", "agents", "choices", "pages", "events", "names_pending", "purges", "purged", "requests", "days", "daily",
-	"ledger_head", "verified", "users", "sessions", "throttle", "audit", "dsr_requests"}
+	"ledger_head", "verified", "users", "sessions", "throttle", "audit", "dsr_requests", "refusals"}
 
 // Transient are the tables only PostgreSQL has, holding seconds of state
 // that no instance on SQLite shares (the visitor rate limit's counts): there

@@ -20,6 +20,7 @@ func RunShared(t *testing.T, open func(t *testing.T) (store.Store, store.Store))
 	t.Run("TwoWritersOneLedger", func(t *testing.T) { a, b := open(t); testTwoWriters(t, a, b) })
 	t.Run("TwoPublishersNumberRevisions", func(t *testing.T) { a, b := open(t); testTwoPublishers(t, a, b) })
 	t.Run("RequestIDsOnceOnTwoInstances", func(t *testing.T) { a, b := open(t); testRequestIDsTwoInstances(t, a, b) })
+	t.Run("RefusalsAddUpAcrossInstances", func(t *testing.T) { a, b := open(t); testRefusalsTwoInstances(t, a, b) })
 	t.Run("RateCountsAddUpAcrossInstances", func(t *testing.T) { a, b := open(t); testRateCounts(t, a, b) })
 }
 

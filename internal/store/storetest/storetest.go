@@ -66,6 +66,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PruneRequests", testPruneRequests},
 		{"ManyAgentsAndChoices", testManyAgentsAndChoices},
 		{"SubjectRequests", testSubjectRequests},
+		{"RefusedOrigins", testRefusals},
 		{"SubjectRequestOnceOnly", testSubjectRequestOnce},
 		{"PurgeEverySite", testPurgeEverySite},
 		{"PurgeOneSiteLeavesRuns", testPurgeOneSite},
