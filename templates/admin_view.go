@@ -452,6 +452,22 @@ func (p Proof) FromPlaceholder() bool { return p.Event.Source == consent.SourceP
 // Control signal, made with no banner on screen.
 func (p Proof) FromGPC() bool { return p.Event.Source == consent.SourceGPC }
 
+// ShownService is a service as a snapshot keeps it: named, described and
+// its cookies' purposes given in the visitor's language.
+type ShownService = consent.Service
+
+// ServicesIn are the services the preference center listed under category
+// key, in the snapshot's order; none for a snapshot that kept no services.
+func (p Proof) ServicesIn(key string) []ShownService {
+	var out []ShownService
+	for _, s := range p.Texts.Services {
+		if s.Category == key {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
 // allTextsKey names the list of every text: as shown, or for a decision
 // the signal made with no banner on screen, as the site would have shown.
 func (p Proof) allTextsKey() string {

@@ -70,10 +70,10 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 // banner showed them; it was an English colon ('Nécessaires: …').
 func TestProofCategoriesInTheVisitorsPunctuation(t *testing.T) {
 	c, ids := shownProof(t, "fr", "de")
-	for lang, want := range map[string]string{"fr": "<li><strong>Nécessaires</strong>\u202f: Indispensables", "de": "<li><strong>Notwendig</strong>: "} {
+	for lang, want := range map[string]string{"fr": "<strong>Nécessaires</strong>\u202f: Indispensables", "de": "<strong>Notwendig</strong>: "} {
 		_, page, _ := c.get("/admin/events/" + ids[lang])
 		if !strings.Contains(html.UnescapeString(page), want) {
-			t.Errorf("a %s visitor's categories on the proof: %q, want %q", lang, regexp.MustCompile(`<li><strong>[^<]*</strong>[^<]{0,20}`).FindAllString(html.UnescapeString(page), 2), want)
+			t.Errorf("a %s visitor's categories on the proof: %q, want %q", lang, regexp.MustCompile(`<li[^>]*><strong>[^<]*</strong>[^<]{0,20}`).FindAllString(html.UnescapeString(page), 2), want)
 		}
 	}
 }
@@ -148,5 +148,30 @@ func TestProofShowsTheBodyOfTheVisitorsMode(t *testing.T) {
 		if !strings.Contains(body, want[0]) || (want[1] == "") != (gpc == "") || !strings.Contains(gpc, want[1]) {
 			t.Errorf("%s: the proof shows the body %q and the GPC note %q; want %q and %q", rule, body, gpc, want[0], want[1])
 		}
+	}
+}
+
+// TestProofListsTheServicesShown: under each category it offered, the proof
+// lists the services the preference center listed there and each one's
+// cookies, as the visitor read them (a German visitor's "Demo-Analyse" and
+// its German purposes), with their lifetime and type; the table's
+// headings are the console's. The proof listed the categories only, so
+// what a visitor was told about who sets which cookie was not shown.
+func TestProofListsTheServicesShown(t *testing.T) {
+	c, ids := shownProof(t, "de")
+	_, page, _ := c.get("/admin/events/" + ids["de"])
+	page = html.UnescapeString(page)
+	li := regexp.MustCompile(`(?s)<li data-testid="texts-category-analytics">.*?</li>`).FindString(page)
+	for _, want := range []string{"<strong>Demo-Analyse</strong>", "Demo Analytics Ltd.", "Unterscheidet Besucher, damit Besuche gezählt werden können.", "<code>_demo_ga</code>", "<code>_demo_ga_*</code>", ">395<", "https://analytics.example/privacy", `<th scope="col">Purpose</th>`, "Persistent"} {
+		if !strings.Contains(li, want) {
+			t.Errorf("the analytics category on a German visitor's proof lacks %q: %q", want, li)
+		}
+	}
+	if strings.Contains(li, "_demo_ads") {
+		t.Errorf("a marketing cookie is listed under analytics: %q", li)
+	}
+	necessary := regexp.MustCompile(`(?s)<li data-testid="texts-category-necessary">.*?</li>`).FindString(page)
+	if !strings.Contains(necessary, "<code>session</code>") || !strings.Contains(necessary, "Session<") {
+		t.Errorf("the necessary category lacks the shop's session cookie, a session cookie: %q", necessary)
 	}
 }

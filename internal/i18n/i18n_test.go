@@ -196,12 +196,13 @@ var sameAsEnglish = map[string][]string{
 // sameAsEnglishInConsole is sameAsEnglish for the staff console.
 var sameAsEnglishInConsole = map[string][]string{
 	"fr": {"a_nav", "a_audit_detail_intact", "a_site", "a_sites", "a_action", "a_description", "a_page", "a_cookies", "a_position_banner",
-		"a_field_consent_mode", "a_field_description", "a_field_services", "a_audit_named", "a_audit_change_note"},
+		"a_field_consent_mode", "a_field_description", "a_field_services", "a_audit_named", "a_audit_change_note",
+		"a_proof_cookie", "a_proof_type", "a_proof_session"},
 	"de": {"a_role_admin", "a_audit_detail_publish", "a_audit_detail_publish_bare", "a_layout", "a_cookies", "a_position_banner", "a_source_banner", "a_source_short_banner", "a_chg_field_item", "a_field_consent_mode",
 		"a_field_texts", "a_field_links", "a_field_name", "a_audit_detail_filter",
-		"a_audit_named", "a_audit_change_from_to", "a_audit_change_to", "a_audit_change_was", "a_audit_change_note"},
+		"a_audit_named", "a_audit_change_from_to", "a_audit_change_to", "a_audit_change_was", "a_audit_change_note", "a_proof_cookie"},
 	"es": {"a_no", "a_cookies", "a_source_short_banner", "a_revision_editorial", "a_chg_field_item", "a_chg_cookies", "a_field_consent_mode", "a_audit_detail_filter",
-		"a_audit_named", "a_audit_change_from_to", "a_audit_change_to", "a_audit_change_was", "a_audit_change_note"},
+		"a_audit_named", "a_audit_change_from_to", "a_audit_change_to", "a_audit_change_was", "a_audit_change_note", "a_proof_cookie"},
 	"ar": {"a_chg_field_item", "a_field_consent_mode", "a_audit_detail_filter", "a_audit_named", "a_audit_change_to", "a_audit_change_note"},
 }
 
