@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -251,5 +252,41 @@ func TestTagPlaceholdersAreNotConsentrys(t *testing.T) {
 	}
 	if tag, _ := catalog.Tag("hotjar", "analytics"); !strings.Contains(tag, "hjid:HOTJAR_SITE_ID,") {
 		t.Errorf("Hotjar's tag does not name its own site ID: %s", tag)
+	}
+}
+
+// TestFunctionalCookiesClaimNoSetting: a cookie the Open Cookie Database
+// files as functional under an analytics or marketing service (Twitch's
+// api_token, YouTube's YSC, Dynamic Yield's DYID: a login, a view counter,
+// a personalisation key) says it supports the service's own functions,
+// described in its privacy policy, which is true of each; the catalog told
+// visitors each of them "Remembers your settings, such as language or
+// player volume". A cookie services.txt gives its own purpose keeps it
+// (Hotjar's _hjDonePolls does remember a setting), and no catalog service
+// without a privacy policy to point to has one.
+func TestFunctionalCookiesClaimNoSetting(t *testing.T) {
+	for _, tc := range []struct{ service, cookie, want string }{
+		{"twitch", "api_token", "purpose_function"},
+		{"youtube", "YSC", "purpose_function"},
+		{"dynamic-yield", "DYID", "purpose_function"},
+		{"hotjar", "_hjDonePolls", "purpose_settings"},
+	} {
+		e, ok := catalog.Get(tc.service)
+		if !ok {
+			t.Fatalf("no %s in the catalog", tc.service)
+		}
+		i := slices.IndexFunc(e.Cookies, func(k catalog.Cookie) bool { return k.Name == tc.cookie })
+		if i < 0 {
+			t.Errorf("%s lists no %s", tc.service, tc.cookie)
+			continue
+		}
+		if got := e.Cookies[i].PurposeKey; got != tc.want {
+			t.Errorf("%s's %s says %s, want %s", tc.service, tc.cookie, got, tc.want)
+		}
+	}
+	for _, e := range catalog.All() {
+		if e.PolicyURL == "" && slices.ContainsFunc(e.Cookies, func(k catalog.Cookie) bool { return k.PurposeKey == "purpose_function" }) {
+			t.Errorf("%s has cookies whose purpose points to its privacy policy, and none", e.ID)
+		}
 	}
 }

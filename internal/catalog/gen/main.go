@@ -68,7 +68,11 @@ var kinds = map[string][]string{
 // purpose is a cookie's purpose text, unless services.txt names one
 // (name=purpose_…): the service's own when the database files the cookie
 // under the service's kind, else the generic one of the database's
-// category.
+// category. A functional or personalisation cookie of an analytics or
+// marketing service is anything from a login to a test bucket (the
+// database's own descriptions say so): it gets purpose_function, true of
+// each, which sends the visitor to the service's privacy policy, not
+// purpose_settings ("language or player volume"), which was true of few.
 func purpose(e catalog.Entry, ocdCategory string) string {
 	if slices.Contains(kinds[e.Category], ocdCategory) {
 		return e.DescriptionKey
@@ -83,7 +87,7 @@ func purpose(e catalog.Entry, ocdCategory string) string {
 	case "Marketing":
 		return "purpose_ads"
 	}
-	return "purpose_settings"
+	return "purpose_function"
 }
 
 func readOCD(path string) (map[string][]row, error) {
