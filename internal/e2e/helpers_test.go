@@ -187,6 +187,10 @@ func evalWithin[T any](b *browser, limit time.Duration, expr string) T {
 	ctx, cancel := context.WithTimeout(b.ctx, limit) // a promise may never settle
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	for contextLost(err) && ctx.Err() == nil {
+		time.Sleep(25 * time.Millisecond)
+		v, err = chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	}
 	if err != nil {
 		b.t.Fatalf("evaluating %s: %v", expr, err)
 	}
@@ -196,11 +200,30 @@ func evalWithin[T any](b *browser, limit time.Duration, expr string) T {
 // wait polls a JavaScript expression until it is truthy.
 func (b *browser) wait(what, expr string) {
 	b.t.Helper()
-	_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr,
-		chromedp.WithPollingTimeout(waitTimeout), chromedp.WithPollingInterval(25*time.Millisecond)))
+	deadline := time.Now().Add(waitTimeout)
+	poll := func() error {
+		_, err := chromedp.Run(b.ctx, chromedp.Poll[chromedp.Void](expr,
+			chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(25*time.Millisecond)))
+		return err
+	}
+	err := poll()
+	for contextLost(err) && time.Now().Before(deadline) {
+		time.Sleep(25 * time.Millisecond)
+		err = poll()
+	}
 	if err != nil {
 		b.t.Fatalf("waiting for %s: %v\n(%s)\npage errors: %q", what, err, expr, b.pageErrors())
 	}
+}
+
+// contextLost reports an expression that found no JavaScript context to
+// run in: the page's was replaced by the navigation chromedp had just
+// waited for, whose new context it learned of late (a CI run on a loaded
+// machine failed so in TestEveryLanguageFits, right after opening the
+// page). The expression never ran, so running it again is safe; Puppeteer's
+// WaitTask retries on the same error.
+func contextLost(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "Cannot find context with specified id")
 }
 
 // settle lets the page run its pending tasks, scripts it may wrongly have
