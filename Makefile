@@ -127,7 +127,8 @@ loadtest:
 
 ## loadtest-instances: PostgreSQL (CONSENTRY_TEST_POSTGRES_URL), one instance
 ## under wrk -t2 -c64 against two under wrk -t1 -c32 each, alternating, with
-## consents/s, p99, batch sizes and where the CPU went (DURATION=10s ROUNDS=2 CONNS=64)
+## consents/s, p99, batch sizes and where the CPU went (DURATION=10s ROUNDS=2 CONNS=64;
+## CPUS=0.5 gives each instance half a core of its own in a cgroup, as separate machines would)
 .PHONY: loadtest-instances
 loadtest-instances:
 	./internal/loadtest/instances.sh

@@ -18,12 +18,18 @@
 #   RATE_LIMIT=0  each instance's --rate-limit (0: off; a high one measures its cost)
 #   CONNS=64      wrk's connections in all (even): a closed loop, so they bound the
 #                 events one commit can carry; more of them find each setup's capacity
+#   CPUS=         each instance's CPU limit, like a container's (0.5: half a core), in a
+#                 cgroup of its own (root, cgroup v1 cpu or v2 cpu.max): instances with
+#                 cores of their own, as on separate machines, on one machine that also
+#                 runs PostgreSQL and the load generator. Empty: no limit, the machine's
+#                 cores shared by all.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
 ROUNDS=${ROUNDS:-2}
 RATE_LIMIT=${RATE_LIMIT:-0}
 CONNS=${CONNS:-64}
+CPUS=${CPUS:-}
 DB=${CONSENTRY_TEST_POSTGRES_URL:?"set CONSENTRY_TEST_POSTGRES_URL (see .ci/postgres)"}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install -y wrk)" >&2; exit 1; }
 command -v psql >/dev/null || { echo "needs psql" >&2; exit 1; }
@@ -31,7 +37,7 @@ tmp=$(mktemp -d)
 schema=loadtest_$$
 pids=()
 stop() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; pids=(); }
-cleanup() { stop; psql -q "$DB" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
+cleanup() { stop; uncage; psql -q "$DB" -c "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || true; rm -rf "$tmp"; }
 trap cleanup EXIT
 if [ -z "${BIN:-}" ]; then
   BIN=$tmp/consentry
@@ -41,14 +47,40 @@ psql -q "$DB" -c "CREATE SCHEMA $schema"
 case $DB in *\?*) url="$DB&search_path=$schema" ;; *) url="$DB?search_path=$schema" ;; esac
 eval "$("$BIN" keys generate | sed 's/^/export /')"
 
-# start N: N instances on the schema, the first seeding the demo site.
+# cage I: sets dir to the cgroup directory instance I runs in, made with
+# CPUS' limit (cgroup v2's cpu.max, else v1's cpu controller), or to
+# nothing without CPUS.
+cages=()
+cage() {
+  dir=
+  [ -n "$CPUS" ] || return 0
+  local quota
+  quota=$(awk -v c="$CPUS" 'BEGIN {printf "%d", c * 100000}')
+  if [ -f /sys/fs/cgroup/cgroup.controllers ]; then
+    dir=/sys/fs/cgroup/consentry-loadtest-$$-$1
+    mkdir -p "$dir" && echo "$quota 100000" >"$dir/cpu.max"
+  else
+    dir=/sys/fs/cgroup/cpu/consentry-loadtest-$$-$1
+    mkdir -p "$dir" && echo 100000 >"$dir/cpu.cfs_period_us" && echo "$quota" >"$dir/cpu.cfs_quota_us"
+  fi || { echo "CPUS needs a writable cgroup (run as root)" >&2; exit 1; }
+  cages+=("$dir")
+}
+uncage() { local d; for d in "${cages[@]}"; do rmdir "$d" 2>/dev/null || true; done; cages=(); }
+
+# start N: N instances on the schema, the first seeding the demo site, each
+# in its own cgroup when CPUS is set (it joins it before it starts, so Go
+# sizes GOMAXPROCS to the limit, as in a container).
 bases=()
 start() {
   bases=()
   for i in $(seq "$1"); do
     demo=; [ "$i" = 1 ] && demo=--demo
     : >"$tmp/out$i" # before the server starts: the loop below reads it at once
-    "$BIN" serve $demo --addr 127.0.0.1:0 --db "$url" --rate-limit "$RATE_LIMIT" >"$tmp/out$i" 2>"$tmp/err$i" &
+    cage "$i"
+    (
+      [ -z "$dir" ] || echo "$BASHPID" >"$dir/cgroup.procs"
+      exec "$BIN" serve $demo --addr 127.0.0.1:0 --db "$url" --rate-limit "$RATE_LIMIT" >"$tmp/out$i" 2>"$tmp/err$i"
+    ) &
     pids+=($!)
     base=
     for _ in $(seq 200); do
