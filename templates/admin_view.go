@@ -433,10 +433,15 @@ func (p Proof) mode() consent.Mode {
 	return consent.Mode(m)
 }
 
-// ShownBody is the banner's body as this visitor read it: their mode's,
-// where the snapshot keeps one for it (consent.BodyKey), else the one
-// body every mode showed.
+// ShownBody is the banner's body as this visitor read it: where their
+// Global Privacy Control signal bound them, the body without what it kept
+// off (consent.GPCBodyKey), where the snapshot keeps one; else their
+// mode's, where the snapshot keeps one for it (consent.BodyKey), else the
+// one body every mode showed.
 func (p Proof) ShownBody() string {
+	if b, ok := p.Texts.Messages[consent.GPCBodyKey(p.mode())]; ok && p.mode().GPCBinds(p.Event.GPC) {
+		return b
+	}
 	if b, ok := p.Texts.Messages[consent.BodyKey(p.mode())]; ok {
 		return b
 	}

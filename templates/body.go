@@ -38,6 +38,22 @@ var bodyFrames = map[consent.Mode]string{
 // name in that sentence (purpose_categories). A site with only required categories
 // says it uses only what it needs.
 func BannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string {
+	return bannerBody(t, site, mode, false)
+}
+
+// GPCBoundBody is the banner's body where the visitor's Global Privacy
+// Control signal binds (consent.Mode.GPCBinds): BannerBody without the
+// categories the signal keeps off, which it would say run unless the
+// visitor says no ("…and show you relevant ads") when they never will; the
+// note after it (GPCBinding) says the signal was honoured. An owner's own
+// body is theirs, as written.
+func GPCBoundBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string {
+	return bannerBody(t, site, mode, mode.GPCBinds(true))
+}
+
+// bannerBody is BannerBody, leaving out the categories Global Privacy
+// Control keeps off when held.
+func bannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode, held bool) string {
 	for _, k := range []string{consent.OwnBodyKey(mode), "banner_body"} {
 		if own, ok := t.Own(k); ok {
 			return own
@@ -47,7 +63,7 @@ func BannerBody(t *i18n.Localizer, site *consent.Site, mode consent.Mode) string
 	custom := false
 	for _, c := range site.Categories {
 		switch {
-		case c.Required:
+		case c.Required, held && c.GPC:
 		case slices.Contains(purposeKeys, c.Key):
 			purposes = append(purposes, t.T("purpose_"+c.Key))
 		default:
@@ -128,8 +144,15 @@ func GPCBinding(t *i18n.Localizer, site *consent.Site) string { return gpcNote(t
 // categories stay off unless they turn them on.
 func GPCHonoured(t *i18n.Localizer, site *consent.Site) string { return gpcNote(t, site, "banner_gpc") }
 
-// Body is the banner's body for this visitor's mode (BannerBody).
-func (b Banner) Body() string { return BannerBody(b.T, b.Site, b.Mode) }
+// Body is the banner's body for this visitor's mode (BannerBody), without
+// what their Global Privacy Control signal keeps off where it binds
+// (GPCBoundBody).
+func (b Banner) Body() string {
+	if b.GPCBinds() {
+		return GPCBoundBody(b.T, b.Site, b.Mode)
+	}
+	return BannerBody(b.T, b.Site, b.Mode)
+}
 
 // GPCNote is what the banner says where the signal binds (GPCBinding).
 func (b Banner) GPCNote() string { return GPCBinding(b.T, b.Site) }

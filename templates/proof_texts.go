@@ -15,7 +15,8 @@ type shownText struct{ Label, Text string }
 // named as the site editor labels it, in the console's language ("“Accept
 // all” button", not banner_accept), in the editor's order (the opt-out and
 // notice regions' bodies, consent.BodyKey, after the opt-in one's, as the
-// owner's texts for those regions stand in the editor), then those the
+// owner's texts for those regions stand in the editor, each followed by its
+// body where Global Privacy Control binds), then those the
 // editor does not offer by key, then a blocked embed's placeholder's; a
 // text this build has no label for (one an older Consentry showed) keeps
 // its key.
@@ -26,8 +27,23 @@ func shownTexts(t *i18n.Localizer, texts *ShownTexts) []shownText {
 			keys = append(keys, k)
 		}
 	}
+	// Where Global Privacy Control binds, a region's body without what it
+	// keeps off (consent.GPCBodyKey) right after the region's own.
+	gpcBodies := map[string]bool{}
+	for _, m := range []consent.Mode{consent.OptOut, consent.Notice} {
+		g := consent.GPCBodyKey(m)
+		if _, ok := texts.Messages[g]; !ok {
+			continue
+		}
+		gpcBodies[g] = true
+		at := slices.Index(keys, consent.BodyKey(m))
+		if at < 0 {
+			at = slices.Index(keys, consent.BodyKey(consent.OptIn))
+		}
+		keys = slices.Insert(keys, at+1, g)
+	}
 	for _, k := range slices.Sorted(maps.Keys(texts.Messages)) {
-		if !slices.Contains(consent.TextKeys, k) && !slices.Contains(PlaceholderKeys, k) {
+		if !slices.Contains(consent.TextKeys, k) && !slices.Contains(PlaceholderKeys, k) && !gpcBodies[k] {
 			keys = append(keys, k)
 		}
 	}

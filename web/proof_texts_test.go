@@ -27,34 +27,37 @@ func TestProofNamesEveryTextInWords(t *testing.T) {
 	for _, m := range regexp.MustCompile(`<dt lang="de" dir="ltr">([^<]*)</dt><dd>([^<]*)</dd>`).FindAllStringSubmatch(page, -1) {
 		got = append(got, [2]string{html.UnescapeString(m[1]), html.UnescapeString(m[2])})
 	}
-	if len(got) != 22 {
-		t.Fatalf("%d texts named in the console's language, want the 22 the snapshot holds: %q", len(got), got)
+	if len(got) != 24 {
+		t.Fatalf("%d texts named in the console's language, want the 24 the snapshot holds: %q", len(got), got)
 	}
 	for i, want := range map[int][2]string{
 		0:  {"Überschrift des Banners", "Votre vie privée nous importe"},
-		4:  {"Schaltfläche „Alle akzeptieren“", "Tout accepter"},
-		17: {"Hinweis „Immer aktiv“", "Toujours activés"},
-		18: {"Platzhalter: Inhalt blockiert", "Ce contenu de {service} est bloqué tant que vous n’autorisez pas les cookies «\u202f{category}\u202f»."},
-		19: {"Platzhalter: Cookies, die der Dienst setzen kann", "Il peut déposer ces cookies\u202f: {cookies}."},
-		20: {"Platzhalter: Schaltfläche zum einmaligen Laden", "Charger cette fois"},
-		21: {"Platzhalter: Schaltfläche zum Erlauben der Kategorie", "Autoriser «\u202f{category}\u202f»"},
+		6:  {"Schaltfläche „Alle akzeptieren“", "Tout accepter"},
+		19: {"Hinweis „Immer aktiv“", "Toujours activés"},
+		20: {"Platzhalter: Inhalt blockiert", "Ce contenu de {service} est bloqué tant que vous n’autorisez pas les cookies «\u202f{category}\u202f»."},
+		21: {"Platzhalter: Cookies, die der Dienst setzen kann", "Il peut déposer ces cookies\u202f: {cookies}."},
+		22: {"Platzhalter: Schaltfläche zum einmaligen Laden", "Charger cette fois"},
+		23: {"Platzhalter: Schaltfläche zum Erlauben der Kategorie", "Autoriser «\u202f{category}\u202f»"},
 	} {
 		if got[i] != want {
 			t.Errorf("text %d is %q, want %q", i, got[i], want)
 		}
 	}
-	// The body of each region, the opt-in one's first; the GPC note, naming
-	// the demo's category.
-	for i, want := range map[int]string{1: "Text des Banners (übrige Regionen)", 2: "Text des Banners (Opt-out-Regionen)", 3: "Text des Banners (Regionen mit reinem Hinweis)",
-		14: "Hinweis, wo Global Privacy Control verbindlich ist (Opt-out-Regionen und Regionen mit reinem Hinweis)"} {
+	// The body of each region, the opt-in one's first, each followed by
+	// the one shown where Global Privacy Control binds; the GPC note,
+	// naming the demo's category.
+	for i, want := range map[int]string{1: "Text des Banners (übrige Regionen)", 2: "Text des Banners (Opt-out-Regionen)", 3: "Text des Banners (Opt-out-Regionen, Global Privacy Control aktiv)",
+		4: "Text des Banners (Regionen mit reinem Hinweis)", 5: "Text des Banners (Regionen mit reinem Hinweis, Global Privacy Control aktiv)",
+		16: "Hinweis, wo Global Privacy Control verbindlich ist (Opt-out-Regionen und Regionen mit reinem Hinweis)"} {
 		if got[i][0] != want {
 			t.Errorf("text %d is named %q, want %q", i, got[i][0], want)
 		}
 	}
-	if !strings.Contains(got[2][1], "Sauf opposition de votre part") || !strings.Contains(got[14][1], "«\u202fMarketing\u202f»") {
-		t.Errorf("the opt-out body %q, the GPC note %q", got[2][1], got[14][1])
+	if !strings.Contains(got[2][1], "Sauf opposition de votre part") || !strings.Contains(got[16][1], "«\u202fMarketing\u202f»") ||
+		strings.Contains(got[3][1], "publicités") || strings.Contains(got[5][1], "publicités") {
+		t.Errorf("the opt-out body %q, the GPC note %q, the bodies where it binds %q, %q", got[2][1], got[16][1], got[3][1], got[5][1])
 	}
-	for i, want := range map[int][2]string{15: {"Link zum Impressum", "/demo/legal?lang=fr"}, 16: {"Link zur Datenschutzerklärung", "/demo/privacy?lang=fr"}} {
+	for i, want := range map[int][2]string{17: {"Link zum Impressum", "/demo/legal?lang=fr"}, 18: {"Link zur Datenschutzerklärung", "/demo/privacy?lang=fr"}} {
 		if got[i][0] != want[0] || !strings.HasSuffix(got[i][1], want[1]) {
 			t.Errorf("text %d is %q, want %q and a link ending %s", i, got[i], want[0], want[1])
 		}
@@ -173,5 +176,48 @@ func TestProofListsTheServicesShown(t *testing.T) {
 	necessary := regexp.MustCompile(`(?s)<li data-testid="texts-category-necessary">.*?</li>`).FindString(page)
 	if !strings.Contains(necessary, "<code>session</code>") || !strings.Contains(necessary, "Session<") {
 		t.Errorf("the necessary category lacks the shop's session cookie, a session cookie: %q", necessary)
+	}
+}
+
+// TestProofShowsTheGPCBoundBody: where Global Privacy Control bound the
+// visitor (on, in an opt-out or notice region), the proof shows the body
+// they were shown, which leaves out what the signal kept off ("show you
+// relevant ads"); without the signal, the body that names it. Each is a text
+// of the snapshot, named in words.
+func TestProofShowsTheGPCBoundBody(t *testing.T) {
+	a := newApp(t, 0)
+	addUser(t, a, "dpo@shop.example", auth.Admin)
+	ctx := context.Background()
+	shown, err := a.Store.Snapshot(ctx, "demo", 1, "en")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := newConsole(t, a)
+	c.login("dpo@shop.example")
+	card := regexp.MustCompile(`<p data-testid="texts-body">([^<]*)</p>`)
+	for i, tc := range []struct {
+		rule string
+		gpc  bool
+		want string
+	}{
+		{"opt-out (US)", true, "Unless you say no, we also use cookies to remember your preferences and measure how the site is used."},
+		{"notice (CA)", true, "We also use cookies to remember your preferences and measure how the site is used, unless you turn them off."},
+		{"opt-out (US)", false, "measure how the site is used and show you relevant ads."},
+	} {
+		e := storetest.Event("demo", i)
+		e.Lang, e.TextsHash, e.Rule, e.GPC = "en", shown.Hash, tc.rule, tc.gpc
+		if err := a.Store.AppendBatch(ctx, []*consent.Event{e}); err != nil {
+			t.Fatal(err)
+		}
+		_, page, _ := c.get("/admin/events/" + e.ID.String())
+		m := card.FindStringSubmatch(page)
+		if m == nil || !strings.Contains(html.UnescapeString(m[1]), tc.want) {
+			t.Errorf("%s, GPC %v: the proof shows the body %q; want %q in it", tc.rule, tc.gpc, m, tc.want)
+		}
+		for _, label := range []string{"Banner text (opt-out regions, Global Privacy Control on)", "Banner text (notice-only regions, Global Privacy Control on)"} {
+			if !strings.Contains(page, ">"+label+"</dt>") {
+				t.Errorf("%s, GPC %v: the proof lists no %q", tc.rule, tc.gpc, label)
+			}
+		}
 	}
 }

@@ -56,6 +56,18 @@ func BodyKey(m Mode) string {
 	return "banner_body"
 }
 
+// GPCBodyKey is the snapshot's message ID of the banner's body in mode m
+// where the visitor's Global Privacy Control signal binds (an opt-out or
+// notice region; "" in an opt-in one, where it never does): the body
+// without the categories the signal keeps off, kept where it differs from
+// BodyKey's.
+func GPCBodyKey(m Mode) string {
+	if !m.GPCBinds(true) {
+		return ""
+	}
+	return BodyKey(m) + "_gpc"
+}
+
 // Snapshot is the stored Texts of one site revision in one language: made
 // when the revision is published, never changed, named by its Hash in every
 // event decided on it. Seq is its place in the order snapshots were stored.

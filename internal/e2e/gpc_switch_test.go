@@ -17,6 +17,9 @@ const (
 	// gpcBinding and gpcHonoured are gpc_binding and banner_gpc in English.
 	gpcBinding  = "Your browser’s Global Privacy Control signal is on, so “Marketing” cookies stay off. To choose otherwise, turn the signal off in your browser."
 	gpcHonoured = "Your browser’s Global Privacy Control signal was honoured: “Marketing” cookies stay off unless you turn them on yourself."
+	// gpcBoundNotice is the body of a notice region's banner where the
+	// signal binds: what it keeps off left out.
+	gpcBoundNotice = "We use cookies that this site needs to work. We also use cookies to remember your preferences and measure how the site is used, unless you turn them off. You can reject all or choose, now or at any time under “Cookie settings”."
 )
 
 // TestGPCKeepsMarketingSwitchOff: where Global Privacy Control is a binding
@@ -97,6 +100,11 @@ func TestGPCKeepsMarketingSwitchOff(t *testing.T) {
 	ca.waitBanner()
 	if got := eval[string](ca, part("gpc-notice")+`.textContent`); got != gpcBinding {
 		t.Errorf("the CA banner says %q, want %q", got, gpcBinding)
+	}
+	// Nor does its body say the site shows ads unless the visitor turns
+	// them off: the signal has.
+	if got := eval[string](ca, part("banner")+`.querySelector("#cy-body").textContent`); got != gpcBoundNotice {
+		t.Errorf("the CA banner's body says %q, want %q", got, gpcBoundNotice)
 	}
 	ca.click("Customize", part("customize"))
 	ca.wait("the preference center", visible(part("prefs")))

@@ -43,9 +43,15 @@ func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot 
 	// The body an opt-out or notice region shows, where it is not the
 	// opt-in one (an owner's one body for every mode is the same in each),
 	// the owner's own for that mode included.
+	// And where Global Privacy Control binds there, the body without the
+	// categories it keeps off, where that differs.
 	for _, m := range []consent.Mode{consent.OptOut, consent.Notice} {
-		if b := templates.BannerBody(loc, site, m); b != rec.Messages["banner_body"] {
+		b := templates.BannerBody(loc, site, m)
+		if b != rec.Messages["banner_body"] {
 			rec.Messages[consent.BodyKey(m)] = b
+		}
+		if g := templates.GPCBoundBody(loc, site, m); g != b {
+			rec.Messages[consent.GPCBodyKey(m)] = g
 		}
 	}
 	// A blocked embed's placeholder, whose "Allow CATEGORY" is a decision
