@@ -196,6 +196,9 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, r applyRun) e
 	if note {
 		fmt.Fprintf(stdout, "change_note is revision %d's: left out of this one\n", current.Revision)
 	}
+	if !editorial {
+		warnWhatChangedMissing(stdout, bundle, site)
+	}
 	lost := draftLost(stdout, bundle, current, draft, changes, discard)
 	site.PrepareRevision(current, editorial)
 	if dry {
@@ -229,6 +232,28 @@ func apply(ctx context.Context, stdout io.Writer, db, file string, r applyRun) e
 	}
 	fmt.Fprintf(stdout, "published revision %d of site %q (%s)\n", rev, site.ID, what)
 	return nil
+}
+
+// warnWhatChangedMissing warns that a material revision's what_changed is
+// not written in every language the site shows visitors (every language of
+// the bundle), naming those it lacks, as the console's publish form does
+// (templates.WhatChangedMissing): a visitor asked again who reads one of
+// them is told only that cookies changed (banner_changed), not what; the
+// banner shows no other language's text instead. A revision with no
+// what_changed at all is published without a word, as before.
+func warnWhatChangedMissing(stdout io.Writer, bundle *i18n.Bundle, site *consent.Site) {
+	langs := bundle.Languages()
+	var missing []string
+	for _, l := range langs {
+		if strings.TrimSpace(site.WhatChanged[l]) == "" {
+			missing = append(missing, templates.LanguageNameIn("en", l))
+		}
+	}
+	if len(missing) == 0 || len(missing) == len(langs) {
+		return
+	}
+	fmt.Fprintf(stdout, "warning: what_changed has no text in %d of the site's %d languages: visitors asked again who read one of them see only “%s”, not what changed:\n  %s\n",
+		len(missing), len(langs), bundle.For("en").T("banner_changed"), strings.Join(missing, ", "))
 }
 
 // draftLost says what publishing the file does to the console's draft of
