@@ -12,7 +12,7 @@
 // plus CSSOM writes, never a <style> element or a style attribute. The
 // server minifies it; keep it dependency-free and small (DESIGN.md: 8 KB
 // gzipped for everything before the banner shows).
-(function () {
+(() => {
   "use strict";
   var w = window, d = document;
   if (w.Consentry) return;
@@ -20,7 +20,7 @@
   var me = d.currentScript;
   var site = me && me.getAttribute("data-site");
   var nonce = me && me.nonce;
-  var base = me ? new URL(me.src, location.href).origin : "";
+  var base = me ? new URL(me.src, location).origin : "";
   var api = base + "/api/v1/sites/" + encodeURIComponent(site || "");
   var COOKIE = "consentry";
   var CM = ["ad_storage", "ad_user_data", "ad_personalization", "analytics_storage",
@@ -32,7 +32,7 @@
   function gtag() { dl.push(arguments); }
   function cm(bits) {
     var o = {};
-    CM.forEach(function (t, i) { o[t] = bits >> i & 1 ? "granted" : "denied"; });
+    CM.forEach((t, i) => { o[t] = bits >> i & 1 ? "granted" : "denied"; });
     return o;
   }
   var def = cm(64);
@@ -58,7 +58,7 @@
   var listeners = [];
   var opener = null;     // element focused before the dialog opened
   var resolveReady;
-  var ready = new Promise(function (r) { resolveReady = r; });
+  var ready = new Promise((r) => { resolveReady = r; });
 
   // The token is a gorilla/securecookie value: base64url("date|payload|mac")
   // with payload base64url(JSON). The server checks the MAC; the snippet only
@@ -67,9 +67,8 @@
   function readToken(tok) {
     try {
       var c = JSON.parse(b64(b64(tok).split("|")[1]));
-      if (c.s !== site || c.exp * 1000 <= Date.now()) return null;
-      return c;
-    } catch (e) { return null; }
+      if (c.s === site && !(c.exp * 1000 <= Date.now())) return c;
+    } catch (e) { /* not a token: none */ }
   }
   function cookie(name) {
     var m = d.cookie.match(new RegExp("(?:^|; )" + name + "=([^;]*)"));
@@ -110,19 +109,19 @@
   try { ui = JSON.parse(localStorage.getItem("consentry:" + site)); } catch (e) { /* storage off */ }
   if (ui && ui.q !== lang() + gpc) ui.t = 0;
   function addHosts(svcs) {
-    (svcs || []).forEach(function (v) { v.h.forEach(function (h) { hosts[h] = v; }); });
+    (svcs || []).forEach((v) => { v.h.forEach((h) => { hosts[h] = v; }); });
   }
   ("analytics google-analytics.com googletagmanager.com hotjar.com clarity.ms matomo.cloud hs-analytics.net " +
     "marketing doubleclick.net googleadservices.com googlesyndication.com facebook.net facebook.com youtube.com " +
     "youtube-nocookie.com google.com/maps vimeo.com bat.bing.com licdn.com ads.linkedin.com analytics.tiktok.com hs-scripts.com")
-    .split(" ").reduce(function (cat, h) { if (h.indexOf(".") < 0) return h; hosts[h] = { c: cat }; return cat; }, "");
+    .split(" ").reduce((cat, h) => { if (h.indexOf(".") < 0) return h; hosts[h] = { c: cat }; return cat; }, "");
   addHosts(ui && ui.sv);
   // The service a URL loads from, or undefined. A host with a path
   // ("google.com/maps": the maps embedded from www.google.com) wins over a
   // host alone ("www.google.com": reCAPTCHA) at any depth.
   function tracker(url) {
     var u, h, k, seg;
-    try { u = new URL(url, location.href); } catch (e) { return; }
+    try { u = new URL(url, location); } catch (e) { return; }
     seg = "/" + u.pathname.split("/")[1];
     for (k = 0; k < 2; k++) {
       for (h = u.hostname; h; h = h.slice(h.indexOf(".") + 1 || h.length)) if (hosts[k ? h : h + seg]) return hosts[k ? h : h + seg];
@@ -138,16 +137,17 @@
   function may(svc) {
     return svc.h && state.revision >= ui.m;
   }
+  function isFrame(el) { return el.tagName == "IFRAME"; }
   // Marks an element about to load url as blocked, when url is a tracker's
   // and its category is not granted; reports whether it did. A necessary
   // service (Stripe, reCAPTCHA) runs before any decision, as it always may.
   function hold(el, url) {
     var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.c;
-    if (!cat || cat === "necessary" || has(cat) && may(svc)) return false;
+    if (!cat || cat == "necessary" || has(cat) && may(svc)) return false;
     // For the site owner's devtools: a tracker no service of the site
     // declares stays held whatever the visitor allows.
     if (ui && !svc.h) console.warn("consentry: held, no service of this site lists it:", url);
-    if (el.tagName === "SCRIPT") el.type = "text/plain";
+    if (el.tagName == "SCRIPT") el.type = "text/plain";
     el.setAttribute("data-autoblock", "");
     el.setAttribute("data-consent", cat);
     el.setAttribute("data-src", url);
@@ -159,9 +159,9 @@
     // before they are in the page: once in it, a script has started and
     // an iframe has sent its request. Every script and iframe element of
     // the page is covered, however it was made.
-    [HTMLScriptElement, HTMLIFrameElement].forEach(function (C) {
+    [HTMLScriptElement, HTMLIFrameElement].forEach((C) => {
       var P = C.prototype, set = P.setAttribute;
-      ["src", "type"].forEach(function (a) {
+      ["src", "type"].forEach((a) => {
         var prop = Object.getOwnPropertyDescriptor(P, a);
         if (prop) Object.defineProperty(P, a, { configurable: true, get: prop.get, set: function (v) { this.setAttribute(a, v); } });
       });
@@ -173,13 +173,13 @@
   // a blocked iframe its placeholder, and unblocks what is granted.
   function take(el) {
     var u = el.getAttribute("src");
-    if (u && (el.tagName === "IFRAME" || !el.type || /script|module/.test(el.type)) && hold(el, u)) {
+    if (u && (isFrame(el) || !el.type || /script|module/.test(el.type)) && hold(el, u)) {
       el.removeAttribute("src");
-      if (el.tagName === "IFRAME") return el.parentNode.replaceChild(el.cloneNode(true), el);
+      if (isFrame(el)) return el.parentNode.replaceChild(el.cloneNode(true), el);
     }
     if (!el.matches(SEL)) return;
     if (state) unblock(el);
-    if (el.tagName === "IFRAME") placeholder(el);
+    if (isFrame(el)) placeholder(el);
   }
 
   // A blocked iframe shows a placeholder in its place, sized like it, in the
@@ -192,7 +192,7 @@
     var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.t, held = gpc && t["g" + cat];
     // A built-in host the site does not declare: no Allow releases it, and
     // the placeholder says why (t.u).
-    var svc = tracker(url) || {}, un = f.hasAttribute("data-autoblock") && !svc.h, name = f.getAttribute("data-service") || svc.n || new URL(url, location.href).hostname;
+    var svc = tracker(url) || {}, un = f.hasAttribute("data-autoblock") && !svc.h, name = f.getAttribute("data-service") || svc.n || new URL(url, location).hostname;
     var sets = (svc.k || []).join(t.p), cname = ui.n[cat] || cat;
     var p = f.cyPh = d.createElement("div"), r = f.getBoundingClientRect();
     p.setAttribute("data-consentry-placeholder", "");
@@ -202,7 +202,7 @@
       '<button type="button" class="cy-btn cy-alt" data-action="once" data-testid="ph-once"></button>' +
       '<button type="button" class="cy-btn" data-action="allow" data-testid="ph-allow"></button></div></div>';
     var box = root.firstChild, parts = box.querySelectorAll("p,button");
-    [un ? t.u : held || t.b, sets && t.c, t.o, !(held || un) && t.a].forEach(function (x, i) {
+    [un ? t.u : held || t.b, sets && t.c, t.o, !(held || un) && t.a].forEach((x, i) => {
       if (!x) return parts[i].remove();
       parts[i].textContent = x.replace("{service}", name).replace("{category}", cname).replace("{cookies}", sets);
     });
@@ -214,14 +214,14 @@
     box.dir = ui.dir;
     box.style.cssText = ui.v;
     root.insertBefore(sheet(ui.css), box);
-    root.addEventListener("click", function (ev) {
+    root.addEventListener("click", (ev) => {
       var a = ev.target.closest("[data-action]"), cats = {};
       if (!a) return;
-      if (a.getAttribute("data-action") === "once") { f.cyOnce = 1; return unblock(f); }
+      if (a.getAttribute("data-action") == "once") { f.cyOnce = 1; return unblock(f); }
       cats[cat] = true;
-      if (state) state.granted.forEach(function (c) { cats[c] = true; });
+      if (state) state.granted.forEach((c) => { cats[c] = true; });
       // Recorded as a decision on the placeholder, whose texts the proof shows.
-      decide("custom", cats, "placeholder").catch(function () { /* shown on the banner */ });
+      decide("custom", cats, "placeholder").catch(() => { /* shown on the banner */ });
     });
     f.hidden = true;
     f.parentNode.insertBefore(p, f);
@@ -239,10 +239,10 @@
   var chain = Promise.resolve();
   function unblock(el) {
     if (!allowed(el)) {
-      if (el.tagName === "IFRAME" && el.getAttribute("src")) el.removeAttribute("src");
+      if (isFrame(el)) el.removeAttribute("src");
       return;
     }
-    if (el.tagName === "IFRAME") {
+    if (isFrame(el)) {
       if (el.cyPh) {
         // A keyboard user who pressed the placeholder's button goes on
         // from the embed it loaded, not from the top of the page.
@@ -256,11 +256,11 @@
       if (!el.getAttribute("src") && d.readyState !== "loading") el.src = el.getAttribute("data-src");
     } else if (!el.cyDone) {
       el.cyDone = 1;
-      chain = chain.then(function () { return revive(el); });
+      chain = chain.then(() => { return revive(el); });
     }
   }
   function revive(el) {
-    return new Promise(function (done) {
+    return new Promise((done) => {
       var src = el.getAttribute("data-src") || el.getAttribute("src");
       function go() {
         if (!el.parentNode) return done();
@@ -281,20 +281,20 @@
       }
       // An inline script still being parsed may not have all its text yet:
       // it (and whatever comes after it) runs at DOMContentLoaded instead.
-      if (!src && d.readyState === "loading") d.addEventListener("DOMContentLoaded", go);
+      if (!src && d.readyState == "loading") d.addEventListener("DOMContentLoaded", go);
       else go();
     });
   }
   var SEL = 'script[type="text/plain"][data-consent],iframe[data-consent][data-src]';
   function applyAll() {
-    d.querySelectorAll(SEL).forEach(function (el) {
+    d.querySelectorAll(SEL).forEach((el) => {
       if (state) unblock(el);
-      if (el.tagName === "IFRAME") placeholder(el);
+      if (isFrame(el)) placeholder(el);
     });
   }
-  new MutationObserver(function (ms) {
-    ms.forEach(function (m) {
-      m.addedNodes.forEach(function (n) {
+  new MutationObserver((ms) => {
+    ms.forEach((m) => {
+      m.addedNodes.forEach((n) => {
         if (n.nodeType !== 1) return;
         if (/^(SCRIPT|IFRAME)$/.test(n.tagName)) take(n);
         n.querySelectorAll("script,iframe").forEach(take);
@@ -306,12 +306,12 @@
   // host and its parent domains. A name ending in * is a prefix.
   function dropCookies(before) {
     if (!banner) return;
-    var names = d.cookie.split("; ").map(function (c) { return c.split("=")[0]; });
+    var names = d.cookie.split("; ").map((c) => { return c.split("=")[0]; });
     var k = banner.data.k || {};
-    Object.keys(k).forEach(function (cat) {
+    Object.keys(k).forEach((cat) => {
       if (before.indexOf(cat) < 0 || has(cat)) return;
-      k[cat].forEach(function (name) { names.forEach(function (n) {
-        var star = name.slice(-1) === "*";
+      k[cat].forEach((name) => { names.forEach((n) => {
+        var star = name.slice(-1) == "*";
         if (star ? n.indexOf(name.slice(0, -1)) !== 0 : n !== name) return;
         var parts = location.hostname.split(".");
         for (var i = 0; i < parts.length; i++) {
@@ -324,12 +324,12 @@
 
   function emit() {
     var s = Consentry.get();
-    listeners.forEach(function (fn) { try { fn(s); } catch (e) { setTimeout(function () { throw e; }); } });
+    listeners.forEach((fn) => { try { fn(s); } catch (e) { setTimeout(() => { throw e; }); } });
     d.dispatchEvent(new CustomEvent("consentry:change", { detail: s }));
   }
 
   function setCookie(tok, exp) {
-    var secure = location.protocol === "https:" ? "; Secure" : "";
+    var secure = location.protocol == "https:" ? "; Secure" : "";
     var age = Math.max(0, Math.floor((Date.parse(exp) - Date.now()) / 1000));
     d.cookie = COOKIE + "=" + encodeURIComponent(tok) + "; path=/; max-age=" + age + "; SameSite=Lax" + secure;
   }
@@ -346,10 +346,10 @@
     body.token = cookie(COOKIE);
     body.request_id = uuid();
     var need = banner ? Promise.resolve() : load();
-    return need.then(function () {
+    return need.then(() => {
       body.revision = banner.data.revision;
       return post(body, 4, 1);
-    }).then(function (r) {
+    }).then((r) => {
       var before = state ? state.granted : [], c = readToken(r.token);
       if (!c) throw new Error("consentry: unreadable token");
       state = toState(c);
@@ -371,23 +371,23 @@
   // so the server stores the decision once however many attempts reach it.
   // Any other refusal is final: trying again would be refused again.
   function post(body, tries, wait) {
-    var ctl = window.AbortController && new AbortController();
-    var timer = ctl && setTimeout(function () { ctl.abort(); }, 10000);
+    var ctl = w.AbortController && new AbortController();
+    var timer = ctl && setTimeout(() => { ctl.abort(); }, 10000);
     function again(after) {
-      return new Promise(function (r) { setTimeout(r, Math.min(Math.max(after || 0, wait), 60) * 1000); })
-        .then(function () { return post(body, tries - 1, wait * 2); });
+      return new Promise((r) => { setTimeout(r, Math.min(Math.max(after || 0, wait), 60) * 1000); })
+        .then(() => { return post(body, tries - 1, wait * 2); });
     }
     // text/plain keeps this a simple CORS request: no preflight round trip.
     return fetch(api + "/consents", {
       method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(body), signal: ctl && ctl.signal
-    }).then(function (res) {
+    }).then((res) => {
       clearTimeout(timer);
       if ((res.status === 503 || res.status === 429) && tries > 1) return again(+res.headers.get("Retry-After"));
-      return res.json().then(function (j) {
+      return res.json().then((j) => {
         if (!res.ok) throw new Error(j.error ? j.error.message : res.statusText);
         return j;
       });
-    }, function (e) {
+    }, (e) => {
       clearTimeout(timer);
       if (tries > 1) return again();
       throw e;
@@ -402,7 +402,7 @@
     for (i = 5; i >= 0; i--) { b[i] = t % 256; t = Math.floor(t / 256); }
     b[6] = b[6] & 15 | 112;
     b[8] = b[8] & 63 | 128;
-    for (i = 0; i < 16; i++) h += (i == 4 || i == 6 || i == 8 || i == 10 ? "-" : "") + (b[i] + 256).toString(16).slice(1);
+    for (i = 0; i < 16; i++) h += (1360 >> i & 1 ? "-" : "") + (b[i] + 256).toString(16).slice(1);
     return h;
   }
 
@@ -419,7 +419,7 @@
   function load(rev, part) {
     var q = "?v=4&lang=" + encodeURIComponent(lang()) + (gpc ? "&gpc=1" : "") +
       (rev ? "&rev=" + rev + (ui && ui.t ? "&u=" + ui.revision : "&ui=1") : "") + (part || "");
-    return fetch(api + "/banner" + q).then(function (res) {
+    return fetch(api + "/banner" + q).then((res) => {
       if (res.status === 204) return null;
       if (!res.ok) throw new Error("consentry: banner " + res.status);
       return res.json().then(part ? null : mount);
@@ -451,7 +451,7 @@
     root.innerHTML = html;
     root.firstChild.style.cssText = data.v;
     var link = sheet(ui.css);
-    var styled = new Promise(function (r) { link.onload = link.onerror = r; });
+    var styled = new Promise((r) => { link.onload = link.onerror = r; });
     root.insertBefore(link, root.firstChild);
     if (banner) banner.host.remove();
     banner = { data: data, root: root, host: host };
@@ -460,43 +460,42 @@
     root.addEventListener("keydown", onKey);
     (d.body || d.documentElement).appendChild(host);
     var b = banner;
-    return styled.then(function () { return b; });
+    return styled.then(() => { return b; });
   }
 
   function $(sel) { return banner.root.querySelector(sel); }
   function dialogs() { return banner.root.querySelectorAll(".cy-dialog"); }
   function visible() {
     var v = null;
-    dialogs().forEach(function (x) { if (!x.hidden) v = x; });
+    dialogs().forEach((x) => { if (!x.hidden) v = x; });
     return v;
   }
   // While a modal dialog is open the host covers the page, dimmed, so the
   // page behind takes no clicks either; a non-blocking banner (aria-modal
   // false) leaves the page usable.
   function cover(on) {
-    banner.host.style.cssText = on ? "position:fixed;z-index:2147483647;inset:0;background:rgba(15,23,42,.3)"
-      : "position:fixed;z-index:2147483647;inset:auto 0 0 0;height:0";
+    banner.host.style.cssText = "position:fixed;z-index:2147483647;inset:" + (on ? "0;background:rgba(15,23,42,.3)" : "auto 0 0 0;height:0");
   }
   function open(which) {
     // The preference center comes on first use: the first answer carries
     // only the first layer and its stylesheet; the preference center's
     // part of it is linked with it, and the center shows once it has loaded.
-    if (which === "cy-prefs" && !$(".cy-prefs")) {
-      return load(0, "&part=prefs").then(function (j) {
+    if (which == "cy-prefs" && !$(".cy-prefs")) {
+      return load(0, "&part=prefs").then((j) => {
         var link = sheet(base + j.s);
         banner.root.appendChild(link);
-        return new Promise(function (r) { link.onload = link.onerror = r; }).then(function () {
-          if (!$(".cy-prefs")) banner.root.querySelector(".cy").insertAdjacentHTML("beforeend", j.h);
+        return new Promise((r) => { link.onload = link.onerror = r; }).then(() => {
+          if (!$(".cy-prefs")) $(".cy").insertAdjacentHTML("beforeend", j.h);
           open(which);
         });
-      }, function (err) { fail(err, "l"); });
+      }, (err) => { fail(err, "l"); });
     }
     if (!visible()) opener = d.activeElement;
     cover($("." + which).getAttribute("aria-modal") != "false");
-    dialogs().forEach(function (x) { x.hidden = !x.classList.contains(which); });
+    dialogs().forEach((x) => { x.hidden = !x.classList.contains(which); });
     fab(false);
-    if (which === "cy-prefs") {
-      banner.root.querySelectorAll("input[data-category]").forEach(function (i) {
+    if (which == "cy-prefs") {
+      banner.root.querySelectorAll("input[data-category]").forEach((i) => {
         if (!i.disabled) i.checked = state ? has(i.value) : i.defaultChecked;
       });
       var id = $(".cy-id");
@@ -511,7 +510,7 @@
   function hide() {
     if (!banner) return;
     var was = visible();
-    dialogs().forEach(function (x) { x.hidden = true; });
+    dialogs().forEach((x) => { x.hidden = true; });
     cover(false);
     fab(!!state);
     // Focus goes back where it was; when nothing had it, to the way back.
@@ -544,17 +543,17 @@
     if (!b) return;
     var a = b.getAttribute("data-action");
     var src = visible() && visible().classList.contains("cy-prefs") ? "preferences" : "banner";
-    if (a === "dns") {
+    if (a == "dns") {
       // "Do not sell or share": everything stays as it is but what GPC covers.
       var keep = {};
       var bd = banner.data;
-      Object.keys(bd.n).forEach(function (c) { keep[c] = bd.g.indexOf(c) < 0 && (state ? has(c) : bd.d.indexOf(c) >= 0); });
+      Object.keys(bd.n).forEach((c) => { keep[c] = bd.g.indexOf(c) < 0 && (state ? has(c) : bd.d.indexOf(c) >= 0); });
       decide("custom", keep, src).catch(fail);
-    } else if (a === "customize") open("cy-prefs");
-    else if (a === "close") close();
-    else if (a === "save") {
+    } else if (a == "customize") open("cy-prefs");
+    else if (a == "close") close();
+    else if (a == "save") {
       var cats = {};
-      banner.root.querySelectorAll("input[data-category]").forEach(function (i) { cats[i.value] = i.checked; });
+      banner.root.querySelectorAll("input[data-category]").forEach((i) => { cats[i.value] = i.checked; });
       decide("custom", cats, src).catch(fail);
     } else decide(a, undefined, src).catch(fail);
   }
@@ -567,10 +566,10 @@
   function onKey(ev) {
     var v = visible();
     if (!v) return;
-    if (ev.key === "Escape" && v.classList.contains("cy-prefs")) { ev.preventDefault(); close(); return; }
+    if (ev.key == "Escape" && v.classList.contains("cy-prefs")) { ev.preventDefault(); close(); return; }
     if (ev.key !== "Tab" || v.getAttribute("aria-modal") == "false") return;
     // Keep focus inside the open (modal) dialog.
-    var f = Array.prototype.filter.call(v.querySelectorAll("button,input,summary,a[href]"), function (x) {
+    var f = [...v.querySelectorAll("button,input,summary,a[href]")].filter((x) => {
       return !x.disabled && x.getClientRects().length > 0;
     });
     var first = f[0], last = f[f.length - 1], cur = banner.root.activeElement;
@@ -579,26 +578,26 @@
   }
 
   function show() {
-    return (banner ? Promise.resolve(banner) : load()).then(function () { return open("cy-prefs"); }, function (err) { fail(err, "l"); });
+    return (banner ? Promise.resolve(banner) : load()).then(() => { return open("cy-prefs"); }, (err) => { fail(err, "l"); });
   }
 
   w.Consentry = {
     ready: ready,
-    get: function () {
+    get: () => {
       return state && {
         consent_id: state.consent_id, revision: state.revision, granted: state.granted.slice(),
         expires_at: state.expires_at, gpc: gpc
       };
     },
-    has: function (cat) { return cat === "necessary" || has(cat); },
-    acceptAll: function () { return decide("accept_all", undefined, "api"); },
-    rejectAll: function () { return decide("reject_all", undefined, "api"); },
-    set: function (cats) { return decide("custom", cats, "api"); },
+    has: (cat) => { return cat === "necessary" || has(cat); },
+    acceptAll: () => { return decide("accept_all", undefined, "api"); },
+    rejectAll: () => { return decide("reject_all", undefined, "api"); },
+    set: (cats) => { return decide("custom", cats, "api"); },
     show: show,
-    on: function (ev, fn) { if (ev === "change") listeners.push(fn); }
+    on: (ev, fn) => { if (ev === "change") listeners.push(fn); }
   };
 
-  d.addEventListener("click", function (ev) {
+  d.addEventListener("click", (ev) => {
     var t = ev.target.closest && ev.target.closest("[data-consent-open]");
     if (t) { ev.preventDefault(); show(); }
   });
@@ -610,13 +609,13 @@
     signal();
     applyAll();
   }
-  d.addEventListener("DOMContentLoaded", function () {
+  d.addEventListener("DOMContentLoaded", () => {
     if (state && w.fbq) signal();
     applyAll();
   });
   // A stored decision applies at once; the banner comes back only when the
   // site has published a newer revision since.
-  load(claims && claims.r).then(function (b) {
+  load(claims && claims.r).then((b) => {
     var data = b && b.data;
     if (data && !claims && data.mode !== "opt-in") {
       // Opt-out and notice regions: the defaults apply before any click,
@@ -626,18 +625,18 @@
       };
       signal();
       applyAll();
-      if (gpc && data.mode === "opt-out") return decide("accept_all", undefined, "gpc");
+      if (gpc && data.mode == "opt-out") return decide("accept_all", undefined, "gpc");
     }
-    if (data && claims && gpc && data.mode === "opt-out") {
+    if (data && claims && gpc && data.mode == "opt-out") {
       // GPC turned on after a decision: opt out of what it covers, unasked.
       var cats = {}, covered = false;
-      Object.keys(data.n).forEach(function (c) { var g = data.g.indexOf(c) >= 0; cats[c] = !g && has(c); covered = covered || g && has(c); });
+      Object.keys(data.n).forEach((c) => { var g = data.g.indexOf(c) >= 0; cats[c] = !g && has(c); covered = covered || g && has(c); });
       if (covered) return decide("custom", cats, "gpc");
       if (!data.ch) return fab(true);
     }
     if (b) open("cy-banner");
     else if (claims) fab(true);
-  }).then(function () { resolveReady(Consentry.get()); }, function (e) { resolveReady(Consentry.get()); throw e; });
+  }).then(() => { resolveReady(Consentry.get()); }, (e) => { resolveReady(Consentry.get()); throw e; });
 
   // The floating "Cookie settings" button: shown once the visitor has
   // decided, without fetching the banner until it is used.
@@ -658,8 +657,8 @@
     root.appendChild(b);
     b.setAttribute("aria-label", label);
     b.setAttribute("data-testid", "reopen");
-    b.addEventListener("click", function () { show(); });
-    var host = fabHost, add = function () { d.body.appendChild(host); };
+    b.addEventListener("click", () => { show(); });
+    var host = fabHost, add = () => { d.body.appendChild(host); };
     if (d.body) add(); else d.addEventListener("DOMContentLoaded", add);
   }
 })();
