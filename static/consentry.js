@@ -141,13 +141,19 @@
   // Marks an element about to load url as blocked, when url is a tracker's
   // and its category is not granted; reports whether it did. A necessary
   // service (Stripe, reCAPTCHA) runs before any decision, as it always may.
+  // An element it marked before (a) is decided afresh for its new url,
+  // unless the visitor loaded it once; a page's own marked tag is left as
+  // it is. The src an element had (about:blank, say) goes: a held one must
+  // have none, so that its release sets it.
   function hold(el, url) {
-    var svc = auto && url && !el.getAttribute("data-consent") && tracker(url), cat = svc && svc.c;
+    var a = el.hasAttribute("data-autoblock"), svc = auto && url && !el.cyOnce && (a || !el.getAttribute("data-consent")) && tracker(url), cat = svc && svc.c;
     if (!cat || cat == "necessary" || has(cat) && may(svc)) return false;
     // For the site owner's devtools: a tracker no service of the site
     // declares stays held whatever the visitor allows.
     if (ui && !svc.h) console.warn("consentry: held, no service of this site lists it:", url);
-    if (el.tagName == "SCRIPT") el.type = "text/plain";
+    // Once marked, a script's type set goes to data-type: it is text/plain.
+    if (!a && el.tagName == "SCRIPT") el.type = "text/plain";
+    el.removeAttribute("src");
     el.setAttribute("data-autoblock", "");
     el.setAttribute("data-consent", cat);
     el.setAttribute("data-src", url);
@@ -158,14 +164,16 @@
     // held when their src is set, as a property or with setAttribute,
     // before they are in the page: once in it, a script has started and
     // an iframe has sent its request. Every script and iframe element of
-    // the page is covered, however it was made.
+    // the page is covered, however it was made. One held once it is in the
+    // page (a lazy loader sets its src late) is taken at once, so that a
+    // frame shows its placeholder.
     [HTMLScriptElement, HTMLIFrameElement].forEach((C) => {
       var P = C.prototype, set = P.setAttribute;
       ["src", "type"].forEach((a) => {
         var prop = Object.getOwnPropertyDescriptor(P, a);
         if (prop) Object.defineProperty(P, a, { configurable: true, get: prop.get, set: function (v) { this.setAttribute(a, v); } });
       });
-      P.setAttribute = function (n, v) { /^src$/i.test(n) && hold(this, v) || set.call(this, /^type$/i.test(n) && this.hasAttribute("data-autoblock") ? "data-type" : n, v); };
+      P.setAttribute = function (n, v) { /^src$/i.test(n) && hold(this, v) ? take(this) : set.call(this, /^type$/i.test(n) && this.hasAttribute("data-autoblock") ? "data-type" : n, v); };
     });
   }
   // Takes an element added to the page: holds a tracker's tag written in
@@ -173,9 +181,8 @@
   // a blocked iframe its placeholder, and unblocks what is granted.
   function take(el) {
     var u = el.getAttribute("src");
-    if (u && (isFrame(el) || !el.type || /script|module/.test(el.type)) && hold(el, u)) {
-      el.removeAttribute("src");
-      if (isFrame(el)) return el.parentNode.replaceChild(el.cloneNode(true), el);
+    if (u && (isFrame(el) || !el.type || /script|module/.test(el.type)) && hold(el, u) && isFrame(el)) {
+      return el.parentNode.replaceChild(el.cloneNode(true), el);
     }
     if (!el.matches(SEL)) return;
     if (state) unblock(el);
@@ -188,7 +195,7 @@
   // Privacy Control holds the category off (ui.t.g<category>), it says
   // so, as the banner does, and offers no Allow that would change nothing.
   function placeholder(f) {
-    if (f.cyPh || !ui || !ui.t || allowed(f) || !f.parentNode) return;
+    if (f.cyPh || !ui || !ui.t || allowed(f) || !f.isConnected) return;
     var cat = f.getAttribute("data-consent").split(/\s+/)[0], url = f.getAttribute("data-src"), t = ui.t, held = gpc && t["g" + cat];
     // A built-in host the site does not declare: no Allow releases it, and
     // the placeholder says why (t.u).
