@@ -392,7 +392,14 @@ func publish(ctx context.Context, st store.Store, bundle *i18n.Bundle, current, 
 	case site.Editorial:
 		kind = words.Say("a_revision_editorial", nil)
 	}
-	said := words.Say("a_audit_detail_publish_file", map[string]words.Words{"N": words.WrittenInt(rev), "Kind": kind, "File": words.Written(file)})
+	args := map[string]words.Words{"N": words.WrittenInt(rev), "Kind": kind, "File": words.Written(file)}
+	said := words.Say("a_audit_detail_publish_file", args)
+	// The change note, as the console's Publish keeps it.
+	if site.ChangeNote != "" {
+		detail += ": " + site.ChangeNote
+		args["Note"] = words.Written(site.ChangeNote)
+		said = words.Say("a_audit_detail_publish_file_note", args)
+	}
 	detail, all := templates.ChangesSaid(bundle.For("en"), detail, said, current, site, changes)
 	return rev, st.Audit(ctx, auth.AuditEntry{Time: time.Now().UTC(), Actor: "cli", Action: "publish", Target: site.ID,
 		Detail: detail, Words: all, IP: "-"})
