@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"html"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -279,5 +280,27 @@ func TestIntegrityPageWhenBroken(t *testing.T) {
 	_, page, _ = d.post("/admin/integrity", url.Values{"_csrf": {csrfField.FindStringSubmatch(page)[1]}})
 	if !strings.Contains(page, `data-testid="broken">Ledger broken at event #1 `) || strings.Contains(page, `data-testid="unverified"`) {
 		t.Errorf("a first verification breaking at event #1: want the break and no 'not verified yet' in\n%s", page)
+	}
+}
+
+// TestIntegrityNamesAnEditedRevision: the integrity page checks every
+// published revision's configuration against the hash stored for it when
+// it was published, and says which one was edited, in the console's words;
+// it checked the texts snapshots only.
+func TestIntegrityNamesAnEditedRevision(t *testing.T) {
+	a, c := signedIn(t, "dpo@shop.example", auth.Admin)
+	if err := a.Store.AppendBatch(context.Background(), demoEvents(t, a, 3)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := appDB(t, a).Exec(`UPDATE revisions SET config = CAST(replace(CAST(config AS TEXT), '"key":"marketing"', '"key":"ads"') AS BLOB) WHERE site_id = 'demo' AND number = 1`); err != nil {
+		t.Fatal(err)
+	}
+	for lang, want := range map[string]string{"en": "revision 1 of site demo: its stored configuration does not match the hash stored when it was published",
+		"de": "Revision 1 der Website demo: ihre gespeicherte Konfiguration passt nicht"} {
+		c.speak(lang)
+		_, page, _ := c.get("/admin/integrity")
+		if text := html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, "")); !strings.Contains(page, `data-testid="broken"`) || !strings.Contains(text, want) {
+			t.Errorf("%s: with revision 1's configuration edited, the integrity page does not say %q:\n%s", lang, want, regexp.MustCompile(`(?s)data-testid="broken".{0,400}`).FindString(page))
+		}
 	}
 }

@@ -92,6 +92,12 @@ type Site struct {
 	// Revision is the number of the published revision this configuration
 	// belongs to; zero for a draft that was never published.
 	Revision int `json:"-" yaml:"-"`
+	// Frozen is the SHA-256 of the configuration as the store keeps it for
+	// this revision (its stored JSON), set by the store; zero for a draft.
+	// The revision's texts snapshots name it (Texts.Config), so a
+	// configuration changed after publishing no longer matches what the
+	// evidence recorded.
+	Frozen [32]byte `json:"-" yaml:"-"`
 }
 
 // Links are where a site's own privacy policy and legal notice are, in one

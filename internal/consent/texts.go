@@ -15,6 +15,10 @@ type Texts struct {
 	Messages   map[string]string `json:"messages"`
 	Categories []TextsCategory   `json:"categories"`
 	Services   []Service         `json:"services"`
+	// Config is the hex SHA-256 of the revision's stored configuration
+	// (Site.Frozen), which verify checks the stored one against; snapshots
+	// made before it was kept have none.
+	Config string `json:"config,omitempty"`
 }
 
 // TextsCategory is a category as the visitor saw it.
@@ -84,6 +88,15 @@ type Snapshot struct {
 func NewSnapshot(t Texts) Snapshot {
 	body, _ := json.Marshal(t) // plain strings, maps and slices: cannot fail
 	return Snapshot{Site: t.Site, Revision: t.Revision, Lang: t.Lang, Hash: sha256.Sum256(body), Body: body}
+}
+
+// PublishedConfig is a published revision's configuration as stored: its
+// JSON and the SHA-256 stored beside it when it was published.
+type PublishedConfig struct {
+	Site     string
+	Revision int
+	Config   []byte
+	Hash     [32]byte
 }
 
 // Check recomputes a stored snapshot's digest and reads the site, revision

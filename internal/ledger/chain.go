@@ -125,6 +125,9 @@ type Break struct {
 	Texts string
 	// Purges names the purge records that fail, when they are what fails.
 	Purges string
+	// Revision names the published revision whose stored configuration
+	// fails ("2 of site shop"), when it is what fails.
+	Revision string
 	// Why is Reason in the console's words, and Where names what fails in
 	// them when it is not event #Seq (ID); none where the console's
 	// verification cannot meet the break (Words).
@@ -151,6 +154,9 @@ func (b *Break) Error() string {
 	}
 	if b.Purges != "" {
 		return fmt.Sprintf("ledger broken at %s: %s", b.Purges, b.Reason)
+	}
+	if b.Revision != "" {
+		return fmt.Sprintf("ledger broken at revision %s: %s", b.Revision, b.Reason)
 	}
 	return fmt.Sprintf("ledger broken at event #%d (%s): %s", b.Seq, b.ID, b.Reason)
 }

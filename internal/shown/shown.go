@@ -4,6 +4,8 @@
 package shown
 
 import (
+	"encoding/hex"
+
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/templates"
@@ -18,6 +20,9 @@ func Snapshot(b *i18n.Bundle, site *consent.Site, lang string) consent.Snapshot 
 	loc := b.For(lang).With(site.Texts[lang])
 	rec := consent.Texts{Site: site.ID, Revision: site.Revision, Lang: lang, Messages: map[string]string{},
 		Services: templates.ShownServices(loc, site)}
+	if site.Frozen != ([32]byte{}) {
+		rec.Config = hex.EncodeToString(site.Frozen[:])
+	}
 	for _, id := range bannerMessages {
 		switch id {
 		case consent.OwnBodyKey(consent.OptIn), consent.OwnBodyKey(consent.OptOut), consent.OwnBodyKey(consent.Notice):

@@ -126,6 +126,9 @@ type Ledger interface {
 	// Snapshots streams every stored snapshot, bodies included, in the
 	// order they were stored (by Seq).
 	Snapshots(ctx context.Context, fn func(consent.Snapshot) error) error
+	// Configs streams every published revision's stored configuration and
+	// the hash stored beside it when it was published, by site and number.
+	Configs(ctx context.Context, fn func(consent.PublishedConfig) error) error
 	// Erase removes the personal fields of every event of a consent ID and
 	// says when and why; it returns how many events it changed.
 	Erase(ctx context.Context, consentID uuid.UUID, reason string, at time.Time) (int, error)

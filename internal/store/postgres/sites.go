@@ -32,11 +32,11 @@ func (s *Store) Site(ctx context.Context, id string) (*consent.Site, error) {
 // Revision returns a site as of revision n; 0 means the newest.
 func (s *Store) Revision(ctx context.Context, id string, n int) (*consent.Site, error) {
 	var (
-		rev    int
-		config []byte
+		rev          int
+		config, hash []byte
 	)
-	err := s.pool.QueryRow(ctx, `SELECT number, config FROM revisions WHERE site_id = $1 AND ($2 = 0 OR number = $2)
-		ORDER BY number DESC LIMIT 1`, id, n).Scan(&rev, &config)
+	err := s.pool.QueryRow(ctx, `SELECT number, config, hash FROM revisions WHERE site_id = $1 AND ($2 = 0 OR number = $2)
+		ORDER BY number DESC LIMIT 1`, id, n).Scan(&rev, &config, &hash)
 	if errors.Is(err, pgx.ErrNoRows) {
 		if n > 0 {
 			return nil, consent.Errorf(consent.ENotFound, "site %q has no revision %d", id, n).
@@ -47,7 +47,12 @@ func (s *Store) Revision(ctx context.Context, id string, n int) (*consent.Site, 
 	if err != nil {
 		return nil, err
 	}
-	return decodeSite(id, rev, config)
+	site, err := decodeSite(id, rev, config)
+	if err != nil {
+		return nil, err
+	}
+	copy(site.Frozen[:], hash)
+	return site, nil
 }
 
 // Revisions lists a site's published revisions, newest first.
@@ -183,18 +188,18 @@ func (s *Store) PublishKeeping(ctx context.Context, site *consent.Site, texts fu
 		RETURNING number`, site.ID, config, sum[:], now).Scan(&rev); err != nil {
 		return 0, err
 	}
-	before := site.Revision
-	site.Revision = rev
+	before, frozen := site.Revision, site.Frozen
+	site.Revision, site.Frozen = rev, sum
 	if texts != nil {
 		for _, snap := range texts(site) {
 			if _, err := addSnapshot(ctx, tx, snap); err != nil {
-				site.Revision = before
+				site.Revision, site.Frozen = before, frozen
 				return 0, err
 			}
 		}
 	}
 	if err := tx.Commit(ctx); err != nil {
-		site.Revision = before
+		site.Revision, site.Frozen = before, frozen
 		return 0, err
 	}
 	return rev, nil

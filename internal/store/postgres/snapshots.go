@@ -108,3 +108,42 @@ func (s *Store) Snapshots(ctx context.Context, fn func(consent.Snapshot) error) 
 		after = page[len(page)-1].Seq
 	}
 }
+
+// Configs streams every published revision's stored configuration with the
+// hash stored beside it, by site and number, a page at a time.
+func (s *Store) Configs(ctx context.Context, fn func(consent.PublishedConfig) error) error {
+	var (
+		site string
+		rev  int
+	)
+	for {
+		rows, err := s.pool.Query(ctx, `SELECT site_id, number, config, hash FROM revisions
+			WHERE (site_id, number) > ($1, $2) ORDER BY site_id, number LIMIT 100`, site, rev)
+		if err != nil {
+			return err
+		}
+		var page []consent.PublishedConfig
+		for rows.Next() {
+			var (
+				c    consent.PublishedConfig
+				hash []byte
+			)
+			if err := rows.Scan(&c.Site, &c.Revision, &c.Config, &hash); err != nil {
+				rows.Close()
+				return err
+			}
+			copy(c.Hash[:], hash)
+			page = append(page, c)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil || len(page) == 0 {
+			return err
+		}
+		for _, c := range page {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		site, rev = page[len(page)-1].Site, page[len(page)-1].Revision
+	}
+}

@@ -98,3 +98,44 @@ func (s *Store) Snapshots(ctx context.Context, fn func(consent.Snapshot) error) 
 		}
 	}
 }
+
+// Configs streams every published revision's stored configuration with the
+// hash stored beside it, by site and number, a page at a time.
+func (s *Store) Configs(ctx context.Context, fn func(consent.PublishedConfig) error) error {
+	var (
+		site string
+		rev  int
+	)
+	for {
+		page, err := func() ([]consent.PublishedConfig, error) {
+			rows, err := s.r.QueryContext(ctx, `SELECT site_id, number, config, hash FROM revisions
+				WHERE site_id > ? OR (site_id = ? AND number > ?) ORDER BY site_id, number LIMIT 100`, site, site, rev)
+			if err != nil {
+				return nil, err
+			}
+			defer rows.Close()
+			var page []consent.PublishedConfig
+			for rows.Next() {
+				var (
+					c    consent.PublishedConfig
+					hash []byte
+				)
+				if err := rows.Scan(&c.Site, &c.Revision, &c.Config, &hash); err != nil {
+					return nil, err
+				}
+				copy(c.Hash[:], hash)
+				page = append(page, c)
+			}
+			return page, rows.Err()
+		}()
+		if err != nil || len(page) == 0 {
+			return err
+		}
+		for _, c := range page {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		site, rev = page[len(page)-1].Site, page[len(page)-1].Revision
+	}
+}

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"reflect"
 	"slices"
@@ -94,6 +96,45 @@ func testSnapshotsAtPublish(t *testing.T, s store.Store) {
 	}
 	if _, err := s.Snapshot(ctx, "shop", 3, "en"); consent.ErrorCode(err) != consent.ENotFound {
 		t.Errorf("an unpublished revision: %v, want not found", err)
+	}
+}
+
+// testConfigsNamed: a revision's texts snapshots are made knowing the hash
+// of the configuration stored for it (Site.Frozen), the revision read back
+// carries the same, and Configs streams every revision's stored
+// configuration and hash, by site and number, which ledger.CheckTexts
+// checks against what the snapshots named: intact here.
+func testConfigsNamed(t *testing.T, s store.Store) {
+	ctx := context.Background()
+	frozen := map[string][32]byte{}
+	named := func(site *consent.Site) []consent.Snapshot {
+		frozen[fmt.Sprintf("%s/%d", site.ID, site.Revision)] = site.Frozen
+		return []consent.Snapshot{consent.NewSnapshot(consent.Texts{Site: site.ID, Revision: site.Revision, Lang: "en",
+			Config: hex.EncodeToString(site.Frozen[:])})}
+	}
+	for _, id := range []string{"shop", "blog", "shop"} {
+		if _, err := s.Publish(ctx, Site(id), named); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var got []string
+	err := s.Configs(ctx, func(c consent.PublishedConfig) error {
+		key := fmt.Sprintf("%s/%d", c.Site, c.Revision)
+		got = append(got, key)
+		if sha256.Sum256(c.Config) != c.Hash || c.Hash != frozen[key] {
+			t.Errorf("%s: stored config hashes to %x, stored hash %x, the snapshots were given %x", key, sha256.Sum256(c.Config), c.Hash, frozen[key])
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(got, []string{"blog/1", "shop/1", "shop/2"}) {
+		t.Fatalf("Configs streamed %v, %v", got, err)
+	}
+	site, err := s.Revision(ctx, "shop", 1)
+	if err != nil || site.Frozen != frozen["shop/1"] || site.Frozen == ([32]byte{}) {
+		t.Errorf("revision 1 read back says its configuration hashes to %x, published %x: %v", site.Frozen, frozen["shop/1"], err)
+	}
+	if _, err := ledger.CheckTexts(ctx, s, 0); err != nil {
+		t.Errorf("an intact store fails the texts and configurations check: %v", err)
 	}
 }
 

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"OverridesOfOldSites", testOverridesOfOldSites},
 		{"LastEventOfConsent", testLastEvent},
 		{"SnapshotsAtPublish", testSnapshotsAtPublish},
+		{"ConfigsNamedBySnapshots", testConfigsNamed},
 		{"AddSnapshotFirstWins", testAddSnapshot},
 		{"SnapshotsStream", testSnapshotsStream},
 		{"RequestIDsRecordOnce", testRequestIDs},
