@@ -1,0 +1,25 @@
+package e2e
+
+import (
+	"os"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/consent"
+)
+
+// TestSiteOwnerSessionScreenshots writes into $CONSENTRY_SCREENSHOTS the
+// site editor's screens a new site owner's session changed, to look at:
+// the publish form and the Revisions table after a second revision.
+func TestSiteOwnerSessionScreenshots(t *testing.T) {
+	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
+		t.Skip("CONSENTRY_SCREENSHOTS is not set")
+	}
+	b := start(t)
+	b.publishDemo("Opt-out for California", func(s *consent.Site) {
+		s.Rules = map[string]consent.Mode{"US": consent.OptOut}
+	})
+	b.signIn("/admin/sites/demo")
+	b.do("scrolling to the revisions", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="revisions"]`)))
+	b.shotIfAsked("owner-revisions.png")
+}
