@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"os"
 	"slices"
 	"testing"
 )
@@ -67,6 +68,9 @@ func TestAutoblockHoldsSrcSetTwice(t *testing.T) {
 	b.navigate(url)
 	b.waitBanner()
 	check("before a decision")
+	if shots := os.Getenv("CONSENTRY_SCREENSHOTS"); shots != "" {
+		b.screenshot(shots, "autoblock-set-twice.png")
+	}
 	b.click("Reject all", part("reject-all"))
 	b.waitGranted("rejecting all", necessary)
 	check("after rejecting all")
@@ -140,6 +144,9 @@ func TestAutoblockLateSrcGetsPlaceholder(t *testing.T) {
 	b.navigate(url)
 	b.wait("the reopen button", visible(reopenButton))
 	lazyHeld("on the next page after rejecting all")
+	if shots := os.Getenv("CONSENTRY_SCREENSHOTS"); shots != "" {
+		b.screenshot(shots, "autoblock-lazy-placeholder.png")
+	}
 
 	b.click("Allow Marketing", ph+`.querySelector('[data-testid="ph-allow"]')`)
 	b.waitGranted("allowing marketing", necessary, marketing)
