@@ -22,4 +22,19 @@ func TestSiteOwnerSessionScreenshots(t *testing.T) {
 	b.signIn("/admin/sites/demo")
 	b.do("scrolling to the revisions", chromedp.ScrollIntoView(chromedp.CSS(`[data-testid="revisions"]`)))
 	b.shotIfAsked("owner-revisions.png")
+
+	// A draft change: the publish form, then what publishing it says.
+	d, err := b.app.Store.Draft(b.ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Rules["CA"] = consent.Notice
+	if err := b.app.Store.SaveDraft(b.ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	b.open("/admin/sites/demo")
+	b.click("Material", `document.querySelector('[data-testid="kind-material"]')`)
+	b.shotIfAsked("owner-publish.png")
+	b.clickTo("Publish", `document.querySelector('[data-testid="publish-button"]')`)
+	b.shotIfAsked("owner-published.png")
 }
