@@ -407,11 +407,12 @@ type EraseConfirm struct {
 // option is one choice of a select: the value a URL carries and its words.
 type option struct{ Value, Label string }
 
-// actionLabels are the log filter's actions, in words.
+// actionLabels are the log filter's outcomes, in words: it filters by
+// what a decision did (consent.Outcome), not by the action stored.
 func actionLabels(a Admin) []option {
 	var out []option
 	for _, act := range actionOrder {
-		out = append(out, option{string(act), ActionWords(a.T, act)})
+		out = append(out, option{string(act), OutcomeWords(a.T, act)})
 	}
 	return out
 }

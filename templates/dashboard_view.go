@@ -135,24 +135,26 @@ func ppDiff(t *i18n.Localizer, a, b float64) string {
 // compareLine is one measure of the comparison, as shown.
 type compareLine struct{ ID, Label, A, B, Diff string }
 
-// rows are the comparison's measures: the share of each action, then each
-// category's opt-in rate. A revision without decisions shows a dash, one
-// that did not offer a category says so; a difference needs both figures.
+// rows are the comparison's measures: the share of each outcome among all
+// decisions, then each category's opt-in rate among the decisions visitors
+// made (RevisionStats.Rate). A revision without such decisions shows a
+// dash, one that did not offer a category says so; a difference needs both
+// figures.
 func (c *Comparison) rows(a Admin) []compareLine {
-	cell := func(r consent.RevisionStats, offered bool, rate float64) (string, bool) {
+	cell := func(of int64, offered bool, rate float64) (string, bool) {
 		switch {
-		case r.Total == 0:
+		case of == 0:
 			return "—", false
 		case !offered:
 			return a.T.T("a_not_offered"), false
 		}
 		return pct(a.T, rate), true
 	}
-	line := func(id, label string, offA, offB bool, ra, rb float64) compareLine {
+	line := func(id, label string, ofA, ofB int64, offA, offB bool, ra, rb float64) compareLine {
 		l := compareLine{ID: id, Label: label, Diff: "—"}
 		var okA, okB bool
-		l.A, okA = cell(c.A, offA, ra)
-		l.B, okB = cell(c.B, offB, rb)
+		l.A, okA = cell(ofA, offA, ra)
+		l.B, okB = cell(ofB, offB, rb)
 		if okA && okB {
 			l.Diff = a.T.TData("a_pp", map[string]any{"N": ppDiff(a.T, ra, rb)})
 		}
@@ -160,11 +162,11 @@ func (c *Comparison) rows(a Admin) []compareLine {
 	}
 	var out []compareLine
 	for _, act := range actionOrder {
-		out = append(out, line("action-"+string(act), ActionWords(a.T, act), true, true, c.A.ActionRate(act), c.B.ActionRate(act)))
+		out = append(out, line("action-"+string(act), OutcomeWords(a.T, act), c.A.Total, c.B.Total, true, true, c.A.ActionRate(act), c.B.ActionRate(act)))
 	}
 	for _, cat := range c.Categories {
 		out = append(out, line("optin-"+cat.Key, a.T.TData("a_optin_of", map[string]any{"Category": CategoryName(a.T, cat)}),
-			c.OffersA[cat.Key], c.OffersB[cat.Key], c.A.Rate(cat.Key), c.B.Rate(cat.Key)))
+			c.A.Asked(), c.B.Asked(), c.OffersA[cat.Key], c.OffersB[cat.Key], c.A.Rate(cat.Key), c.B.Rate(cat.Key)))
 	}
 	return out
 }

@@ -21,11 +21,18 @@ func ActionWords(t *i18n.Localizer, a consent.Action) string {
 	return orKey(t, "a_action_"+string(a), string(a))
 }
 
+// OutcomeWords is an outcome (consent.Outcomes) in a few words, where a
+// tile, a legend, a column or a filter's list has room for no more: "Opted
+// out by GPC", the other outcomes' ActionWords.
+func OutcomeWords(t *i18n.Localizer, a consent.Action) string {
+	return orKey(t, "a_action_short_"+string(a), ActionWords(t, a))
+}
+
 // DecisionWords is what a recorded decision did, in words: its action's,
 // but "Opted out by Global Privacy Control" for the signal's own opt-out
 // whatever action it was stored with (consent.Outcome).
 func DecisionWords(t *i18n.Localizer, a consent.Action, s consent.Source) string {
-	o := consent.Outcome(a, s)
+	o := string(consent.Outcome(a, s))
 	return orKey(t, "a_action_"+o, o)
 }
 

@@ -76,7 +76,9 @@ func (s *Server) getDashboardExport(c echo.Context) error {
 	return w.Error()
 }
 
-var chartActions = []consent.Action{consent.AcceptAll, consent.RejectAll, consent.Custom, consent.Withdraw}
+// chartActions are the outcomes the exports count, by their codes: the
+// four actions and gpc, the Global Privacy Control signal's opt-outs.
+var chartActions = consent.Outcomes
 
 func chartCSV(view templates.Dashboard) [][]string {
 	head := []string{"day"}
@@ -113,9 +115,12 @@ func optInCSV(view templates.Dashboard) [][]string {
 	return rows
 }
 
-// compareCSV is the comparison's figures: decisions, then each action's and
+// compareCSV is the comparison's figures: decisions, then each outcome's and
 // each category's count and share per revision, and the difference in
-// percentage points (empty where a revision has no figure).
+// percentage points (empty where a revision has no figure). An outcome's
+// share is of every decision, a category's of the decisions visitors made
+// (without the Global Privacy Control signal's opt-outs, which asked
+// nobody: consent.RevisionStats.Rate).
 func compareCSV(cmp *templates.Comparison) [][]string {
 	a, b := strconv.Itoa(cmp.A.Revision), strconv.Itoa(cmp.B.Revision)
 	rows := [][]string{
@@ -131,20 +136,20 @@ func compareCSV(cmp *templates.Comparison) [][]string {
 		}
 		return strconv.FormatInt(n, 10), strconv.FormatFloat(100*float64(n)/float64(total), 'f', 2, 64), true
 	}
-	add := func(measure, key string, na, nb int64, offA, offB bool) {
-		ca, pa, okA := percent(na, cmp.A.Total, offA)
-		cb, pb, okB := percent(nb, cmp.B.Total, offB)
+	add := func(measure, key string, na, nb, ofA, ofB int64, offA, offB bool) {
+		ca, pa, okA := percent(na, ofA, offA)
+		cb, pb, okB := percent(nb, ofB, offB)
 		diff := ""
 		if okA && okB {
-			diff = strconv.FormatFloat(100*(float64(nb)/float64(cmp.B.Total)-float64(na)/float64(cmp.A.Total)), 'f', 2, 64)
+			diff = strconv.FormatFloat(100*(float64(nb)/float64(ofB)-float64(na)/float64(ofA)), 'f', 2, 64)
 		}
 		rows = append(rows, []string{measure, key, ca, pa, cb, pb, diff})
 	}
 	for _, act := range chartActions {
-		add("action", string(act), cmp.A.Actions[act], cmp.B.Actions[act], true, true)
+		add("action", string(act), cmp.A.Actions[act], cmp.B.Actions[act], cmp.A.Total, cmp.B.Total, true, true)
 	}
 	for _, c := range cmp.Categories {
-		add("opt_in", c.Key, cmp.A.Granted[c.Key], cmp.B.Granted[c.Key], cmp.OffersA[c.Key], cmp.OffersB[c.Key])
+		add("opt_in", c.Key, cmp.A.Granted[c.Key], cmp.B.Granted[c.Key], cmp.A.Asked(), cmp.B.Asked(), cmp.OffersA[c.Key], cmp.OffersB[c.Key])
 	}
 	return rows
 }

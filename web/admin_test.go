@@ -521,18 +521,18 @@ func TestDashboardCounts(t *testing.T) {
 	}
 	status, body, _ := c.get(strings.ReplaceAll(link[1], "&amp;", "&"))
 	rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
-	if status != 200 || err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != "day,accept_all,reject_all,custom,withdraw,total" {
+	if status != 200 || err != nil || len(rows) < 2 || strings.Join(rows[0], ",") != "day,accept_all,reject_all,custom,withdraw,gpc,total" {
 		t.Fatalf("chart CSV: %d %q %v", status, rows, err)
 	}
-	var sum [5]int
+	var sum [6]int
 	for _, r := range rows[1:] {
 		for i := range sum {
 			n, _ := strconv.Atoi(r[i+1])
 			sum[i] += n
 		}
 	}
-	if sum != [5]int{2, 1, 1, 1, 5} {
-		t.Errorf("the chart CSV adds up to %v, want 2 1 1 1 and 5", sum)
+	if sum != [6]int{2, 1, 1, 1, 0, 5} {
+		t.Errorf("the chart CSV adds up to %v, want 2 1 1 1 0 and 5", sum)
 	}
 	if status, _, _ := c.get("/admin/dashboard/export?from=2020-01-01&to=2026-01-01"); status != http.StatusBadRequest {
 		t.Errorf("chart CSV over a year: %d", status)

@@ -82,8 +82,8 @@ func TestGPCOptOutIsNotAcceptAll(t *testing.T) {
 	addUser(t, a, "dpo@shop.example", auth.Admin)
 	c := newConsole(t, a)
 	c.login("dpo@shop.example")
-	// The day's rollup counts one "Accepted all", the click. (A record an
-	// earlier release stored as accept_all is counted there as one still.)
+	// The day's rollup counts one "Accepted all", the click (and the
+	// signal's opt-outs on a tile of their own: TestDashboardCountsGPCOptOutsApart).
 	_, dash, _ := c.get("/admin/dashboard?site=demo")
 	if got := regexp.MustCompile(`data-testid="tile-accept_all">\s*<span class="n">([^<]*)<`).FindStringSubmatch(dash); got == nil || got[1] != "1" {
 		t.Errorf("the Accepted all tile counts %q, want 1: the click, not the signal's opt-outs", got)

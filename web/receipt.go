@@ -94,7 +94,7 @@ func (s *Server) receiptView(c echo.Context, siteID string, id uuid.UUID, es []*
 	}
 	for _, e := range slices.Backward(es) {
 		v.Rows = append(v.Rows, templates.ReceiptRow{Time: e.Time, Revision: e.Revision,
-			Choice: loc.T("action_" + consent.Outcome(e.Action, e.Source)), Allowed: allowedNames(loc, site, e.Granted)})
+			Choice: loc.T("action_" + string(consent.Outcome(e.Action, e.Source))), Allowed: allowedNames(loc, site, e.Granted)})
 	}
 	return v
 }

@@ -168,16 +168,26 @@ func (s *Site) Decide(r Request, where Jurisdiction, gpc bool) (Decision, error)
 	return d, nil
 }
 
+// GPCOptOut is the outcome (see Outcome) of the opt-out a Global Privacy
+// Control signal made by itself. No request sends it as its action: it is
+// what the rollup counts such a decision as, and what the log filters it by,
+// whatever action it was stored with.
+const GPCOptOut Action = "gpc"
+
+// Outcomes are the outcomes a recorded decision can have, in the order the
+// console shows them.
+var Outcomes = []Action{AcceptAll, RejectAll, Custom, Withdraw, GPCOptOut}
+
 // Outcome is what a recorded decision did, as the words for it are keyed:
-// its action, except "gpc" for the opt-out a Global Privacy Control signal
-// made by itself (source gpc), whatever action it was stored with. Until
-// 2 December 2026 such a decision was stored as accept_all; the ledger
-// keeps it so, and it still must never read "Accepted all".
-func Outcome(a Action, s Source) string {
+// its action, except GPCOptOut for the opt-out a Global Privacy Control
+// signal made by itself (source gpc), whatever action it was stored with.
+// Until 2 December 2026 such a decision was stored as accept_all; the
+// ledger keeps it so, and it still must never read "Accepted all".
+func Outcome(a Action, s Source) Action {
 	if s == SourceGPC {
-		return string(SourceGPC)
+		return GPCOptOut
 	}
-	return string(a)
+	return a
 }
 
 // Has reports whether the decision grants category k.

@@ -16,9 +16,9 @@ import (
 type LogQuery struct {
 	Site     string
 	From, To time.Time // To is exclusive
-	Action   Action
-	Granted  string // a category the event grants
-	Denied   string // a category the event does not grant
+	Action   Action    // an outcome (see Outcome): GPCOptOut, or an action without those
+	Granted  string    // a category the event grants
+	Denied   string    // a category the event does not grant
 	Source   Source
 	Country  string
 	Lang     string
@@ -30,8 +30,6 @@ type LogQuery struct {
 // QueryKeys are the URL parameters of a LogQuery, so that a view can be
 // shared and bookmarked.
 var QueryKeys = []string{"site", "from", "to", "action", "granted", "denied", "source", "country", "lang", "gpc", "before"}
-
-var actions = []Action{AcceptAll, RejectAll, Custom, Withdraw}
 
 // ParseLogQuery reads a LogQuery from URL parameters. Dates are YYYY-MM-DD
 // in loc; "to" includes its whole day. Unknown parameters and malformed
@@ -76,7 +74,7 @@ func ParseLogQuery(v url.Values, loc *time.Location) (LogQuery, error) {
 	if q.Site = v.Get("site"); q.Site != "" && !ValidSiteID(q.Site) {
 		return q, FieldError(EInvalid, "site", "%q is not a site ID", q.Site).Say("e_not_a_site_id", value(q.Site))
 	}
-	if q.Action = Action(v.Get("action")); q.Action != "" && !slices.Contains(actions, q.Action) {
+	if q.Action = Action(v.Get("action")); q.Action != "" && !slices.Contains(Outcomes, q.Action) {
 		return q, FieldError(EInvalid, "action", "%q is not an action", q.Action).Say("e_not_an_action", value(string(q.Action)))
 	}
 	if q.Source = Source(v.Get("source")); q.Source != "" && !slices.Contains(Sources, q.Source) {

@@ -3,7 +3,8 @@ package consent
 import "time"
 
 // RevisionStats are the decisions recorded under one policy revision (the
-// revision the visitor was shown), by action and by category granted.
+// revision the visitor was shown), by outcome and by category granted (GPC
+// opt-outs grant nothing here: see Rollup).
 type RevisionStats struct {
 	Revision int
 	Total    int64
@@ -14,8 +15,13 @@ type RevisionStats struct {
 // ActionRate is the share of the revision's decisions that were a, 0 to 1.
 func (r RevisionStats) ActionRate(a Action) float64 { return share(r.Actions[a], r.Total) }
 
-// Rate is the share of the revision's decisions that granted category c.
-func (r RevisionStats) Rate(c string) float64 { return share(r.Granted[c], r.Total) }
+// Asked is how many of the revision's decisions visitors made: all but the
+// opt-outs the Global Privacy Control signal made by itself.
+func (r RevisionStats) Asked() int64 { return r.Total - r.Actions[GPCOptOut] }
+
+// Rate is the share of the decisions visitors made under the revision
+// (Asked) that granted category c.
+func (r RevisionStats) Rate(c string) float64 { return share(r.Granted[c], r.Asked()) }
 
 func share(n, of int64) float64 {
 	if of == 0 {
@@ -74,11 +80,13 @@ type OptInSeries struct {
 // granted it per day (or per week from Monday, when weekly) of the period
 // from to to (UTC days, inclusive), from the DimRevision counts.
 //
-// The denominator is every decision (accept all, reject all, custom and
-// withdrawal: the last two grant no optional category) recorded under a
+// The denominator is every decision a visitor made (accept all, reject all,
+// custom and withdrawal: the last two grant no optional category) under a
 // revision that offered the category, as offers says; decisions under a
 // revision that did not offer it count in neither part, so a category added
-// halfway through the period is not shown as refused before it existed.
+// halfway through the period is not shown as refused before it existed. An
+// opt-out the Global Privacy Control signal made by itself counts in neither
+// part either: nobody was asked (see Rollup).
 func OptInRates(counts []Count, from, to int64, weekly bool, cats []string, offers func(rev int, cat string) bool) []OptInSeries {
 	start := func(d int64) int64 {
 		if !weekly {
@@ -119,6 +127,7 @@ func OptInRates(counts []Count, from, to int64, weekly bool, cats []string, offe
 				continue
 			}
 			switch {
+			case what == "action" && v == string(GPCOptOut):
 			case what == "action":
 				out[i].Points[j].Decisions += c.N
 			case v == cat:

@@ -9,7 +9,10 @@ import (
 
 // Count is one cell of the daily rollup: how many of a site's events on a
 // UTC day had Key for dimension Dim (action, granted, country, lang, or
-// revision: see RevisionKey).
+// revision: see RevisionKey). The action dimension counts outcomes (see
+// Outcome): an opt-out the Global Privacy Control signal made by itself is
+// GPCOptOut, whatever action it was stored with, and its categories are
+// not counted as granted (see Rollup).
 type Count struct {
 	Site string
 	Day  int64
@@ -45,6 +48,13 @@ func ParseRevisionKey(key string) (rev int, what, v string, ok bool) {
 
 // Rollup returns the counts that events add to the daily rollup, summed in
 // memory so that a batch costs one upsert per distinct cell.
+//
+// An event counts under its outcome, not its stored action: a Global
+// Privacy Control opt-out is GPCOptOut (records of it stored as accept_all
+// or custom alike), and what it leaves granted is not counted as granted.
+// Nobody was asked: it refuses what the signal covers, and what it leaves
+// on is the region's default, not a visitor's opt-in, so the opt-in rates
+// leave it out of both their parts (Stats.Asked).
 //
 // It runs in the ledger writer's transaction, for every batch, so it counts
 // without hashing per event: the events of a batch mostly share their site
@@ -90,8 +100,13 @@ func Rollup(events []*Event) []Count {
 				days = append(days, lastDay)
 			}
 		}
-		bump(&lastDay.actions, string(e.Action))
-		for _, g := range e.Granted {
+		out := Outcome(e.Action, e.Source)
+		granted := e.Granted
+		if out == GPCOptOut {
+			granted = nil
+		}
+		bump(&lastDay.actions, string(out))
+		for _, g := range granted {
 			bump(&lastDay.granted, g)
 		}
 		bump(&lastDay.countries, e.Country)
@@ -107,8 +122,8 @@ func Rollup(events []*Event) []Count {
 				groups = append(groups, last)
 			}
 		}
-		bump(&last.actions, string(e.Action))
-		for _, g := range e.Granted {
+		bump(&last.actions, string(out))
+		for _, g := range granted {
 			bump(&last.granted, g)
 		}
 	}
@@ -156,13 +171,13 @@ func bump(list *[]KeyCount, key string) {
 type Stats struct {
 	Days      []DayStats
 	Total     int64
-	Actions   map[Action]int64
-	Granted   map[string]int64 // events granting each category
+	Actions   map[Action]int64 // by outcome: GPCOptOut apart
+	Granted   map[string]int64 // events granting each category, GPC opt-outs not counted
 	Countries []KeyCount       // most first
 	Langs     []KeyCount
 }
 
-// DayStats are one day's decisions by action.
+// DayStats are one day's decisions by outcome (see Stats.Actions).
 type DayStats struct {
 	Day     time.Time
 	Actions map[Action]int64
@@ -175,13 +190,13 @@ type KeyCount struct {
 	N   int64
 }
 
-// Rate is the share of decisions that granted category c, 0 to 1.
-func (s Stats) Rate(c string) float64 {
-	if s.Total == 0 {
-		return 0
-	}
-	return float64(s.Granted[c]) / float64(s.Total)
-}
+// Asked is how many decisions visitors made: every decision but the
+// opt-outs the Global Privacy Control signal made by itself.
+func (s Stats) Asked() int64 { return s.Total - s.Actions[GPCOptOut] }
+
+// Rate is the share of the decisions visitors made (Asked) that granted
+// category c, 0 to 1.
+func (s Stats) Rate(c string) float64 { return share(s.Granted[c], s.Asked()) }
 
 // Summarize folds rollup counts from day from to day to (inclusive) into Stats,
 // with every day of the period present, zero or not.

@@ -582,7 +582,7 @@ func TestDashboardLegendRTL(t *testing.T) {
 		}
 		problems := eval[[]string](b, `(() => {
 			const out = [];
-			for (const [legend, marks, count] of [["legend", "figure.chart rect", 4], ["optin-legend", "figure.chart polyline", 3]]) {
+			for (const [legend, marks, count] of [["legend", "figure.chart rect", 5], ["optin-legend", "figure.chart polyline", 3]]) {
 				const el = document.querySelector('[data-testid="' + legend + '"]');
 				const rtl = getComputedStyle(el).direction === "rtl";
 				const keys = [...el.querySelectorAll('.key')];

@@ -12,8 +12,9 @@ import (
 // first, through the ledger writer's store call, as a site with a banner
 // change would see them: revision 1 until switchAgo days ago, then revision
 // 2 (published here), under which fewer visitors accept all and more reject
-// all. The numbers vary from day to day, from a fixed seed; each day has
-// about perDay decisions, fewer at weekends.
+// all; one decision in 25 is a US visitor's Global Privacy Control opt-out.
+// The numbers vary from day to day, from a fixed seed; each day has about
+// perDay decisions, fewer at weekends.
 func (b *browser) seedHistory(days, switchAgo, perDay int) {
 	b.t.Helper()
 	site, err := b.app.Store.Site(b.ctx, "demo")
@@ -63,6 +64,10 @@ func (b *browser) seedHistory(days, switchAgo, perDay int) {
 				}
 			default:
 				e.Action, e.Granted = consent.Withdraw, []string{necessary}
+			}
+			if i%25 == 24 { // a US visitor's Global Privacy Control opt-out, no click
+				e.Action, e.Source, e.GPC, e.Granted = consent.Custom, consent.SourceGPC, true, []string{analytics, necessary, preferences}
+				e.Country, e.Lang, e.Rule = "US", "en", "opt-out (US)"
 			}
 			batch = append(batch, e)
 		}

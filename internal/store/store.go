@@ -438,3 +438,21 @@ func ChoiceOf(e *consent.Event) Choice {
 	return Choice{Revision: e.Revision, Action: e.Action, Granted: strings.Join(e.Granted, ","), Source: e.Source,
 		Lang: e.Lang, Country: e.Country, Rule: e.Rule, TextsHash: e.TextsHash}
 }
+
+// FlagGPCOptOut marks, in an event row's flags, an event whose outcome is
+// consent.GPCOptOut (source gpc), so that the log's filter of those finds
+// them through a partial index of their own (migration 00021) instead of
+// walking the log: the source is the event's choice's, and no index of
+// events can look into choices. It is no part of the record: the ledger
+// chains over consent.Event.Flags(), which never sets it, and reading a row
+// ignores it.
+const FlagGPCOptOut = 4
+
+// RowFlags is the flags column of e's row: e.Flags() and FlagGPCOptOut.
+func RowFlags(e *consent.Event) int {
+	f := e.Flags()
+	if consent.Outcome(e.Action, e.Source) == consent.GPCOptOut {
+		f |= FlagGPCOptOut
+	}
+	return f
+}

@@ -314,7 +314,7 @@ func (s *Store) appendArgs(events []*consent.Event, days []ledger.DayStart, head
 			id := int32(id)
 			pages[i] = &id
 		}
-		flags[i], ids[i], cids[i], sites[i] = int16(e.Flags()), e.ID, e.ConsentID, e.Site
+		flags[i], ids[i], cids[i], sites[i] = int16(store.RowFlags(e)), e.ID, e.ConsentID, e.Site
 		ips[i], salts[i], digests[i], hs[i] = nullString(e.Personal.IP), e.PIISalt, e.PIIDigest[:], e.Hash[:]
 		if e.RequestID != uuid.Nil {
 			reqSeqs, reqIDs = append(reqSeqs, e.Seq), append(reqIDs, e.RequestID[:])
@@ -667,6 +667,11 @@ type args []any
 
 func (a *args) add(v any) string { *a = append(*a, v); return fmt.Sprintf("$%d", len(*a)) }
 
+// gpcOptOut is the condition of the partial indexes events_gpc_optout and
+// events_gpc_optout_site (migration 00021), written as they are, so that
+// the planner knows they hold every row it is true of.
+const gpcOptOut = "(e.flags & 4) <> 0"
+
 // where turns a log query into SQL conditions. A date range becomes a seq
 // range (times never go backwards along the ledger), so that paging by seq
 // stays an index range scan however long the log.
@@ -696,8 +701,16 @@ func (s *Store) where(ctx context.Context, q consent.LogQuery, a *args) (string,
 	// choice number checked against that set.
 	var choice []string
 	byChoice := func(format string, v any) { choice = append(choice, fmt.Sprintf(format, a.add(v))) }
-	if q.Action != "" {
+	// The action filter is by outcome (consent.Outcome): the GPC signal's
+	// opt-outs through their own partial index (store.FlagGPCOptOut), an
+	// action without them, whatever action they were stored with.
+	switch q.Action {
+	case "":
+	case consent.GPCOptOut:
+		conds = append(conds, gpcOptOut)
+	default:
 		byChoice("action = %s", string(q.Action))
+		byChoice("source <> %s", string(consent.SourceGPC))
 	}
 	if q.Source != "" {
 		byChoice("source = %s", string(q.Source))
@@ -748,10 +761,21 @@ func (s *Store) firstAt(ctx context.Context, t time.Time) (int64, error) {
 
 // Log returns one page of the log, newest first, by keyset on seq.
 func (s *Store) Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, error) {
+	query, a, err := s.logPage(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	var out []*consent.Event
+	err = s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil }, query, a...)
+	return out, err
+}
+
+// logPage is the query of one page of the log and its arguments.
+func (s *Store) logPage(ctx context.Context, q consent.LogQuery) (string, args, error) {
 	var a args
 	where, err := s.where(ctx, q, &a)
 	if err != nil {
-		return nil, err
+		return "", nil, err
 	}
 	if q.Before > 0 {
 		where += " AND e.seq < " + a.add(q.Before)
@@ -759,10 +783,7 @@ func (s *Store) Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, 
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 50
 	}
-	var out []*consent.Event
-	err = s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
-		"SELECT "+eventColumns+" WHERE "+where+" ORDER BY e.seq DESC LIMIT "+a.add(q.Limit), a...)
-	return out, err
+	return "SELECT " + eventColumns + " WHERE " + where + " ORDER BY e.seq DESC LIMIT " + a.add(q.Limit), a, nil
 }
 
 // Export streams matching events oldest first, a page at a time, so that

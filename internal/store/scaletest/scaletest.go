@@ -280,6 +280,8 @@ func reads(ctx context.Context, s store.Store, n int) ([]Timing, error) {
 		{"log, deepest page", logPage(consent.LogQuery{Before: 51, Limit: 50})},
 		{"log, deepest page of one site", logPage(consent.LogQuery{Site: "blog", Before: 1000, Limit: 50})},
 		{"log, 1% deep, site + action", logPage(consent.LogQuery{Site: "shop", Action: consent.Custom, Before: head/100 + 1, Limit: 50})},
+		{"log, 25% deep, site + opted out by GPC", logPage(consent.LogQuery{Site: "shop", Action: consent.GPCOptOut, Before: head/4 + 1, Limit: 50})},
+		{"log, deepest page of GPC opt-outs", logPage(consent.LogQuery{Action: consent.GPCOptOut, Before: 2000, Limit: 50})},
 		{"log, two-day date range, one site", logPage(consent.LogQuery{Site: "shop", From: from, To: from.AddDate(0, 0, 2), Limit: 50})},
 		{"consent ID: newest event", func(i int) (int, error) {
 			_, err := s.LastEvent(ctx, samples[i%len(samples)].ConsentID)

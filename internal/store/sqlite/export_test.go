@@ -1,8 +1,10 @@
 package sqlite
 
 import (
+	"context"
 	"time"
 
+	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/store"
 )
 
@@ -11,6 +13,12 @@ const (
 	ByConsent    = byConsent
 	EraseConsent = eraseConsent
 )
+
+// LogPage is the query of one page of the log and its arguments, for its
+// plan.
+func (s *Store) LogPage(ctx context.Context, q consent.LogQuery) (string, []any, error) {
+	return s.logPage(ctx, q)
+}
 
 func init() {
 	// Background sweeps come soon after an erasure, beside whatever the

@@ -145,7 +145,7 @@ func (s *Store) appendBatch(ctx context.Context, events []*consent.Event, optimi
 		if err != nil {
 			return err
 		}
-		rows = append(rows, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, int64(e.Flags()),
+		rows = append(rows, e.Seq, e.ID[:], e.ConsentID[:], e.Site, choice, int64(store.RowFlags(e)),
 			micros(e.Time), micros(e.Expires), e.Personal.IP, agent, page,
 			e.PIISalt, e.PIIDigest[:], e.Hash[:])
 		if e.RequestID != uuid.Nil && !optimistic {
@@ -394,6 +394,11 @@ func (s *Store) LastEvent(ctx context.Context, cid uuid.UUID) (*consent.Event, e
 	return e, err
 }
 
+// gpcOptOut is the condition of the partial indexes events_gpc_optout and
+// events_gpc_optout_site (migration 00021), written as they are, so that
+// the planner knows they hold every row it is true of.
+const gpcOptOut = "(e.flags & 4) <> 0"
+
 // where turns a log query into SQL conditions. A date range becomes a seq
 // range (times never go backwards along the ledger), so that paging by seq
 // stays an index range scan however long the log.
@@ -429,8 +434,16 @@ func (s *Store) where(ctx context.Context, q consent.LogQuery) (string, []any, e
 		choiceArgs []any
 	)
 	byChoice := func(cond string, a any) { choice, choiceArgs = append(choice, cond), append(choiceArgs, a) }
-	if q.Action != "" {
+	// The action filter is by outcome (consent.Outcome): the GPC signal's
+	// opt-outs through their own partial index (store.FlagGPCOptOut), an
+	// action without them, whatever action they were stored with.
+	switch q.Action {
+	case "":
+	case consent.GPCOptOut:
+		add(gpcOptOut)
+	default:
 		byChoice("action = ?", string(q.Action))
+		byChoice("source <> ?", string(consent.SourceGPC))
 	}
 	if q.Source != "" {
 		byChoice("source = ?", string(q.Source))
@@ -498,9 +511,20 @@ func (s *Store) firstAt(ctx context.Context, t time.Time) (int64, error) {
 
 // Log returns one page of the log, newest first, by keyset on seq.
 func (s *Store) Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, error) {
-	where, args, err := s.where(ctx, q)
+	query, args, err := s.logPage(ctx, q)
 	if err != nil {
 		return nil, err
+	}
+	var out []*consent.Event
+	err = s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil }, query, args...)
+	return out, err
+}
+
+// logPage is the query of one page of the log and its arguments.
+func (s *Store) logPage(ctx context.Context, q consent.LogQuery) (string, []any, error) {
+	where, args, err := s.where(ctx, q)
+	if err != nil {
+		return "", nil, err
 	}
 	if q.Before > 0 {
 		where += " AND e.seq < ?"
@@ -509,10 +533,7 @@ func (s *Store) Log(ctx context.Context, q consent.LogQuery) ([]*consent.Event, 
 	if q.Limit <= 0 || q.Limit > 500 {
 		q.Limit = 50
 	}
-	var out []*consent.Event
-	err = s.query(ctx, func(e *consent.Event) error { out = append(out, e); return nil },
-		"SELECT "+eventColumns+" WHERE "+where+" ORDER BY e.seq DESC LIMIT ?", append(args, q.Limit)...)
-	return out, err
+	return "SELECT " + eventColumns + " WHERE " + where + " ORDER BY e.seq DESC LIMIT ?", append(args, q.Limit), nil
 }
 
 // Export streams matching events oldest first, a page at a time, so that
