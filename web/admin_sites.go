@@ -550,6 +550,9 @@ func (s *Server) postSiteService(c echo.Context) error {
 		editing := err == nil && n >= 0 && n < len(d.Services)
 		var old consent.Service
 		if editing {
+			if err := sameService(d, n, c.FormValue("was")); err != nil {
+				return err
+			}
 			old = d.Services[n]
 		}
 		lang := s.cfg.I18n.Match(c.FormValue("lang"))
@@ -668,9 +671,24 @@ func (s *Server) postSiteServiceDelete(c echo.Context) error {
 		if err != nil || n < 0 || n >= len(d.Services) {
 			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n")).Say("e_no_service", map[string]any{"Value": auth.Clip(c.Param("n"), 80)})
 		}
+		if err := sameService(d, n, c.FormValue("was")); err != nil {
+			return err
+		}
 		d.Services = slices.Delete(d.Services, n, n+1)
 		return nil
 	})
+}
+
+// sameService refuses an edit or removal of the draft's service n when the
+// page it came from showed another one there (was, its name): the draft
+// changed since (another tab, another admin), and acting on the number
+// alone would change or remove a service the owner never chose.
+func sameService(d *consent.Site, n int, was string) error {
+	if was == "" || d.Services[n].Name == was {
+		return nil
+	}
+	return consent.FieldError(consent.EUnprocessed, "services", "the draft changed since the page was opened: service %d is %q, not %q", n, d.Services[n].Name, was).
+		Say("e_service_moved", map[string]any{"Was": auth.Clip(was, 80)})
 }
 
 // postSiteTexts saves one language's own wording; an empty field goes back

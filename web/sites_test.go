@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/sha512"
 	"encoding/base64"
+	"html"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -219,5 +221,44 @@ func TestEmbedCodeReadsLeftToRight(t *testing.T) {
 		if !testids[id] {
 			t.Errorf("no %s code block on the embed page", id)
 		}
+	}
+}
+
+// TestStaleServiceFormChangesNothing: the forms that remove or edit a
+// draft's service name the service the page showed (was); when the draft
+// changed since (another tab or admin removed the one before it), the
+// number now points at another service and the form is refused with a
+// way on, changing nothing. By number alone, the owner's Remove removed
+// the service after the one they chose, and Save overwrote it.
+func TestStaleServiceFormChangesNothing(t *testing.T) {
+	_, c := signedIn(t, "owner@shop.example", auth.Admin)
+	_, page, _ := c.get("/admin/sites/demo")
+	tok := csrfField.FindStringSubmatch(page)[1]
+	names := func() []string {
+		_, page, _ := c.get("/admin/sites/demo")
+		var out []string
+		for _, m := range regexp.MustCompile(`<input type="hidden" name="was" value="([^"]*)">`).FindAllStringSubmatch(page, -1) {
+			out = append(out, html.UnescapeString(m[1]))
+		}
+		return out
+	}
+	before := names()
+	if len(before) < 3 {
+		t.Fatalf("the demo's services as the page names them: %q", before)
+	}
+	// Another tab removes service 1; this page still shows it at 1.
+	if status, _, _ := c.post("/admin/sites/demo/services/1/delete", url.Values{"_csrf": {tok}, "was": {before[1]}}); status != http.StatusSeeOther {
+		t.Fatalf("removing %q: %d", before[1], status)
+	}
+	status, page, _ := c.post("/admin/sites/demo/services/1/delete", url.Values{"_csrf": {tok}, "was": {before[1]}})
+	if status != http.StatusBadRequest || !strings.Contains(html.UnescapeString(regexp.MustCompile(`<[^>]*>`).ReplaceAllString(page, "")), "Services: the draft changed since this page was opened: the service you chose, “"+before[1]+"”, is no longer where it was. Reload the page and try again.") {
+		t.Errorf("removing %q again from the stale page: %d, want 400 and the way on: %s", before[1], status, regexp.MustCompile(`(?s)role="alert".{0,300}`).FindString(page))
+	}
+	status, _, _ = c.post("/admin/sites/demo/services", url.Values{"_csrf": {tok}, "index": {"1"}, "was": {before[1]}, "name": {"Renamed"}, "provider": {"X"}, "category": {"analytics"}})
+	if status != http.StatusBadRequest {
+		t.Errorf("saving the stale edit form of %q: %d, want 400", before[1], status)
+	}
+	if got := names(); !slices.Equal(got, slices.Delete(slices.Clone(before), 1, 2)) {
+		t.Errorf("after the stale page's Remove and Save the services are %q, want %q less %q", got, before, before[1])
 	}
 }

@@ -119,7 +119,17 @@ func TestRemovedCategoryIsGone(t *testing.T) {
 	if i < 0 {
 		t.Fatal("the demo has no Language and store service")
 	}
-	b.submit("Remove Language and store", fmt.Sprintf(`document.querySelectorAll('table[data-testid="services"] tbody tr')[%d].querySelector('form button')`, i), "/admin/sites/demo#services")
+	// A service's Remove… asks first, as a category's does: opening it
+	// removes nothing.
+	b.click("Remove… of Language and store", fmt.Sprintf(`document.querySelector('[data-testid="remove-service-ask-%d"] > summary')`, i))
+	b.wait("the question", fmt.Sprintf(`document.querySelector('[data-testid="remove-service-%d"]')?.checkVisibility() === true`, i))
+	if got := b.text(`table[data-testid="services"]`); !strings.Contains(got, "Remove “Language and store” from the draft?") {
+		t.Errorf("opening Remove… the services say %q: want the question", got)
+	}
+	b.submit("Yes, remove", fmt.Sprintf(`document.querySelector('[data-testid="remove-service-%d"]')`, i), "/admin/sites/demo#services")
+	if got := b.text(`table[data-testid="services"]`); strings.Contains(got, "Language and store") {
+		t.Fatalf("after Yes, remove the services still list Language and store: %q", got)
+	}
 	b.click("Remove… of Preferences", `document.querySelector('[data-testid="remove-ask-preferences"] > summary')`)
 	b.submit("Yes, remove", `document.querySelector('[data-testid="remove-preferences"]')`, "/admin/sites/demo?lang=en#categories")
 	if got := b.text(`[data-testid="categories"]`); strings.Contains(got, "Preferences") {
