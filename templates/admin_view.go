@@ -27,6 +27,9 @@ type Admin struct {
 	// TZ is the time zone as typed into the form at the page's foot, when
 	// the page refuses it; empty otherwise (TZField).
 	TZ string
+	// Here is the page's address, where that form returns once saved; ""
+	// sends it to the consent log.
+	Here string
 }
 
 // TZField is what the time-zone field at the page's foot holds: what was

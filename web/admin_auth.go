@@ -172,8 +172,17 @@ func (s *Server) adminT(c echo.Context, u *auth.User) templates.Admin {
 	csrf, _ := c.Get(csrfKey).(string)
 	due, _ := c.Get(requestsDueKey).(templates.RequestDue)
 	a := templates.Admin{T: s.cfg.I18n.For(lang), User: u, CSRF: csrf, Path: c.Path(), Loc: loc, Languages: s.cfg.I18n.ConsoleLanguages(), Due: due}
-	if c.Path() == "/admin/me" {
+	// Where the language and time zone form at the page's foot returns:
+	// this page, or, refused, the page it was sent from; a page shown for
+	// another refused POST has no address to return to.
+	switch {
+	case c.Path() == "/admin/me":
 		a.TZ = auth.Clip(c.FormValue("tz"), 60) // refused: as typed
+		if next := c.FormValue("next"); safeNext(next) == next {
+			a.Here = next
+		}
+	case c.Request().Method == http.MethodGet:
+		a.Here = c.Request().URL.RequestURI()
 	}
 	return a
 }

@@ -11,7 +11,8 @@ import (
 	"github.com/labstack/echo/v4"
 )
 
-// postMe saves the signed-in user's language and time zone.
+// postMe saves the signed-in user's language and time zone, and returns to
+// the page whose form sent them (next; the consent log for any other).
 func (s *Server) postMe(c echo.Context) error {
 	u := currentUser(c)
 	lang, tz := c.FormValue("lang"), strings.TrimSpace(c.FormValue("tz"))

@@ -10,7 +10,8 @@ import (
 
 // TestSiteOwnerSessionScreenshots writes into $CONSENTRY_SCREENSHOTS the
 // site editor's screens a new site owner's session changed, to look at:
-// the publish form and the Revisions table after a second revision.
+// the publish form and the Revisions table after a second revision, and
+// where saving the language leads.
 func TestSiteOwnerSessionScreenshots(t *testing.T) {
 	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
@@ -37,4 +38,14 @@ func TestSiteOwnerSessionScreenshots(t *testing.T) {
 	b.shotIfAsked("owner-publish.png")
 	b.clickTo("Publish", `document.querySelector('[data-testid="publish-button"]')`)
 	b.shotIfAsked("owner-published.png")
+
+	// The language and time zone saved at the foot of the site editor: back
+	// on the site editor, in German.
+	b.open("/admin/sites/demo")
+	b.do("choosing German", chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), "de"))
+	b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+	b.shotIfAsked("owner-language-saved.png")
+	if got := eval[string](b, `location.pathname`); got != "/admin/sites/demo" {
+		t.Errorf("saving the language led to %s", got)
+	}
 }
