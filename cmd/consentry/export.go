@@ -22,7 +22,7 @@ var exportFilters = []struct{ key, help string }{
 	{"site", "only this site's events (a site ID; an unknown site is an error)"},
 	{"from", "only events on or after this day, YYYY-MM-DD (UTC)"},
 	{"to", "only events on or before this day, YYYY-MM-DD (UTC, inclusive)"},
-	{"action", "only this action: accept_all, reject_all, custom or withdraw"},
+	{"action", "only decisions with this outcome: accept_all, reject_all, custom, withdraw, or gpc (opted out by the Global Privacy Control signal, whatever action it was stored with; the others never include those)"},
 	{"granted", "only decisions that granted this category key"},
 	{"denied", "only decisions that denied this category key"},
 	{"source", "only decisions from this source: banner, preferences, nojs, api or gpc"},
