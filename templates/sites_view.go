@@ -13,6 +13,7 @@ import (
 	"github.com/consentry/consentry/internal/consent"
 	"github.com/consentry/consentry/internal/i18n"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/words"
 )
 
 // SitesView lists the sites.
@@ -62,6 +63,11 @@ type SiteView struct {
 	// Published says the live revision was just published, so that the
 	// owner is told it is live.
 	Published bool
+	// Allowed is the refused origin whose allowing published it, if so.
+	Allowed string
+	// Refused are the origins the live revision does not allow that
+	// decisions were refused from lately, most refused first.
+	Refused []RefusedOrigin
 	// Saved is the section (its id) whose form just saved the draft, so
 	// that the owner is told there, where they are, that it is saved and
 	// not yet live; "" when nothing was just saved.
@@ -69,6 +75,34 @@ type SiteView struct {
 	// Publishing is the publish form as posted when it was refused: it
 	// shows again the kind chosen, the note and what changed as typed.
 	Publishing url.Values
+}
+
+// RefusedOrigin is how many decisions from pages on Origin were refused in
+// the last 24 hours (Day) and the last week (Week), Origin being no origin
+// the site allows.
+type RefusedOrigin struct {
+	Origin    string
+	Day, Week int64
+}
+
+// RefusedSaid says how many decisions from r's origin were refused, in the
+// last 24 hours when any were, else in the last week; the origin is as
+// written.
+func RefusedSaid(a Admin, r RefusedOrigin) Phrase {
+	origin := map[string]words.Words{"Origin": words.Written(r.Origin)}
+	w := words.SayN("a_refused_day", int(r.Day), origin)
+	if r.Day == 0 {
+		w = words.SayN("a_refused_week", int(r.Week), origin)
+	}
+	p, _ := say(a.T, w)
+	return p
+}
+
+// AllowedSaid says that decisions from origin are accepted from now on,
+// the origin as written.
+func AllowedSaid(a Admin, origin string) Phrase {
+	p, _ := Said(a.T, "a_refused_allowed", map[string]any{"Origin": origin})
+	return p
 }
 
 // Editorial reports whether the publish form offers an editorial revision

@@ -2,7 +2,6 @@ package web
 
 import (
 	"errors"
-	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -98,6 +97,11 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 	}
 	v.Pending = consent.Describe(v.Live, draft)
 	if v.Live != nil {
+		if v.Refused, err = s.refusedOrigins(c, v.Live); err != nil {
+			return v, err
+		}
+	}
+	if v.Live != nil {
 		// The live revision's "what changed", which a draft begun from it
 		// carries, is not this draft's: shown in the publish form it would
 		// be published again, telling returning visitors of the last
@@ -122,6 +126,11 @@ func (s *Server) siteEditor(c echo.Context) (templates.SiteView, error) {
 		f := s.takeFlash(c, "/admin/sites/"+draft.ID)
 		if n, ok := strings.CutPrefix(f, flashPublished); ok {
 			v.Published = v.Live != nil && n == strconv.Itoa(v.Live.Revision)
+		} else if n, ok := strings.CutPrefix(f, flashAllowed); ok {
+			n, origin, _ := strings.Cut(n, " ")
+			if v.Published = v.Live != nil && n == strconv.Itoa(v.Live.Revision); v.Published {
+				v.Allowed = origin
+			}
 		} else {
 			v.Saved = f
 		}
@@ -794,14 +803,7 @@ func (s *Server) postSitePublish(c echo.Context) error {
 	case draft.Editorial:
 		kind, kindWords = "editorial", words.Say("a_revision_editorial", nil)
 	}
-	args := map[string]words.Words{"N": words.WrittenInt(rev), "Kind": kindWords}
-	said := words.Say("a_audit_detail_publish_bare", args)
-	if draft.ChangeNote != "" {
-		args["Note"] = words.Written(draft.ChangeNote)
-		said = words.Say("a_audit_detail_publish", args)
-	}
-	detail, all := templates.ChangesSaid(s.cfg.I18n.For("en"), fmt.Sprintf("revision %d (%s): %s", rev, kind, draft.ChangeNote), said, live, draft, changes)
-	if err := s.audit(c, currentUser(c).Email, "publish", draft.ID, detail, all...); err != nil {
+	if err := s.auditPublish(c, rev, kind, kindWords, live, draft, changes); err != nil {
 		return err
 	}
 	back := "/admin/sites/" + draft.ID

@@ -175,7 +175,7 @@ var access = map[string]string{
 	"GET /admin/audit": "admin", "GET /admin/audit/export": "admin", "GET /admin/users": "admin", "POST /admin/users": "admin",
 	"POST /admin/users/:id": "admin",
 	"GET /admin/sites":      "admin", "POST /admin/sites": "admin", "GET /admin/sites/:site": "admin",
-	"POST /admin/sites/:site/basics": "admin", "POST /admin/sites/:site/categories": "admin",
+	"POST /admin/sites/:site/basics": "admin", "POST /admin/sites/:site/origins/allow": "admin", "POST /admin/sites/:site/categories": "admin",
 	"POST /admin/sites/:site/categories/:key/delete": "admin", "POST /admin/sites/:site/services": "admin",
 	"POST /admin/sites/:site/categories/:key": "admin", "POST /admin/sites/:site/catalog": "admin", "POST /admin/sites/:site/catalog/update": "admin",
 	"POST /admin/sites/:site/services/:n/delete": "admin", "POST /admin/sites/:site/texts": "admin",

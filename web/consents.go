@@ -184,6 +184,9 @@ func (s *Server) checkOrigin(c echo.Context, site *consent.Site) error {
 	// records nothing.
 	c.Response().Header().Set("Access-Control-Allow-Origin", origin)
 	if !site.AllowsOrigin(origin) {
+		if c.Request().Method == http.MethodPost { // a decision; a preflight is none
+			s.refusedOrigin(site.ID, origin)
+		}
 		if s.refused.due(site.ID, origin, time.Now()) {
 			s.cfg.Log.Warn("consent refused: the page's origin is not one the site allows (add it to the site's origins if it is yours)",
 				"site", site.ID, "origin", truncate(origin, 200))

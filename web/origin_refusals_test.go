@@ -31,3 +31,31 @@ func TestOriginRefusalsLoggedSparingly(t *testing.T) {
 		t.Error("a new minute: want a line")
 	}
 }
+
+// TestRefusalCountsBounded: however many made-up origins a site's refused
+// decisions come from, an instance counts at most refusedPerSite of them
+// between two flushes, those it counts first keep counting, and a flush
+// takes the counts and starts afresh.
+func TestRefusalCountsBounded(t *testing.T) {
+	var r originRefusals
+	r.count("demo", "http://shop.example", 1)
+	for i := range 10_000 {
+		r.count("demo", "https://"+strconv.Itoa(i)+".example", 1)
+	}
+	r.count("demo", "http://shop.example", 1)
+	r.count("blog", "http://blog.example", 1)
+	got := r.take()
+	perSite := map[string]int{}
+	for _, c := range got {
+		perSite[c.Site]++
+		if c.Origin == "http://shop.example" && c.Count != 2 {
+			t.Errorf("http://shop.example counted %d, want 2", c.Count)
+		}
+	}
+	if perSite["demo"] != refusedPerSite || perSite["blog"] != 1 {
+		t.Errorf("origins counted: %v, want demo %d, blog 1", perSite, refusedPerSite)
+	}
+	if again := r.take(); len(again) != 0 {
+		t.Errorf("a second take: %v, want nothing", again)
+	}
+}

@@ -92,6 +92,7 @@ func (s *Server) routes() {
 	staff.POST("/sites", s.postSites, requireAdmin)
 	staff.GET("/sites/:site", s.getSite, requireAdmin)
 	staff.POST("/sites/:site/basics", s.postSiteBasics, requireAdmin)
+	staff.POST("/sites/:site/origins/allow", s.postSiteAllowOrigin, requireAdmin)
 	staff.POST("/sites/:site/categories", s.postSiteCategory, requireAdmin)
 	staff.POST("/sites/:site/categories/:key/delete", s.postSiteCategoryDelete, requireAdmin)
 	staff.POST("/sites/:site/categories/:key", s.postSiteCategoryRename, requireAdmin)

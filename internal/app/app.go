@@ -72,6 +72,9 @@ type App struct {
 	mhttp *http.Server
 	// stopLimiter ends the rate limiter's sync loop and waits for it.
 	stopLimiter func()
+	// stopRefusals ends the loop that adds refused origins' counts to the
+	// store, which adds them once more, and waits for it.
+	stopRefusals func()
 }
 
 // OpenStore opens the store a --db value names.
@@ -190,6 +193,10 @@ func Open(ctx context.Context, o Options) (a *App, err error) {
 	if err != nil {
 		return nil, err
 	}
+	refusals, stopRefusals := context.WithCancel(context.Background())
+	refusalsDone := make(chan struct{})
+	go func() { defer close(refusalsDone); a.Server.RunRefusals(refusals) }()
+	a.stopRefusals = func() { stopRefusals(); <-refusalsDone }
 	if o.Demo {
 		if err := seedDemo(ctx, a.Store, bundle, a.URL(), o.Log); err != nil {
 			return nil, fmt.Errorf("demo: %w", err)
@@ -415,6 +422,9 @@ func (a *App) Close() error {
 	}
 	if a.stopLimiter != nil {
 		a.stopLimiter()
+	}
+	if a.stopRefusals != nil {
+		a.stopRefusals()
 	}
 	if a.Writer != nil {
 		a.Writer.Close()

@@ -728,3 +728,19 @@ func editDistance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// MaxRefusedOrigin is the longest origin a refused decision is counted
+// under (RefusedOrigin): a host name is at most 253 bytes.
+const MaxRefusedOrigin = 300
+
+// RefusedOrigin is the origin a decision refused for its page's origin is
+// counted under, as a site's list of origins would hold it, or "" when it
+// is not an http(s) origin an owner could allow ("null" from a file or a
+// sandboxed frame, anything longer than MaxRefusedOrigin): the scheme,
+// host and port, never a path.
+func RefusedOrigin(origin string) string {
+	if len(origin) > MaxRefusedOrigin {
+		return ""
+	}
+	return NormalizeOrigin(origin)
+}

@@ -1,0 +1,50 @@
+package e2e
+
+import (
+	"net/http"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestRefusedOriginScreenshots writes into $CONSENTRY_SCREENSHOTS the site
+// editor's Basics with decisions refused from two origins the demo site
+// does not allow (http:// for its own, www. missing), and the editor once
+// the first is added, in English and in Arabic, to look at.
+func TestRefusedOriginScreenshots(t *testing.T) {
+	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
+		t.Skip("CONSENTRY_SCREENSHOTS is not set")
+	}
+	b := start(t)
+	refuse := func(origin string, n int) {
+		for range n {
+			r, _ := http.NewRequest("POST", b.app.URL()+"/api/v1/sites/demo/consents", strings.NewReader(`{"action":"accept_all","revision":1}`))
+			r.Header.Set("Origin", origin)
+			r.Header.Set("Content-Type", "text/plain")
+			res, err := http.DefaultClient.Do(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusForbidden {
+				t.Fatalf("a decision from %s: %d, want 403", origin, res.StatusCode)
+			}
+		}
+	}
+	refuse("http://shop.example", 12)
+	refuse("https://www.pharmacy.example", 1)
+	b.signIn("/admin/sites/demo")
+	b.do("sizing the window", chromedp.EmulateViewport(1100, 900))
+	for _, lang := range []string{"en", "ar"} {
+		b.open("/admin/sites/demo")
+		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
+		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		b.open("/admin/sites/demo")
+		b.do("scrolling to Basics", chromedp.ScrollIntoView(chromedp.CSS(`#basics`)))
+		b.shotIfAsked("refused-origins-" + lang + ".png")
+	}
+	b.clickTo("Add it", `document.querySelector('[data-testid="allow-origin"]')`)
+	b.shotIfAsked("refused-origin-added-ar.png")
+}

@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/consentry/consentry/internal/auth"
+)
+
+// TestRefusedOriginShownAndAdded: decisions from a page on an origin the
+// site does not allow are refused (403), and the site editor then says how
+// many were refused from which origin, beside the allowed origins, with an
+// Add button; the Add (a POST, CSRF, admin only) publishes an editorial
+// revision allowing that origin, keeps the owner's unpublished draft (the
+// origin added to it too) and is in the audit trail; a decision from that
+// origin is then accepted (201) and the notice is gone. What cannot be
+// allowed (a "null" origin, one with a path) is not counted.
+func TestRefusedOriginShownAndAdded(t *testing.T) {
+	a, c := signedIn(t, "owner@shop.example", auth.Admin)
+	ctx := context.Background()
+	const wrong = "http://shop.example"
+	decide := func(origin string) int {
+		t.Helper()
+		return do(a, req{"POST", consents, `{"action":"accept_all","revision":1}`, map[string]string{"Origin": origin}}).Code
+	}
+	for _, o := range []string{wrong, wrong, "HTTP://Shop.Example:80", "null", "https://other.example/path"} {
+		if got := decide(o); got != http.StatusForbidden {
+			t.Fatalf("a decision from %s: %d, want 403", o, got)
+		}
+	}
+	// The owner has a change of their own pending, which Add must keep.
+	c.saveBasics("demo", "name", "Demo shop, renamed")
+
+	_, page, _ := c.get("/admin/sites/demo")
+	notice := between(page, `data-testid="refused-origins"`, "</div>")
+	if !strings.Contains(notice, `data-origin="`+wrong+`"`) || !strings.Contains(untagged(notice), "3 decisions from "+wrong+" were refused in the last 24 hours") {
+		t.Fatalf("the site editor does not say 3 decisions from %s were refused:\n%s", wrong, notice)
+	}
+	if strings.Count(notice, `data-testid="refused-origin"`) != 1 {
+		t.Errorf("want one refused origin (null and an origin with a path are not counted):\n%s", notice)
+	}
+	if strings.Index(page, `data-testid="refused-origins"`) > strings.Index(page, `id="b-origins"`) ||
+		strings.Index(page, `data-testid="refused-origins"`) < strings.Index(page, `id="basics"`) {
+		t.Error("the notice is not under Basics, before the allowed origins")
+	}
+
+	tok := c.pageToken()
+	if status, _, _ := c.post("/admin/sites/demo/origins/allow", url.Values{"origin": {wrong}}); status != http.StatusForbidden {
+		t.Errorf("Add without the CSRF token: %d, want 403", status)
+	}
+	if got := decide(wrong); got != http.StatusForbidden {
+		t.Fatalf("refused Add allowed the origin: %d", got)
+	}
+	status, body, h := c.post("/admin/sites/demo/origins/allow", url.Values{"_csrf": {tok}, "origin": {wrong}})
+	if status != http.StatusSeeOther || h.Get("Location") != "/admin/sites/demo" {
+		t.Fatalf("Add: %d %s %.300s", status, h.Get("Location"), body)
+	}
+	if got := decide(wrong); got != http.StatusCreated {
+		t.Errorf("a decision from %s after Add: %d, want 201", wrong, got)
+	}
+	live, err := a.Store.Site(ctx, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if live.Revision != 2 || !live.Editorial || !live.AllowsOrigin(wrong) || live.Name == "Demo shop, renamed" {
+		t.Errorf("live after Add: revision %d, editorial %v, origins %v, name %q; want 2, editorial, %s allowed, the draft's name not published",
+			live.Revision, live.Editorial, live.Origins, live.Name, wrong)
+	}
+	if d, _ := a.Store.Draft(ctx, "demo"); d.Name != "Demo shop, renamed" || !d.AllowsOrigin(wrong) {
+		t.Errorf("the draft after Add: name %q, origins %v; want the owner's change kept, %s added", d.Name, d.Origins, wrong)
+	}
+	entries, err := a.Store.AuditLog(ctx, 0, 1)
+	if err != nil || len(entries) != 1 || entries[0].Action != "publish" || entries[0].Actor != "owner@shop.example" ||
+		!strings.Contains(entries[0].Detail, "revision 2 (editorial)") || !strings.Contains(entries[0].Detail, wrong) {
+		t.Errorf("audit trail after Add: %+v, %v; want a publish entry naming revision 2 and %s", entries, err, wrong)
+	}
+	_, page, _ = c.get("/admin/sites/demo")
+	if strings.Contains(page, `data-testid="refused-origins"`) {
+		t.Error("the notice stays once the origin is allowed")
+	}
+	if said := untagged(between(page, `data-testid="published"`, "</p>")); !strings.Contains(said, "Decisions from "+wrong+" are accepted from now on.") {
+		t.Errorf("after Add the editor does not say the origin is accepted: %q", said)
+	}
+
+	// A viewer cannot add an origin.
+	addUser(t, a, "viewer@shop.example", auth.Viewer)
+	v := newConsole(t, a)
+	v.login("viewer@shop.example")
+	if status, _, _ := v.post("/admin/sites/demo/origins/allow", url.Values{"_csrf": {v.pageToken()}, "origin": {"https://viewer.example"}}); status != http.StatusForbidden {
+		t.Errorf("a viewer's Add: %d, want 403", status)
+	}
+}
+
+// between is the part of s from the first from to the first to after it.
+func between(s, from, to string) string {
+	i := strings.Index(s, from)
+	if i < 0 {
+		return ""
+	}
+	j := strings.Index(s[i:], to)
+	if j < 0 {
+		return s[i:]
+	}
+	return s[i : i+j]
+}
