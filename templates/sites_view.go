@@ -25,6 +25,9 @@ type SitesView struct {
 	// ID, Name and Origin are what the owner typed into the new-site form
 	// when it was refused, so that nothing typed is lost.
 	ID, Name, Origin string
+	// Refused are, by site, the decisions refused lately from origins the
+	// site does not allow (Origin unset): the list flags those sites.
+	Refused map[string]RefusedOrigin
 }
 
 // SiteView is the site editor: the draft, the live revision, what publishing
@@ -96,6 +99,15 @@ func RefusedSaid(a Admin, r RefusedOrigin) Phrase {
 	}
 	p, _ := say(a.T, w)
 	return p
+}
+
+// RefusedSiteSaid says how many decisions a site refused for their
+// origins, in the last 24 hours when any were, else in the last week.
+func RefusedSiteSaid(a Admin, r RefusedOrigin) string {
+	if r.Day > 0 {
+		return a.T.N("a_refused_site_day", int(r.Day))
+	}
+	return a.T.N("a_refused_site_week", int(r.Week))
 }
 
 // AllowedSaid says that decisions from origin are accepted from now on,

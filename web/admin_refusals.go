@@ -63,6 +63,37 @@ func (s *Server) refusedOrigins(c echo.Context, live *consent.Site) ([]templates
 	return out[:min(len(out), store.MaxRefusedOrigins)], nil
 }
 
+// refusingSites are, of sites, those that refused decisions lately from
+// origins they do not allow now, with how many: the site list flags them.
+// Only a site the store has refusals of is asked about its origins.
+func (s *Server) refusingSites(c echo.Context, sites []*consent.Site) (map[string]templates.RefusedOrigin, error) {
+	if err := s.FlushRefusals(c.Request().Context()); err != nil {
+		s.cfg.Log.Warn("counting refused origins", "err", err)
+	}
+	some, err := s.cfg.Store.RefusingSites(c.Request().Context(), store.RefusalHour(time.Now().Add(-store.RefusalsKept)))
+	if err != nil || len(some) == 0 {
+		return nil, err
+	}
+	out := map[string]templates.RefusedOrigin{}
+	for _, site := range sites {
+		if some[site.ID] == 0 || site.Revision == 0 {
+			continue
+		}
+		origins, err := s.refusedOrigins(c, site)
+		if err != nil {
+			return nil, err
+		}
+		var sum templates.RefusedOrigin
+		for _, o := range origins {
+			sum.Day, sum.Week = sum.Day+o.Day, sum.Week+o.Week
+		}
+		if sum.Week > 0 {
+			out[site.ID] = sum
+		}
+	}
+	return out, nil
+}
+
 // postSiteAllowOrigin allows an origin whose decisions were refused, at
 // once: it publishes an editorial revision, the live one with that origin
 // added and nothing else (nobody is asked again), and keeps the owner's

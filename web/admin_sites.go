@@ -30,6 +30,9 @@ func (s *Server) sitesPage(c echo.Context, status int, msg templates.Phrase) err
 		return err
 	}
 	v := templates.SitesView{Sites: sites, Error: msg}
+	if v.Refused, err = s.refusingSites(c, sites); err != nil {
+		return err
+	}
 	if c.Request().Method == http.MethodPost {
 		v.ID, v.Name, v.Origin = c.FormValue("id"), c.FormValue("name"), c.FormValue("origin")
 		v.Invalid, _ = c.Get(invalidKey).(templates.Faults)

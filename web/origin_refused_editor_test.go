@@ -6,17 +6,21 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/store"
 )
 
 // TestRefusedOriginShownAndAdded: decisions from a page on an origin the
-// site does not allow are refused (403), and the site editor then says how
+// site does not allow are refused (403); the site list flags the site, and
+// the site editor then says how
 // many were refused from which origin, beside the allowed origins, with an
 // Add button; the Add (a POST, CSRF, admin only) publishes an editorial
 // revision allowing that origin, keeps the owner's unpublished draft (the
 // origin added to it too) and is in the audit trail; a decision from that
-// origin is then accepted (201) and the notice is gone. What cannot be
+// origin is then accepted (201) and neither the notice nor the list counts it. Refusals of days
+// before are said as the last 7 days'. What cannot be
 // allowed (a "null" origin, one with a path) is not counted.
 func TestRefusedOriginShownAndAdded(t *testing.T) {
 	a, c := signedIn(t, "owner@shop.example", auth.Admin)
@@ -31,16 +35,28 @@ func TestRefusedOriginShownAndAdded(t *testing.T) {
 			t.Fatalf("a decision from %s: %d, want 403", o, got)
 		}
 	}
+	// Two days ago, another instance refused an origin twice.
+	if err := a.Store.AddRefusals(ctx, store.RefusalHour(time.Now().Add(-48*time.Hour)), []store.Refusal{{Site: "demo", Origin: "https://old.example", Count: 2}}, 0); err != nil {
+		t.Fatal(err)
+	}
 	// The owner has a change of their own pending, which Add must keep.
 	c.saveBasics("demo", "name", "Demo shop, renamed")
 
+	_, list, _ := c.get("/admin/sites")
+	if flag := untagged(between(list, `data-testid="site-refused"`, "</a>")); !strings.Contains(flag, "3 decisions refused in the last 24 hours") ||
+		!strings.Contains(list, `href="/admin/sites/demo#refused"`) {
+		t.Errorf("the site list does not flag the site: %q", flag)
+	}
 	_, page, _ := c.get("/admin/sites/demo")
 	notice := between(page, `data-testid="refused-origins"`, "</div>")
 	if !strings.Contains(notice, `data-origin="`+wrong+`"`) || !strings.Contains(untagged(notice), "3 decisions from "+wrong+" were refused in the last 24 hours") {
 		t.Fatalf("the site editor does not say 3 decisions from %s were refused:\n%s", wrong, notice)
 	}
-	if strings.Count(notice, `data-testid="refused-origin"`) != 1 {
-		t.Errorf("want one refused origin (null and an origin with a path are not counted):\n%s", notice)
+	if !strings.Contains(untagged(notice), "2 decisions from https://old.example were refused in the last 7 days") {
+		t.Errorf("the site editor does not say 2 decisions from https://old.example were refused in the last 7 days:\n%s", notice)
+	}
+	if strings.Count(notice, `data-testid="refused-origin"`) != 2 {
+		t.Errorf("want two refused origins (null and an origin with a path are not counted):\n%s", notice)
 	}
 	if strings.Index(page, `data-testid="refused-origins"`) > strings.Index(page, `id="b-origins"`) ||
 		strings.Index(page, `data-testid="refused-origins"`) < strings.Index(page, `id="basics"`) {
@@ -78,11 +94,15 @@ func TestRefusedOriginShownAndAdded(t *testing.T) {
 		t.Errorf("audit trail after Add: %+v, %v; want a publish entry naming revision 2 and %s", entries, err, wrong)
 	}
 	_, page, _ = c.get("/admin/sites/demo")
-	if strings.Contains(page, `data-testid="refused-origins"`) {
-		t.Error("the notice stays once the origin is allowed")
+	if notice = between(page, `data-testid="refused-origins"`, "</div>"); strings.Contains(notice, `data-origin="`+wrong+`"`) || !strings.Contains(notice, `data-origin="https://old.example"`) {
+		t.Errorf("once %s is allowed the notice names it still, or no longer names https://old.example:\n%s", wrong, notice)
 	}
 	if said := untagged(between(page, `data-testid="published"`, "</p>")); !strings.Contains(said, "Decisions from "+wrong+" are accepted from now on.") {
 		t.Errorf("after Add the editor does not say the origin is accepted: %q", said)
+	}
+
+	if _, list, _ = c.get("/admin/sites"); !strings.Contains(untagged(between(list, `data-testid="site-refused"`, "</a>")), "2 decisions refused in the last 7 days") {
+		t.Errorf("once %s is allowed the site list does not count only https://old.example's 2 refusals of the last 7 days", wrong)
 	}
 
 	// A viewer cannot add an origin.

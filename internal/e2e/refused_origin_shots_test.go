@@ -10,9 +10,9 @@ import (
 )
 
 // TestRefusedOriginScreenshots writes into $CONSENTRY_SCREENSHOTS the site
-// editor's Basics with decisions refused from two origins the demo site
-// does not allow (http:// for its own, www. missing), and the editor once
-// the first is added, in English and in Arabic, to look at.
+// list and the site editor's Basics with decisions refused from two origins
+// the demo site does not allow (http:// for its own, www. missing), and the
+// editor once the first is added, in English and in Arabic, to look at.
 func TestRefusedOriginScreenshots(t *testing.T) {
 	if os.Getenv("CONSENTRY_SCREENSHOTS") == "" {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
@@ -41,6 +41,8 @@ func TestRefusedOriginScreenshots(t *testing.T) {
 		b.open("/admin/sites/demo")
 		b.do("choosing "+lang, chromedp.SetValue(chromedp.CSS(`form[data-testid="me"] select[name="lang"]`), lang))
 		b.clickTo("Save", `document.querySelector('form[data-testid="me"] button[type="submit"]')`)
+		b.open("/admin/sites")
+		b.shotIfAsked("refused-sites-" + lang + ".png")
 		b.open("/admin/sites/demo")
 		b.do("scrolling to Basics", chromedp.ScrollIntoView(chromedp.CSS(`#basics`)))
 		b.shotIfAsked("refused-origins-" + lang + ".png")
