@@ -214,11 +214,13 @@ func TestAxeConsoleArabic(t *testing.T) {
 type axeConsolePages struct{ event, consent, request, requestID string }
 
 // axeConsole starts a console with two revisions (the dashboard compares
-// them), a log of 60 events, a visitor's decision and two data-subject
+// them), decisions refused from origins the demo site does not allow (the
+// site list and the editor say so), a log of 60 events, a visitor's decision and two data-subject
 // requests, one for that visitor.
 func axeConsole(t *testing.T) (*browser, axeConsolePages) {
 	b := start(t)
 	b.seedHistory(3, 1, 4)
+	b.seedRefusals()
 	b.seedLog(60)
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	e := b.lastEvent()
@@ -284,6 +286,7 @@ func TestReflow320(t *testing.T) {
 		check("the preference center (" + lang + ")")
 	}
 	b.seedHistory(3, 1, 4) // two revisions: the dashboard compares them
+	b.seedRefusals()
 	b.seedLog(3)
 	e := b.lastEvent()
 	b.open("/admin/login")

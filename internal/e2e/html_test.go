@@ -62,6 +62,7 @@ func TestValidHTML(t *testing.T) {
 	java, jar := requireVnu(t)
 	b := start(t)
 	b.seedHistory(3, 1, 4) // two revisions: the dashboard compares them
+	b.seedRefusals()
 	b.seedLog(3)
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	e := b.lastEvent()

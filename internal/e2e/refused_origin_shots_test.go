@@ -2,12 +2,34 @@ package e2e
 
 import (
 	"net/http"
+	"time"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/consentry/consentry/internal/store"
 )
+
+// seedRefusals has the demo site's store count decisions refused from two
+// origins it does not allow, today and two days ago, as instances flush
+// them: the site list flags the site and its editor lists them, with their
+// Add buttons.
+func (b *browser) seedRefusals() {
+	b.t.Helper()
+	now := time.Now()
+	for _, h := range []struct {
+		at time.Time
+		r  store.Refusal
+	}{
+		{now, store.Refusal{Site: "demo", Origin: "http://shop.example", Count: 12}},
+		{now.Add(-48 * time.Hour), store.Refusal{Site: "demo", Origin: "https://www.pharmacy.example", Count: 3}},
+	} {
+		if err := b.app.Store.AddRefusals(b.ctx, store.RefusalHour(h.at), []store.Refusal{h.r}, 0); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+}
 
 // TestRefusedOriginScreenshots writes into $CONSENTRY_SCREENSHOTS the site
 // list and the site editor's Basics with decisions refused from two origins
