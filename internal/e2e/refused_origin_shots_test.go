@@ -2,10 +2,10 @@ package e2e
 
 import (
 	"net/http"
-	"time"
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/consentry/consentry/internal/store"
