@@ -135,7 +135,7 @@ func TestGPCBindingNamesTheSiteCategory(t *testing.T) {
 	b := loadBundle(t)
 	renamed := bodySite(map[string]map[string]string{"en": {"category_marketing": "Advertising"}}, consent.Necessary, consent.Marketing)
 	got := templates.GPCBinding(b.For("en").With(renamed.Texts["en"]), renamed)
-	if want := "Your browser’s Global Privacy Control signal is on, so “Advertising” cookies stay off. To choose otherwise, turn the signal off in your browser."; got != want {
+	if want := "Your browser’s Global Privacy Control signal was honoured: “Advertising” cookies stay off. To choose otherwise, turn the signal off in your browser."; got != want {
 		t.Errorf("renamed: got %q, want %q", got, want)
 	}
 	for _, lang := range b.Languages() {
@@ -171,7 +171,7 @@ func gpcSite(texts map[string]map[string]string) *consent.Site {
 func TestGPCBindingNamesEveryCategory(t *testing.T) {
 	b := loadBundle(t)
 	en := gpcSite(map[string]map[string]string{"en": {"category_marketing": "Advertising", "category_resale": "Sale of data"}})
-	want := "Your browser’s Global Privacy Control signal is on, so “Advertising” and “Sale of data” cookies stay off. To choose otherwise, turn the signal off in your browser."
+	want := "Your browser’s Global Privacy Control signal was honoured: “Advertising” and “Sale of data” cookies stay off. To choose otherwise, turn the signal off in your browser."
 	if got := templates.GPCBinding(b.For("en").With(en.Texts["en"]), en); got != want {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
@@ -342,5 +342,30 @@ func TestOwnBodyPerMode(t *testing.T) {
 	every := bodySite(map[string]map[string]string{"en": {"banner_body": "Every region."}}, all...)
 	if got := templates.DefaultText(defaults, every, "banner_body_notice"); got != "Every region." {
 		t.Errorf("placeholder, banner_body written: %q", got)
+	}
+}
+
+// TestGPCBindingSaysItWasHonoured: where Global Privacy Control binds, the
+// note says the signal was honoured, in the words banner_gpc says it with
+// where it does not (up to its first colon or sentence end), in every
+// visitor language; it said the signal "is on, so" the categories stay off.
+func TestGPCBindingSaysItWasHonoured(t *testing.T) {
+	b := loadBundle(t)
+	site := bodySite(nil, consent.Necessary, consent.Analytics, consent.Marketing)
+	for _, l := range i18n.Visitor {
+		loc := b.For(l.Code)
+		honoured, binding := templates.GPCHonoured(loc, site), templates.GPCBinding(loc, site)
+		clause := honoured
+		for _, end := range []string{":", "：", "。", ". "} {
+			if i := strings.Index(clause, end); i > 0 {
+				clause = clause[:i]
+			}
+		}
+		if !strings.HasPrefix(binding, clause) {
+			t.Errorf("%s: where the signal binds the note says %q, not that it was honoured (%q)", l.Code, binding, clause)
+		}
+	}
+	if got, want := templates.GPCBinding(b.For("en"), site), "Your browser’s Global Privacy Control signal was honoured: “Marketing” cookies stay off. To choose otherwise, turn the signal off in your browser."; got != want {
+		t.Errorf("in English: %q, want %q", got, want)
 	}
 }

@@ -139,8 +139,8 @@ func TestProofShowsTheBodyOfTheVisitorsMode(t *testing.T) {
 	card := regexp.MustCompile(`(?s)<p data-testid="texts-body">([^<]*)</p>(?:\s*<p data-testid="texts-gpc">([^<]*)</p>)?`)
 	for rule, want := range map[string][2]string{
 		"opt-in (FR)":  {"With your permission we would also like", "was honoured: “Marketing” cookies stay off unless you turn them on yourself."},
-		"opt-out (US)": {"Unless you say no, we also use cookies", "so “Marketing” cookies stay off"},
-		"notice (CA)":  {"unless you turn them off.", "so “Marketing” cookies stay off"},
+		"opt-out (US)": {"Unless you say no, we also use cookies", "honoured: “Marketing” cookies stay off. To choose otherwise"},
+		"notice (CA)":  {"unless you turn them off.", "honoured: “Marketing” cookies stay off. To choose otherwise"},
 	} {
 		_, page, _ := c.get("/admin/events/" + ids[rule])
 		m := card.FindStringSubmatch(page)

@@ -15,7 +15,7 @@ import (
 
 const (
 	// gpcBinding and gpcHonoured are gpc_binding and banner_gpc in English.
-	gpcBinding  = "Your browser’s Global Privacy Control signal is on, so “Marketing” cookies stay off. To choose otherwise, turn the signal off in your browser."
+	gpcBinding  = "Your browser’s Global Privacy Control signal was honoured: “Marketing” cookies stay off. To choose otherwise, turn the signal off in your browser."
 	gpcHonoured = "Your browser’s Global Privacy Control signal was honoured: “Marketing” cookies stay off unless you turn them on yourself."
 	// gpcBoundNotice is the body of a notice region's banner where the
 	// signal binds: what it keeps off left out.

@@ -80,10 +80,10 @@ func TestBannerNamesTheSiteCategories(t *testing.T) {
 	want := map[string]map[string]string{
 		"en": {
 			"FR": "Your browser’s Global Privacy Control signal was honoured: “Advertising” and “Sale of data” cookies stay off unless you turn them on yourself.",
-			"US": "Your browser’s Global Privacy Control signal is on, so “Advertising” and “Sale of data” cookies stay off. To choose otherwise, turn the signal off in your browser.",
+			"US": "Your browser’s Global Privacy Control signal was honoured: “Advertising” and “Sale of data” cookies stay off. To choose otherwise, turn the signal off in your browser.",
 		},
 		"ar": {"FR": "من فئتي «الإعلانات» و«بيع البيانات» معطّلة", "US": "من فئتي «الإعلانات» و«بيع البيانات» معطّلة"},
-		"de": {"FR": "Cookies der Kategorien „Werbung“ und „Datenverkauf“ bleiben deaktiviert", "US": "Cookies der Kategorien „Werbung“ und „Datenverkauf“ deaktiviert"},
+		"de": {"FR": "Cookies der Kategorien „Werbung“ und „Datenverkauf“ bleiben deaktiviert", "US": "Cookies der Kategorien „Werbung“ und „Datenverkauf“ bleiben deaktiviert. Um anders"},
 	}
 	bodyWants := map[string]string{"en": "the categories “Sale of data” and “Live chat”", "ar": "الفئتين «بيع البيانات» و«الدردشة المباشرة»", "de": "der Kategorien „Datenverkauf“ und „Live-Chat“"}
 	for _, lang := range []string{"en", "ar", "de"} {
