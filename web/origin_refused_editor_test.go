@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/consentry/consentry/internal/app"
 	"github.com/consentry/consentry/internal/auth"
+	"github.com/consentry/consentry/internal/config"
 	"github.com/consentry/consentry/internal/store"
+	"github.com/consentry/consentry/internal/store/pgtest"
 )
 
 // TestRefusedOriginShownAndAdded: decisions from a page on an origin the
@@ -125,4 +128,45 @@ func between(s, from, to string) string {
 		return s[i:]
 	}
 	return s[i : i+j]
+}
+
+// TestRefusedOriginAcrossInstancesPostgres: with two instances on one
+// PostgreSQL database, decisions refused on both are counted together once
+// each has flushed (the first by its 10-second loop, here called; the
+// second before its editor reads), the editor of either shows the sum, and
+// Add on one lets the other accept that origin once its copy of the site
+// is read again (within 2 s).
+func TestRefusedOriginAcrossInstancesPostgres(t *testing.T) {
+	db, keys := pgtest.URL(t), config.NewKeys()
+	a := newApp(t, 0, onPostgres(db, keys, true))
+	b := newApp(t, 0, onPostgres(db, keys, false))
+	const wrong = "https://www.shop.example"
+	decide := func(on *app.App) int {
+		return do(on, req{"POST", consents, `{"action":"accept_all","revision":1}`, map[string]string{"Origin": wrong}}).Code
+	}
+	for i, on := range []*app.App{a, a, a, b, b} {
+		if got := decide(on); got != http.StatusForbidden {
+			t.Fatalf("decision %d from %s: %d, want 403", i, wrong, got)
+		}
+	}
+	if err := a.Server.FlushRefusals(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	addUser(t, b, "owner@shop.example", auth.Admin)
+	c := newConsole(t, b)
+	c.login("owner@shop.example")
+	_, page, _ := c.get("/admin/sites/demo")
+	if notice := untagged(between(page, `data-testid="refused-origins"`, "</div>")); !strings.Contains(notice, "5 decisions from "+wrong+" were refused in the last 24 hours") {
+		t.Fatalf("the other instance's editor does not say 5 decisions from %s were refused:\n%s", wrong, notice)
+	}
+	if status, _, _ := c.post("/admin/sites/demo/origins/allow", url.Values{"_csrf": {c.pageToken()}, "origin": {wrong}}); status != http.StatusSeeOther {
+		t.Fatalf("Add on the second instance: %d", status)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for decide(a) != http.StatusCreated {
+		if time.Now().After(deadline) {
+			t.Fatalf("5 s after Add on the other instance, decisions from %s are still refused", wrong)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
