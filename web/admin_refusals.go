@@ -37,24 +37,20 @@ func (s *Server) refusedOrigins(c echo.Context, live *consent.Site) ([]templates
 		return nil, err
 	}
 	day := store.RefusalHour(now.Add(-24 * time.Hour))
-	by := map[string]*templates.RefusedOrigin{}
+	at := map[string]int{} // an origin's place in out
 	var out []templates.RefusedOrigin
 	for _, r := range rows {
 		if live.AllowsOrigin(r.Origin) {
 			continue
 		}
-		o := by[r.Origin]
-		if o == nil {
+		i, ok := at[r.Origin]
+		if !ok {
+			i, at[r.Origin] = len(out), len(out)
 			out = append(out, templates.RefusedOrigin{Origin: r.Origin})
-			o = &out[len(out)-1]
-			by = map[string]*templates.RefusedOrigin{} // out may have moved
-			for i := range out {
-				by[out[i].Origin] = &out[i]
-			}
 		}
-		o.Week += r.Count
+		out[i].Week += r.Count
 		if r.Hour > day {
-			o.Day += r.Count
+			out[i].Day += r.Count
 		}
 	}
 	slices.SortFunc(out, func(a, b templates.RefusedOrigin) int {
