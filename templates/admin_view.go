@@ -426,7 +426,7 @@ func actionLabels(a Admin) []option {
 func sourceLabels(a Admin) []option {
 	var out []option
 	for _, s := range consent.Sources {
-		out = append(out, option{string(s), orKey(a.T, "a_source_short_"+string(s), SourceWords(a.T, s))})
+		out = append(out, option{string(s), SourceShortWords(a.T, s)})
 	}
 	return out
 }

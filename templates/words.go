@@ -41,6 +41,13 @@ func SourceWords(t *i18n.Localizer, s consent.Source) string {
 	return orKey(t, "a_source_"+string(s), string(s))
 }
 
+// SourceShortWords is a source in a word or two, where a filter's list or
+// a column has room for no more: "Placeholder", SourceWords "Placeholder of
+// a blocked embed".
+func SourceShortWords(t *i18n.Localizer, s consent.Source) string {
+	return orKey(t, "a_source_short_"+string(s), SourceWords(t, s))
+}
+
 // RuleWords is the jurisdiction rule a record names ("opt-in (DE)",
 // "opt-out (country unknown)") in words, with one pair of parentheses where
 // the rule's own name has them.

@@ -104,9 +104,11 @@ func TestGPCOptOutIsNotAcceptAll(t *testing.T) {
 	_, log, _ := c.get("/admin/log")
 	for _, id := range append(gpcIDs, clicked.EventID) {
 		row := regexp.MustCompile(`(?s)<tr role="row" data-testid="row"><td[^>]*><a href="/admin/events/` + id + `"[^>]*>.*?</tr>`).FindString(log)
+		// The log's column says it in a few words, its title in full.
 		action := html.UnescapeString(regexp.MustCompile(`data-testid="action"[^>]*>([^<]*)<`).FindStringSubmatch(row + `data-testid="action">?<`)[1])
-		if w := map[bool]string{true: "Accepted all", false: gpcWords}[id == clicked.EventID]; action != w {
-			t.Errorf("the log row of %s says %q, want %q", id, action, w)
+		title := html.UnescapeString(regexp.MustCompile(`data-testid="action"[^>]* title="([^"]*)"|$`).FindStringSubmatch(row)[1])
+		if w := map[bool][2]string{true: {"Accepted all", ""}, false: {"Opted out by GPC", gpcWords}}[id == clicked.EventID]; action != w[0] || title != w[1] {
+			t.Errorf("the log row of %s says %q, titled %q, want %q titled %q", id, action, title, w[0], w[1])
 		}
 	}
 	listed := 0 // proofs listing every text, as the site would have shown it

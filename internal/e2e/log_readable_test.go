@@ -11,14 +11,15 @@ import (
 
 // TestLogReadableAt1280: at 1280 px the consent log is a list read line by
 // line, in English, German and Arabic: the table fits its box (no sideways
-// scroll), no row is taller than two lines, and each row's time and
-// consent ID stand on one line each. The consent ID shows its last group,
+// scroll), every row is one line high, and a list of categories cut short
+// to fit names them all in its title. The consent ID shows its last group,
 // its whole value the link's title and target, and searching that value
 // still finds the visitor. Before, a consent ID wrapped to three lines, the
-// time to two, and rows were 80 px high.
+// time to two, and rows were 80 px high; then the granted and denied
+// categories still wrapped: rows two lines high in English, three in German.
 func TestLogReadableAt1280(t *testing.T) {
 	b := start(t)
-	b.seedHistory(2, 1, 40)
+	b.seedHistory(3, 1, 40) // over a page (50) of accept_all on any weekday
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	b.signIn("/admin/log")
 	b.do("setting the viewport", chromedp.EmulateViewport(1280, 800))
@@ -30,7 +31,7 @@ func TestLogReadableAt1280(t *testing.T) {
 			Rows, Tall       int
 			Highest, Line    float64
 			Scroll, Box      int
-			Wrapped          []string
+			Wrapped, Cut     []string
 			Title, Href, Txt string
 		}](b, `(() => {
 			const t = document.querySelector('table[data-testid="log"]'), box = t.closest(".scroll");
@@ -43,9 +44,16 @@ func TestLogReadableAt1280(t *testing.T) {
 					if (n !== 1) wrapped.push("row " + i + "'s " + what + " on " + n + " lines");
 				}
 			});
+			const cut = [];
+			for (const td of t.querySelectorAll('td[data-testid="granted"], td[data-testid="denied"]')) {
+				const words = td.textContent.trim();
+				if (td.scrollWidth <= td.clientWidth + 1) continue;
+				if (td.title !== words) cut.push(td.dataset.testid + " " + JSON.stringify(words) + " cut short, titled " + JSON.stringify(td.title));
+				else if (getComputedStyle(td).textOverflow !== "ellipsis") cut.push(td.dataset.testid + " " + JSON.stringify(words) + " cut without an ellipsis");
+			}
 			const first = rows[0].cells[rows[0].cells.length - 1].querySelector("a");
-			return {rows: rows.length, tall: hs.filter(h => h > 2 * line + 14).length, highest: Math.max(...hs), line,
-				scroll: box.scrollWidth, box: box.clientWidth, wrapped,
+			return {rows: rows.length, tall: hs.filter(h => h > line + 14).length, highest: Math.max(...hs), line,
+				scroll: box.scrollWidth, box: box.clientWidth, wrapped, cut,
 				title: first.title, href: new URL(first.href).pathname, txt: first.textContent.trim()};
 		})()`)
 		if m.Rows == 0 {
@@ -55,7 +63,10 @@ func TestLogReadableAt1280(t *testing.T) {
 			t.Errorf("%s: at 1280 px the log is %d px wide in a box of %d: it scrolls sideways", lang, m.Scroll, m.Box)
 		}
 		if m.Tall > 0 {
-			t.Errorf("%s: at 1280 px %d of %d rows are taller than two lines (the highest %.0f px, a line %.1f px)", lang, m.Tall, m.Rows, m.Highest, m.Line)
+			t.Errorf("%s: at 1280 px %d of %d rows are taller than one line (the highest %.0f px, a line %.1f px)", lang, m.Tall, m.Rows, m.Highest, m.Line)
+		}
+		if len(m.Cut) > 0 {
+			t.Errorf("%s: at 1280 px %s", lang, strings.Join(m.Cut[:min(len(m.Cut), 4)], "; "))
 		}
 		if len(m.Wrapped) > 0 {
 			t.Errorf("%s: at 1280 px %s", lang, strings.Join(m.Wrapped[:min(len(m.Wrapped), 4)], "; "))
