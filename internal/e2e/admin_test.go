@@ -568,7 +568,7 @@ func TestConsoleViewerCannotErase(t *testing.T) {
 // dates run the way the page reads (right to left in Arabic).
 func TestDashboardLegendRTL(t *testing.T) {
 	b := start(t)
-	b.seedHistory(400, 30, 12)
+	b.seedHistoryGPC(400, 30, 12, 10) // the legend's fifth key has bars to match
 	b.signIn("/admin/dashboard")
 	words, err := i18n.Load()
 	if err != nil {

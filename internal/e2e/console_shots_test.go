@@ -18,7 +18,7 @@ func TestConsoleScreenshots(t *testing.T) {
 		t.Skip("CONSENTRY_SCREENSHOTS is not set")
 	}
 	b := start(t)
-	b.seedHistory(30, 12, 140)
+	b.seedHistoryGPC(30, 12, 140, 25)
 	visitor := b.decide("accept-all", necessary, preferences, analytics, marketing)
 	b.signIn("/admin/log")
 	b.shotIfAsked("console-log.png")

@@ -12,10 +12,18 @@ import (
 // first, through the ledger writer's store call, as a site with a banner
 // change would see them: revision 1 until switchAgo days ago, then revision
 // 2 (published here), under which fewer visitors accept all and more reject
-// all; one decision in 25 is a US visitor's Global Privacy Control opt-out.
-// The numbers vary from day to day, from a fixed seed; each day has about
-// perDay decisions, fewer at weekends.
+// all. The numbers vary from day to day, from a fixed seed; each day has
+// about perDay decisions, fewer at weekends.
 func (b *browser) seedHistory(days, switchAgo, perDay int) {
+	b.t.Helper()
+	b.seedHistoryGPC(days, switchAgo, perDay, 0)
+}
+
+// seedHistoryGPC is seedHistory with one decision in every gpcEvery (none
+// when 0) an opt-out that a US visitor's Global Privacy Control signal made
+// by itself (source gpc, no click). The ledger's times never go back, so
+// they are recorded with the rest, day by day.
+func (b *browser) seedHistoryGPC(days, switchAgo, perDay, gpcEvery int) {
 	b.t.Helper()
 	site, err := b.app.Store.Site(b.ctx, "demo")
 	if err != nil {
@@ -65,7 +73,7 @@ func (b *browser) seedHistory(days, switchAgo, perDay int) {
 			default:
 				e.Action, e.Granted = consent.Withdraw, []string{necessary}
 			}
-			if i%25 == 24 { // a US visitor's Global Privacy Control opt-out, no click
+			if gpcEvery > 0 && i%gpcEvery == gpcEvery-1 {
 				e.Action, e.Source, e.GPC, e.Granted = consent.Custom, consent.SourceGPC, true, []string{analytics, necessary, preferences}
 				e.Country, e.Lang, e.Rule = "US", "en", "opt-out (US)"
 			}
