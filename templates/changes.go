@@ -53,7 +53,7 @@ func (w changeWords) row(c consent.Change) ChangeRow {
 			if len(names) > len(shown) {
 				shown = append(shown, "…")
 			}
-			r.Note = fill(t.ND("a_chg_cookies", len(names), map[string]any{"Names": "\uE0000\uE001"}), []Phrase{Written(strings.Join(shown, ", "))})
+			r.Note = fill(t.ND("a_chg_cookies", len(names), map[string]any{"Names": "\uE0000\uE001"}), []Phrase{Written(t.List(shown))})
 		}
 	case consent.AddedCookie:
 		r.Note, r.New = r.New, nil

@@ -203,7 +203,9 @@ func updateField(a Admin, field string) string {
 	return a.T.T("a_field_name")
 }
 
-func cookieList(e catalog.Entry, n int) string {
+// cookieList names a catalog entry's first n cookies, "…" for the rest,
+// joined as the console's language joins a list.
+func cookieList(a Admin, e catalog.Entry, n int) string {
 	var out []string
 	for i, k := range e.Cookies {
 		if i == n {
@@ -212,7 +214,17 @@ func cookieList(e catalog.Entry, n int) string {
 		}
 		out = append(out, k.Name)
 	}
-	return strings.Join(out, ", ")
+	return cookieNameList(a, out)
+}
+
+// cookieNameList joins cookie names as the console's language joins a list
+// ("_ga، _gid" in Arabic), each isolated left to right: in an Arabic line
+// "_ga_*" showed as "*_ga_", its underscore and star at the other end.
+func cookieNameList(a Admin, names []string) string {
+	for i, n := range names {
+		names[i] = "\u2066" + n + "\u2069"
+	}
+	return a.T.List(names)
 }
 
 // DiffView compares two revisions.
