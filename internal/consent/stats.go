@@ -173,8 +173,8 @@ type Stats struct {
 	Total     int64
 	Actions   map[Action]int64 // by outcome: GPCOptOut apart
 	Granted   map[string]int64 // events granting each category, GPC opt-outs not counted
-	Countries []KeyCount       // most first
-	Langs     []KeyCount
+	Countries []KeyCount       // most first, the unknown ("") last
+	Langs     []KeyCount       // as Countries
 }
 
 // DayStats are one day's decisions by outcome (see Stats.Actions).
@@ -233,12 +233,18 @@ func Summarize(counts []Count, from, to int64) Stats {
 	return s
 }
 
+// sorted is m most first, the unknown value ("": no country, no language)
+// last whatever its count: the dashboard's "Unknown" is not a country, and
+// sorted by its count it stood among them, often first.
 func sorted(m map[string]int64) []KeyCount {
 	out := make([]KeyCount, 0, len(m))
 	for k, n := range m {
 		out = append(out, KeyCount{k, n})
 	}
 	sort.Slice(out, func(i, j int) bool {
+		if (out[i].Key == "") != (out[j].Key == "") {
+			return out[j].Key == ""
+		}
 		if out[i].N != out[j].N {
 			return out[i].N > out[j].N
 		}
