@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"sync"
 
@@ -76,10 +77,6 @@ func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
 	if err != nil {
 		return err
 	}
-	locker, err := lock.NewPostgresSessionLocker()
-	if err != nil {
-		return err
-	}
 	// The tables go in the first schema of the search_path that exists;
 	// with none, goose's first query would fail naming its own table.
 	var schema *string
@@ -90,12 +87,28 @@ func migrate(ctx context.Context, cfg *pgx.ConnConfig) error {
 	if schema == nil {
 		return fmt.Errorf("no schema to keep the tables in: the search_path (%s) names none that exists; create it (CREATE SCHEMA …) or leave search_path out", path)
 	}
+	locker, err := lock.NewPostgresSessionLocker(lock.WithLockID(migrationLock(*schema)))
+	if err != nil {
+		return err
+	}
 	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithSessionLocker(locker))
 	if err != nil {
 		return err
 	}
 	_, err = p.Up(ctx)
 	return err
+}
+
+// migrationLock is the advisory lock that instances starting together take
+// to migrate schema one at a time. It is the schema's own: goose's default
+// is one number for the whole database, so deployments (or tests) in other
+// schemas of it waited on each other's migrations, which wait in turn for
+// every older transaction of the database when they build an index
+// CONCURRENTLY, until goose gave up ("failed to acquire lock", a CI run).
+func migrationLock(schema string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte("consentry migrations\x00" + schema))
+	return int64(h.Sum64())
 }
 
 // Close stops the background sweep and closes the pool.
