@@ -559,12 +559,14 @@ func (s *Server) postSiteCategoryRename(c echo.Context) error {
 func (s *Server) postSiteService(c echo.Context) error {
 	return s.editDraft(c, editService, func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.FormValue("index"))
-		editing := err == nil && n >= 0 && n < len(d.Services)
-		var old consent.Service
-		if editing {
+		if err == nil {
 			if err := sameService(d, n, c.FormValue("was")); err != nil {
 				return err
 			}
+		}
+		editing := err == nil && n >= 0 && n < len(d.Services)
+		var old consent.Service
+		if editing {
 			old = d.Services[n]
 		}
 		lang := s.cfg.I18n.Match(c.FormValue("lang"))
@@ -680,6 +682,11 @@ func (s *Server) postSiteCatalogUpdate(c echo.Context) error {
 func (s *Server) postSiteServiceDelete(c echo.Context) error {
 	return s.editDraft(c, editServiceRemoved, func(d *consent.Site) error {
 		n, err := strconv.Atoi(c.Param("n"))
+		if err == nil && c.FormValue("was") != "" {
+			if err := sameService(d, n, c.FormValue("was")); err != nil {
+				return err
+			}
+		}
 		if err != nil || n < 0 || n >= len(d.Services) {
 			return consent.FieldError(consent.EInvalid, "services", "no service %q", c.Param("n")).Say("e_no_service", map[string]any{"Value": auth.Clip(c.Param("n"), 80)})
 		}
@@ -692,14 +699,21 @@ func (s *Server) postSiteServiceDelete(c echo.Context) error {
 }
 
 // sameService refuses an edit or removal of the draft's service n when the
-// page it came from showed another one there (was, its name): the draft
-// changed since (another tab, another admin), and acting on the number
-// alone would change or remove a service the owner never chose.
+// page it came from showed another one there (was, its name), or none is
+// there any more: the draft changed since (another tab, another admin),
+// and acting on the number alone would change or remove a service the
+// owner never chose, or add the edited one anew.
 func sameService(d *consent.Site, n int, was string) error {
-	if was == "" || d.Services[n].Name == was {
+	if was == "" {
 		return nil
 	}
-	return consent.FieldError(consent.EUnprocessed, "services", "the draft changed since the page was opened: service %d is %q, not %q", n, d.Services[n].Name, was).
+	now := ""
+	if n >= 0 && n < len(d.Services) {
+		if now = d.Services[n].Name; now == was {
+			return nil
+		}
+	}
+	return consent.FieldError(consent.EUnprocessed, "services", "the draft changed since the page was opened: service %d is %q, not %q", n, now, was).
 		Say("e_service_moved", map[string]any{"Was": auth.Clip(was, 80)})
 }
 

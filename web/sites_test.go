@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -260,5 +261,15 @@ func TestStaleServiceFormChangesNothing(t *testing.T) {
 	}
 	if got := names(); !slices.Equal(got, slices.Delete(slices.Clone(before), 1, 2)) {
 		t.Errorf("after the stale page's Remove and Save the services are %q, want %q less %q", got, before, before[1])
+	}
+	// The last service, removed in another tab: this page's edit form of it
+	// names a number past the end now, and must not add it anew.
+	last := len(before) - 1
+	if status, _, _ := c.post("/admin/sites/demo/services/"+strconv.Itoa(last-1)+"/delete", url.Values{"_csrf": {tok}, "was": {before[last]}}); status != http.StatusSeeOther {
+		t.Fatalf("removing %q: %d", before[last], status)
+	}
+	status, _, _ = c.post("/admin/sites/demo/services", url.Values{"_csrf": {tok}, "index": {strconv.Itoa(last)}, "was": {before[last]}, "name": {before[last]}, "provider": {"X"}, "category": {"marketing"}})
+	if got := names(); status != http.StatusBadRequest || slices.Contains(got, before[last]) {
+		t.Errorf("saving the stale edit form of %q, removed since: %d, services %q; want 400 and it not added anew", before[last], status, got)
 	}
 }
