@@ -218,11 +218,16 @@ func cookieList(a Admin, e catalog.Entry, n int) string {
 }
 
 // cookieNameList joins cookie names as the console's language joins a list
-// ("_ga، _gid" in Arabic), each isolated left to right: in an Arabic line
-// "_ga_*" showed as "*_ga_", its underscore and star at the other end.
+// ("_ga، _gid" in Arabic), in a right-to-left console each isolated left to
+// right: in an Arabic line "_ga_*" showed as "*_ga_", its underscore and
+// star at the other end. A left-to-right console needs no isolates, and
+// gets none: they are invisible characters that a name copied from the
+// table would carry into a search or a YAML file.
 func cookieNameList(a Admin, names []string) string {
-	for i, n := range names {
-		names[i] = "\u2066" + n + "\u2069"
+	if a.T.Dir() == "rtl" {
+		for i, n := range names {
+			names[i] = "\u2066" + n + "\u2069"
+		}
 	}
 	return a.T.List(names)
 }
